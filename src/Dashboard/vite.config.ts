@@ -1,0 +1,28 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+// The fluidManager Api listens here in development; `npm run dev` forwards backend routes to it.
+const apiOrigin = 'http://127.0.0.1:5080';
+
+export default defineConfig({
+  base: '/',
+  plugins: [react()],
+  build: {
+    // The Api copies and serves this folder (src/Dashboard/dist).
+    outDir: 'dist',
+    emptyOutDir: true,
+  },
+  server: {
+    proxy: {
+      '/api': apiOrigin,
+      '/health': apiOrigin,
+      '/hubs': { target: apiOrigin, ws: true },
+    },
+  },
+  test: {
+    environment: 'jsdom',
+    setupFiles: ['./src/test/setup.ts'],
+    restoreMocks: true,
+    unstubGlobals: true,
+  },
+});

@@ -1,0 +1,385 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using FluidManager.Runtime.Grains;
+using FluidManager.Runtime.Silos;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FluidManager.Runtime.Activities;
+
+/// <summary>
+/// Claims activities with a lease, runs them outside any transaction, renews the lease by heartbeat,
+/// and reports each outcome to the owner grain in the transaction that marks the activity done, only
+/// while it still holds the lease for that attempt (fencing). Cancellation and lost leases are seen
+/// at the next heartbeat; on drain, unfinished work is handed back.
+/// </summary>
+public sealed class ActivityWorker(
+    NpgsqlDataSource dataSource,
+    IEnumerable<IActivityHandler> handlers,
+    SiloIdentity silo,
+    WorkSignal signal,
+    TimeProvider time,
+    IOptions<SiloOptions> siloOptions,
+    IOptions<FluidRuntimeOptions> runtimeOptions,
+    ILogger<ActivityWorker> logger) : BackgroundService
+{
+    private const int FlushBatch = 256;
+    private readonly SiloOptions _options = siloOptions.Value;
+    private readonly Dictionary<string, IActivityHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, Running> _running = new();
+    private readonly Channel<Finished> _finished = Channel.CreateUnbounded<Finished>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _abandon = new();
+    private SemaphoreSlim _slots = null!;
+
+    /// <summary>Activities this silo is running now.</summary>
+    public int InFlight => _running.Count;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        _slots = new SemaphoreSlim(_options.ActivitySlots, _options.ActivitySlots);
+        var flusher = FlushLoopAsync();
+        var heartbeat = HeartbeatLoopAsync(_abandon.Token);
+        try
+        {
+            await ClaimLoopAsync(stoppingToken);
+        }
+        finally
+        {
+            await DrainAsync();
+            _finished.Writer.TryComplete();
+            await flusher;
+            await _abandon.CancelAsync();
+            await heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task ClaimLoopAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        var lastExpiredScan = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var free = _slots.CurrentCount;
+                var claimed = 0;
+                if (free > 0)
+                {
+                    claimed = await ClaimAsync(RuntimeSql.ClaimPendingActivities, free, stoppingToken);
+                    if (time.GetUtcNow() - lastExpiredScan > _options.ActivityLease / 3 && _slots.CurrentCount > 0)
+                    {
+                        lastExpiredScan = time.GetUtcNow();
+                        claimed += await ClaimAsync(RuntimeSql.ClaimExpiredActivities, _slots.CurrentCount, stoppingToken);
+                    }
+                }
+
+                failures = 0;
+                if (claimed == 0 || _slots.CurrentCount == 0)
+                {
+                    await signal.WaitAsync(_options.PollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                Log.PumpFailed(logger, "activity", failures, ex.Message);
+                await SiloBackoff.DelayAsync(failures, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task<int> ClaimAsync(string sql, int limit, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("silo", silo.Id);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("lease_until", now + _options.ActivityLease);
+        command.Parameters.AddWithValue("limit", limit);
+        var claimed = new List<Claimed>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                claimed.Add(new Claimed(
+                    reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    JsonDocument.Parse(reader.GetString(4)).RootElement.Clone(), reader.GetInt32(5), reader.GetInt32(6),
+                    TimeSpan.FromMilliseconds(reader.GetInt64(7)), TimeSpan.FromMilliseconds(reader.GetInt64(8))));
+            }
+        }
+
+        foreach (var activity in claimed)
+        {
+            await _slots.WaitAsync(CancellationToken.None);
+            var running = new Running(activity, CancellationTokenSource.CreateLinkedTokenSource(_abandon.Token));
+            _running[activity.Id] = running;
+            running.Task = Task.Run(() => RunAsync(running), CancellationToken.None);
+        }
+
+        return claimed.Count;
+    }
+
+    private async Task RunAsync(Running running)
+    {
+        var activity = running.Activity;
+        var started = time.GetTimestamp();
+        try
+        {
+            if (activity.Attempt > activity.MaxAttempts)
+            {
+                await _finished.Writer.WriteAsync(Finished.Fail(activity, $"gave up after {activity.MaxAttempts} attempts (last lease expired)", final: true));
+                return;
+            }
+
+            if (!_handlers.TryGetValue(activity.Kind, out var handler))
+            {
+                await _finished.Writer.WriteAsync(Finished.Fail(activity, $"no handler is registered for activity kind '{activity.Kind}'", final: activity.Attempt >= activity.MaxAttempts));
+                return;
+            }
+
+            running.Cancellation.CancelAfter(activity.Timeout);
+            var execution = new ActivityExecution(activity.Id, activity.Kind, $"{activity.GrainType}/{activity.GrainKey}", activity.Input, activity.Attempt, activity.MaxAttempts,
+                progress => ReportProgressAsync(activity, progress));
+            var result = await handler.ExecuteAsync(execution, running.Cancellation.Token);
+            await _finished.Writer.WriteAsync(Finished.Succeed(activity, result));
+            Log.ActivityCompleted(logger, activity.Id, activity.Kind, time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (running.Cancellation.IsCancellationRequested)
+        {
+            if (running.Stopped)
+            {
+                return; // cancelled by its owner, lease lost, or handed back on drain: nothing to report
+            }
+
+            await _finished.Writer.WriteAsync(Finished.Fail(activity, $"timed out after {activity.Timeout.TotalSeconds:0.###} s", final: activity.Attempt >= activity.MaxAttempts));
+        }
+        catch (Exception ex)
+        {
+            Log.ActivityFailed(logger, activity.Id, activity.Kind, activity.Attempt, ex.Message);
+            await _finished.Writer.WriteAsync(Finished.Fail(activity, $"{ex.GetType().Name}: {ex.Message}", final: activity.Attempt >= activity.MaxAttempts));
+        }
+        finally
+        {
+            _running.TryRemove(activity.Id, out _);
+            running.Cancellation.Dispose();
+            _slots.Release();
+        }
+    }
+
+    private async Task ReportProgressAsync(Claimed activity, object progress)
+    {
+        await using var command = dataSource.CreateCommand(RuntimeSql.ReportActivityProgress);
+        command.Parameters.AddWithValue("id", activity.Id);
+        command.Parameters.AddWithValue("silo", silo.Id);
+        command.Parameters.AddWithValue("attempt", activity.Attempt);
+        command.Parameters.AddWithValue("progress", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(progress, progress.GetType(), RuntimeJson.Options));
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Renews leases; stops the runs whose activity was cancelled or whose lease was taken.</summary>
+    private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
+    {
+        var interval = _options.ActivityLease / 3;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(interval, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var ids = _running.Keys.ToArray();
+            if (ids.Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                var now = time.GetUtcNow();
+                await using var command = dataSource.CreateCommand(RuntimeSql.HeartbeatActivities);
+                command.Parameters.AddWithValue("ids", ids);
+                command.Parameters.AddWithValue("silo", silo.Id);
+                command.Parameters.AddWithValue("now", now);
+                command.Parameters.AddWithValue("lease_until", now + _options.ActivityLease);
+                var alive = new HashSet<Guid>();
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+                {
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        alive.Add(reader.GetGuid(0));
+                    }
+                }
+
+                foreach (var id in ids.Where(id => !alive.Contains(id)))
+                {
+                    if (_running.TryGetValue(id, out var running))
+                    {
+                        Log.ActivityStopped(logger, id);
+                        running.Stop();
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.PumpFailed(logger, "activity heartbeat", 1, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>Writes outcomes in batches: one transaction per batch, each statement fenced by lease and attempt.</summary>
+    private async Task FlushLoopAsync()
+    {
+        var reader = _finished.Reader;
+        var failures = 0;
+        var pending = new List<Finished>();
+        while (pending.Count > 0 || await reader.WaitToReadAsync())
+        {
+            while (pending.Count < FlushBatch && reader.TryRead(out var item))
+            {
+                pending.Add(item);
+            }
+
+            try
+            {
+                await FlushAsync(pending);
+                pending.Clear();
+                failures = 0;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                Log.PumpFailed(logger, "activity completion", failures, ex.Message);
+                if (failures > 50)
+                {
+                    pending.Clear(); // leases expire and another silo reruns them: at-least-once holds
+                }
+
+                await SiloBackoff.DelayAsync(failures, time, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task FlushAsync(List<Finished> items)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var item in items)
+        {
+            var a = item.Activity;
+            NpgsqlBatchCommand command;
+            if (item.Succeeded || item.Final)
+            {
+                command = new NpgsqlBatchCommand(RuntimeSql.FinishActivity);
+                var outcome = new ActivityOutcome(a.Id, a.Kind, item.Succeeded, item.Result, item.Error, a.Attempt);
+                command.Parameters.AddWithValue("status", item.Succeeded ? "completed" : "failed");
+                command.Parameters.AddWithValue("result", NpgsqlTypes.NpgsqlDbType.Jsonb, item.Result is { } r ? r.GetRawText() : DBNull.Value);
+                command.Parameters.AddWithValue("error", NpgsqlTypes.NpgsqlDbType.Text, (object?)item.Error ?? DBNull.Value);
+                command.Parameters.AddWithValue("message_type", GrainRegistry.MessageTypeName(typeof(ActivityOutcome)));
+                command.Parameters.AddWithValue("outcome", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(outcome, RuntimeJson.Options));
+                command.Parameters.AddWithValue("sender", $"activity:{a.Id}");
+            }
+            else
+            {
+                command = new NpgsqlBatchCommand(RuntimeSql.RetryActivity);
+                command.Parameters.AddWithValue("error", item.Error ?? "failed");
+                command.Parameters.AddWithValue("due_at", now + TimeSpan.FromMilliseconds(a.Backoff.TotalMilliseconds * Math.Pow(2, a.Attempt - 1)));
+            }
+
+            command.Parameters.AddWithValue("id", a.Id);
+            command.Parameters.AddWithValue("silo", silo.Id);
+            command.Parameters.AddWithValue("attempt", a.Attempt);
+            command.Parameters.AddWithValue("now", now);
+            batch.BatchCommands.Add(command);
+        }
+
+        var notify = new NpgsqlBatchCommand(RuntimeSql.Notify);
+        notify.Parameters.AddWithValue("channel", runtimeOptions.Value.WorkChannel);
+        notify.Parameters.AddWithValue("payload", "activity");
+        batch.BatchCommands.Add(notify);
+        await batch.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+        signal.Pulse();
+    }
+
+    /// <summary>Waits for in-flight runs up to the grace period, then stops the rest and hands them back.</summary>
+    private async Task DrainAsync()
+    {
+        var inFlight = _running.Values.Select(r => r.Task).Where(t => t is not null).Cast<Task>().ToArray();
+        if (inFlight.Length > 0)
+        {
+            Log.Draining(logger, inFlight.Length, _options.DrainGrace.TotalSeconds);
+            await Task.WhenAll(inFlight).WaitAsync(_options.DrainGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        var left = _running.Keys.ToArray();
+        if (left.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var running in _running.Values)
+        {
+            running.Stop();
+        }
+
+        try
+        {
+            await using var command = dataSource.CreateCommand(RuntimeSql.ReleaseActivities);
+            command.Parameters.AddWithValue("ids", left);
+            command.Parameters.AddWithValue("silo", silo.Id);
+            command.Parameters.AddWithValue("now", time.GetUtcNow());
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (Exception ex)
+        {
+            Log.PumpFailed(logger, "activity release", 1, ex.Message); // their leases expire instead
+        }
+    }
+
+    public override void Dispose()
+    {
+        _abandon.Dispose();
+        _slots?.Dispose();
+        base.Dispose();
+    }
+
+    private sealed record Claimed(Guid Id, string GrainType, string GrainKey, string Kind, JsonElement Input, int Attempt, int MaxAttempts, TimeSpan Timeout, TimeSpan Backoff);
+
+    private sealed class Running(Claimed activity, CancellationTokenSource cancellation)
+    {
+        public Claimed Activity { get; } = activity;
+
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+
+        public Task? Task { get; set; }
+
+        public bool Stopped { get; private set; }
+
+        public void Stop()
+        {
+            Stopped = true;
+            try
+            {
+                Cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // finished meanwhile
+            }
+        }
+    }
+
+    private sealed record Finished(Claimed Activity, bool Succeeded, JsonElement? Result, string? Error, bool Final)
+    {
+        public static Finished Succeed(Claimed activity, object? result) =>
+            new(activity, true, result is null ? null : JsonSerializer.SerializeToElement(result, result.GetType(), RuntimeJson.Options), null, true);
+
+        public static Finished Fail(Claimed activity, string error, bool final) => new(activity, false, null, error, final);
+    }
+}

@@ -1,0 +1,68 @@
+namespace FluidManager.Runtime;
+
+/// <summary>Settings shared by every process that runs turns. Section <c>Fluid:Runtime</c>.</summary>
+public sealed class FluidRuntimeOptions
+{
+    public const string Section = "Fluid:Runtime";
+
+    /// <summary>Prefix of the LISTEN/NOTIFY channels (<c>{prefix}_events</c>, <c>{prefix}_work</c>). Default <c>fluid</c>.</summary>
+    public string ChannelPrefix { get; set; } = "fluid";
+
+    /// <summary>How many times a turn that hit a deadlock or serialisation failure is run again. Default 8.</summary>
+    public int MaxTurnAttempts { get; set; } = 8;
+
+    /// <summary>Deliveries of a failing message before it goes to the dead letters. Default 5.</summary>
+    public int MaxMessageAttempts { get; set; } = 5;
+
+    /// <summary>Delay before a failed message is tried again; doubles each attempt. Default 200 ms.</summary>
+    public TimeSpan MessageBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest delay between two deliveries of a failing message. Default 30 s.</summary>
+    public TimeSpan MessageBackoffMax { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Apply migrations when the process starts. Default true.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    internal string EventsChannel => $"{ChannelPrefix}_events";
+
+    internal string WorkChannel => $"{ChannelPrefix}_work";
+}
+
+/// <summary>Settings of a silo's pumps. Section <c>Fluid:Silo</c>.</summary>
+public sealed class SiloOptions
+{
+    public const string Section = "Fluid:Silo";
+
+    /// <summary>Name shown to operators. Default: host name and process id.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Concurrent message-pump loops. Default 4.</summary>
+    public int MessageWorkers { get; set; } = 4;
+
+    /// <summary>Grains leased per claim by one message loop. Default 8.</summary>
+    public int InboxClaimBatch { get; set; } = 8;
+
+    /// <summary>Messages applied for one grain in one transaction (each in its own savepoint). Default 16.</summary>
+    public int MessagesPerTransaction { get; set; } = 16;
+
+    /// <summary>How long a claimed inbox stays leased to this silo. Default 30 s.</summary>
+    public TimeSpan InboxLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Activities run at once by this silo. Default 32.</summary>
+    public int ActivitySlots { get; set; } = 32;
+
+    /// <summary>Activity lease; heartbeats renew it every third of it. Default 15 s.</summary>
+    public TimeSpan ActivityLease { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often pumps look for work when no notification arrives. Default 250 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often the silo records that it is alive. Default 5 s.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>On SIGTERM, how long in-flight work may finish before it is handed back. Default 20 s.</summary>
+    public TimeSpan DrainGrace { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Run the message, reminder and activity pumps. Default true.</summary>
+    public bool RunPumps { get; set; } = true;
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Npgsql;
+
+namespace FluidManager.Runtime.Grains;
+
+/// <summary>Addresses grains by interface and key, like Orleans' <c>IGrainFactory</c>.</summary>
+public interface IGrainFactory
+{
+    /// <summary>A proxy whose calls run as turns of the grain <paramref name="key"/>.</summary>
+    TGrain GetGrain<TGrain>(string key) where TGrain : class;
+
+    TGrain GetGrain<TGrain>(long key) where TGrain : class;
+
+    TGrain GetGrain<TGrain>(Guid key) where TGrain : class;
+}
+
+/// <summary>What a grain sees of the turn it runs in.</summary>
+public interface IGrainContext
+{
+    GrainId Id { get; }
+
+    string Key { get; }
+
+    /// <summary>The turn's clock reading; the same value for the whole turn.</summary>
+    DateTimeOffset Now { get; }
+
+    /// <summary>Who asked for the turn ("human:3", "agent:7", "system"), when known.</summary>
+    string? Actor { get; }
+
+    /// <summary>The turn's connection; use it with <see cref="Transaction"/> for the grain's own rows.</summary>
+    NpgsqlConnection Connection { get; }
+
+    NpgsqlTransaction Transaction { get; }
+
+    IGrainFactory Grains { get; }
+
+    /// <summary>Sends a durable one-way message, delivered after this turn commits, exactly once, FIFO per target.</summary>
+    Task PostAsync<TGrain>(string key, object message, TimeSpan? delay = null) where TGrain : class;
+
+    /// <summary>Writes an event row in this turn; it becomes visible (and is pushed live) when the turn commits.</summary>
+    Task<long> PublishAsync(string stream, string type, object payload, long? companyId = null);
+
+    Task RegisterReminderAsync(string name, ReminderSchedule schedule);
+
+    Task UnregisterReminderAsync(string name);
+
+    /// <summary>Schedules slow work outside the turn; its outcome comes back as a message to this grain.</summary>
+    Task<Guid> ScheduleActivityAsync(string kind, object input, ActivityOptions? options = null, Guid? id = null);
+
+    /// <summary>Cancels one activity of this grain; a running worker stops at its next heartbeat.</summary>
+    Task<bool> CancelActivityAsync(Guid activityId);
+}
+
+/// <summary>Implemented by a grain class for each message type it accepts through <see cref="IGrainContext.PostAsync{TGrain}"/>.</summary>
+public interface IHandle<in TMessage>
+{
+    Task HandleAsync(TMessage message);
+}
+
+/// <summary>Implemented by grains that register reminders.</summary>
+public interface IRemindable
+{
+    Task ReceiveReminderAsync(ReminderTick tick);
+}
+
+/// <summary>Implemented by grains that schedule activities: receives each activity's outcome exactly once.</summary>
+public interface IActivityOwner
+{
+    Task OnActivityCompletedAsync(ActivityOutcome outcome);
+}
+
+/// <summary>A reminder firing: the time it was due and the time it was delivered.</summary>
+public sealed record ReminderTick(string Name, DateTimeOffset DueAt, DateTimeOffset FiredAt);
+
+/// <summary>How an activity ended.</summary>
+public sealed record ActivityOutcome(Guid Id, string Kind, bool Succeeded, JsonElement? Result, string? Error, int Attempts)
+{
+    public T? ResultAs<T>() => Result is { } element ? element.Deserialize<T>(RuntimeJson.Options) : default;
+}
+
+/// <summary>Retry, timeout and delay of one activity.</summary>
+public sealed record ActivityOptions
+{
+    public int MaxAttempts { get; init; } = 3;
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>First retry delay; doubles on each further attempt.</summary>
+    public TimeSpan Backoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan Delay { get; init; } = TimeSpan.Zero;
+}
+
+/// <summary>Raised when a grain would call back into a grain already in the same turn.</summary>
+public sealed class GrainReentrancyException(string message) : InvalidOperationException(message);
+
+/// <summary>Raised when a grain type or message has no registration.</summary>
+public sealed class GrainRegistrationException(string message) : InvalidOperationException(message);

@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Reflection;
+using System.Text.Json;
+
+namespace FluidManager.Runtime.Grains;
+
+/// <summary>One grain registration: its interface, its class and its stable type name.</summary>
+public sealed record GrainRegistration(Type Interface, Type Implementation, string TypeName);
+
+/// <summary>
+/// Maps grain interfaces to classes and type names, and message type names to the handlers of
+/// each grain class. Type names are stored in messages and reminders, so they must stay stable.
+/// </summary>
+public sealed class GrainRegistry
+{
+    private readonly FrozenDictionary<Type, GrainRegistration> _byInterface;
+    private readonly FrozenDictionary<string, GrainRegistration> _byName;
+    private readonly FrozenDictionary<string, Type> _messageTypes;
+    private readonly ConcurrentDictionary<(Type Grain, Type Message), Func<object, object, Task>> _handlers = new();
+
+    public GrainRegistry(IEnumerable<GrainRegistration> registrations)
+    {
+        var list = registrations.ToList();
+        var clash = list.GroupBy(r => r.TypeName).FirstOrDefault(g => g.Select(r => r.Implementation).Distinct().Count() > 1);
+        if (clash is not null)
+        {
+            throw new GrainRegistrationException($"Grain type name '{clash.Key}' is registered for several classes: {string.Join(", ", clash.Select(r => r.Implementation.Name))}.");
+        }
+
+        _byInterface = list.GroupBy(r => r.Interface).ToFrozenDictionary(g => g.Key, g => g.Last());
+        _byName = list.GroupBy(r => r.TypeName).ToFrozenDictionary(g => g.Key, g => g.Last());
+        _messageTypes = list
+            .SelectMany(r => r.Implementation.GetInterfaces())
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IHandle<>))
+            .Select(i => i.GetGenericArguments()[0])
+            .Concat([typeof(ReminderTick), typeof(ActivityOutcome)])
+            .Distinct()
+            .ToFrozenDictionary(MessageTypeName);
+    }
+
+    public IReadOnlyCollection<GrainRegistration> Registrations => _byName.Values;
+
+    public GrainRegistration Resolve<TGrain>() => Resolve(typeof(TGrain));
+
+    public GrainRegistration Resolve(Type grainInterface) => _byInterface.TryGetValue(grainInterface, out var registration)
+        ? registration
+        : throw new GrainRegistrationException($"No grain class is registered for {grainInterface.Name}; call services.AddGrain<{grainInterface.Name}, TImplementation>().");
+
+    public GrainRegistration Resolve(string typeName) => _byName.TryGetValue(typeName, out var registration)
+        ? registration
+        : throw new GrainRegistrationException($"No grain is registered under the type name '{typeName}'.");
+
+    public static string MessageTypeName(Type type) => type.FullName ?? type.Name;
+
+    /// <summary>Turns a stored message back into the object its handler expects.</summary>
+    public object DeserializeMessage(string messageType, string payload)
+    {
+        if (!_messageTypes.TryGetValue(messageType, out var type))
+        {
+            throw new GrainRegistrationException($"No grain handles messages of type '{messageType}'.");
+        }
+
+        return JsonSerializer.Deserialize(payload, type, RuntimeJson.Options)
+            ?? throw new JsonException($"Message of type '{messageType}' has an empty payload.");
+    }
+
+    /// <summary>Dispatches a message to the grain's handler for its type, reminders and activity outcomes included.</summary>
+    public Task DispatchAsync(object grain, object message)
+    {
+        var handler = _handlers.GetOrAdd((grain.GetType(), message.GetType()), static key => BuildHandler(key.Grain, key.Message));
+        return handler(grain, message);
+    }
+
+    private static Func<object, object, Task> BuildHandler(Type grainType, Type messageType)
+    {
+        if (messageType == typeof(ReminderTick))
+        {
+            return typeof(IRemindable).IsAssignableFrom(grainType)
+                ? (g, m) => ((IRemindable)g).ReceiveReminderAsync((ReminderTick)m)
+                : throw new GrainRegistrationException($"{grainType.Name} received a reminder tick but does not implement IRemindable.");
+        }
+
+        if (messageType == typeof(ActivityOutcome))
+        {
+            return typeof(IActivityOwner).IsAssignableFrom(grainType)
+                ? (g, m) => ((IActivityOwner)g).OnActivityCompletedAsync((ActivityOutcome)m)
+                : throw new GrainRegistrationException($"{grainType.Name} received an activity outcome but does not implement IActivityOwner.");
+        }
+
+        var handlerInterface = typeof(IHandle<>).MakeGenericType(messageType);
+        if (!handlerInterface.IsAssignableFrom(grainType))
+        {
+            throw new GrainRegistrationException($"{grainType.Name} does not implement IHandle<{messageType.Name}>.");
+        }
+
+        var method = handlerInterface.GetMethod(nameof(IHandle<object>.HandleAsync))!;
+        return (g, m) =>
+        {
+            try
+            {
+                return (Task)method.Invoke(g, [m])!;
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                return Task.FromException(ex.InnerException);
+            }
+        };
+    }
+}

@@ -1,0 +1,259 @@
+using System.Data;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FluidManager.Runtime.Grains;
+
+/// <summary>
+/// Runs grain calls as turns: one PostgreSQL transaction holding the grain's advisory lock, so at
+/// most one turn per grain runs at any instant across all processes. Calls made from inside a turn
+/// join its transaction; a call back into a grain already in the chain is refused.
+/// </summary>
+public sealed class TurnExecutor(
+    NpgsqlDataSource dataSource,
+    IServiceProvider services,
+    TimeProvider time,
+    IOptions<FluidRuntimeOptions> options,
+    ILogger<TurnExecutor> logger)
+{
+    private static readonly AsyncLocal<TurnState?> Ambient = new();
+
+    internal FluidRuntimeOptions Options => options.Value;
+
+    internal TimeProvider Time => time;
+
+    /// <summary>Runs <paramref name="body"/> on a fresh instance of the grain, in the ambient turn or a new one.</summary>
+    public async Task<T> RunAsync<T>(GrainId id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body)
+    {
+        if (Ambient.Value is { } ambient)
+        {
+            return await InvokeAsync(ambient, id, registration, readOnly, body, CancellationToken.None);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RunRootAsync(id, registration, readOnly, body);
+            }
+            catch (Exception ex) when (attempt < options.Value.MaxTurnAttempts && IsRetryable(ex))
+            {
+                Log.TurnRetried(logger, id.ToString(), attempt, ex.Message);
+                await Task.Delay(Backoff(attempt), time);
+            }
+        }
+    }
+
+    /// <summary>Runs a delivery (message, reminder, activity outcome) inside a transaction the caller owns.</summary>
+    internal Task DeliverAsync(TurnState state, GrainId id, object message, CancellationToken cancellationToken)
+    {
+        var registration = services.GetRequiredService<GrainRegistry>().Resolve(id.Type);
+        var registry = services.GetRequiredService<GrainRegistry>();
+        return InvokeAsync(state, id, registration, readOnly: false, async grain =>
+        {
+            await registry.DispatchAsync(grain, message);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>Makes <paramref name="state"/> the ambient turn for code the caller runs (the pumps).</summary>
+    internal static IDisposable Enter(TurnState state)
+    {
+        var previous = Ambient.Value;
+        Ambient.Value = state;
+        return new AmbientScope(previous);
+    }
+
+    internal static bool IsRetryable(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure,
+        NpgsqlException npgsql => npgsql.IsTransient && npgsql is not PostgresException,
+        _ => false,
+    };
+
+    internal static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(1000, 5 * Math.Pow(2, attempt)) * (0.5 + Random.Shared.NextDouble()));
+
+    private async Task<T> RunRootAsync<T>(GrainId id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync(readOnly ? IsolationLevel.RepeatableRead : IsolationLevel.ReadCommitted);
+        if (readOnly)
+        {
+            await using var setReadOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction);
+            await setReadOnly.ExecuteNonQueryAsync();
+        }
+
+        var state = new TurnState(connection, transaction, time.GetUtcNow(), RequestContext.Actor, readOnly);
+        using (Enter(state))
+        {
+            var result = await InvokeAsync(state, id, registration, readOnly, body, CancellationToken.None);
+            await state.NotifyAsync(options.Value, CancellationToken.None);
+            await transaction.CommitAsync();
+            return result;
+        }
+    }
+
+    private async Task<T> InvokeAsync<T>(TurnState state, GrainId id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body, CancellationToken cancellationToken)
+    {
+        if (state.CallChain.Contains(id))
+        {
+            var chain = string.Join(" → ", state.CallChain.Append(id));
+            throw new GrainReentrancyException($"Call cycle within one turn: {chain}. A grain cannot be called back while its turn is in progress; post a message instead.");
+        }
+
+        if (!readOnly)
+        {
+            if (state.ReadOnly)
+            {
+                throw new InvalidOperationException($"A read-only call cannot call {id}'s writing method; mark it [ReadOnly(true)] or call it outside the read.");
+            }
+
+            await state.LockAsync(id, cancellationToken);
+        }
+
+        state.CallChain.Add(id);
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            var context = new GrainContext(id, state, scope.ServiceProvider.GetRequiredService<IGrainFactory>(), scope.ServiceProvider.GetRequiredService<GrainRegistry>());
+            var grain = ActivatorUtilities.CreateInstance(scope.ServiceProvider, registration.Implementation, context);
+            return await body(grain);
+        }
+        finally
+        {
+            state.CallChain.RemoveAt(state.CallChain.Count - 1);
+        }
+    }
+
+    private sealed class AmbientScope(TurnState? previous) : IDisposable
+    {
+        public void Dispose() => Ambient.Value = previous;
+    }
+}
+
+/// <summary>The <see cref="IGrainContext"/> handed to a grain for one call.</summary>
+internal sealed class GrainContext(GrainId id, TurnState state, IGrainFactory grains, GrainRegistry registry) : IGrainContext
+{
+    public GrainId Id => id;
+
+    public string Key => id.Key;
+
+    public DateTimeOffset Now => state.Now;
+
+    public string? Actor => state.Actor;
+
+    public NpgsqlConnection Connection => state.Connection;
+
+    public NpgsqlTransaction Transaction => state.Transaction;
+
+    public IGrainFactory Grains => grains;
+
+    public async Task PostAsync<TGrain>(string key, object message, TimeSpan? delay = null) where TGrain : class
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        EnsureWritable();
+        var target = registry.Resolve<TGrain>();
+        await using var command = Command(RuntimeSql.PostMessage);
+        command.Parameters.AddWithValue("grain_type", target.TypeName);
+        command.Parameters.AddWithValue("grain_key", key);
+        command.Parameters.AddWithValue("message_type", GrainRegistry.MessageTypeName(message.GetType()));
+        command.Parameters.AddWithValue("payload", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(message, message.GetType(), RuntimeJson.Options));
+        command.Parameters.AddWithValue("sender", (object?)state.Actor ?? id.ToString());
+        command.Parameters.AddWithValue("now", Now);
+        command.Parameters.AddWithValue("due_at", Now + (delay ?? TimeSpan.Zero));
+        await command.ExecuteNonQueryAsync();
+        state.WorkPosted = true;
+    }
+
+    public async Task<long> PublishAsync(string stream, string type, object payload, long? companyId = null)
+    {
+        EnsureWritable();
+        await using var command = Command(RuntimeSql.PublishEvent);
+        command.Parameters.AddWithValue("seq", (long)state.NextEventSequence());
+        command.Parameters.AddWithValue("company_id", NpgsqlTypes.NpgsqlDbType.Bigint, (object?)companyId ?? DBNull.Value);
+        command.Parameters.AddWithValue("stream", stream);
+        command.Parameters.AddWithValue("type", type);
+        command.Parameters.AddWithValue("payload", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(payload, payload.GetType(), RuntimeJson.Options));
+        command.Parameters.AddWithValue("actor", NpgsqlTypes.NpgsqlDbType.Text, (object?)state.Actor ?? DBNull.Value);
+        command.Parameters.AddWithValue("now", Now);
+        var position = (long)(await command.ExecuteScalarAsync())!;
+        state.LastEventPosition = position;
+        return position;
+    }
+
+    public async Task RegisterReminderAsync(string name, ReminderSchedule schedule)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        EnsureWritable();
+        await using var command = Command(RuntimeSql.UpsertReminder);
+        AddGrain(command);
+        command.Parameters.AddWithValue("name", name);
+        command.Parameters.AddWithValue("due_at", schedule.Period is null ? schedule.NextAfter(Now) : Now + schedule.DueIn);
+        command.Parameters.AddWithValue("period_ms", NpgsqlTypes.NpgsqlDbType.Bigint, schedule.Period is { } p ? (long)p.TotalMilliseconds : DBNull.Value);
+        command.Parameters.AddWithValue("cron", NpgsqlTypes.NpgsqlDbType.Text, (object?)schedule.Cron ?? DBNull.Value);
+        command.Parameters.AddWithValue("time_zone", NpgsqlTypes.NpgsqlDbType.Text, (object?)schedule.TimeZone ?? DBNull.Value);
+        command.Parameters.AddWithValue("now", Now);
+        await command.ExecuteNonQueryAsync();
+        state.WorkPosted = true;
+    }
+
+    public async Task UnregisterReminderAsync(string name)
+    {
+        EnsureWritable();
+        await using var command = Command(RuntimeSql.DeleteReminder);
+        AddGrain(command);
+        command.Parameters.AddWithValue("name", name);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<Guid> ScheduleActivityAsync(string kind, object input, ActivityOptions? options = null, Guid? activityId = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        EnsureWritable();
+        options ??= new ActivityOptions();
+        var newId = activityId ?? Guid.CreateVersion7(Now);
+        await using var command = Command(RuntimeSql.ScheduleActivity);
+        command.Parameters.AddWithValue("id", newId);
+        AddGrain(command);
+        command.Parameters.AddWithValue("kind", kind);
+        command.Parameters.AddWithValue("input", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(input, input.GetType(), RuntimeJson.Options));
+        command.Parameters.AddWithValue("max_attempts", Math.Max(1, options.MaxAttempts));
+        command.Parameters.AddWithValue("timeout_ms", (long)options.Timeout.TotalMilliseconds);
+        command.Parameters.AddWithValue("backoff_ms", (long)options.Backoff.TotalMilliseconds);
+        command.Parameters.AddWithValue("due_at", Now + options.Delay);
+        command.Parameters.AddWithValue("now", Now);
+        await command.ExecuteNonQueryAsync();
+        state.WorkPosted = true;
+        return newId;
+    }
+
+    public async Task<bool> CancelActivityAsync(Guid activityId)
+    {
+        EnsureWritable();
+        await using var command = Command(RuntimeSql.CancelActivity);
+        command.Parameters.AddWithValue("id", activityId);
+        AddGrain(command);
+        command.Parameters.AddWithValue("now", Now);
+        return await command.ExecuteNonQueryAsync() > 0;
+    }
+
+    private NpgsqlCommand Command(string sql) => new(sql, state.Connection, state.Transaction);
+
+    private void AddGrain(NpgsqlCommand command)
+    {
+        command.Parameters.AddWithValue("grain_type", id.Type);
+        command.Parameters.AddWithValue("grain_key", id.Key);
+    }
+
+    private void EnsureWritable()
+    {
+        if (state.ReadOnly)
+        {
+            throw new InvalidOperationException($"{id} is running a read-only call and cannot write.");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using Npgsql;
+
+namespace FluidManager.Runtime.Grains;
+
+/// <summary>One transaction and everything the grains called in it have done so far.</summary>
+internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, string? actor, bool readOnly)
+{
+    private readonly HashSet<long> _locked = [];
+    private int _eventSequence;
+
+    public NpgsqlConnection Connection { get; } = connection;
+
+    public NpgsqlTransaction Transaction { get; } = transaction;
+
+    public DateTimeOffset Now { get; set; } = now;
+
+    public string? Actor { get; set; } = actor;
+
+    public bool ReadOnly { get; } = readOnly;
+
+    /// <summary>Grains whose calls are in progress, outermost first: a call back into one is a cycle.</summary>
+    public List<GrainId> CallChain { get; } = [];
+
+    public long LastEventPosition { get; set; }
+
+    public bool WorkPosted { get; set; }
+
+    public int NextEventSequence()
+    {
+        if (_eventSequence >= (1 << 20) - 1)
+        {
+            throw new InvalidOperationException("A turn may publish at most 1,048,575 events.");
+        }
+
+        return ++_eventSequence;
+    }
+
+    public async Task LockAsync(GrainId id, CancellationToken cancellationToken)
+    {
+        var key = id.LockKey;
+        if (!_locked.Add(key))
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(RuntimeSql.LockGrain, Connection, Transaction);
+        command.Parameters.AddWithValue("key", key);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Marks a grain as locked by a statement the caller already ran.</summary>
+    public void MarkLocked(GrainId id) => _locked.Add(id.LockKey);
+
+    /// <summary>Queues the NOTIFY hints for what this turn wrote; delivered by PostgreSQL at commit.</summary>
+    public async Task NotifyAsync(FluidRuntimeOptions options, CancellationToken cancellationToken)
+    {
+        if (LastEventPosition == 0 && !WorkPosted)
+        {
+            return;
+        }
+
+        await using var batch = new NpgsqlBatch(Connection, Transaction);
+        if (LastEventPosition != 0)
+        {
+            batch.BatchCommands.Add(Notify(options.EventsChannel, LastEventPosition.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (WorkPosted)
+        {
+            batch.BatchCommands.Add(Notify(options.WorkChannel, "work"));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        LastEventPosition = 0;
+        WorkPosted = false;
+    }
+
+    private static NpgsqlBatchCommand Notify(string channel, string payload)
+    {
+        var command = new NpgsqlBatchCommand(RuntimeSql.Notify);
+        command.Parameters.AddWithValue("channel", channel);
+        command.Parameters.AddWithValue("payload", payload);
+        return command;
+    }
+}

@@ -1,0 +1,141 @@
+using FluidManager.Runtime.Activities;
+using FluidManager.Runtime.Events;
+using FluidManager.Runtime.Grains;
+using FluidManager.Runtime.Messaging;
+using FluidManager.Runtime.Migrations;
+using FluidManager.Runtime.Reminders;
+using FluidManager.Runtime.Silos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FluidManager.Runtime.Hosting;
+
+/// <summary>Registration entry points of the runtime.</summary>
+public static class FluidRuntimeHostingExtensions
+{
+    /// <summary>The configuration key of the PostgreSQL connection string (env: <c>ConnectionStrings__Fluid</c>).</summary>
+    public const string ConnectionStringKey = "ConnectionStrings:Fluid";
+
+    /// <summary>
+    /// Adds the grain runtime: the PostgreSQL data source, grain factory and turn executor, migrations
+    /// on start-up, the event log and the <c>database</c> health check. Used by the Silo and the Api.
+    /// </summary>
+    public static IHostApplicationBuilder AddFluidRuntime(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration[ConnectionStringKey];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException($"No PostgreSQL connection string: set '{ConnectionStringKey}' in appsettings.json or the environment variable 'ConnectionStrings__Fluid'.");
+        }
+
+        builder.Services.AddOptions<FluidRuntimeOptions>()
+            .BindConfiguration(FluidRuntimeOptions.Section)
+            .Validate(o => o.MaxTurnAttempts >= 1, $"{FluidRuntimeOptions.Section}:MaxTurnAttempts must be at least 1.")
+            .Validate(o => o.MaxMessageAttempts >= 1, $"{FluidRuntimeOptions.Section}:MaxMessageAttempts must be at least 1.")
+            .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.ChannelPrefix, "^[a-z_][a-z0-9_]{0,40}$"), $"{FluidRuntimeOptions.Section}:ChannelPrefix must be lower-case letters, digits or '_'.")
+            .ValidateOnStart();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "fluid" }.Build());
+        builder.Services.TryAddSingleton<GrainRegistry>();
+        builder.Services.TryAddSingleton<TurnExecutor>();
+        builder.Services.TryAddSingleton<IGrainFactory, GrainFactory>();
+        builder.Services.TryAddSingleton<EventLog>();
+        builder.Services.TryAddSingleton<ClusterAdmin>();
+        builder.Services.TryAddSingleton<MigrationRunner>();
+        builder.Services.AddSingleton(new MigrationAssembly(typeof(FluidRuntimeHostingExtensions).Assembly));
+
+        if (builder.Configuration.GetValue($"{FluidRuntimeOptions.Section}:MigrateOnStart", true))
+        {
+            // Inserted first so that migrations finish before any other hosted service starts.
+            builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, MigrationHostedService>());
+        }
+
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>Adds the silo: membership with heartbeats and, unless disabled, the message, reminder and activity pumps.</summary>
+    public static IHostApplicationBuilder AddSiloPumps(this IHostApplicationBuilder builder, string role = "silo")
+    {
+        builder.Services.AddOptions<SiloOptions>()
+            .BindConfiguration(SiloOptions.Section)
+            .Validate(o => o.MessageWorkers >= 1 && o.ActivitySlots >= 1, $"{SiloOptions.Section}: MessageWorkers and ActivitySlots must be at least 1.")
+            .Validate(o => o.ActivityLease >= TimeSpan.FromSeconds(1), $"{SiloOptions.Section}:ActivityLease must be at least one second.")
+            .ValidateOnStart();
+
+        var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.DrainGrace + TimeSpan.FromSeconds(10));
+        builder.Services.TryAddSingleton(new SiloIdentity(silo.Name ?? $"{Environment.MachineName}-{Environment.ProcessId}", role));
+        builder.Services.TryAddSingleton<WorkSignal>();
+        builder.Services.AddSingleton<SiloShutdownRecorder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloShutdownRecorder>());
+        builder.Services.AddSingleton<SiloMembership>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloMembership>());
+        if (silo.RunPumps)
+        {
+            builder.Services.AddHostedService<WorkListener>();
+            builder.Services.AddSingleton<MessagePump>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<MessagePump>());
+            builder.Services.AddHostedService<ReminderPump>();
+            builder.Services.AddSingleton<ActivityWorker>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ActivityWorker>());
+        }
+
+        return builder;
+    }
+
+    /// <summary>Adds the process's event listener, pushing committed events to every registered <see cref="IEventSink"/>.</summary>
+    public static IHostApplicationBuilder AddEventListener(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<EventListener>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventListener>());
+        return builder;
+    }
+
+    /// <summary>Registers a grain class for its interface under a stable type name (default: the interface name without "I" and "Grain").</summary>
+    public static IServiceCollection AddGrain<TInterface, TImplementation>(this IServiceCollection services, string? typeName = null)
+        where TInterface : class
+        where TImplementation : class, TInterface
+    {
+        services.AddSingleton(new GrainRegistration(typeof(TInterface), typeof(TImplementation), typeName ?? DefaultTypeName(typeof(TInterface))));
+        return services;
+    }
+
+    /// <summary>Registers the handler of one activity kind.</summary>
+    public static IServiceCollection AddActivityHandler<THandler>(this IServiceCollection services)
+        where THandler : class, IActivityHandler
+    {
+        services.AddSingleton<IActivityHandler, THandler>();
+        return services;
+    }
+
+    /// <summary>Adds an assembly whose embedded <c>Migrations/*.sql</c> extend the schema.</summary>
+    public static IServiceCollection AddMigrations(this IServiceCollection services, System.Reflection.Assembly assembly)
+    {
+        services.AddSingleton(new MigrationAssembly(assembly));
+        return services;
+    }
+
+    private static string DefaultTypeName(Type grainInterface)
+    {
+        var name = grainInterface.Name;
+        if (name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]))
+        {
+            name = name[1..];
+        }
+
+        if (name.EndsWith("Grain", StringComparison.Ordinal) && name.Length > "Grain".Length)
+        {
+            name = name[..^"Grain".Length];
+        }
+
+        return name.ToLowerInvariant();
+    }
+
+    internal static IOptions<T> Wrap<T>(T value) where T : class => Options.Create(value);
+}

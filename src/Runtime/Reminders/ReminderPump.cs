@@ -1,0 +1,109 @@
+using System.Text.Json;
+using FluidManager.Runtime.Grains;
+using FluidManager.Runtime.Silos;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FluidManager.Runtime.Reminders;
+
+/// <summary>
+/// Turns due reminders into durable <see cref="ReminderTick"/> messages and moves each reminder to its
+/// next occurrence after now, in one transaction: a tick is never lost, and downtime yields one
+/// catch-up tick rather than a burst.
+/// </summary>
+public sealed class ReminderPump(
+    NpgsqlDataSource dataSource,
+    WorkSignal signal,
+    TimeProvider time,
+    IOptions<SiloOptions> siloOptions,
+    IOptions<FluidRuntimeOptions> runtimeOptions,
+    ILogger<ReminderPump> logger) : BackgroundService
+{
+    private const int Batch = 100;
+    private readonly SiloOptions _options = siloOptions.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var fired = await FireDueAsync(stoppingToken);
+                failures = 0;
+                if (fired < Batch)
+                {
+                    await Task.Delay(_options.PollInterval, time, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                Log.PumpFailed(logger, "reminder", failures, ex.Message);
+                await SiloBackoff.DelayAsync(failures, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    internal async Task<int> FireDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var due = new List<(string Type, string Key, string Name, DateTimeOffset DueAt, long? PeriodMs, string? Cron, string? Zone)>();
+        await using (var claim = new NpgsqlCommand(RuntimeSql.ClaimDueReminders, connection, transaction))
+        {
+            claim.Parameters.AddWithValue("now", now);
+            claim.Parameters.AddWithValue("limit", Batch);
+            await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                due.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
+                    reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+            }
+        }
+
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var reminder in due)
+        {
+            var tick = new ReminderTick(reminder.Name, reminder.DueAt, now);
+            var post = new NpgsqlBatchCommand(RuntimeSql.PostMessage);
+            post.Parameters.AddWithValue("grain_type", reminder.Type);
+            post.Parameters.AddWithValue("grain_key", reminder.Key);
+            post.Parameters.AddWithValue("message_type", GrainRegistry.MessageTypeName(typeof(ReminderTick)));
+            post.Parameters.AddWithValue("payload", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(tick, RuntimeJson.Options));
+            post.Parameters.AddWithValue("sender", $"reminder:{reminder.Name}");
+            post.Parameters.AddWithValue("now", now);
+            post.Parameters.AddWithValue("due_at", now);
+            batch.BatchCommands.Add(post);
+
+            var advance = new NpgsqlBatchCommand(RuntimeSql.AdvanceReminder);
+            advance.Parameters.AddWithValue("grain_type", reminder.Type);
+            advance.Parameters.AddWithValue("grain_key", reminder.Key);
+            advance.Parameters.AddWithValue("name", reminder.Name);
+            advance.Parameters.AddWithValue("next", ReminderSchedule.Next(reminder.PeriodMs, reminder.Cron, reminder.Zone, reminder.DueAt, now));
+            batch.BatchCommands.Add(advance);
+        }
+
+        var notify = new NpgsqlBatchCommand(RuntimeSql.Notify);
+        notify.Parameters.AddWithValue("channel", runtimeOptions.Value.WorkChannel);
+        notify.Parameters.AddWithValue("payload", "reminder");
+        batch.BatchCommands.Add(notify);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        signal.Pulse();
+        return due.Count;
+    }
+}

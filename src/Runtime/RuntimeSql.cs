@@ -1,0 +1,235 @@
+namespace FluidManager.Runtime;
+
+/// <summary>Every statement the runtime runs, in one place. Parameters are named; "now" is always a parameter.</summary>
+internal static class RuntimeSql
+{
+    public const string LockGrain = "SELECT pg_advisory_xact_lock(@key)";
+
+    /// <summary>Appends a message and marks its grain's inbox due, in one round trip.</summary>
+    public const string PostMessage = """
+        WITH msg AS (
+          INSERT INTO runtime.messages (grain_type, grain_key, message_type, payload, sender, enqueued_at, due_at)
+          VALUES (@grain_type, @grain_key, @message_type, @payload, @sender, @now, @due_at)
+          RETURNING grain_type, grain_key, due_at)
+        INSERT INTO runtime.inbox AS i (grain_type, grain_key, due_at, version)
+        SELECT grain_type, grain_key, due_at, 1 FROM msg
+        ON CONFLICT (grain_type, grain_key) DO UPDATE
+          SET due_at = LEAST(COALESCE(i.due_at, EXCLUDED.due_at), EXCLUDED.due_at), version = i.version + 1
+        """;
+
+    public const string PublishEvent = """
+        INSERT INTO runtime.events (position, company_id, stream, type, payload, actor, at)
+        VALUES ((pg_current_xact_id()::text::bigint << 20) + @seq, @company_id, @stream, @type, @payload, @actor, @now)
+        RETURNING position
+        """;
+
+    public const string Notify = "SELECT pg_notify(@channel, @payload)";
+
+    public const string UpsertReminder = """
+        INSERT INTO runtime.reminders (grain_type, grain_key, name, due_at, period_ms, cron, time_zone, created_at)
+        VALUES (@grain_type, @grain_key, @name, @due_at, @period_ms, @cron, @time_zone, @now)
+        ON CONFLICT (grain_type, grain_key, name) DO UPDATE
+          SET due_at = EXCLUDED.due_at, period_ms = EXCLUDED.period_ms, cron = EXCLUDED.cron, time_zone = EXCLUDED.time_zone
+        """;
+
+    public const string DeleteReminder = "DELETE FROM runtime.reminders WHERE grain_type = @grain_type AND grain_key = @grain_key AND name = @name";
+
+    public const string ScheduleActivity = """
+        INSERT INTO runtime.activities (id, grain_type, grain_key, kind, input, status, max_attempts, timeout_ms, backoff_ms, due_at, created_at)
+        VALUES (@id, @grain_type, @grain_key, @kind, @input, 'pending', @max_attempts, @timeout_ms, @backoff_ms, @due_at, @now)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    public const string CancelActivity = """
+        UPDATE runtime.activities SET status = 'cancelled', finished_at = @now, lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND grain_type = @grain_type AND grain_key = @grain_key AND status IN ('pending', 'running')
+        """;
+
+    // ---- message pump ----
+
+    /// <summary>Leases a batch of grains whose inbox is due.</summary>
+    public const string ClaimInboxes = """
+        UPDATE runtime.inbox i SET lease_owner = @silo, lease_until = @lease_until
+        FROM (SELECT grain_type, grain_key FROM runtime.inbox
+              WHERE due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+              ORDER BY due_at LIMIT @limit
+              FOR UPDATE SKIP LOCKED) c
+        WHERE i.grain_type = c.grain_type AND i.grain_key = c.grain_key
+        RETURNING i.grain_type, i.grain_key
+        """;
+
+    public const string InboxVersion = "SELECT version FROM runtime.inbox WHERE grain_type = @grain_type AND grain_key = @grain_key";
+
+    public const string ReadQueueHead = """
+        SELECT id, message_type, payload, sender, enqueued_at, due_at, attempts
+        FROM runtime.messages WHERE grain_type = @grain_type AND grain_key = @grain_key
+        ORDER BY id LIMIT @limit
+        """;
+
+    public const string DeleteMessage = "DELETE FROM runtime.messages WHERE id = @id";
+
+    public const string DeferMessage = "UPDATE runtime.messages SET attempts = @attempts, last_error = @error, due_at = @due_at WHERE id = @id";
+
+    public const string DeadLetterMessage = """
+        WITH gone AS (DELETE FROM runtime.messages WHERE id = @id RETURNING *)
+        INSERT INTO runtime.dead_letters (message_id, grain_type, grain_key, message_type, payload, sender, enqueued_at, attempts, error, dead_at)
+        SELECT id, grain_type, grain_key, message_type, payload, sender, enqueued_at, @attempts, @error, @now FROM gone
+        RETURNING id
+        """;
+
+    /// <summary>
+    /// Releases an inbox after a pump's turn. If a sender bumped the version meanwhile, its message may be
+    /// invisible to the pump's snapshot, so the inbox stays due now rather than being parked.
+    /// </summary>
+    public const string ReleaseInbox = """
+        UPDATE runtime.inbox SET
+          due_at = CASE WHEN version = @version
+                        THEN (SELECT due_at FROM runtime.messages m WHERE m.grain_type = @grain_type AND m.grain_key = @grain_key ORDER BY id LIMIT 1)
+                        ELSE @now END,
+          lease_owner = NULL, lease_until = NULL
+        WHERE grain_type = @grain_type AND grain_key = @grain_key
+        """;
+
+    public const string ReleaseSiloInboxes = "UPDATE runtime.inbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @silo";
+
+    // ---- reminders ----
+
+    public const string ClaimDueReminders = """
+        SELECT grain_type, grain_key, name, due_at, period_ms, cron, time_zone
+        FROM runtime.reminders WHERE due_at <= @now
+        ORDER BY due_at LIMIT @limit
+        FOR UPDATE SKIP LOCKED
+        """;
+
+    public const string AdvanceReminder = "UPDATE runtime.reminders SET due_at = @next WHERE grain_type = @grain_type AND grain_key = @grain_key AND name = @name";
+
+    // ---- activities ----
+
+    public const string ClaimPendingActivities = """
+        UPDATE runtime.activities a
+        SET status = 'running', lease_owner = @silo, lease_until = @lease_until, heartbeat_at = @now,
+            attempts = a.attempts + 1, started_at = COALESCE(a.started_at, @now)
+        FROM (SELECT id FROM runtime.activities WHERE status = 'pending' AND due_at <= @now
+              ORDER BY due_at LIMIT @limit FOR UPDATE SKIP LOCKED) c
+        WHERE a.id = c.id
+        RETURNING a.id, a.grain_type, a.grain_key, a.kind, a.input, a.attempts, a.max_attempts, a.timeout_ms, a.backoff_ms
+        """;
+
+    public const string ClaimExpiredActivities = """
+        UPDATE runtime.activities a
+        SET lease_owner = @silo, lease_until = @lease_until, heartbeat_at = @now, attempts = a.attempts + 1
+        FROM (SELECT id FROM runtime.activities WHERE status = 'running' AND lease_until < @now
+              ORDER BY lease_until LIMIT @limit FOR UPDATE SKIP LOCKED) c
+        WHERE a.id = c.id
+        RETURNING a.id, a.grain_type, a.grain_key, a.kind, a.input, a.attempts, a.max_attempts, a.timeout_ms, a.backoff_ms
+        """;
+
+    /// <summary>Renews the leases this silo still holds; ids missing from the answer were cancelled or lost.</summary>
+    public const string HeartbeatActivities = """
+        UPDATE runtime.activities SET lease_until = @lease_until, heartbeat_at = @now
+        WHERE id = ANY(@ids) AND status = 'running' AND lease_owner = @silo
+        RETURNING id
+        """;
+
+    public const string ReportActivityProgress = """
+        UPDATE runtime.activities SET progress = @progress
+        WHERE id = @id AND status = 'running' AND lease_owner = @silo AND attempts = @attempt
+        """;
+
+    /// <summary>
+    /// Ends an activity (completed or failed for good) and posts its outcome to the owner, only if this
+    /// worker still holds the lease for this attempt: the fence that makes delivery exactly once.
+    /// </summary>
+    public const string FinishActivity = """
+        WITH done AS (
+          UPDATE runtime.activities SET status = @status, result = @result, error = @error, finished_at = @now,
+                 lease_owner = NULL, lease_until = NULL
+          WHERE id = @id AND status = 'running' AND lease_owner = @silo AND attempts = @attempt
+          RETURNING grain_type, grain_key),
+        msg AS (
+          INSERT INTO runtime.messages (grain_type, grain_key, message_type, payload, sender, enqueued_at, due_at)
+          SELECT grain_type, grain_key, @message_type, @outcome, @sender, @now, @now FROM done
+          RETURNING grain_type, grain_key, due_at)
+        INSERT INTO runtime.inbox AS i (grain_type, grain_key, due_at, version)
+        SELECT grain_type, grain_key, due_at, 1 FROM msg
+        ON CONFLICT (grain_type, grain_key) DO UPDATE
+          SET due_at = LEAST(COALESCE(i.due_at, EXCLUDED.due_at), EXCLUDED.due_at), version = i.version + 1
+        """;
+
+    public const string RetryActivity = """
+        UPDATE runtime.activities SET status = 'pending', error = @error, due_at = @due_at, lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND status = 'running' AND lease_owner = @silo AND attempts = @attempt
+        """;
+
+    /// <summary>Hands unfinished work back to the queue on drain, without charging an attempt.</summary>
+    public const string ReleaseActivities = """
+        UPDATE runtime.activities SET status = 'pending', attempts = GREATEST(attempts - 1, 0), lease_owner = NULL, lease_until = NULL, due_at = @now
+        WHERE id = ANY(@ids) AND status = 'running' AND lease_owner = @silo
+        """;
+
+    // ---- events ----
+
+    /// <summary>
+    /// Events after a position, stopping below the oldest transaction still running: an event whose
+    /// transaction has not committed yet can only get a position above that bound, so none is skipped.
+    /// </summary>
+    public const string ReadEvents = """
+        SELECT position, company_id, stream, type, payload, actor, at
+        FROM runtime.events
+        WHERE position > @after
+          AND position < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)
+          AND (@company_id::bigint IS NULL OR company_id = @company_id)
+          AND (@stream::text IS NULL OR stream = @stream)
+        ORDER BY position
+        LIMIT @limit
+        """;
+
+    /// <summary>The highest position below which the log can no longer change.</summary>
+    public const string EventTail = """
+        SELECT LEAST(COALESCE(max(position), 0), (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20) - 1)
+        FROM runtime.events
+        """;
+
+    // ---- silos ----
+
+    public const string RegisterSilo = """
+        INSERT INTO runtime.silos (id, name, host, pid, role, started_at, heartbeat_at, status)
+        VALUES (@id, @name, @host, @pid, @role, @now, @now, 'active')
+        ON CONFLICT (id) DO UPDATE SET heartbeat_at = @now, status = 'active'
+        """;
+
+    public const string HeartbeatSilo = "UPDATE runtime.silos SET heartbeat_at = @now WHERE id = @id";
+
+    public const string ListSilos = """
+        SELECT s.id, s.name, s.host, s.pid, s.role, s.started_at, s.heartbeat_at, s.status,
+               (SELECT count(*) FROM runtime.activities a WHERE a.lease_owner = s.id AND a.status = 'running') AS activities,
+               (SELECT count(*) FROM runtime.inbox i WHERE i.lease_owner = s.id) AS inboxes
+        FROM runtime.silos s
+        WHERE s.status <> 'stopped' OR s.stopped_at > @now - interval '1 hour'
+        ORDER BY s.started_at
+        """;
+
+    public const string ListDeadLetters = """
+        SELECT id, message_id, grain_type, grain_key, message_type, payload, sender, enqueued_at, attempts, error, dead_at
+        FROM runtime.dead_letters WHERE replayed_at IS NULL
+        ORDER BY id DESC LIMIT @limit
+        """;
+
+    /// <summary>Puts a dead letter back at the tail of its grain's queue with a fresh attempt count.</summary>
+    public const string ReplayDeadLetter = """
+        WITH dl AS (
+          UPDATE runtime.dead_letters SET replayed_at = @now WHERE id = @id AND replayed_at IS NULL
+          RETURNING grain_type, grain_key, message_type, payload, sender),
+        msg AS (
+          INSERT INTO runtime.messages (grain_type, grain_key, message_type, payload, sender, enqueued_at, due_at)
+          SELECT grain_type, grain_key, message_type, payload, sender, @now, @now FROM dl
+          RETURNING grain_type, grain_key, due_at)
+        INSERT INTO runtime.inbox AS i (grain_type, grain_key, due_at, version)
+        SELECT grain_type, grain_key, due_at, 1 FROM msg
+        ON CONFLICT (grain_type, grain_key) DO UPDATE
+          SET due_at = LEAST(COALESCE(i.due_at, EXCLUDED.due_at), EXCLUDED.due_at), version = i.version + 1
+        RETURNING 1
+        """;
+
+    public const string SetSiloStatus = "UPDATE runtime.silos SET status = @status, stopped_at = CASE WHEN @status = 'stopped' THEN @now END WHERE id = @id";
+}

@@ -1,0 +1,293 @@
+using System.ComponentModel;
+using FluidManager.Runtime.Activities;
+using FluidManager.Runtime.Grains;
+using FluidManager.Runtime.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace FluidManager.Runtime.TestGrains;
+
+public interface ICounterGrain
+{
+    Task<long> IncrementAsync();
+
+    [ReadOnly(true)]
+    Task<long> GetAsync();
+
+    /// <summary>Posts <paramref name="count"/> numbered messages to another counter.</summary>
+    Task SendAsync(string target, int count, long firstSeq);
+
+    Task FailAfterWritingAsync(string target);
+}
+
+/// <summary>A one-way message with an id (to detect double application) and a sequence number (to check FIFO).</summary>
+public sealed record Add(Guid MessageId, long Seq, long Amount);
+
+/// <summary>A message its handler always rejects.</summary>
+public sealed record Poison(string Reason);
+
+public interface IAccountGrain
+{
+    Task OpenAsync(long balance);
+
+    Task TransferAsync(string to, long amount);
+
+    Task CreditAsync(long amount);
+
+    [ReadOnly(true)]
+    Task<long> BalanceAsync();
+}
+
+public interface ITickerGrain
+{
+    Task StartAsync(TimeSpan period);
+
+    Task StartCronAsync(string cron, string timeZone);
+
+    Task StopAsync();
+}
+
+public interface IWorkerGrain
+{
+    Task<Guid> StartAsync(SleepInput input, int maxAttempts = 3, double timeoutSeconds = 60);
+
+    Task<bool> CancelAsync(Guid activityId);
+}
+
+public sealed record SleepInput(int Milliseconds, int FailTimes = 0);
+
+public sealed record SleepResult(int Slept, int Attempt);
+
+/// <summary>Where test grains are told which process they run in (for overlap checks).</summary>
+public sealed class TestSiloName(string name)
+{
+    public string Name { get; } = name;
+}
+
+public sealed class CounterGrain(IGrainContext context, TestSiloName silo) : ICounterGrain, IHandle<Add>, IHandle<Poison>
+{
+    public async Task<long> IncrementAsync()
+    {
+        var started = DateTimeOffset.UtcNow;
+        // Read-modify-write on purpose: only the grain lock keeps concurrent turns from losing updates.
+        var current = await ReadAsync();
+        await Task.Yield();
+        await WriteAsync(current + 1);
+        await RecordTurnAsync(started);
+        return current + 1;
+    }
+
+    public Task<long> GetAsync() => ReadAsync();
+
+    public async Task SendAsync(string target, int count, long firstSeq)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await context.PostAsync<ICounterGrain>(target, new Add(Guid.NewGuid(), firstSeq + i, 1));
+        }
+    }
+
+    public async Task FailAfterWritingAsync(string target)
+    {
+        await WriteAsync(await ReadAsync() + 100);
+        await context.PostAsync<ICounterGrain>(target, new Add(Guid.NewGuid(), 1, 1));
+        await context.PublishAsync($"counter:{context.Key}", "counter.bumped", new { By = 100 });
+        await context.Grains.GetGrain<IAccountGrain>(context.Key).OpenAsync(5);
+        throw new InvalidOperationException("boom after writing");
+    }
+
+    public async Task HandleAsync(Add message)
+    {
+        var started = DateTimeOffset.UtcNow;
+        await using (var applied = Command("INSERT INTO testgrains.applied (message_id, grain, seq) VALUES (@id, @grain, @seq)"))
+        {
+            applied.Parameters.AddWithValue("id", message.MessageId);
+            applied.Parameters.AddWithValue("grain", context.Key);
+            applied.Parameters.AddWithValue("seq", message.Seq);
+            await applied.ExecuteNonQueryAsync();
+        }
+
+        await WriteAsync(await ReadAsync() + message.Amount);
+        await RecordTurnAsync(started);
+    }
+
+    public Task HandleAsync(Poison message) => throw new InvalidOperationException($"poisoned: {message.Reason}");
+
+    private async Task<long> ReadAsync()
+    {
+        await using var read = Command("SELECT value FROM testgrains.counters WHERE key = @key");
+        read.Parameters.AddWithValue("key", context.Key);
+        return (long?)await read.ExecuteScalarAsync() ?? 0;
+    }
+
+    private async Task WriteAsync(long value)
+    {
+        await using var write = Command("INSERT INTO testgrains.counters (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
+        write.Parameters.AddWithValue("key", context.Key);
+        write.Parameters.AddWithValue("value", value);
+        await write.ExecuteNonQueryAsync();
+    }
+
+    private async Task RecordTurnAsync(DateTimeOffset started)
+    {
+        await using var turn = Command("INSERT INTO testgrains.turns (grain, silo, started_at, ended_at) VALUES (@grain, @silo, @started, clock_timestamp())");
+        turn.Parameters.AddWithValue("grain", context.Id.ToString());
+        turn.Parameters.AddWithValue("silo", silo.Name);
+        turn.Parameters.AddWithValue("started", started);
+        await turn.ExecuteNonQueryAsync();
+    }
+
+    private NpgsqlCommand Command(string sql) => new(sql, context.Connection, context.Transaction);
+}
+
+public sealed class AccountGrain(IGrainContext context) : IAccountGrain
+{
+    public async Task OpenAsync(long balance)
+    {
+        await using var open = new NpgsqlCommand("INSERT INTO testgrains.accounts (key, balance) VALUES (@key, @balance) ON CONFLICT (key) DO UPDATE SET balance = EXCLUDED.balance", context.Connection, context.Transaction);
+        open.Parameters.AddWithValue("key", context.Key);
+        open.Parameters.AddWithValue("balance", balance);
+        await open.ExecuteNonQueryAsync();
+    }
+
+    public async Task TransferAsync(string to, long amount)
+    {
+        var balance = await BalanceAsync();
+        if (balance < amount)
+        {
+            throw new InvalidOperationException($"Account {context.Key} holds {balance}, cannot send {amount}.");
+        }
+
+        await SetAsync(balance - amount);
+        await context.Grains.GetGrain<IAccountGrain>(to).CreditAsync(amount);
+    }
+
+    public async Task CreditAsync(long amount) => await SetAsync(await BalanceAsync() + amount);
+
+    public async Task<long> BalanceAsync()
+    {
+        await using var read = new NpgsqlCommand("SELECT balance FROM testgrains.accounts WHERE key = @key", context.Connection, context.Transaction);
+        read.Parameters.AddWithValue("key", context.Key);
+        return (long?)await read.ExecuteScalarAsync() ?? 0;
+    }
+
+    private async Task SetAsync(long balance)
+    {
+        await using var write = new NpgsqlCommand("UPDATE testgrains.accounts SET balance = @balance WHERE key = @key", context.Connection, context.Transaction);
+        write.Parameters.AddWithValue("key", context.Key);
+        write.Parameters.AddWithValue("balance", balance);
+        if (await write.ExecuteNonQueryAsync() != 1)
+        {
+            throw new InvalidOperationException($"Account {context.Key} is not open.");
+        }
+    }
+}
+
+public sealed class TickerGrain(IGrainContext context) : ITickerGrain, IRemindable
+{
+    public Task StartAsync(TimeSpan period) => context.RegisterReminderAsync("tick", ReminderSchedule.Every(period));
+
+    public Task StartCronAsync(string cron, string timeZone) => context.RegisterReminderAsync("tick", ReminderSchedule.OnCron(cron, timeZone));
+
+    public Task StopAsync() => context.UnregisterReminderAsync("tick");
+
+    public async Task ReceiveReminderAsync(ReminderTick tick)
+    {
+        await using var insert = new NpgsqlCommand("INSERT INTO testgrains.ticks (grain, name, due_at, fired_at) VALUES (@grain, @name, @due, @fired)", context.Connection, context.Transaction);
+        insert.Parameters.AddWithValue("grain", context.Key);
+        insert.Parameters.AddWithValue("name", tick.Name);
+        insert.Parameters.AddWithValue("due", tick.DueAt);
+        insert.Parameters.AddWithValue("fired", tick.FiredAt);
+        await insert.ExecuteNonQueryAsync();
+    }
+}
+
+public sealed class WorkerGrain(IGrainContext context) : IWorkerGrain, IActivityOwner
+{
+    public Task<Guid> StartAsync(SleepInput input, int maxAttempts = 3, double timeoutSeconds = 60) =>
+        context.ScheduleActivityAsync(SleepActivity.KindName, input, new ActivityOptions
+        {
+            MaxAttempts = maxAttempts,
+            Timeout = TimeSpan.FromSeconds(timeoutSeconds),
+            Backoff = TimeSpan.FromMilliseconds(100),
+        });
+
+    public Task<bool> CancelAsync(Guid activityId) => context.CancelActivityAsync(activityId);
+
+    public async Task OnActivityCompletedAsync(ActivityOutcome outcome)
+    {
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO testgrains.activity_outcomes (activity_id, grain, succeeded, result, error, attempts) VALUES (@id, @grain, @ok, @result, @error, @attempts)",
+            context.Connection, context.Transaction);
+        insert.Parameters.AddWithValue("id", outcome.Id);
+        insert.Parameters.AddWithValue("grain", context.Key);
+        insert.Parameters.AddWithValue("ok", outcome.Succeeded);
+        insert.Parameters.AddWithValue("result", NpgsqlTypes.NpgsqlDbType.Jsonb, outcome.Result is { } r ? r.GetRawText() : DBNull.Value);
+        insert.Parameters.AddWithValue("error", NpgsqlTypes.NpgsqlDbType.Text, (object?)outcome.Error ?? DBNull.Value);
+        insert.Parameters.AddWithValue("attempts", outcome.Attempts);
+        await insert.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>Sleeps (cancellably), optionally failing its first attempts; records every run.</summary>
+public sealed class SleepActivity(NpgsqlDataSource dataSource, TestSiloName silo) : ActivityHandler<SleepInput, SleepResult>
+{
+    public const string KindName = "test.sleep";
+
+    public override string Kind => KindName;
+
+    protected override async Task<SleepResult> ExecuteAsync(SleepInput input, ActivityExecution execution, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (input.Milliseconds > 0)
+            {
+                await Task.Delay(input.Milliseconds, cancellationToken);
+            }
+
+            if (execution.Attempt <= input.FailTimes)
+            {
+                throw new InvalidOperationException($"planned failure on attempt {execution.Attempt}");
+            }
+
+            await RecordAsync(execution, "completed");
+            return new SleepResult(input.Milliseconds, execution.Attempt);
+        }
+        catch (OperationCanceledException)
+        {
+            await RecordAsync(execution, "cancelled");
+            throw;
+        }
+        catch (InvalidOperationException)
+        {
+            await RecordAsync(execution, "failed");
+            throw;
+        }
+    }
+
+    private async Task RecordAsync(ActivityExecution execution, string outcome)
+    {
+        await using var insert = dataSource.CreateCommand("INSERT INTO testgrains.activity_runs (activity_id, attempt, silo, outcome) VALUES (@id, @attempt, @silo, @outcome)");
+        insert.Parameters.AddWithValue("id", execution.Id);
+        insert.Parameters.AddWithValue("attempt", execution.Attempt);
+        insert.Parameters.AddWithValue("silo", silo.Name);
+        insert.Parameters.AddWithValue("outcome", outcome);
+        await insert.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+}
+
+public static class TestGrainRegistration
+{
+    /// <summary>Registers the test grains, their activity and their schema.</summary>
+    public static IServiceCollection AddTestGrains(this IServiceCollection services, string siloName)
+    {
+        services.AddSingleton(new TestSiloName(siloName));
+        services.AddGrain<ICounterGrain, CounterGrain>();
+        services.AddGrain<IAccountGrain, AccountGrain>();
+        services.AddGrain<ITickerGrain, TickerGrain>();
+        services.AddGrain<IWorkerGrain, WorkerGrain>();
+        services.AddActivityHandler<SleepActivity>();
+        services.AddMigrations(typeof(TestGrainRegistration).Assembly);
+        return services;
+    }
+}
