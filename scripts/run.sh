@@ -47,9 +47,34 @@ fi
 fm_ensure_tools
 PG_WAS_RUNNING=0
 if [ -f "$DATA/pg/PG_VERSION" ] && fm_as_pg "$FM_PG_BIN/pg_ctl" -D "$DATA/pg" status >/dev/null 2>&1; then PG_WAS_RUNNING=1; fi
+
+# Installed before PostgreSQL starts, so that a failed or interrupted build does not leave it running.
+PIDS=()
+cleanup() {
+  trap - EXIT
+  trap '' INT TERM # a second Ctrl-C must not cut the shutdown short
+  fm_log "stopping"
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # A silo drains for up to Fluid:Silo:DrainGrace (20 s) and its host allows 10 s more.
+  local deadline=$((SECONDS + 45))
+  for pid in "${PIDS[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      fm_log "process $pid did not stop in time; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ "$PG_WAS_RUNNING" -eq 0 ]; then fm_pg_stop "$DATA"; fi
+  fm_log "stopped; data kept in $DATA"
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
 fm_pg_start "$DATA" "$PG_PORT"
 fm_pg_createdb "$DATA" "$PG_PORT" fluid
-fm_build_dotnet Release
+fm_build_dotnet Release || fm_die "the .NET build failed (errors above)"
 fm_build_dashboard
 
 export ConnectionStrings__Fluid
@@ -58,18 +83,10 @@ export Fluid__Storage__Path="$DATA/objects"
 export Fluid__Demo__Load="$([ "$DEMO" -eq 1 ] && echo true || echo false)"
 export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
 
-PIDS=()
-cleanup() {
-  trap - INT TERM EXIT
-  fm_log "stopping"
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ "$PG_WAS_RUNNING" -eq 0 ]; then fm_pg_stop "$DATA"; fi
-  fm_log "stopped; data kept in $DATA"
-}
-trap cleanup INT TERM EXIT
-
 BIN="$FM_ROOT/src"
+for log in api $(seq -f 'silo-%g' 1 "$SILOS"); do
+  printf '\n==== %s started by scripts/run.sh ====\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$DATA/logs/$log.log"
+done
 ASPNETCORE_URLS="http://127.0.0.1:$PORT" Fluid__Api__DashboardPath="$FM_ROOT/src/Dashboard/dist" \
   dotnet "$BIN/Api/bin/Release/net10.0/FluidManager.Api.dll" --contentRoot "$BIN/Api" >>"$DATA/logs/api.log" 2>&1 &
 PIDS+=($!)
@@ -79,13 +96,13 @@ for i in $(seq 1 "$SILOS"); do
 done
 
 for _ in $(seq 1 240); do
-  if curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; then break; fi
+  if curl -fsS --max-time 2 "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; then break; fi
   for pid in "${PIDS[@]}"; do
     kill -0 "$pid" 2>/dev/null || { tail -n 30 "$DATA"/logs/api.log "$DATA"/logs/silo-*.log >&2; fm_die "a process exited during start-up (logs above, full logs in $DATA/logs)"; }
   done
   sleep 0.5
 done
-curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null || fm_die "the API did not become ready; see $DATA/logs/api.log"
+curl -fsS --max-time 5 "http://127.0.0.1:$PORT/health/ready" >/dev/null || fm_die "the API did not become ready; see $DATA/logs/api.log"
 
 grep -h "owner account" "$DATA/logs/api.log" 2>/dev/null | tail -n 2 || true
 echo
@@ -95,4 +112,4 @@ echo "  logs:                     $DATA/logs"
 echo "  Ctrl-C to stop (data is kept)."
 echo
 wait -n "${PIDS[@]}" || true
-fm_log "a process exited; see $DATA/logs"
+fm_die "a process exited unexpectedly; see $DATA/logs"

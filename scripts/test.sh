@@ -63,7 +63,7 @@ fm_log ".NET tests"
 for project in "$FM_ROOT"/test/*/*.csproj; do
   grep -q '<IsTestProject>false</IsTestProject>' "$project" && continue
   name="$(basename "$project" .csproj)"
-  TEST_ARGS=(test "$project" --no-build -nologo --results-directory "$RESULTS/dotnet/$name" --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal")
+  TEST_ARGS=(test "$project" --no-build -nologo --results-directory "$RESULTS/dotnet/$name" --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --blame-hang-timeout 8m)
   [ -n "$FILTER" ] && TEST_ARGS+=(--filter "$FILTER")
   dotnet "${TEST_ARGS[@]}" || STATUS=1
 done

@@ -45,7 +45,10 @@ fm_apt_install() {
 fm_ensure_tools() {
   command -v dotnet >/dev/null || fm_die "the .NET 10 SDK is required (dotnet not found on PATH)"
   fm_apt_install "postgresql-${FM_PG_MAJOR}" "postgresql-client-${FM_PG_MAJOR}" curl ca-certificates
-  if ! command -v npm >/dev/null; then fm_apt_install nodejs npm; fi
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then fm_apt_install nodejs npm; fi
+  # The dashboard's toolchain (Vite 8) needs Node.js 20.19 or later; Debian 12's own nodejs is 18.
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
+    || fm_die "Node.js $(node --version) is too old for the dashboard: install Node.js 20.19 or later (e.g. from your distribution's backports or NodeSource)"
   # Debian's postgresql package may start a system cluster on 5432; ours never depends on it.
   fm_ensure_pgvector
 }

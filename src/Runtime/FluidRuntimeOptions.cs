@@ -8,8 +8,8 @@ public sealed class FluidRuntimeOptions
     /// <summary>Prefix of the LISTEN/NOTIFY channels (<c>{prefix}_events</c>, <c>{prefix}_work</c>). Default <c>fluid</c>.</summary>
     public string ChannelPrefix { get; set; } = "fluid";
 
-    /// <summary>How many times a turn that hit a deadlock or serialisation failure is run again. Default 8.</summary>
-    public int MaxTurnAttempts { get; set; } = 8;
+    /// <summary>How many times a turn that hit a deadlock, a serialisation failure or a lock timeout is run. Default 30.</summary>
+    public int MaxTurnAttempts { get; set; } = 30;
 
     /// <summary>Deliveries of a failing message before it goes to the dead letters. Default 5.</summary>
     public int MaxMessageAttempts { get; set; } = 5;

@@ -5,6 +5,13 @@ internal static class RuntimeSql
 {
     public const string LockGrain = "SELECT pg_advisory_xact_lock(@key)";
 
+    /// <summary>
+    /// Locks a further grain inside a turn that already holds one. A short lock_timeout turns a
+    /// potential deadlock (two turns locking the same grains in opposite orders) into a quick,
+    /// retryable failure instead of waiting for PostgreSQL's deadlock detector.
+    /// </summary>
+    public const string LockNestedGrain = "SELECT set_config('lock_timeout', @timeout, true), pg_advisory_xact_lock(@key), set_config('lock_timeout', '0', true)";
+
     /// <summary>Appends a message and marks its grain's inbox due, in one round trip.</summary>
     public const string PostMessage = """
         WITH msg AS (
@@ -88,6 +95,11 @@ internal static class RuntimeSql
                         ELSE @now END,
           lease_owner = NULL, lease_until = NULL
         WHERE grain_type = @grain_type AND grain_key = @grain_key
+        """;
+
+    public const string ReleaseInboxLeases = """
+        UPDATE runtime.inbox SET lease_owner = NULL, lease_until = NULL
+        WHERE lease_owner = @silo AND (grain_type, grain_key) IN (SELECT * FROM unnest(@types::text[], @keys::text[]))
         """;
 
     public const string ReleaseSiloInboxes = "UPDATE runtime.inbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @silo";

@@ -18,6 +18,12 @@ public interface ICounterGrain
     Task SendAsync(string target, int count, long firstSeq);
 
     Task FailAfterWritingAsync(string target);
+
+    /// <summary>Publishes one event in a turn of its own.</summary>
+    Task AnnounceAsync(string stream, string type, long? companyId = null);
+
+    /// <summary>Posts any message to another counter, optionally delayed.</summary>
+    Task ForwardAsync(string target, object message, TimeSpan? delay = null);
 }
 
 /// <summary>A one-way message with an id (to detect double application) and a sequence number (to check FIFO).</summary>
@@ -86,6 +92,11 @@ public sealed class CounterGrain(IGrainContext context, TestSiloName silo) : ICo
             await context.PostAsync<ICounterGrain>(target, new Add(Guid.NewGuid(), firstSeq + i, 1));
         }
     }
+
+    public Task AnnounceAsync(string stream, string type, long? companyId = null) =>
+        context.PublishAsync(stream, type, new { Grain = context.Key }, companyId);
+
+    public Task ForwardAsync(string target, object message, TimeSpan? delay = null) => context.PostAsync<ICounterGrain>(target, message, delay);
 
     public async Task FailAfterWritingAsync(string target)
     {

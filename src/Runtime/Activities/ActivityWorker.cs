@@ -29,7 +29,7 @@ public sealed class ActivityWorker(
     private const int FlushBatch = 256;
     private readonly SiloOptions _options = siloOptions.Value;
     private readonly Dictionary<string, IActivityHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<Guid, Running> _running = new();
+    private readonly ConcurrentDictionary<(Guid Id, int Attempt), Running> _running = new();
     private readonly Channel<Finished> _finished = Channel.CreateUnbounded<Finished>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _abandon = new();
     private SemaphoreSlim _slots = null!;
@@ -120,7 +120,7 @@ public sealed class ActivityWorker(
         {
             await _slots.WaitAsync(CancellationToken.None);
             var running = new Running(activity, CancellationTokenSource.CreateLinkedTokenSource(_abandon.Token));
-            _running[activity.Id] = running;
+            _running[(activity.Id, activity.Attempt)] = running;
             running.Task = Task.Run(() => RunAsync(running), CancellationToken.None);
         }
 
@@ -168,7 +168,7 @@ public sealed class ActivityWorker(
         }
         finally
         {
-            _running.TryRemove(activity.Id, out _);
+            _running.TryRemove((activity.Id, activity.Attempt), out _);
             running.Cancellation.Dispose();
             _slots.Release();
         }
@@ -191,7 +191,7 @@ public sealed class ActivityWorker(
         while (!cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(interval, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            var ids = _running.Keys.ToArray();
+            var ids = _running.Keys.Select(k => k.Id).Distinct().ToArray();
             if (ids.Length == 0)
             {
                 continue;
@@ -214,13 +214,10 @@ public sealed class ActivityWorker(
                     }
                 }
 
-                foreach (var id in ids.Where(id => !alive.Contains(id)))
+                foreach (var (key, running) in _running.Where(r => !alive.Contains(r.Key.Id)))
                 {
-                    if (_running.TryGetValue(id, out var running))
-                    {
-                        Log.ActivityStopped(logger, id);
-                        running.Stop();
-                    }
+                    Log.ActivityStopped(logger, key.Id);
+                    running.Stop();
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -317,7 +314,7 @@ public sealed class ActivityWorker(
             await Task.WhenAll(inFlight).WaitAsync(_options.DrainGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        var left = _running.Keys.ToArray();
+        var left = _running.Keys.Select(k => k.Id).Distinct().ToArray();
         if (left.Length == 0)
         {
             return;

@@ -17,12 +17,12 @@ public interface IEventSink
 /// committed is missed even when notifications are lost or transactions commit out of order.
 /// </summary>
 public sealed class EventListener(
-    NpgsqlDataSource dataSource,
+    RuntimeConnection connectionInfo,
     EventLog log,
     IEnumerable<IEventSink> sinks,
     TimeProvider timeProvider,
     IOptions<FluidRuntimeOptions> options,
-    ILogger<EventListener> logger) : NotificationListener(dataSource, timeProvider, logger)
+    ILogger<EventListener> logger) : NotificationListener(connectionInfo, timeProvider, logger)
 {
     private readonly WorkSignal _wake = new();
     private readonly IEventSink[] _sinks = sinks.ToArray();

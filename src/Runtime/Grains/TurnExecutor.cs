@@ -69,13 +69,13 @@ public sealed class TurnExecutor(
 
     internal static bool IsRetryable(Exception ex) => ex switch
     {
-        PostgresException pg => pg.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure,
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable,
         NpgsqlException npgsql => npgsql.IsTransient && npgsql is not PostgresException,
         _ => false,
     };
 
     internal static TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(1000, 5 * Math.Pow(2, attempt)) * (0.5 + Random.Shared.NextDouble()));
+        TimeSpan.FromMilliseconds(Math.Min(500, 5 * Math.Pow(2, attempt)) * (0.5 + Random.Shared.NextDouble()));
 
     private async Task<T> RunRootAsync<T>(GrainId id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body)
     {

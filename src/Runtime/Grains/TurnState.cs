@@ -5,6 +5,9 @@ namespace FluidManager.Runtime.Grains;
 /// <summary>One transaction and everything the grains called in it have done so far.</summary>
 internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, string? actor, bool readOnly)
 {
+    /// <summary>How long a turn waits for a second grain's lock before giving up and retrying whole.</summary>
+    private const string NestedLockTimeout = "100ms";
+
     private readonly HashSet<long> _locked = [];
     private int _eventSequence;
 
@@ -43,8 +46,14 @@ internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction t
             return;
         }
 
-        await using var command = new NpgsqlCommand(RuntimeSql.LockGrain, Connection, Transaction);
+        var nested = _locked.Count > 1;
+        await using var command = new NpgsqlCommand(nested ? RuntimeSql.LockNestedGrain : RuntimeSql.LockGrain, Connection, Transaction);
         command.Parameters.AddWithValue("key", key);
+        if (nested)
+        {
+            command.Parameters.AddWithValue("timeout", NestedLockTimeout);
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

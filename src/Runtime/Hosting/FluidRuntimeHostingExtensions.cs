@@ -40,6 +40,7 @@ public static class FluidRuntimeHostingExtensions
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(new RuntimeConnection(connectionString));
         builder.Services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "fluid" }.Build());
         builder.Services.TryAddSingleton<GrainRegistry>();
         builder.Services.TryAddSingleton<TurnExecutor>();

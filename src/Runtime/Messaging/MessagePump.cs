@@ -34,14 +34,24 @@ public sealed class MessagePump(
     {
         await Task.Yield();
         var failures = 0;
+        var unfinished = new List<GrainId>();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (unfinished.Count > 0)
+                {
+                    // A failed batch keeps its leases; hand them back so the grains are not stuck until expiry.
+                    await ReleaseAsync(unfinished, stoppingToken);
+                    unfinished.Clear();
+                }
+
                 var claimed = await ClaimAsync(stoppingToken);
+                unfinished.AddRange(claimed);
                 foreach (var grain in claimed)
                 {
                     await ProcessGrainAsync(grain, stoppingToken);
+                    unfinished.Remove(grain);
                 }
 
                 failures = 0;
@@ -61,6 +71,15 @@ public sealed class MessagePump(
                 await SiloBackoff.DelayAsync(failures, time, stoppingToken);
             }
         }
+    }
+
+    private async Task ReleaseAsync(List<GrainId> grains, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(RuntimeSql.ReleaseInboxLeases);
+        command.Parameters.AddWithValue("silo", silo.Id);
+        command.Parameters.AddWithValue("types", grains.Select(g => g.Type).ToArray());
+        command.Parameters.AddWithValue("keys", grains.Select(g => g.Key).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<List<GrainId>> ClaimAsync(CancellationToken cancellationToken)

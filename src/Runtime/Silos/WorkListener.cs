@@ -10,7 +10,7 @@ namespace FluidManager.Runtime.Silos;
 /// Reconnects with backoff when the connection or the server goes away; callers treat the
 /// notifications as hints and catch up from the tables.
 /// </summary>
-public abstract class NotificationListener(NpgsqlDataSource dataSource, TimeProvider time, ILogger logger) : BackgroundService
+public abstract class NotificationListener(RuntimeConnection connectionInfo, TimeProvider time, ILogger logger) : BackgroundService
 {
     protected TimeProvider Time => time;
 
@@ -24,7 +24,7 @@ public abstract class NotificationListener(NpgsqlDataSource dataSource, TimeProv
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
-        var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString) { Pooling = false, KeepAlive = 5 };
+        var builder = new NpgsqlConnectionStringBuilder(connectionInfo.ConnectionString) { Pooling = false, KeepAlive = 5, ApplicationName = $"fluid-listen:{Channel}" };
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -58,9 +58,12 @@ public abstract class NotificationListener(NpgsqlDataSource dataSource, TimeProv
     }
 }
 
+/// <summary>The raw connection string, for the dedicated (unpooled, keep-alive) LISTEN connections.</summary>
+public sealed record RuntimeConnection(string ConnectionString);
+
 /// <summary>Pulses the <see cref="WorkSignal"/> when a turn posted messages, reminders or activities.</summary>
-public sealed class WorkListener(NpgsqlDataSource dataSource, WorkSignal signal, TimeProvider time, IOptions<FluidRuntimeOptions> options, ILogger<WorkListener> logger)
-    : NotificationListener(dataSource, time, logger)
+public sealed class WorkListener(RuntimeConnection connectionInfo, WorkSignal signal, TimeProvider time, IOptions<FluidRuntimeOptions> options, ILogger<WorkListener> logger)
+    : NotificationListener(connectionInfo, time, logger)
 {
     protected override string Channel => options.Value.WorkChannel;
 

@@ -1,0 +1,87 @@
+using FluidManager.Runtime.TestGrains;
+using FluidManager.TestSupport;
+
+namespace FluidManager.Runtime.Tests;
+
+public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<RuntimeDatabase>
+{
+    [Fact]
+    public async Task Completed_activity_reports_its_result_to_the_owner_once()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true);
+        var id = await silo.Grains.GetGrain<IWorkerGrain>("w-ok").StartAsync(new SleepInput(50));
+
+        await WaitForOutcome(id);
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id AND succeeded AND (result->>'slept')::int = 50", ("id", id))).Should().Be(1);
+        (await database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = @id AND status = 'completed'", ("id", id))).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Failing_activity_is_retried_with_backoff_until_it_succeeds()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true);
+        var id = await silo.Grains.GetGrain<IWorkerGrain>("w-retry").StartAsync(new SleepInput(0, FailTimes: 2), maxAttempts: 3);
+
+        await WaitForOutcome(id);
+        (await database.ScalarAsync("SELECT attempts FROM testgrains.activity_outcomes WHERE activity_id = @id AND succeeded", ("id", id))).Should().Be(3);
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_runs WHERE activity_id = @id AND outcome = 'failed'", ("id", id))).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Activity_that_keeps_failing_reports_a_final_failure()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true);
+        var id = await silo.Grains.GetGrain<IWorkerGrain>("w-fail").StartAsync(new SleepInput(0, FailTimes: 5), maxAttempts: 2);
+
+        await WaitForOutcome(id);
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id AND NOT succeeded AND error LIKE '%planned failure on attempt 2%'", ("id", id))).Should().Be(1);
+        (await database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = @id AND status = 'failed'", ("id", id))).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Activity_over_its_time_limit_is_stopped_and_reported_as_timed_out()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true);
+        var id = await silo.Grains.GetGrain<IWorkerGrain>("w-slow").StartAsync(new SleepInput(30_000), maxAttempts: 1, timeoutSeconds: 0.5);
+
+        await WaitForOutcome(id);
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id AND NOT succeeded AND error LIKE 'timed out%'", ("id", id))).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_the_worker_within_one_heartbeat_and_reports_nothing()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true);
+        var worker = silo.Grains.GetGrain<IWorkerGrain>("w-cancel");
+        var id = await worker.StartAsync(new SleepInput(60_000));
+        await Eventually.WaitAsync(() => database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = @id AND status = 'running'", ("id", id)), n => n == 1, TimeSpan.FromSeconds(10), "the activity to start");
+
+        var cancelledAt = DateTimeOffset.UtcNow;
+        (await worker.CancelAsync(id)).Should().BeTrue();
+        await Eventually.WaitAsync(() => database.ScalarAsync("SELECT count(*) FROM testgrains.activity_runs WHERE activity_id = @id AND outcome = 'cancelled'", ("id", id)), n => n == 1, TimeSpan.FromSeconds(5), "the worker's token to fire");
+        var stoppedAfterMs = await database.ScalarAsync("SELECT (extract(epoch FROM at) * 1000)::bigint FROM testgrains.activity_runs WHERE activity_id = @id", ("id", id)) - cancelledAt.ToUnixTimeMilliseconds();
+        stoppedAfterMs.Should().BeLessThan(1500, "the heartbeat runs every 500 ms in this test (lease 1.5 s)");
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id))).Should().Be(0);
+        (await worker.CancelAsync(id)).Should().BeFalse("it is already cancelled");
+    }
+
+    [Fact]
+    public async Task Result_is_delivered_once_even_when_a_lost_lease_lets_two_workers_run_it()
+    {
+        await using var first = await RuntimeHost.StartAsync(database, pumps: true, name: "first");
+        var id = await first.Grains.GetGrain<IWorkerGrain>("w-twice").StartAsync(new SleepInput(1500));
+        await Eventually.WaitAsync(() => database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = @id AND status = 'running'", ("id", id)), n => n == 1, TimeSpan.FromSeconds(10), "the first claim");
+
+        // The first worker's lease is stolen (as if it had stalled past expiry): a second silo claims and runs it too.
+        await database.ExecuteAsync($"UPDATE runtime.activities SET lease_until = now() - interval '1 second' WHERE id = '{id}'");
+        await using var second = await RuntimeHost.StartAsync(database, pumps: true, name: "second");
+
+        await WaitForOutcome(id);
+        await Task.Delay(2000); // let any late, fenced-off completion from the first worker arrive
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id))).Should().Be(1);
+        (await database.ScalarAsync("SELECT count(*) FROM runtime.dead_letters")).Should().Be(0);
+    }
+
+    private Task WaitForOutcome(Guid id) =>
+        Eventually.WaitAsync(() => database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id)), n => n >= 1, TimeSpan.FromSeconds(30), $"the outcome of activity {id}");
+}

@@ -1,0 +1,108 @@
+using FluidManager.Runtime.Grains;
+using FluidManager.Runtime.TestGrains;
+using FluidManager.TestSupport;
+
+namespace FluidManager.Runtime.Tests;
+
+public sealed class ReminderTests(RuntimeDatabase database) : IClassFixture<RuntimeDatabase>
+{
+    [Fact]
+    public async Task Periodic_reminder_fires_on_time_and_stops_when_removed()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true);
+        await silo.Grains.GetGrain<ITickerGrain>("punctual").StartAsync(TimeSpan.FromSeconds(1));
+
+        await Eventually.WaitAsync(() => Ticks("punctual"), n => n >= 3, TimeSpan.FromSeconds(10), "three ticks");
+        await silo.Grains.GetGrain<ITickerGrain>("punctual").StopAsync();
+        var lateness = await database.ScalarAsync("SELECT max(extract(epoch FROM received_at - due_at) * 1000)::bigint FROM testgrains.ticks WHERE grain = 'punctual'");
+        lateness.Should().BeLessThan(1000, "a tick is delivered within a second of its due time on an idle machine");
+
+        var afterStop = await Ticks("punctual");
+        (await database.ScalarAsync("SELECT count(*) FROM runtime.reminders WHERE grain_key = 'punctual'")).Should().Be(0);
+        // One more tick may have been queued before the removal committed; none after that.
+        await Task.Delay(2500);
+        (await Ticks("punctual")).Should().BeLessThanOrEqualTo(afterStop + 1);
+    }
+
+    [Fact]
+    public async Task Missed_ticks_during_downtime_fire_once_on_recovery_not_as_a_burst()
+    {
+        await using (var api = await RuntimeHost.StartAsync(database, pumps: false))
+        {
+            await api.Grains.GetGrain<ITickerGrain>("sleeper").StartAsync(TimeSpan.FromSeconds(1));
+        }
+
+        // Downtime of a minute: sixty periods have been missed.
+        await database.ExecuteAsync("UPDATE runtime.reminders SET due_at = now() - interval '60 seconds' WHERE grain_key = 'sleeper'");
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true);
+
+        await Eventually.WaitAsync(() => Ticks("sleeper"), n => n >= 1, TimeSpan.FromSeconds(10), "the catch-up tick");
+        var nextDue = await database.ScalarAsync("SELECT (extract(epoch FROM due_at - now()) * 1000)::bigint FROM runtime.reminders WHERE grain_key = 'sleeper'");
+        nextDue.Should().BeGreaterThan(-200, "the next due time moved past now instead of replaying every missed period");
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.ticks WHERE grain = 'sleeper' AND due_at < now() - interval '30 seconds'")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Reminder_survives_a_restart_of_every_silo()
+    {
+        await using (var silo = await RuntimeHost.StartAsync(database, pumps: true, name: "before"))
+        {
+            await silo.Grains.GetGrain<ITickerGrain>("durable").StartAsync(TimeSpan.FromSeconds(1));
+            await Eventually.WaitAsync(() => Ticks("durable"), n => n >= 1, TimeSpan.FromSeconds(10), "a first tick");
+        }
+
+        var beforeRestart = await Ticks("durable");
+        await using var after = await RuntimeHost.StartAsync(database, pumps: true, name: "after");
+        await Eventually.WaitAsync(() => Ticks("durable"), n => n >= beforeRestart + 2, TimeSpan.FromSeconds(10), "ticks after the restart");
+    }
+
+    [Fact]
+    public async Task Cron_reminder_is_registered_at_the_next_occurrence_in_its_time_zone()
+    {
+        await using var api = await RuntimeHost.StartAsync(database, pumps: false);
+        await api.Grains.GetGrain<ITickerGrain>("weekly").StartCronAsync("0 0 9 ? * MON", "Europe/Paris");
+
+        var dueUtc = await database.ScalarAsync("SELECT extract(epoch FROM due_at)::bigint FROM runtime.reminders WHERE grain_key = 'weekly'");
+        var due = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds(dueUtc), TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"));
+        due.DayOfWeek.Should().Be(DayOfWeek.Monday);
+        due.Hour.Should().Be(9);
+        due.Should().BeAfter(DateTimeOffset.UtcNow).And.BeBefore(DateTimeOffset.UtcNow.AddDays(7.1));
+    }
+
+    [Theory]
+    [InlineData("2026-03-27T12:00:00Z", "2026-03-30T07:00:00Z")] // after the spring change: 09:00 CEST = 07:00 UTC
+    [InlineData("2026-10-23T12:00:00Z", "2026-10-26T08:00:00Z")] // after the autumn change: 09:00 CET = 08:00 UTC
+    public void Cron_schedule_follows_daylight_saving_of_its_time_zone(string after, string expected)
+    {
+        var schedule = ReminderSchedule.OnCron("0 0 9 ? * MON", "Europe/Paris");
+        schedule.NextAfter(DateTimeOffset.Parse(after, System.Globalization.CultureInfo.InvariantCulture))
+            .Should().Be(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("not a cron", "UTC", "not a valid cron expression")]
+    [InlineData("0 0 9 ? * MON", "Mars/Olympus", "Unknown time zone")]
+    public void Bad_cron_or_zone_is_refused_with_the_reason(string cron, string zone, string reason)
+    {
+        var act = () => ReminderSchedule.OnCron(cron, zone);
+        act.Should().Throw<ArgumentException>().WithMessage($"*{reason}*");
+    }
+
+    [Fact]
+    public void Period_below_one_second_is_refused()
+    {
+        var act = () => ReminderSchedule.Every(TimeSpan.FromMilliseconds(200));
+        act.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void Next_due_after_downtime_is_the_first_period_boundary_after_now()
+    {
+        var due = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var now = due.AddSeconds(95.5);
+        ReminderSchedule.Next(10_000, null, null, due, now).Should().Be(due.AddSeconds(100));
+        ReminderSchedule.Next(10_000, null, null, due, due.AddSeconds(1)).Should().Be(due.AddSeconds(10));
+    }
+
+    private Task<long> Ticks(string grain) => database.ScalarAsync("SELECT count(*) FROM testgrains.ticks WHERE grain = @g", ("g", grain));
+}

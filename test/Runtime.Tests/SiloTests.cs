@@ -1,0 +1,76 @@
+using FluidManager.Runtime.Silos;
+using FluidManager.Runtime.TestGrains;
+using FluidManager.TestSupport;
+
+namespace FluidManager.Runtime.Tests;
+
+public sealed class SiloTests(RuntimeDatabase database) : IClassFixture<RuntimeDatabase>
+{
+    [Fact]
+    public async Task Silos_are_listed_with_heartbeats_and_their_in_flight_work()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true, name: "listed");
+        var id = await silo.Grains.GetGrain<IWorkerGrain>("busy").StartAsync(new SleepInput(5000));
+        var admin = silo.Get<ClusterAdmin>();
+
+        var listed = await Eventually.WaitAsync(() => admin.ListSilosAsync(), s => s.Any(x => x.Name == "listed" && x.RunningActivities == 1), TimeSpan.FromSeconds(10), "the silo with one running activity");
+        var me = listed.Single(x => x.Name == "listed");
+        me.Alive.Should().BeTrue();
+        me.Status.Should().Be("active");
+        await silo.Grains.GetGrain<IWorkerGrain>("busy").CancelAsync(id);
+    }
+
+    [Fact]
+    public async Task Stopping_a_silo_lets_short_work_finish_and_hands_long_work_back()
+    {
+        var silo = await RuntimeHost.StartAsync(database, pumps: true, name: "draining", settings: new Dictionary<string, string?> { ["Fluid:Silo:DrainGrace"] = "00:00:01.500" });
+        var shortId = await silo.Grains.GetGrain<IWorkerGrain>("drain-short").StartAsync(new SleepInput(500));
+        var longId = await silo.Grains.GetGrain<IWorkerGrain>("drain-long").StartAsync(new SleepInput(60_000));
+        await Eventually.WaitAsync(() => database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE status = 'running' AND id IN (@a, @b)", ("a", shortId), ("b", longId)), n => n == 2, TimeSpan.FromSeconds(10), "both activities running");
+
+        await silo.DisposeAsync();
+
+        (await database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = @id AND status = 'completed'", ("id", shortId))).Should().Be(1, "work that fits in the grace period finishes");
+        (await database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = @id AND status = 'pending' AND lease_owner IS NULL AND attempts = 0", ("id", longId))).Should().Be(1, "the rest is handed back without charging an attempt");
+        (await database.ScalarAsync("SELECT count(*) FROM runtime.silos WHERE name = 'draining' AND status = 'stopped'")).Should().Be(1);
+
+        // Another silo picks the handed-back work up.
+        await using var next = await RuntimeHost.StartAsync(database, pumps: true, name: "next");
+        await Eventually.WaitAsync(() => database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = @id AND status = 'running' AND attempts = 1", ("id", longId)), n => n == 1, TimeSpan.FromSeconds(10), "the long activity to restart elsewhere");
+        await next.Grains.GetGrain<IWorkerGrain>("drain-long").CancelAsync(longId);
+    }
+}
+
+/// <summary>Tests that restart the shared test cluster: they run alone, after every parallel test.</summary>
+[CollectionDefinition(nameof(ClusterRestartCollection), DisableParallelization = true)]
+public sealed class ClusterRestartCollection;
+
+[Collection(nameof(ClusterRestartCollection))]
+public sealed class ClusterRestartTests(RuntimeDatabase database) : IClassFixture<RuntimeDatabase>
+{
+    [Fact]
+    public async Task Pumps_survive_a_PostgreSQL_restart_and_lose_nothing()
+    {
+        Assert.True(TestClusterControl.Available, "needs the test cluster started by scripts/test.sh (FLUID_TEST_PG_DATA)");
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true, name: "survivor");
+        await silo.Grains.GetGrain<ICounterGrain>("restart-sender").SendAsync("restart", 200, 1);
+        var id = await silo.Grains.GetGrain<IWorkerGrain>("restart-worker").StartAsync(new SleepInput(1000));
+
+        await TestClusterControl.RestartAsync();
+
+        // Calls fail while the server is down, then work again; posted work completes.
+        await Eventually.WaitAsync(async () =>
+        {
+            try
+            {
+                return await silo.Grains.GetGrain<ICounterGrain>("restart").GetAsync();
+            }
+            catch (Npgsql.NpgsqlException)
+            {
+                return -1;
+            }
+        }, v => v == 200, TimeSpan.FromSeconds(60), "all 200 messages applied after the restart");
+        await Eventually.WaitAsync(() => database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id)), n => n == 1, TimeSpan.FromSeconds(60), "the activity outcome");
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.applied WHERE grain = 'restart'")).Should().Be(200);
+    }
+}

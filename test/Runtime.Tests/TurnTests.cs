@@ -1,0 +1,126 @@
+using FluidManager.Runtime.Grains;
+using FluidManager.Runtime.TestGrains;
+
+namespace FluidManager.Runtime.Tests;
+
+public sealed class TurnTests(RuntimeDatabase database) : IClassFixture<RuntimeDatabase>
+{
+    [Fact]
+    public async Task Concurrent_increments_from_two_runtimes_never_lose_an_update()
+    {
+        await using var first = await RuntimeHost.StartAsync(database, pumps: false, name: "a");
+        await using var second = await RuntimeHost.StartAsync(database, pumps: false, name: "b");
+        var runtimes = new[] { first, second };
+
+        // 8 tasks, 25 increments each, alternating between the two runtime instances.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                await runtimes[(worker + i) % 2].Grains.GetGrain<ICounterGrain>("shared").IncrementAsync();
+            }
+        })));
+
+        (await first.Grains.GetGrain<ICounterGrain>("shared").GetAsync()).Should().Be(200);
+        var overlaps = await database.ScalarAsync("""
+            SELECT count(*) FROM testgrains.turns a JOIN testgrains.turns b
+              ON a.grain = b.grain AND a.id < b.id AND a.started_at < b.ended_at AND b.started_at < a.ended_at
+            WHERE a.grain = 'counter/shared'
+            """);
+        overlaps.Should().Be(0, "no two turns of one grain may overlap in time");
+    }
+
+    [Fact]
+    public async Task Concurrent_transfers_in_both_directions_neither_create_nor_lose_money()
+    {
+        await using var first = await RuntimeHost.StartAsync(database, pumps: false, name: "a");
+        await using var second = await RuntimeHost.StartAsync(database, pumps: false, name: "b");
+        var accounts = new[] { "acc-1", "acc-2", "acc-3" };
+        foreach (var account in accounts)
+        {
+            await first.Grains.GetGrain<IAccountGrain>(account).OpenAsync(1000);
+        }
+
+        // Opposite transfers lock the same two grains in opposite orders: deadlocks happen and are retried.
+        var failures = 0;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(worker);
+            for (var i = 0; i < 20; i++)
+            {
+                var from = accounts[random.Next(3)];
+                var to = accounts.Where(a => a != from).ElementAt(random.Next(2));
+                try
+                {
+                    await (worker % 2 == 0 ? first : second).Grains.GetGrain<IAccountGrain>(from).TransferAsync(to, random.Next(1, 200));
+                }
+                catch (InvalidOperationException)
+                {
+                    Interlocked.Increment(ref failures); // insufficient funds: refused whole
+                }
+            }
+        })));
+
+        var total = await database.ScalarAsync("SELECT sum(balance) FROM testgrains.accounts WHERE key LIKE 'acc-%'");
+        total.Should().Be(3000);
+    }
+
+    [Fact]
+    public async Task A_turn_that_throws_after_writing_leaves_nothing_behind()
+    {
+        await using var runtime = await RuntimeHost.StartAsync(database, pumps: false);
+        var grain = runtime.Grains.GetGrain<ICounterGrain>("atomic");
+
+        var act = () => grain.FailAfterWritingAsync("atomic-target");
+
+        (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("boom after writing");
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.counters WHERE key = 'atomic'")).Should().Be(0, "the grain's own row");
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.accounts WHERE key = 'atomic'")).Should().Be(0, "a nested grain call's row");
+        (await database.ScalarAsync("SELECT count(*) FROM runtime.messages WHERE grain_key = 'atomic-target'")).Should().Be(0, "the posted message");
+        (await database.ScalarAsync("SELECT count(*) FROM runtime.events WHERE stream = 'counter:atomic'")).Should().Be(0, "the published event");
+    }
+
+    [Fact]
+    public async Task Calling_back_into_a_grain_already_in_the_turn_is_a_clear_error_not_a_deadlock()
+    {
+        await using var runtime = await RuntimeHost.StartAsync(database, pumps: false);
+        await runtime.Grains.GetGrain<IAccountGrain>("loop").OpenAsync(10);
+
+        var act = () => runtime.Grains.GetGrain<IAccountGrain>("loop").TransferAsync("loop", 1);
+
+        (await act.Should().ThrowAsync<GrainReentrancyException>().WaitAsync(TimeSpan.FromSeconds(10)))
+            .Which.Message.Should().Contain("account/loop → account/loop");
+        (await runtime.Grains.GetGrain<IAccountGrain>("loop").BalanceAsync()).Should().Be(10);
+    }
+
+    [Fact]
+    public async Task Read_only_calls_do_not_wait_for_the_grain_lock()
+    {
+        await using var runtime = await RuntimeHost.StartAsync(database, pumps: false);
+        await runtime.Grains.GetGrain<IAccountGrain>("reader").OpenAsync(7);
+        await using var dataSource = database.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var hold = new Npgsql.NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
+        {
+            hold.Parameters.AddWithValue("key", new GrainId("account", "reader").LockKey);
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        // The writer is blocked by the held lock; the reader is not.
+        var write = runtime.Grains.GetGrain<IAccountGrain>("reader").CreditAsync(1);
+        (await runtime.Grains.GetGrain<IAccountGrain>("reader").BalanceAsync().WaitAsync(TimeSpan.FromSeconds(5))).Should().Be(7);
+        write.IsCompleted.Should().BeFalse();
+        await transaction.RollbackAsync();
+        await write.WaitAsync(TimeSpan.FromSeconds(5));
+        (await runtime.Grains.GetGrain<IAccountGrain>("reader").BalanceAsync()).Should().Be(8);
+    }
+
+    [Fact]
+    public async Task Unregistered_grain_interface_is_reported_with_the_fix()
+    {
+        await using var runtime = await RuntimeHost.StartAsync(database, pumps: false);
+        var act = () => runtime.Grains.GetGrain<IDisposable>("x");
+        act.Should().Throw<GrainRegistrationException>().WithMessage("*AddGrain<IDisposable*");
+    }
+}
