@@ -19,7 +19,7 @@ public sealed class MessageTests(RuntimeDatabase database) : IClassFixture<Runti
 
         (await database.ScalarAsync("SELECT count(*) FROM testgrains.applied WHERE grain = 'fifo'")).Should().Be(300);
         var outOfOrder = await database.ScalarAsync("""
-            SELECT count(*) FROM (SELECT seq, lag(seq) OVER (ORDER BY applied_at, seq) AS prev FROM testgrains.applied WHERE grain = 'fifo') s
+            SELECT count(*) FROM (SELECT seq, lag(seq) OVER (ORDER BY id) AS prev FROM testgrains.applied WHERE grain = 'fifo') s
             WHERE prev IS NOT NULL AND seq <> prev + 1
             """);
         outOfOrder.Should().Be(0, "messages to one grain are applied in the order they were posted");

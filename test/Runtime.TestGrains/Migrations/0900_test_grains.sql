@@ -13,9 +13,10 @@ CREATE TABLE testgrains.turns (
 );
 CREATE INDEX turns_grain_ix ON testgrains.turns (grain, started_at);
 
--- Applied messages, keyed by the sender's message id: a duplicate apply fails the unique key.
+-- Applied messages with the sender's message id: a duplicate apply shows as two rows for one id.
 CREATE TABLE testgrains.applied (
-  message_id uuid PRIMARY KEY,
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  message_id uuid NOT NULL,
   grain text NOT NULL,
   seq bigint NOT NULL,
   applied_at timestamptz NOT NULL DEFAULT clock_timestamp()
@@ -34,9 +35,10 @@ CREATE TABLE testgrains.ticks (
   received_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
--- Activity outcomes as the owner grain received them: the primary key catches a double delivery.
+-- Activity outcomes as the owner grain received them: a double delivery shows as two rows.
 CREATE TABLE testgrains.activity_outcomes (
-  activity_id uuid PRIMARY KEY,
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  activity_id uuid NOT NULL,
   grain text NOT NULL,
   succeeded boolean NOT NULL,
   result jsonb NULL,
@@ -53,3 +55,6 @@ CREATE TABLE testgrains.activity_runs (
   outcome text NOT NULL,
   at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
+
+CREATE INDEX applied_message_ix ON testgrains.applied (message_id);
+CREATE INDEX activity_outcomes_activity_ix ON testgrains.activity_outcomes (activity_id);

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Benchmarks, measured side by side on one machine and one database in one run.
+#   scripts/bench.sh runtime   turns, messages, activities and notifications against pgbench
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+usage() {
+  cat <<USAGE
+Usage: scripts/bench.sh runtime [--clients N] [--seconds S]
+  runtime     pgbench TPC-B-like vs grain turns, one-grain turns vs commit rate,
+              posted messages and no-op activities through one silo, turn and notify latencies
+  --clients   concurrent clients for pgbench and turns (default 8)
+  --seconds   duration of each timed batch (default 20)
+USAGE
+}
+[ $# -ge 1 ] || { usage >&2; exit 2; }
+SUITE="$1"; shift
+CLIENTS=8 SECONDS_PER=20
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --clients) CLIENTS="$2"; shift 2 ;;
+    --seconds) SECONDS_PER="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; fm_die "unknown option: $1" ;;
+  esac
+done
+[ "$SUITE" = "runtime" ] || { usage >&2; fm_die "unknown suite '$SUITE' (available: runtime)"; }
+
+fm_ensure_tools
+WORK="$(mktemp -d /tmp/fluidmanager-bench.XXXXXX)"
+chmod 755 "$WORK"
+PG_PORT="$(fm_free_port)"
+SILO_PID=""
+cleanup() {
+  [ -n "$SILO_PID" ] && kill -TERM "$SILO_PID" 2>/dev/null && wait "$SILO_PID" 2>/dev/null || true
+  fm_pg_stop "$WORK/db"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Default durability (fsync and synchronous commit on): both sides pay the same commit cost.
+fm_pg_start "$WORK/db" "$PG_PORT" max_connections=200 shared_buffers=256MB
+fm_pg_createdb "$WORK/db" "$PG_PORT" bench
+export ConnectionStrings__Fluid
+ConnectionStrings__Fluid="$(fm_pg_connstr "$WORK/db" "$PG_PORT" bench)"
+export DOTNET_ENVIRONMENT=Production
+(cd "$FM_ROOT" && dotnet build test/Runtime.Harness -c Release -nologo -clp:ErrorsOnly -warnaserror >/dev/null) || fm_die "harness build failed"
+HARNESS=(dotnet "$FM_ROOT/test/Runtime.Harness/bin/Release/net10.0/FluidManager.Runtime.Harness.dll")
+"${HARNESS[@]}" migrate >/dev/null
+value() { sed -nE "s/^$1=([0-9.]+).*/\1/p" <<<"$2" | tail -1; }
+
+fm_log "pgbench (TPC-B-like, $CLIENTS clients, ${SECONDS_PER}s)"
+export PGPASSWORD
+PGPASSWORD="$(cat "$WORK/db/secrets/pg-password")"
+"$FM_PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U fluid -i -s 10 -q bench >/dev/null 2>&1
+PGB="$("$FM_PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U fluid -c "$CLIENTS" -j 2 -T "$SECONDS_PER" bench 2>/dev/null)"
+PGBENCH_TPS=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<<"$PGB" | head -1)
+
+fm_log "grain turns ($CLIENTS clients, ${SECONDS_PER}s on distinct grains, then ${SECONDS_PER}s on one grain)"
+TURNS="$("${HARNESS[@]}" bench-turns "$CLIENTS" "$SECONDS_PER")"
+fm_log "commit latency of a trivial transaction (${SECONDS_PER}s)"
+COMMIT="$("${HARNESS[@]}" bench-commit "$SECONDS_PER")"
+
+fm_log "one silo: posted messages and no-op activities"
+"${HARNESS[@]}" silo bench-silo >"$WORK/silo.log" 2>&1 &
+SILO_PID=$!
+MSG="$("${HARNESS[@]}" bench-messages 20000)"
+ACT="$("${HARNESS[@]}" bench-activities 5000)"
+kill -TERM "$SILO_PID"; wait "$SILO_PID" 2>/dev/null || true; SILO_PID=""
+fm_log "notify to listener (500 events)"
+NOTIFY="$("${HARNESS[@]}" bench-notify 500)"
+
+TURNS_PS=$(value turns_per_s "$TURNS") ONE_PS=$(value one_grain_turns_per_s "$TURNS")
+COMMIT_RATE=$(value commit_rate "$COMMIT") MSG_PS=$(value posted_messages_per_s "$MSG") ACT_PS=$(value activities_per_s "$ACT")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+echo "clients=$CLIENTS seconds_per_batch=$SECONDS_PER cores=$(nproc)"
+echo "pgbench_tps=$PGBENCH_TPS"
+echo "turns_per_s=$TURNS_PS"
+echo "one_grain_turns_per_s=$ONE_PS"
+echo "commit_rate=$COMMIT_RATE ($(value commit_median_ms "$COMMIT") ms median)"
+echo "posted_messages_per_s=$MSG_PS"
+echo "activities_per_s=$ACT_PS"
+echo "turn_p50_ms=$(value turn_p50_ms "$TURNS")"
+echo "turn_p99_ms=$(value turn_p99_ms "$TURNS")"
+echo "notify_to_listener_p50_ms=$(value notify_to_listener_p50_ms "$NOTIFY")"
+echo "notify_to_listener_p99_ms=$(value notify_to_listener_p99_ms "$NOTIFY")"
+echo "ratio_one_grain_to_commit_rate=$(ratio "$ONE_PS" "$COMMIT_RATE") (target >= 0.50)"
+echo "ratio_activities_to_pgbench=$(ratio "$ACT_PS" "$PGBENCH_TPS") (target >= 0.50)"
+echo "ratio_turns_to_pgbench=$(ratio "$TURNS_PS" "$PGBENCH_TPS")"
