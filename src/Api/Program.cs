@@ -1,4 +1,7 @@
+using FluidManager.Api.Access;
+using FluidManager.Api.Events;
 using FluidManager.Api.Hosting;
+using FluidManager.Api.Operators;
 using FluidManager.Grains;
 using FluidManager.Runtime.Hosting;
 
@@ -8,12 +11,17 @@ builder.AddFluidRuntime();
 builder.AddGrains();
 builder.AddEventListener();
 builder.AddApiServices();
+builder.AddApiAccess();
+builder.AddLiveEvents();
 
 var app = builder.Build();
 
 app.UseApiPipeline();
 app.MapHealthEndpoints();
 app.MapApiDocumentation();
+app.MapAccessEndpoints();
+app.MapEventEndpoints();
+app.MapOperatorEndpoints();
 app.MapDashboard();
 
 app.Run();

@@ -1,3 +1,13 @@
+using FluidManager.Grains.Access;
+using FluidManager.Grains.Agents;
+using FluidManager.Grains.Companies;
+using FluidManager.Grains.Interfaces.Agents;
+using FluidManager.Grains.Interfaces.Companies;
+using FluidManager.Grains.Interfaces.Organization;
+using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Grains.Organization;
+using FluidManager.Grains.Storage;
+using FluidManager.Grains.Tasks;
 using FluidManager.Runtime.Hosting;
 using Microsoft.Extensions.Hosting;
 
@@ -6,10 +16,19 @@ namespace FluidManager.Grains;
 /// <summary>Registration entry point of the company's grains.</summary>
 public static class GrainsHostingExtensions
 {
-    /// <summary>Registers every grain of a company and the schema they own.</summary>
+    /// <summary>Registers every grain of a company, the schema they own and the object store for artifact bytes.</summary>
     public static IHostApplicationBuilder AddGrains(this IHostApplicationBuilder builder)
     {
         builder.Services.AddMigrations(typeof(GrainsHostingExtensions).Assembly);
+        builder.Services.AddAccess();
+
+        // Type names are stored in messages and reminders: never rename them.
+        builder.Services.AddGrain<ICompanyGrain, CompanyGrain>("company");
+        builder.Services.AddGrain<IAgentGrain, AgentGrain>("agent");
+        builder.Services.AddGrain<ITaskGrain, TaskGrain>("task");
+        builder.Services.AddGrain<IHierarchyPolicyGrain, HierarchyPolicyGrain>("hierarchy-policy");
+        builder.Services.AddGrain<IPolicyAuditGrain, PolicyAuditGrain>("policy-audit");
+        builder.AddObjectStorage();
         return builder;
     }
 }

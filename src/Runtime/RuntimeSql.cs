@@ -3,6 +3,17 @@ namespace FluidManager.Runtime;
 /// <summary>Every statement the runtime runs, in one place. Parameters are named; "now" is always a parameter.</summary>
 internal static class RuntimeSql
 {
+    /// <summary>
+    /// The tail of every statement that posts (its CTE "msg" returns the new messages): marks each
+    /// target inbox due and bumps its version, so a pump mid-turn on that grain knows to look again.
+    /// </summary>
+    private const string MarkInboxDue = """
+        INSERT INTO runtime.inbox AS i (grain_type, grain_key, due_at, version)
+        SELECT grain_type, grain_key, due_at, 1 FROM msg
+        ON CONFLICT (grain_type, grain_key) DO UPDATE
+          SET due_at = LEAST(COALESCE(i.due_at, EXCLUDED.due_at), EXCLUDED.due_at), version = i.version + 1
+        """;
+
     public const string LockGrain = "SELECT pg_advisory_xact_lock(@key)";
 
     /// <summary>
@@ -13,15 +24,12 @@ internal static class RuntimeSql
     public const string LockNestedGrain = "SELECT set_config('lock_timeout', @timeout, true), pg_advisory_xact_lock(@key), set_config('lock_timeout', '0', true)";
 
     /// <summary>Appends a message and marks its grain's inbox due, in one round trip.</summary>
-    public const string PostMessage = """
+    public const string PostMessage = $$"""
         WITH msg AS (
           INSERT INTO runtime.messages (grain_type, grain_key, message_type, payload, sender, enqueued_at, due_at)
           VALUES (@grain_type, @grain_key, @message_type, @payload, @sender, @now, @due_at)
           RETURNING grain_type, grain_key, due_at)
-        INSERT INTO runtime.inbox AS i (grain_type, grain_key, due_at, version)
-        SELECT grain_type, grain_key, due_at, 1 FROM msg
-        ON CONFLICT (grain_type, grain_key) DO UPDATE
-          SET due_at = LEAST(COALESCE(i.due_at, EXCLUDED.due_at), EXCLUDED.due_at), version = i.version + 1
+        {{MarkInboxDue}}
         """;
 
     public const string PublishEvent = """
@@ -152,7 +160,7 @@ internal static class RuntimeSql
     /// Ends an activity (completed or failed for good) and posts its outcome to the owner, only if this
     /// worker still holds the lease for this attempt: the fence that makes delivery exactly once.
     /// </summary>
-    public const string FinishActivity = """
+    public const string FinishActivity = $$"""
         WITH done AS (
           UPDATE runtime.activities SET status = @status, result = @result, error = @error, finished_at = @now,
                  lease_owner = NULL, lease_until = NULL
@@ -162,10 +170,7 @@ internal static class RuntimeSql
           INSERT INTO runtime.messages (grain_type, grain_key, message_type, payload, sender, enqueued_at, due_at)
           SELECT grain_type, grain_key, @message_type, @outcome, @sender, @now, @now FROM done
           RETURNING grain_type, grain_key, due_at)
-        INSERT INTO runtime.inbox AS i (grain_type, grain_key, due_at, version)
-        SELECT grain_type, grain_key, due_at, 1 FROM msg
-        ON CONFLICT (grain_type, grain_key) DO UPDATE
-          SET due_at = LEAST(COALESCE(i.due_at, EXCLUDED.due_at), EXCLUDED.due_at), version = i.version + 1
+        {{MarkInboxDue}}
         """;
 
     public const string RetryActivity = """
@@ -228,7 +233,7 @@ internal static class RuntimeSql
         """;
 
     /// <summary>Puts a dead letter back at the tail of its grain's queue with a fresh attempt count.</summary>
-    public const string ReplayDeadLetter = """
+    public const string ReplayDeadLetter = $$"""
         WITH dl AS (
           UPDATE runtime.dead_letters SET replayed_at = @now WHERE id = @id AND replayed_at IS NULL
           RETURNING grain_type, grain_key, message_type, payload, sender),
@@ -236,10 +241,7 @@ internal static class RuntimeSql
           INSERT INTO runtime.messages (grain_type, grain_key, message_type, payload, sender, enqueued_at, due_at)
           SELECT grain_type, grain_key, message_type, payload, sender, @now, @now FROM dl
           RETURNING grain_type, grain_key, due_at)
-        INSERT INTO runtime.inbox AS i (grain_type, grain_key, due_at, version)
-        SELECT grain_type, grain_key, due_at, 1 FROM msg
-        ON CONFLICT (grain_type, grain_key) DO UPDATE
-          SET due_at = LEAST(COALESCE(i.due_at, EXCLUDED.due_at), EXCLUDED.due_at), version = i.version + 1
+        {{MarkInboxDue}}
         RETURNING 1
         """;
 

@@ -32,7 +32,8 @@ public sealed class EventTests(RuntimeDatabase database) : IClassFixture<Runtime
         // B is committed, but A (older) is still running: the reader must wait rather than move past A.
         (await log.ReadAsync(start, stream: "order")).Should().BeEmpty();
         await txA.CommitAsync();
-        var events = await log.ReadAsync(start, stream: "order");
+        // Positions are released once no older transaction anywhere in the cluster is still running.
+        var events = await Eventually.WaitAsync(() => log.ReadAsync(start, stream: "order"), e => e.Count >= 2, TimeSpan.FromSeconds(10), "both events");
         events.Select(e => e.Type).Should().Equal("first-written", "second-written");
         (await log.ReadAsync(events[^1].Position, stream: "order")).Should().BeEmpty("each event is read exactly once");
     }
@@ -74,7 +75,7 @@ public sealed class EventTests(RuntimeDatabase database) : IClassFixture<Runtime
             await PublishAsync(runtime, "company-filter", "for-2", companyId: 2);
         }
 
-        var forOne = await runtime.Get<EventLog>().ReadAsync(start, companyId: 1);
+        var forOne = await Eventually.WaitAsync(() => runtime.Get<EventLog>().ReadAsync(start, companyId: 1), e => e.Count >= 1, TimeSpan.FromSeconds(10), "company 1's event");
         forOne.Should().ContainSingle(e => e.Type == "for-1").Which.Actor.Should().Be("human:42");
         forOne.Should().NotContain(e => e.Type == "for-2");
     }

@@ -57,43 +57,27 @@ public sealed class ActivityWorker(
         }
     }
 
-    private async Task ClaimLoopAsync(CancellationToken stoppingToken)
+    private Task ClaimLoopAsync(CancellationToken stoppingToken)
     {
-        var failures = 0;
         var lastExpiredScan = DateTimeOffset.MinValue;
-        while (!stoppingToken.IsCancellationRequested)
+        return PumpLoop.RunAsync("activity", async cancellationToken =>
         {
-            try
+            var claimed = 0;
+            if (_slots.CurrentCount > 0)
             {
-                var free = _slots.CurrentCount;
-                var claimed = 0;
-                if (free > 0)
+                claimed = await ClaimAsync(RuntimeSql.ClaimPendingActivities, _slots.CurrentCount, cancellationToken);
+                if (time.GetUtcNow() - lastExpiredScan > _options.ActivityLease / 3 && _slots.CurrentCount > 0)
                 {
-                    claimed = await ClaimAsync(RuntimeSql.ClaimPendingActivities, free, stoppingToken);
-                    if (time.GetUtcNow() - lastExpiredScan > _options.ActivityLease / 3 && _slots.CurrentCount > 0)
-                    {
-                        lastExpiredScan = time.GetUtcNow();
-                        claimed += await ClaimAsync(RuntimeSql.ClaimExpiredActivities, _slots.CurrentCount, stoppingToken);
-                    }
+                    lastExpiredScan = time.GetUtcNow();
+                    claimed += await ClaimAsync(RuntimeSql.ClaimExpiredActivities, _slots.CurrentCount, cancellationToken);
                 }
+            }
 
-                failures = 0;
-                if (claimed == 0 || _slots.CurrentCount == 0)
-                {
-                    await signal.WaitAsync(_options.PollInterval, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            if (claimed == 0 || _slots.CurrentCount == 0)
             {
-                break;
+                await signal.WaitAsync(_options.PollInterval, cancellationToken);
             }
-            catch (Exception ex)
-            {
-                failures++;
-                Log.PumpFailed(logger, "activity", failures, ex.Message);
-                await SiloBackoff.DelayAsync(failures, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
+        }, time, logger, stoppingToken);
     }
 
     private async Task<int> ClaimAsync(string sql, int limit, CancellationToken cancellationToken)

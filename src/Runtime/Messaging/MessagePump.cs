@@ -30,47 +30,31 @@ public sealed class MessagePump(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.MessageWorkers)).Select(_ => LoopAsync(stoppingToken)));
 
-    private async Task LoopAsync(CancellationToken stoppingToken)
+    private Task LoopAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield();
-        var failures = 0;
         var unfinished = new List<GrainId>();
-        while (!stoppingToken.IsCancellationRequested)
+        return PumpLoop.RunAsync("message", async cancellationToken =>
         {
-            try
+            if (unfinished.Count > 0)
             {
-                if (unfinished.Count > 0)
-                {
-                    // A failed batch keeps its leases; hand them back so the grains are not stuck until expiry.
-                    await ReleaseAsync(unfinished, stoppingToken);
-                    unfinished.Clear();
-                }
+                // A failed batch keeps its leases; hand them back so the grains are not stuck until expiry.
+                await ReleaseAsync(unfinished, cancellationToken);
+                unfinished.Clear();
+            }
 
-                var claimed = await ClaimAsync(stoppingToken);
-                unfinished.AddRange(claimed);
-                foreach (var grain in claimed)
-                {
-                    await ProcessGrainAsync(grain, stoppingToken);
-                    unfinished.Remove(grain);
-                }
+            var claimed = await ClaimAsync(cancellationToken);
+            unfinished.AddRange(claimed);
+            foreach (var grain in claimed)
+            {
+                await ProcessGrainAsync(grain, cancellationToken);
+                unfinished.Remove(grain);
+            }
 
-                failures = 0;
-                if (claimed.Count == 0)
-                {
-                    await signal.WaitAsync(_options.PollInterval, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            if (claimed.Count == 0)
             {
-                break;
+                await signal.WaitAsync(_options.PollInterval, cancellationToken);
             }
-            catch (Exception ex)
-            {
-                failures++;
-                Log.PumpFailed(logger, "message", failures, ex.Message);
-                await SiloBackoff.DelayAsync(failures, time, stoppingToken);
-            }
-        }
+        }, time, logger, stoppingToken);
     }
 
     private async Task ReleaseAsync(List<GrainId> grains, CancellationToken cancellationToken)

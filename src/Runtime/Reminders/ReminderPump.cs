@@ -24,33 +24,13 @@ public sealed class ReminderPump(
     private const int Batch = 100;
     private readonly SiloOptions _options = siloOptions.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => PumpLoop.RunAsync("reminder", async cancellationToken =>
     {
-        await Task.Yield();
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        if (await FireDueAsync(cancellationToken) < Batch)
         {
-            try
-            {
-                var fired = await FireDueAsync(stoppingToken);
-                failures = 0;
-                if (fired < Batch)
-                {
-                    await Task.Delay(_options.PollInterval, time, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                failures++;
-                Log.PumpFailed(logger, "reminder", failures, ex.Message);
-                await SiloBackoff.DelayAsync(failures, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+            await Task.Delay(_options.PollInterval, time, cancellationToken);
         }
-    }
+    }, time, logger, stoppingToken);
 
     internal async Task<int> FireDueAsync(CancellationToken cancellationToken)
     {

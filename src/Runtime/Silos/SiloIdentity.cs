@@ -56,3 +56,31 @@ public sealed class WorkSignal
         }
     }
 }
+
+/// <summary>The loop every pump runs: one iteration after another, backing off while the database is away.</summary>
+internal static class PumpLoop
+{
+    public static async Task RunAsync(string pump, Func<CancellationToken, Task> iteration, TimeProvider time, Microsoft.Extensions.Logging.ILogger logger, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await iteration(stoppingToken);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                Log.PumpFailed(logger, pump, failures, ex.Message);
+                await SiloBackoff.DelayAsync(failures, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+}

@@ -15,14 +15,7 @@ public sealed class SiloMembership(
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(RuntimeSql.RegisterSilo);
-        command.Parameters.AddWithValue("id", silo.Id);
-        command.Parameters.AddWithValue("name", silo.Name);
-        command.Parameters.AddWithValue("host", Environment.MachineName);
-        command.Parameters.AddWithValue("pid", Environment.ProcessId);
-        command.Parameters.AddWithValue("role", silo.Role);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await RegisterAsync(cancellationToken);
         Log.SiloStarted(logger, silo.Name, silo.Id);
         await base.StartAsync(cancellationToken);
     }
@@ -44,14 +37,7 @@ public sealed class SiloMembership(
             await Task.Delay(options.Value.HeartbeatInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             try
             {
-                await using var command = dataSource.CreateCommand(RuntimeSql.RegisterSilo);
-                command.Parameters.AddWithValue("id", silo.Id);
-                command.Parameters.AddWithValue("name", silo.Name);
-                command.Parameters.AddWithValue("host", Environment.MachineName);
-                command.Parameters.AddWithValue("pid", Environment.ProcessId);
-                command.Parameters.AddWithValue("role", silo.Role);
-                command.Parameters.AddWithValue("now", time.GetUtcNow());
-                await command.ExecuteNonQueryAsync(stoppingToken);
+                await RegisterAsync(stoppingToken);
                 failures = 0;
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
@@ -60,6 +46,19 @@ public sealed class SiloMembership(
                 Log.PumpFailed(logger, "silo heartbeat", failures, ex.Message);
             }
         }
+    }
+
+    /// <summary>Registers the silo, or records a heartbeat (the same upsert).</summary>
+    private async Task RegisterAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(RuntimeSql.RegisterSilo);
+        command.Parameters.AddWithValue("id", silo.Id);
+        command.Parameters.AddWithValue("name", silo.Name);
+        command.Parameters.AddWithValue("host", Environment.MachineName);
+        command.Parameters.AddWithValue("pid", Environment.ProcessId);
+        command.Parameters.AddWithValue("role", silo.Role);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task SetStatusAsync(string status)

@@ -1,0 +1,32 @@
+namespace FluidManager.Api;
+
+/// <summary>The Api's log messages. Ids: 1xx first start, 2xx sign-in, 3xx idempotency, 4xx live events.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(100, LogLevel.Warning, "Created the owner account {Email} of company \"{Company}\" with the generated password {Password} (shown only this once: sign in and change it)")]
+    public static partial void OwnerCreatedWithGeneratedPassword(ILogger logger, string email, string company, string password);
+
+    [LoggerMessage(101, LogLevel.Information, "Created the owner account {Email} of company \"{Company}\" with the password from Fluid:Bootstrap:OwnerPassword")]
+    public static partial void OwnerCreatedWithConfiguredPassword(ILogger logger, string email, string company);
+
+    [LoggerMessage(102, LogLevel.Information, "Company \"{Company}\" created; its owner account {Email} already existed and keeps its password")]
+    public static partial void OwnerAccountExisted(ILogger logger, string email, string company);
+
+    [LoggerMessage(200, LogLevel.Information, "User {UserId} signed in to company {CompanyId}")]
+    public static partial void SignedIn(ILogger logger, long userId, long companyId);
+
+    [LoggerMessage(201, LogLevel.Warning, "Failed sign-in for {Email} from {Address}")]
+    public static partial void SignInFailed(ILogger logger, string email, string address);
+
+    [LoggerMessage(202, LogLevel.Warning, "Sign-in attempts for {Email} from {Address} are rate limited")]
+    public static partial void SignInThrottled(ILogger logger, string email, string address);
+
+    [LoggerMessage(300, LogLevel.Information, "Purged {Count} expired idempotency keys")]
+    public static partial void IdempotencyPurged(ILogger logger, int count);
+
+    [LoggerMessage(301, LogLevel.Warning, "Purging expired idempotency keys failed: {Error}")]
+    public static partial void IdempotencyPurgeFailed(ILogger logger, string error);
+
+    [LoggerMessage(400, LogLevel.Warning, "Pushing event {Position} to live clients failed (they catch up from the log): {Error}")]
+    public static partial void LivePushFailed(ILogger logger, long position, string error);
+}

@@ -1,0 +1,51 @@
+using FluidManager.Api.Access;
+using FluidManager.Grains.Interfaces.Errors;
+using FluidManager.Runtime.Silos;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FluidManager.Api.Operators;
+
+/// <summary>
+/// What operators see and do. These are cluster-level: silos and dead letters belong to the whole
+/// deployment (dead letters hold messages of every company), so they are open only to the ceos and
+/// admins of the operator company (Fluid:Auth:OperatorCompanyId, default the first company).
+/// </summary>
+public static class ClusterApi
+{
+    public static IEndpointRouteBuilder MapOperatorEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/cluster").WithTags("Cluster").RequireAuthorization(AccessPolicies.Operator);
+
+        group.MapGet("/silos", ListSilosAsync)
+            .WithName("ListSilos")
+            .WithSummary("The silos of the cluster with their heartbeat and in-flight work (cluster-level).");
+
+        group.MapGet("/dead-letters", ListDeadLettersAsync)
+            .WithName("ListDeadLetters")
+            .WithSummary("Messages that kept failing, newest first, with their last error (cluster-level).")
+            .ProducesValidationProblem();
+
+        group.MapPost("/dead-letters/{id:long}/replay", ReplayAsync)
+            .WithName("ReplayDeadLetter")
+            .WithSummary("Queues a dead letter again for its grain (404 when unknown or already replayed).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    private static async Task<Ok<IReadOnlyList<SiloInfo>>> ListSilosAsync(ClusterAdmin cluster, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await cluster.ListSilosAsync(cancellationToken));
+
+    private static async Task<Ok<IReadOnlyList<DeadLetter>>> ListDeadLettersAsync(ClusterAdmin cluster, CancellationToken cancellationToken, int limit = 100)
+    {
+        if (limit is < 1 or > 1000)
+        {
+            throw new ValidationException("limit", "Between 1 and 1000.");
+        }
+
+        return TypedResults.Ok(await cluster.ListDeadLettersAsync(limit, cancellationToken));
+    }
+
+    private static async Task<NoContent> ReplayAsync(long id, ClusterAdmin cluster, CancellationToken cancellationToken) =>
+        await cluster.ReplayAsync(id, cancellationToken) ? TypedResults.NoContent() : throw new NotFoundException("Dead letter", id);
+}

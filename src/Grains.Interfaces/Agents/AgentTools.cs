@@ -1,0 +1,11 @@
+namespace FluidManager.Grains.Interfaces.Agents;
+
+/// <summary>The governed tools an agent may be allowed to use.</summary>
+public static class AgentTools
+{
+    public const string Rag = "rag";
+    public const string Sql = "sql";
+    public const string Web = "web";
+
+    public static IReadOnlyList<string> All { get; } = [Rag, Sql, Web];
+}

@@ -1,0 +1,40 @@
+using System.ComponentModel;
+using FluidManager.Grains.Interfaces.Artifacts;
+using FluidManager.Grains.Interfaces.Tasks;
+
+namespace FluidManager.Grains.Interfaces.Agents;
+
+/// <summary>One agent (key = agent id). Agents are created through <c>ICompanyGrain.CreateAgentAsync</c>.</summary>
+public interface IAgentGrain
+{
+    [ReadOnly(true)]
+    Task<AgentDto> GetAsync(long companyId);
+
+    Task<AgentDto> UpdateAsync(UpdateAgentCommand command);
+
+    Task<AgentDto> SetStatusAsync(SetAgentStatusCommand command);
+
+    /// <summary>Refused with a <c>ConflictException</c> naming the reason while the agent has open work or direct reports.</summary>
+    Task DeleteAsync(DeleteAgentCommand command);
+
+    Task<AgentDto> SetAvatarAsync(SetAvatarCommand command);
+
+    /// <summary>Creates a subtask assigned to a subordinate, after the hierarchy policy agreed.</summary>
+    Task<TaskDto> DelegateAsync(DelegateCommand command);
+
+    Task<EscalationDto> EscalateAsync(EscalateCommand command);
+
+    /// <summary>Attaches an artifact to the agent itself (not to a task); idempotent by step key.</summary>
+    Task<ArtifactDto> AttachArtifactAsync(AttachArtifactCommand command);
+
+    [ReadOnly(true)]
+    Task<IReadOnlyList<ArtifactDto>> ListArtifactsAsync(long companyId);
+
+    /// <summary>Tasks assigned to the agent that are not done or cancelled.</summary>
+    [ReadOnly(true)]
+    Task<IReadOnlyList<TaskDto>> ListOpenTasksAsync(long companyId);
+
+    /// <summary>Escalations addressed to this agent by its reports.</summary>
+    [ReadOnly(true)]
+    Task<IReadOnlyList<EscalationDto>> ListInboxAsync(long companyId);
+}

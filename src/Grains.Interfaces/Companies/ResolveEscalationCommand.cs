@@ -1,0 +1,3 @@
+namespace FluidManager.Grains.Interfaces.Companies;
+
+public sealed record ResolveEscalationCommand(long CompanyId, long EscalationId, string? Resolution = null);

@@ -1,0 +1,7 @@
+namespace FluidManager.Grains.Interfaces.Organization;
+
+public enum DelegationScope
+{
+    DirectSubordinates,
+    Subtree,
+}

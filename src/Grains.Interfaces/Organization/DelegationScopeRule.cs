@@ -1,0 +1,3 @@
+namespace FluidManager.Grains.Interfaces.Organization;
+
+public sealed record DelegationScopeRule(DelegationScope Scope);

@@ -1,0 +1,76 @@
+using System.ComponentModel;
+using FluidManager.Grains.Interfaces.Artifacts;
+
+namespace FluidManager.Grains.Interfaces.Tasks;
+
+/// <summary>
+/// One task (key = task id). Tasks are created through <c>ICompanyGrain.CreateTaskAsync</c> or
+/// <c>IAgentGrain.DelegateAsync</c>. Every status command goes through the one state machine;
+/// an illegal one raises <c>ConflictException</c> (409), a stale ExpectedVersion raises
+/// <c>VersionMismatchException</c> (412).
+/// </summary>
+public interface ITaskGrain
+{
+    [ReadOnly(true)]
+    Task<TaskDto> GetAsync(long companyId);
+
+    [ReadOnly(true)]
+    Task<IReadOnlyList<TaskDto>> ListSubtasksAsync(long companyId);
+
+    /// <summary>Assigns or reassigns; policy-checked when the caller is an agent.</summary>
+    Task<TaskDto> AssignAsync(AssignTaskCommand command);
+
+    /// <summary>The assignee starts an attempt (queued → running).</summary>
+    Task<TaskDto> StartAsync(TaskTransitionCommand command);
+
+    Task<TaskDto> PauseAsync(TaskTransitionCommand command);
+
+    Task<TaskDto> ResumeAsync(TaskTransitionCommand command);
+
+    Task<TaskDto> BlockAsync(TaskTransitionCommand command);
+
+    Task<TaskDto> UnblockAsync(TaskTransitionCommand command);
+
+    Task<TaskDto> RequestApprovalAsync(RequestApprovalCommand command);
+
+    Task<TaskDto> ApproveAsync(TaskTransitionCommand command);
+
+    Task<TaskDto> RejectAsync(TaskTransitionCommand command);
+
+    Task<TaskDto> CompleteAsync(CompleteTaskCommand command);
+
+    /// <summary>Fails the task; <see cref="TaskTransitionCommand.Reason"/> is the error.</summary>
+    Task<TaskDto> FailAsync(TaskTransitionCommand command);
+
+    Task<TaskDto> CancelAsync(CancelTaskCommand command);
+
+    /// <summary>A failed task goes back to the queue while attempts remain.</summary>
+    Task<TaskDto> RetryAsync(TaskTransitionCommand command);
+
+    Task<TaskDto> ChangePriorityAsync(ChangePriorityCommand command);
+
+    Task<TaskDto> SetDeadlineAsync(SetDeadlineCommand command);
+
+    Task<TaskDto> RecordUsageAsync(RecordUsageCommand command);
+
+    Task<CommentDto> CommentAsync(AddCommentCommand command);
+
+    [ReadOnly(true)]
+    Task<IReadOnlyList<CommentDto>> ListCommentsAsync(long companyId);
+
+    Task<WorklogEntryDto> AddWorklogAsync(AddWorklogCommand command);
+
+    [ReadOnly(true)]
+    Task<IReadOnlyList<WorklogEntryDto>> ListWorklogAsync(ListWorklogQuery query);
+
+    Task<ArtifactDto> AttachArtifactAsync(AttachArtifactCommand command);
+
+    [ReadOnly(true)]
+    Task<IReadOnlyList<ArtifactDto>> ListArtifactsAsync(long companyId);
+
+    /// <summary>Grain-to-grain: a subtask reports a status change (fan-in). Not for the Api.</summary>
+    Task OnSubtaskChangedAsync(SubtaskChanged notice);
+
+    /// <summary>Grain-to-grain: the parent cancels this subtask in a cascade. Not for the Api.</summary>
+    Task CancelByParentAsync(CancelByParentCommand command);
+}

@@ -1,0 +1,9 @@
+namespace FluidManager.Grains.Interfaces.Tasks;
+
+public enum TaskPriority
+{
+    Low,
+    Normal,
+    High,
+    Urgent,
+}

@@ -1,0 +1,14 @@
+namespace FluidManager.Grains.Interfaces.Tasks;
+
+/// <summary>A task's status. Done and cancelled are final; failed can be retried.</summary>
+public enum TaskState
+{
+    Queued,
+    Running,
+    Paused,
+    Blocked,
+    AwaitingApproval,
+    Failed,
+    Done,
+    Cancelled,
+}

@@ -1,0 +1,17 @@
+using FluidManager.Grains.Data;
+using FluidManager.Grains.Interfaces.Events;
+using FluidManager.Grains.Interfaces.Organization;
+using FluidManager.Runtime.Grains;
+
+namespace FluidManager.Grains.Organization;
+
+/// <summary>Writes policy denials to the company's stream, each in a turn of its own.</summary>
+public sealed class PolicyAuditGrain(IGrainContext context) : IPolicyAuditGrain
+{
+    public async Task RecordDenialAsync(PolicyDenial denial)
+    {
+        ArgumentNullException.ThrowIfNull(denial);
+        var companyId = context.KeyAsId("Company");
+        await context.PublishAsync(Streams.Company(companyId), EventTypes.PolicyDenied, denial with { CompanyId = companyId }, companyId);
+    }
+}

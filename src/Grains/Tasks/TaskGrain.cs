@@ -1,0 +1,389 @@
+using FluidManager.Grains.Agents;
+using FluidManager.Grains.Artifacts;
+using FluidManager.Grains.Data;
+using FluidManager.Grains.Interfaces.Agents;
+using FluidManager.Grains.Interfaces.Artifacts;
+using FluidManager.Grains.Interfaces.Errors;
+using FluidManager.Grains.Interfaces.Events;
+using FluidManager.Grains.Interfaces.Organization;
+using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Grains.Organization;
+using FluidManager.Runtime.Grains;
+using Microsoft.Extensions.Logging;
+
+namespace FluidManager.Grains.Tasks;
+
+/// <summary>
+/// One task (key = task id). Status changes go through <see cref="TaskStateMachine"/>; each one bumps
+/// the version, publishes its event and tells the parent task, all in the same turn.
+/// </summary>
+public sealed class TaskGrain(IGrainContext context, ILogger<TaskGrain> logger) : ITaskGrain
+{
+    private long Id => context.KeyAsId("Task");
+
+    public Task<TaskDto> GetAsync(long companyId) => TaskRows.LoadAsync(context, companyId, Id);
+
+    public async Task<IReadOnlyList<TaskDto>> ListSubtasksAsync(long companyId)
+    {
+        await TaskRows.LoadAsync(context, companyId, Id);
+        return await context.Sql(TaskSql.Subtasks).With("id", Id).With("company_id", companyId).ListAsync(TaskRows.Map);
+    }
+
+    public async Task<TaskDto> AssignAsync(AssignTaskCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var task = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
+        var to = TaskStateMachine.Apply(task.Status, TaskAction.Assign);
+        var agent = await AgentRows.FindAsync(context, command.CompanyId, command.AgentId) ?? throw new NotFoundException("Agent", command.AgentId);
+        if (agent.Status == AgentStatus.Archived)
+        {
+            throw new ConflictException($"{agent.DisplayName} is archived and cannot take work.", "agent.archived");
+        }
+
+        if (task.AssigneeAgentId == agent.Id)
+        {
+            return task;
+        }
+
+        await CheckAssignmentPolicyAsync(task, agent.Id);
+        return await ChangeStatusAsync(task, TaskAction.Assign, to, to == task.Status ? task.StatusReason : null, assignee: agent.Id);
+    }
+
+    public async Task<TaskDto> StartAsync(TaskTransitionCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var task = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
+        var to = TaskStateMachine.Apply(task.Status, TaskAction.Start);
+        if (task.AssigneeAgentId is null)
+        {
+            throw new ConflictException($"Task {Id} has no assignee: assign it before starting it.", "task.unassigned");
+        }
+
+        return await ChangeStatusAsync(task, TaskAction.Start, to, command.Reason);
+    }
+
+    public Task<TaskDto> PauseAsync(TaskTransitionCommand command) => TransitionAsync(command, TaskAction.Pause);
+
+    public Task<TaskDto> ResumeAsync(TaskTransitionCommand command) => TransitionAsync(command, TaskAction.Resume);
+
+    public Task<TaskDto> BlockAsync(TaskTransitionCommand command) => TransitionAsync(command, TaskAction.Block);
+
+    public Task<TaskDto> UnblockAsync(TaskTransitionCommand command) => TransitionAsync(command, TaskAction.Unblock);
+
+    public async Task<TaskDto> RequestApprovalAsync(RequestApprovalCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        new Fields().Text("action", command.Action, 100).Text("reason", command.Reason, 2000, required: false).ThrowIfAny();
+        var task = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
+        var to = TaskStateMachine.Apply(task.Status, TaskAction.RequestApproval);
+        var reason = command.Reason is { Length: > 0 } why ? $"Awaiting approval of {command.Action}: {why}" : $"Awaiting approval of {command.Action}.";
+        return await ChangeStatusAsync(task, TaskAction.RequestApproval, to, reason);
+    }
+
+    public Task<TaskDto> ApproveAsync(TaskTransitionCommand command) => TransitionAsync(command, TaskAction.Approve);
+
+    public Task<TaskDto> RejectAsync(TaskTransitionCommand command) => TransitionAsync(command, TaskAction.Reject);
+
+    public async Task<TaskDto> CompleteAsync(CompleteTaskCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var task = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
+        var to = TaskStateMachine.Apply(task.Status, TaskAction.Complete);
+        return await ChangeStatusAsync(task, TaskAction.Complete, to, reason: null, result: command.Result);
+    }
+
+    public Task<TaskDto> FailAsync(TaskTransitionCommand command) => TransitionAsync(command, TaskAction.Fail);
+
+    public async Task<TaskDto> CancelAsync(CancelTaskCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var task = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
+        var to = TaskStateMachine.Apply(task.Status, TaskAction.Cancel);
+        var cancelled = await ChangeStatusAsync(task, TaskAction.Cancel, to, command.Reason);
+        if (!command.Cascade)
+        {
+            return cancelled;
+        }
+
+        await CascadeCancelAsync(command.CompanyId, command.Reason);
+        return await TaskRows.LoadAsync(context, command.CompanyId, Id);
+    }
+
+    public async Task<TaskDto> RetryAsync(TaskTransitionCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var task = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
+        var to = TaskStateMachine.Apply(task.Status, TaskAction.Retry);
+        if (task.AttemptCount >= task.MaxAttempts)
+        {
+            throw new ConflictException($"Task {Id} has used all {task.MaxAttempts} of its attempts.", "task.attempts_exhausted");
+        }
+
+        return await ChangeStatusAsync(task, TaskAction.Retry, to, command.Reason);
+    }
+
+    public async Task<TaskDto> ChangePriorityAsync(ChangePriorityCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        new Fields().Check(Enum.IsDefined(command.Priority), "priority", "is not a known priority").ThrowIfAny();
+        var task = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
+        TaskStateMachine.Apply(task.Status, TaskAction.Edit);
+        if (task.Priority == command.Priority)
+        {
+            return task;
+        }
+
+        await context.Sql(TaskSql.SetPriority).With("id", Id).With<TaskPriority>("priority", command.Priority).With("now", context.Now).ExecuteAsync();
+        return await PublishChangeAsync(task, EventTypes.TaskPriorityChanged, $"Priority {task.Priority.ToDb()} → {command.Priority.ToDb()}.");
+    }
+
+    public async Task<TaskDto> SetDeadlineAsync(SetDeadlineCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var task = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
+        TaskStateMachine.Apply(task.Status, TaskAction.Edit);
+        await context.Sql(TaskSql.SetDeadline).With("id", Id).With("deadline_at", command.DeadlineAt).With("now", context.Now).ExecuteAsync();
+        return await PublishChangeAsync(task, EventTypes.TaskDeadlineChanged, command.DeadlineAt is null ? "Deadline cleared." : "Deadline set.");
+    }
+
+    public async Task<TaskDto> RecordUsageAsync(RecordUsageCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        new Fields().Check(command.Tokens >= 0, "tokens", "must not be negative").Check(command.Cost >= 0, "cost", "must not be negative").ThrowIfAny();
+        var task = await TaskRows.LoadAsync(context, command.CompanyId, Id);
+        await context.Sql(TaskSql.AddUsage).With("id", Id).With("tokens", command.Tokens).With("cost", command.Cost).With("now", context.Now).ExecuteAsync();
+        return await PublishChangeAsync(task, EventTypes.TaskUsageRecorded, null);
+    }
+
+    public async Task<CommentDto> CommentAsync(AddCommentCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        new Fields().Text("body", command.Body, 20_000).ThrowIfAny();
+        var task = await TaskRows.LoadAsync(context, command.CompanyId, Id);
+        TaskStateMachine.Apply(task.Status, TaskAction.Comment);
+        var comment = (await context.Sql(TaskSql.InsertComment)
+            .With("company_id", command.CompanyId)
+            .With("task_id", Id)
+            .With("author", context.Actor ?? Actor.System)
+            .With("body", command.Body.Trim())
+            .With("now", context.Now)
+            .FirstOrDefaultAsync(TaskRows.MapComment))!;
+        await context.PublishAsync(Streams.Task(Id), EventTypes.TaskCommented, comment, command.CompanyId);
+        return comment;
+    }
+
+    public async Task<IReadOnlyList<CommentDto>> ListCommentsAsync(long companyId)
+    {
+        await TaskRows.LoadAsync(context, companyId, Id);
+        return await context.Sql(TaskSql.Comments).With("task_id", Id).ListAsync(TaskRows.MapComment);
+    }
+
+    public async Task<WorklogEntryDto> AddWorklogAsync(AddWorklogCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        new Fields()
+            .Text("body", command.Body, 20_000)
+            .Text("stepKey", command.StepKey, 200, required: false)
+            .Check(Enum.IsDefined(command.Visibility), "visibility", "is not a known visibility")
+            .ThrowIfAny();
+        await TaskRows.LoadAsync(context, command.CompanyId, Id);
+        if (command.StepKey is { } stepKey
+            && await context.Sql(TaskSql.WorklogByStep).With("task_id", Id).With("step_key", stepKey).FirstOrDefaultAsync(TaskRows.MapWorklog) is { } replayed)
+        {
+            return replayed;
+        }
+
+        if (command.AgentId is { } agentId)
+        {
+            _ = await AgentRows.FindAsync(context, command.CompanyId, agentId) ?? throw new NotFoundException("Agent", agentId);
+        }
+
+        var entry = await context.Sql(TaskSql.InsertWorklog)
+            .With("company_id", command.CompanyId)
+            .With("task_id", Id)
+            .With("agent_id", command.AgentId)
+            .With<WorklogVisibility>("visibility", command.Visibility)
+            .With("body", command.Body.Trim())
+            .With("step_key", command.StepKey)
+            .With("created_by", context.Actor)
+            .With("now", context.Now)
+            .FirstOrDefaultAsync(TaskRows.MapWorklog);
+        if (entry is null)
+        {
+            // Another turn wrote the same step between our lookup and insert: return its entry.
+            return (await context.Sql(TaskSql.WorklogByStep).With("task_id", Id).With("step_key", command.StepKey).FirstOrDefaultAsync(TaskRows.MapWorklog))!;
+        }
+
+        await context.PublishAsync(Streams.Task(Id), EventTypes.TaskWorklogAdded, entry, command.CompanyId);
+        return entry;
+    }
+
+    public async Task<IReadOnlyList<WorklogEntryDto>> ListWorklogAsync(ListWorklogQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await TaskRows.LoadAsync(context, query.CompanyId, Id);
+        var entries = await context.Sql(TaskSql.Worklog).With("task_id", Id).ListAsync(TaskRows.MapWorklog);
+        if (query.ViewerAgentId is not { } viewer)
+        {
+            return entries;
+        }
+
+        var org = await OrgSnapshot.LoadAsync(context, query.CompanyId);
+        if (org.Agent(viewer) is null)
+        {
+            throw new NotFoundException("Agent", viewer);
+        }
+
+        return entries.Where(e => e.Visibility switch
+        {
+            WorklogVisibility.Project => true,
+            WorklogVisibility.Manager => e.AgentId is { } author && (author == viewer || org.Ancestors(author).Contains(viewer)),
+            _ => e.AgentId == viewer,
+        }).ToList();
+    }
+
+    public async Task<ArtifactDto> AttachArtifactAsync(AttachArtifactCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        new Fields().Check(command.Kind != ArtifactKind.Avatar, "kind", "an avatar belongs to an agent, not a task").ThrowIfAny();
+        await TaskRows.LoadAsync(context, command.CompanyId, Id);
+        if (command.AgentId is { } agentId)
+        {
+            _ = await AgentRows.FindAsync(context, command.CompanyId, agentId) ?? throw new NotFoundException("Agent", agentId);
+        }
+
+        var (artifact, created) = await ArtifactRows.RecordAsync(context, command, taskId: Id, agentId: command.AgentId);
+        if (created)
+        {
+            await context.PublishAsync(Streams.Task(Id), EventTypes.TaskArtifactAdded, artifact, command.CompanyId);
+        }
+
+        return artifact;
+    }
+
+    public async Task<IReadOnlyList<ArtifactDto>> ListArtifactsAsync(long companyId)
+    {
+        await TaskRows.LoadAsync(context, companyId, Id);
+        return await ArtifactRows.ForTaskAsync(context, companyId, Id);
+    }
+
+    public async Task OnSubtaskChangedAsync(SubtaskChanged notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        var task = await TaskRows.LoadAsync(context, notice.CompanyId, Id);
+        var progress = new SubtaskProgressEvent(Id, notice.SubtaskId, notice.From, notice.To, task.Subtasks);
+        await context.PublishAsync(Streams.Task(Id), EventTypes.TaskSubtaskProgress, progress, notice.CompanyId);
+
+        if (notice.To == TaskState.Failed && !TaskStateMachine.IsFinal(task.Status))
+        {
+            var reason = $"Subtask {notice.SubtaskId} failed.";
+            var reaction = task.FailurePolicy switch
+            {
+                SubtaskFailurePolicy.Fail => TaskAction.Fail,
+                SubtaskFailurePolicy.Block => TaskAction.Block,
+                _ => (TaskAction?)null,
+            };
+            if (reaction is { } action && TaskStateMachine.TryApply(task.Status, action, out var to))
+            {
+                await ChangeStatusAsync(task, action, to, reason);
+            }
+        }
+        else if (notice.To is TaskState.Done or TaskState.Cancelled && task.Subtasks.AllFinished)
+        {
+            await context.PublishAsync(Streams.Task(Id), EventTypes.TaskSubtasksFinished, progress, notice.CompanyId);
+        }
+    }
+
+    public async Task CancelByParentAsync(CancelByParentCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var task = await TaskRows.LoadAsync(context, command.CompanyId, Id);
+        if (TaskStateMachine.TryApply(task.Status, TaskAction.Cancel, out var to))
+        {
+            var reason = command.Reason ?? $"Cancelled with its parent task {command.ParentTaskId}.";
+            await ChangeStatusAsync(task, TaskAction.Cancel, to, reason, notifyParent: false);
+        }
+
+        await CascadeCancelAsync(command.CompanyId, command.Reason);
+    }
+
+    private async Task<TaskDto> TransitionAsync(TaskTransitionCommand command, TaskAction action)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var task = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
+        var to = TaskStateMachine.Apply(task.Status, action);
+        return await ChangeStatusAsync(task, action, to, command.Reason);
+    }
+
+    private async Task<TaskDto> LoadForChangeAsync(long companyId, long? expectedVersion)
+    {
+        var task = await TaskRows.LoadAsync(context, companyId, Id);
+        Guard.Version($"Task {Id}", expectedVersion, task.Version);
+        return task;
+    }
+
+    /// <summary>Writes the new status, publishes the action's event and tells the parent; one turn.</summary>
+    private async Task<TaskDto> ChangeStatusAsync(TaskDto task, TaskAction action, TaskState to, string? reason, string? result = null, long? assignee = null, bool notifyParent = true)
+    {
+        await context.Sql(TaskSql.Transition)
+            .With("id", Id)
+            .With<TaskState>("to", to)
+            .With("assignee", assignee)
+            .With("reason", reason)
+            .With("result", result)
+            .With("now", context.Now)
+            .ExecuteAsync();
+        var changed = await TaskRows.LoadAsync(context, task.CompanyId, Id);
+        var payload = new TaskChangedEvent(changed, task.Status, reason, action == TaskAction.Assign ? task.AssigneeAgentId : null);
+        await context.PublishAsync(Streams.Task(Id), TaskStateMachine.EventType(action), payload, task.CompanyId);
+        if (notifyParent && to != task.Status && changed.ParentTaskId is { } parentId)
+        {
+            await context.Grains.GetGrain<ITaskGrain>(parentId).OnSubtaskChangedAsync(new SubtaskChanged(task.CompanyId, Id, task.Status, to));
+        }
+
+        return changed;
+    }
+
+    private async Task<TaskDto> PublishChangeAsync(TaskDto before, string eventType, string? reason)
+    {
+        var changed = await TaskRows.LoadAsync(context, before.CompanyId, Id);
+        await context.PublishAsync(Streams.Task(Id), eventType, new TaskChangedEvent(changed, before.Status, reason), before.CompanyId);
+        return changed;
+    }
+
+    private async Task CascadeCancelAsync(long companyId, string? reason)
+    {
+        var open = await context.Sql(TaskSql.OpenSubtaskIds).With("id", Id).ListAsync(r => r.GetInt64(0));
+        foreach (var subtaskId in open)
+        {
+            await context.Grains.GetGrain<ITaskGrain>(subtaskId).CancelByParentAsync(new CancelByParentCommand(companyId, Id, reason));
+        }
+    }
+
+    /// <summary>When an agent assigns, the hierarchy policy decides; humans and the system are not limited here.</summary>
+    private async Task CheckAssignmentPolicyAsync(TaskDto task, long toAgentId)
+    {
+        var actor = Actor.Parse(context.Actor);
+        if (!actor.IsAgent)
+        {
+            return;
+        }
+
+        var fromAgentId = actor.Id!.Value;
+        var decision = await context.Grains.GetGrain<IHierarchyPolicyGrain>(task.CompanyId)
+            .CanAssignAsync(new CanAssignQuestion(task.CompanyId, fromAgentId, toAgentId));
+        if (!decision.Allowed)
+        {
+            throw await PolicyDenials.RecordAsync(context, logger, new PolicyDenial
+            {
+                CompanyId = task.CompanyId,
+                Action = "task.assign",
+                Rule = decision.Rule!,
+                Reason = decision.Reason!,
+                FromAgentId = fromAgentId,
+                ToAgentId = toAgentId,
+                TaskId = Id,
+            });
+        }
+    }
+}
