@@ -81,7 +81,7 @@ internal static class RuntimeSql
         ORDER BY id LIMIT @limit
         """;
 
-    public const string DeleteMessage = "DELETE FROM runtime.messages WHERE id = @id";
+    public const string DeleteMessages = "DELETE FROM runtime.messages WHERE id = ANY(@ids)";
 
     public const string DeferMessage = "UPDATE runtime.messages SET attempts = @attempts, last_error = @error, due_at = @due_at WHERE id = @id";
 

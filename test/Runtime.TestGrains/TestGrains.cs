@@ -11,6 +11,9 @@ public interface ICounterGrain
 {
     Task<long> IncrementAsync();
 
+    /// <summary>One atomic statement, no instrumentation: the turn overhead alone, for benchmarks.</summary>
+    Task BumpAsync();
+
     [ReadOnly(true)]
     Task<long> GetAsync();
 
@@ -84,6 +87,13 @@ public sealed class CounterGrain(IGrainContext context, TestSiloName silo) : ICo
     }
 
     public Task<long> GetAsync() => ReadAsync();
+
+    public async Task BumpAsync()
+    {
+        await using var bump = Command("INSERT INTO testgrains.counters (key, value) VALUES (@key, 1) ON CONFLICT (key) DO UPDATE SET value = testgrains.counters.value + 1");
+        bump.Parameters.AddWithValue("key", context.Key);
+        await bump.ExecuteNonQueryAsync();
+    }
 
     public async Task SendAsync(string target, int count, long firstSeq)
     {

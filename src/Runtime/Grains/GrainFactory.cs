@@ -25,6 +25,7 @@ public sealed class GrainFactory(GrainRegistry registry, TurnExecutor executor) 
 public class GrainProxy : DispatchProxy
 {
     private static readonly ConcurrentDictionary<MethodInfo, Func<GrainProxy, MethodInfo, object?[], object>> Invokers = new();
+    private static readonly ConcurrentDictionary<MethodInfo, bool> ReadOnlyMethods = new();
     private static readonly MethodInfo InvokeTypedMethod = typeof(GrainProxy).GetMethod(nameof(InvokeTyped), BindingFlags.NonPublic | BindingFlags.Instance)!;
 
     private GrainId _id;
@@ -63,7 +64,7 @@ public class GrainProxy : DispatchProxy
 
     private object InvokeTyped<T>(MethodInfo method, object?[] args, bool voidResult)
     {
-        var readOnly = method.GetCustomAttribute<System.ComponentModel.ReadOnlyAttribute>()?.IsReadOnly == true;
+        var readOnly = ReadOnlyMethods.GetOrAdd(method, static m => m.GetCustomAttribute<System.ComponentModel.ReadOnlyAttribute>()?.IsReadOnly == true);
         var task = _executor.RunAsync(_id, _registration, readOnly, async grain =>
         {
             object? result;

@@ -20,6 +20,7 @@ public sealed class TurnExecutor(
     ILogger<TurnExecutor> logger)
 {
     private static readonly AsyncLocal<TurnState?> Ambient = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ObjectFactory> Factories = new();
 
     internal FluidRuntimeOptions Options => options.Value;
 
@@ -120,7 +121,8 @@ public sealed class TurnExecutor(
         {
             await using var scope = services.CreateAsyncScope();
             var context = new GrainContext(id, state, scope.ServiceProvider.GetRequiredService<IGrainFactory>(), scope.ServiceProvider.GetRequiredService<GrainRegistry>());
-            var grain = ActivatorUtilities.CreateInstance(scope.ServiceProvider, registration.Implementation, context);
+            var factory = Factories.GetOrAdd(registration.Implementation, static type => ActivatorUtilities.CreateFactory(type, [typeof(IGrainContext)]));
+            var grain = factory(scope.ServiceProvider, [context]);
             return await body(grain);
         }
         finally

@@ -69,6 +69,13 @@ internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction t
         }
 
         await using var batch = new NpgsqlBatch(Connection, Transaction);
+        AddNotifications(batch, options);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Appends the NOTIFY hints to a batch the caller is about to run in this transaction.</summary>
+    public void AddNotifications(NpgsqlBatch batch, FluidRuntimeOptions options)
+    {
         if (LastEventPosition != 0)
         {
             batch.BatchCommands.Add(Notify(options.EventsChannel, LastEventPosition.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -79,7 +86,6 @@ internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction t
             batch.BatchCommands.Add(Notify(options.WorkChannel, "work"));
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken);
         LastEventPosition = 0;
         WorkPosted = false;
     }

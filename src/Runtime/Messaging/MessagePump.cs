@@ -102,84 +102,113 @@ public sealed class MessagePump(
         }
     }
 
+    /// <summary>
+    /// One transaction: lock the grain and read its queue head in one round trip, apply the due messages
+    /// in order, then delete them, release the inbox and queue notifications in one more. A failing
+    /// message rolls the whole transaction back (the messages before it are applied again next time),
+    /// and its failed attempt is recorded in a second, short transaction.
+    /// </summary>
     private async Task ProcessGrainOnceAsync(GrainId grain, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var state = new TurnState(connection, transaction, time.GetUtcNow(), actor: null, readOnly: false);
-        await state.LockAsync(grain, cancellationToken);
-
-        long version;
-        await using (var read = new NpgsqlCommand(RuntimeSql.InboxVersion, connection, transaction))
+        (QueuedMessage Message, Exception Error)? failure = null;
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            AddGrain(read, grain);
-            version = (long)(await read.ExecuteScalarAsync(cancellationToken) ?? 0L);
-        }
-
-        var head = new List<QueuedMessage>();
-        await using (var read = new NpgsqlCommand(RuntimeSql.ReadQueueHead, connection, transaction))
-        {
-            AddGrain(read, grain);
-            read.Parameters.AddWithValue("limit", _options.MessagesPerTransaction);
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var state = new TurnState(connection, transaction, time.GetUtcNow(), actor: null, readOnly: false);
+            var (version, head) = await LockAndReadHeadAsync(state, grain, cancellationToken);
+            var applied = new List<long>();
+            using (TurnExecutor.Enter(state))
             {
-                head.Add(new QueuedMessage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6)));
-            }
-        }
-
-        using (TurnExecutor.Enter(state))
-        {
-            foreach (var message in head)
-            {
-                state.Now = time.GetUtcNow();
-                if (message.DueAt > state.Now)
+                foreach (var message in head)
                 {
-                    break; // the head is backing off: strict FIFO holds the rest back
-                }
+                    state.Now = time.GetUtcNow();
+                    if (message.DueAt > state.Now)
+                    {
+                        break; // the head is backing off: strict FIFO holds the rest back
+                    }
 
-                if (!await ApplyAsync(state, grain, message, cancellationToken))
-                {
-                    break;
+                    try
+                    {
+                        state.Actor = message.Sender;
+                        await executor.DeliverAsync(state, grain, registry.DeserializeMessage(message.Type, message.Payload), cancellationToken);
+                        applied.Add(message.Id);
+                    }
+                    catch (Exception ex) when (!TurnExecutor.IsRetryable(ex) && ex is not OperationCanceledException && IsHandlerFailure(ex))
+                    {
+                        failure = (message, ex);
+                        break;
+                    }
                 }
             }
+
+            if (failure is null)
+            {
+                await using var finish = new NpgsqlBatch(connection, transaction);
+                if (applied.Count > 0)
+                {
+                    var delete = new NpgsqlBatchCommand(RuntimeSql.DeleteMessages);
+                    delete.Parameters.AddWithValue("ids", applied.ToArray());
+                    finish.BatchCommands.Add(delete);
+                }
+
+                finish.BatchCommands.Add(ReleaseInbox(grain, version));
+                state.AddNotifications(finish, _runtime);
+                await finish.ExecuteNonQueryAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return;
+            }
+
+            await transaction.RollbackAsync(cancellationToken);
         }
 
-        await using (var release = new NpgsqlCommand(RuntimeSql.ReleaseInbox, connection, transaction))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            AddGrain(release, grain);
-            release.Parameters.AddWithValue("version", version);
-            release.Parameters.AddWithValue("now", time.GetUtcNow());
-            await release.ExecuteNonQueryAsync(cancellationToken);
+            var state = new TurnState(connection, transaction, time.GetUtcNow(), actor: null, readOnly: false);
+            await state.LockAsync(grain, cancellationToken);
+            await RecordFailureAsync(state, grain, failure.Value.Message, failure.Value.Error, cancellationToken);
+            await using var finish = new NpgsqlBatch(connection, transaction);
+            finish.BatchCommands.Add(ReleaseInbox(grain, version: -1)); // due now: the messages before the failing one go first
+            state.AddNotifications(finish, _runtime);
+            await finish.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
-
-        await state.NotifyAsync(_runtime, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Applies one message in a savepoint; on failure records the attempt. Returns false to stop the batch.</summary>
-    private async Task<bool> ApplyAsync(TurnState state, GrainId grain, QueuedMessage message, CancellationToken cancellationToken)
+    private async Task<(long Version, List<QueuedMessage> Head)> LockAndReadHeadAsync(TurnState state, GrainId grain, CancellationToken cancellationToken)
     {
-        await state.Transaction.SaveAsync("msg", cancellationToken);
-        var (lastEvent, workPosted) = (state.LastEventPosition, state.WorkPosted);
-        try
+        await using var batch = new NpgsqlBatch(state.Connection, state.Transaction);
+        var lockGrain = new NpgsqlBatchCommand(RuntimeSql.LockGrain);
+        lockGrain.Parameters.AddWithValue("key", grain.LockKey);
+        var version = new NpgsqlBatchCommand(RuntimeSql.InboxVersion);
+        AddGrain(version.Parameters, grain);
+        var head = new NpgsqlBatchCommand(RuntimeSql.ReadQueueHead);
+        AddGrain(head.Parameters, grain);
+        head.Parameters.AddWithValue("limit", _options.MessagesPerTransaction);
+        batch.BatchCommands.Add(lockGrain);
+        batch.BatchCommands.Add(version);
+        batch.BatchCommands.Add(head);
+        state.MarkLocked(grain);
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var inboxVersion = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : 0L;
+        await reader.NextResultAsync(cancellationToken);
+        var messages = new List<QueuedMessage>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            state.Actor = message.Sender;
-            var body = registry.DeserializeMessage(message.Type, message.Payload);
-            await executor.DeliverAsync(state, grain, body, cancellationToken);
-            await using var delete = new NpgsqlCommand(RuntimeSql.DeleteMessage, state.Connection, state.Transaction);
-            delete.Parameters.AddWithValue("id", message.Id);
-            await delete.ExecuteNonQueryAsync(cancellationToken);
-            await state.Transaction.ReleaseAsync("msg", cancellationToken);
-            return true;
+            messages.Add(new QueuedMessage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6)));
         }
-        catch (Exception ex) when (!TurnExecutor.IsRetryable(ex) && ex is not OperationCanceledException && IsHandlerFailure(ex))
-        {
-            await state.Transaction.RollbackAsync("msg", cancellationToken);
-            (state.LastEventPosition, state.WorkPosted) = (lastEvent, workPosted);
-            await RecordFailureAsync(state, grain, message, ex, cancellationToken);
-            return false;
-        }
+
+        return (inboxVersion, messages);
+    }
+
+    private NpgsqlBatchCommand ReleaseInbox(GrainId grain, long version)
+    {
+        var release = new NpgsqlBatchCommand(RuntimeSql.ReleaseInbox);
+        AddGrain(release.Parameters, grain);
+        release.Parameters.AddWithValue("version", version);
+        release.Parameters.AddWithValue("now", time.GetUtcNow());
+        return release;
     }
 
     /// <summary>A broken connection is the infrastructure's failure, not the message's: it must not count as an attempt.</summary>
@@ -213,10 +242,10 @@ public sealed class MessagePump(
         Log.MessageFailed(logger, message.Id, grain.ToString(), attempts, text);
     }
 
-    private static void AddGrain(NpgsqlCommand command, GrainId grain)
+    private static void AddGrain(NpgsqlParameterCollection parameters, GrainId grain)
     {
-        command.Parameters.AddWithValue("grain_type", grain.Type);
-        command.Parameters.AddWithValue("grain_key", grain.Key);
+        parameters.AddWithValue("grain_type", grain.Type);
+        parameters.AddWithValue("grain_key", grain.Key);
     }
 
     private sealed record QueuedMessage(long Id, string Type, string Payload, string? Sender, DateTimeOffset DueAt, int Attempts);
