@@ -75,7 +75,7 @@ public sealed class ActivityWorker(
 
             if (claimed == 0 || _slots.CurrentCount == 0)
             {
-                await signal.WaitAsync(_options.PollInterval, cancellationToken);
+                await signal.Activities.WaitAsync(_options.PollInterval, cancellationToken);
             }
         }, time, logger, stoppingToken);
     }
@@ -281,11 +281,11 @@ public sealed class ActivityWorker(
 
         var notify = new NpgsqlBatchCommand(RuntimeSql.Notify);
         notify.Parameters.AddWithValue("channel", runtimeOptions.Value.WorkChannel);
-        notify.Parameters.AddWithValue("payload", "activity");
+        notify.Parameters.AddWithValue("payload", WorkSignal.MessagesFlag.ToString());
         batch.BatchCommands.Add(notify);
         await batch.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
-        signal.Pulse();
+        signal.Messages.Set();
     }
 
     /// <summary>Waits for in-flight runs up to the grace period, then stops the rest and hands them back.</summary>

@@ -24,7 +24,7 @@ public sealed class EventListener(
     IOptions<FluidRuntimeOptions> options,
     ILogger<EventListener> logger) : NotificationListener(connectionInfo, timeProvider, logger)
 {
-    private readonly WorkSignal _wake = new();
+    private readonly Pulse _wake = new();
     private readonly IEventSink[] _sinks = sinks.ToArray();
     private long _cursor = -1;
     private long _highestNotified;
@@ -44,7 +44,7 @@ public sealed class EventListener(
 
     protected override Task OnConnectedAsync(CancellationToken cancellationToken)
     {
-        _wake.Pulse();
+        _wake.Set();
         return Task.CompletedTask;
     }
 
@@ -55,7 +55,7 @@ public sealed class EventListener(
             InterlockedMax(ref _highestNotified, position);
         }
 
-        _wake.Pulse();
+        _wake.Set();
     }
 
     private async Task<long> StartPositionAsync(CancellationToken cancellationToken)

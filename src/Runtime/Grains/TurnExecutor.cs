@@ -168,7 +168,7 @@ internal sealed class GrainContext(GrainId id, TurnState state, IGrainFactory gr
         command.Parameters.AddWithValue("now", Now);
         command.Parameters.AddWithValue("due_at", Now + (delay ?? TimeSpan.Zero));
         await command.ExecuteNonQueryAsync();
-        state.WorkPosted = true;
+        state.MessagesPosted = true;
     }
 
     public async Task<long> PublishAsync(string stream, string type, object payload, long? companyId = null)
@@ -200,7 +200,6 @@ internal sealed class GrainContext(GrainId id, TurnState state, IGrainFactory gr
         command.Parameters.AddWithValue("time_zone", NpgsqlTypes.NpgsqlDbType.Text, (object?)schedule.TimeZone ?? DBNull.Value);
         command.Parameters.AddWithValue("now", Now);
         await command.ExecuteNonQueryAsync();
-        state.WorkPosted = true;
     }
 
     public async Task UnregisterReminderAsync(string name)
@@ -229,7 +228,7 @@ internal sealed class GrainContext(GrainId id, TurnState state, IGrainFactory gr
         command.Parameters.AddWithValue("due_at", Now + options.Delay);
         command.Parameters.AddWithValue("now", Now);
         await command.ExecuteNonQueryAsync();
-        state.WorkPosted = true;
+        state.ActivitiesScheduled = true;
         return newId;
     }
 

@@ -26,7 +26,9 @@ internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction t
 
     public long LastEventPosition { get; set; }
 
-    public bool WorkPosted { get; set; }
+    public bool MessagesPosted { get; set; }
+
+    public bool ActivitiesScheduled { get; set; }
 
     public int NextEventSequence()
     {
@@ -63,7 +65,7 @@ internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction t
     /// <summary>Queues the NOTIFY hints for what this turn wrote; delivered by PostgreSQL at commit.</summary>
     public async Task NotifyAsync(FluidRuntimeOptions options, CancellationToken cancellationToken)
     {
-        if (LastEventPosition == 0 && !WorkPosted)
+        if (LastEventPosition == 0 && !MessagesPosted && !ActivitiesScheduled)
         {
             return;
         }
@@ -81,13 +83,15 @@ internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction t
             batch.BatchCommands.Add(Notify(options.EventsChannel, LastEventPosition.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
-        if (WorkPosted)
+        if (MessagesPosted || ActivitiesScheduled)
         {
-            batch.BatchCommands.Add(Notify(options.WorkChannel, "work"));
+            var payload = (MessagesPosted ? $"{Silos.WorkSignal.MessagesFlag}" : "") + (ActivitiesScheduled ? $"{Silos.WorkSignal.ActivitiesFlag}" : "");
+            batch.BatchCommands.Add(Notify(options.WorkChannel, payload));
         }
 
         LastEventPosition = 0;
-        WorkPosted = false;
+        MessagesPosted = false;
+        ActivitiesScheduled = false;
     }
 
     private static NpgsqlBatchCommand Notify(string channel, string payload)

@@ -52,7 +52,7 @@ public sealed class MessagePump(
 
             if (claimed.Count == 0)
             {
-                await signal.WaitAsync(_options.PollInterval, cancellationToken);
+                await signal.Messages.WaitAsync(_options.PollInterval, cancellationToken);
             }
         }, time, logger, stoppingToken);
     }

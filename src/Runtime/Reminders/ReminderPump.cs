@@ -79,11 +79,11 @@ public sealed class ReminderPump(
 
         var notify = new NpgsqlBatchCommand(RuntimeSql.Notify);
         notify.Parameters.AddWithValue("channel", runtimeOptions.Value.WorkChannel);
-        notify.Parameters.AddWithValue("payload", "reminder");
+        notify.Parameters.AddWithValue("payload", WorkSignal.MessagesFlag.ToString());
         batch.BatchCommands.Add(notify);
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        signal.Pulse();
+        signal.Messages.Set();
         return due.Count;
     }
 }

@@ -20,13 +20,46 @@ internal static class SiloBackoff
     }
 }
 
-/// <summary>Wakes idle pumps when a NOTIFY says work was posted, or after the poll interval.</summary>
+/// <summary>
+/// Wakes idle pumps when a NOTIFY says work was posted: message loops for messages, the activity
+/// worker for activities, so that a burst of one kind does not make the other poll for nothing.
+/// </summary>
 public sealed class WorkSignal
+{
+    /// <summary>NOTIFY payload flag: messages were posted.</summary>
+    public const char MessagesFlag = 'm';
+
+    /// <summary>NOTIFY payload flag: activities were scheduled.</summary>
+    public const char ActivitiesFlag = 'a';
+
+    public Pulse Messages { get; } = new();
+
+    public Pulse Activities { get; } = new();
+
+    /// <summary>Wakes the pumps a notification payload names; an unknown payload wakes both.</summary>
+    public void Wake(string payload)
+    {
+        var messages = payload.Contains(MessagesFlag, StringComparison.Ordinal);
+        var activities = payload.Contains(ActivitiesFlag, StringComparison.Ordinal);
+        if (messages || !activities)
+        {
+            Messages.Set();
+        }
+
+        if (activities || !messages)
+        {
+            Activities.Set();
+        }
+    }
+}
+
+/// <summary>An awaitable signal: every waiter is released by the next <see cref="Set"/>, or by its timeout.</summary>
+public sealed class Pulse
 {
     private readonly object _gate = new();
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void Pulse()
+    public void Set()
     {
         TaskCompletionSource previous;
         lock (_gate)

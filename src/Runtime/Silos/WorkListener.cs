@@ -69,9 +69,9 @@ public sealed class WorkListener(RuntimeConnection connectionInfo, WorkSignal si
 
     protected override Task OnConnectedAsync(CancellationToken cancellationToken)
     {
-        signal.Pulse();
+        signal.Wake("");
         return Task.CompletedTask;
     }
 
-    protected override void OnNotification(string payload) => signal.Pulse();
+    protected override void OnNotification(string payload) => signal.Wake(payload);
 }
