@@ -5,7 +5,9 @@ using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Companies;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Grains.Interfaces.Schedules;
 using FluidManager.Grains.Organization;
+using FluidManager.Grains.Schedules;
 using FluidManager.Grains.Storage;
 using FluidManager.Grains.Tasks;
 using FluidManager.Runtime.Hosting;
@@ -28,6 +30,8 @@ public static class GrainsHostingExtensions
         builder.Services.AddGrain<ITaskGrain, TaskGrain>("task");
         builder.Services.AddGrain<IHierarchyPolicyGrain, HierarchyPolicyGrain>("hierarchy-policy");
         builder.Services.AddGrain<IPolicyAuditGrain, PolicyAuditGrain>("policy-audit");
+        builder.Services.AddGrain<ISchedulesGrain, SchedulesGrain>("schedules");
+        builder.Services.AddGrain<IScheduleGrain, ScheduleGrain>("schedule");
         builder.AddObjectStorage();
         return builder;
     }

@@ -1,0 +1,262 @@
+using System.Text.Json;
+using FluidManager.Grains.Data;
+using FluidManager.Grains.Interfaces.Companies;
+using FluidManager.Grains.Interfaces.Errors;
+using FluidManager.Grains.Interfaces.Schedules;
+using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Runtime;
+using FluidManager.Runtime.Grains;
+using Npgsql;
+
+namespace FluidManager.Grains.Schedules;
+
+/// <summary>Creates and lists a company's schedules (key = company id).</summary>
+public sealed class SchedulesGrain(IGrainContext context) : ISchedulesGrain
+{
+    public async Task<ScheduleDto> CreateAsync(CreateScheduleCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var companyId = await context.EnsureCompanyAsync(command.CompanyId);
+        ScheduleRules.Validate(command.Name, command.Template, command.Timing);
+        await ScheduleRules.EnsureAgentAsync(context, companyId, command.AgentId);
+        var id = await context.Sql(ScheduleSql.Insert)
+            .With("company_id", companyId)
+            .With("name", command.Name.Trim())
+            .With("agent_id", command.AgentId)
+            .WithJson("template", command.Template)
+            .With("interval_minutes", command.Timing.IntervalMinutes)
+            .With("cron", command.Timing.Cron)
+            .With("time_zone", command.Timing.TimeZone)
+            .With<ScheduleStatus>("status", command.Paused ? ScheduleStatus.Paused : ScheduleStatus.Active)
+            .With("now", context.Now)
+            .ScalarAsync<long>();
+        var schedule = context.Grains.GetGrain<IScheduleGrain>(id);
+        await schedule.ActivateAsync(companyId);
+        return await schedule.GetAsync(companyId);
+    }
+
+    public async Task<IReadOnlyList<ScheduleDto>> ListAsync(long companyId)
+    {
+        await context.EnsureCompanyAsync(companyId);
+        return await context.Sql(ScheduleSql.ByCompany).With("company_id", companyId).ListAsync(ScheduleRules.Map);
+    }
+}
+
+/// <summary>One schedule (key = schedule id): its reminder named "fire" creates a task per firing.</summary>
+public sealed class ScheduleGrain(IGrainContext context) : IScheduleGrain, IRemindable
+{
+    private const string Reminder = "fire";
+
+    private long Id => context.KeyAsId("Schedule");
+
+    public async Task<ScheduleDto> GetAsync(long companyId) => await LoadAsync(companyId);
+
+    public async Task ActivateAsync(long companyId)
+    {
+        var schedule = await LoadAsync(companyId);
+        if (schedule.Status == ScheduleStatus.Active)
+        {
+            await context.RegisterReminderAsync(Reminder, ScheduleRules.Validate(schedule.Name, schedule.Template, schedule.Timing));
+        }
+
+        await context.PublishAsync(ScheduleEvents.Stream(Id), ScheduleEvents.Created, await LoadAsync(companyId), companyId);
+    }
+
+    public async Task<ScheduleDto> UpdateAsync(UpdateScheduleCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var before = await LoadAsync(command.CompanyId);
+        Guard.Version("Schedule", command.ExpectedVersion, before.Version);
+        var reminder = ScheduleRules.Validate(command.Name, command.Template, command.Timing);
+        await ScheduleRules.EnsureAgentAsync(context, command.CompanyId, command.AgentId);
+        await context.Sql(ScheduleSql.Update)
+            .With("id", Id)
+            .With("company_id", command.CompanyId)
+            .With("name", command.Name.Trim())
+            .With("agent_id", command.AgentId)
+            .WithJson("template", command.Template)
+            .With("interval_minutes", command.Timing.IntervalMinutes)
+            .With("cron", command.Timing.Cron)
+            .With("time_zone", command.Timing.TimeZone)
+            .With("now", context.Now)
+            .ExecuteAsync();
+        if (before.Status == ScheduleStatus.Active)
+        {
+            await context.RegisterReminderAsync(Reminder, reminder);
+        }
+
+        return await PublishAsync(command.CompanyId, ScheduleEvents.Updated);
+    }
+
+    public Task<ScheduleDto> PauseAsync(long companyId, long? expectedVersion = null) => SetStatusAsync(companyId, expectedVersion, ScheduleStatus.Paused);
+
+    public Task<ScheduleDto> ResumeAsync(long companyId, long? expectedVersion = null) => SetStatusAsync(companyId, expectedVersion, ScheduleStatus.Active);
+
+    public async Task DeleteAsync(long companyId, long? expectedVersion = null)
+    {
+        var schedule = await LoadAsync(companyId);
+        Guard.Version("Schedule", expectedVersion, schedule.Version);
+        await context.UnregisterReminderAsync(Reminder);
+        await context.Sql(ScheduleSql.Delete).With("id", Id).With("company_id", companyId).ExecuteAsync();
+        await context.PublishAsync(ScheduleEvents.Stream(Id), ScheduleEvents.Deleted, new { Id, companyId }, companyId);
+    }
+
+    public async Task<IReadOnlyList<ScheduleRunDto>> ListRunsAsync(long companyId, int limit = 50)
+    {
+        await LoadAsync(companyId);
+        return await context.Sql(ScheduleSql.Runs)
+            .With("id", Id)
+            .With("company_id", companyId)
+            .With("limit", Math.Clamp(limit, 1, 500))
+            .ListAsync(r => new ScheduleRunDto(
+                r.Get<long>("id"), r.Get<long>("schedule_id"), r.Get<DateTimeOffset>("due_at"), r.Get<DateTimeOffset>("fired_at"),
+                r.GetOrNull<long>("task_id"), r.GetStringOrNull("task_status") is { } s ? DbEnum.Parse<TaskState>(s) : null,
+                r.Get<string>("outcome"), r.GetStringOrNull("reason")));
+    }
+
+    /// <summary>A firing: one task from the template, or a recorded skip when the agent cannot take work.</summary>
+    public async Task ReceiveReminderAsync(ReminderTick tick)
+    {
+        ArgumentNullException.ThrowIfNull(tick);
+        var schedule = await context.Sql(ScheduleSql.ByIdAnyCompany).With("id", Id).FirstOrDefaultAsync(ScheduleRules.Map);
+        if (schedule is null || schedule.Status != ScheduleStatus.Active)
+        {
+            await context.UnregisterReminderAsync(Reminder); // deleted or paused meanwhile: stop firing
+            return;
+        }
+
+        var agentStatus = await context.Sql(ScheduleSql.AgentStatus).With("agent_id", schedule.AgentId).With("company_id", schedule.CompanyId).ScalarAsync<string>();
+        if (agentStatus != "active")
+        {
+            await RecordRunAsync(schedule, tick, taskId: null, "skipped", $"agent {schedule.AgentId} is {agentStatus ?? "gone"}");
+            await context.PublishAsync(ScheduleEvents.Stream(Id), ScheduleEvents.Skipped, new { schedule.Id, Reason = $"agent is {agentStatus}" }, schedule.CompanyId);
+            return;
+        }
+
+        var template = schedule.Template;
+        var task = await context.Grains.GetGrain<ICompanyGrain>(schedule.CompanyId).CreateTaskAsync(new CreateTaskCommand
+        {
+            CompanyId = schedule.CompanyId,
+            Title = template.Title,
+            Description = string.IsNullOrWhiteSpace(template.Description)
+                ? $"Created by the schedule \"{schedule.Name}\"."
+                : template.Description,
+            Project = template.Project,
+            AssigneeAgentId = schedule.AgentId,
+            Priority = template.Priority,
+            MaxAttempts = template.MaxAttempts,
+            DeadlineAt = template.DeadlineAfterMinutes is { } minutes ? context.Now.AddMinutes(minutes) : null,
+        });
+        await RecordRunAsync(schedule, tick, task.Id, "created", null);
+        await context.PublishAsync(ScheduleEvents.Stream(Id), ScheduleEvents.Fired, new { schedule.Id, TaskId = task.Id, tick.DueAt, tick.FiredAt }, schedule.CompanyId);
+    }
+
+    private async Task RecordRunAsync(ScheduleDto schedule, ReminderTick tick, long? taskId, string outcome, string? reason) =>
+        await context.Sql(ScheduleSql.InsertRun)
+            .With("company_id", schedule.CompanyId)
+            .With("schedule_id", schedule.Id)
+            .With("due_at", tick.DueAt)
+            .With("fired_at", tick.FiredAt)
+            .With("task_id", taskId)
+            .With("outcome", outcome)
+            .With("reason", reason)
+            .ScalarAsync<long>();
+
+    private async Task<ScheduleDto> SetStatusAsync(long companyId, long? expectedVersion, ScheduleStatus status)
+    {
+        var schedule = await LoadAsync(companyId);
+        Guard.Version("Schedule", expectedVersion, schedule.Version);
+        if (schedule.Status == status)
+        {
+            throw new ConflictException($"Schedule {Id} is already {status.ToDb()}.", "schedule.unchanged");
+        }
+
+        await context.Sql(ScheduleSql.SetStatus).With("id", Id).With("company_id", companyId).With<ScheduleStatus>("status", status).With("now", context.Now).ExecuteAsync();
+        if (status == ScheduleStatus.Active)
+        {
+            await context.RegisterReminderAsync(Reminder, ScheduleRules.Validate(schedule.Name, schedule.Template, schedule.Timing));
+        }
+        else
+        {
+            await context.UnregisterReminderAsync(Reminder);
+        }
+
+        return await PublishAsync(companyId, status == ScheduleStatus.Active ? ScheduleEvents.Resumed : ScheduleEvents.Paused);
+    }
+
+    private async Task<ScheduleDto> PublishAsync(long companyId, string type)
+    {
+        var schedule = await LoadAsync(companyId);
+        await context.PublishAsync(ScheduleEvents.Stream(Id), type, schedule, companyId);
+        return schedule;
+    }
+
+    private async Task<ScheduleDto> LoadAsync(long companyId) =>
+        await context.Sql(ScheduleSql.ById).With("id", Id).With("company_id", companyId).FirstOrDefaultAsync(ScheduleRules.Map)
+            ?? throw new NotFoundException("Schedule", Id);
+}
+
+/// <summary>Validation and row mapping shared by the two schedule grains.</summary>
+internal static class ScheduleRules
+{
+    /// <summary>Checks the fields and returns the reminder schedule the timing means.</summary>
+    public static ReminderSchedule Validate(string name, TaskTemplate template, ScheduleTiming timing)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(timing);
+        var fields = new Fields()
+            .Text("name", name, 200)
+            .Text("template.title", template.Title, 300)
+            .Check(template.MaxAttempts is >= 1 and <= 100, "template.maxAttempts", "must be between 1 and 100")
+            .Check(template.DeadlineAfterMinutes is null or > 0, "template.deadlineAfterMinutes", "must be positive")
+            .Check((timing.IntervalMinutes is null) != (timing.Cron is null), "timing", "needs exactly one of intervalMinutes or cron")
+            .Check(timing.IntervalMinutes is null or (>= 1 and <= 527040), "timing.intervalMinutes", "must be between 1 minute and a year");
+        ReminderSchedule? reminder = null;
+        if (timing.Cron is { } cron)
+        {
+            try
+            {
+                reminder = ReminderSchedule.OnCron(cron, timing.TimeZone);
+            }
+            catch (ArgumentException ex)
+            {
+                fields.Add(ex.ParamName == "timeZone" ? "timing.timeZone" : "timing.cron", ex.Message.Split(" (Parameter", 2)[0]);
+            }
+        }
+        else if (timing.IntervalMinutes is { } minutes and >= 1 and <= 527040)
+        {
+            reminder = ReminderSchedule.Every(TimeSpan.FromMinutes(minutes));
+        }
+
+        fields.ThrowIfAny();
+        return reminder!;
+    }
+
+    public static async Task EnsureAgentAsync(IGrainContext context, long companyId, long agentId)
+    {
+        var status = await context.Sql(ScheduleSql.AgentStatus).With("agent_id", agentId).With("company_id", companyId).ScalarAsync<string>();
+        if (status is null)
+        {
+            throw new ValidationException("agentId", $"agent {agentId} does not exist in this company");
+        }
+
+        if (status == "archived")
+        {
+            throw new ValidationException("agentId", $"agent {agentId} is archived");
+        }
+    }
+
+    public static ScheduleDto Map(NpgsqlDataReader r) => new(
+        r.Get<long>("id"),
+        r.Get<long>("company_id"),
+        r.Get<string>("name"),
+        r.Get<long>("agent_id"),
+        JsonSerializer.Deserialize<TaskTemplate>(r.Get<string>("template"), RuntimeJson.Options)!,
+        new ScheduleTiming { IntervalMinutes = r.GetOrNull<int>("interval_minutes"), Cron = r.GetStringOrNull("cron"), TimeZone = r.Get<string>("time_zone") },
+        r.GetEnum<ScheduleStatus>("status"),
+        r.GetOrNull<DateTimeOffset>("next_run_at"),
+        r.GetOrNull<DateTimeOffset>("last_run_at"),
+        r.Get<int>("run_count"),
+        r.Get<long>("version"),
+        r.Get<DateTimeOffset>("created_at"));
+}
