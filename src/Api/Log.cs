@@ -1,6 +1,6 @@
 namespace FluidManager.Api;
 
-/// <summary>The Api's log messages. Ids: 1xx first start, 2xx sign-in, 3xx idempotency, 4xx live events.</summary>
+/// <summary>The Api's log messages. Ids: 1xx first start (11x the demo company), 2xx sign-in, 3xx idempotency, 4xx live events.</summary>
 internal static partial class Log
 {
     [LoggerMessage(100, LogLevel.Warning, "Created the owner account {Email} of company \"{Company}\" with the generated password {Password} (shown only this once: sign in and change it)")]
@@ -11,6 +11,24 @@ internal static partial class Log
 
     [LoggerMessage(102, LogLevel.Information, "Company \"{Company}\" created; its owner account {Email} already existed and keeps its password")]
     public static partial void OwnerAccountExisted(ILogger logger, string email, string company);
+
+    [LoggerMessage(110, LogLevel.Information, "Loaded the demo company from {Path} into company {CompanyId}: {Agents} agents, {Missions} missions, {Steps} steps")]
+    public static partial void DemoLoaded(ILogger logger, string path, long companyId, int agents, int missions, int steps);
+
+    [LoggerMessage(111, LogLevel.Information, "Company {CompanyId} already has {Agents} agents: the demo company is not loaded again")]
+    public static partial void DemoSkipped(ILogger logger, long companyId, int agents);
+
+    [LoggerMessage(112, LogLevel.Warning, "Fluid:Demo:Load is on but the demo scenario {Path} was not found (content root {ContentRoot}); set Fluid:Demo:Path")]
+    public static partial void DemoNotFound(ILogger logger, string path, string contentRoot);
+
+    [LoggerMessage(113, LogLevel.Error, "The demo scenario {Path} is not valid and was not loaded: {Problems}")]
+    public static partial void DemoInvalid(ILogger logger, string path, string problems);
+
+    [LoggerMessage(114, LogLevel.Error, "Loading the demo scenario {Path} stopped: {Error}")]
+    public static partial void DemoFailed(ILogger logger, string path, string error);
+
+    [LoggerMessage(115, LogLevel.Warning, "Demo scenario {Where} ({Description}) did not go as the file expects: {Detail}")]
+    public static partial void DemoStepUnexpected(ILogger logger, string where, string description, string detail);
 
     [LoggerMessage(200, LogLevel.Information, "User {UserId} signed in to company {CompanyId}")]
     public static partial void SignedIn(ILogger logger, long userId, long companyId);

@@ -1,5 +1,7 @@
 using FluidManager.Api.Access;
+using FluidManager.Api.Demo;
 using FluidManager.Api.Events;
+using FluidManager.Api.Features;
 using FluidManager.Api.Hosting;
 using FluidManager.Api.Operators;
 using FluidManager.Grains;
@@ -13,6 +15,7 @@ builder.AddEventListener();
 builder.AddApiServices();
 builder.AddApiAccess();
 builder.AddLiveEvents();
+builder.AddDemoCompany();
 
 var app = builder.Build();
 
@@ -22,6 +25,14 @@ app.MapApiDocumentation();
 app.MapAccessEndpoints();
 app.MapEventEndpoints();
 app.MapOperatorEndpoints();
+app.MapAgentsApi();
+app.MapOrgApi();
+app.MapPoliciesApi();
+app.MapTasksApi();
+app.MapInboxApi();
+app.MapSchedulesApi();
+app.MapApprovalsApi();
+app.MapCostsApi();
 app.MapDashboard();
 
 app.Run();

@@ -10,6 +10,7 @@ using FluidManager.Grains.Organization;
 using FluidManager.Grains.Schedules;
 using FluidManager.Grains.Storage;
 using FluidManager.Grains.Tasks;
+using FluidManager.Grains.Work;
 using FluidManager.Runtime.Hosting;
 using Microsoft.Extensions.Hosting;
 
@@ -30,6 +31,7 @@ public static class GrainsHostingExtensions
         builder.Services.AddGrain<ITaskGrain, TaskGrain>("task");
         builder.Services.AddGrain<IHierarchyPolicyGrain, HierarchyPolicyGrain>("hierarchy-policy");
         builder.Services.AddGrain<IPolicyAuditGrain, PolicyAuditGrain>("policy-audit");
+        builder.Services.AddWorkGrains();
         builder.Services.AddGrain<ISchedulesGrain, SchedulesGrain>("schedules");
         builder.Services.AddGrain<IScheduleGrain, ScheduleGrain>("schedule");
         builder.AddObjectStorage();

@@ -1,10 +1,14 @@
 using FluidManager.Grains;
+using FluidManager.Grains.Work;
+using FluidManager.Models.Hosting;
 using FluidManager.Runtime.Hosting;
 
 var builder = Host.CreateApplicationBuilder(args);
 
 builder.AddFluidRuntime();
 builder.AddGrains();
+builder.AddModels();
+builder.AddAgentWork();
 builder.AddSiloPumps();
 
 builder.Build().Run();

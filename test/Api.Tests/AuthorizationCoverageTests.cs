@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using FluidManager.Api.Access;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,9 +27,9 @@ public sealed class AuthorizationCoverageTests(ApiFixture fixture) : IClassFixtu
 
         using var client = fixture.Anonymous();
         var failures = new List<string>();
-        foreach (var (method, path, _) in endpoints)
+        foreach (var (method, path, endpoint) in endpoints)
         {
-            using var response = await client.SendAsync(Request(method, path));
+            using var response = await client.SendAsync(Request(method, path, endpoint));
             if (response.StatusCode != HttpStatusCode.Unauthorized || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
             {
                 failures.Add($"{method} {path}: {(int)response.StatusCode} {response.Content.Headers.ContentType}");
@@ -61,9 +62,9 @@ public sealed class AuthorizationCoverageTests(ApiFixture fixture) : IClassFixtu
 
         using var viewer = await fixture.SignInAsync(World.AcmeViewerEmail, ApiFixture.Password);
         var failures = new List<string>();
-        foreach (var (method, path, _) in commands)
+        foreach (var (method, path, endpoint) in commands)
         {
-            using var response = await viewer.SendAsync(Request(method, path));
+            using var response = await viewer.SendAsync(Request(method, path, endpoint));
             if (response.StatusCode != HttpStatusCode.Forbidden || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
             {
                 failures.Add($"{method} {path}: {(int)response.StatusCode}");
@@ -176,8 +177,15 @@ public sealed class AuthorizationCoverageTests(ApiFixture fixture) : IClassFixtu
         return path.Length == 0 ? "/" : path.ToString();
     }
 
-    private static HttpRequestMessage Request(string method, string path) => new(new HttpMethod(method), path)
+    /// <summary>
+    /// A request with a body of the media type the endpoint accepts (JSON, or a form for uploads):
+    /// a body of another type is refused by routing with 415 before authorization is asked.
+    /// </summary>
+    private static HttpRequestMessage Request(string method, string path, RouteEndpoint endpoint) => new(new HttpMethod(method), path)
     {
-        Content = method is "GET" or "DELETE" ? null : new StringContent("{}", Encoding.UTF8, "application/json"),
+        Content = method is "GET" or "DELETE" ? null
+            : endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes.Contains("multipart/form-data") == true
+                ? new MultipartFormDataContent { { new ByteArrayContent([1]), "file", "x.bin" } }
+                : new StringContent("{}", Encoding.UTF8, "application/json"),
     };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using FluidManager.Api.Access;
 using FluidManager.Api.Idempotency;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -19,6 +20,7 @@ public static class ApiHostingExtensions
     {
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section)
             .Validate(o => o.MaxRequestBodyBytes >= 1024, $"{ApiOptions.Section}:MaxRequestBodyBytes must be at least 1024.")
+            .Validate(o => o.MaxUploadBytes >= 1024, $"{ApiOptions.Section}:MaxUploadBytes must be at least 1024.")
             .ValidateOnStart();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
@@ -29,7 +31,12 @@ public static class ApiHostingExtensions
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         // Malformed JSON and unbindable parameters become BadHttpRequestException, which the handler names in a 400 problem.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
+        // Enums travel as their snake_case names ("awaiting_approval"), the same as in event payloads.
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        });
         builder.Services.AddHostedService<IdempotencyJanitor>();
         builder.Services.AddOpenApi();
         return builder;

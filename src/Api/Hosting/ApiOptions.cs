@@ -17,6 +17,9 @@ public sealed class ApiOptions
     /// </summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Largest file accepted by the upload endpoints (task artifacts), in bytes. Default 50 MiB.</summary>
+    public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
+
     /// <summary>How long a command's response is kept for replays of its Idempotency-Key. Default 24 h.</summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
 

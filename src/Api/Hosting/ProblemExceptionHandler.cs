@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FluidManager.Grains.Interfaces.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ namespace FluidManager.Api.Hosting;
 /// offending fields) and bad requests found by the framework (malformed JSON or parameters: 400
 /// naming the problem; a body over the limit: 413). Anything else stays a 500.
 /// </summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -79,12 +80,29 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
         }
 
         var json = bad.InnerException as JsonException;
-        return new ProblemDetails
-        {
-            Status = bad.StatusCode,
-            Title = json is null ? "The request is malformed." : "The request body is not valid JSON for this endpoint.",
-            Detail = json is null ? bad.Message : $"{bad.Message} {json.Message}",
-            Extensions = { ["code"] = json is null ? Problems.DefaultCode(bad.StatusCode) : "malformed_json" },
-        };
+        var title = json is null ? "The request is malformed." : "The request body is not valid JSON for this endpoint.";
+        var field = json is null ? ParameterOf(bad.Message) : FieldOf(json.Path);
+        var problem = field is null
+            ? new ProblemDetails()
+            : new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [json is null ? bad.Message : title] });
+        problem.Status = bad.StatusCode;
+        problem.Title = title;
+        problem.Detail = json is null ? bad.Message : $"{bad.Message} {json.Message}";
+        problem.Extensions["code"] = json is null ? Problems.DefaultCode(bad.StatusCode) : "malformed_json";
+        return problem;
     }
+
+    /// <summary>"$.profile.firstName" → "profile.firstName"; null for the body as a whole.</summary>
+    private static string? FieldOf(string? jsonPath) =>
+        jsonPath is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+
+    /// <summary>The parameter a binding failure names, such as "assignee" in <c>Failed to bind parameter "long? assignee" from "x".</c></summary>
+    private static string? ParameterOf(string message)
+    {
+        var match = BindingFailure().Match(message);
+        return match.Success ? match.Groups["name"].Value : null;
+    }
+
+    [GeneratedRegex("""parameter "[^"]*?(?<name>[A-Za-z_][A-Za-z0-9_]*)" """, RegexOptions.CultureInvariant)]
+    private static partial Regex BindingFailure();
 }

@@ -1,15 +1,18 @@
-import { HealthCard } from './components/HealthCard';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useState } from 'react';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { createQueryClient } from './app/queryClient';
+import { routes } from './app/router';
+import { ToastProvider } from './components/Toasts';
 
 export function App() {
+  const [queryClient] = useState(createQueryClient);
+  const [router] = useState(() => createBrowserRouter(routes));
   return (
-    <div className="app">
-      <header className="app__header">
-        <h1>fluidManager</h1>
-        <p className="tagline">The cockpit of a company run by AI agents</p>
-      </header>
-      <main className="app__main">
-        <HealthCard />
-      </main>
-    </div>
+    <QueryClientProvider client={queryClient}>
+      <ToastProvider>
+        <RouterProvider router={router} />
+      </ToastProvider>
+    </QueryClientProvider>
   );
 }

@@ -1,7 +1,11 @@
+import '@fontsource-variable/inter/wght.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './index.css';
+import { applyTheme } from './theme/theme';
+
+applyTheme();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('Missing #root element in index.html');

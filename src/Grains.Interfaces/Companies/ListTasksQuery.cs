@@ -13,6 +13,19 @@ public sealed record ListTasksQuery
 
     public long? ParentTaskId { get; init; }
 
+    public string? Project { get; init; }
+
+    public TaskPriority? Priority { get; init; }
+
+    /// <summary>Tasks whose deadline is at or after this instant (tasks without a deadline are left out).</summary>
+    public DateTimeOffset? DeadlineFrom { get; init; }
+
+    /// <summary>Tasks whose deadline is at or before this instant (tasks without a deadline are left out).</summary>
+    public DateTimeOffset? DeadlineTo { get; init; }
+
+    /// <summary>Words that the title or the description contains (case-insensitive).</summary>
+    public string? Text { get; init; }
+
     public long AfterId { get; init; }
 
     public int Limit { get; init; } = 100;

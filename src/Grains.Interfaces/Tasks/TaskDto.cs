@@ -53,6 +53,12 @@ public sealed record TaskDto
 
     public required SubtaskProgress Subtasks { get; init; }
 
+    /// <summary>
+    /// The commands the task's state machine accepts now (start, pause, resume, …, comment): what a
+    /// client may offer. Any other command is refused with 409.
+    /// </summary>
+    public IReadOnlyList<TaskAction> AllowedActions { get; init; } = [];
+
     public required long Version { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }

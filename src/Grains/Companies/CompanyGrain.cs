@@ -62,12 +62,23 @@ public sealed class CompanyGrain(IGrainContext context) : ICompanyGrain
     public async Task<IReadOnlyList<TaskDto>> ListTasksAsync(ListTasksQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        new Fields()
+            .Text("project", query.Project, 200, required: false)
+            .Text("text", query.Text, 200, required: false)
+            .Check(query.Priority is null || Enum.IsDefined(query.Priority.Value), "priority", "is not a known priority")
+            .Check(query.DeadlineFrom is null || query.DeadlineTo is null || query.DeadlineFrom <= query.DeadlineTo, "deadlineTo", "must not be before deadlineFrom")
+            .ThrowIfAny();
         var companyId = await context.EnsureCompanyAsync(query.CompanyId);
         return await context.Sql(TaskSql.List)
             .With("company_id", companyId)
             .With<TaskState>("status", query.Status)
             .With("assignee", query.AssigneeAgentId)
             .With("parent", query.ParentTaskId)
+            .With("project", string.IsNullOrWhiteSpace(query.Project) ? null : query.Project.Trim())
+            .With<TaskPriority>("priority", query.Priority)
+            .With("deadline_from", query.DeadlineFrom)
+            .With("deadline_to", query.DeadlineTo)
+            .With("text", string.IsNullOrWhiteSpace(query.Text) ? null : LikePattern(query.Text.Trim()))
             .With("after", query.AfterId)
             .With("limit", Math.Clamp(query.Limit, 1, 500))
             .ListAsync(TaskRows.Map);
@@ -108,4 +119,8 @@ public sealed class CompanyGrain(IGrainContext context) : ICompanyGrain
         await context.PublishAsync(Streams.Company(companyId), EventTypes.InboxEscalationResolved, resolved, companyId);
         return resolved;
     }
+
+    /// <summary>"%text%" with the LIKE wildcards of <paramref name="text"/> escaped, so they match themselves.</summary>
+    private static string LikePattern(string text) =>
+        "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
 }

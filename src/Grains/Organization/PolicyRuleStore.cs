@@ -60,8 +60,8 @@ internal static partial class PolicyRuleStore
                 fields.Text("roleSeparation.reason", separation.Reason, 500);
                 settings = separation with
                 {
-                    Upper = Normalise(separation.Upper),
-                    Lower = Normalise(separation.Lower),
+                    Upper = Normalise(separation.Upper ?? new AgentSelector()),
+                    Lower = Normalise(separation.Lower ?? new AgentSelector()),
                     Reason = separation.Reason?.Trim() ?? "",
                 };
                 break;
@@ -84,19 +84,19 @@ internal static partial class PolicyRuleStore
 
     private static void Selector(Fields fields, string field, AgentSelector? selector)
     {
-        if (selector is null || (selector.Departments.Count == 0 && selector.Roles.Count == 0))
+        if (selector is null || ((selector.Departments?.Count ?? 0) == 0 && (selector.Roles?.Count ?? 0) == 0))
         {
             fields.Add(field, "must name at least one department or role");
             return;
         }
 
-        fields.Check(selector.Departments.Concat(selector.Roles).All(s => !string.IsNullOrWhiteSpace(s) && s.Length <= 100), field, "names must be 1-100 characters");
+        fields.Check((selector.Departments ?? []).Concat(selector.Roles ?? []).All(s => !string.IsNullOrWhiteSpace(s) && s.Length <= 100), field, "names must be 1-100 characters");
     }
 
     private static AgentSelector Normalise(AgentSelector selector) => new()
     {
-        Departments = selector.Departments.Select(d => d.Trim().ToLowerInvariant()).Distinct().ToList(),
-        Roles = selector.Roles.Select(r => r.Trim().ToLowerInvariant()).Distinct().ToList(),
+        Departments = (selector.Departments ?? []).Where(d => d is not null).Select(d => d.Trim().ToLowerInvariant()).Distinct().ToList(),
+        Roles = (selector.Roles ?? []).Where(r => r is not null).Select(r => r.Trim().ToLowerInvariant()).Distinct().ToList(),
     };
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,79}$")]

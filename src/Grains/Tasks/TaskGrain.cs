@@ -7,7 +7,9 @@ using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Events;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Grains.Organization;
+using FluidManager.Grains.Work;
 using FluidManager.Runtime.Grains;
 using Microsoft.Extensions.Logging;
 
@@ -336,6 +338,12 @@ public sealed class TaskGrain(IGrainContext context, ILogger<TaskGrain> logger) 
         var changed = await TaskRows.LoadAsync(context, task.CompanyId, Id);
         var payload = new TaskChangedEvent(changed, task.Status, reason, action == TaskAction.Assign ? task.AssigneeAgentId : null);
         await context.PublishAsync(Streams.Task(Id), TaskStateMachine.EventType(action), payload, task.CompanyId);
+        if (changed.AssigneeAgentId is not null)
+        {
+            // The agent loop follows the task: it starts, parks, resumes or stops on its status changes.
+            await context.PostAsync<ITaskRunnerGrain>(context.Key, new TaskRunSignal(task.CompanyId, Id, task.Status, to, action, reason));
+        }
+
         if (notifyParent && to != task.Status && changed.ParentTaskId is { } parentId)
         {
             await context.Grains.GetGrain<ITaskGrain>(parentId).OnSubtaskChangedAsync(new SubtaskChanged(task.CompanyId, Id, task.Status, to));

@@ -16,7 +16,13 @@ internal static class TaskRows
     public static async Task<TaskDto> LoadAsync(IGrainContext context, long companyId, long taskId) =>
         await FindAsync(context, companyId, taskId) ?? throw new NotFoundException("Task", taskId);
 
-    public static TaskDto Map(NpgsqlDataReader r) => new()
+    public static TaskDto Map(NpgsqlDataReader r)
+    {
+        var task = MapRow(r);
+        return task with { AllowedActions = TaskStateMachine.AllowedActions(task.Status, task.AssigneeAgentId is not null, task.AttemptCount < task.MaxAttempts) };
+    }
+
+    private static TaskDto MapRow(NpgsqlDataReader r) => new()
     {
         Id = r.Get<long>("id"),
         CompanyId = r.Get<long>("company_id"),

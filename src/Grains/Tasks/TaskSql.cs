@@ -40,6 +40,11 @@ internal static class TaskSql
           AND (@status::text IS NULL OR t.status = @status)
           AND (@assignee::bigint IS NULL OR t.assignee_agent_id = @assignee)
           AND (@parent::bigint IS NULL OR t.parent_task_id = @parent)
+          AND (@project::text IS NULL OR t.project = @project)
+          AND (@priority::text IS NULL OR t.priority = @priority)
+          AND (@deadline_from::timestamptz IS NULL OR t.deadline_at >= @deadline_from)
+          AND (@deadline_to::timestamptz IS NULL OR t.deadline_at <= @deadline_to)
+          AND (@text::text IS NULL OR t.title ILIKE @text OR t.description ILIKE @text)
           AND t.id > @after
         ORDER BY t.id
         LIMIT @limit

@@ -14,12 +14,21 @@ public static class TaskStateMachine
 {
     private static readonly FrozenDictionary<(TaskState From, TaskAction Action), TaskState> Table = Build();
 
+    private static readonly FrozenDictionary<(TaskState Status, bool Assigned, bool AttemptsLeft), TaskAction[]> Allowed = BuildAllowed();
+
     /// <summary>Statuses from which nothing but comments is possible.</summary>
     public static bool IsFinal(TaskState status) => status is TaskState.Done or TaskState.Cancelled;
 
     public static bool TryApply(TaskState from, TaskAction action, out TaskState to) => Table.TryGetValue((from, action), out to);
 
     public static bool CanApply(TaskState from, TaskAction action) => Table.ContainsKey((from, action));
+
+    /// <summary>
+    /// The actions a task accepts now: those of the table, except start without an assignee and
+    /// retry once every attempt is used (the grain refuses both with 409).
+    /// </summary>
+    public static IReadOnlyList<TaskAction> AllowedActions(TaskState status, bool assigned, bool attemptsLeft) =>
+        Allowed[(status, assigned, attemptsLeft)];
 
     /// <summary>The status after <paramref name="action"/>, or a <see cref="ConflictException"/> (409) naming both.</summary>
     public static TaskState Apply(TaskState from, TaskAction action) => TryApply(from, action, out var to)
@@ -68,6 +77,25 @@ public static class TaskStateMachine
         TaskAction.Comment => "commented",
         _ => action.ToDb(),
     };
+
+    private static FrozenDictionary<(TaskState, bool, bool), TaskAction[]> BuildAllowed()
+    {
+        var allowed = new Dictionary<(TaskState, bool, bool), TaskAction[]>();
+        foreach (var status in Enum.GetValues<TaskState>())
+        {
+            foreach (var assigned in new[] { false, true })
+            {
+                foreach (var attemptsLeft in new[] { false, true })
+                {
+                    allowed[(status, assigned, attemptsLeft)] = Enum.GetValues<TaskAction>()
+                        .Where(a => CanApply(status, a) && (a != TaskAction.Start || assigned) && (a != TaskAction.Retry || attemptsLeft))
+                        .ToArray();
+                }
+            }
+        }
+
+        return allowed.ToFrozenDictionary();
+    }
 
     private static FrozenDictionary<(TaskState, TaskAction), TaskState> Build()
     {

@@ -1,3 +1,4 @@
+import { XCircle } from 'lucide-react';
 import { useEffect, useId, useState } from 'react';
 import { fetchReadiness, type HealthReport, type HealthStatus } from '../services/health';
 import { ApiError } from '../services/http';
@@ -57,21 +58,31 @@ export function HealthCard() {
     <section className="card" aria-labelledby={headingId} aria-busy={loading}>
       <header className="card__header">
         <h2 id={headingId}>Service health</h2>
-        <button type="button" className="button" onClick={refresh} aria-disabled={loading}>
+        <button
+          type="button"
+          className="button button--small"
+          onClick={refresh}
+          aria-disabled={loading}
+        >
           {loading ? 'Checking…' : 'Refresh'}
         </button>
       </header>
 
-      <div role="status" aria-live="polite">
+      <div role="status" aria-live="polite" className="card__body">
         {state.kind === 'loading' && <p className="muted">Checking service health…</p>}
 
         {state.kind === 'failed' && (
           <div className="alert">
-            <p className="alert__title">
-              {state.title}
-              {state.status !== undefined && <span className="muted"> (HTTP {state.status})</span>}
-            </p>
-            {state.detail && <p className="alert__detail">{state.detail}</p>}
+            <XCircle size={18} aria-hidden="true" />
+            <div className="alert__body">
+              <p className="alert__title">
+                {state.title}
+                {state.status !== undefined && (
+                  <span className="muted"> (HTTP {state.status})</span>
+                )}
+              </p>
+              {state.detail && <p className="alert__detail">{state.detail}</p>}
+            </div>
           </div>
         )}
 

@@ -15,6 +15,14 @@ export interface ApiErrorInit {
   detail?: string;
   type?: string;
   instance?: string;
+  /** The Api's machine-readable reason, such as `auth.invalid_credentials` or `rate_limited`. */
+  code?: string;
+  /** Validation errors by field name (camelCase), each with its messages. */
+  errors?: Record<string, string[]>;
+  /** The hierarchy rule that refused a command (403 "A rule forbids this."). */
+  rule?: string;
+  /** Seconds to wait before trying again (from a Retry-After header). */
+  retryAfter?: number;
 }
 
 /** The one error type thrown by {@link requestJson}. */
@@ -24,6 +32,10 @@ export class ApiError extends Error {
   readonly detail: string | undefined;
   readonly type: string | undefined;
   readonly instance: string | undefined;
+  readonly code: string | undefined;
+  readonly errors: Record<string, string[]>;
+  readonly rule: string | undefined;
+  readonly retryAfter: number | undefined;
 
   constructor(init: ApiErrorInit, options?: ErrorOptions) {
     super(init.detail ? `${init.title}: ${init.detail}` : init.title, options);
@@ -33,6 +45,10 @@ export class ApiError extends Error {
     this.detail = init.detail;
     this.type = init.type;
     this.instance = init.instance;
+    this.code = init.code;
+    this.errors = init.errors ?? {};
+    this.rule = init.rule;
+    this.retryAfter = init.retryAfter;
   }
 }
 
@@ -75,7 +91,7 @@ export function parseProblemDetails(body: unknown): ProblemDetails | undefined {
   };
 }
 
-type ResponseBody = { kind: 'json'; value: unknown } | { kind: 'text'; value: string };
+export type ResponseBody = { kind: 'json'; value: unknown } | { kind: 'text'; value: string };
 
 async function readBody(response: Response): Promise<ResponseBody> {
   const text = await response.text();
@@ -92,8 +108,29 @@ function truncate(text: string): string {
   return trimmed.length > MAX_DETAIL_LENGTH ? `${trimmed.slice(0, MAX_DETAIL_LENGTH)}…` : trimmed;
 }
 
-function toApiError(response: Response, body: ResponseBody): ApiError {
+function parseFieldErrors(value: unknown): Record<string, string[]> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const errors: Record<string, string[]> = {};
+  for (const [field, messages] of Object.entries(value)) {
+    if (Array.isArray(messages)) {
+      errors[field] = messages.filter((m): m is string => typeof m === 'string');
+    } else if (typeof messages === 'string') {
+      errors[field] = [messages];
+    }
+  }
+  return errors;
+}
+
+function parseRetryAfter(response: Response): number | undefined {
+  const header = response.headers.get('Retry-After');
+  const seconds = header === null ? NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
+/** Builds the {@link ApiError} for a failed response from its body (parsed JSON or text). */
+export function apiErrorFrom(response: Response, body: ResponseBody): ApiError {
   const fallbackTitle = response.statusText || `HTTP ${response.status}`;
+  const retryAfter = parseRetryAfter(response);
   const problem = body.kind === 'json' ? parseProblemDetails(body.value) : undefined;
   if (problem) {
     return new ApiError({
@@ -102,10 +139,26 @@ function toApiError(response: Response, body: ResponseBody): ApiError {
       detail: problem.detail,
       type: problem.type,
       instance: problem.instance,
+      code: typeof problem.code === 'string' ? problem.code : undefined,
+      errors: parseFieldErrors(problem.errors),
+      rule: typeof problem.rule === 'string' ? problem.rule : undefined,
+      retryAfter,
     });
   }
   const detail = body.kind === 'text' && body.value !== '' ? truncate(body.value) : undefined;
-  return new ApiError({ status: response.status, title: fallbackTitle, detail });
+  return new ApiError({ status: response.status, title: fallbackTitle, detail, retryAfter });
+}
+
+/** The error for a request that got no response at all. */
+export function networkError(cause: unknown): ApiError {
+  return new ApiError(
+    {
+      status: 0,
+      title: 'Network error',
+      detail: cause instanceof Error ? cause.message : 'The request could not be sent.',
+    },
+    { cause },
+  );
 }
 
 /**
@@ -132,20 +185,13 @@ export async function requestJson<T>(
     });
   } catch (error) {
     if (init.signal?.aborted) throw error;
-    throw new ApiError(
-      {
-        status: 0,
-        title: 'Network error',
-        detail: error instanceof Error ? error.message : 'The request could not be sent.',
-      },
-      { cause: error },
-    );
+    throw networkError(error);
   }
 
   const responseBody = await readBody(response);
   // An accepted non-2xx status without a JSON payload (e.g. a proxy's plain-text 503) is still an error.
   if (!response.ok && (!acceptStatuses.includes(response.status) || responseBody.kind !== 'json')) {
-    throw toApiError(response, responseBody);
+    throw apiErrorFrom(response, responseBody);
   }
   if (responseBody.kind !== 'json') {
     throw new ApiError({

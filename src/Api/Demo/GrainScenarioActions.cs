@@ -1,0 +1,130 @@
+using System.Text.Json;
+using FluidManager.Api.Features;
+using FluidManager.Api.Hosting;
+using FluidManager.Grains.Interfaces.Agents;
+using FluidManager.Grains.Interfaces.Companies;
+using FluidManager.Grains.Interfaces.Errors;
+using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Runtime.Grains;
+using FluidManager.Scenarios;
+
+namespace FluidManager.Api.Demo;
+
+/// <summary>
+/// A scenario played straight through the grains, with the same requests and grain calls as the
+/// HTTP endpoints (minus HTTP). Refusals come back as the status, code and rule the Api would answer.
+/// </summary>
+public sealed class GrainScenarioActions(IGrainFactory grains, long companyId, JsonSerializerOptions json) : IScenarioActions
+{
+    public Task<long> CreateAgentAsync(IReadOnlyDictionary<string, JsonElement> profile, string? status, bool placed, long? managerAgentId, CancellationToken cancellationToken) =>
+        RefusalsAsync(async () =>
+        {
+            var request = JsonSerializer.SerializeToElement(profile, json).Deserialize<AgentProfileRequest>(json);
+            var command = AgentsApi.ToCommand(companyId, new CreateAgentRequest(request, Parse<AgentStatus>(status, "status"), managerAgentId, placed));
+            return (await grains.GetGrain<ICompanyGrain>(companyId).CreateAgentAsync(command)).Id;
+        });
+
+    public Task<long> CreateTaskAsync(ScenarioTaskSpec task, CancellationToken cancellationToken) =>
+        RefusalsAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(task);
+            var request = new CreateTaskRequest(task.Title, task.Description, task.Project, task.ParentTaskId, task.AssigneeAgentId,
+                Parse<TaskPriority>(task.Priority, "priority"), null, task.DeadlineAt, null, null, null);
+            return (await grains.GetGrain<ICompanyGrain>(companyId).CreateTaskAsync(request.ToCommand(companyId))).Id;
+        });
+
+    public Task<long> DelegateAsync(long fromAgentId, ScenarioTaskSpec task, CancellationToken cancellationToken) =>
+        RefusalsAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(task);
+            var request = new DelegateRequest(task.AssigneeAgentId, task.Title, task.Description, task.ParentTaskId, Parse<TaskPriority>(task.Priority, "priority"), task.DeadlineAt, task.Project);
+            return (await AgentsApi.DelegateAsAgentAsync(grains, companyId, fromAgentId, request)).Id;
+        });
+
+    public Task EscalateAsync(long fromAgentId, string subject, string? body, long? taskId, CancellationToken cancellationToken) =>
+        RefusalsAsync(async () => (await AgentsApi.EscalateAsAgentAsync(grains, companyId, fromAgentId, new EscalateRequest(subject, body, taskId))).Id);
+
+    public Task RunTaskCommandAsync(ScenarioTaskCommand command, CancellationToken cancellationToken) =>
+        RefusalsAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(command);
+            await RunAsync(command);
+            return true;
+        });
+
+    private async Task RunAsync(ScenarioTaskCommand command)
+    {
+        var task = grains.GetGrain<ITaskGrain>(command.TaskId);
+        var transition = new TaskTransitionCommand(companyId, null, command.Reason);
+        switch (command.Verb)
+        {
+            case "assign":
+                await task.AssignAsync(new AssignTaskCommand(companyId, command.AgentId ?? throw new ValidationException("to", "is required")));
+                break;
+            case "start":
+                await task.StartAsync(transition);
+                break;
+            case "pause":
+                await task.PauseAsync(transition);
+                break;
+            case "resume":
+                await task.ResumeAsync(transition);
+                break;
+            case "block":
+                await task.BlockAsync(transition);
+                break;
+            case "unblock":
+                await task.UnblockAsync(transition);
+                break;
+            case "fail":
+                await task.FailAsync(transition);
+                break;
+            case "retry":
+                await task.RetryAsync(transition);
+                break;
+            case "complete":
+                await task.CompleteAsync(new CompleteTaskCommand(companyId, command.Result));
+                break;
+            case "cancel":
+                await task.CancelAsync(new CancelTaskCommand(companyId, command.Cascade, null, command.Reason));
+                break;
+            case "priority":
+                await task.ChangePriorityAsync(new ChangePriorityCommand(companyId, Parse<TaskPriority>(command.Priority, "priority") ?? TaskPriority.Normal));
+                break;
+            case "deadline":
+                await task.SetDeadlineAsync(new SetDeadlineCommand(companyId, command.DeadlineAt));
+                break;
+            case "comment":
+                await task.CommentAsync(new AddCommentCommand(companyId, command.Body!));
+                break;
+            default:
+                throw new ValidationException("do", $"'{command.Verb}' is not a task command");
+        }
+    }
+
+    private static TEnum? Parse<TEnum>(string? text, string field) where TEnum : struct, Enum
+    {
+        var errors = new Grains.Access.FieldErrors();
+        var value = QueryValues.Enum<TEnum>(text, field, errors);
+        errors.ThrowIfAny();
+        return value;
+    }
+
+    /// <summary>Runs a grain call; a refusal becomes the <see cref="ScenarioActionException"/> the HTTP answer would describe.</summary>
+    private static async Task<T> RefusalsAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (ex is DomainException or JsonException)
+        {
+            var problem = ex is DomainException ? ProblemExceptionHandler.ToProblem(ex) : null;
+            throw new ScenarioActionException(
+                problem?.Status ?? StatusCodes.Status400BadRequest,
+                problem?.Extensions.TryGetValue("code", out var code) == true ? code as string : "malformed_json",
+                problem?.Extensions.TryGetValue("rule", out var rule) == true ? rule as string : null,
+                ex.Message);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json;
+using FluidManager.Scenarios;
+
+namespace FluidManager.Cli;
+
+/// <summary>A scenario played over the Api's HTTP endpoints, the way any script would.</summary>
+public sealed class HttpScenarioActions(FluidClient client) : IScenarioActions, IScenarioProbe
+{
+    public string CompanyStream => "company:" + client.CompanyId.ToString(CultureInfo.InvariantCulture);
+
+    public async Task<long> CreateAgentAsync(IReadOnlyDictionary<string, JsonElement> profile, string? status, bool placed, long? managerAgentId, CancellationToken cancellationToken)
+    {
+        var agent = await client.SendAsync(HttpMethod.Post, "/api/agents", new { profile, status, placeInOrgChart = placed, managerAgentId }, cancellationToken);
+        return agent.GetProperty("id").GetInt64();
+    }
+
+    public async Task<long> CreateTaskAsync(ScenarioTaskSpec task, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var created = await client.SendAsync(HttpMethod.Post, "/api/tasks", new
+        {
+            title = task.Title,
+            description = task.Description,
+            project = task.Project,
+            priority = task.Priority,
+            deadlineAt = task.DeadlineAt,
+            assigneeAgentId = task.AssigneeAgentId,
+            parentTaskId = task.ParentTaskId,
+        }, cancellationToken);
+        return created.GetProperty("id").GetInt64();
+    }
+
+    public async Task<long> DelegateAsync(long fromAgentId, ScenarioTaskSpec task, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var created = await client.SendAsync(HttpMethod.Post, $"/api/agents/{fromAgentId}/delegate", new
+        {
+            toAgentId = task.AssigneeAgentId,
+            title = task.Title,
+            description = task.Description,
+            parentTaskId = task.ParentTaskId,
+            priority = task.Priority,
+            deadlineAt = task.DeadlineAt,
+            project = task.Project,
+        }, cancellationToken);
+        return created.GetProperty("id").GetInt64();
+    }
+
+    public Task EscalateAsync(long fromAgentId, string subject, string? body, long? taskId, CancellationToken cancellationToken) =>
+        client.SendAsync(HttpMethod.Post, $"/api/agents/{fromAgentId}/escalate", new { subject, body, taskId }, cancellationToken);
+
+    public Task RunTaskCommandAsync(ScenarioTaskCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var task = $"/api/tasks/{command.TaskId}";
+        return command.Verb switch
+        {
+            "assign" => client.SendAsync(HttpMethod.Post, task + "/assign", new { agentId = command.AgentId }, cancellationToken),
+            "complete" => client.SendAsync(HttpMethod.Post, task + "/complete", new { result = command.Result }, cancellationToken),
+            "cancel" => client.SendAsync(HttpMethod.Post, task + "/cancel", new { cascade = command.Cascade, reason = command.Reason }, cancellationToken),
+            "priority" => client.SendAsync(HttpMethod.Put, task + "/priority", new { priority = command.Priority }, cancellationToken),
+            "deadline" => client.SendAsync(HttpMethod.Put, task + "/deadline", new { deadlineAt = command.DeadlineAt }, cancellationToken),
+            "comment" => client.SendAsync(HttpMethod.Post, task + "/comments", new { body = command.Body }, cancellationToken),
+            _ => client.SendAsync(HttpMethod.Post, $"{task}/{command.Verb}", new { reason = command.Reason }, cancellationToken),
+        };
+    }
+
+    public async Task<string> GetTaskStatusAsync(long taskId, CancellationToken cancellationToken) =>
+        (await client.SendAsync(HttpMethod.Get, $"/api/tasks/{taskId}", null, cancellationToken)).GetProperty("status").GetString() ?? "";
+
+    public async Task<(bool Allowed, string? Rule)> CanAssignAsync(long fromAgentId, long toAgentId, CancellationToken cancellationToken)
+    {
+        var decision = await client.SendAsync(HttpMethod.Get, $"/api/policies/can-assign?from={fromAgentId}&to={toAgentId}", null, cancellationToken);
+        return (decision.GetProperty("allowed").GetBoolean(), decision.TryGetProperty("rule", out var rule) ? rule.GetString() : null);
+    }
+
+    public async Task<long> CountAsync(ScenarioCount count, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(count);
+        switch (count.Of)
+        {
+            case "agents":
+                var agents = await client.SendAsync(HttpMethod.Get, "/api/agents" + (count.Status is null ? "" : "?status=" + Uri.EscapeDataString(count.Status)), null, cancellationToken);
+                return agents.GetArrayLength();
+            case "tasks":
+                var query = string.Concat(
+                    count.Status is null ? "" : "&status=" + Uri.EscapeDataString(count.Status),
+                    count.AssigneeAgentId is { } assignee ? "&assignee=" + assignee.ToString(CultureInfo.InvariantCulture) : "",
+                    count.ParentTaskId is { } parent ? "&parent=" + parent.ToString(CultureInfo.InvariantCulture) : "",
+                    count.Project is null ? "" : "&project=" + Uri.EscapeDataString(count.Project));
+                return (await client.ListTasksAsync(query, cancellationToken)).Count;
+            case "edges":
+                var chart = await client.SendAsync(HttpMethod.Get, "/api/org/edges", null, cancellationToken);
+                return chart.GetProperty("edges").GetArrayLength();
+            case "rules":
+                var rules = await client.SendAsync(HttpMethod.Get, "/api/policies/rules", null, cancellationToken);
+                return rules.EnumerateArray().Count(r => count.Status is null || (count.Status == "enabled") == r.GetProperty("enabled").GetBoolean());
+            case "inbox":
+                return (await client.SendAsync(HttpMethod.Get, "/api/inbox/escalations", null, cancellationToken)).GetArrayLength();
+            default:
+                var events = await client.ReadEventsAsync(count.Stream, cancellationToken);
+                return events.Count(e => count.EventType is null || e.GetProperty("type").GetString() == count.EventType);
+        }
+    }
+}

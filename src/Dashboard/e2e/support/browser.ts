@@ -1,0 +1,60 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { e2e, screenshotPath } from './env';
+
+/**
+ * Debian's chromium, never a downloaded browser. Playwright gives each launch a fresh temporary
+ * profile (its own --user-data-dir), removed when the browser closes.
+ */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: e2e.chromium,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export const DESKTOP = { width: 1280, height: 800 } as const;
+export const NARROW = { width: 390, height: 844 } as const;
+
+export async function newContext(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' } = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL: e2e.baseUrl,
+    viewport: options.viewport ?? DESKTOP,
+    colorScheme: options.colorScheme ?? 'light',
+    reducedMotion: 'reduce',
+  });
+  context.setDefaultTimeout(10_000);
+  return context;
+}
+
+/** Signs in through the login form and waits for the signed-in frame. */
+export async function signIn(page: Page, path = '/'): Promise<void> {
+  await page.goto(path);
+  await page.getByLabel('E-mail').fill(e2e.email);
+  await page.getByLabel('Password').fill(e2e.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Pages' }).waitFor();
+}
+
+export async function waitForLive(page: Page): Promise<void> {
+  await page.getByTestId('live-status').filter({ hasText: 'Live' }).waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  // Let fonts settle and entrance animations end so that the picture is what people see.
+  await page.evaluate(() => document.fonts.ready);
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: screenshotPath(name), fullPage: false });
+}

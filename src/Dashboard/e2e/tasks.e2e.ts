@@ -1,0 +1,71 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newContext, screenshot, signIn, waitForLive } from './support/browser';
+
+interface TaskSummary {
+  id: number;
+  title: string;
+  status: string;
+  allowedActions: string[];
+}
+
+describe('tasks', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows the board and the filterable table', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page, '/tasks');
+    await page.getByRole('region', { name: /Queued/ }).waitFor();
+    await screenshot(page, 'tasks-board');
+    await page.getByRole('button', { name: 'Table' }).click();
+    await page.getByLabel('Status').selectOption('queued');
+    await page.waitForURL(/status=queued/);
+    const statuses = await page.locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s.includes('Queued'))).toBe(true);
+    await screenshot(page, 'tasks-table');
+    await context.close();
+  });
+
+  it('offers only what the task allows, and a change shows live in another tab', async () => {
+    const first = await newContext(browser);
+    const second = await newContext(browser);
+    const page = await first.newPage();
+    const other = await second.newPage();
+    await signIn(page, '/tasks');
+    const response = await page.request.get('/api/tasks?status=paused');
+    const paused = ((await response.json()) as { items: TaskSummary[] }).items[0];
+    if (!paused) throw new Error('The demo company has no paused task.');
+
+    await signIn(other, `/tasks/${paused.id}`);
+    await waitForLive(other);
+    await page.goto(`/tasks/${paused.id}`);
+    await waitForLive(page);
+    await page.getByRole('heading', { name: paused.title }).waitFor();
+
+    const retry = page.getByRole('button', { name: 'Retry' });
+    expect(await retry.isDisabled()).toBe(!paused.allowedActions.includes('retry'));
+    await retry.locator('..').focus();
+    await page
+      .getByRole('tooltip')
+      .filter({ hasText: 'Not possible while the task is paused.' })
+      .waitFor({ state: 'attached' });
+    await screenshot(page, 'task-detail-paused');
+
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByText('Task resumed').waitFor();
+    await other.getByRole('region', { name: 'Progress' }).waitFor();
+    await other.getByText(/resumed it/).waitFor({ timeout: 5000 });
+    await screenshot(other, 'task-detail-live');
+    await first.close();
+    await second.close();
+  });
+});

@@ -1,0 +1,65 @@
+import { Navigate, type RouteObject } from 'react-router';
+import { ComingSoonPage } from '../pages/ComingSoonPage';
+import { NotFoundPage } from '../pages/NotFoundPage';
+import { navigation } from './navigation';
+import { RequireSession } from './RequireSession';
+import { RouteError } from './RouteError';
+import { Shell } from './Shell';
+
+const unavailable = navigation
+  .flatMap((section) => section.items)
+  .filter((item) => !item.available);
+
+/** Every page is its own chunk: the org chart's graph libraries load with the org chart only. */
+export const routes: RouteObject[] = [
+  {
+    path: '/login',
+    lazy: async () => ({ Component: (await import('../pages/LoginPage')).LoginPage }),
+    errorElement: <RouteError />,
+  },
+  {
+    path: '/',
+    element: (
+      <RequireSession>
+        <Shell />
+      </RequireSession>
+    ),
+    errorElement: <RouteError />,
+    children: [
+      { index: true, element: <Navigate to="/org" replace /> },
+      {
+        path: 'org',
+        lazy: async () => ({ Component: (await import('../pages/org/OrgChartPage')).OrgChartPage }),
+      },
+      {
+        path: 'tasks',
+        lazy: async () => ({ Component: (await import('../pages/tasks/TasksPage')).TasksPage }),
+      },
+      {
+        path: 'tasks/:taskId',
+        lazy: async () => ({
+          Component: (await import('../pages/tasks/TaskDetailPage')).TaskDetailPage,
+        }),
+      },
+      {
+        path: 'approvals',
+        lazy: async () => ({
+          Component: (await import('../pages/approvals/ApprovalsPage')).ApprovalsPage,
+        }),
+      },
+      {
+        path: 'cluster',
+        lazy: async () => ({ Component: (await import('../pages/ClusterPage')).ClusterPage }),
+      },
+      {
+        path: 'settings/tokens',
+        lazy: async () => ({ Component: (await import('../pages/TokensPage')).TokensPage }),
+      },
+      ...unavailable.map((item) => ({
+        path: item.path.slice(1),
+        element: <ComingSoonPage path={item.path} />,
+      })),
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];

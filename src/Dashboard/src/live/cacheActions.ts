@@ -1,0 +1,67 @@
+import type { QueryKey } from '@tanstack/react-query';
+import type { LiveEvent } from '../services/events';
+
+/** What one event does to the query cache. */
+export type CacheAction =
+  { kind: 'invalidate'; queryKey: QueryKey } | { kind: 'remove'; queryKey: QueryKey };
+
+/** The stream's kind and id: "task:42" → ["task", "42"]; "company" → ["company", ""]. */
+export function parseStream(stream: string): [kind: string, id: string] {
+  const colon = stream.indexOf(':');
+  return colon < 0 ? [stream, ''] : [stream.slice(0, colon), stream.slice(colon + 1)];
+}
+
+function invalidate(...queryKey: QueryKey): CacheAction {
+  return { kind: 'invalidate', queryKey };
+}
+
+/**
+ * Maps an event to the cached queries it makes stale, by stream and type. The browser holds no
+ * business rule: it does not compute the new state from the event, it asks the Api again (only
+ * the queries on screen are refetched; the others are marked stale).
+ */
+export function cacheActionsFor(event: LiveEvent): CacheAction[] {
+  const [kind, id] = parseStream(event.stream);
+  const type = event.type;
+  switch (kind) {
+    case 'task': {
+      const actions = [invalidate('tasks'), invalidate('agents')];
+      if (type === 'task.created' || type === 'task.assigned')
+        actions.push(invalidate('org-chart'));
+      return actions;
+    }
+    case 'agent': {
+      if (type === 'agent.deleted') {
+        return [
+          { kind: 'remove', queryKey: ['agents', 'detail', Number(id)] },
+          invalidate('agents'),
+          invalidate('org-chart'),
+        ];
+      }
+      return [invalidate('agents'), invalidate('org-chart')];
+    }
+    case 'company': {
+      if (type.startsWith('org.')) return [invalidate('org-chart'), invalidate('agents')];
+      if (type.startsWith('policy.rule_')) return [invalidate('policies')];
+      if (type.startsWith('inbox.')) return [invalidate('inbox')];
+      return [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** Actions for a batch of events, without repeats (several events often touch the same list). */
+export function cacheActionsForAll(events: readonly LiveEvent[]): CacheAction[] {
+  const seen = new Set<string>();
+  const actions: CacheAction[] = [];
+  for (const event of events) {
+    for (const action of cacheActionsFor(event)) {
+      const key = `${action.kind}:${JSON.stringify(action.queryKey)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      actions.push(action);
+    }
+  }
+  return actions;
+}

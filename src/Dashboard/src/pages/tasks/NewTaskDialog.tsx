@@ -1,0 +1,161 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { Dialog } from '../../components/Dialog';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { useToast } from '../../components/Toasts';
+import { agentName } from '../../services/agents';
+import {
+  createTask,
+  priorities,
+  priorityLabels,
+  taskKeys,
+  type TaskPriority,
+} from '../../services/tasks';
+import { useAgentDirectory } from './parts';
+
+export function NewTaskDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const toast = useToast();
+  const { agents } = useAgentDirectory();
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [assignee, setAssignee] = useState<number | null>(null);
+  const [priority, setPriority] = useState<TaskPriority>('normal');
+  const [deadline, setDeadline] = useState('');
+  const [project, setProject] = useState('');
+
+  const create = useMutation({
+    mutationFn: () =>
+      createTask({
+        title: title.trim(),
+        description: description.trim(),
+        assigneeAgentId: assignee,
+        priority,
+        deadlineAt: deadline ? new Date(deadline).toISOString() : null,
+        project: project.trim() || null,
+      }),
+    onSuccess: (task) => {
+      void queryClient.invalidateQueries({ queryKey: taskKeys.all });
+      toast({ tone: 'ok', title: 'Task created', detail: task.title });
+      close();
+      void navigate(`/tasks/${task.id}`);
+    },
+  });
+
+  function close() {
+    setTitle('');
+    setDescription('');
+    setAssignee(null);
+    setPriority('normal');
+    setDeadline('');
+    setProject('');
+    create.reset();
+    onClose();
+  }
+
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      title="New task"
+      description="Hand work to an agent. It starts when the agent picks it up."
+      footer={
+        <>
+          <button type="button" className="button" onClick={close}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            form="new-task"
+            className="button button--primary"
+            disabled={create.isPending}
+          >
+            {create.isPending ? 'Creating…' : 'Create task'}
+          </button>
+        </>
+      }
+    >
+      <form
+        id="new-task"
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          create.mutate();
+        }}
+      >
+        <label className="field">
+          <span className="field__label">Title</span>
+          <input
+            className="input"
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            autoFocus
+          />
+        </label>
+        <label className="field">
+          <span className="field__label">What needs doing</span>
+          <textarea
+            className="input textarea"
+            rows={3}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+          />
+        </label>
+        <div className="form-grid">
+          <label className="field">
+            <span className="field__label">Assignee</span>
+            <select
+              className="select"
+              value={assignee ?? ''}
+              onChange={(e) => setAssignee(e.target.value === '' ? null : Number(e.target.value))}
+            >
+              <option value="">Nobody yet</option>
+              {agents
+                .filter((a) => a.status !== 'archived')
+                .map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {agentName(a)} · {a.profile.role}
+                  </option>
+                ))}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field__label">Priority</span>
+            <select
+              className="select"
+              value={priority}
+              onChange={(e) => setPriority(e.target.value as TaskPriority)}
+            >
+              {priorities.map((p) => (
+                <option key={p} value={p}>
+                  {priorityLabels[p]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span className="field__label">Deadline</span>
+            <input
+              className="input"
+              type="datetime-local"
+              value={deadline}
+              onChange={(e) => setDeadline(e.target.value)}
+            />
+          </label>
+          <label className="field">
+            <span className="field__label">Project</span>
+            <input
+              className="input"
+              value={project}
+              onChange={(e) => setProject(e.target.value)}
+              placeholder="Optional"
+            />
+          </label>
+        </div>
+        {create.isError && <ProblemAlert error={create.error} />}
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,3 @@
+namespace FluidManager.Grains.Interfaces.Work;
+
+public sealed record AnswerClarificationCommand(long CompanyId, string Answer);

@@ -1,0 +1,14 @@
+namespace FluidManager.Grains.Interfaces.Work;
+
+/// <summary>What an approval request is about.</summary>
+public enum ApprovalKind
+{
+    Publication,
+    Spending,
+    External,
+
+    /// <summary>An agent or the company ran out of budget; approving raises the limit named in the request.</summary>
+    BudgetRaise,
+
+    Other,
+}

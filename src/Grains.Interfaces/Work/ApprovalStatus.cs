@@ -1,0 +1,9 @@
+namespace FluidManager.Grains.Interfaces.Work;
+
+public enum ApprovalStatus
+{
+    Pending,
+    Approved,
+    Rejected,
+    Expired,
+}

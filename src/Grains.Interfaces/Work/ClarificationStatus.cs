@@ -1,0 +1,7 @@
+namespace FluidManager.Grains.Interfaces.Work;
+
+public enum ClarificationStatus
+{
+    Open,
+    Answered,
+}

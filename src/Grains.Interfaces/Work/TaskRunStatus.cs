@@ -1,0 +1,17 @@
+namespace FluidManager.Grains.Interfaces.Work;
+
+/// <summary>What an agent loop is doing.</summary>
+public enum TaskRunStatus
+{
+    /// <summary>Between steps: the next one starts as soon as the task runs.</summary>
+    Idle,
+
+    /// <summary>A model call is in flight.</summary>
+    Calling,
+
+    /// <summary>Parked: the task is paused, blocked, awaiting approval, scheduled later, or waiting for its subtasks.</summary>
+    Waiting,
+
+    /// <summary>The task is done, failed or cancelled; nothing runs until it is retried or reassigned.</summary>
+    Stopped,
+}

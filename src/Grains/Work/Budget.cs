@@ -1,0 +1,112 @@
+using System.Globalization;
+using FluidManager.Grains.Data;
+using FluidManager.Grains.Interfaces.Work;
+using FluidManager.Runtime.Grains;
+
+namespace FluidManager.Grains.Work;
+
+/// <summary>
+/// Budgets are checked before a call, against a reservation of the call's largest possible size: the
+/// agent's row (and the company's budget row, when it has a budget) is locked for the rest of the turn,
+/// so two runners reserving for the same agent or company take turns, and the settled spend plus what
+/// calls in flight hold never passes a limit. The reservation is settled (or released) when the call ends.
+/// </summary>
+internal static class Budget
+{
+    /// <summary>The answer of a check: allowed (and reserved), or the limit it would break with the figures.</summary>
+    public sealed record Verdict(bool Allowed, BudgetLimit? Limit = null, decimal LimitValue = 0, decimal Used = 0, decimal Reserved = 0, decimal Needed = 0, string? Reason = null)
+    {
+        public static Verdict Ok { get; } = new(true);
+
+        /// <summary>What approving a raise sets the limit to: twice the limit, or enough for this call if that is more.</summary>
+        public decimal ProposedLimit
+        {
+            get
+            {
+                var enough = Used + Reserved + Needed;
+                var raised = Math.Max(LimitValue * 2, enough);
+                return Limit is BudgetLimit.AgentMaxCost or BudgetLimit.CompanyMonthlyBudget
+                    ? Math.Ceiling(raised * 100m) / 100m
+                    : Math.Ceiling(raised / 1000m) * 1000m;
+            }
+        }
+    }
+
+    public static async Task<Verdict> ReserveAsync(IGrainContext context, long companyId, long agentId, long taskId, string agentName, Guid activityId, long tokens, decimal cost)
+    {
+        var now = context.Now.ToUniversalTime();
+        var dayStart = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero);
+        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+
+        var limits = await context.Sql(WorkSql.LockAgentLimits).With("agent_id", agentId).With("company_id", companyId)
+            .FirstOrDefaultAsync(r => new AgentLimitsRow(r.GetOrNull<long>("tokens_per_day"), r.GetOrNull<long>("tokens_per_month"), r.GetOrNull<decimal>("max_cost")))
+            ?? throw new InvalidOperationException($"Agent {agentId} is gone.");
+        if (limits.TokensPerDay is not null || limits.TokensPerMonth is not null || limits.MaxCost is not null)
+        {
+            var use = await context.Sql(WorkSql.AgentUse).With("agent_id", agentId).With("day_start", dayStart).With("month_start", monthStart)
+                .FirstOrDefaultAsync(r => new AgentUseRow(r.Get<long>("day_tokens"), r.Get<long>("month_tokens"), r.Get<decimal>("total_cost"), r.Get<long>("reserved_tokens"), r.Get<decimal>("reserved_cost")));
+            if (limits.TokensPerDay is { } perDay && use!.DayTokens + use.ReservedTokens + tokens > perDay)
+            {
+                return Over(BudgetLimit.AgentTokensPerDay, perDay, use.DayTokens, use.ReservedTokens, tokens, $"{agentName} is over its daily token limit");
+            }
+
+            if (limits.TokensPerMonth is { } perMonth && use!.MonthTokens + use.ReservedTokens + tokens > perMonth)
+            {
+                return Over(BudgetLimit.AgentTokensPerMonth, perMonth, use.MonthTokens, use.ReservedTokens, tokens, $"{agentName} is over its monthly token limit");
+            }
+
+            if (limits.MaxCost is { } maxCost && use!.TotalCost + use.ReservedCost + cost > maxCost)
+            {
+                return Over(BudgetLimit.AgentMaxCost, maxCost, use.TotalCost, use.ReservedCost, cost, $"{agentName} is over its cost limit (USD)");
+            }
+        }
+
+        var companyLimit = await context.Sql(WorkSql.CompanyLimit).With("company_id", companyId).ScalarAsync<decimal?>();
+        if (companyLimit is not null)
+        {
+            var monthly = await context.Sql(WorkSql.LockCompanyLimit).With("company_id", companyId).ScalarAsync<decimal?>();
+            if (monthly is { } limit)
+            {
+                var spend = await context.Sql(WorkSql.CompanyUse).With("company_id", companyId).With("month_start", monthStart)
+                    .FirstOrDefaultAsync(r => new CompanyUseRow(r.Get<decimal>("spent"), r.Get<decimal>("reserved")));
+                if (spend!.Spent + spend.Reserved + cost > limit)
+                {
+                    return Over(BudgetLimit.CompanyMonthlyBudget, limit, spend.Spent, spend.Reserved, cost, "The company is over its monthly budget (USD)");
+                }
+            }
+        }
+
+        await context.Sql(WorkSql.InsertReservation)
+            .With("company_id", companyId)
+            .With("agent_id", agentId)
+            .With("task_id", taskId)
+            .WithGuid("activity_id", activityId)
+            .With("tokens", tokens)
+            .With("cost", cost)
+            .With("now", context.Now)
+            .ExecuteAsync();
+        return Verdict.Ok;
+    }
+
+    /// <summary>Removes a call's reservation (settled or released); null when it had none.</summary>
+    public static Task<ReservationRow?> ReleaseAsync(IGrainContext context, Guid activityId) =>
+        context.Sql(WorkSql.DeleteReservation).WithGuid("activity_id", activityId)
+            .FirstOrDefaultAsync(r => new ReservationRow(r.Get<long>("tokens"), r.Get<decimal>("cost")));
+
+    private static Verdict Over(BudgetLimit limit, decimal value, decimal used, decimal reserved, decimal needed, string what)
+    {
+        var money = limit is BudgetLimit.AgentMaxCost or BudgetLimit.CompanyMonthlyBudget;
+        string F(decimal d) => money ? d.ToString("0.######", CultureInfo.InvariantCulture) : d.ToString("#,0", CultureInfo.InvariantCulture);
+        var unit = money ? " USD" : " tokens";
+        var reason = $"{what}: {F(used)} used + {F(reserved)} held by calls in flight + {F(needed)} for the next call > {F(value)}{unit}.";
+        return new Verdict(false, limit, value, used, reserved, needed, reason);
+    }
+
+    private sealed record AgentLimitsRow(long? TokensPerDay, long? TokensPerMonth, decimal? MaxCost);
+
+    private sealed record AgentUseRow(long DayTokens, long MonthTokens, decimal TotalCost, long ReservedTokens, decimal ReservedCost);
+
+    private sealed record CompanyUseRow(decimal Spent, decimal Reserved);
+
+    public sealed record ReservationRow(long Tokens, decimal Cost);
+}

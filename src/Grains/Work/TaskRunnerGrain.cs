@@ -1,0 +1,737 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using FluidManager.Grains.Data;
+using FluidManager.Grains.Interfaces.Agents;
+using FluidManager.Grains.Interfaces.Errors;
+using FluidManager.Grains.Interfaces.Events;
+using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Grains.Interfaces.Work;
+using FluidManager.Grains.Organization;
+using FluidManager.Grains.Tasks;
+using FluidManager.Models;
+using FluidManager.Runtime;
+using FluidManager.Runtime.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace FluidManager.Grains.Work;
+
+/// <summary>
+/// The agent loop of one task (key = task id). Each step is a model call (an activity, outside any
+/// turn) followed by the tool calls of its answer, run as grain operations in the turn that receives the
+/// answer, exactly once: the answer, its cost, every tool call and its effects, and the next call are
+/// committed together, so after a crash the loop resumes at the first step that was not recorded.
+/// The task's grain tells the runner about every status change; the runner reads the task's current
+/// status and acts on it: start or continue when it runs, park when it is paused, blocked or awaiting
+/// approval, stop (cancelling the call in flight) when it is done, failed or cancelled.
+/// </summary>
+public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider services, ILogger<TaskRunnerGrain> logger)
+    : ITaskRunnerGrain, IHandle<TaskRunSignal>, IHandle<SubtaskSettled>, IActivityOwner, IRemindable
+{
+    private const string StartReminder = "start";
+    private const string ToolSavepoint = "tool_call";
+
+    private long Id => context.KeyAsId("Task");
+
+    /// <summary>Null in a process that does not run agent work (the Api).</summary>
+    private AgentWork? Work => services.GetService<AgentWork>();
+
+    public async Task<TaskRunDto?> GetRunAsync(long companyId)
+    {
+        await TaskRows.LoadAsync(context, companyId, Id);
+        return (await RunState.FindAsync(context, Id))?.ToDto();
+    }
+
+    public async Task<IReadOnlyList<LlmCallDto>> ListLlmCallsAsync(long companyId)
+    {
+        await TaskRows.LoadAsync(context, companyId, Id);
+        return await context.Sql(WorkSql.LlmCallsOfTask).With("task_id", Id).With("company_id", companyId).ListAsync(WorkRows.MapLlmCall);
+    }
+
+    public async Task<IReadOnlyList<ToolCallDto>> ListToolCallsAsync(long companyId)
+    {
+        await TaskRows.LoadAsync(context, companyId, Id);
+        return await context.Sql(WorkSql.ToolCallsOfTask).With("task_id", Id).With("company_id", companyId).ListAsync(WorkRows.MapToolCall);
+    }
+
+    public async Task HandleAsync(TaskRunSignal message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (Work is not { } work)
+        {
+            Log.WorkNotEnabled(logger, Id);
+            return;
+        }
+
+        var task = await TaskRows.FindAsync(context, message.CompanyId, Id);
+        if (task is null)
+        {
+            return;
+        }
+
+        var run = await RunState.FindAsync(context, Id);
+        switch (message.Action)
+        {
+            case TaskAction.Approve:
+                await SettlePendingApprovalAsync(task, approved: true, message.Reason);
+                break;
+            case TaskAction.Reject:
+                await SettlePendingApprovalAsync(task, approved: false, message.Reason);
+                break;
+            case TaskAction.Unblock when run is { IsActive: true }:
+                if (await DeliverAnswersAsync(run) == 0 && message.Reason is { Length: > 0 } reason)
+                {
+                    run.Notes.Add(ChatMessage.User($"The task was unblocked by {Who(context.Actor)}: {reason}"));
+                }
+
+                break;
+        }
+
+        await ReconcileAsync(work, task, run);
+
+        if (message.To is TaskState.Done or TaskState.Failed or TaskState.Cancelled && message.From != message.To && task.ParentTaskId is { } parentId)
+        {
+            await context.PostAsync<ITaskRunnerGrain>(parentId.ToString(CultureInfo.InvariantCulture), new SubtaskSettled(task.CompanyId, parentId, Id, message.To));
+        }
+    }
+
+    public async Task HandleAsync(SubtaskSettled message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (Work is not { } work)
+        {
+            Log.WorkNotEnabled(logger, Id);
+            return;
+        }
+
+        var run = await RunState.FindAsync(context, Id);
+        var task = await TaskRows.FindAsync(context, message.CompanyId, Id);
+        if (run is not { IsActive: true } || task is null)
+        {
+            return;
+        }
+
+        var subtask = await TaskRows.FindAsync(context, message.CompanyId, message.SubtaskId);
+        if (subtask is not null && run.WaitingFor != RunWaits.Subtasks)
+        {
+            var outcome = subtask.Result ?? subtask.StatusReason ?? "";
+            run.Notes.Add(ChatMessage.User($"Subtask #{subtask.Id} '{subtask.Title}' is {subtask.Status.ToDb()}{(outcome.Length > 0 ? ": " + AgentBriefing.Clip(outcome, 1000) : ".")}"));
+        }
+
+        if (run.WaitingFor == RunWaits.Subtasks && run.Status == TaskRunStatus.Waiting && task.Status == TaskState.Running)
+        {
+            await AdvanceAsync(work, run, task);
+            return;
+        }
+
+        await run.SaveAsync(context);
+    }
+
+    public async Task ReceiveReminderAsync(ReminderTick tick)
+    {
+        ArgumentNullException.ThrowIfNull(tick);
+        if (tick.Name != StartReminder)
+        {
+            return;
+        }
+
+        if (Work is not { } work)
+        {
+            Log.WorkNotEnabled(logger, Id);
+            return;
+        }
+
+        await context.UnregisterReminderAsync(StartReminder);
+        var run = await RunState.FindAsync(context, Id);
+        if (run is null)
+        {
+            return;
+        }
+
+        var task = await TaskRows.FindAsync(context, run.CompanyId, Id);
+        if (task is not null)
+        {
+            await ReconcileAsync(work, task, run);
+        }
+    }
+
+    public async Task OnActivityCompletedAsync(ActivityOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var work = Work ?? throw new InvalidOperationException(
+            $"Task {Id}: a model call ended in a process without agent work; call AddAgentWork() in every silo. The outcome stays queued and can be replayed.");
+        var result = outcome.Succeeded ? outcome.ResultAs<ModelCallResult>() : null;
+        var run = await RunState.FindAsync(context, Id);
+        var reservation = await Budget.ReleaseAsync(context, outcome.Id);
+        var current = run is not null && run.ActivityId == outcome.Id;
+
+        if (result is not null)
+        {
+            await RecordCallAsync(work, outcome.Id, result.CompanyId, result.AgentId, result.Attempt, result.Step, result.Response.Model,
+                result.Response, error: null, reservation);
+        }
+        else if (current)
+        {
+            await RecordCallAsync(work, outcome.Id, run!.CompanyId, run.AgentId, run.Attempt, run.Step, run.Model, response: null, outcome.Error ?? "failed", reservation);
+        }
+
+        if (!current)
+        {
+            return; // a call the loop had already let go of (cancelled, reassigned): its spend is recorded, nothing more
+        }
+
+        run!.ActivityId = null;
+        run.Status = TaskRunStatus.Idle;
+        var task = await TaskRows.LoadAsync(context, run.CompanyId, Id);
+        if (result is null)
+        {
+            await FailTaskAsync(run, task, $"The model call of step {run.Step} failed after {outcome.Attempts} attempt(s): {AgentBriefing.Clip(outcome.Error ?? "unknown error", 1000)}");
+            return;
+        }
+
+        var response = result.Response;
+        run.Conversation.Add(response.ToMessage());
+        run.Artifacts = new Dictionary<string, Interfaces.Artifacts.StoredObject>(result.Artifacts, StringComparer.Ordinal);
+        if (response.ToolCalls.Count == 0)
+        {
+            run.TextAnswers++;
+            if (run.TextAnswers >= work.Options.MaxTextAnswers)
+            {
+                await FailTaskAsync(run, task, $"The agent answered {run.TextAnswers} times in a row without using its tools, so the task cannot go on. Last answer: {AgentBriefing.Clip(response.Text, 500)}");
+                return;
+            }
+
+            run.Notes.Add(ChatMessage.User("Use your tools to go on: complete_task with the result when the task is done, fail_task if it cannot be done, or the tool for your next step."));
+        }
+        else
+        {
+            run.TextAnswers = 0;
+        }
+
+        if (task.Status != TaskState.Running)
+        {
+            await SettleAsync(run, task); // paused, blocked or stopped while the model was answering: its tool calls wait
+            return;
+        }
+
+        await AdvanceAsync(work, run, task);
+    }
+
+    /// <summary>Acts on the task's current status (the signals only say that something changed).</summary>
+    private async Task ReconcileAsync(AgentWork work, TaskDto task, RunState? run)
+    {
+        if (task.AssigneeAgentId is not { } agentId)
+        {
+            if (run is { IsActive: true })
+            {
+                await StopAsync(run, "The task has no assignee any more.");
+            }
+
+            return;
+        }
+
+        switch (task.Status)
+        {
+            case TaskState.Done or TaskState.Failed or TaskState.Cancelled:
+                if (run is { IsActive: true })
+                {
+                    await StopAsync(run, StopReasonOf(task));
+                }
+
+                return;
+            case TaskState.Paused or TaskState.Blocked or TaskState.AwaitingApproval:
+                if (run is { IsActive: true })
+                {
+                    await ParkAsync(run, task);
+                }
+
+                return;
+        }
+
+        var agent = await WorkingAgent.FindAsync(context, task.CompanyId, agentId);
+        if (agent is null)
+        {
+            return;
+        }
+
+        run = await EnsureRunAsync(work, task, run, agent);
+        if (task.Status == TaskState.Queued)
+        {
+            if (task.ScheduledAt is { } at && at > context.Now)
+            {
+                await context.RegisterReminderAsync(StartReminder, ReminderSchedule.Every(TimeSpan.FromHours(1), at - context.Now));
+                await WaitAsync(run, RunWaits.Schedule);
+                return;
+            }
+
+            if (agent.Status != AgentStatus.Active)
+            {
+                // Checked again every minute: an agent's status change does not reach its tasks' runners.
+                await context.RegisterReminderAsync(StartReminder, ReminderSchedule.Every(TimeSpan.FromMinutes(1)));
+                await WaitAsync(run, RunWaits.AgentInactive);
+                return;
+            }
+
+            task = await TaskOf(task).StartAsync(new TaskTransitionCommand(task.CompanyId));
+        }
+
+        if (run.Status == TaskRunStatus.Calling)
+        {
+            await run.SaveAsync(context); // the answer of the call in flight continues the loop
+            return;
+        }
+
+        await AdvanceAsync(work, run, task);
+    }
+
+    /// <summary>The run for the task's assignee: the current one, or a fresh attempt after a stop or a reassignment.</summary>
+    private async Task<RunState> EnsureRunAsync(AgentWork work, TaskDto task, RunState? run, WorkingAgent agent)
+    {
+        if (run is { IsActive: true } && run.AgentId == agent.Id)
+        {
+            return run;
+        }
+
+        if (run is { ActivityId: { } inFlight })
+        {
+            await LetGoOfCallAsync(inFlight);
+        }
+
+        var fresh = new RunState
+        {
+            TaskId = task.Id,
+            CompanyId = task.CompanyId,
+            AgentId = agent.Id,
+            Attempt = (run?.Attempt ?? 0) + 1,
+            Model = string.IsNullOrWhiteSpace(agent.Model) ? work.Models.DefaultModel : agent.Model,
+            StartedAt = context.Now,
+        };
+        Log.RunStarted(logger, task.Id, agent.Id, fresh.Attempt);
+        return fresh;
+    }
+
+    /// <summary>Runs the pending tool calls, then takes the next step: complete after the subtasks, or call the model.</summary>
+    private async Task AdvanceAsync(AgentWork work, RunState run, TaskDto task)
+    {
+        var agent = await WorkingAgent.FindAsync(context, task.CompanyId, run.AgentId)
+            ?? throw new NotFoundException("Agent", run.AgentId);
+        var org = await OrgSnapshot.LoadAsync(context, task.CompanyId);
+        var subordinates = await AgentBriefing.SubordinatesAsync(context, org, task.CompanyId, agent.Id);
+        var tools = WorkTools.For(canDelegate: subordinates.Count > 0);
+
+        if (run.UnansweredCalls().Count > 0)
+        {
+            task = await RunToolCallsAsync(work, run, task, agent, tools);
+        }
+
+        if (task.Status != TaskState.Running)
+        {
+            await SettleAsync(run, task);
+            return;
+        }
+
+        if (run.WaitingFor == RunWaits.Subtasks)
+        {
+            if (task.Subtasks.Open > 0)
+            {
+                await WaitAsync(run, RunWaits.Subtasks);
+                return;
+            }
+
+            await CompleteAfterSubtasksAsync(run, task);
+            return;
+        }
+
+        run.WaitingFor = null;
+
+        if (run.Step >= work.Options.MaxSteps)
+        {
+            await FailTaskAsync(run, task, $"Step limit reached: {run.Step} model calls in attempt {run.Attempt} without finishing (limit {work.Options.MaxSteps}, set by '{WorkOptions.Section}:MaxSteps').");
+            return;
+        }
+
+        if (task.DeadlineAt is { } deadline && deadline <= context.Now)
+        {
+            await FailTaskAsync(run, task, $"Deadline reached: the task was due at {deadline.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC and is not finished.");
+            return;
+        }
+
+        if (!work.Models.IsAllowed(run.Model))
+        {
+            await FailTaskAsync(run, task, $"Model '{run.Model}' is not allowed (allowed: {string.Join(", ", work.Models.Allowed)}). Change the agent's model, then retry the task.");
+            return;
+        }
+
+        if (!work.Pricing.TryGet(run.Model, out var price))
+        {
+            await FailTaskAsync(run, task, $"Model '{run.Model}' has no price, so its budget cannot be checked: set '{ModelPricing.PriceKey(run.Model)}', then retry the task.");
+            return;
+        }
+
+        if (run.Conversation.Count == 0)
+        {
+            var briefing = await AgentBriefing.WriteAsync(context, agent, task, run.Attempt, work.Options.RecentWorklog);
+            run.Conversation.AddRange(briefing.Messages);
+        }
+
+        await DeliverAnswersAsync(run);
+        await NoteDecisionsAsync(run);
+        run.Conversation.AddRange(run.Notes);
+        run.Notes.Clear();
+
+        var request = new ChatRequest
+        {
+            Messages = run.Conversation,
+            Tools = tools,
+            MaxOutputTokens = work.Options.MaxOutputTokens,
+            Seed = task.Id,
+        };
+        var estimate = TokenEstimator.EstimateReservation(request);
+        var reserved = new Usage((int)Math.Ceiling(estimate.InputTokens * Math.Max(1.0, work.Options.InputReserveFactor)), estimate.OutputTokens);
+        var reservedCost = price.Cost(reserved);
+        var activityId = Guid.CreateVersion7(context.Now);
+        var verdict = await Budget.ReserveAsync(context, task.CompanyId, agent.Id, task.Id, agent.Name, activityId, reserved.TotalTokens, reservedCost);
+        if (!verdict.Allowed)
+        {
+            await BlockForBudgetAsync(work, run, task, agent, verdict);
+            return;
+        }
+
+        var timeout = work.Options.CallTimeout;
+        if (task.DeadlineAt is { } due && due - context.Now < timeout)
+        {
+            timeout = TimeSpan.FromSeconds(Math.Max(1, (due - context.Now).TotalSeconds));
+        }
+
+        run.Step++;
+        await context.ScheduleActivityAsync(
+            ModelCallActivity.ActivityKind,
+            new ModelCallInput(task.CompanyId, task.Id, agent.Id, run.Attempt, run.Step, run.Model, request, work.Options.MaxArtifactBytes),
+            new ActivityOptions { MaxAttempts = Math.Max(1, work.Options.CallAttempts), Timeout = timeout, Backoff = TimeSpan.FromSeconds(1) },
+            activityId);
+        run.Status = TaskRunStatus.Calling;
+        run.ActivityId = activityId;
+        await context.PublishAsync(Streams.Task(task.Id), WorkEventTypes.StepStarted,
+            new StepStartedEvent(task.Id, agent.Id, run.Attempt, run.Step, activityId, run.Model, reserved.TotalTokens, reservedCost), task.CompanyId);
+        await run.SaveAsync(context);
+    }
+
+    /// <summary>
+    /// Answers every tool call of the last model answer, in order. A call already recorded (a replayed
+    /// step) gets its recorded result; each new one runs in a savepoint, so a refused command leaves
+    /// nothing behind but its answer. Once a call parks the task, the calls after it are skipped.
+    /// </summary>
+    private async Task<TaskDto> RunToolCallsAsync(AgentWork work, RunState run, TaskDto task, WorkingAgent agent, IReadOnlyList<ToolDefinition> tools)
+    {
+        var toolBox = new ToolBox(context, logger);
+        var offered = tools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var call in run.UnansweredCalls())
+        {
+            var stepKey = AgentBriefing.Clip($"{run.Attempt}:{run.Step}:{call.Id}", 200);
+            var recorded = await context.Sql(WorkSql.ToolCallByStep).With("task_id", task.Id).With("step_key", stepKey).FirstOrDefaultAsync(WorkRows.MapToolCall);
+            if (recorded is not null)
+            {
+                run.Conversation.Add(ChatMessage.Tool(call.Id, recorded.Result));
+                continue;
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            ToolResult result;
+            if (task.Status != TaskState.Running || run.WaitingFor == RunWaits.Subtasks)
+            {
+                result = new ToolResult(ToolOutcome.Skipped, $"skipped: not run, because the task is {(task.Status == TaskState.Running ? "waiting for its subtasks" : task.Status.ToDb())} now. Call it again once the task goes on, if it is still needed.");
+            }
+            else
+            {
+                result = await RunInSavepointAsync(toolBox, new ToolScope(run, task, agent, call, stepKey, offered, work.Options));
+                task = await TaskRows.LoadAsync(context, task.CompanyId, task.Id);
+            }
+
+            await RecordToolCallAsync(run, task, call, stepKey, result, Stopwatch.GetElapsedTime(started));
+            run.Conversation.Add(ChatMessage.Tool(call.Id, result.Result));
+        }
+
+        run.Artifacts.Clear();
+        return task;
+    }
+
+    private async Task<ToolResult> RunInSavepointAsync(ToolBox toolBox, ToolScope scope)
+    {
+        await context.Transaction.SaveAsync(ToolSavepoint);
+        try
+        {
+            var result = await toolBox.RunAsync(scope);
+            await context.Transaction.ReleaseAsync(ToolSavepoint);
+            return result;
+        }
+        catch (DomainException ex)
+        {
+            await context.Transaction.RollbackAsync(ToolSavepoint);
+            return ex is PolicyDeniedException denied ? ToolResult.Denied($"{denied.Message} (rule {denied.Rule}).") : ToolResult.Error(ex.Message);
+        }
+        catch (PostgresException ex) when (!TransientFailure(ex))
+        {
+            await context.Transaction.RollbackAsync(ToolSavepoint);
+            Log.ToolFailed(logger, scope.Task.Id, scope.Call.Name, ex.Message);
+            return ToolResult.Error($"the {scope.Call.Name} call could not be carried out ({ex.SqlState}).");
+        }
+    }
+
+    /// <summary>Deadlocks, serialisation failures and lock timeouts retry the whole turn.</summary>
+    private static bool TransientFailure(PostgresException ex) =>
+        ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable
+            or PostgresErrorCodes.InFailedSqlTransaction;
+
+    private async Task RecordToolCallAsync(RunState run, TaskDto task, ToolCall call, string stepKey, ToolResult result, TimeSpan duration)
+    {
+        var arguments = call.TryParseArguments(out var parsed) ? parsed.GetRawText() : JsonSerializer.Serialize(new { raw = call.Arguments });
+        var row = await context.Sql(WorkSql.InsertToolCall)
+            .With("company_id", task.CompanyId)
+            .With("task_id", task.Id)
+            .With("agent_id", run.AgentId)
+            .With("attempt", run.Attempt)
+            .With("step", run.Step)
+            .With("tool_call_id", AgentBriefing.Clip(call.Id, 200))
+            .With("step_key", stepKey)
+            .With("tool", AgentBriefing.Clip(call.Name, 100))
+            .WithJsonText("arguments", arguments)
+            .With("allowed", result.Outcome != ToolOutcome.Denied)
+            .With<ToolOutcome>("outcome", result.Outcome)
+            .With("reason", result.Reason)
+            .With("result", result.Result)
+            .WithJsonText("refs", result.Refs is null ? null : JsonSerializer.Serialize(result.Refs, result.Refs.GetType(), RuntimeJson.Options))
+            .With("duration_ms", (long)duration.TotalMilliseconds)
+            .With("now", context.Now)
+            .FirstOrDefaultAsync(WorkRows.MapToolCall);
+        await context.PublishAsync(Streams.Task(task.Id), WorkEventTypes.ToolCall, row!, task.CompanyId);
+    }
+
+    private async Task RecordCallAsync(AgentWork work, Guid activityId, long companyId, long agentId, int attempt, int step, string model,
+        ChatResponse? response, string? error, Budget.ReservationRow? reservation)
+    {
+        var usage = response?.Usage ?? default;
+        var cost = response is not null && work.Pricing.TryGet(response.Model, out var price) ? price.Cost(usage) : 0m;
+        var call = await context.Sql(WorkSql.InsertLlmCall)
+            .With("company_id", companyId)
+            .With("task_id", Id)
+            .With("agent_id", agentId)
+            .With("attempt", attempt)
+            .With("step", step)
+            .WithGuid("activity_id", activityId)
+            .With("model", AgentBriefing.Clip(model, 200))
+            .With("input_tokens", usage.InputTokens)
+            .With("output_tokens", usage.OutputTokens)
+            .With("cost", cost)
+            .With("duration_ms", (long)(response?.Duration.TotalMilliseconds ?? 0))
+            .With<FinishReason>("finish_reason", response?.FinishReason)
+            .With("tool_calls", response?.ToolCalls.Count ?? 0)
+            .With("succeeded", response is not null)
+            .With("error", error is null ? null : AgentBriefing.Clip(error, 2000))
+            .With("reserved_tokens", reservation?.Tokens ?? 0)
+            .With("reserved_cost", reservation?.Cost ?? 0m)
+            .With("now", context.Now)
+            .FirstOrDefaultAsync(WorkRows.MapLlmCall);
+        if (call is null)
+        {
+            return; // recorded already, or the agent is gone
+        }
+
+        if (call.TotalTokens > 0 || call.Cost > 0)
+        {
+            await context.Grains.GetGrain<ITaskGrain>(Id).RecordUsageAsync(new RecordUsageCommand(companyId, call.TotalTokens, call.Cost));
+        }
+
+        await context.PublishAsync(Streams.Task(Id), WorkEventTypes.LlmCall, call, companyId);
+    }
+
+    /// <summary>The call would break a budget: it is not made; the task blocks with the reason and asks for a raise.</summary>
+    private async Task BlockForBudgetAsync(AgentWork work, RunState run, TaskDto task, WorkingAgent agent, Budget.Verdict verdict)
+    {
+        var limit = verdict.Limit!.Value;
+        var label = limit switch
+        {
+            BudgetLimit.AgentTokensPerDay => $"{agent.Name}'s daily token limit",
+            BudgetLimit.AgentTokensPerMonth => $"{agent.Name}'s monthly token limit",
+            BudgetLimit.AgentMaxCost => $"{agent.Name}'s cost limit",
+            _ => "the company's monthly budget",
+        };
+        var approval = await ApprovalRows.OpenAsync(context, new ApprovalDraft(
+            task.CompanyId, task.Id, agent.Id, ApprovalKind.BudgetRaise,
+            $"Raise {label} from {Figure(verdict.LimitValue)} to {Figure(verdict.ProposedLimit)}",
+            verdict.Reason!,
+            $"budget:{run.Attempt}:{run.Step + 1}:{limit.ToDb()}",
+            Limit: limit,
+            CurrentLimit: verdict.LimitValue,
+            ProposedLimit: verdict.ProposedLimit), work.Options.ApprovalTimeToLive);
+        var exceeded = new BudgetExceededEvent(task.Id, agent.Id, limit, verdict.LimitValue, verdict.Used, verdict.Reserved, verdict.Needed, approval.Id, verdict.Reason!);
+        await context.PublishAsync(Streams.Task(task.Id), WorkEventTypes.BudgetExceeded, exceeded, task.CompanyId);
+        await context.PublishAsync(Streams.Agent(agent.Id), WorkEventTypes.BudgetExceeded, exceeded, task.CompanyId);
+        var reason = $"{verdict.Reason} Approval #{approval.Id} asks the CEO to raise the limit to {Figure(verdict.ProposedLimit)}.";
+        await TaskOf(task).BlockAsync(new TaskTransitionCommand(task.CompanyId, Reason: AgentBriefing.Clip(reason, 2000)));
+        // A blocker goes up the hierarchy: to the manager's inbox, or the CEO's at the top.
+        await context.Grains.GetGrain<IAgentGrain>(agent.Id).EscalateAsync(new EscalateCommand(
+            task.CompanyId, AgentBriefing.Clip($"Blocked by budget: task #{task.Id} '{task.Title}'", 300), reason, task.Id));
+        Log.BudgetBlocked(logger, task.Id, agent.Id, limit.ToDb());
+        run.WaitingFor = RunWaits.Budget;
+        await WaitAsync(run, RunWaits.Budget);
+    }
+
+    private async Task CompleteAfterSubtasksAsync(RunState run, TaskDto task)
+    {
+        var subtasks = await context.Sql(WorkSql.SubtaskResults).With("task_id", task.Id).With("company_id", task.CompanyId).ListAsync(r =>
+        {
+            var outcome = r.GetStringOrNull("result") ?? r.GetStringOrNull("status_reason") ?? "";
+            return $"- #{r.Get<long>("id")} {r.Get<string>("title")} ({r.GetStringOrNull("assignee") ?? "unassigned"}): {r.Get<string>("status").Replace('_', ' ')}"
+                + (outcome.Length > 0 ? " — " + AgentBriefing.Clip(outcome, 300) : "");
+        });
+        var result = new StringBuilder(run.PendingResult ?? "Done.");
+        if (subtasks.Count > 0)
+        {
+            result.Append("\n\nSubtasks:\n").AppendJoin('\n', subtasks);
+        }
+
+        run.PendingResult = null;
+        run.WaitingFor = null;
+        var done = await TaskOf(task).CompleteAsync(new CompleteTaskCommand(task.CompanyId, AgentBriefing.Clip(result.ToString(), 20_000)));
+        await StopAsync(run, StopReasonOf(done));
+    }
+
+    /// <summary>After the task left "running": stop with it, or wait for it.</summary>
+    private async Task SettleAsync(RunState run, TaskDto task)
+    {
+        if (task.Status is TaskState.Done or TaskState.Failed or TaskState.Cancelled)
+        {
+            await StopAsync(run, StopReasonOf(task));
+        }
+        else
+        {
+            await ParkAsync(run, task);
+        }
+    }
+
+    private async Task ParkAsync(RunState run, TaskDto task)
+    {
+        var waitingFor = task.Status switch
+        {
+            TaskState.Paused => RunWaits.Paused,
+            TaskState.AwaitingApproval => RunWaits.Approval,
+            TaskState.Blocked when run.WaitingFor is RunWaits.Budget => RunWaits.Budget,
+            TaskState.Blocked when task.StatusReason?.StartsWith("Waiting for an answer", StringComparison.Ordinal) == true => RunWaits.Clarification,
+            TaskState.Blocked => RunWaits.Blocked,
+            _ => run.WaitingFor,
+        };
+        await WaitAsync(run, waitingFor);
+    }
+
+    private async Task WaitAsync(RunState run, string? waitingFor)
+    {
+        var changed = run.Status != TaskRunStatus.Waiting || run.WaitingFor != waitingFor;
+        run.WaitingFor = waitingFor;
+        if (run.ActivityId is null)
+        {
+            run.Status = TaskRunStatus.Waiting;
+        }
+
+        await run.SaveAsync(context);
+        if (changed)
+        {
+            await context.PublishAsync(Streams.Task(run.TaskId), WorkEventTypes.RunWaiting, run.ToDto(), run.CompanyId);
+        }
+    }
+
+    private async Task StopAsync(RunState run, string reason)
+    {
+        if (run.ActivityId is { } inFlight)
+        {
+            await LetGoOfCallAsync(inFlight);
+            run.ActivityId = null;
+        }
+
+        await context.UnregisterReminderAsync(StartReminder);
+        run.Status = TaskRunStatus.Stopped;
+        run.StopReason = AgentBriefing.Clip(reason, 2000);
+        run.WaitingFor = null;
+        run.PendingResult = null;
+        await run.SaveAsync(context);
+        await context.PublishAsync(Streams.Task(run.TaskId), WorkEventTypes.RunStopped, run.ToDto(), run.CompanyId);
+        Log.RunStopped(logger, run.TaskId, run.Attempt, run.Step, run.StopReason);
+    }
+
+    /// <summary>
+    /// Cancels a call in flight: its worker stops at the next heartbeat and reports nothing, so its
+    /// reservation is released now. A call that already ended keeps its reservation until its outcome,
+    /// queued behind this turn, settles it.
+    /// </summary>
+    private async Task LetGoOfCallAsync(Guid activityId)
+    {
+        if (await context.CancelActivityAsync(activityId))
+        {
+            await Budget.ReleaseAsync(context, activityId);
+        }
+    }
+
+    private async Task FailTaskAsync(RunState run, TaskDto task, string reason)
+    {
+        if (TaskStateMachine.CanApply(task.Status, TaskAction.Fail))
+        {
+            task = await TaskOf(task).FailAsync(new TaskTransitionCommand(task.CompanyId, Reason: AgentBriefing.Clip(reason, 2000)));
+        }
+
+        await StopAsync(run, reason);
+    }
+
+    /// <summary>Moves answered questions into the notes the model reads next; returns how many.</summary>
+    private async Task<int> DeliverAnswersAsync(RunState run)
+    {
+        var answers = await context.Sql(WorkSql.DeliverAnswers).With("task_id", run.TaskId).ListAsync(r =>
+            $"Answer to your question #{r.Get<long>("id")} (\"{AgentBriefing.Clip(r.Get<string>("question"), 300)}\") from {Who(r.GetStringOrNull("answered_by"))}: {r.Get<string>("answer")}");
+        run.Notes.AddRange(answers.Select(ChatMessage.User));
+        return answers.Count;
+    }
+
+    /// <summary>The task was approved or rejected on its own command: the pending request records the decision too.</summary>
+    private async Task SettlePendingApprovalAsync(TaskDto task, bool approved, string? comment)
+    {
+        var pending = await context.Sql(WorkSql.PendingApprovalOfTask).With("task_id", task.Id).FirstOrDefaultAsync(WorkRows.MapApproval);
+        if (pending is not null)
+        {
+            await context.Grains.GetGrain<IApprovalGrain>(pending.Id).SettleAsync(new SettleApprovalCommand(task.CompanyId, approved, comment));
+        }
+    }
+
+    /// <summary>Tells the agent how its requests were decided (it reads this before its next call), each decision once.</summary>
+    private async Task NoteDecisionsAsync(RunState run)
+    {
+        var decided = await context.Sql(WorkSql.DecisionsToNote).With("task_id", run.TaskId).With("after", run.NotedApprovalId).ListAsync(WorkRows.MapApproval);
+        foreach (var approval in decided)
+        {
+            var comment = string.IsNullOrWhiteSpace(approval.Comment) ? "" : $" Comment: {approval.Comment.Trim()}";
+            run.Notes.Add(ChatMessage.User($"Decision on approval #{approval.Id} ({approval.Action}): {approval.Status.ToDb()} by {Who(approval.DecidedBy)}.{comment}"));
+            run.NotedApprovalId = approval.Id;
+        }
+    }
+
+    private ITaskGrain TaskOf(TaskDto task) => context.Grains.GetGrain<ITaskGrain>(task.Id);
+
+    private static string StopReasonOf(TaskDto task) => task.StatusReason is { Length: > 0 } reason
+        ? $"The task is {task.Status.ToDb()}: {reason}"
+        : $"The task is {task.Status.ToDb()}.";
+
+    private static string Who(string? actor)
+    {
+        var parsed = Actor.Parse(actor);
+        return parsed.Kind switch
+        {
+            "human" => "the CEO",
+            "agent" => $"agent {parsed.Id}",
+            _ => parsed.Kind,
+        };
+    }
+
+    private static string Figure(decimal value) => value == Math.Floor(value)
+        ? value.ToString("#,0", CultureInfo.InvariantCulture)
+        : value.ToString("#,0.00####", CultureInfo.InvariantCulture);
+}

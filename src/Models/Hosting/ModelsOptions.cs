@@ -1,0 +1,104 @@
+namespace FluidManager.Models;
+
+/// <summary>
+/// Settings of the model layer. Section <c>Fluid:Models</c>. Example:
+/// <code>
+/// "Fluid": { "Models": {
+///   "Default": "offline",
+///   "Allowed": [ "offline", "scripted:*", "openai:gpt-4o-mini" ],
+///   "Prices": { "gpt-4o-mini": { "InputPerMillion": 0.15, "OutputPerMillion": 0.60 } },
+///   "OpenAI": { "BaseUrl": "https://api.openai.com/v1", "ApiKey": "(from a secret)", "Timeout": "00:01:40", "MaxRetries": 3 },
+///   "Offline": { "LatencyMs": 400 },
+///   "Scripted": { "ScenarioPath": "scenarios" },
+///   "Embeddings": { "Model": "offline", "Dimensions": 384 } } }
+/// </code>
+/// </summary>
+public sealed class ModelsOptions
+{
+    public const string Section = "Fluid:Models";
+
+    /// <summary>The allowed list used when <see cref="Allowed"/> is empty.</summary>
+    public static IReadOnlyList<string> DefaultAllowed { get; } = [ModelId.Offline, "scripted:*"];
+
+    /// <summary>The model of an agent that names none. Default <c>offline</c>.</summary>
+    public string Default { get; set; } = ModelId.Offline;
+
+    /// <summary>
+    /// The models agents may use (the CEO's global policy): exact ids (<c>openai:gpt-4o-mini</c>),
+    /// provider patterns (<c>openai:*</c>) or <c>*</c>. Empty: <c>offline</c> and <c>scripted:*</c>.
+    /// </summary>
+    public IList<string> Allowed { get; set; } = [];
+
+    /// <summary>USD per million tokens by model name (see <see cref="ModelPricing"/> for the lookup).</summary>
+    public IDictionary<string, ModelPrice> Prices { get; set; } = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+
+    public OpenAIModelOptions OpenAI { get; set; } = new();
+
+    public OfflineModelOptions Offline { get; set; } = new();
+
+    public ScriptedModelOptions Scripted { get; set; } = new();
+
+    public EmbeddingOptions Embeddings { get; set; } = new();
+
+    /// <summary><see cref="Allowed"/>, or <see cref="DefaultAllowed"/> when it is empty.</summary>
+    public IReadOnlyList<string> EffectiveAllowed =>
+        Allowed.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()).ToList() is { Count: > 0 } list ? list : DefaultAllowed;
+}
+
+/// <summary>An OpenAI-compatible endpoint (OpenAI, Azure OpenAI v1, Ollama, vLLM…). Section <c>Fluid:Models:OpenAI</c>.</summary>
+public sealed class OpenAIModelOptions
+{
+    /// <summary>The API root, ending in <c>/v1</c> for most servers. Default: OpenAI's (<c>https://api.openai.com/v1</c>).</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>The API key. Read from configuration only (a secret or environment variable); never logged or returned.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The model of the id <c>openai</c> without a name. Default <c>gpt-4o-mini</c>.</summary>
+    public string Model { get; set; } = "gpt-4o-mini";
+
+    /// <summary>How long one attempt may take before it is abandoned (not retried). Default 100 s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Retries after a 429, a 5xx or a lost connection; 0 disables them. Default 3.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>First backoff delay when the server sends no Retry-After; doubles each retry, with jitter. Default 1 s.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between attempts. A Retry-After asking for more fails the call at once. Default 60 s.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>The offline deterministic model. Section <c>Fluid:Models:Offline</c>.</summary>
+public sealed class OfflineModelOptions
+{
+    /// <summary>Delay before each answer, so progress is visible in demos; cancellable. Default 0.</summary>
+    public int LatencyMs { get; set; }
+}
+
+/// <summary>The scripted model. Section <c>Fluid:Models:Scripted</c>.</summary>
+public sealed class ScriptedModelOptions
+{
+    /// <summary>
+    /// A folder of scenario files (<c>scripted:launch</c> reads <c>launch.json</c> in it) or one scenario
+    /// file (its name without extension is the scenario's name). Relative paths start at the content root.
+    /// </summary>
+    public string? ScenarioPath { get; set; }
+}
+
+/// <summary>The embedding model. Section <c>Fluid:Models:Embeddings</c>.</summary>
+public sealed class EmbeddingOptions
+{
+    /// <summary><c>offline</c> (feature hashing) or an OpenAI-compatible model such as <c>openai:text-embedding-3-small</c>. Default <c>offline</c>.</summary>
+    public string Model { get; set; } = ModelId.Offline;
+
+    /// <summary>Vector length; must match the database's <c>vector(n)</c> columns. Default 384.</summary>
+    public int Dimensions { get; set; } = 384;
+
+    /// <summary>
+    /// Send <see cref="Dimensions"/> to an OpenAI-compatible server. Default true; turn off for models that
+    /// do not accept it (<c>text-embedding-ada-002</c>, most local models) and set Dimensions to their native size.
+    /// </summary>
+    public bool SendDimensions { get; set; } = true;
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+
+namespace FluidManager.Scenarios;
+
+/// <summary>A task to create, with every ref resolved to an id.</summary>
+public sealed record ScenarioTaskSpec(
+    string Title,
+    string? Description,
+    string? Project,
+    string? Priority,
+    DateTimeOffset? DeadlineAt,
+    long? AssigneeAgentId,
+    long? ParentTaskId);
+
+/// <summary>A task command (a step other than delegate, createTask and escalate), with refs resolved.</summary>
+public sealed record ScenarioTaskCommand(
+    string Verb,
+    long TaskId,
+    long? AgentId,
+    string? Reason,
+    string? Result,
+    bool Cascade,
+    string? Priority,
+    DateTimeOffset? DeadlineAt,
+    string? Body);
+
+/// <summary>A refusal as the API reports it: status, problem code and, for policy denials, the rule.</summary>
+public sealed class ScenarioActionException(int status, string? code, string? rule, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+
+    public string? Code { get; } = code;
+
+    public string? Rule { get; } = rule;
+
+    public override string ToString() => $"{Status} {Code}{(Rule is null ? "" : " " + Rule)}: {Message}";
+}
+
+/// <summary>
+/// What a scenario does to a company. The CLI does it over HTTP; the Api's demo loader through the
+/// grains. Refusals are thrown as <see cref="ScenarioActionException"/>.
+/// </summary>
+public interface IScenarioActions
+{
+    /// <summary>Hires an agent; placed under <paramref name="managerAgentId"/> (null: the CEO seat) when <paramref name="placed"/>.</summary>
+    Task<long> CreateAgentAsync(IReadOnlyDictionary<string, JsonElement> profile, string? status, bool placed, long? managerAgentId, CancellationToken cancellationToken);
+
+    /// <summary>Creates a task as the CEO (a mission when it has an assignee).</summary>
+    Task<long> CreateTaskAsync(ScenarioTaskSpec task, CancellationToken cancellationToken);
+
+    /// <summary>Agent <paramref name="fromAgentId"/> delegates the task to its assignee, as that agent.</summary>
+    Task<long> DelegateAsync(long fromAgentId, ScenarioTaskSpec task, CancellationToken cancellationToken);
+
+    Task EscalateAsync(long fromAgentId, string subject, string? body, long? taskId, CancellationToken cancellationToken);
+
+    Task RunTaskCommandAsync(ScenarioTaskCommand command, CancellationToken cancellationToken);
+}
+
+/// <summary>What expectations read. Only the CLI checks expectations; the demo loader plays without them.</summary>
+public interface IScenarioProbe
+{
+    /// <summary>The company's own stream, such as "company:1".</summary>
+    string CompanyStream { get; }
+
+    Task<string> GetTaskStatusAsync(long taskId, CancellationToken cancellationToken);
+
+    /// <summary>Whether the policy lets <paramref name="fromAgentId"/> assign to <paramref name="toAgentId"/>, and the refusing rule.</summary>
+    Task<(bool Allowed, string? Rule)> CanAssignAsync(long fromAgentId, long toAgentId, CancellationToken cancellationToken);
+
+    /// <summary>Counts agents, tasks, edges, rules, inbox escalations or events (see <see cref="ScenarioCount"/>).</summary>
+    Task<long> CountAsync(ScenarioCount count, CancellationToken cancellationToken);
+}
+
+/// <summary>A count expectation with refs resolved: what to count and the filters that apply to it.</summary>
+public sealed record ScenarioCount(string Of, string? Status, long? AssigneeAgentId, long? ParentTaskId, string? Project, string? Stream, string? EventType);

@@ -1,0 +1,331 @@
+using System.Globalization;
+
+namespace FluidManager.Scenarios;
+
+/// <summary>One checked expectation (an <c>expect</c> entry or a step with <c>expectError</c>), or a step that failed.</summary>
+public sealed record ScenarioOutcome(string Where, string Description, bool Passed, string? Detail);
+
+/// <summary>Hiring an agent or handing out a mission failed: everything after depends on it, so playing stops there.</summary>
+public sealed class ScenarioStepException(string where, string description, Exception inner)
+    : Exception($"{where} ({description}) failed: {inner.Message}", inner)
+{
+    public string Where { get; } = where;
+
+    public string Description { get; } = description;
+}
+
+/// <summary>What a play created (refs → ids) and what its expectations found.</summary>
+public sealed class ScenarioRun
+{
+    public Dictionary<string, long> Agents { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, long> Tasks { get; } = new(StringComparer.Ordinal);
+
+    public List<ScenarioOutcome> Outcomes { get; } = [];
+
+    public int Passed => Outcomes.Count(o => o.Passed);
+
+    public int Failed => Outcomes.Count(o => !o.Passed);
+}
+
+/// <summary>
+/// Plays a scenario: hires the agents in org-chart order (each manager before its reports), places
+/// them, hands out the missions, plays the steps in order, then checks the expectations (when a
+/// probe is given). A step refused without <c>expectError</c> is a failed outcome and the play goes
+/// on; a refused hire or mission stops it with <see cref="ScenarioStepException"/>.
+/// </summary>
+public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time = null)
+{
+    /// <summary>How long taskStatus, event and count expectations wait by default, in seconds.</summary>
+    public const double DefaultWithinSeconds = 15;
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public async Task<ScenarioRun> PlayAsync(Scenario scenario, IScenarioProbe? probe = null, Action<ScenarioOutcome>? report = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ScenarioReader.Validate(scenario);
+        var run = new ScenarioRun();
+        void Record(ScenarioOutcome outcome)
+        {
+            run.Outcomes.Add(outcome);
+            report?.Invoke(outcome);
+        }
+
+        await HireAsync(scenario, run, cancellationToken);
+        var now = _time.GetUtcNow();
+        for (var i = 0; i < scenario.Missions.Count; i++)
+        {
+            var mission = scenario.Missions[i];
+            var spec = new ScenarioTaskSpec(mission.Title, mission.Description, mission.Project, mission.Priority, Deadline(now, mission.DeadlineAt, mission.DeadlineInDays), run.Agents[mission.To], null);
+            var id = await StepAsync($"missions[{i}]", $"mission \"{mission.Title}\" to {mission.To}", () => actions.CreateTaskAsync(spec, cancellationToken));
+            if (mission.Ref is { } taskRef)
+            {
+                run.Tasks[taskRef] = id;
+            }
+        }
+
+        for (var i = 0; i < scenario.Steps.Count; i++)
+        {
+            await PlayStepAsync($"steps[{i}]", scenario.Steps[i], run, now, Record, cancellationToken);
+        }
+
+        if (probe is not null)
+        {
+            for (var i = 0; i < scenario.Expect.Count; i++)
+            {
+                Record(await CheckAsync($"expect[{i}]", scenario.Expect[i], run, probe, cancellationToken));
+            }
+        }
+
+        return run;
+    }
+
+    /// <summary>Describes a step for people: "delegate cto → em: Plan the launch".</summary>
+    public static string Describe(ScenarioStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return step.Do switch
+        {
+            "delegate" => $"delegate {step.From} → {step.To}: {step.Title}",
+            "createTask" => $"createTask \"{step.Title}\"" + (step.To is null ? "" : $" for {step.To}"),
+            "escalate" => $"escalate from {step.From}: {step.Subject}",
+            "assign" => $"assign {step.Task} to {step.To}",
+            _ => $"{step.Do} {step.Task}",
+        };
+    }
+
+    private async Task HireAsync(Scenario scenario, ScenarioRun run, CancellationToken cancellationToken)
+    {
+        var managerOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (manager, reports) in scenario.Org)
+        {
+            foreach (var report in reports ?? [])
+            {
+                managerOf[report] = manager;
+            }
+        }
+
+        // Managers before their reports; otherwise in file order.
+        var pending = scenario.Agents.ToList();
+        while (pending.Count > 0)
+        {
+            var ready = pending.First(a => !managerOf.TryGetValue(a.Ref, out var m) || m == ScenarioRefs.Ceo || run.Agents.ContainsKey(m));
+            pending.Remove(ready);
+            var placed = managerOf.TryGetValue(ready.Ref, out var managerRef);
+            long? managerId = placed && managerRef != ScenarioRefs.Ceo ? run.Agents[managerRef!] : null;
+            var where = $"agents[{scenario.Agents.ToList().IndexOf(ready)}]";
+            var description = placed ? $"hire {ready.Ref} under {managerRef}" : $"hire {ready.Ref}";
+            run.Agents[ready.Ref] = await StepAsync(where, description, () => actions.CreateAgentAsync(ready.Profile, ready.Status, placed, managerId, cancellationToken));
+        }
+    }
+
+    private async Task PlayStepAsync(string where, ScenarioStep step, ScenarioRun run, DateTimeOffset now, Action<ScenarioOutcome> record, CancellationToken cancellationToken)
+    {
+        var description = Describe(step);
+        try
+        {
+            var created = await RunStepAsync(step, run, now, cancellationToken);
+            if (created is { } id && step.Ref is { } taskRef)
+            {
+                run.Tasks[taskRef] = id;
+            }
+
+            if (step.ExpectError is { } expected)
+            {
+                record(new ScenarioOutcome(where, $"{description} is refused ({Describe(expected)})", false, "it succeeded"));
+            }
+        }
+        catch (ScenarioActionException refused) when (step.ExpectError is { } expected)
+        {
+            var matches = (expected.Status is null || expected.Status == refused.Status)
+                && (expected.Code is null || expected.Code == refused.Code)
+                && (expected.Rule is null || expected.Rule == refused.Rule);
+            record(new ScenarioOutcome(where, $"{description} is refused ({Describe(expected)})", matches, matches ? refused.Message : $"refused otherwise: {refused}"));
+        }
+        catch (ScenarioActionException refused)
+        {
+            // Later steps may still make sense (or fail on their own for want of this one's task).
+            record(new ScenarioOutcome(where, description, false, refused.ToString()));
+        }
+    }
+
+    private async Task<long?> RunStepAsync(ScenarioStep step, ScenarioRun run, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long? Agent(string? agentRef) => agentRef is null ? null : run.Agents[agentRef];
+        long? Task(string? taskRef) => taskRef is null ? null : run.Tasks.TryGetValue(taskRef, out var id) ? id
+            : throw new ScenarioActionException(0, "scenario.unknown_task", null, $"task '{taskRef}' was never created (its step was refused)");
+        var deadline = Deadline(now, step.DeadlineAt, step.DeadlineInDays);
+        switch (step.Do)
+        {
+            case "delegate":
+                return await actions.DelegateAsync(Agent(step.From)!.Value,
+                    new ScenarioTaskSpec(step.Title!, step.Description, step.Project, step.Priority, deadline, Agent(step.To), Task(step.Parent)), cancellationToken);
+            case "createTask":
+                return await actions.CreateTaskAsync(
+                    new ScenarioTaskSpec(step.Title!, step.Description, step.Project, step.Priority, deadline, Agent(step.To), Task(step.Parent)), cancellationToken);
+            case "escalate":
+                await actions.EscalateAsync(Agent(step.From)!.Value, step.Subject!, step.Body, Task(step.Task), cancellationToken);
+                return null;
+            default:
+                await actions.RunTaskCommandAsync(new ScenarioTaskCommand(
+                    step.Do, Task(step.Task)!.Value, Agent(step.To), step.Reason, step.Result, step.Cascade ?? false, step.Priority, deadline, step.Body), cancellationToken);
+                return null;
+        }
+    }
+
+    private async Task<ScenarioOutcome> CheckAsync(string where, ScenarioExpectation expectation, ScenarioRun run, IScenarioProbe probe, CancellationToken cancellationToken)
+    {
+        var within = TimeSpan.FromSeconds(expectation.Within ?? DefaultWithinSeconds);
+        try
+        {
+            switch (expectation.Type)
+            {
+                case "taskStatus":
+                {
+                    var description = $"task {expectation.Task} reaches {expectation.Status}";
+                    if (!run.Tasks.TryGetValue(expectation.Task!, out var taskId))
+                    {
+                        return new ScenarioOutcome(where, description, false, $"task '{expectation.Task}' was never created");
+                    }
+
+                    var status = await WaitAsync(() => probe.GetTaskStatusAsync(taskId, cancellationToken), s => s == expectation.Status, within, cancellationToken);
+                    return new ScenarioOutcome(where, description, status == expectation.Status, $"status {status}");
+                }
+
+                case "delegationRefused":
+                {
+                    var description = $"delegation {expectation.From} → {expectation.To} is refused" + (expectation.Rule is null ? "" : $" by {expectation.Rule}");
+                    try
+                    {
+                        var id = await actions.DelegateAsync(run.Agents[expectation.From!],
+                            new ScenarioTaskSpec($"Delegation that must be refused ({where})", null, null, null, null, run.Agents[expectation.To!], null), cancellationToken);
+                        return new ScenarioOutcome(where, description, false, $"it was accepted (task {id})");
+                    }
+                    catch (ScenarioActionException refused)
+                    {
+                        var passed = refused.Status == 403 && (expectation.Rule is null || refused.Rule == expectation.Rule);
+                        return new ScenarioOutcome(where, description, passed, refused.ToString());
+                    }
+                }
+
+                case "canAssign":
+                {
+                    var allowed = expectation.Allowed ?? expectation.Rule is null;
+                    var description = $"{expectation.From} {(allowed ? "may" : "may not")} assign to {expectation.To}" + (expectation.Rule is null ? "" : $" ({expectation.Rule})");
+                    var answer = await probe.CanAssignAsync(run.Agents[expectation.From!], run.Agents[expectation.To!], cancellationToken);
+                    var passed = answer.Allowed == allowed && (expectation.Rule is null || answer.Rule == expectation.Rule);
+                    return new ScenarioOutcome(where, description, passed, answer.Allowed ? "allowed" : $"refused by {answer.Rule}");
+                }
+
+                case "event":
+                {
+                    var stream = ResolveStream(expectation.Stream, run, probe)!;
+                    var description = $"event {expectation.EventType} on {expectation.Stream}";
+                    var count = await WaitAsync(() => probe.CountAsync(new ScenarioCount("events", null, null, null, null, stream, expectation.EventType), cancellationToken), c => c > 0, within, cancellationToken);
+                    return new ScenarioOutcome(where, description, count > 0, $"{count} found on {stream}");
+                }
+
+                default:
+                {
+                    var count = new ScenarioCount(
+                        expectation.Of!,
+                        expectation.Status,
+                        expectation.Assignee is null ? null : run.Agents[expectation.Assignee],
+                        expectation.Parent is null ? null : run.Tasks.GetValueOrDefault(expectation.Parent),
+                        expectation.Project,
+                        ResolveStream(expectation.Stream, run, probe),
+                        expectation.EventType);
+                    var description = $"count of {expectation.Of}{Filters(expectation)} is {Bounds(expectation)}";
+                    var value = await WaitAsync(() => probe.CountAsync(count, cancellationToken), c => InBounds(c, expectation), within, cancellationToken);
+                    return new ScenarioOutcome(where, description, InBounds(value, expectation), $"counted {value}");
+                }
+            }
+        }
+        catch (ScenarioActionException failed)
+        {
+            return new ScenarioOutcome(where, expectation.Type, false, failed.ToString());
+        }
+    }
+
+    /// <summary>Asks until the answer is good or the time is up; returns the last answer.</summary>
+    private async Task<T> WaitAsync<T>(Func<Task<T>> probe, Func<T, bool> good, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + within;
+        while (true)
+        {
+            var value = await probe();
+            if (good(value) || _time.GetUtcNow() >= deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken);
+        }
+    }
+
+    private static string? ResolveStream(string? stream, ScenarioRun run, IScenarioProbe probe)
+    {
+        if (stream is null)
+        {
+            return null;
+        }
+
+        if (stream == ScenarioRefs.Company)
+        {
+            return probe.CompanyStream;
+        }
+
+        var colon = stream.IndexOf(':', StringComparison.Ordinal);
+        var kind = stream[..colon];
+        var name = stream[(colon + 1)..];
+        var ids = kind == "task" ? run.Tasks : run.Agents;
+        return ids.TryGetValue(name, out var id) ? $"{kind}:{id.ToString(CultureInfo.InvariantCulture)}" : stream;
+    }
+
+    private static DateTimeOffset? Deadline(DateTimeOffset now, DateTimeOffset? at, double? inDays) =>
+        at ?? (inDays is { } days ? now.AddDays(days) : null);
+
+    private static bool InBounds(long value, ScenarioExpectation e) =>
+        (e.EqualTo is null || value == e.EqualTo) && (e.AtLeast is null || value >= e.AtLeast) && (e.AtMost is null || value <= e.AtMost);
+
+    private static string Bounds(ScenarioExpectation e) => string.Join(" and ", new[]
+    {
+        e.EqualTo is { } eq ? $"{eq}" : null,
+        e.AtLeast is { } min ? $"at least {min}" : null,
+        e.AtMost is { } max ? $"at most {max}" : null,
+    }.Where(s => s is not null));
+
+    private static string Filters(ScenarioExpectation e)
+    {
+        var filters = new[]
+        {
+            e.Status is null ? null : $"status={e.Status}",
+            e.Assignee is null ? null : $"assignee={e.Assignee}",
+            e.Parent is null ? null : $"parent={e.Parent}",
+            e.Project is null ? null : $"project={e.Project}",
+            e.Stream is null ? null : $"stream={e.Stream}",
+            e.EventType is null ? null : $"type={e.EventType}",
+        }.Where(f => f is not null).ToList();
+        return filters.Count == 0 ? "" : $" ({string.Join(", ", filters)})";
+    }
+
+    private static string Describe(ScenarioExpectedError expected) => string.Join(" ", new[]
+    {
+        expected.Status?.ToString(CultureInfo.InvariantCulture),
+        expected.Code,
+        expected.Rule,
+    }.Where(s => s is not null)) is { Length: > 0 } text ? text : "any error";
+
+    private static async Task<long> StepAsync(string where, string description, Func<Task<long>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ScenarioActionException refused)
+        {
+            throw new ScenarioStepException(where, description, refused);
+        }
+    }
+}

@@ -1,0 +1,303 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FluidManager.Scenarios;
+
+/// <summary>A scenario file that cannot be played, with every problem found and where.</summary>
+public sealed class ScenarioFormatException(IReadOnlyList<string> problems)
+    : Exception("The scenario is not valid:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p)))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}
+
+/// <summary>Reads a scenario and checks it before anything is played: unknown properties, missing fields, unknown refs, cycles.</summary>
+public static class ScenarioReader
+{
+    public static readonly IReadOnlySet<string> StepVerbs = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "delegate", "createTask", "assign", "start", "pause", "resume", "block", "unblock", "complete", "fail", "cancel", "retry",
+        "priority", "deadline", "comment", "escalate",
+    };
+
+    public static readonly IReadOnlySet<string> ExpectationTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "taskStatus", "delegationRefused", "canAssign", "event", "count",
+    };
+
+    public static readonly IReadOnlySet<string> CountTargets = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "agents", "tasks", "edges", "rules", "inbox", "events",
+    };
+
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public static async Task<Scenario> ReadFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        await using var file = File.OpenRead(path);
+        return await ReadAsync(file, cancellationToken);
+    }
+
+    public static async Task<Scenario> ReadAsync(Stream json, CancellationToken cancellationToken = default)
+    {
+        Scenario? scenario;
+        try
+        {
+            scenario = await JsonSerializer.DeserializeAsync<Scenario>(json, Options, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            throw new ScenarioFormatException([$"{ex.Path ?? "$"}: {ex.Message}"]);
+        }
+
+        return Validate(scenario ?? throw new ScenarioFormatException(["$: the file holds no scenario object"]));
+    }
+
+    public static Scenario Parse(string json)
+    {
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
+        return ReadAsync(stream).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Checks refs and required fields; returns the scenario unchanged, or throws with every problem.</summary>
+    public static Scenario Validate(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var problems = new List<string>();
+        var agents = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < scenario.Agents.Count; i++)
+        {
+            var agent = scenario.Agents[i];
+            if (string.IsNullOrWhiteSpace(agent.Ref))
+            {
+                problems.Add($"agents[{i}].ref: is required");
+            }
+            else if (agent.Ref == ScenarioRefs.Ceo || !agents.Add(agent.Ref))
+            {
+                problems.Add($"agents[{i}].ref: '{agent.Ref}' is {(agent.Ref == ScenarioRefs.Ceo ? "reserved for the CEO seat" : "used twice")}");
+            }
+        }
+
+        var managerOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (manager, reports) in scenario.Org)
+        {
+            if (manager != ScenarioRefs.Ceo && !agents.Contains(manager))
+            {
+                problems.Add($"org.{manager}: '{manager}' is neither \"ceo\" nor an agent ref");
+            }
+
+            foreach (var report in reports ?? [])
+            {
+                if (!agents.Contains(report))
+                {
+                    problems.Add($"org.{manager}: '{report}' is not an agent ref");
+                }
+                else if (!managerOf.TryAdd(report, manager))
+                {
+                    problems.Add($"org.{manager}: '{report}' already reports to '{managerOf[report]}' (an agent has one manager)");
+                }
+            }
+        }
+
+        foreach (var agent in managerOf.Keys)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal) { agent };
+            for (var current = agent; managerOf.TryGetValue(current, out var manager) && manager != ScenarioRefs.Ceo; current = manager)
+            {
+                if (!seen.Add(manager))
+                {
+                    problems.Add($"org: '{agent}' is in its own reporting line (a cycle through '{manager}')");
+                    break;
+                }
+            }
+        }
+
+        var tasks = new HashSet<string>(StringComparer.Ordinal);
+        void DefineTask(string? taskRef, string where)
+        {
+            if (taskRef is not null && !tasks.Add(taskRef))
+            {
+                problems.Add($"{where}.ref: task ref '{taskRef}' is used twice");
+            }
+        }
+
+        void Agent(string? agentRef, string where, bool required = true)
+        {
+            if (agentRef is null)
+            {
+                if (required)
+                {
+                    problems.Add($"{where}: an agent ref is required");
+                }
+            }
+            else if (!agents.Contains(agentRef))
+            {
+                problems.Add($"{where}: '{agentRef}' is not an agent ref");
+            }
+        }
+
+        void Task(string? taskRef, string where, bool required = true)
+        {
+            if (taskRef is null)
+            {
+                if (required)
+                {
+                    problems.Add($"{where}: a task ref is required");
+                }
+            }
+            else if (!tasks.Contains(taskRef))
+            {
+                problems.Add($"{where}: '{taskRef}' is not a task ref defined before this entry");
+            }
+        }
+
+        for (var i = 0; i < scenario.Missions.Count; i++)
+        {
+            var mission = scenario.Missions[i];
+            var where = $"missions[{i}]";
+            if (mission.From != ScenarioRefs.Ceo)
+            {
+                problems.Add($"{where}.from: missions come from \"ceo\"; an agent's work for another agent is a delegate step");
+            }
+
+            Agent(mission.To, where + ".to");
+            DefineTask(mission.Ref, where);
+        }
+
+        for (var i = 0; i < scenario.Steps.Count; i++)
+        {
+            var step = scenario.Steps[i];
+            var where = $"steps[{i}]";
+            if (!StepVerbs.Contains(step.Do))
+            {
+                problems.Add($"{where}.do: '{step.Do}' is not one of {string.Join(", ", StepVerbs)}");
+                continue;
+            }
+
+            switch (step.Do)
+            {
+                case "delegate":
+                    Agent(step.From, where + ".from");
+                    Agent(step.To, where + ".to");
+                    Task(step.Parent, where + ".parent", required: false);
+                    Required(step.Title, where + ".title");
+                    break;
+                case "createTask":
+                    Agent(step.To, where + ".to", required: false);
+                    Task(step.Parent, where + ".parent", required: false);
+                    Required(step.Title, where + ".title");
+                    break;
+                case "escalate":
+                    Agent(step.From, where + ".from");
+                    Task(step.Task, where + ".task", required: false);
+                    Required(step.Subject, where + ".subject");
+                    break;
+                case "assign":
+                    Task(step.Task, where + ".task");
+                    Agent(step.To, where + ".to");
+                    break;
+                case "comment":
+                    Task(step.Task, where + ".task");
+                    Required(step.Body, where + ".body");
+                    break;
+                case "priority":
+                    Task(step.Task, where + ".task");
+                    Required(step.Priority, where + ".priority");
+                    break;
+                default:
+                    Task(step.Task, where + ".task");
+                    break;
+            }
+
+            if (step.Do is "delegate" or "createTask")
+            {
+                DefineTask(step.Ref, where);
+            }
+        }
+
+        for (var i = 0; i < scenario.Expect.Count; i++)
+        {
+            var expectation = scenario.Expect[i];
+            var where = $"expect[{i}]";
+            if (!ExpectationTypes.Contains(expectation.Type))
+            {
+                problems.Add($"{where}.type: '{expectation.Type}' is not one of {string.Join(", ", ExpectationTypes)}");
+                continue;
+            }
+
+            switch (expectation.Type)
+            {
+                case "taskStatus":
+                    Task(expectation.Task, where + ".task");
+                    Required(expectation.Status, where + ".status");
+                    break;
+                case "delegationRefused":
+                case "canAssign":
+                    Agent(expectation.From, where + ".from");
+                    Agent(expectation.To, where + ".to");
+                    break;
+                case "event":
+                    Required(expectation.Stream, where + ".stream");
+                    Required(expectation.EventType, where + ".eventType");
+                    Stream(expectation.Stream, where + ".stream");
+                    break;
+                case "count":
+                    if (expectation.Of is null || !CountTargets.Contains(expectation.Of))
+                    {
+                        problems.Add($"{where}.of: one of {string.Join(", ", CountTargets)} is required");
+                    }
+
+                    if (expectation.EqualTo is null && expectation.AtLeast is null && expectation.AtMost is null)
+                    {
+                        problems.Add($"{where}: give equals, atLeast or atMost");
+                    }
+
+                    Agent(expectation.Assignee, where + ".assignee", required: false);
+                    Task(expectation.Parent, where + ".parent", required: false);
+                    Stream(expectation.Stream, where + ".stream");
+                    break;
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ScenarioFormatException(problems);
+        }
+
+        return scenario;
+
+        void Required(string? value, string where)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                problems.Add($"{where}: is required");
+            }
+        }
+
+        void Stream(string? stream, string where)
+        {
+            if (stream is null || stream == ScenarioRefs.Company)
+            {
+                return;
+            }
+
+            var colon = stream.IndexOf(':', StringComparison.Ordinal);
+            var kind = colon > 0 ? stream[..colon] : "";
+            var name = colon > 0 ? stream[(colon + 1)..] : "";
+            var known = kind switch
+            {
+                "task" => tasks.Contains(name),
+                "agent" => agents.Contains(name),
+                _ => false,
+            };
+            if (!known && !long.TryParse(name, out _))
+            {
+                problems.Add($"{where}: '{stream}' is not \"company\", task:<task ref> or agent:<agent ref>");
+            }
+        }
+    }
+}

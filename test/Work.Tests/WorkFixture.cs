@@ -1,0 +1,275 @@
+using System.Globalization;
+using System.Reflection;
+using FluidManager.Grains;
+using FluidManager.Grains.Interfaces.Agents;
+using FluidManager.Grains.Interfaces.Companies;
+using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Grains.Interfaces.Work;
+using FluidManager.Grains.Work;
+using FluidManager.Models.Hosting;
+using FluidManager.Models.Scripted;
+using FluidManager.Runtime.Grains;
+using FluidManager.Runtime.Hosting;
+using FluidManager.TestSupport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace FluidManager.Work.Tests;
+
+/// <summary>
+/// A migrated database and one silo-like host on it: the runtime, the grains, the model layer, agent
+/// work and the pumps. The offline model is priced (so costs add up to something) and answers at once
+/// unless a subclass sets a latency. Tests make a company each.
+/// </summary>
+public class WorkFixture : DatabaseFixture
+{
+    /// <summary>Offline model prices used by the tests, USD per million tokens.</summary>
+    public const decimal InputPerMillion = 1.5m;
+    public const decimal OutputPerMillion = 6m;
+
+    private IHost? _host;
+    private string? _storage;
+
+    protected override Assembly[] MigrationAssemblies => [typeof(FluidRuntimeHostingExtensions).Assembly, typeof(GrainsHostingExtensions).Assembly];
+
+    /// <summary>Delay of each offline answer, so a test can act while a call is in flight.</summary>
+    protected virtual int OfflineLatencyMs => 0;
+
+    public IHost Host => _host ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
+
+    public string StoragePath => _storage ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _storage = Directory.CreateTempSubdirectory("fluid-work-objects-").FullName;
+        _host = await StartHostAsync(Settings(ConnectionString, _storage, OfflineLatencyMs));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _host.StopAsync(stop.Token);
+            _host.Dispose();
+        }
+
+        if (_storage is not null)
+        {
+            Directory.Delete(_storage, recursive: true);
+        }
+
+        if (Environment.GetEnvironmentVariable("FLUID_KEEP_DB") is null)
+        {
+            await base.DisposeAsync();
+        }
+    }
+
+    /// <summary>The settings of a test silo (also given to silo processes as environment variables).</summary>
+    public static Dictionary<string, string?> Settings(string connectionString, string storage, int offlineLatencyMs) => new()
+    {
+        ["ConnectionStrings:Fluid"] = connectionString,
+        ["Fluid:Runtime:MigrateOnStart"] = "false",
+        ["Fluid:Runtime:ChannelPrefix"] = "work_" + Guid.NewGuid().ToString("N")[..12],
+        ["Fluid:Silo:Name"] = "work-tests",
+        ["Fluid:Silo:PollInterval"] = "00:00:00.050",
+        ["Fluid:Silo:ActivityLease"] = "00:00:03",
+        ["Fluid:Storage:Path"] = storage,
+        ["Fluid:Models:Allowed:0"] = "offline",
+        ["Fluid:Models:Allowed:1"] = "scripted:*",
+        ["Fluid:Models:Prices:offline:InputPerMillion"] = InputPerMillion.ToString(CultureInfo.InvariantCulture),
+        ["Fluid:Models:Prices:offline:OutputPerMillion"] = OutputPerMillion.ToString(CultureInfo.InvariantCulture),
+        ["Fluid:Models:Offline:LatencyMs"] = offlineLatencyMs.ToString(CultureInfo.InvariantCulture),
+    };
+
+    public static async Task<IHost> StartHostAsync(IDictionary<string, string?> settings, bool pumps = true)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.AddFilter(_ => false);
+        builder.AddFluidRuntime();
+        builder.AddGrains();
+        builder.AddModels();
+        builder.AddAgentWork();
+        if (pumps)
+        {
+            builder.AddSiloPumps();
+        }
+
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>Adds a scripted scenario (model id <c>scripted:{name}</c>) from JSON.</summary>
+    public void AddScenario(string name, string json) =>
+        Host.Services.GetRequiredService<ScenarioLibrary>().Add(Scenario.Parse(json, name));
+
+    public async Task<long> CreateCompanyAsync(string name = "Acme")
+    {
+        var slug = $"{name.ToLowerInvariant()}-{Guid.NewGuid():N}";
+        return await ScalarAsync<long>("INSERT INTO companies (name, slug) VALUES (@name, @slug) RETURNING id", ("name", name), ("slug", slug));
+    }
+
+    public ICompanyGrain Company(long companyId) => Grains.GetGrain<ICompanyGrain>(companyId);
+
+    public ITaskGrain Task(long taskId) => Grains.GetGrain<ITaskGrain>(taskId);
+
+    public ITaskRunnerGrain Runner(long taskId) => Grains.GetGrain<ITaskRunnerGrain>(taskId);
+
+    public ICompanyWorkGrain Work(long companyId) => Grains.GetGrain<ICompanyWorkGrain>(companyId);
+
+    public Task<AgentDto> HireAsync(long companyId, string firstName, string role, string department, long? managerId = null, string model = "offline", AgentLimits? limits = null) =>
+        Company(companyId).CreateAgentAsync(new CreateAgentCommand
+        {
+            CompanyId = companyId,
+            Profile = new AgentProfile
+            {
+                FirstName = firstName,
+                LastName = "Test",
+                Role = role,
+                Department = department,
+                Model = model,
+                SystemPrompt = $"You are the {role} of the company.",
+                StyleGuidelines = "Short sentences.",
+                Limits = limits ?? new AgentLimits(),
+            },
+            ManagerAgentId = managerId,
+        });
+
+    /// <summary>The demo company's chain: the CEO seat, then a CTO, an Engineering Manager and two Developers.</summary>
+    public async Task<DemoCompany> DemoCompanyAsync(string model = "offline")
+    {
+        var company = await CreateCompanyAsync("Demo");
+        var cto = await HireAsync(company, "Ada", "CTO", "Engineering", model: model);
+        var manager = await HireAsync(company, "Grace", "Engineering Manager", "Engineering", cto.Id, model);
+        var frontend = await HireAsync(company, "Linus", "Frontend Developer", "Engineering", manager.Id, model);
+        var backend = await HireAsync(company, "Margaret", "Backend Developer", "Engineering", manager.Id, model);
+        return new DemoCompany(company, cto.Id, manager.Id, frontend.Id, backend.Id);
+    }
+
+    /// <summary>A task from the CEO, assigned at once: the agent loop picks it up.</summary>
+    public async Task<TaskDto> MissionAsync(long companyId, long agentId, string title, string description = "", DateTimeOffset? deadline = null)
+    {
+        using (RequestContext.As("human:1"))
+        {
+            return await Company(companyId).CreateTaskAsync(new CreateTaskCommand
+            {
+                CompanyId = companyId,
+                Title = title,
+                Description = description,
+                AssigneeAgentId = agentId,
+                Project = "website",
+                DeadlineAt = deadline,
+            });
+        }
+    }
+
+    /// <summary>Waits for the task to reach one of <paramref name="states"/>, approving every pending approval of the company as the CEO meanwhile when asked.</summary>
+    public async Task<TaskDto> WaitForAsync(long companyId, long taskId, TaskState[] states, bool approve = false, TimeSpan? timeout = null, string? comment = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        TaskDto task;
+        do
+        {
+            if (approve)
+            {
+                foreach (var approval in await Work(companyId).ListApprovalsAsync(new ListApprovalsQuery(companyId, ApprovalStatus.Pending)))
+                {
+                    using (RequestContext.As("human:1"))
+                    {
+                        await Grains.GetGrain<IApprovalGrain>(approval.Id).ApproveAsync(new DecideApprovalCommand(companyId, comment ?? "Go ahead."));
+                    }
+                }
+            }
+
+            task = await Task(taskId).GetAsync(companyId);
+            if (states.Contains(task.Status))
+            {
+                return task;
+            }
+
+            await System.Threading.Tasks.Task.Delay(50);
+        }
+        while (DateTimeOffset.UtcNow < deadline);
+
+        throw new TimeoutException($"Task {taskId} is {task.Status} ({task.StatusReason}), not {string.Join("/", states)}.\n{await DescribeAsync(companyId)}");
+    }
+
+    /// <summary>The company's tasks with their runs, and the dead letters: what a failing wait prints.</summary>
+    public async Task<string> DescribeAsync(long companyId)
+    {
+        var tasks = await ListAsync(
+            """
+            SELECT t.id, t.parent_task_id, t.assignee_agent_id, t.status, t.status_reason, r.status, r.waiting_for, r.step, r.stop_reason
+            FROM tasks t LEFT JOIN task_runs r ON r.task_id = t.id WHERE t.company_id = @c ORDER BY t.id
+            """,
+            r => $"task {r.GetInt64(0)} parent={(r.IsDBNull(1) ? "-" : r.GetInt64(1))} agent={(r.IsDBNull(2) ? "-" : r.GetInt64(2))} {r.GetString(3)} ({(r.IsDBNull(4) ? "" : r.GetString(4))}) run={(r.IsDBNull(5) ? "-" : $"{r.GetString(5)}/{(r.IsDBNull(6) ? "" : r.GetString(6))} step {r.GetInt32(7)} {(r.IsDBNull(8) ? "" : r.GetString(8))}")}",
+            ("c", companyId));
+        var dead = await ListAsync("SELECT grain_type || '/' || grain_key || ' ' || message_type || ': ' || error FROM runtime.dead_letters", r => r.GetString(0));
+        var queued = await ListAsync("SELECT grain_type || '/' || grain_key || ' ' || message_type || ' attempts ' || attempts || ' ' || COALESCE(last_error, '') FROM runtime.messages", r => r.GetString(0));
+        return string.Join("\n", tasks) + "\ndead letters: " + string.Join("\n", dead) + "\nqueued: " + string.Join("\n", queued);
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var result = await command.ExecuteScalarAsync();
+        return (T)Convert.ChangeType(result!, typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    public async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> map, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
+    public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>A fixture whose offline model takes 400 ms per answer, so pause and cancel land mid-call.</summary>
+public sealed class SlowWorkFixture : WorkFixture
+{
+    protected override int OfflineLatencyMs => 400;
+}
+
+/// <summary>The ids of <see cref="WorkFixture.DemoCompanyAsync"/>.</summary>
+public sealed record DemoCompany(long CompanyId, long Cto, long Manager, long Frontend, long Backend);
