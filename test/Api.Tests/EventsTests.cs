@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using FluidManager.TestSupport;
 using Npgsql;
 
 namespace FluidManager.Api.Tests;
@@ -15,7 +16,10 @@ public sealed class EventsTests(ApiFixture fixture) : IClassFixture<ApiFixture>
             (null, "silo:x", "silo.started"), (world.Acme, "task:1", "task.paused"));
 
         using var owner = await fixture.OwnerAsync();
-        var page = await (await owner.GetAsync($"/api/events?after={before}")).ReadJsonAsync();
+        // The log shows a commit once no older transaction anywhere in the cluster is still open, so wait for it.
+        var page = await Eventually.WaitAsync(
+            async () => await (await owner.GetAsync($"/api/events?after={before}")).ReadJsonAsync(),
+            p => p.GetProperty("events").GetArrayLength() >= 3, TimeSpan.FromSeconds(10), "Acme's three events");
         var events = page.GetProperty("events").EnumerateArray().ToList();
         events.Select(e => e.GetProperty("type").GetString()).Should().Equal("task.created", "task.created", "task.paused");
         events.Select(e => e.GetProperty("stream").GetString()).Should().Equal("task:1", "task:2", "task:1");
@@ -23,7 +27,9 @@ public sealed class EventsTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         page.GetProperty("next").GetInt64().Should().Be(events[^1].GetProperty("position").GetInt64());
 
         using var betaCeo = await fixture.SignInAsync(World.BetaCeoEmail, ApiFixture.Password);
-        var beta = (await (await betaCeo.GetAsync($"/api/events?after={before}")).ReadJsonAsync()).GetProperty("events").EnumerateArray().ToList();
+        var beta = (await Eventually.WaitAsync(
+            async () => await (await betaCeo.GetAsync($"/api/events?after={before}")).ReadJsonAsync(),
+            p => p.GetProperty("events").GetArrayLength() >= 1, TimeSpan.FromSeconds(10), "Beta's event")).GetProperty("events").EnumerateArray().ToList();
         beta.Should().ContainSingle().Which.GetProperty("payload").GetProperty("company").GetInt64().Should().Be(world.Beta);
     }
 
@@ -33,6 +39,9 @@ public sealed class EventsTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         var world = await fixture.WorldAsync();
         await WriteEventsAsync(fixture.ConnectionString, (world.Acme, "agent:7", "agent.hired"), (world.Acme, "agent:8", "agent.hired"), (world.Acme, "agent:7", "agent.paused"));
         using var owner = await fixture.OwnerAsync();
+        await Eventually.WaitAsync(
+            async () => await (await owner.GetAsync("/api/events?stream=agent:7")).ReadJsonAsync(),
+            p => p.GetProperty("events").GetArrayLength() >= 2, TimeSpan.FromSeconds(10), "agent:7's two events");
 
         var first = await (await owner.GetAsync("/api/events?stream=agent:7&limit=1")).ReadJsonAsync();
         first.GetProperty("events").EnumerateArray().Single().GetProperty("type").GetString().Should().Be("agent.hired");
