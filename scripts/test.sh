@@ -8,7 +8,7 @@ usage() {
   cat <<USAGE
 Usage: scripts/test.sh [--filter EXPR] [--no-dashboard] [--keep]
   --filter EXPR   only .NET tests matching a dotnet test filter (e.g. FullyQualifiedName~Runtime)
-  --no-dashboard  skip the dashboard's lint, build and unit tests
+  --no-dashboard  skip the dashboard's lint, build, unit tests and browser flows
   --keep          keep the throwaway cluster and results folder for inspection
 USAGE
 }
@@ -82,10 +82,20 @@ if [ "$TRX_COUNT" -eq 0 ]; then
   FAILED=$((FAILED + 1))
 fi
 
+# Each script in test.d counts as one test, unless it writes its own counts ("passed failed skipped")
+# to the file named by FLUID_TEST_COUNTS, as the browser flows do.
 for extra in "$FM_ROOT"/scripts/test.d/*.sh; do
   [ -f "$extra" ] || continue
-  fm_log "$(basename "$extra")"
-  if bash "$extra" "$WORK"; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi
+  name="$(basename "$extra" .sh)"
+  [ "$DASHBOARD" -eq 0 ] && [[ "$name" == dashboard-* ]] && continue
+  fm_log "$name"
+  counts="$RESULTS/$name.counts"
+  rm -f "$counts"
+  if FLUID_TEST_COUNTS="$counts" bash "$extra" "$WORK"; then ok=1; else ok=0; fi
+  if [ -s "$counts" ] && read -r p f s <"$counts"; then
+    PASSED=$((PASSED + p)) FAILED=$((FAILED + f)) SKIPPED=$((SKIPPED + s))
+    [ "$ok" -eq 1 ] || [ "$f" -gt 0 ] || FAILED=$((FAILED + 1))
+  elif [ "$ok" -eq 1 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi
 done
 
 [ "$FAILED" -gt 0 ] && STATUS=1

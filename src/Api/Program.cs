@@ -5,12 +5,14 @@ using FluidManager.Api.Features;
 using FluidManager.Api.Hosting;
 using FluidManager.Api.Operators;
 using FluidManager.Grains;
+using FluidManager.Knowledge;
 using FluidManager.Runtime.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddFluidRuntime();
 builder.AddGrains();
+builder.AddKnowledge();
 builder.AddEventListener();
 builder.AddApiServices();
 builder.AddApiAccess();
@@ -33,6 +35,7 @@ app.MapInboxApi();
 app.MapSchedulesApi();
 app.MapApprovalsApi();
 app.MapCostsApi();
+app.MapKnowledgeApi();
 app.MapDashboard();
 
 app.Run();

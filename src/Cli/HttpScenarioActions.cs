@@ -50,6 +50,9 @@ public sealed class HttpScenarioActions(FluidClient client) : IScenarioActions, 
     public Task EscalateAsync(long fromAgentId, string subject, string? body, long? taskId, CancellationToken cancellationToken) =>
         client.SendAsync(HttpMethod.Post, $"/api/agents/{fromAgentId}/escalate", new { subject, body, taskId }, cancellationToken);
 
+    public Task SetAgentStatusAsync(long agentId, string status, CancellationToken cancellationToken) =>
+        client.SendAsync(HttpMethod.Put, $"/api/agents/{agentId}/status", new { status }, cancellationToken);
+
     public Task RunTaskCommandAsync(ScenarioTaskCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);

@@ -1,8 +1,8 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
-// The fluidManager Api listens here in development; `npm run dev` forwards backend routes to it.
-const apiOrigin = 'http://127.0.0.1:5080';
+// The fluidManager Api of `scripts/run.sh` listens here; `npm run dev` forwards backend routes to it.
+const apiOrigin = process.env.FLUID_API_ORIGIN ?? 'http://127.0.0.1:5080';
 
 export default defineConfig({
   base: '/',

@@ -53,6 +53,9 @@ public interface IScenarioActions
 
     Task EscalateAsync(long fromAgentId, string subject, string? body, long? taskId, CancellationToken cancellationToken);
 
+    /// <summary>Sets an agent's status: active, paused or archived.</summary>
+    Task SetAgentStatusAsync(long agentId, string status, CancellationToken cancellationToken);
+
     Task RunTaskCommandAsync(ScenarioTaskCommand command, CancellationToken cancellationToken);
 }
 

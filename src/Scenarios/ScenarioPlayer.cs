@@ -31,7 +31,10 @@ public sealed class ScenarioRun
 /// <summary>
 /// Plays a scenario: hires the agents in org-chart order (each manager before its reports), places
 /// them, hands out the missions, plays the steps in order, then checks the expectations (when a
-/// probe is given). A step refused without <c>expectError</c> is a failed outcome and the play goes
+/// probe is given). Agents are held while the script plays: hired paused, so that the agent loop
+/// does not start (or finish) their work before the steps are done; an agent is activated when it
+/// has to delegate, and every agent takes its declared status (default active) before the
+/// expectations are checked. A step refused without <c>expectError</c> is a failed outcome and the play goes
 /// on; a refused hire or mission stops it with <see cref="ScenarioStepException"/>.
 /// </summary>
 public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time = null)
@@ -52,7 +55,8 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
             report?.Invoke(outcome);
         }
 
-        await HireAsync(scenario, run, cancellationToken);
+        var declared = await HireAsync(scenario, run, cancellationToken);
+        var active = new HashSet<long>();
         var now = _time.GetUtcNow();
         for (var i = 0; i < scenario.Missions.Count; i++)
         {
@@ -67,7 +71,22 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
 
         for (var i = 0; i < scenario.Steps.Count; i++)
         {
-            await PlayStepAsync($"steps[{i}]", scenario.Steps[i], run, now, Record, cancellationToken);
+            var step = scenario.Steps[i];
+            if (step.Do == "delegate" && run.Agents[step.From!] is var delegator && active.Add(delegator))
+            {
+                await StepAsync($"steps[{i}]", $"activate {step.From} to delegate", () => SetStatusAsync(delegator, Active, cancellationToken));
+            }
+
+            await PlayStepAsync($"steps[{i}]", step, run, now, Record, cancellationToken);
+        }
+
+        foreach (var (agentRef, status) in declared)
+        {
+            var id = run.Agents[agentRef];
+            if (status != (active.Contains(id) ? Active : Paused))
+            {
+                await StepAsync("agents", $"release {agentRef} ({status})", () => SetStatusAsync(id, status, cancellationToken));
+            }
         }
 
         if (probe is not null)
@@ -95,8 +114,19 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
         };
     }
 
-    private async Task HireAsync(Scenario scenario, ScenarioRun run, CancellationToken cancellationToken)
+    private const string Active = "active";
+    private const string Paused = "paused";
+
+    private async Task<long> SetStatusAsync(long agentId, string status, CancellationToken cancellationToken)
     {
+        await actions.SetAgentStatusAsync(agentId, status, cancellationToken);
+        return agentId;
+    }
+
+    /// <summary>Hires every agent paused; returns each agent's declared status, to take when the steps are done.</summary>
+    private async Task<List<(string Ref, string Status)>> HireAsync(Scenario scenario, ScenarioRun run, CancellationToken cancellationToken)
+    {
+        var declared = new List<(string, string)>();
         var managerOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (manager, reports) in scenario.Org)
         {
@@ -116,8 +146,11 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
             long? managerId = placed && managerRef != ScenarioRefs.Ceo ? run.Agents[managerRef!] : null;
             var where = $"agents[{scenario.Agents.ToList().IndexOf(ready)}]";
             var description = placed ? $"hire {ready.Ref} under {managerRef}" : $"hire {ready.Ref}";
-            run.Agents[ready.Ref] = await StepAsync(where, description, () => actions.CreateAgentAsync(ready.Profile, ready.Status, placed, managerId, cancellationToken));
+            run.Agents[ready.Ref] = await StepAsync(where, description, () => actions.CreateAgentAsync(ready.Profile, Paused, placed, managerId, cancellationToken));
+            declared.Add((ready.Ref, string.IsNullOrWhiteSpace(ready.Status) ? Active : ready.Status.Trim().ToLowerInvariant()));
         }
+
+        return declared;
     }
 
     private async Task PlayStepAsync(string where, ScenarioStep step, ScenarioRun run, DateTimeOffset now, Action<ScenarioOutcome> record, CancellationToken cancellationToken)

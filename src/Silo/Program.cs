@@ -1,5 +1,6 @@
 using FluidManager.Grains;
 using FluidManager.Grains.Work;
+using FluidManager.Knowledge;
 using FluidManager.Models.Hosting;
 using FluidManager.Runtime.Hosting;
 
@@ -9,6 +10,7 @@ builder.AddFluidRuntime();
 builder.AddGrains();
 builder.AddModels();
 builder.AddAgentWork();
+builder.AddKnowledge();
 builder.AddSiloPumps();
 
 builder.Build().Run();

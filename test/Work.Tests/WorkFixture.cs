@@ -38,9 +38,18 @@ public class WorkFixture : DatabaseFixture
     /// <summary>Delay of each offline answer, so a test can act while a call is in flight.</summary>
     protected virtual int OfflineLatencyMs => 0;
 
+    /// <summary>Whether the fixture's host runs the pumps (false: silo processes do the work).</summary>
+    protected virtual bool Pumps => true;
+
+    /// <summary>Settings a fixture adds to (or changes in) <see cref="Settings"/>.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
+
     public IHost Host => _host ?? throw new InvalidOperationException("The fixture is not initialised.");
 
     public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The settings of the fixture's host: silo processes get the same (as environment variables).</summary>
+    public IReadOnlyDictionary<string, string?> SiloSettings { get; private set; } = new Dictionary<string, string?>();
 
     public string StoragePath => _storage ?? throw new InvalidOperationException("The fixture is not initialised.");
 
@@ -48,7 +57,14 @@ public class WorkFixture : DatabaseFixture
     {
         await base.InitializeAsync();
         _storage = Directory.CreateTempSubdirectory("fluid-work-objects-").FullName;
-        _host = await StartHostAsync(Settings(ConnectionString, _storage, OfflineLatencyMs));
+        var settings = Settings(ConnectionString, _storage, OfflineLatencyMs);
+        foreach (var (key, value) in ExtraSettings)
+        {
+            settings[key] = value;
+        }
+
+        SiloSettings = settings;
+        _host = await StartHostAsync(SiloSettings, Pumps);
     }
 
     public override async Task DisposeAsync()
@@ -65,10 +81,7 @@ public class WorkFixture : DatabaseFixture
             Directory.Delete(_storage, recursive: true);
         }
 
-        if (Environment.GetEnvironmentVariable("FLUID_KEEP_DB") is null)
-        {
-            await base.DisposeAsync();
-        }
+        await base.DisposeAsync();
     }
 
     /// <summary>The settings of a test silo (also given to silo processes as environment variables).</summary>
@@ -88,7 +101,7 @@ public class WorkFixture : DatabaseFixture
         ["Fluid:Models:Offline:LatencyMs"] = offlineLatencyMs.ToString(CultureInfo.InvariantCulture),
     };
 
-    public static async Task<IHost> StartHostAsync(IDictionary<string, string?> settings, bool pumps = true)
+    public static async Task<IHost> StartHostAsync(IEnumerable<KeyValuePair<string, string?>> settings, bool pumps = true)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
@@ -265,10 +278,25 @@ public class WorkFixture : DatabaseFixture
     }
 }
 
-/// <summary>A fixture whose offline model takes 400 ms per answer, so pause and cancel land mid-call.</summary>
+/// <summary>A fixture whose offline model takes 400 ms per answer, so pause and cancel land mid-call; approvals expire after 2 s.</summary>
 public sealed class SlowWorkFixture : WorkFixture
 {
     protected override int OfflineLatencyMs => 400;
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>
+    {
+        ["Fluid:Work:ApprovalTimeToLive"] = "00:00:02",
+    };
+}
+
+/// <summary>A fixture whose host only runs turns: silo processes started by the test take the steps.</summary>
+public sealed class ProcessWorkFixture : WorkFixture
+{
+    public const int LatencyMs = 700;
+
+    protected override int OfflineLatencyMs => LatencyMs;
+
+    protected override bool Pumps => false;
 }
 
 /// <summary>The ids of <see cref="WorkFixture.DemoCompanyAsync"/>.</summary>

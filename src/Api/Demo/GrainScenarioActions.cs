@@ -44,6 +44,10 @@ public sealed class GrainScenarioActions(IGrainFactory grains, long companyId, J
     public Task EscalateAsync(long fromAgentId, string subject, string? body, long? taskId, CancellationToken cancellationToken) =>
         RefusalsAsync(async () => (await AgentsApi.EscalateAsAgentAsync(grains, companyId, fromAgentId, new EscalateRequest(subject, body, taskId))).Id);
 
+    public Task SetAgentStatusAsync(long agentId, string status, CancellationToken cancellationToken) =>
+        RefusalsAsync(async () => (await grains.GetGrain<IAgentGrain>(agentId)
+            .SetStatusAsync(new SetAgentStatusCommand(companyId, Parse<AgentStatus>(status, "status") ?? AgentStatus.Active))).Id);
+
     public Task RunTaskCommandAsync(ScenarioTaskCommand command, CancellationToken cancellationToken) =>
         RefusalsAsync(async () =>
         {

@@ -26,11 +26,20 @@ describe('tasks', () => {
     await page.getByRole('region', { name: /Queued/ }).waitFor();
     await screenshot(page, 'tasks-board');
     await page.getByRole('button', { name: 'Table' }).click();
-    await page.getByLabel('Status').selectOption('queued');
-    await page.waitForURL(/status=queued/);
-    const statuses = await page.locator('tbody tr td:nth-child(2)').allTextContents();
-    expect(statuses.length).toBeGreaterThan(0);
-    expect(statuses.every((s) => s.includes('Queued'))).toBe(true);
+    // Agents keep working while the test runs: filter by something that does not change, the project.
+    const listed = (await (await page.request.get('/api/tasks')).json()) as {
+      items: { project: string | null }[];
+    };
+    const project = listed.items.find((t) => t.project)?.project;
+    if (!project) throw new Error('The demo company has no project.');
+    await page.getByLabel('Project').selectOption(project);
+    await page.waitForURL(/project=/);
+    await expect
+      .poll(async () => {
+        const subs = await page.locator('tbody tr td:first-child .cell-sub').allTextContents();
+        return subs.length > 0 && subs.every((s) => s.includes(project));
+      })
+      .toBe(true);
     await screenshot(page, 'tasks-table');
     await context.close();
   });
@@ -67,5 +76,38 @@ describe('tasks', () => {
     await screenshot(other, 'task-detail-live');
     await first.close();
     await second.close();
+  });
+
+  it('shows the model and tool calls of a task the agents worked on', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page, '/tasks');
+    let worked: number | undefined;
+    await expect
+      .poll(
+        async () => {
+          const tasks = (
+            (await (await page.request.get('/api/tasks')).json()) as { items: TaskSummary[] }
+          ).items;
+          for (const task of tasks) {
+            const calls = (await (
+              await page.request.get(`/api/tasks/${task.id}/llm-calls`)
+            ).json()) as unknown[];
+            if (calls.length > 0) {
+              worked = task.id;
+              return true;
+            }
+          }
+          return false;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    await page.goto(`/tasks/${worked}`);
+    await page.getByRole('tab', { name: 'Tool & model calls' }).click();
+    await page.getByRole('heading', { name: /Model calls/ }).waitFor();
+    await page.locator('table tbody tr').first().waitFor();
+    await screenshot(page, 'task-calls');
+    await context.close();
   });
 });

@@ -93,7 +93,7 @@ public sealed class ApprovalGrain(IGrainContext context, ILogger<ApprovalGrain> 
     {
         ArgumentNullException.ThrowIfNull(tick);
         await context.UnregisterReminderAsync(ExpiryReminder);
-        var companyId = await context.Sql("SELECT company_id FROM approvals WHERE id = @id").With("id", Id).ScalarAsync<long>();
+        var companyId = await context.Sql(WorkSql.CompanyOfApproval).With("id", Id).ScalarAsync<long>();
         var approval = companyId == 0 ? null : await ApprovalRows.LoadAsync(context, companyId, Id);
         if (approval is not { Status: ApprovalStatus.Pending })
         {

@@ -38,10 +38,14 @@ internal static class Budget
         var dayStart = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero);
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
 
-        var limits = await context.Sql(WorkSql.LockAgentLimits).With("agent_id", agentId).With("company_id", companyId)
-            .FirstOrDefaultAsync(r => new AgentLimitsRow(r.GetOrNull<long>("tokens_per_day"), r.GetOrNull<long>("tokens_per_month"), r.GetOrNull<decimal>("max_cost")))
-            ?? throw new InvalidOperationException($"Agent {agentId} is gone.");
-        if (limits.TokensPerDay is not null || limits.TokensPerMonth is not null || limits.MaxCost is not null)
+        // Only an agent with limits is locked: the others' calls need not take turns.
+        var limits = await ReadLimitsAsync(context, WorkSql.AgentLimits, companyId, agentId);
+        if (limits.Any)
+        {
+            limits = await ReadLimitsAsync(context, WorkSql.LockAgentLimits, companyId, agentId);
+        }
+
+        if (limits.Any)
         {
             var use = await context.Sql(WorkSql.AgentUse).With("agent_id", agentId).With("day_start", dayStart).With("month_start", monthStart)
                 .FirstOrDefaultAsync(r => new AgentUseRow(r.Get<long>("day_tokens"), r.Get<long>("month_tokens"), r.Get<decimal>("total_cost"), r.Get<long>("reserved_tokens"), r.Get<decimal>("reserved_cost")));
@@ -102,7 +106,15 @@ internal static class Budget
         return new Verdict(false, limit, value, used, reserved, needed, reason);
     }
 
-    private sealed record AgentLimitsRow(long? TokensPerDay, long? TokensPerMonth, decimal? MaxCost);
+    private static async Task<AgentLimitsRow> ReadLimitsAsync(IGrainContext context, string sql, long companyId, long agentId) =>
+        await context.Sql(sql).With("agent_id", agentId).With("company_id", companyId)
+            .FirstOrDefaultAsync(r => new AgentLimitsRow(r.GetOrNull<long>("tokens_per_day"), r.GetOrNull<long>("tokens_per_month"), r.GetOrNull<decimal>("max_cost")))
+        ?? throw new InvalidOperationException($"Agent {agentId} is gone.");
+
+    private sealed record AgentLimitsRow(long? TokensPerDay, long? TokensPerMonth, decimal? MaxCost)
+    {
+        public bool Any => TokensPerDay is not null || TokensPerMonth is not null || MaxCost is not null;
+    }
 
     private sealed record AgentUseRow(long DayTokens, long MonthTokens, decimal TotalCost, long ReservedTokens, decimal ReservedCost);
 

@@ -73,6 +73,12 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
         }
 
         var run = await RunState.FindAsync(context, Id);
+        if (!work.Options.Enabled && task.Status is TaskState.Queued or TaskState.Running && run?.Status != TaskRunStatus.Calling)
+        {
+            await context.RegisterReminderAsync(StartReminder, ReminderSchedule.Every(TimeSpan.FromMinutes(1)));
+            return; // looked at again once agent work is enabled
+        }
+
         switch (message.Action)
         {
             case TaskAction.Approve:
@@ -115,13 +121,13 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
         }
 
         var subtask = await TaskRows.FindAsync(context, message.CompanyId, message.SubtaskId);
-        if (subtask is not null && run.WaitingFor != RunWaits.Subtasks)
+        if (subtask is not null && run.PendingResult is null)
         {
             var outcome = subtask.Result ?? subtask.StatusReason ?? "";
             run.Notes.Add(ChatMessage.User($"Subtask #{subtask.Id} '{subtask.Title}' is {subtask.Status.ToDb()}{(outcome.Length > 0 ? ": " + AgentBriefing.Clip(outcome, 1000) : ".")}"));
         }
 
-        if (run.WaitingFor == RunWaits.Subtasks && run.Status == TaskRunStatus.Waiting && task.Status == TaskState.Running)
+        if (run.PendingResult is not null && run.Status == TaskRunStatus.Waiting && task.Status == TaskState.Running)
         {
             await AdvanceAsync(work, run, task);
             return;
@@ -144,17 +150,17 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
             return;
         }
 
-        await context.UnregisterReminderAsync(StartReminder);
-        var run = await RunState.FindAsync(context, Id);
-        if (run is null)
+        if (!work.Options.Enabled)
         {
-            return;
+            return; // the reminder keeps ticking every minute
         }
 
-        var task = await TaskRows.FindAsync(context, run.CompanyId, Id);
+        await context.UnregisterReminderAsync(StartReminder);
+        var companyId = await context.Sql(WorkSql.CompanyOfTask).With("task_id", Id).ScalarAsync<long>();
+        var task = companyId == 0 ? null : await TaskRows.FindAsync(context, companyId, Id);
         if (task is not null)
         {
-            await ReconcileAsync(work, task, run);
+            await ReconcileAsync(work, task, await RunState.FindAsync(context, Id));
         }
     }
 
@@ -333,8 +339,9 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
             return;
         }
 
-        if (run.WaitingFor == RunWaits.Subtasks)
+        if (run.PendingResult is not null)
         {
+            // complete_task was called with subtasks open: it takes effect once they are finished.
             if (task.Subtasks.Open > 0)
             {
                 await WaitAsync(run, RunWaits.Subtasks);
@@ -440,7 +447,7 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
 
             var started = Stopwatch.GetTimestamp();
             ToolResult result;
-            if (task.Status != TaskState.Running || run.WaitingFor == RunWaits.Subtasks)
+            if (task.Status != TaskState.Running || run.PendingResult is not null)
             {
                 result = new ToolResult(ToolOutcome.Skipped, $"skipped: not run, because the task is {(task.Status == TaskState.Running ? "waiting for its subtasks" : task.Status.ToDb())} now. Call it again once the task goes on, if it is still needed.");
             }

@@ -5,6 +5,12 @@ public sealed class WorkOptions
 {
     public const string Section = "Fluid:Work";
 
+    /// <summary>
+    /// Whether this silo starts agent steps. When false, tasks that would start wait (checked again every
+    /// minute) and calls already in flight still settle. Default true.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Model calls one attempt of a task may make; reaching it fails the task with the reason. Default 30.</summary>
     public int MaxSteps { get; set; } = 30;
 

@@ -26,6 +26,8 @@ internal static class WorkSql
           started_at = EXCLUDED.started_at, updated_at = EXCLUDED.updated_at
         """;
 
+    public const string CompanyOfTask = "SELECT company_id FROM tasks WHERE id = @task_id";
+
     /// <summary>What the agent works with: its profile and limits.</summary>
     public const string AgentForWork = """
         SELECT id, first_name, last_name, role, department, seniority, bio, system_prompt, style_guidelines, model, status
@@ -108,7 +110,10 @@ internal static class WorkSql
 
     // ---- budgets ----
 
-    /// <summary>Takes the agent's budget lock (its row) and reads its limits.</summary>
+    /// <summary>The agent's limits, without a lock (most agents have none).</summary>
+    public const string AgentLimits = "SELECT tokens_per_day, tokens_per_month, max_cost FROM agents WHERE id = @agent_id AND company_id = @company_id";
+
+    /// <summary>Takes the agent's budget lock (its row) and reads its limits again under it.</summary>
     public const string LockAgentLimits = """
         SELECT tokens_per_day, tokens_per_month, max_cost FROM agents
         WHERE id = @agent_id AND company_id = @company_id
@@ -169,6 +174,8 @@ internal static class WorkSql
         """ + " " + ApprovalColumns;
 
     public const string ApprovalByStep = "SELECT " + ApprovalColumns + " FROM approvals WHERE task_id = @task_id AND step_key = @step_key";
+
+    public const string CompanyOfApproval = "SELECT company_id FROM approvals WHERE id = @id";
 
     public const string ApprovalById = "SELECT " + ApprovalColumns + " FROM approvals WHERE id = @id AND company_id = @company_id";
 

@@ -161,6 +161,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The approvals inbox: requests by status (default pending; 'all' for every one), oldest first, optionally of one task. */
+        get: operations["ListApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One approval request. */
+        get: operations["GetApproval"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approves: the task goes back to work and its agent reads the decision; a budget raise sets the new limit and unblocks the task. 409 once decided or expired. */
+        post: operations["ApproveApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rejects: an action's task fails with the comment as reason (it can be retried); a budget raise's task stays blocked. 409 once decided or expired. */
+        post: operations["RejectApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -240,6 +308,40 @@ export interface paths {
         put?: never;
         /** Re-issues the session cookie for another company the user belongs to (404 for any other). */
         post: operations["SwitchCompany"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clarifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Questions agents asked, by status (default open; 'all' for every one), oldest first. */
+        get: operations["ListClarifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clarifications/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answers an agent's question: the task is unblocked and the agent reads the answer. 409 once answered. */
+        post: operations["AnswerClarification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -332,6 +434,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Model spend (calls, tokens in and out, cost in USD, duration) grouped by agent, department, project, task, model or day, over UTC days from..to (both included). */
+        get: operations["GetCosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/costs/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An agent's spend and, with subtree=true (the default), that of everyone under it in the org chart, one row per agent. */
+        get: operations["GetAgentSpend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/costs/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's monthly budget and this UTC month's settled and reserved spend. */
+        get: operations["GetBudget"];
+        /** Sets the company's monthly budget in USD (null removes it); calls that would pass it are not made and their tasks are blocked. */
+        put: operations["SetBudget"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -377,6 +531,285 @@ export interface paths {
         put?: never;
         /** Closes an escalation with the CEO's answer (409 when it is already resolved). */
         post: operations["ResolveEscalation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/retrievals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit of searches, newest first, with the passages each returned; filters agentId, taskId, allowed, before (an id), limit. */
+        get: operations["ListKnowledgeRetrievals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Searches as an agent (hybrid: vector and full text, fused by rank), over the spaces it may read. 200 with citations, or 403 when the agent may read no (matching) space: the denial is recorded. */
+        post: operations["SearchKnowledgeAsAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/spaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's knowledge spaces with their ACL rules and document counts. */
+        get: operations["ListKnowledgeSpaces"];
+        put?: never;
+        /** Creates a space scoped to the company, a department or project (scopeRef) or an agent (agentId). Without acl, the scope's default rules are written: everyone, the department, nobody, or the agent. */
+        post: operations["CreateKnowledgeSpace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/spaces/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One space; the ETag header is its version. */
+        get: operations["GetKnowledgeSpace"];
+        /** Renames a space or changes its description (If-Match or expectedVersion: 412 when stale). */
+        put: operations["UpdateKnowledgeSpace"];
+        post?: never;
+        /** Deletes a space with its documents, chunks and stored bytes. */
+        delete: operations["DeleteKnowledgeSpace"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/spaces/{id}/acl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The space's ACL rules: kind (everyone, agent, role, department), name or agentId, canRead, canWrite. */
+        get: operations["GetKnowledgeSpaceAcl"];
+        /** Replaces the space's ACL rules. Retrieval applies them inside its SQL statement from the next search on. */
+        put: operations["SetKnowledgeSpaceAcl"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/spaces/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The space's documents with their ingestion status (pending, ingesting, ready, failed), error and progress. */
+        get: operations["ListKnowledgeDocuments"];
+        put?: never;
+        /** Uploads a document (multipart/form-data, field "file"; optional "name"): text, Markdown, HTML, CSV, JSON or PDF. 202: ingestion is queued; a document of the same name is replaced, its previous chunks staying searchable until the new ones are ready. Limit: Fluid:Knowledge:Ingestion:MaxDocumentBytes. */
+        post: operations["UploadKnowledgeDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/spaces/{id}/documents/{documentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One document with its ingestion status and progress. */
+        get: operations["GetKnowledgeDocument"];
+        put?: never;
+        post?: never;
+        /** Deletes the document, its chunks and its stored bytes. */
+        delete: operations["DeleteKnowledgeDocument"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/spaces/{id}/documents/{documentId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ingests the document again from its stored bytes (409 while it is being ingested). */
+        post: operations["RetryKnowledgeDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/sql/agents/{agentId}/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The data sources granted to an agent, and whether its profile allows the sql tool. */
+        get: operations["GetAgentSqlSources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/sql/agents/{agentId}/sources/{source}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Grants a data source (such as crm.customers, or crm for every crm view) to an agent; idempotent. The sql tool must also be among the agent's allowed tools. */
+        put: operations["GrantAgentSqlSource"];
+        post?: never;
+        /** Revokes a data source from an agent; idempotent. */
+        delete: operations["RevokeAgentSqlSource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/sql/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every statement agents sent, newest first: SQL, parameters, outcome (ok, denied, invalid, timeout, error), reason, rows, duration; filters agentId, outcome, before, limit. */
+        get: operations["ListSqlAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/sql/demo-crm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fills the company's demo CRM (customers and orders, the same rows every time; existing rows are kept). */
+        post: operations["SeedDemoCrm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/sql/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs one read-only statement as an agent, exactly as its sql tool does. 200 with rows; 403 when PostgreSQL or the tool refuses it; 422 when it is invalid, times out or fails. Audited either way. */
+        post: operations["QuerySqlAsAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/sql/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The data sources that can be granted to agents: views (and schemas, meaning all their views) with their columns. */
+        get: operations["ListSqlSources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/web/fetch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fetches a page as an agent, exactly as its web tool does. 200 with the readable text; 403 when refused (tool, allowlist, private address, quota); 422 when the fetch fails. Logged either way. */
+        post: operations["FetchWebAsAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/knowledge/web/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every web request agents made, newest first; filters agentId, outcome (ok, denied, error, timeout), before, limit. */
+        get: operations["ListWebLog"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -836,6 +1269,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/{id}/llm-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every model call of a task, oldest first: step, model, tokens in and out, cost, duration, reservation. */
+        get: operations["ListTaskLlmCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}/pause": {
         parameters: {
             query?: never;
@@ -904,6 +1354,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agent loop of a task: attempt, step, status, what it waits for or why it stopped (204 when no agent ever ran it). */
+        get: operations["GetTaskRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}/start": {
         parameters: {
             query?: never;
@@ -947,6 +1414,23 @@ export interface paths {
         };
         /** The task's history: the events of stream task:{id} in order, after a position (continue with after=next). */
         get: operations["GetTaskTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/tool-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every tool call of a task, oldest first: arguments, allowed or denied and why, result, what it wrote, duration. */
+        get: operations["ListTaskToolCalls"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1066,6 +1550,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Whom an ACL rule matches.
+         * @enum {unknown}
+         */
+        AclPrincipalKind: "everyone" | "agent" | "role" | "department";
+        /**
+         * @description One ACL rule of a space: who may read and/or write. Name is the role or department for those kinds,
+         *     AgentId the agent of an agent rule (both null otherwise). CanWrite lets the principal add, replace and
+         *     delete documents (checked when an agent does so).
+         */
+        AclRule: {
+            /** Format: int64 */
+            agentId?: number | null;
+            /** @default true */
+            canRead: boolean;
+            /** @default false */
+            canWrite: boolean;
+            kind: components["schemas"]["AclPrincipalKind"];
+            name?: null | string;
+        };
         AddCommentRequest: {
             body: null | string;
         };
@@ -1192,10 +1696,39 @@ export interface components {
         /** @enum {unknown} */
         AgentSeniority: "junior" | "mid" | "senior" | "lead" | "principal" | "executive";
         /**
+         * @description What an agent spent (CostRowDto AgentSpendDto.Own) and, for a manager, its whole subtree (CostRowDto AgentSpendDto.Total,
+         *     with one row per agent in IReadOnlyList&lt;CostRowDto&gt; AgentSpendDto.Agents, the manager first).
+         */
+        AgentSpendDto: {
+            /** Format: int64 */
+            agentId: number;
+            agents: components["schemas"]["CostRowDto"][];
+            /** Format: date */
+            from: null | string;
+            own: components["schemas"]["CostRowDto"];
+            subtree: boolean;
+            /** Format: date */
+            to: null | string;
+            total: components["schemas"]["CostRowDto"];
+        };
+        /** @description The data sources granted to an agent, and whether its profile allows the sql tool at all. */
+        AgentSqlGrantsDto: {
+            /** Format: int64 */
+            agentId: number;
+            /** Format: int64 */
+            agentVersion: number;
+            sources: string[];
+            sqlToolEnabled: boolean;
+        };
+        /**
          * @description Whether an agent works: active agents run tasks, paused ones keep their queue, archived ones are retired.
          * @enum {unknown}
          */
         AgentStatus: "active" | "paused" | "archived";
+        /** @description The answer to an agent's question. */
+        AnswerClarificationRequest: {
+            answer: null | string;
+        };
         /** @description A personal API token, without its secret. */
         ApiTokenInfo: {
             /** Format: date-time */
@@ -1221,6 +1754,44 @@ export interface components {
             required: boolean;
             rule?: null | string;
         };
+        /**
+         * @description An approval request. For ApprovalKind.BudgetRaise, BudgetLimit? ApprovalDto.Limit names the limit that
+         *     was reached and decimal? ApprovalDto.ProposedLimit the value approving sets it to.
+         */
+        ApprovalDto: {
+            action: string;
+            /** Format: int64 */
+            agentId: number;
+            /** Format: double */
+            amount: number | null;
+            comment: null | string;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: double */
+            currentLimit: number | null;
+            /** Format: date-time */
+            decidedAt: null | string;
+            decidedBy: null | string;
+            /** Format: date-time */
+            expiresAt: null | string;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["ApprovalKind"];
+            limit: null | components["schemas"]["BudgetLimit"];
+            /** Format: double */
+            proposedLimit: number | null;
+            reason: string;
+            /** Format: date-time */
+            requestedAt: string;
+            status: components["schemas"]["ApprovalStatus"];
+            /** Format: int64 */
+            taskId: number;
+        };
+        /**
+         * @description What an approval request is about.
+         * @enum {unknown}
+         */
+        ApprovalKind: "publication" | "spending" | "external" | "budget_raise" | "other";
         /** @description The action needs the CEO's approval; for spending, only above decimal? ApprovalRule.Threshold (null or 0: always). */
         ApprovalRule: {
             action: components["schemas"]["ApprovalAction"];
@@ -1232,6 +1803,8 @@ export interface components {
             /** Format: double */
             threshold: number | null;
         };
+        /** @enum {unknown} */
+        ApprovalStatus: "pending" | "approved" | "rejected" | "expired";
         ArtifactDto: {
             /** Format: int64 */
             agentId: number | null;
@@ -1262,6 +1835,8 @@ export interface components {
             /** Format: int64 */
             expectedVersion: number | null;
         };
+        /** @enum {unknown} */
+        BudgetLimit: "agent_tokens_per_day" | "agent_tokens_per_month" | "agent_max_cost" | "company_monthly_budget" | null;
         /** @description With `cascade`, the task's open subtasks (and theirs) are cancelled in the same change. */
         CancelTaskRequest: {
             cascade: null | boolean;
@@ -1278,6 +1853,61 @@ export interface components {
             expectedVersion: number | null;
             priority: null | components["schemas"]["TaskPriority"];
         };
+        /**
+         * @description One passage returned by a search, with what a citation needs: the document, the chunk and its
+         *     position (ordinal and character range in the document's extracted text), the fused score and the
+         *     rank it had in the vector and the full-text lists (null when absent from one).
+         */
+        Citation: {
+            /** Format: int32 */
+            charEnd: number;
+            /** Format: int32 */
+            charStart: number;
+            /** Format: int64 */
+            chunkId: number;
+            /** Format: double */
+            distance: number | null;
+            /** Format: int64 */
+            documentId: number;
+            documentName: string;
+            heading: string;
+            /** Format: int32 */
+            ordinal: number;
+            /** Format: int32 */
+            rank: number;
+            /** Format: double */
+            score: number;
+            /** Format: int64 */
+            spaceId: number;
+            spaceName: string;
+            text: string;
+            /** Format: int32 */
+            textRank: number | null;
+            /** Format: int32 */
+            vectorRank: number | null;
+        };
+        /** @description A question from an agent to whoever created its task (string ClarificationDto.AskedOf: "human:3" or "agent:7"). */
+        ClarificationDto: {
+            /** Format: int64 */
+            agentId: number;
+            answer: null | string;
+            /** Format: date-time */
+            answeredAt: null | string;
+            answeredBy: null | string;
+            /** Format: date-time */
+            askedAt: string;
+            askedOf: string;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: int64 */
+            id: number;
+            question: string;
+            status: components["schemas"]["ClarificationStatus"];
+            /** Format: int64 */
+            taskId: number;
+        };
+        /** @enum {unknown} */
+        ClarificationStatus: "open" | "answered";
         /** @description A comment; string CommentDto.Author is "human:3", "agent:7" or "system". */
         CommentDto: {
             author: string;
@@ -1288,6 +1918,19 @@ export interface components {
             id: number;
             /** Format: int64 */
             taskId: number;
+        };
+        /** @description The company's monthly budget (null: none) and this UTC month's settled and reserved spend. */
+        CompanyBudgetDto: {
+            /** Format: int64 */
+            companyId: number;
+            /** Format: date */
+            month: string;
+            /** Format: double */
+            monthlyLimit: number | null;
+            /** Format: double */
+            reserved: number;
+            /** Format: double */
+            spent: number;
         };
         /** @description A company as one of its members sees it: with the member's role. */
         CompanyMembership: {
@@ -1301,6 +1944,34 @@ export interface components {
             /** Format: int64 */
             expectedVersion: number | null;
             result: null | string;
+        };
+        /** @enum {unknown} */
+        CostGroupBy: "agent" | "department" | "project" | "task" | "model" | "day";
+        CostReportDto: {
+            /** Format: date */
+            from: null | string;
+            groupBy: components["schemas"]["CostGroupBy"];
+            rows: components["schemas"]["CostRowDto"][];
+            /** Format: date */
+            to: null | string;
+            total: components["schemas"]["CostRowDto"];
+        };
+        /** @description One group of a spend report: string CostRowDto.Key is the id, name or day; string CostRowDto.Label reads well. */
+        CostRowDto: {
+            /** Format: int64 */
+            calls: number;
+            /** Format: double */
+            cost: number;
+            /** Format: int64 */
+            durationMs: number;
+            /** Format: int64 */
+            inputTokens: number;
+            key: string;
+            label: string;
+            /** Format: int64 */
+            outputTokens: number;
+            /** Format: int64 */
+            totalTokens?: number;
         };
         /** @description Hires an agent. `placeInOrgChart` (default true) puts it under `managerAgentId`, or the CEO seat when that is null. */
         CreateAgentRequest: {
@@ -1325,6 +1996,15 @@ export interface components {
             name: string;
             prefix: string;
             token: string;
+        };
+        CreateKnowledgeSpaceRequest: {
+            acl: null | components["schemas"]["AclRule"][];
+            /** Format: int64 */
+            agentId: number | null;
+            description: null | string;
+            name: null | string;
+            scope: null | components["schemas"]["SpaceScope"];
+            scopeRef: null | string;
         };
         /** @description Creates a cyclic task. `timing` holds exactly one of `intervalMinutes` or `cron` (+ `timeZone`). */
         CreateScheduleRequest: {
@@ -1378,6 +2058,10 @@ export interface components {
             payload: components["schemas"]["JsonElement"];
             sender: null | string;
         };
+        /** @description The CEO's decision on an approval request; the comment reaches the agent (or the task's failure reason). */
+        DecideApprovalRequest: {
+            comment: null | string;
+        };
         /** @description Work the agent hands to one of its reports (the hierarchy rules apply, as if the agent asked). */
         DelegateRequest: {
             /** Format: date-time */
@@ -1399,6 +2083,58 @@ export interface components {
         DelegationScopeRule: {
             scope: components["schemas"]["DelegationScope"];
         };
+        DemoCrmRequest: {
+            /** Format: int32 */
+            customers: number | null;
+        };
+        DemoCrmResponse: {
+            /** Format: int32 */
+            customers: number;
+        };
+        /**
+         * @description A document of a space. int DocumentDto.Generation counts its uploads and retries; int? DocumentDto.ActiveGeneration
+         *     is the one whose chunks are searchable (null before the first successful ingestion). JsonElement? DocumentDto.Progress
+         *     is the running ingestion's last report (stage, done, total).
+         */
+        DocumentDto: {
+            /** Format: int32 */
+            activeGeneration: number | null;
+            /** Format: int32 */
+            attempts: number;
+            /** Format: int64 */
+            charCount: number;
+            /** Format: int32 */
+            chunkCount: number;
+            /** Format: int64 */
+            companyId: number;
+            contentType: string;
+            /** Format: date-time */
+            createdAt: string;
+            error: null | string;
+            format: null | string;
+            /** Format: int32 */
+            generation: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            ingestedAt: null | string;
+            name: string;
+            progress: null | components["schemas"]["JsonElement"];
+            sha256: string;
+            /** Format: int64 */
+            sizeBytes: number;
+            /** Format: int64 */
+            spaceId: number;
+            status: components["schemas"]["DocumentStatus"];
+            /** Format: date-time */
+            updatedAt: string;
+            uploadedBy: null | string;
+        };
+        /**
+         * @description Where a document's ingestion stands.
+         * @enum {unknown}
+         */
+        DocumentStatus: "pending" | "ingesting" | "ready" | "failed";
         EscalateRequest: {
             body: null | string;
             subject: null | string;
@@ -1458,6 +2194,94 @@ export interface components {
         /** Format: binary */
         IFormFile: string;
         JsonElement: unknown;
+        /** @description A search made as an agent: `space` (a name) or `spaceId` narrows it to one space. */
+        KnowledgeSearchRequest: {
+            /** Format: int64 */
+            agentId: number | null;
+            /** Format: int32 */
+            limit: number | null;
+            query: null | string;
+            space: null | string;
+            /** Format: int64 */
+            spaceId: number | null;
+            /** Format: int64 */
+            taskId: number | null;
+        };
+        KnowledgeSearchResponse: {
+            citations: components["schemas"]["Citation"][];
+            /** Format: double */
+            durationMs: number;
+            /** Format: int64 */
+            retrievalId: number;
+            spaces: number[];
+        };
+        /** @description A knowledge space with its ACL and document counts. long KnowledgeSpaceDto.Version is the value to send back as expectedVersion. */
+        KnowledgeSpaceDto: {
+            acl: components["schemas"]["AclRule"][];
+            /** Format: int64 */
+            agentId: number | null;
+            /** Format: int64 */
+            chunkCount: number;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: null | string;
+            description: string;
+            /** Format: int32 */
+            documentCount: number;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: int32 */
+            readyDocumentCount: number;
+            scope: components["schemas"]["SpaceScope"];
+            scopeRef: null | string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description One model call: who made it for which step, what it used and cost, how long it took. */
+        LlmCallDto: {
+            /** Format: uuid */
+            activityId: string;
+            /** Format: int64 */
+            agentId: number;
+            /** Format: date-time */
+            at: string;
+            /** Format: int32 */
+            attempt: number;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: double */
+            cost: number;
+            /** Format: int64 */
+            durationMs: number;
+            error: null | string;
+            finishReason: null | string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            inputTokens: number;
+            model: string;
+            /** Format: int32 */
+            outputTokens: number;
+            project: null | string;
+            /** Format: double */
+            reservedCost: number;
+            /** Format: int64 */
+            reservedTokens: number;
+            /** Format: int32 */
+            step: number;
+            succeeded: boolean;
+            /** Format: int64 */
+            taskId: number;
+            /** Format: int32 */
+            toolCalls: number;
+            /** Format: int32 */
+            totalTokens?: number;
+        };
         LoginRequest: {
             /** Format: int64 */
             companyId: number | null;
@@ -1598,6 +2422,30 @@ export interface components {
         ResolveEscalationRequest: {
             resolution: null | string;
         };
+        /** @description An audited search: who asked what, whether it was allowed, and the passages returned (as JSON citations). */
+        RetrievalRecord: {
+            actor: null | string;
+            /** Format: int64 */
+            agentId: number | null;
+            allowed: boolean;
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: double */
+            durationMs: number;
+            /** Format: int32 */
+            hitCount: number;
+            hits: components["schemas"]["JsonElement"];
+            /** Format: int64 */
+            id: number;
+            query: string;
+            reason: null | string;
+            spaceFilter: null | string;
+            spaces: number[];
+            /** Format: int64 */
+            taskId: number | null;
+        };
         RoleSeparationRequest: {
             lower: null | components["schemas"]["AgentSelectorRequest"];
             reason: null | string;
@@ -1687,12 +2535,22 @@ export interface components {
             expectedVersion: number | null;
             status: null | components["schemas"]["AgentStatus"];
         };
+        /** @description The company's monthly budget for model calls in USD; null removes it. */
+        SetBudgetRequest: {
+            /** Format: double */
+            monthlyLimit: number | null;
+        };
         /** @description A null `deadlineAt` clears the deadline. */
         SetDeadlineRequest: {
             /** Format: date-time */
             deadlineAt: null | string;
             /** Format: int64 */
             expectedVersion: number | null;
+        };
+        SetKnowledgeAclRequest: {
+            /** Format: int64 */
+            expectedVersion: number | null;
+            rules: null | components["schemas"]["AclRule"][];
         };
         SiloInfo: {
             alive: boolean;
@@ -1712,6 +2570,75 @@ export interface components {
             /** Format: date-time */
             startedAt: string;
             status: string;
+        };
+        /**
+         * @description What a knowledge space belongs to. The scope sets the default ACL at creation; the ACL alone decides access.
+         * @enum {unknown}
+         */
+        SpaceScope: "company" | "department" | "project" | "agent";
+        /** @description One audited statement. */
+        SqlAuditRecord: {
+            actor: null | string;
+            /** Format: int64 */
+            agentId: number | null;
+            allowed: boolean;
+            /** Format: date-time */
+            at: string;
+            /** Format: int32 */
+            byteCount: number;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: double */
+            durationMs: number;
+            /** Format: int64 */
+            id: number;
+            outcome: components["schemas"]["SqlOutcome"];
+            parameters: components["schemas"]["JsonElement"];
+            reason: null | string;
+            /** Format: int32 */
+            rowCount: number;
+            sql: string;
+            sqlState: null | string;
+            /** Format: int64 */
+            taskId: number | null;
+            truncated: boolean;
+        };
+        /**
+         * @description How an agent's statement ended.
+         * @enum {unknown}
+         */
+        SqlOutcome: "ok" | "denied" | "invalid" | "timeout" | "error";
+        /** @description A statement run as an agent, with values for $1, $2… in `parameters`. */
+        SqlQueryRequest: {
+            /** Format: int64 */
+            agentId: number | null;
+            parameters: null | unknown[];
+            sql: null | string;
+            /** Format: int64 */
+            taskId: number | null;
+        };
+        /** @description The outcome of a statement: rows as JSON objects (at most the row and byte limits), or the refusal and why; AuditId is its sql_audit row. */
+        SqlResult: {
+            allowed?: boolean;
+            /** Format: int64 */
+            auditId: number;
+            /** Format: int32 */
+            bytes: number;
+            columns: string[];
+            /** Format: double */
+            durationMs: number;
+            outcome: components["schemas"]["SqlOutcome"];
+            reason: null | string;
+            rows: unknown[];
+            sqlState: null | string;
+            truncated: boolean;
+        };
+        /** @description A data source the CEO may grant: a view, or a schema (all its views), with its columns. */
+        SqlSourceDto: {
+            columns: string[];
+            description: string;
+            kind: string;
+            name: string;
         };
         /**
          * @description What a parent task does when one of its subtasks fails.
@@ -1825,6 +2752,39 @@ export interface components {
         /** @enum {unknown} */
         TaskPriority: "low" | "normal" | "high" | "urgent";
         /**
+         * @description The agent loop of a task: attempt, step, status and why it waits or stopped.
+         *     int TaskRunDto.Step counts the model calls of the current attempt.
+         */
+        TaskRunDto: {
+            /** Format: uuid */
+            activityId: null | string;
+            /** Format: int64 */
+            agentId: number;
+            /** Format: int32 */
+            attempt: number;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: int32 */
+            messages: number;
+            model: string;
+            /** Format: date-time */
+            startedAt: string;
+            status: components["schemas"]["TaskRunStatus"];
+            /** Format: int32 */
+            step: number;
+            stopReason: null | string;
+            /** Format: int64 */
+            taskId: number;
+            /** Format: date-time */
+            updatedAt: string;
+            waitingFor: null | string;
+        };
+        /**
+         * @description What an agent loop is doing.
+         * @enum {unknown}
+         */
+        TaskRunStatus: "idle" | "calling" | "waiting" | "stopped";
+        /**
          * @description A task's status. Done and cancelled are final; failed can be retried.
          * @enum {unknown}
          */
@@ -1849,10 +2809,53 @@ export interface components {
             expectedVersion: number | null;
             reason: null | string;
         };
+        /**
+         * @description One tool call of an agent: the request (JsonElement ToolCallDto.Arguments), whether it was allowed, what it
+         *     produced (string ToolCallDto.Result, and in JsonElement? ToolCallDto.Refs the ids of what it wrote) and how long it took.
+         *     string ToolCallDto.StepKey is "{attempt}:{step}:{toolCallId}": a replayed step never runs twice.
+         */
+        ToolCallDto: {
+            /** Format: int64 */
+            agentId: number;
+            allowed: boolean;
+            arguments: components["schemas"]["JsonElement"];
+            /** Format: date-time */
+            at: string;
+            /** Format: int32 */
+            attempt: number;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: int64 */
+            durationMs: number;
+            /** Format: int64 */
+            id: number;
+            outcome: components["schemas"]["ToolOutcome"];
+            reason: null | string;
+            refs: null | components["schemas"]["JsonElement"];
+            result: string;
+            /** Format: int32 */
+            step: number;
+            stepKey: string;
+            /** Format: int64 */
+            taskId: number;
+            tool: string;
+            toolCallId: string;
+        };
+        /**
+         * @description How a tool call ended.
+         * @enum {unknown}
+         */
+        ToolOutcome: "ok" | "denied" | "error" | "waiting" | "skipped";
         UpdateAgentRequest: {
             /** Format: int64 */
             expectedVersion: number | null;
             profile: null | components["schemas"]["AgentProfileRequest"];
+        };
+        UpdateKnowledgeSpaceRequest: {
+            description: null | string;
+            /** Format: int64 */
+            expectedVersion: number | null;
+            name: null | string;
         };
         UpdateScheduleRequest: {
             /** Format: int64 */
@@ -1870,6 +2873,69 @@ export interface components {
             password: null | string;
             role: null | string;
         };
+        WebFetchRequest: {
+            /** Format: int64 */
+            agentId: number | null;
+            /** Format: int64 */
+            taskId: number | null;
+            url: null | string;
+        };
+        /** @description A fetched page reduced to readable text, or the refusal and why. long WebFetchResult.LogId is its web_fetch_log row. */
+        WebFetchResult: {
+            allowed?: boolean;
+            /** Format: int64 */
+            bytes: number;
+            contentType: null | string;
+            /** Format: double */
+            durationMs: number;
+            finalUrl: null | string;
+            /** Format: int64 */
+            logId: number;
+            outcome: components["schemas"]["WebOutcome"];
+            reason: null | string;
+            /** Format: int32 */
+            redirects: number;
+            /** Format: int32 */
+            statusCode: number | null;
+            text: string;
+            title: null | string;
+            truncated: boolean;
+            url: string;
+        };
+        /** @description One logged web request. */
+        WebLogRecord: {
+            /** Format: int64 */
+            agentId: number | null;
+            allowed: boolean;
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            bytes: number;
+            /** Format: int64 */
+            companyId: number;
+            contentType: null | string;
+            /** Format: double */
+            durationMs: number;
+            finalUrl: null | string;
+            /** Format: int64 */
+            id: number;
+            kind: string;
+            outcome: components["schemas"]["WebOutcome"];
+            reason: null | string;
+            /** Format: int32 */
+            redirects: number;
+            /** Format: int32 */
+            statusCode: number | null;
+            /** Format: int64 */
+            taskId: number | null;
+            truncated: boolean;
+            url: string;
+        };
+        /**
+         * @description How a web request ended.
+         * @enum {unknown}
+         */
+        WebOutcome: "ok" | "denied" | "error" | "timeout";
         WorklogEntryDto: {
             /** Format: int64 */
             agentId: number | null;
@@ -2475,6 +3541,176 @@ export interface operations {
             };
         };
     };
+    ListApprovals: {
+        parameters: {
+            query?: {
+                limit?: number;
+                status?: string;
+                taskId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalDto"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ApproveApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["DecideApprovalRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RejectApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["DecideApprovalRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     Login: {
         parameters: {
             query?: never;
@@ -2615,6 +3851,92 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListClarifications: {
+        parameters: {
+            query?: {
+                limit?: number;
+                status?: string;
+                taskId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClarificationDto"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    AnswerClarification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["AnswerClarificationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClarificationDto"];
                 };
             };
             /** @description Bad Request */
@@ -2819,6 +4141,136 @@ export interface operations {
             };
         };
     };
+    GetCosts: {
+        parameters: {
+            query?: {
+                from?: string;
+                groupBy?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostReportDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAgentSpend: {
+        parameters: {
+            query?: {
+                from?: string;
+                subtree?: boolean;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentSpendDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyBudgetDto"];
+                };
+            };
+        };
+    };
+    SetBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetBudgetRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyBudgetDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
     ReadEvents: {
         parameters: {
             query?: {
@@ -2921,6 +4373,887 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListKnowledgeRetrievals: {
+        parameters: {
+            query?: {
+                agentId?: number;
+                allowed?: boolean;
+                before?: number;
+                limit?: number;
+                taskId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetrievalRecord"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    SearchKnowledgeAsAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeSearchRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSearchResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListKnowledgeSpaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSpaceDto"][];
+                };
+            };
+        };
+    };
+    CreateKnowledgeSpace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateKnowledgeSpaceRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSpaceDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetKnowledgeSpace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSpaceDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateKnowledgeSpace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateKnowledgeSpaceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSpaceDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteKnowledgeSpace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetKnowledgeSpaceAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AclRule"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SetKnowledgeSpaceAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetKnowledgeAclRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSpaceDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListKnowledgeDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDto"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UploadKnowledgeDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    file?: components["schemas"]["IFormFile"];
+                } & {
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetKnowledgeDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                documentId: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteKnowledgeDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                documentId: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RetryKnowledgeDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                documentId: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAgentSqlSources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentSqlGrantsDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GrantAgentSqlSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: number;
+                source: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentSqlGrantsDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RevokeAgentSqlSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: number;
+                source: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentSqlGrantsDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListSqlAudit: {
+        parameters: {
+            query?: {
+                agentId?: number;
+                before?: number;
+                limit?: number;
+                outcome?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SqlAuditRecord"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    SeedDemoCrm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["DemoCrmRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemoCrmResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    QuerySqlAsAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SqlQueryRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SqlResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListSqlSources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SqlSourceDto"][];
+                };
+            };
+        };
+    };
+    FetchWebAsAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebFetchRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebFetchResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListWebLog: {
+        parameters: {
+            query?: {
+                agentId?: number;
+                before?: number;
+                limit?: number;
+                outcome?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebLogRecord"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
         };
@@ -4555,6 +6888,37 @@ export interface operations {
             };
         };
     };
+    ListTaskLlmCalls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LlmCallDto"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     PauseTask: {
         parameters: {
             query?: never;
@@ -4803,6 +7167,44 @@ export interface operations {
             };
         };
     };
+    GetTaskRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRunDto"];
+                };
+            };
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     StartTask: {
         parameters: {
             query?: never;
@@ -4937,6 +7339,37 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListTaskToolCalls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolCallDto"][];
                 };
             };
             /** @description Not Found */

@@ -46,9 +46,9 @@ export const navigation: NavSection[] = [
   {
     title: 'Insight',
     items: [
-      { path: '/costs', label: 'Costs', icon: BarChart3, available: false },
-      { path: '/schedules', label: 'Schedules', icon: CalendarClock, available: false },
-      { path: '/knowledge', label: 'Knowledge', icon: BookOpen, available: false },
+      { path: '/costs', label: 'Costs', icon: BarChart3, available: true },
+      { path: '/schedules', label: 'Schedules', icon: CalendarClock, available: true },
+      { path: '/knowledge', label: 'Knowledge', icon: BookOpen, available: true },
     ],
   },
   {

@@ -48,6 +48,22 @@ export const routes: RouteObject[] = [
         }),
       },
       {
+        path: 'costs',
+        lazy: async () => ({ Component: (await import('../pages/costs/CostsPage')).CostsPage }),
+      },
+      {
+        path: 'schedules',
+        lazy: async () => ({
+          Component: (await import('../pages/schedules/SchedulesPage')).SchedulesPage,
+        }),
+      },
+      {
+        path: 'knowledge',
+        lazy: async () => ({
+          Component: (await import('../pages/knowledge/KnowledgePage')).KnowledgePage,
+        }),
+      },
+      {
         path: 'cluster',
         lazy: async () => ({ Component: (await import('../pages/ClusterPage')).ClusterPage }),
       },

@@ -1,18 +1,30 @@
 import { useQuery } from '@tanstack/react-query';
+import {
+  approvalKeys,
+  askedOfCeo,
+  clarificationKeys,
+  fetchOpenClarifications,
+  fetchPendingApprovals,
+} from '../services/approvals';
 import { fetchEscalations, inboxQueryKey } from '../services/inbox';
-import { fetchTasks, taskKeys } from '../services/tasks';
 
-export const awaitingApproval = { status: 'awaiting_approval' as const };
-
-/** How many things wait for the CEO: tasks awaiting approval and open escalations. */
+/** How many things wait for the CEO: pending approvals, open questions and escalations. */
 export function useWaitingCount(): number {
-  const tasks = useQuery({
-    queryKey: taskKeys.list(awaitingApproval),
-    queryFn: ({ signal }) => fetchTasks(awaitingApproval, signal),
+  const approvals = useQuery({
+    queryKey: approvalKeys.pending(),
+    queryFn: ({ signal }) => fetchPendingApprovals(signal),
+  });
+  const questions = useQuery({
+    queryKey: clarificationKeys.open(),
+    queryFn: ({ signal }) => fetchOpenClarifications(signal),
   });
   const escalations = useQuery({
     queryKey: inboxQueryKey,
     queryFn: ({ signal }) => fetchEscalations(signal),
   });
-  return (tasks.data?.length ?? 0) + (escalations.data?.filter((e) => e.open).length ?? 0);
+  return (
+    (approvals.data?.length ?? 0) +
+    (questions.data?.filter(askedOfCeo).length ?? 0) +
+    (escalations.data?.filter((e) => e.open).length ?? 0)
+  );
 }

@@ -47,6 +47,23 @@ describe('cacheActionsFor', () => {
     ]);
   });
 
+  it('refreshes approvals, questions and costs wherever their events travel', () => {
+    expect(cacheActionsFor(event('company:1', 'approval.requested'))).toEqual([
+      { kind: 'invalidate', queryKey: ['approvals'] },
+      { kind: 'invalidate', queryKey: ['tasks'] },
+    ]);
+    expect(
+      cacheActionsFor(event('task:4', 'clarification.answered')).map((a) => a.queryKey),
+    ).toContainEqual(['clarifications']);
+    expect(cacheActionsFor(event('task:4', 'llm.call'))).toEqual([
+      { kind: 'invalidate', queryKey: ['tasks'] },
+      { kind: 'invalidate', queryKey: ['costs'] },
+    ]);
+    expect(cacheActionsFor(event('schedule:2', 'schedule.fired'))).toEqual([
+      { kind: 'invalidate', queryKey: ['schedules'] },
+    ]);
+  });
+
   it('ignores what it does not know', () => {
     expect(cacheActionsFor(event('meeting:3', 'meeting.started'))).toEqual([]);
     expect(cacheActionsFor(event('company:1', 'policy.denied'))).toEqual([]);

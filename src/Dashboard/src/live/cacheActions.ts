@@ -23,8 +23,16 @@ function invalidate(...queryKey: QueryKey): CacheAction {
 export function cacheActionsFor(event: LiveEvent): CacheAction[] {
   const [kind, id] = parseStream(event.stream);
   const type = event.type;
+  // Approvals, questions and budgets travel on several streams; they mean the same everywhere.
+  if (type.startsWith('approval.')) return [invalidate('approvals'), invalidate('tasks')];
+  if (type.startsWith('clarification.')) return [invalidate('clarifications'), invalidate('tasks')];
+  if (type.startsWith('budget.')) return [invalidate('costs'), invalidate('tasks')];
   switch (kind) {
     case 'task': {
+      if (type === 'llm.call') return [invalidate('tasks'), invalidate('costs')];
+      if (type === 'tool.call' || type.startsWith('task.run_') || type === 'task.step_started') {
+        return [invalidate('tasks')];
+      }
       const actions = [invalidate('tasks'), invalidate('agents')];
       if (type === 'task.created' || type === 'task.assigned')
         actions.push(invalidate('org-chart'));
@@ -46,6 +54,8 @@ export function cacheActionsFor(event: LiveEvent): CacheAction[] {
       if (type.startsWith('inbox.')) return [invalidate('inbox')];
       return [];
     }
+    case 'schedule':
+      return [invalidate('schedules')];
     default:
       return [];
   }

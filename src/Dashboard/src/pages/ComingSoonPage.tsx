@@ -20,38 +20,6 @@ const plans: Record<string, { summary: string; points: string[] }> = {
       'Convene a meeting with the agents you choose',
     ],
   },
-  '/approvals': {
-    summary: 'Sensitive actions wait here for your yes or no before agents go on.',
-    points: [
-      'Every request with what the agent wants to do and why',
-      'Approve or reject in one step, with a note',
-      'A count in the navigation while requests wait',
-    ],
-  },
-  '/costs': {
-    summary: 'What the company spends on models and tools, as it spends it.',
-    points: [
-      'Spend per day, agent, department and model',
-      'Budgets and how close each agent is to its limits',
-      'The most expensive tasks and model calls',
-    ],
-  },
-  '/schedules': {
-    summary: 'Recurring work: tasks and meetings that start on a timetable.',
-    points: [
-      'Each schedule with its next run',
-      'Create, pause and edit schedules',
-      'Past runs and their outcome',
-    ],
-  },
-  '/knowledge': {
-    summary: 'The documents agents search when they use the knowledge tool.',
-    points: [
-      'Knowledge spaces and their documents',
-      'Upload and remove documents',
-      'Which agents may read which space',
-    ],
-  },
 };
 
 /** A page whose Api does not exist yet: it says so and shows nothing made up. */

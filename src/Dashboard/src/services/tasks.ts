@@ -8,6 +8,9 @@ export type TaskNode = Schemas['TaskNode'];
 export type WorklogEntry = Schemas['WorklogEntryDto'];
 export type Artifact = Schemas['ArtifactDto'];
 export type Comment = Schemas['CommentDto'];
+export type LlmCall = Schemas['LlmCallDto'];
+export type ToolCall = Schemas['ToolCallDto'];
+export type TaskRun = Schemas['TaskRunDto'];
 
 export interface TaskFilters {
   status?: TaskState;
@@ -26,6 +29,9 @@ export const taskKeys = {
   worklog: (id: number) => ['tasks', 'detail', id, 'worklog'] as const,
   artifacts: (id: number) => ['tasks', 'detail', id, 'artifacts'] as const,
   comments: (id: number) => ['tasks', 'detail', id, 'comments'] as const,
+  llmCalls: (id: number) => ['tasks', 'detail', id, 'llm-calls'] as const,
+  toolCalls: (id: number) => ['tasks', 'detail', id, 'tool-calls'] as const,
+  run: (id: number) => ['tasks', 'detail', id, 'run'] as const,
 };
 
 export const taskStates: TaskState[] = [
@@ -116,6 +122,26 @@ export function fetchArtifacts(id: number, signal?: AbortSignal): Promise<Artifa
 
 export function fetchComments(id: number, signal?: AbortSignal): Promise<Comment[]> {
   return unwrap(api.GET('/api/tasks/{id}/comments', { params: { path: { id } }, signal }), signal);
+}
+
+export function fetchLlmCalls(id: number, signal?: AbortSignal): Promise<LlmCall[]> {
+  return unwrap(api.GET('/api/tasks/{id}/llm-calls', { params: { path: { id } }, signal }), signal);
+}
+
+export function fetchToolCalls(id: number, signal?: AbortSignal): Promise<ToolCall[]> {
+  return unwrap(
+    api.GET('/api/tasks/{id}/tool-calls', { params: { path: { id } }, signal }),
+    signal,
+  );
+}
+
+/** The agent loop of the task, or null when no agent ever ran it (204). */
+export async function fetchRun(id: number, signal?: AbortSignal): Promise<TaskRun | null> {
+  const run = await unwrap(
+    api.GET('/api/tasks/{id}/run', { params: { path: { id } }, signal }),
+    signal,
+  );
+  return run ?? null;
 }
 
 export function artifactUrl(taskId: number, artifactId: number): string {

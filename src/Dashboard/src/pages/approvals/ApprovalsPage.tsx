@@ -1,66 +1,159 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { CheckCircle2, MessageSquareWarning } from 'lucide-react';
-import { useState } from 'react';
+import { Check, CheckCircle2, HelpCircle, MessageSquareWarning, X } from 'lucide-react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { isCeo, useSession } from '../../app/session';
-import { awaitingApproval } from '../../app/useWaitingCount';
 import { EmptyState } from '../../components/EmptyState';
-import { InfoAlert, ProblemAlert } from '../../components/ProblemAlert';
 import { SkeletonRows } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
-import { RelativeTime } from '../../components/RelativeTime';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { formatDateTime, RelativeTime } from '../../components/RelativeTime';
 import { useToast } from '../../components/Toasts';
 import { Tooltip } from '../../components/Tooltip';
 import { usePageTitle } from '../../hooks/usePageTitle';
-import { agentName } from '../../services/agents';
+import { agentName, type Agent } from '../../services/agents';
+import {
+  answerClarification,
+  approvalKeys,
+  askedOfCeo,
+  clarificationKeys,
+  decideApproval,
+  fetchOpenClarifications,
+  fetchPendingApprovals,
+  type Approval,
+  type Clarification,
+} from '../../services/approvals';
+import { formatUsd } from '../../services/costs';
 import {
   fetchEscalations,
   inboxQueryKey,
   resolveEscalation,
   type Escalation,
 } from '../../services/inbox';
-import { fetchTasks, taskKeys } from '../../services/tasks';
-import { Assignee, PriorityLabel, useAgentDirectory } from '../tasks/parts';
+import { useAgentDirectory } from '../tasks/parts';
+
+const kindLabels: Record<Approval['kind'], string> = {
+  publication: 'Publication',
+  spending: 'Spending',
+  external: 'External action',
+  budget_raise: 'Budget raise',
+  other: 'Other',
+};
+
+const ONLY_CEO = 'Only the CEO decides here.';
+
+function Section({
+  id,
+  title,
+  count,
+  children,
+}: {
+  id: string;
+  title: string;
+  count: number | undefined;
+  children: ReactNode;
+}) {
+  return (
+    <section className="card" aria-labelledby={id}>
+      <div className="card__header">
+        <h2 id={id}>{title}</h2>
+        {count !== undefined && <span className="muted small">{count} waiting</span>}
+      </div>
+      {children}
+    </section>
+  );
+}
 
 export function ApprovalsPage() {
   usePageTitle('Approvals');
   const { byId } = useAgentDirectory();
-  const tasks = useQuery({
-    queryKey: taskKeys.list(awaitingApproval),
-    queryFn: ({ signal }) => fetchTasks(awaitingApproval, signal),
+  const approvals = useQuery({
+    queryKey: approvalKeys.pending(),
+    queryFn: ({ signal }) => fetchPendingApprovals(signal),
+  });
+  const questions = useQuery({
+    queryKey: clarificationKeys.open(),
+    queryFn: ({ signal }) => fetchOpenClarifications(signal),
   });
   const escalations = useQuery({
     queryKey: inboxQueryKey,
     queryFn: ({ signal }) => fetchEscalations(signal),
   });
-  const open = escalations.data?.filter((e) => e.open) ?? [];
+  const openQuestions = questions.data?.filter(askedOfCeo);
+  const openEscalations = escalations.data?.filter((e) => e.open);
 
   return (
     <div className="page">
       <PageHeader
         title="Approvals"
-        description="What waits for you: work an agent may not do without your yes, and problems your direct reports handed up."
+        description="What waits for you: actions agents may not take without your yes, their questions, and problems handed up to you."
       />
 
-      <section className="card" aria-labelledby="escalations-title">
-        <div className="card__header">
-          <h2 id="escalations-title">Escalations</h2>
-          <span className="muted small">{escalations.data ? `${open.length} open` : ''}</span>
-        </div>
-        {escalations.isPending && <SkeletonRows rows={2} columns={3} />}
+      <Section id="approvals-title" title="Approval requests" count={approvals.data?.length}>
+        {approvals.isPending && <SkeletonRows rows={2} columns={3} />}
+        {approvals.isError && (
+          <div className="card__body">
+            <ProblemAlert error={approvals.error} />
+          </div>
+        )}
+        {approvals.data?.length === 0 && (
+          <EmptyState icon={<CheckCircle2 size={22} />} title="Nothing waits for your approval">
+            Publications, spending and other sensitive actions stop here until you decide.
+          </EmptyState>
+        )}
+        {approvals.data && approvals.data.length > 0 && (
+          <ul className="inbox">
+            {approvals.data.map((approval) => (
+              <ApprovalItem
+                key={approval.id}
+                approval={approval}
+                agent={byId.get(approval.agentId)}
+              />
+            ))}
+          </ul>
+        )}
+      </Section>
+
+      <Section id="questions-title" title="Questions from agents" count={openQuestions?.length}>
+        {questions.isPending && <SkeletonRows rows={1} columns={3} />}
+        {questions.isError && (
+          <div className="card__body">
+            <ProblemAlert error={questions.error} />
+          </div>
+        )}
+        {openQuestions?.length === 0 && (
+          <EmptyState icon={<HelpCircle size={22} />} title="No open question">
+            When an agent needs a decision or a fact only you have, it asks here and waits.
+          </EmptyState>
+        )}
+        {openQuestions && openQuestions.length > 0 && (
+          <ul className="inbox">
+            {openQuestions.map((question) => (
+              <QuestionItem
+                key={question.id}
+                question={question}
+                agent={byId.get(question.agentId)}
+              />
+            ))}
+          </ul>
+        )}
+      </Section>
+
+      <Section id="escalations-title" title="Escalations" count={openEscalations?.length}>
+        {escalations.isPending && <SkeletonRows rows={1} columns={3} />}
         {escalations.isError && (
           <div className="card__body">
             <ProblemAlert error={escalations.error} />
           </div>
         )}
-        {escalations.data && open.length === 0 && (
+        {openEscalations?.length === 0 && (
           <EmptyState icon={<MessageSquareWarning size={22} />} title="Nothing escalated to you">
             When an agent reporting to you meets a problem it cannot solve, it lands here.
           </EmptyState>
         )}
-        {open.length > 0 && (
+        {openEscalations && openEscalations.length > 0 && (
           <ul className="inbox">
-            {open.map((escalation) => (
+            {openEscalations.map((escalation) => (
               <EscalationItem
                 key={escalation.id}
                 escalation={escalation}
@@ -69,69 +162,191 @@ export function ApprovalsPage() {
             ))}
           </ul>
         )}
-      </section>
-
-      <section className="card" aria-labelledby="awaiting-title">
-        <div className="card__header">
-          <h2 id="awaiting-title">Tasks awaiting your approval</h2>
-          <span className="muted small">{tasks.data ? `${tasks.data.length} waiting` : ''}</span>
-        </div>
-        {tasks.isPending && <SkeletonRows rows={2} columns={3} />}
-        {tasks.isError && (
-          <div className="card__body">
-            <ProblemAlert error={tasks.error} />
-          </div>
-        )}
-        {tasks.data && tasks.data.length === 0 && (
-          <EmptyState icon={<CheckCircle2 size={22} />} title="Nothing waits for your approval">
-            Sensitive actions, such as spending above a threshold, stop here until you decide.
-          </EmptyState>
-        )}
-        {tasks.data && tasks.data.length > 0 && (
-          <>
-            <div className="card__body">
-              <InfoAlert title="Deciding from the dashboard is not available yet">
-                The server does not offer approve and reject commands yet. Each task below shows
-                what it waits for.
-              </InfoAlert>
-            </div>
-            <ul className="inbox">
-              {tasks.data.map((task) => (
-                <li key={task.id} className="inbox__item">
-                  <div className="inbox__main">
-                    <Link to={`/tasks/${task.id}`} className="cell-title cell-link">
-                      {task.title}
-                    </Link>
-                    {task.statusReason && <p className="prose">{task.statusReason}</p>}
-                  </div>
-                  <div className="inbox__side">
-                    <Assignee
-                      agent={
-                        task.assigneeAgentId == null ? undefined : byId.get(task.assigneeAgentId)
-                      }
-                      id={task.assigneeAgentId}
-                    />
-                    <PriorityLabel priority={task.priority} />
-                  </div>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-      </section>
+      </Section>
     </div>
   );
 }
 
-function EscalationItem({
-  escalation,
-  from,
+function Origin({
+  agent,
+  agentId,
+  taskId,
+  at,
 }: {
-  escalation: Escalation;
-  from: ReturnType<typeof useAgentDirectory>['byId'] extends Map<number, infer A>
-    ? A | undefined
-    : never;
+  agent: Agent | undefined;
+  agentId: number;
+  taskId: number | null;
+  at: string;
 }) {
+  return (
+    <span className="cell-sub">
+      From {agent ? agentName(agent) : `agent ${agentId}`} ·{' '}
+      <RelativeTime value={at} intervalMs={30_000} />
+      {taskId !== null && (
+        <>
+          {' · '}
+          <Link to={`/tasks/${taskId}`}>task #{taskId}</Link>
+        </>
+      )}
+    </span>
+  );
+}
+
+function ApprovalItem({ approval, agent }: { approval: Approval; agent: Agent | undefined }) {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [comment, setComment] = useState('');
+  const decide = useMutation({
+    mutationFn: (decision: 'approve' | 'reject') =>
+      decideApproval(approval.id, decision, comment.trim() || null),
+    // Gone from the list at once; back if the Api refuses (decided elsewhere, expired).
+    onMutate: async () => {
+      await queryClient.cancelQueries({ queryKey: approvalKeys.pending() });
+      const previous = queryClient.getQueryData<Approval[]>(approvalKeys.pending());
+      queryClient.setQueryData<Approval[]>(approvalKeys.pending(), (list) =>
+        list?.filter((a) => a.id !== approval.id),
+      );
+      return { previous };
+    },
+    onError: (error, _decision, context) => {
+      if (context?.previous) queryClient.setQueryData(approvalKeys.pending(), context.previous);
+      toast({
+        tone: 'bad',
+        title: 'The decision was not recorded',
+        detail: error instanceof Error ? error.message : String(error),
+      });
+    },
+    onSuccess: (decided) =>
+      toast({
+        tone: 'ok',
+        title: decided.status === 'approved' ? 'Approved' : 'Rejected',
+        detail: approval.action,
+      }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: approvalKeys.all }),
+  });
+  const reason = isCeo(session) ? undefined : ONLY_CEO;
+  return (
+    <li className="inbox__item" data-approval={approval.id}>
+      <div className="inbox__main">
+        <div className="row" style={{ flexWrap: 'wrap' }}>
+          <span className="badge badge--accent">{kindLabels[approval.kind]}</span>
+          <span className="cell-title">{approval.action}</span>
+        </div>
+        <Origin
+          agent={agent}
+          agentId={approval.agentId}
+          taskId={approval.taskId}
+          at={approval.requestedAt}
+        />
+        <p className="prose">{approval.reason}</p>
+        {(approval.amount !== null || approval.proposedLimit !== null) && (
+          <p className="small">
+            {approval.amount !== null && <>Amount: {formatUsd(approval.amount)}. </>}
+            {approval.proposedLimit !== null && (
+              <>
+                Limit{' '}
+                {approval.currentLimit !== null ? `from ${formatUsd(approval.currentLimit)} ` : ''}
+                to {formatUsd(approval.proposedLimit)}.
+              </>
+            )}
+          </p>
+        )}
+        {approval.expiresAt && (
+          <p className="muted small">Expires {formatDateTime(approval.expiresAt)}</p>
+        )}
+        <div className="row" style={{ marginTop: 6, flexWrap: 'wrap' }}>
+          <input
+            className="input"
+            style={{ flex: '1 1 240px' }}
+            aria-label={`Comment on “${approval.action}”`}
+            placeholder="A word for the agent (optional)"
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            disabled={reason !== undefined}
+          />
+          <Tooltip text={reason}>
+            <button
+              type="button"
+              className="button"
+              disabled={reason !== undefined || decide.isPending}
+              onClick={() => decide.mutate('reject')}
+            >
+              <X size={15} /> Reject
+            </button>
+          </Tooltip>
+          <Tooltip text={reason}>
+            <button
+              type="button"
+              className="button button--primary"
+              disabled={reason !== undefined || decide.isPending}
+              onClick={() => decide.mutate('approve')}
+            >
+              <Check size={15} /> Approve
+            </button>
+          </Tooltip>
+        </div>
+      </div>
+    </li>
+  );
+}
+
+function QuestionItem({ question, agent }: { question: Clarification; agent: Agent | undefined }) {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [answer, setAnswer] = useState('');
+  const send = useMutation({
+    mutationFn: () => answerClarification(question.id, answer.trim()),
+    onSuccess: () => {
+      toast({ tone: 'ok', title: 'Answer sent', detail: 'The agent goes on with it.' });
+      void queryClient.invalidateQueries({ queryKey: clarificationKeys.all });
+    },
+  });
+  const reason = isCeo(session) ? undefined : 'Only the CEO answers questions put to the CEO.';
+  return (
+    <li className="inbox__item">
+      <div className="inbox__main">
+        <span className="cell-title">{question.question}</span>
+        <Origin
+          agent={agent}
+          agentId={question.agentId}
+          taskId={question.taskId}
+          at={question.askedAt}
+        />
+        <form
+          className="row"
+          style={{ marginTop: 6 }}
+          onSubmit={(event) => {
+            event.preventDefault();
+            send.mutate();
+          }}
+        >
+          <input
+            className="input"
+            aria-label={`Answer to “${question.question}”`}
+            placeholder="Your answer"
+            value={answer}
+            onChange={(e) => setAnswer(e.target.value)}
+            disabled={reason !== undefined}
+          />
+          <Tooltip text={reason}>
+            <button
+              type="submit"
+              className="button button--primary"
+              disabled={reason !== undefined || send.isPending}
+            >
+              Answer
+            </button>
+          </Tooltip>
+        </form>
+        {send.isError && <ProblemAlert error={send.error} />}
+      </div>
+    </li>
+  );
+}
+
+function EscalationItem({ escalation, from }: { escalation: Escalation; from: Agent | undefined }) {
   const session = useSession();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -148,16 +363,12 @@ function EscalationItem({
     <li className="inbox__item">
       <div className="inbox__main">
         <span className="cell-title">{escalation.subject}</span>
-        <span className="cell-sub">
-          From {from ? agentName(from) : `agent ${escalation.fromAgentId}`} ·{' '}
-          <RelativeTime value={escalation.createdAt} intervalMs={30_000} />
-          {escalation.taskId && (
-            <>
-              {' · '}
-              <Link to={`/tasks/${escalation.taskId}`}>task #{escalation.taskId}</Link>
-            </>
-          )}
-        </span>
+        <Origin
+          agent={from}
+          agentId={escalation.fromAgentId}
+          taskId={escalation.taskId}
+          at={escalation.createdAt}
+        />
         {escalation.body && <p className="prose">{escalation.body}</p>}
         <form
           className="row"

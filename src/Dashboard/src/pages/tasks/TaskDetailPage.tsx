@@ -20,8 +20,10 @@ import {
   fetchSubtasks,
   fetchTask,
   fetchTimeline,
+  fetchRun,
   fetchWorklog,
   taskKeys,
+  type TaskRun,
   type Task,
   type TaskNode,
 } from '../../services/tasks';
@@ -35,6 +37,7 @@ import {
   useActorName,
   useAgentDirectory,
 } from './parts';
+import { Calls } from './Calls';
 import { TaskControls } from './TaskControls';
 import { describeTaskEvent } from './timeline';
 
@@ -187,12 +190,7 @@ export function TaskDetailPage() {
               {tab === 'worklog' && <Worklog taskId={t.id} />}
               {tab === 'artifacts' && <Artifacts taskId={t.id} />}
               {tab === 'comments' && <Comments task={t} />}
-              {tab === 'calls' && (
-                <EmptyState icon={<Cpu size={22} />} title="Not available yet">
-                  The server does not expose the model and tool calls of a task yet. Once it does,
-                  each call shows here with its tokens, cost and duration.
-                </EmptyState>
-              )}
+              {tab === 'calls' && <Calls taskId={t.id} />}
             </div>
           </section>
         </div>
@@ -219,6 +217,10 @@ function ParentLink({ id }: { id: number }) {
 
 function Progress({ task }: { task: Task }) {
   const now = useNow(1000);
+  const run = useQuery({
+    queryKey: taskKeys.run(task.id),
+    queryFn: ({ signal }) => fetchRun(task.id, signal),
+  });
   const running = task.status === 'running';
   const elapsed =
     running && task.startedAt
@@ -258,6 +260,7 @@ function Progress({ task }: { task: Task }) {
           aria-label="The agent is working"
         />
       )}
+      {run.data && <RunLine run={run.data} />}
       {task.subtasks.total > 0 && (
         <div className="row small">
           <span className="muted">Subtasks</span>
@@ -269,6 +272,37 @@ function Progress({ task }: { task: Task }) {
         </div>
       )}
     </section>
+  );
+}
+
+const runText: Record<TaskRun['status'], string> = {
+  idle: 'Ready for its next step',
+  calling: 'Thinking: a model call is under way',
+  waiting: 'Waiting',
+  stopped: 'Stopped',
+};
+
+function RunLine({ run }: { run: TaskRun }) {
+  const detail =
+    run.status === 'waiting' ? run.waitingFor : run.status === 'stopped' ? run.stopReason : null;
+  return (
+    <p className="run-line small">
+      <span
+        className={
+          run.status === 'calling'
+            ? 'dot dot--info dot--pulse'
+            : run.status === 'waiting'
+              ? 'dot dot--warn'
+              : 'dot'
+        }
+        aria-hidden="true"
+      />
+      <span>
+        Agent loop · step {run.step} of attempt {run.attempt} · {runText[run.status]}
+        {detail ? `: ${detail}` : ''}
+      </span>
+      <span className="muted mono">{run.model}</span>
+    </p>
   );
 }
 

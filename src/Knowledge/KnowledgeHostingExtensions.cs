@@ -1,0 +1,67 @@
+using FluidManager.Grains.Tools;
+using FluidManager.Knowledge.Audit;
+using FluidManager.Knowledge.Ingestion;
+using FluidManager.Knowledge.Retrieval;
+using FluidManager.Knowledge.Spaces;
+using FluidManager.Knowledge.SqlTool;
+using FluidManager.Knowledge.Tools;
+using FluidManager.Knowledge.Web;
+using FluidManager.Models.Hosting;
+using FluidManager.Runtime.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FluidManager.Knowledge;
+
+/// <summary>Registration entry point of knowledge spaces and the governed data tools.</summary>
+public static class KnowledgeHostingExtensions
+{
+    /// <summary>
+    /// Adds knowledge spaces (grains <c>knowledge</c> and <c>knowledge-space</c>, the <c>knowledge.ingest</c>
+    /// activity), retrieval, the SQL and web tools and their agent tools (<c>search_knowledge</c>,
+    /// <c>query_sql</c>, <c>fetch_web_page</c>, run by the <c>agent.tool</c> activity), the schema they own
+    /// (migrations 0200-0229) and the model layer for embeddings. Settings: <c>Fluid:Knowledge</c>
+    /// (<see cref="KnowledgeOptions"/>), checked at start-up. Needs <c>AddFluidRuntime</c> and <c>AddGrains</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddKnowledge(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        if (services.Any(d => d.ServiceType == typeof(KnowledgeRetriever)))
+        {
+            return builder;
+        }
+
+        builder.AddModels();
+        services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KnowledgeOptions>, KnowledgeOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMigrations(typeof(KnowledgeHostingExtensions).Assembly);
+
+        // Type names are stored in messages, reminders and activities: never rename them.
+        services.AddGrain<IKnowledgeGrain, KnowledgeGrain>("knowledge");
+        services.AddGrain<IKnowledgeSpaceGrain, KnowledgeSpaceGrain>("knowledge-space");
+        services.AddActivityHandler<IngestActivity>();
+
+        services.AddSingleton<DenialRecorder>();
+        services.AddSingleton<KnowledgeRetriever>();
+        services.AddSingleton<SqlToolExecutor>();
+        services.AddSingleton<SqlSources>();
+        services.AddSingleton<WebFetcher>();
+
+        services.AddAgentTool<KnowledgeSearchTool>();
+        services.AddAgentTool<SqlQueryTool>();
+        services.AddAgentTool<WebFetchTool>();
+        return builder;
+    }
+
+    /// <summary>Adds a web search provider and offers the <c>search_web</c> tool to web-enabled agents.</summary>
+    public static IServiceCollection AddWebSearchProvider<TProvider>(this IServiceCollection services) where TProvider : class, IWebSearchProvider
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebSearchProvider, TProvider>());
+        services.AddAgentTool<WebSearchTool>();
+        return services;
+    }
+}

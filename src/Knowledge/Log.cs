@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace FluidManager.Knowledge;
+
+/// <summary>
+/// The knowledge layer's log messages. Event ids: 5000-5099 spaces and ingestion, 5100-5199 retrieval,
+/// 5200-5299 the SQL tool, 5300-5399 the web tool.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(5001, LogLevel.Information, "Company {CompanyId}: ACL of knowledge space {SpaceId} set to {Rules} rules by {Actor}")]
+    public static partial void AclChanged(ILogger logger, long companyId, long spaceId, int rules, string? actor);
+
+    [LoggerMessage(5002, LogLevel.Information, "Company {CompanyId}: document {DocumentId} generation {Generation} ready ({Chunks} chunks)")]
+    public static partial void DocumentReady(ILogger logger, long companyId, long documentId, int generation, int chunks);
+
+    [LoggerMessage(5003, LogLevel.Warning, "Company {CompanyId}: ingestion of document {DocumentId} generation {Generation} failed: {Error}")]
+    public static partial void DocumentFailed(ILogger logger, long companyId, long documentId, int generation, string error);
+
+    [LoggerMessage(5004, LogLevel.Debug, "Document {DocumentId} generation {Generation}: superseded before it started")]
+    public static partial void IngestionSuperseded(ILogger logger, long documentId, int generation);
+
+    [LoggerMessage(5005, LogLevel.Information, "Document {DocumentId} generation {Generation}: {Chunks} chunks written in {Milliseconds} ms")]
+    public static partial void ChunksWritten(ILogger logger, long documentId, int generation, int chunks, long milliseconds);
+
+    [LoggerMessage(5101, LogLevel.Information, "Company {CompanyId}: knowledge search by agent {AgentId} denied: {Reason}")]
+    public static partial void RetrievalDenied(ILogger logger, long companyId, long agentId, string reason);
+
+    [LoggerMessage(5102, LogLevel.Error, "Company {CompanyId}: a denial could not be recorded as an event")]
+    public static partial void DenialNotRecorded(ILogger logger, long companyId, Exception exception);
+
+    [LoggerMessage(5201, LogLevel.Information, "Company {CompanyId}: sql by agent {AgentId} {Outcome}: {Reason}")]
+    public static partial void SqlRefused(ILogger logger, long companyId, long agentId, string outcome, string reason);
+
+    [LoggerMessage(5202, LogLevel.Error, "The sql tool is disabled: {Reason}")]
+    public static partial void SqlToolUnsafe(ILogger logger, string reason);
+
+    [LoggerMessage(5301, LogLevel.Information, "Company {CompanyId}: web {Kind} by agent {AgentId} {Outcome}: {Reason}")]
+    public static partial void WebRefused(ILogger logger, long companyId, long agentId, string kind, string outcome, string reason);
+}

@@ -1,0 +1,12 @@
+using System.ComponentModel;
+
+namespace FluidManager.Knowledge.Spaces;
+
+/// <summary>A company's knowledge (key = company id): creates spaces (it hands out their ids) and lists them.</summary>
+public interface IKnowledgeGrain
+{
+    Task<KnowledgeSpaceDto> CreateSpaceAsync(CreateSpaceCommand command);
+
+    [ReadOnly(true)]
+    Task<IReadOnlyList<KnowledgeSpaceDto>> ListSpacesAsync(long companyId);
+}

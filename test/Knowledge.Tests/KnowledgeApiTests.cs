@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using FluidManager.TestSupport;
+
+namespace FluidManager.Knowledge.Tests;
+
+public sealed class KnowledgeApiTests(KnowledgeApiFixture fixture) : IClassFixture<KnowledgeApiFixture>
+{
+    [Fact]
+    public async Task An_agent_searches_a_space_it_may_read_with_citations_and_one_of_another_department_gets_a_logged_403()
+    {
+        using var ceo = await fixture.CeoAsync();
+        var engineer = await HireAsync(ceo, "Eva", "Developer", "Engineering", ["rag"]);
+        var seller = await HireAsync(ceo, "Sol", "Account executive", "Sales", ["rag"]);
+        var space = await PostAsync(ceo, "/api/knowledge/spaces", new { name = $"Runbooks {Guid.NewGuid():N}", scope = "department", scopeRef = "Engineering" }, HttpStatusCode.Created);
+        var spaceId = space.GetProperty("id").GetInt64();
+        space.GetProperty("acl")[0].GetProperty("kind").GetString().Should().Be("department");
+
+        var document = await UploadAsync(ceo, spaceId, "oncall.md", "# On-call\n\nThe on-call engineer acknowledges a page within fifteen minutes.\n");
+        var ready = await Eventually.WaitAsync(
+            async () => await (await ceo.GetAsync($"/api/knowledge/spaces/{spaceId}/documents/{document}")).Content.ReadFromJsonAsync<JsonElement>(),
+            d => d.GetProperty("status").GetString() is "ready" or "failed", TimeSpan.FromSeconds(30), "the document to be ingested");
+        ready.GetProperty("status").GetString().Should().Be("ready");
+
+        var found = await PostAsync(ceo, "/api/knowledge/search", new { agentId = engineer, query = "how fast must a page be acknowledged?", taskId = 4242 }, HttpStatusCode.OK);
+        var citation = found.GetProperty("citations")[0];
+        citation.GetProperty("documentName").GetString().Should().Be("oncall.md");
+        citation.GetProperty("text").GetString().Should().Contain("fifteen minutes");
+        citation.GetProperty("chunkId").GetInt64().Should().BePositive();
+
+        var denied = await ceo.PostAsJsonAsync("/api/knowledge/search", new { agentId = seller, query = "how fast must a page be acknowledged?" });
+        denied.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        denied.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var problem = await denied.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("code").GetString().Should().Be("knowledge.denied");
+        problem.GetProperty("detail").GetString().Should().Be("no knowledge space grants this agent read access");
+
+        var audit = await (await ceo.GetAsync($"/api/knowledge/retrievals?agentId={seller}")).Content.ReadFromJsonAsync<JsonElement>();
+        audit[0].GetProperty("allowed").GetBoolean().Should().BeFalse();
+        audit[0].GetProperty("id").GetInt64().Should().Be(problem.GetProperty("retrievalId").GetInt64());
+        var trace = await (await ceo.GetAsync("/api/knowledge/retrievals?taskId=4242")).Content.ReadFromJsonAsync<JsonElement>();
+        trace[0].GetProperty("hits")[0].GetProperty("documentName").GetString().Should().Be("oncall.md");
+    }
+
+    [Fact]
+    public async Task An_agent_queries_the_crm_view_it_is_granted_is_refused_the_other_and_both_are_audited()
+    {
+        using var ceo = await fixture.CeoAsync();
+        var analyst = await HireAsync(ceo, "Ana", "Analyst", "Sales", ["sql"]);
+        (await PostAsync(ceo, "/api/knowledge/sql/demo-crm", new { customers = 30 }, HttpStatusCode.OK)).GetProperty("customers").GetInt32().Should().BeGreaterThanOrEqualTo(30);
+        var sources = await (await ceo.GetAsync("/api/knowledge/sql/sources")).Content.ReadFromJsonAsync<JsonElement>();
+        sources.EnumerateArray().Select(s => s.GetProperty("name").GetString()).Should().Contain(["crm.customers", "crm.orders", "progress.kpis"]);
+
+        var grant = await ceo.PutAsync($"/api/knowledge/sql/agents/{analyst}/sources/crm.customers", null);
+        grant.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await grant.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sources").EnumerateArray().Select(s => s.GetString()).Should().Equal("crm.customers");
+
+        var rows = await PostAsync(ceo, "/api/knowledge/sql/query", new { agentId = analyst, sql = "SELECT count(*) AS n FROM crm.customers WHERE country = $1", parameters = new[] { "France" } }, HttpStatusCode.OK);
+        rows.GetProperty("outcome").GetString().Should().Be("ok");
+        var refused = await ceo.PostAsJsonAsync("/api/knowledge/sql/query", new { agentId = analyst, sql = "SELECT * FROM crm.orders" });
+        refused.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().Should().Be("sql.denied");
+        var invalid = await ceo.PostAsJsonAsync("/api/knowledge/sql/query", new { agentId = analyst, sql = "DELETE FROM crm.customers" });
+        invalid.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+
+        var audit = await (await ceo.GetAsync($"/api/knowledge/sql/audit?agentId={analyst}")).Content.ReadFromJsonAsync<JsonElement>();
+        audit.EnumerateArray().Select(a => a.GetProperty("outcome").GetString()).Should().Equal("invalid", "denied", "ok");
+        audit[2].GetProperty("parameters")[0].GetString().Should().Be("France");
+        var denials = await (await ceo.GetAsync($"/api/knowledge/sql/audit?agentId={analyst}&outcome=denied")).Content.ReadFromJsonAsync<JsonElement>();
+        denials.GetArrayLength().Should().Be(1);
+
+        (await ceo.DeleteAsync($"/api/knowledge/sql/agents/{analyst}/sources/crm.customers")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await ceo.PostAsJsonAsync("/api/knowledge/sql/query", new { agentId = analyst, sql = "SELECT 1 FROM crm.customers" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Spaces_are_managed_through_the_api_with_their_acl_and_versions()
+    {
+        using var ceo = await fixture.CeoAsync();
+        var name = $"Wiki {Guid.NewGuid():N}";
+        var space = await PostAsync(ceo, "/api/knowledge/spaces", new { name, description = "Everything" }, HttpStatusCode.Created);
+        var id = space.GetProperty("id").GetInt64();
+
+        (await ceo.PostAsJsonAsync("/api/knowledge/spaces", new { name })).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        var invalid = await ceo.PutAsJsonAsync($"/api/knowledge/spaces/{id}/acl", new { rules = new object[] { new { kind = "role" } } });
+        invalid.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("rules[0].name", out _).Should().BeTrue();
+
+        var set = await ceo.PutAsJsonAsync($"/api/knowledge/spaces/{id}/acl", new { rules = new object[] { new { kind = "role", name = "CTO", canWrite = true } }, expectedVersion = space.GetProperty("version").GetInt64() });
+        set.StatusCode.Should().Be(HttpStatusCode.OK);
+        var acl = await (await ceo.GetAsync($"/api/knowledge/spaces/{id}/acl")).Content.ReadFromJsonAsync<JsonElement>();
+        acl[0].GetProperty("name").GetString().Should().Be("cto");
+        acl[0].GetProperty("canWrite").GetBoolean().Should().BeTrue();
+        var stale = await ceo.PutAsJsonAsync($"/api/knowledge/spaces/{id}", new { name = "Renamed", expectedVersion = 1 });
+        stale.StatusCode.Should().Be(HttpStatusCode.PreconditionFailed);
+
+        var listed = await (await ceo.GetAsync("/api/knowledge/spaces")).Content.ReadFromJsonAsync<JsonElement>();
+        listed.EnumerateArray().Should().Contain(s => s.GetProperty("id").GetInt64() == id);
+        (await ceo.DeleteAsync($"/api/knowledge/spaces/{id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await ceo.GetAsync($"/api/knowledge/spaces/{id}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_failed_document_shows_its_error_and_is_retried_and_deleted_through_the_api()
+    {
+        using var ceo = await fixture.CeoAsync();
+        var space = await PostAsync(ceo, "/api/knowledge/spaces", new { name = $"Bin {Guid.NewGuid():N}" }, HttpStatusCode.Created);
+        var spaceId = space.GetProperty("id").GetInt64();
+
+        var document = await UploadAsync(ceo, spaceId, "blob.bin", "\0\u0001binary", "application/octet-stream");
+        var failed = await Eventually.WaitAsync(
+            async () => await (await ceo.GetAsync($"/api/knowledge/spaces/{spaceId}/documents")).Content.ReadFromJsonAsync<JsonElement>(),
+            list => list[0].GetProperty("status").GetString() == "failed", TimeSpan.FromSeconds(30), "the ingestion to fail");
+        failed[0].GetProperty("error").GetString().Should().Contain("not a supported document");
+
+        var retry = await ceo.PostAsync($"/api/knowledge/spaces/{spaceId}/documents/{document}/retry", null);
+        retry.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("generation").GetInt32().Should().Be(2);
+        (await ceo.DeleteAsync($"/api/knowledge/spaces/{spaceId}/documents/{document}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        (await ceo.GetAsync($"/api/knowledge/spaces/{spaceId}/documents/{document}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task An_upload_over_the_limit_answers_413_and_stores_nothing()
+    {
+        using var ceo = await fixture.CeoAsync();
+        var space = await PostAsync(ceo, "/api/knowledge/spaces", new { name = $"Big {Guid.NewGuid():N}" }, HttpStatusCode.Created);
+        var spaceId = space.GetProperty("id").GetInt64();
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(new byte[KnowledgeApiFixture.MaxDocumentBytes + 100_000]);
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+        form.Add(file, "file", "big.txt");
+
+        var response = await ceo.PostAsync($"/api/knowledge/spaces/{spaceId}/documents", form);
+
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        var documents = await (await ceo.GetAsync($"/api/knowledge/spaces/{spaceId}/documents")).Content.ReadFromJsonAsync<JsonElement>();
+        documents.GetArrayLength().Should().Be(0);
+    }
+
+    private static async Task<long> HireAsync(HttpClient ceo, string firstName, string role, string department, string[] tools)
+    {
+        var agent = await PostAsync(ceo, "/api/agents", new
+        {
+            profile = new { firstName, lastName = "Test", role, department, model = "offline", allowedTools = tools },
+        }, HttpStatusCode.Created);
+        return agent.GetProperty("id").GetInt64();
+    }
+
+    private static async Task<long> UploadAsync(HttpClient ceo, long spaceId, string name, string content, string contentType = "text/markdown")
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(content));
+        file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        form.Add(file, "file", name);
+        var response = await ceo.PostAsync($"/api/knowledge/spaces/{spaceId}/documents", form);
+        response.StatusCode.Should().Be(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        response.Headers.Location.Should().NotBeNull();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+    }
+
+    private static async Task<JsonElement> PostAsync(HttpClient client, string path, object body, HttpStatusCode expected)
+    {
+        var response = await client.PostAsJsonAsync(path, body);
+        response.StatusCode.Should().Be(expected, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}

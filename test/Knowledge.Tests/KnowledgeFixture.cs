@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using FluidManager.Grains;
+using FluidManager.Grains.Interfaces.Agents;
+using FluidManager.Grains.Interfaces.Companies;
+using FluidManager.Grains.Storage;
+using FluidManager.Knowledge.Retrieval;
+using FluidManager.Knowledge.Spaces;
+using FluidManager.Knowledge.SqlTool;
+using FluidManager.Knowledge.Web;
+using FluidManager.Models;
+using FluidManager.Models.Embeddings;
+using FluidManager.Runtime.Grains;
+using FluidManager.Runtime.Hosting;
+using FluidManager.TestSupport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace FluidManager.Knowledge.Tests;
+
+/// <summary>
+/// A database with the runtime's, the grains' and the knowledge schema, and one silo-like host on it
+/// (runtime, grains, knowledge, pumps), whose embedding model can be held to observe an ingestion in
+/// flight. Tests make a company each, so they never share rows.
+/// </summary>
+public class KnowledgeFixture : DatabaseFixture
+{
+    private IHost? _host;
+    private string? _storage;
+
+    protected override Assembly[] MigrationAssemblies =>
+        [typeof(FluidRuntimeHostingExtensions).Assembly, typeof(GrainsHostingExtensions).Assembly, typeof(KnowledgeHostingExtensions).Assembly];
+
+    public IHost Host => _host ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    public IServiceProvider Services => Host.Services;
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    public IObjectStore Store => Services.GetRequiredService<IObjectStore>();
+
+    public KnowledgeRetriever Retriever => Services.GetRequiredService<KnowledgeRetriever>();
+
+    public SqlToolExecutor Sql => Services.GetRequiredService<SqlToolExecutor>();
+
+    public SqlSources SqlSources => Services.GetRequiredService<SqlSources>();
+
+    public WebFetcher Web => Services.GetRequiredService<WebFetcher>();
+
+    public GatedEmbeddingModel Embeddings => Services.GetRequiredService<GatedEmbeddingModel>();
+
+    public string StoragePath => _storage ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    /// <summary>Settings of the test host, on top of the connection and storage.</summary>
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Fluid:Knowledge:Sql:StatementTimeout"] = "00:00:01",
+        ["Fluid:Knowledge:Sql:MaxRows"] = "50",
+        ["Fluid:Knowledge:Sql:MaxBytes"] = "65536",
+        ["Fluid:Knowledge:Web:AllowedPrivateNetworks:0"] = "127.0.0.1/32",
+        ["Fluid:Knowledge:Web:AdditionalHosts:0"] = "127.0.0.1",
+        ["Fluid:Knowledge:Web:RequestTimeout"] = "00:00:05",
+        ["Fluid:Knowledge:Web:MaxResponseBytes"] = "65536",
+    };
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _storage = Directory.CreateTempSubdirectory("fluid-knowledge-objects-").FullName;
+        _host = await StartHostAsync(ConnectionString, _storage, Settings);
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _host.StopAsync(stop.Token);
+            _host.Dispose();
+        }
+
+        if (_storage is not null)
+        {
+            Directory.Delete(_storage, recursive: true);
+        }
+
+        await base.DisposeAsync();
+    }
+
+    public static async Task<IHost> StartHostAsync(string connectionString, string storage, IDictionary<string, string?> settings)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var config = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Fluid"] = connectionString,
+            ["Fluid:Runtime:MigrateOnStart"] = "false",
+            ["Fluid:Silo:Name"] = "knowledge-tests",
+            ["Fluid:Silo:PollInterval"] = "00:00:00.050",
+            ["Fluid:Runtime:ChannelPrefix"] = "knowledge_" + Guid.NewGuid().ToString("N")[..12],
+            ["Fluid:Storage:Path"] = storage,
+        };
+        foreach (var (key, value) in settings)
+        {
+            config[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(config);
+        builder.Logging.AddFilter(_ => false);
+        builder.Services.AddSingleton<GatedEmbeddingModel>();
+        builder.Services.AddSingleton<IEmbeddingModel>(sp => sp.GetRequiredService<GatedEmbeddingModel>());
+        builder.AddFluidRuntime();
+        builder.AddGrains();
+        builder.AddKnowledge();
+        builder.AddSiloPumps();
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    public async Task<long> CreateCompanyAsync(string name = "Acme")
+    {
+        var slug = $"{name.ToLowerInvariant()}-{Guid.NewGuid():N}";
+        return await ScalarAsync<long>("INSERT INTO companies (name, slug) VALUES (@name, @slug) RETURNING id", ("name", name), ("slug", slug));
+    }
+
+    /// <summary>Hires an agent reporting to <paramref name="managerId"/> (or the CEO seat).</summary>
+    public async Task<AgentDto> HireAsync(
+        long companyId, string firstName, string role, string department, string[]? tools = null, string[]? sqlSources = null, string[]? webDomains = null, long? managerId = null) =>
+        await Grains.GetGrain<ICompanyGrain>(companyId).CreateAgentAsync(new CreateAgentCommand
+        {
+            CompanyId = companyId,
+            Profile = new AgentProfile
+            {
+                FirstName = firstName,
+                LastName = "Test",
+                Role = role,
+                Department = department,
+                Model = "offline",
+                AllowedTools = tools ?? [AgentTools.Rag],
+                Limits = new AgentLimits { SqlSources = sqlSources ?? [], WebDomains = webDomains ?? [] },
+            },
+            ManagerAgentId = managerId,
+        });
+
+    public IKnowledgeSpaceGrain Space(long spaceId) => Grains.GetGrain<IKnowledgeSpaceGrain>(spaceId);
+
+    public Task<KnowledgeSpaceDto> CreateSpaceAsync(long companyId, string name, SpaceScope scope = SpaceScope.Company, string? scopeRef = null, long? agentId = null, IReadOnlyList<AclRule>? acl = null) =>
+        Grains.GetGrain<IKnowledgeGrain>(companyId).CreateSpaceAsync(new CreateSpaceCommand(companyId, name, null, scope, scopeRef, agentId, acl));
+
+    /// <summary>Stores the bytes and records the document; the ingestion runs in the host's activity worker.</summary>
+    public async Task<DocumentUpload> UploadAsync(long companyId, long spaceId, string name, byte[] content, string contentType)
+    {
+        var key = ObjectKeys.CompanyPrefix(companyId) + "knowledge/" + Guid.NewGuid().ToString("N");
+        using var stream = new MemoryStream(content);
+        var stored = await Store.PutAsync(key, stream, contentType);
+        return await Space(spaceId).AddDocumentAsync(new AddDocumentCommand(companyId, name, stored));
+    }
+
+    public Task<DocumentUpload> UploadAsync(long companyId, long spaceId, string name, string content, string contentType = "text/markdown") =>
+        UploadAsync(companyId, spaceId, name, Encoding.UTF8.GetBytes(content), contentType);
+
+    /// <summary>Waits until the document's current generation is ready or failed.</summary>
+    public Task<DocumentDto> SettledAsync(long companyId, long spaceId, long documentId, int? generation = null) =>
+        Eventually.WaitAsync(
+            () => Space(spaceId).GetDocumentAsync(companyId, documentId),
+            d => (generation is null || d.Generation == generation) && d.Status is DocumentStatus.Ready or DocumentStatus.Failed,
+            TimeSpan.FromSeconds(30),
+            $"document {documentId} to be ingested");
+
+    /// <summary>Uploads and waits until ready; fails the test when the ingestion fails.</summary>
+    public async Task<DocumentDto> IngestAsync(long companyId, long spaceId, string name, string content, string contentType = "text/markdown")
+    {
+        var upload = await UploadAsync(companyId, spaceId, name, content, contentType);
+        var document = await SettledAsync(companyId, spaceId, upload.Document.Id, upload.Document.Generation);
+        document.Status.Should().Be(DocumentStatus.Ready, document.Error);
+        return document;
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var result = await command.ExecuteScalarAsync();
+        return (T)Convert.ChangeType(result!, typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>
+/// The offline embedder, which a test can hold: while <see cref="Hold"/> matches a batch, its call waits
+/// until <see cref="Release"/>, so the ingestion it belongs to can be observed in flight.
+/// </summary>
+public sealed class GatedEmbeddingModel : IEmbeddingModel
+{
+    private readonly HashingEmbeddingModel _inner = new();
+    private TaskCompletionSource _gate = NewGate();
+    private TaskCompletionSource _held = NewGate();
+
+    public Func<IReadOnlyList<string>, bool>? Hold { get; set; }
+
+    public string ModelId => _inner.ModelId;
+
+    public int Dimensions => _inner.Dimensions;
+
+    /// <summary>Completes when a held call is waiting.</summary>
+    public Task Held => _held.Task;
+
+    public async Task<EmbeddingResult> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        if (Hold is { } hold && hold(texts))
+        {
+            _held.TrySetResult();
+            await _gate.Task.WaitAsync(cancellationToken);
+        }
+
+        return await _inner.EmbedAsync(texts, cancellationToken);
+    }
+
+    public void Release()
+    {
+        Hold = null;
+        _gate.TrySetResult();
+        _gate = NewGate();
+        _held = NewGate();
+    }
+
+    private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
