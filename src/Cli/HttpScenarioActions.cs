@@ -31,6 +31,27 @@ public sealed class HttpScenarioActions(FluidClient client) : IScenarioActions, 
         return created.GetProperty("id").GetInt64();
     }
 
+    public async Task<long> CreateScheduleAsync(ScenarioScheduleSpec schedule, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var created = await client.SendAsync(HttpMethod.Post, "/api/schedules", new
+        {
+            name = schedule.Name,
+            agentId = schedule.AgentId,
+            paused = schedule.Paused,
+            timing = new { intervalMinutes = schedule.IntervalMinutes, cron = schedule.Cron, timeZone = schedule.TimeZone ?? "UTC" },
+            template = new
+            {
+                title = schedule.Task.Title,
+                description = schedule.Task.Description ?? "",
+                project = schedule.Task.Project,
+                priority = schedule.Task.Priority ?? "normal",
+                deadlineAfterMinutes = schedule.Task.DeadlineAfterMinutes,
+            },
+        }, cancellationToken);
+        return created.GetProperty("id").GetInt64();
+    }
+
     public async Task<long> DelegateAsync(long fromAgentId, ScenarioTaskSpec task, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);

@@ -12,6 +12,16 @@ public sealed record ScenarioTaskSpec(
     long? AssigneeAgentId,
     long? ParentTaskId);
 
+/// <summary>A schedule to create, with its agent ref resolved.</summary>
+public sealed record ScenarioScheduleSpec(
+    string Name,
+    long AgentId,
+    int? IntervalMinutes,
+    string? Cron,
+    string? TimeZone,
+    bool Paused,
+    ScenarioScheduledTask Task);
+
 /// <summary>A task command (a step other than delegate, createTask and escalate), with refs resolved.</summary>
 public sealed record ScenarioTaskCommand(
     string Verb,
@@ -47,6 +57,9 @@ public interface IScenarioActions
 
     /// <summary>Creates a task as the CEO (a mission when it has an assignee).</summary>
     Task<long> CreateTaskAsync(ScenarioTaskSpec task, CancellationToken cancellationToken);
+
+    /// <summary>Creates a cyclic task for an agent.</summary>
+    Task<long> CreateScheduleAsync(ScenarioScheduleSpec schedule, CancellationToken cancellationToken);
 
     /// <summary>Agent <paramref name="fromAgentId"/> delegates the task to its assignee, as that agent.</summary>
     Task<long> DelegateAsync(long fromAgentId, ScenarioTaskSpec task, CancellationToken cancellationToken);

@@ -23,6 +23,8 @@ public sealed record Scenario
 
     public IReadOnlyList<ScenarioMission> Missions { get; init; } = [];
 
+    public IReadOnlyList<ScenarioSchedule> Schedules { get; init; } = [];
+
     public IReadOnlyList<ScenarioStep> Steps { get; init; } = [];
 
     public IReadOnlyList<ScenarioExpectation> Expect { get; init; } = [];
@@ -81,6 +83,47 @@ public sealed record ScenarioMission
     public DateTimeOffset? DeadlineAt { get; init; }
 
     public string? Note { get; init; }
+}
+
+/// <summary>
+/// A cyclic task: every <see cref="IntervalMinutes"/>, or on a Quartz <see cref="Cron"/> expression in
+/// <see cref="TimeZone"/> (exactly one of the two), each firing creates <see cref="Task"/> for agent <see cref="Agent"/>.
+/// </summary>
+public sealed record ScenarioSchedule
+{
+    public required string Name { get; init; }
+
+    public required string Agent { get; init; }
+
+    public int? IntervalMinutes { get; init; }
+
+    public string? Cron { get; init; }
+
+    /// <summary>An IANA time zone for <see cref="Cron"/>; UTC when absent.</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary>Created paused: it fires only once resumed.</summary>
+    public bool? Paused { get; init; }
+
+    public required ScenarioScheduledTask Task { get; init; }
+
+    public string? Note { get; init; }
+}
+
+/// <summary>The task each firing of a schedule creates.</summary>
+public sealed record ScenarioScheduledTask
+{
+    public required string Title { get; init; }
+
+    public string? Description { get; init; }
+
+    public string? Project { get; init; }
+
+    /// <summary>low, normal, high or urgent.</summary>
+    public string? Priority { get; init; }
+
+    /// <summary>Each created task is due this many minutes after it was created.</summary>
+    public int? DeadlineAfterMinutes { get; init; }
 }
 
 /// <summary>

@@ -69,6 +69,13 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
             }
         }
 
+        for (var i = 0; i < scenario.Schedules.Count; i++)
+        {
+            var schedule = scenario.Schedules[i];
+            var spec = new ScenarioScheduleSpec(schedule.Name, run.Agents[schedule.Agent], schedule.IntervalMinutes, schedule.Cron, schedule.TimeZone, schedule.Paused ?? false, schedule.Task);
+            await StepAsync($"schedules[{i}]", $"schedule \"{schedule.Name}\" for {schedule.Agent}", () => actions.CreateScheduleAsync(spec, cancellationToken));
+        }
+
         for (var i = 0; i < scenario.Steps.Count; i++)
         {
             var step = scenario.Steps[i];

@@ -168,6 +168,31 @@ public static class ScenarioReader
             DefineTask(mission.Ref, where);
         }
 
+        for (var i = 0; i < scenario.Schedules.Count; i++)
+        {
+            var schedule = scenario.Schedules[i];
+            var where = $"schedules[{i}]";
+            Required(schedule.Name, where + ".name");
+            Agent(schedule.Agent, where + ".agent");
+            if ((schedule.IntervalMinutes is null) == string.IsNullOrWhiteSpace(schedule.Cron))
+            {
+                problems.Add($"{where}: give exactly one of intervalMinutes and cron");
+            }
+            else if (schedule.IntervalMinutes is <= 0)
+            {
+                problems.Add($"{where}.intervalMinutes: must be at least 1");
+            }
+
+            if (schedule.Task is null)
+            {
+                problems.Add($"{where}.task: is required");
+            }
+            else
+            {
+                Required(schedule.Task.Title, where + ".task.title");
+            }
+        }
+
         for (var i = 0; i < scenario.Steps.Count; i++)
         {
             var step = scenario.Steps[i];

@@ -38,12 +38,16 @@ public sealed class DemoCompanyTests : IAsyncLifetime
             tasks.GetProperty("items").EnumerateArray().Should().OnlyContain(t => t.GetProperty("createdBy").GetString()!.StartsWith("human:", StringComparison.Ordinal) || t.GetProperty("createdBy").GetString()!.StartsWith("agent:", StringComparison.Ordinal));
             (await ceo.EventsUntilAsync(null, e => e.Has("policy.denied"))).Should().Contain(e => e.GetProperty("type").GetString() == "inbox.escalation_added");
             (await (await ceo.GetAsync("/api/inbox/escalations")).ReadJsonAsync()).GetArrayLength().Should().Be(1);
+            var schedules = (await (await ceo.GetAsync("/api/schedules")).ReadJsonAsync()).EnumerateArray().ToList();
+            schedules.Select(s => s.GetProperty("name").GetString()).Should().BeEquivalentTo("Weekly KPI report", "Daily mailbox check");
+            schedules.Should().OnlyContain(s => s.GetProperty("timing").GetProperty("timeZone").GetString() == "Europe/Paris" && s.GetProperty("status").GetString() == "active");
         }
 
         await using var second = Start();
         using var again = await SignInAsync(second);
         (await (await again.GetAsync("/api/agents")).ReadJsonAsync()).GetArrayLength().Should().Be(14);
         (await (await again.GetAsync("/api/tasks?limit=500")).ReadJsonAsync()).GetProperty("items").GetArrayLength().Should().Be(14);
+        (await (await again.GetAsync("/api/schedules")).ReadJsonAsync()).GetArrayLength().Should().Be(2);
     }
 
     [Fact]
@@ -64,6 +68,7 @@ public sealed class DemoCompanyTests : IAsyncLifetime
               "agents": [ { "ref": "a", "firstName": "A" }, { "ref": "b" }, { "ref": "a" } ],
               "org": { "ceo": ["a"], "a": ["b"], "b": ["a"], "x": ["zz"] },
               "missions": [ { "title": "M", "to": "nobody", "from": "a" } ],
+              "schedules": [ { "name": "S", "agent": "ghost", "intervalMinutes": 5, "cron": "0 0 9 * * ?", "task": { "title": "" } } ],
               "steps": [ { "do": "fly", "task": "m" }, { "do": "pause", "task": "unknown" } ],
               "expect": [ { "type": "count", "of": "planets" } ]
             }
@@ -75,6 +80,9 @@ public sealed class DemoCompanyTests : IAsyncLifetime
         problems.Should().Contain(p => p.StartsWith("missions[0].from", StringComparison.Ordinal));
         problems.Should().Contain(p => p.StartsWith("missions[0].to", StringComparison.Ordinal));
         problems.Should().Contain(p => p.StartsWith("steps[0].do", StringComparison.Ordinal));
+        problems.Should().Contain(p => p.StartsWith("schedules[0].agent", StringComparison.Ordinal));
+        problems.Should().Contain(p => p == "schedules[0]: give exactly one of intervalMinutes and cron");
+        problems.Should().Contain(p => p.StartsWith("schedules[0].task.title", StringComparison.Ordinal));
         problems.Should().Contain(p => p.StartsWith("steps[1].task", StringComparison.Ordinal));
         problems.Should().Contain(p => p.StartsWith("expect[0].of", StringComparison.Ordinal));
 

@@ -4,6 +4,7 @@ using FluidManager.Api.Hosting;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Companies;
 using FluidManager.Grains.Interfaces.Errors;
+using FluidManager.Grains.Interfaces.Schedules;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Runtime.Grains;
 using FluidManager.Scenarios;
@@ -31,6 +32,30 @@ public sealed class GrainScenarioActions(IGrainFactory grains, long companyId, J
             var request = new CreateTaskRequest(task.Title, task.Description, task.Project, task.ParentTaskId, task.AssigneeAgentId,
                 Parse<TaskPriority>(task.Priority, "priority"), null, task.DeadlineAt, null, null, null);
             return (await grains.GetGrain<ICompanyGrain>(companyId).CreateTaskAsync(request.ToCommand(companyId))).Id;
+        });
+
+    public Task<long> CreateScheduleAsync(ScenarioScheduleSpec schedule, CancellationToken cancellationToken) =>
+        RefusalsAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(schedule);
+            var template = new TaskTemplate
+            {
+                Title = schedule.Task.Title,
+                Description = schedule.Task.Description ?? "",
+                Project = schedule.Task.Project,
+                Priority = Parse<TaskPriority>(schedule.Task.Priority, "priority") ?? TaskPriority.Normal,
+                DeadlineAfterMinutes = schedule.Task.DeadlineAfterMinutes,
+            };
+            var timing = new ScheduleTiming { IntervalMinutes = schedule.IntervalMinutes, Cron = schedule.Cron, TimeZone = schedule.TimeZone ?? "UTC" };
+            return (await grains.GetGrain<ISchedulesGrain>(companyId).CreateAsync(new CreateScheduleCommand
+            {
+                CompanyId = companyId,
+                Name = schedule.Name,
+                AgentId = schedule.AgentId,
+                Template = template,
+                Timing = timing,
+                Paused = schedule.Paused,
+            })).Id;
         });
 
     public Task<long> DelegateAsync(long fromAgentId, ScenarioTaskSpec task, CancellationToken cancellationToken) =>
