@@ -2,6 +2,7 @@
 # Benchmarks, measured side by side on one machine and one database in one run.
 #   scripts/bench.sh runtime   turns, messages, activities and notifications against pgbench
 #   scripts/bench.sh rag       hybrid retrieval over 100,000 chunks with ACL filtering: latency and HNSW recall
+#   scripts/bench.sh agents    tasks per second through the whole agent loop, 1 and 2 silos, 0 and 200 ms model latency
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -9,38 +10,52 @@ usage() {
   cat <<USAGE
 Usage: scripts/bench.sh runtime [--clients N] [--seconds S]
        scripts/bench.sh rag [--chunks N] [--queries N]
+       scripts/bench.sh agents [--tasks N] [--agents N] [--slots N]
   runtime     pgbench TPC-B-like vs grain turns, one-grain turns vs commit rate,
-              posted messages and no-op activities through one silo, turn and notify latencies
+              posted messages and no-op activities through one silo (activities_per_s: a backlog
+              claimed, run, completed and delivered to its grains; scheduled_activities_per_s: each
+              scheduled by a turn while the silo works), turn and notify latencies
   rag         synthetic chunks (384 dims, clustered) in 20 spaces with an ACL mix: p50/p95 of the
               hybrid retrieval statement as agents, recall@10 of the HNSW path vs exact search
+  agents      offline model at 0 ms and 200 ms simulated latency, with 1 then 2 silo processes, each
+              on a fresh database: tasks per second from creation to done, and the scaling ratio
   --clients   concurrent clients for pgbench and turns (default 8)
   --seconds   duration of each timed batch (default 20)
   --chunks    chunks loaded for rag (default 100000)
   --queries   queries measured for rag (default 300)
+  --tasks     tasks per agents run (default 240)
+  --agents    developers the tasks are spread over (default 48)
+  --slots     activities (model calls) each silo runs at once (default 8)
 USAGE
 }
 [ $# -ge 1 ] || { usage >&2; exit 2; }
 SUITE="$1"; shift
-CLIENTS=8 SECONDS_PER=20 CHUNKS=100000 QUERIES=300
+CLIENTS=8 SECONDS_PER=20 CHUNKS=100000 QUERIES=300 TASKS=240 AGENTS=48 SLOTS=8
 while [ $# -gt 0 ]; do
   case "$1" in
     --clients) CLIENTS="$2"; shift 2 ;;
     --seconds) SECONDS_PER="$2"; shift 2 ;;
     --chunks) CHUNKS="$2"; shift 2 ;;
     --queries) QUERIES="$2"; shift 2 ;;
+    --tasks) TASKS="$2"; shift 2 ;;
+    --agents) AGENTS="$2"; shift 2 ;;
+    --slots) SLOTS="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; fm_die "unknown option: $1" ;;
   esac
 done
-case "$SUITE" in runtime|rag) ;; *) usage >&2; fm_die "unknown suite '$SUITE' (available: runtime, rag)" ;; esac
+case "$SUITE" in runtime|rag|agents) ;; *) usage >&2; fm_die "unknown suite '$SUITE' (available: runtime, rag, agents)" ;; esac
 
 fm_ensure_tools
 WORK="$(mktemp -d /tmp/fluidmanager-bench.XXXXXX)"
 chmod 755 "$WORK"
 PG_PORT="$(fm_free_port)"
 SILO_PID=""
+SILO_PIDS=()
 cleanup() {
   [ -n "$SILO_PID" ] && kill -TERM "$SILO_PID" 2>/dev/null && wait "$SILO_PID" 2>/dev/null || true
+  for pid in "${SILO_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${SILO_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   fm_pg_stop "$WORK/db"
   rm -rf "$WORK"
 }
@@ -52,16 +67,61 @@ fm_pg_createdb "$WORK/db" "$PG_PORT" bench
 export ConnectionStrings__Fluid
 ConnectionStrings__Fluid="$(fm_pg_connstr "$WORK/db" "$PG_PORT" bench)"
 export DOTNET_ENVIRONMENT=Production
+value() { sed -nE "s/^$1=([0-9.]+).*/\1/p" <<<"$2" | tail -1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 if [ "$SUITE" = "rag" ]; then
   (cd "$FM_ROOT" && dotnet build test/Knowledge.Harness -c Release -nologo -clp:ErrorsOnly -warnaserror >/dev/null) || fm_die "knowledge harness build failed"
   fm_log "rag: $CHUNKS synthetic chunks with an ACL mix, HNSW and full-text indexes built after the load, $QUERIES queries"
   dotnet "$FM_ROOT/test/Knowledge.Harness/bin/Release/net10.0/FluidManager.Knowledge.Harness.dll" bench-rag --chunks "$CHUNKS" --queries "$QUERIES"
   exit 0
 fi
+if [ "$SUITE" = "agents" ]; then
+  (cd "$FM_ROOT" && dotnet build test/Work.Harness -c Release -nologo -clp:ErrorsOnly -warnaserror >/dev/null) || fm_die "work harness build failed"
+  WORK_HARNESS=(dotnet "$FM_ROOT/test/Work.Harness/bin/Release/net10.0/FluidManager.Work.Harness.dll")
+  # One run: a fresh database, N silo processes with the given model latency, then the timed tasks.
+  agents_run() {
+    local latency="$1" silos="$2" db="agents_${1}ms_${2}silos" out i
+    fm_pg_createdb "$WORK/db" "$PG_PORT" "$db"
+    local connection
+    connection="$(fm_pg_connstr "$WORK/db" "$PG_PORT" "$db")"
+    ConnectionStrings__Fluid="$connection" "${WORK_HARNESS[@]}" migrate >/dev/null
+    SILO_PIDS=()
+    # This runs in a subshell: stop its own silos however it ends.
+    trap 'for pid in "${SILO_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done' EXIT
+    for i in $(seq 1 "$silos"); do
+      ConnectionStrings__Fluid="$connection" Fluid__Models__Offline__LatencyMs="$latency" Fluid__Silo__ActivitySlots="$SLOTS" \
+        "${WORK_HARNESS[@]}" work-silo "bench-silo-$i" >"$WORK/silo-$db-$i.log" 2>&1 &
+      SILO_PIDS+=($!)
+    done
+    for _ in $(seq 1 120); do
+      [ "$(fm_psql "$WORK/db" "$PG_PORT" "$db" -tAc "SELECT count(*) FROM runtime.silos WHERE stopped_at IS NULL" 2>/dev/null || echo 0)" -ge "$silos" ] && break
+      sleep 0.5
+    done
+    out="$(ConnectionStrings__Fluid="$connection" "${WORK_HARNESS[@]}" bench-agents "$TASKS" "$AGENTS" 600)" || { echo "$out" >&2; fm_die "the agents run at ${latency} ms with $silos silo(s) did not finish; logs in $WORK"; }
+    for pid in "${SILO_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${SILO_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    SILO_PIDS=()
+    echo "$out" | sed "s/^/  /" >&2
+    value tasks_per_s "$out"
+  }
+  declare -A RESULT
+  for latency in 0 200; do
+    for silos in 1 2; do
+      fm_log "agents: $TASKS tasks over $AGENTS agents, offline model at ${latency} ms, $silos silo(s) with $SLOTS model calls each at once"
+      RESULT["$latency-$silos"]="$(agents_run "$latency" "$silos")"
+    done
+  done
+  echo "tasks=$TASKS agents=$AGENTS slots_per_silo=$SLOTS cores=$(nproc)"
+  for latency in 0 200; do
+    for silos in 1 2; do echo "tasks_per_s_${latency}ms_${silos}silo=${RESULT[$latency-$silos]}"; done
+  done
+  echo "scaling_0ms=$(ratio "${RESULT[0-2]}" "${RESULT[0-1]}")"
+  echo "scaling_200ms=$(ratio "${RESULT[200-2]}" "${RESULT[200-1]}") (target >= 1.70)"
+  exit 0
+fi
 (cd "$FM_ROOT" && dotnet build test/Runtime.Harness -c Release -nologo -clp:ErrorsOnly -warnaserror >/dev/null) || fm_die "harness build failed"
 HARNESS=(dotnet "$FM_ROOT/test/Runtime.Harness/bin/Release/net10.0/FluidManager.Runtime.Harness.dll")
 "${HARNESS[@]}" migrate >/dev/null
-value() { sed -nE "s/^$1=([0-9.]+).*/\1/p" <<<"$2" | tail -1; }
 
 fm_log "pgbench (TPC-B-like, $CLIENTS clients, ${SECONDS_PER}s)"
 export PGPASSWORD
@@ -79,14 +139,19 @@ fm_log "one silo: posted messages and no-op activities"
 "${HARNESS[@]}" silo bench-silo >"$WORK/silo.log" 2>&1 &
 SILO_PID=$!
 MSG="$("${HARNESS[@]}" bench-messages 20000)"
-ACT="$("${HARNESS[@]}" bench-activities 5000)"
+SCHED="$("${HARNESS[@]}" bench-activities 5000)"
+kill -TERM "$SILO_PID"; wait "$SILO_PID" 2>/dev/null || true; SILO_PID=""
+fm_log "one silo: 5000 no-op activities scheduled beforehand, claimed, run, completed and delivered"
+SEED="$("${HARNESS[@]}" bench-activities-seed 5000)"
+"${HARNESS[@]}" silo bench-silo >>"$WORK/silo.log" 2>&1 &
+SILO_PID=$!
+ACT="$("${HARNESS[@]}" bench-activities-drain 5000 "$(value outcomes_before "$SEED")")"
 kill -TERM "$SILO_PID"; wait "$SILO_PID" 2>/dev/null || true; SILO_PID=""
 fm_log "notify to listener (500 events)"
 NOTIFY="$("${HARNESS[@]}" bench-notify 500)"
 
 TURNS_PS=$(value turns_per_s "$TURNS") ONE_PS=$(value one_grain_turns_per_s "$TURNS")
 COMMIT_RATE=$(value commit_rate "$COMMIT") MSG_PS=$(value posted_messages_per_s "$MSG") ACT_PS=$(value activities_per_s "$ACT")
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 echo "clients=$CLIENTS seconds_per_batch=$SECONDS_PER cores=$(nproc)"
 echo "pgbench_tps=$PGBENCH_TPS"
 echo "turns_per_s=$TURNS_PS"
@@ -94,6 +159,7 @@ echo "one_grain_turns_per_s=$ONE_PS"
 echo "commit_rate=$COMMIT_RATE ($(value commit_median_ms "$COMMIT") ms median)"
 echo "posted_messages_per_s=$MSG_PS"
 echo "activities_per_s=$ACT_PS"
+echo "scheduled_activities_per_s=$(value scheduled_activities_per_s "$SCHED") (scheduled one per turn by $CLIENTS clients while the silo works)"
 echo "turn_p50_ms=$(value turn_p50_ms "$TURNS")"
 echo "turn_p99_ms=$(value turn_p99_ms "$TURNS")"
 echo "notify_to_listener_p50_ms=$(value notify_to_listener_p50_ms "$NOTIFY")"

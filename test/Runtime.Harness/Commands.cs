@@ -20,7 +20,7 @@ internal static class Commands
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: harness migrate|silo|seed|wait-quiet|check|bench-turns|bench-commit|bench-messages|bench-activities|bench-notify ...");
+            Console.Error.WriteLine("usage: harness migrate|silo|seed|wait-quiet|check|bench-turns|bench-commit|bench-messages|bench-activities|bench-activities-seed|bench-activities-drain|bench-notify ...");
             return 2;
         }
 
@@ -36,6 +36,8 @@ internal static class Commands
             "bench-commit" => await BenchCommitAsync(double.Parse(rest[0], Inv)),
             "bench-messages" => await BenchMessagesAsync(int.Parse(rest[0], Inv)),
             "bench-activities" => await BenchActivitiesAsync(int.Parse(rest[0], Inv)),
+            "bench-activities-seed" => await SeedActivitiesAsync(int.Parse(rest[0], Inv)),
+            "bench-activities-drain" => await DrainActivitiesAsync(int.Parse(rest[0], Inv), long.Parse(rest[1], Inv)),
             "bench-notify" => await BenchNotifyAsync(int.Parse(rest[0], Inv)),
             _ => throw new ArgumentException($"unknown command '{args[0]}'"),
         };
@@ -310,8 +312,58 @@ internal static class Commands
             await Task.Delay(20);
         }
 
-        Console.WriteLine($"activities_per_s={count / clock.Elapsed.TotalSeconds:0.0}");
+        Console.WriteLine($"scheduled_activities_per_s={count / clock.Elapsed.TotalSeconds:0.0}");
         await host.StopAsync();
+        return 0;
+    }
+
+    /// <summary>
+    /// Schedules no-op activities on 400 worker grains from 8 clients while no silo runs, and prints how
+    /// many outcomes existed before (the drain's starting point).
+    /// </summary>
+    private static async Task<int> SeedActivitiesAsync(int count)
+    {
+        using var host = BuildHost(pumps: false, "bench");
+        await host.StartAsync();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        var before = await CountAsync(dataSource, "SELECT count(*) FROM testgrains.activity_outcomes");
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async client =>
+        {
+            for (var i = client; i < count; i += 8)
+            {
+                await grains.GetGrain<IWorkerGrain>($"bench-worker-{i % 400}").StartAsync(new SleepInput(0), maxAttempts: 3);
+            }
+        }));
+        Console.WriteLine($"outcomes_before={before}");
+        await host.StopAsync();
+        return 0;
+    }
+
+    /// <summary>
+    /// Waits for the seeded activities' outcomes to reach their grains, and prints the rate from the first
+    /// claim to the moment the last outcome was applied, both on the database's clock.
+    /// </summary>
+    private static async Task<int> DrainActivitiesAsync(int count, long before)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        var deadline = Stopwatch.StartNew();
+        while (await CountAsync(dataSource, "SELECT count(*) FROM testgrains.activity_outcomes") - before < count)
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                Console.Error.WriteLine("the seeded activities did not all complete within 2 minutes");
+                return 1;
+            }
+
+            await Task.Delay(10);
+        }
+
+        await using var command = dataSource.CreateCommand(
+            "SELECT extract(epoch FROM clock_timestamp() - min(started_at))::float8 FROM runtime.activities WHERE kind = 'test.sleep' AND started_at IS NOT NULL AND id IN (SELECT activity_id FROM testgrains.activity_outcomes ORDER BY id DESC LIMIT @n)");
+        command.Parameters.AddWithValue("n", count);
+        var seconds = (double)(await command.ExecuteScalarAsync())!;
+        Console.WriteLine($"activities_per_s={count / seconds:0.0}");
         return 0;
     }
 

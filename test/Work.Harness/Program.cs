@@ -2,6 +2,7 @@ using FluidManager.Grains;
 using FluidManager.Grains.Work;
 using FluidManager.Models.Hosting;
 using FluidManager.Runtime.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,21 +10,50 @@ namespace FluidManager.Work.Harness;
 
 /// <summary>
 /// Commands (connection string from ConnectionStrings__Fluid, settings from Fluid__* variables):
-///   work-silo NAME   run a silo with the grains and agent work (offline and scripted models) until SIGTERM
+///   work-silo NAME                      run a silo with the grains and agent work (offline and scripted models) until SIGTERM
+///   migrate                             apply every migration and exit
+///   bench-agents TASKS AGENTS [SECONDS] hire AGENTS agents, give them TASKS tasks, and time them to a final status
+///                                       through whatever silos are running (see scripts/bench.sh agents)
 /// </summary>
 internal static class WorkHarness
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length == 0 || args[0] != "work-silo")
+        switch (args.FirstOrDefault())
         {
-            await Console.Error.WriteLineAsync("usage: work-harness work-silo [NAME]");
-            return 2;
-        }
+            case "work-silo":
+                await RunSiloAsync(args.Length > 1 ? args[1] : $"work-harness-{Environment.ProcessId}");
+                return 0;
+            case "migrate":
+                using (var host = ClientHost(migrate: true))
+                {
+                    await host.StartAsync();
+                    await host.StopAsync();
+                }
 
+                return 0;
+            case "bench-agents" when args.Length >= 3:
+                using (var host = ClientHost(migrate: false))
+                {
+                    await host.StartAsync();
+                    var seconds = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 600;
+                    var code = await AgentBench.RunAsync(host.Services, int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture),
+                        int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(seconds));
+                    await host.StopAsync();
+                    return code;
+                }
+
+            default:
+                await Console.Error.WriteLineAsync("usage: work-harness work-silo [NAME] | migrate | bench-agents TASKS AGENTS [TIMEOUT_SECONDS]");
+                return 2;
+        }
+    }
+
+    private static async Task RunSiloAsync(string name)
+    {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["Fluid:Runtime:MigrateOnStart"] ??= "false";
-        builder.Configuration["Fluid:Silo:Name"] ??= args.Length > 1 ? args[1] : $"work-harness-{Environment.ProcessId}";
+        builder.Configuration["Fluid:Silo:Name"] ??= name;
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddFluidRuntime();
         builder.AddGrains();
@@ -32,6 +62,16 @@ internal static class WorkHarness
         builder.AddSiloPumps();
         using var host = builder.Build();
         await host.RunAsync();
-        return 0;
+    }
+
+    /// <summary>A process that makes grain calls like the Api does, without pumps or agent work.</summary>
+    private static IHost ClientHost(bool migrate)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection([new("Fluid:Runtime:MigrateOnStart", migrate ? "true" : "false")]);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddFluidRuntime();
+        builder.AddGrains();
+        return builder.Build();
     }
 }

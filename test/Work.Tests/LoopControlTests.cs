@@ -1,3 +1,4 @@
+using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Runtime.Grains;
@@ -129,6 +130,31 @@ public sealed class LoopControlTests(SlowWorkFixture fixture) : IClassFixture<Sl
         expired.Status.Should().Be(ApprovalStatus.Expired);
         expired.DecidedBy.Should().Be("system");
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM runtime.events WHERE stream = @s AND type = 'approval.expired'", ("s", $"company:{company}"))).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Work_given_to_a_paused_agent_waits_and_starts_as_soon_as_the_agent_is_active_again()
+    {
+        var company = await fixture.CreateCompanyAsync();
+        var agent = await fixture.HireAsync(company, "Sam", "Technical Writer", "Engineering");
+        var agents = fixture.Grains.GetGrain<IAgentGrain>(agent.Id);
+        await agents.SetStatusAsync(new SetAgentStatusCommand(company, AgentStatus.Paused));
+        var first = await fixture.MissionAsync(company, agent.Id, "Write the onboarding guide");
+        var second = await fixture.MissionAsync(company, agent.Id, "Write the release notes");
+
+        var parked = await WaitForRunAsync(company, first.Id, r => r is { Status: TaskRunStatus.Waiting }, "the run to wait for the agent");
+        parked.WaitingFor.Should().Be("agent_inactive");
+        (await fixture.Task(first.Id).GetAsync(company)).Status.Should().Be(TaskState.Queued);
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM llm_calls WHERE agent_id = @a", ("a", agent.Id))).Should().Be(0);
+
+        // Well before the runners' own periodic check (a minute), both tasks are under way.
+        await agents.SetStatusAsync(new SetAgentStatusCommand(company, AgentStatus.Active));
+        foreach (var task in new[] { first, second })
+        {
+            await Eventually.WaitAsync(() => fixture.Task(task.Id).GetAsync(company), t => t.Status != TaskState.Queued, TimeSpan.FromSeconds(15), $"task {task.Id} to start");
+        }
+
+        (await fixture.WaitForAsync(company, second.Id, Finished)).Status.Should().Be(TaskState.Done);
     }
 
     private Task<TaskRunDto> WaitForRunAsync(long company, long taskId, Func<TaskRunDto?, bool> done, string what) =>

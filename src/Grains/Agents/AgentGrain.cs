@@ -8,8 +8,10 @@ using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Events;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Grains.Organization;
 using FluidManager.Grains.Tasks;
+using FluidManager.Grains.Work;
 using FluidManager.Runtime.Grains;
 using Microsoft.Extensions.Logging;
 
@@ -56,6 +58,16 @@ public sealed class AgentGrain(IGrainContext context, ILogger<AgentGrain> logger
         }
 
         await context.Sql(AgentSql.SetStatus).With("id", Id).With<AgentStatus>("status", command.Status).With("now", context.Now).ExecuteAsync();
+        if (command.Status == AgentStatus.Active)
+        {
+            // Tasks queued while the agent was away start now rather than at their runner's next check.
+            foreach (var taskId in await context.Sql(AgentSql.QueuedTasks).With("id", Id).With("company_id", command.CompanyId).ListAsync(r => r.GetInt64(0)))
+            {
+                await context.PostAsync<ITaskRunnerGrain>(taskId.ToString(CultureInfo.InvariantCulture),
+                    new TaskRunSignal(command.CompanyId, taskId, TaskState.Queued, TaskState.Queued, TaskAction.Start, $"{agent.DisplayName} is active again"));
+            }
+        }
+
         return await PublishAsync(command.CompanyId, command.Status switch
         {
             AgentStatus.Paused => EventTypes.AgentPaused,

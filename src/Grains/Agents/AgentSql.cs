@@ -46,6 +46,8 @@ internal static class AgentSql
     /// </summary>
     public const string LockForDelete = "SELECT id FROM agents WHERE id = @id AND company_id = @company_id FOR UPDATE";
 
+    public const string QueuedTasks = "SELECT id FROM tasks WHERE assignee_agent_id = @id AND company_id = @company_id AND status = 'queued' ORDER BY id";
+
     public const string OpenWorkCount = "SELECT count(*) FROM tasks WHERE assignee_agent_id = @id AND status NOT IN ('done', 'cancelled')";
 
     public const string DeleteOwnArtifacts = "DELETE FROM artifacts WHERE agent_id = @id AND task_id IS NULL";
