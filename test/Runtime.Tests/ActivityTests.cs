@@ -17,6 +17,29 @@ public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<Runt
     }
 
     [Fact]
+    public async Task A_backlog_larger_than_the_slots_is_claimed_as_slots_free_up_without_waiting_for_the_next_poll()
+    {
+        var ids = new List<Guid>();
+        await using (var client = await RuntimeHost.StartAsync(database, pumps: false))
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                ids.Add(await client.Grains.GetGrain<IWorkerGrain>($"w-backlog-{i}").StartAsync(new SleepInput(20)));
+            }
+        }
+
+        // Two slots and a poll far longer than the test: only freed slots can bring the next claims.
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true, settings: new Dictionary<string, string?>
+        {
+            ["Fluid:Silo:ActivitySlots"] = "2",
+            ["Fluid:Silo:PollInterval"] = "00:01:00",
+        });
+        await Eventually.WaitAsync(
+            () => database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = ANY(@ids) AND status = 'completed'", ("ids", ids.ToArray())),
+            n => n == ids.Count, TimeSpan.FromSeconds(15), "all twelve activities to complete");
+    }
+
+    [Fact]
     public async Task Failing_activity_is_retried_with_backoff_until_it_succeeds()
     {
         await using var silo = await RuntimeHost.StartAsync(database, pumps: true);

@@ -33,6 +33,7 @@ public sealed class ActivityWorker(
     private readonly Channel<Finished> _finished = Channel.CreateUnbounded<Finished>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _abandon = new();
     private SemaphoreSlim _slots = null!;
+    private readonly Pulse _slotFreed = new();
 
     /// <summary>Activities this silo is running now.</summary>
     public int InFlight => _running.Count;
@@ -73,9 +74,19 @@ public sealed class ActivityWorker(
                 }
             }
 
-            if (claimed == 0 || _slots.CurrentCount == 0)
+            if (claimed == 0)
             {
                 await signal.Activities.WaitAsync(_options.PollInterval, cancellationToken);
+            }
+            else if (_slots.CurrentCount == 0)
+            {
+                // More may be waiting: claim again as soon as a slot frees, not at the next poll. The wait
+                // is taken before the second look, so a slot freed in between still wakes it.
+                var freed = _slotFreed.WaitAsync(_options.PollInterval, cancellationToken);
+                if (_slots.CurrentCount == 0)
+                {
+                    await freed;
+                }
             }
         }, time, logger, stoppingToken);
     }
@@ -155,6 +166,7 @@ public sealed class ActivityWorker(
             _running.TryRemove((activity.Id, activity.Attempt), out _);
             running.Cancellation.Dispose();
             _slots.Release();
+            _slotFreed.Set();
         }
     }
 
