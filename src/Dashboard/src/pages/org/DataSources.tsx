@@ -31,29 +31,36 @@ export function DataSources({ agentId, canEdit }: { agentId: number; canEdit: bo
     queryKey: dataSourceKeys.grants(agentId),
     queryFn: ({ signal }) => fetchAgentSqlGrants(agentId, signal),
   });
+  /** Shows the change in the same event as the click; returns what to put back on refusal. */
+  const optimistic = (source: string, granted: boolean) => {
+    const key = dataSourceKeys.grants(agentId);
+    void queryClient.cancelQueries({ queryKey: key });
+    const before = queryClient.getQueryData<AgentSqlGrants>(key);
+    if (before) {
+      queryClient.setQueryData<AgentSqlGrants>(key, {
+        ...before,
+        sources: granted ? [...before.sources, source] : before.sources.filter((s) => s !== source),
+      });
+    }
+    return before;
+  };
   const change = useMutation({
-    mutationFn: ({ source, granted }: { source: string; granted: boolean }) =>
-      granted ? grantSqlSource(agentId, source) : revokeSqlSource(agentId, source),
-    onMutate: async ({ source, granted }) => {
-      const key = dataSourceKeys.grants(agentId);
-      await queryClient.cancelQueries({ queryKey: key });
-      const before = queryClient.getQueryData<AgentSqlGrants>(key);
-      if (before) {
-        queryClient.setQueryData<AgentSqlGrants>(key, {
-          ...before,
-          sources: granted
-            ? [...before.sources, source]
-            : before.sources.filter((s) => s !== source),
-        });
-      }
-      return { before };
-    },
-    onError: (_error, _variables, context) => {
-      if (context?.before) queryClient.setQueryData(dataSourceKeys.grants(agentId), context.before);
+    mutationFn: ({
+      source,
+      granted,
+    }: {
+      source: string;
+      granted: boolean;
+      before?: AgentSqlGrants;
+    }) => (granted ? grantSqlSource(agentId, source) : revokeSqlSource(agentId, source)),
+    onError: (_error, { before }) => {
+      if (before) queryClient.setQueryData(dataSourceKeys.grants(agentId), before);
     },
     onSuccess: (updated) => queryClient.setQueryData(dataSourceKeys.grants(agentId), updated),
     onSettled: () => queryClient.invalidateQueries({ queryKey: agentKeys.detail(agentId) }),
   });
+  const toggle = (source: string, granted: boolean) =>
+    change.mutate({ source, granted, before: optimistic(source, granted) });
 
   const granted = new Set(grants.data?.sources.map((s) => s.toLowerCase()) ?? []);
   const known = new Set(catalogue.data?.map((s) => s.name) ?? []);
@@ -90,9 +97,7 @@ export function DataSources({ agentId, canEdit }: { agentId: number; canEdit: bo
                       aria-label={source.name}
                       checked={granted.has(source.name)}
                       disabled={reason !== undefined || change.isPending}
-                      onChange={(event) =>
-                        change.mutate({ source: source.name, granted: event.target.checked })
-                      }
+                      onChange={(event) => toggle(source.name, event.target.checked)}
                     />
                     <span>
                       <span className="mono">{source.name}</span>
@@ -121,7 +126,7 @@ export function DataSources({ agentId, canEdit }: { agentId: number; canEdit: bo
                       aria-label={name}
                       checked
                       disabled={reason !== undefined || change.isPending}
-                      onChange={() => change.mutate({ source: name, granted: false })}
+                      onChange={() => toggle(name, false)}
                     />
                     <span>
                       <span className="mono">{name}</span>

@@ -108,31 +108,29 @@ function RuleItem({
   const [confirm, setConfirm] = useState(false);
   const key = policyRuleKeys.rules();
 
-  /** Shows the change at once; the Api's refusal puts the list back as it was. */
-  const optimistic = async (change: (rules: PolicyRule[]) => PolicyRule[]) => {
-    await queryClient.cancelQueries({ queryKey: key });
+  /**
+   * Shows the change at once (in the same event as the click, so the switch never flickers back)
+   * and returns what to put back when the Api refuses it.
+   */
+  const optimistic = (change: (rules: PolicyRule[]) => PolicyRule[]) => {
+    void queryClient.cancelQueries({ queryKey: key });
     const before = queryClient.getQueryData<PolicyRule[]>(key);
     if (before) queryClient.setQueryData<PolicyRule[]>(key, change(before));
-    return { before };
+    return before;
   };
-  const rollback = (context: { before: PolicyRule[] | undefined } | undefined) => {
-    if (context?.before) queryClient.setQueryData(key, context.before);
+  const rollback = (before: PolicyRule[] | undefined) => {
+    if (before) queryClient.setQueryData(key, before);
   };
 
   const toggle = useMutation({
-    mutationFn: (enabled: boolean) => setPolicyRuleEnabled(rule, enabled),
-    onMutate: (enabled) =>
-      optimistic((rules) => rules.map((r) => (r.id === rule.id ? { ...r, enabled } : r))),
-    onError: (_e, _v, context) => rollback(context),
+    mutationFn: ({ enabled }: { enabled: boolean; before: PolicyRule[] | undefined }) =>
+      setPolicyRuleEnabled(rule, enabled),
+    onError: (_e, { before }) => rollback(before),
     onSettled: () => queryClient.invalidateQueries({ queryKey: policyRuleKeys.all }),
   });
-  const remove = useMutation({
+  const remove = useMutation<void, Error, PolicyRule[] | undefined>({
     mutationFn: () => deletePolicyRule(rule),
-    onMutate: () => {
-      setConfirm(false);
-      return optimistic((rules) => rules.filter((r) => r.id !== rule.id));
-    },
-    onError: (_e, _v, context) => rollback(context),
+    onError: (_e, before) => rollback(before),
     onSuccess: () => toast({ tone: 'ok', title: 'Rule deleted', detail: rule.name }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: policyRuleKeys.all }),
   });
@@ -159,7 +157,13 @@ function RuleItem({
               type="checkbox"
               checked={rule.enabled}
               disabled={disabledReason !== undefined || toggle.isPending}
-              onChange={(e) => toggle.mutate(e.target.checked)}
+              onChange={(e) => {
+                const enabled = e.target.checked;
+                const before = optimistic((rules) =>
+                  rules.map((r) => (r.id === rule.id ? { ...r, enabled } : r)),
+                );
+                toggle.mutate({ enabled, before });
+              }}
               aria-label={`${rule.name} enabled`}
             />
             Enabled
@@ -187,7 +191,14 @@ function RuleItem({
             <button type="button" className="button" onClick={() => setConfirm(false)}>
               Keep it
             </button>
-            <button type="button" className="button button--danger" onClick={() => remove.mutate()}>
+            <button
+              type="button"
+              className="button button--danger"
+              onClick={() => {
+                setConfirm(false);
+                remove.mutate(optimistic((rules) => rules.filter((r) => r.id !== rule.id)));
+              }}
+            >
               <Trash2 size={15} /> Delete rule
             </button>
           </>
