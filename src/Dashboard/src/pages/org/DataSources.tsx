@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Database } from 'lucide-react';
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { InfoAlert, ProblemAlert } from '../../components/ProblemAlert';
 import { Tooltip } from '../../components/Tooltip';
 import { agentKeys } from '../../services/agents';
@@ -10,7 +10,6 @@ import {
   fetchSqlSources,
   grantSqlSource,
   revokeSqlSource,
-  type AgentSqlGrants,
 } from '../../services/dataSources';
 
 const NO_RIGHTS = 'Only the CEO grants data sources.';
@@ -31,38 +30,30 @@ export function DataSources({ agentId, canEdit }: { agentId: number; canEdit: bo
     queryKey: dataSourceKeys.grants(agentId),
     queryFn: ({ signal }) => fetchAgentSqlGrants(agentId, signal),
   });
-  /** Shows the change in the same event as the click; returns what to put back on refusal. */
-  const optimistic = (source: string, granted: boolean) => {
-    const key = dataSourceKeys.grants(agentId);
-    void queryClient.cancelQueries({ queryKey: key });
-    const before = queryClient.getQueryData<AgentSqlGrants>(key);
-    if (before) {
-      queryClient.setQueryData<AgentSqlGrants>(key, {
-        ...before,
-        sources: granted ? [...before.sources, source] : before.sources.filter((s) => s !== source),
-      });
-    }
-    return before;
-  };
+  // A switch shows its new value in the click's own render, until the Api answers with a new
+  // version of the agent (or refuses, which puts it back).
+  const [pending, setPending] = useState<{
+    source: string;
+    granted: boolean;
+    version: number;
+  } | null>(null);
   const change = useMutation({
-    mutationFn: ({
-      source,
-      granted,
-    }: {
-      source: string;
-      granted: boolean;
-      before?: AgentSqlGrants;
-    }) => (granted ? grantSqlSource(agentId, source) : revokeSqlSource(agentId, source)),
-    onError: (_error, { before }) => {
-      if (before) queryClient.setQueryData(dataSourceKeys.grants(agentId), before);
-    },
+    mutationFn: ({ source, granted }: { source: string; granted: boolean }) =>
+      granted ? grantSqlSource(agentId, source) : revokeSqlSource(agentId, source),
+    onError: () => setPending(null),
     onSuccess: (updated) => queryClient.setQueryData(dataSourceKeys.grants(agentId), updated),
     onSettled: () => queryClient.invalidateQueries({ queryKey: agentKeys.detail(agentId) }),
   });
-  const toggle = (source: string, granted: boolean) =>
-    change.mutate({ source, granted, before: optimistic(source, granted) });
+  const toggle = (source: string, granted: boolean) => {
+    if (grants.data) setPending({ source, granted, version: grants.data.agentVersion });
+    change.mutate({ source, granted });
+  };
 
   const granted = new Set(grants.data?.sources.map((s) => s.toLowerCase()) ?? []);
+  const isGranted = (name: string) =>
+    pending && pending.source === name && pending.version === grants.data?.agentVersion
+      ? pending.granted
+      : granted.has(name.toLowerCase());
   const known = new Set(catalogue.data?.map((s) => s.name) ?? []);
   const others = grants.data?.sources.filter((s) => !known.has(s.toLowerCase())) ?? [];
   const reason = canEdit ? undefined : NO_RIGHTS;
@@ -95,7 +86,7 @@ export function DataSources({ agentId, canEdit }: { agentId: number; canEdit: bo
                     <input
                       type="checkbox"
                       aria-label={source.name}
-                      checked={granted.has(source.name)}
+                      checked={isGranted(source.name)}
                       disabled={reason !== undefined || change.isPending}
                       onChange={(event) => toggle(source.name, event.target.checked)}
                     />
@@ -124,9 +115,9 @@ export function DataSources({ agentId, canEdit }: { agentId: number; canEdit: bo
                     <input
                       type="checkbox"
                       aria-label={name}
-                      checked
+                      checked={isGranted(name)}
                       disabled={reason !== undefined || change.isPending}
-                      onChange={() => toggle(name, false)}
+                      onChange={(event) => toggle(name, event.target.checked)}
                     />
                     <span>
                       <span className="mono">{name}</span>

@@ -108,10 +108,7 @@ function RuleItem({
   const [confirm, setConfirm] = useState(false);
   const key = policyRuleKeys.rules();
 
-  /**
-   * Shows the change at once (in the same event as the click, so the switch never flickers back)
-   * and returns what to put back when the Api refuses it.
-   */
+  /** Shows the change at once and returns what to put back when the Api refuses it. */
   const optimistic = (change: (rules: PolicyRule[]) => PolicyRule[]) => {
     void queryClient.cancelQueries({ queryKey: key });
     const before = queryClient.getQueryData<PolicyRule[]>(key);
@@ -122,10 +119,17 @@ function RuleItem({
     if (before) queryClient.setQueryData(key, before);
   };
 
+  // The switch shows the new value in the click's own render, until the Api answers with a new
+  // version of the rule (or refuses, which puts it back).
+  const [pending, setPending] = useState<{ enabled: boolean; version: number } | null>(null);
+  const enabled = pending && pending.version === rule.version ? pending.enabled : rule.enabled;
   const toggle = useMutation({
-    mutationFn: ({ enabled }: { enabled: boolean; before: PolicyRule[] | undefined }) =>
-      setPolicyRuleEnabled(rule, enabled),
-    onError: (_e, { before }) => rollback(before),
+    mutationFn: (next: boolean) => setPolicyRuleEnabled(rule, next),
+    onError: () => setPending(null),
+    onSuccess: (updated) =>
+      queryClient.setQueryData<PolicyRule[]>(key, (rules) =>
+        rules?.map((r) => (r.id === updated.id ? updated : r)),
+      ),
     onSettled: () => queryClient.invalidateQueries({ queryKey: policyRuleKeys.all }),
   });
   const remove = useMutation<void, Error, PolicyRule[] | undefined>({
@@ -141,7 +145,7 @@ function RuleItem({
         <div className="row" style={{ flexWrap: 'wrap' }}>
           <span className="cell-title mono">{rule.name}</span>
           <span className="badge">{kindLabels[rule.kind]}</span>
-          {!rule.enabled && <span className="badge badge--warn">Off</span>}
+          {!enabled && <span className="badge badge--warn">Off</span>}
         </div>
         <span>{describeRule(rule)}</span>
         {rule.description && rule.description !== describeRule(rule) && (
@@ -155,14 +159,11 @@ function RuleItem({
           <label className="row small">
             <input
               type="checkbox"
-              checked={rule.enabled}
+              checked={enabled}
               disabled={disabledReason !== undefined || toggle.isPending}
               onChange={(e) => {
-                const enabled = e.target.checked;
-                const before = optimistic((rules) =>
-                  rules.map((r) => (r.id === rule.id ? { ...r, enabled } : r)),
-                );
-                toggle.mutate({ enabled, before });
+                setPending({ enabled: e.target.checked, version: rule.version });
+                toggle.mutate(e.target.checked);
               }}
               aria-label={`${rule.name} enabled`}
             />
