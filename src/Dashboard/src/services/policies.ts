@@ -104,8 +104,14 @@ export function describeRule(rule: PolicyRule): string {
     return `Agents assign work to ${scopeLabels[rule.delegationScope.scope]}.`;
   }
   if (rule.roleSeparation) {
-    const who = (s: Schemas['AgentSelector']) =>
-      [...(s.departments ?? []), ...(s.roles ?? [])].join(' or ') || 'nobody';
+    const who = (s: Schemas['AgentSelector']) => {
+      const departments = s.departments ?? [];
+      const roles = s.roles ?? [];
+      const shown =
+        roles.slice(0, 3).join(', ') + (roles.length > 3 ? ` +${roles.length - 3}` : '');
+      if (departments.length === 0) return roles.length ? `roles ${shown}` : 'nobody';
+      return departments.join(' or ') + (roles.length ? ` (or roles ${shown})` : '');
+    };
     return `${who(rule.roleSeparation.upper)} never above ${who(rule.roleSeparation.lower)}: ${rule.roleSeparation.reason}`;
   }
   if (rule.approval) {
