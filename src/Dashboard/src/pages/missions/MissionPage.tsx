@@ -129,8 +129,7 @@ export function MissionPage() {
             {tree.isError && <ProblemAlert error={tree.error} />}
             {tree.data?.length === 0 && (
               <p className="muted" role="status">
-                No subtasks yet: they appear here as {m.assigneeAgentId ? 'the assignee' : 'agents'}{' '}
-                delegate.
+                No subtasks yet: they appear here as soon as the assignee delegates.
               </p>
             )}
             {tree.data && tree.data.length > 0 && (

@@ -56,6 +56,7 @@ function Launcher({ disabledReason }: { disabledReason: string | undefined }) {
   const [assignee, setAssignee] = useState<number | null>(null);
   const [suggestion, setSuggestion] = useState<MissionSuggestion | null>(null);
   const candidatesId = useId();
+  const noWords = title.trim() === '' && description.trim() === '';
   const directReports = agents.filter((a) => a.reportsToCeo && a.status !== 'archived');
 
   const suggest = useMutation({
@@ -155,14 +156,16 @@ function Launcher({ disabledReason }: { disabledReason: string | undefined }) {
               Who takes it
             </legend>
             <div className="row" style={{ flexWrap: 'wrap', marginBottom: 8 }}>
-              <button
-                type="button"
-                className="button button--small"
-                disabled={suggest.isPending || (title.trim() === '' && description.trim() === '')}
-                onClick={() => suggest.mutate()}
-              >
-                <Sparkles size={14} /> {suggest.isPending ? 'Asking…' : 'Suggest an agent'}
-              </button>
+              <Tooltip text={noWords ? 'Write a title or a description first.' : undefined}>
+                <button
+                  type="button"
+                  className="button button--small"
+                  disabled={suggest.isPending || noWords}
+                  onClick={() => suggest.mutate()}
+                >
+                  <Sparkles size={14} /> {suggest.isPending ? 'Asking…' : 'Suggest an agent'}
+                </button>
+              </Tooltip>
               <span className="muted small">
                 The policy ranks your direct reports by how well they fit the mission.
               </span>
