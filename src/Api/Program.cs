@@ -31,6 +31,7 @@ app.MapAgentsApi();
 app.MapOrgApi();
 app.MapPoliciesApi();
 app.MapTasksApi();
+app.MapMissionsApi();
 app.MapInboxApi();
 app.MapSchedulesApi();
 app.MapApprovalsApi();

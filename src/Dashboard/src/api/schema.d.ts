@@ -816,6 +816,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/missions/suggest-assignee": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which agent reporting to the CEO should take a mission (title, description)? Active direct reports ranked by how their department, role, affinities and bio match the mission's words, then by fewest open tasks. */
+        get: operations["SuggestMissionAssignee"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/chart": {
         parameters: {
             query?: never;
@@ -2298,6 +2315,30 @@ export interface components {
             /** Format: date-time */
             joinedAt: string;
             role: string;
+        };
+        /** @description An agent that could take a mission from the CEO, with how well it fits and why. */
+        MissionCandidate: {
+            /** Format: int64 */
+            agentId: number;
+            department: string;
+            matches: string[];
+            name: string;
+            /** Format: int32 */
+            openTasks: number;
+            reason: string;
+            role: string;
+            /** Format: int32 */
+            score: number;
+        };
+        /**
+         * @description Who should take a mission: the suggested agent (null when no active agent reports to the CEO),
+         *     the reason in words, and every candidate, best first.
+         */
+        MissionSuggestion: {
+            candidates: components["schemas"]["MissionCandidate"][];
+            reason: string;
+            /** Format: int64 */
+            suggestedAgentId: number | null;
         };
         /** @description Moves an agent and its whole team under a new manager (null: the CEO seat). */
         MoveSubtreeRequest: {
@@ -5245,6 +5286,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebLogRecord"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    SuggestMissionAssignee: {
+        parameters: {
+            query?: {
+                description?: string;
+                title?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MissionSuggestion"];
                 };
             };
             /** @description Bad Request */

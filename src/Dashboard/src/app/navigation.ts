@@ -6,6 +6,7 @@ import {
   KanbanSquare,
   Network,
   Server,
+  ShieldCheck,
   Target,
   Users,
   type LucideIcon,
@@ -32,7 +33,7 @@ export const navigation: NavSection[] = [
     items: [
       { path: '/org', label: 'Org chart', icon: Network, available: true },
       { path: '/tasks', label: 'Tasks', icon: KanbanSquare, available: true },
-      { path: '/missions', label: 'Missions', icon: Target, available: false },
+      { path: '/missions', label: 'Missions', icon: Target, available: true },
       { path: '/meetings', label: 'Meetings', icon: Users, available: false },
       {
         path: '/approvals',
@@ -53,7 +54,10 @@ export const navigation: NavSection[] = [
   },
   {
     title: 'Operations',
-    items: [{ path: '/cluster', label: 'Cluster', icon: Server, available: true }],
+    items: [
+      { path: '/policies', label: 'Policies', icon: ShieldCheck, available: true },
+      { path: '/cluster', label: 'Cluster', icon: Server, available: true },
+    ],
   },
 ];
 

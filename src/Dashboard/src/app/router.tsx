@@ -42,6 +42,24 @@ export const routes: RouteObject[] = [
         }),
       },
       {
+        path: 'missions',
+        lazy: async () => ({
+          Component: (await import('../pages/missions/MissionsPage')).MissionsPage,
+        }),
+      },
+      {
+        path: 'missions/:taskId',
+        lazy: async () => ({
+          Component: (await import('../pages/missions/MissionPage')).MissionPage,
+        }),
+      },
+      {
+        path: 'policies',
+        lazy: async () => ({
+          Component: (await import('../pages/policies/PoliciesPage')).PoliciesPage,
+        }),
+      },
+      {
         path: 'approvals',
         lazy: async () => ({
           Component: (await import('../pages/approvals/ApprovalsPage')).ApprovalsPage,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../services/events';
+import { dataSourceKeys } from '../services/dataSources';
+import { missionKeys } from '../services/missions';
+import { policyRuleKeys } from '../services/policies';
+import { taskKeys } from '../services/tasks';
 import { cacheActionsFor, cacheActionsForAll, parseStream } from './cacheActions';
 
 function event(stream: string, type: string, position = 1): LiveEvent {
@@ -64,6 +68,34 @@ describe('cacheActionsFor', () => {
     ]);
   });
 
+  it('keeps a mission live: its task tree and the assignee suggestion go stale on task events', () => {
+    for (const type of [
+      'task.created',
+      'task.assigned',
+      'task.subtask_progress',
+      'task.completed',
+    ]) {
+      const actions = cacheActionsFor(event('task:42', type));
+      expect(staled(actions, taskKeys.subtasks(41))).toBe(true);
+      expect(staled(actions, taskKeys.detail(41))).toBe(true);
+      expect(staled(actions, missionKeys.suggestion('Launch', ''))).toBe(true);
+    }
+  });
+
+  it('refreshes an agent’s data sources when the agent changes (a grant updates its profile)', () => {
+    expect(
+      staled(cacheActionsFor(event('agent:7', 'agent.updated')), dataSourceKeys.grants(7)),
+    ).toBe(true);
+  });
+
+  it('refreshes the rules and the assignment questions when a rule changes', () => {
+    for (const type of ['policy.rule_added', 'policy.rule_updated', 'policy.rule_deleted']) {
+      const actions = cacheActionsFor(event('company:1', type));
+      expect(staled(actions, policyRuleKeys.rules())).toBe(true);
+      expect(staled(actions, policyRuleKeys.canAssign(1, 2))).toBe(true);
+    }
+  });
+
   it('ignores what it does not know', () => {
     expect(cacheActionsFor(event('meeting:3', 'meeting.started'))).toEqual([]);
     expect(cacheActionsFor(event('company:1', 'policy.denied'))).toEqual([]);
@@ -84,3 +116,13 @@ describe('cacheActionsForAll', () => {
     ]);
   });
 });
+
+/** Whether an invalidation of one of the actions' keys reaches `key` (TanStack matches by prefix). */
+function staled(actions: ReturnType<typeof cacheActionsFor>, key: readonly unknown[]): boolean {
+  return actions.some(
+    (a) =>
+      a.kind === 'invalidate' &&
+      a.queryKey.length <= key.length &&
+      a.queryKey.every((part, i) => JSON.stringify(part) === JSON.stringify(key[i])),
+  );
+}

@@ -25,6 +25,7 @@ import {
 import { orgChartQueryKey } from '../../services/org';
 import { stateLabels, stateTone } from '../../services/tasks';
 import { AgentForm, emptyProfile, type ManagerOption } from './AgentForm';
+import { DataSources } from './DataSources';
 import { departmentColour } from './departments';
 
 export type PanelMode =
@@ -410,6 +411,8 @@ function AgentDetails({
           </ul>
         )}
       </section>
+
+      <DataSources agentId={a.id} canEdit={canEdit} />
 
       <Dialog
         open={confirmDelete}
