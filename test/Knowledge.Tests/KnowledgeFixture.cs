@@ -5,12 +5,14 @@ using FluidManager.Grains;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Companies;
 using FluidManager.Grains.Storage;
+using FluidManager.Grains.Work;
 using FluidManager.Knowledge.Retrieval;
 using FluidManager.Knowledge.Spaces;
 using FluidManager.Knowledge.SqlTool;
 using FluidManager.Knowledge.Web;
 using FluidManager.Models;
 using FluidManager.Models.Embeddings;
+using FluidManager.Models.Hosting;
 using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.Hosting;
 using FluidManager.TestSupport;
@@ -55,6 +57,9 @@ public class KnowledgeFixture : DatabaseFixture
 
     public string StoragePath => _storage ?? throw new InvalidOperationException("The fixture is not initialised.");
 
+    /// <summary>Whether the host also runs the agent loop (offline model), so agents work their tasks with the tools.</summary>
+    protected virtual bool AgentWork => false;
+
     /// <summary>Settings of the test host, on top of the connection and storage.</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
@@ -71,7 +76,7 @@ public class KnowledgeFixture : DatabaseFixture
     {
         await base.InitializeAsync();
         _storage = Directory.CreateTempSubdirectory("fluid-knowledge-objects-").FullName;
-        _host = await StartHostAsync(ConnectionString, _storage, Settings);
+        _host = await StartHostAsync(ConnectionString, _storage, Settings, AgentWork);
     }
 
     public override async Task DisposeAsync()
@@ -91,7 +96,7 @@ public class KnowledgeFixture : DatabaseFixture
         await base.DisposeAsync();
     }
 
-    public static async Task<IHost> StartHostAsync(string connectionString, string storage, IDictionary<string, string?> settings)
+    public static async Task<IHost> StartHostAsync(string connectionString, string storage, IDictionary<string, string?> settings, bool agentWork = false)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var config = new Dictionary<string, string?>
@@ -115,6 +120,12 @@ public class KnowledgeFixture : DatabaseFixture
         builder.AddFluidRuntime();
         builder.AddGrains();
         builder.AddKnowledge();
+        if (agentWork)
+        {
+            builder.AddModels();
+            builder.AddAgentWork();
+        }
+
         builder.AddSiloPumps();
         var host = builder.Build();
         await host.StartAsync();

@@ -154,6 +154,31 @@ public sealed class OfflineChatModelTests
     }
 
     [Fact]
+    public async Task With_knowledge_search_offered_it_searches_first_and_cites_the_passages_it_found()
+    {
+        var search = ToolDefinition.Create(StandardTools.SearchKnowledge, "Search the knowledge spaces.", """{"type":"object","properties":{"query":{"type":"string"}},"required":["query"]}""");
+        var request = AgentLoop.Request(LeafTask(), [.. StandardTools.All, search]);
+
+        var (calls, _, _) = await AgentLoop.RunAsync(AgentLoop.Offline(), request, call => call.Name == StandardTools.SearchKnowledge
+            ? "ok: 2 passage(s); cite them as [n]:\n\n[1] \"pricing.md\" (space \"Sales\")\nPrices rise in Q3.\n\n[2] \"faq-style.md\" (space \"Sales\")\nShort answers.\n"
+            : """{"ok":true}""");
+
+        calls.Select(c => c.Name).Should().Equal("write_worklog", "search_knowledge", "create_artifact", "complete_task");
+        Arguments(calls[1]).GetProperty("query").GetString().Should().Be("Write the Q3 pricing FAQ");
+        Arguments(calls[3]).GetProperty("result").GetString().Should().EndWith("Sources: [1] \"pricing.md\"; [2] \"faq-style.md\".");
+    }
+
+    [Fact]
+    public async Task A_refused_knowledge_search_leaves_the_answer_without_sources()
+    {
+        var search = ToolDefinition.Create(StandardTools.SearchKnowledge, "Search the knowledge spaces.", """{"type":"object","properties":{"query":{"type":"string"}},"required":["query"]}""");
+        var (calls, _, _) = await AgentLoop.RunAsync(AgentLoop.Offline(), AgentLoop.Request(LeafTask(), [.. StandardTools.All, search]),
+            call => call.Name == StandardTools.SearchKnowledge ? "denied: no knowledge space grants this agent read access." : """{"ok":true}""");
+
+        Arguments(calls[^1]).GetProperty("result").GetString().Should().NotContain("Sources");
+    }
+
+    [Fact]
     public async Task Publishing_task_requests_approval_before_completing()
     {
         var context = LeafTask("Publish the launch post on our blog", "Write it and publish it on Monday.");

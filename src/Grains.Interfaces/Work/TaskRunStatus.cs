@@ -6,7 +6,7 @@ public enum TaskRunStatus
     /// <summary>Between steps: the next one starts as soon as the task runs.</summary>
     Idle,
 
-    /// <summary>A model call is in flight.</summary>
+    /// <summary>A model call, or a governed tool call (knowledge, SQL, web), is in flight.</summary>
     Calling,
 
     /// <summary>Parked: the task is paused, blocked, awaiting approval, scheduled later, or waiting for its subtasks.</summary>

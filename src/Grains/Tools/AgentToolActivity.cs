@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FluidManager.Runtime.Activities;
 
 namespace FluidManager.Grains.Tools;
@@ -19,8 +20,10 @@ public sealed class AgentToolActivity(AgentToolCatalog catalog) : ActivityHandle
     protected override async Task<AgentToolResult> ExecuteAsync(AgentToolCall input, ActivityExecution execution, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return catalog.Find(input.Tool) is { } tool
+        var started = Stopwatch.GetTimestamp();
+        var result = catalog.Find(input.Tool) is { } tool
             ? await tool.ExecuteAsync(input.Invocation, cancellationToken)
             : AgentToolResult.Error($"there is no tool '{input.Tool}'.");
+        return result with { DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
     }
 }

@@ -8,6 +8,9 @@ namespace FluidManager.Grains.Tools;
 /// </summary>
 public sealed record AgentToolResult(AgentToolStatus Status, string Text, JsonElement? Metadata = null, string? Reason = null)
 {
+    /// <summary>How long the tool took, set by the activity that ran it.</summary>
+    public long? DurationMs { get; init; }
+
     public bool Allowed => Status != AgentToolStatus.Denied;
 
     public static AgentToolResult Ok(string text, JsonElement? metadata = null) => new(AgentToolStatus.Ok, text, metadata);

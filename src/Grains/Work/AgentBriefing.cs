@@ -23,7 +23,8 @@ internal sealed record WorkingAgent(
     string SystemPrompt,
     string StyleGuidelines,
     string Model,
-    AgentStatus Status)
+    AgentStatus Status,
+    IReadOnlyList<string> AllowedTools)
 {
     public string Name => $"{FirstName} {LastName}";
 
@@ -31,7 +32,7 @@ internal sealed record WorkingAgent(
         await context.Sql(WorkSql.AgentForWork).With("agent_id", agentId).With("company_id", companyId).FirstOrDefaultAsync(r => new WorkingAgent(
             r.Get<long>("id"), r.Get<string>("first_name"), r.Get<string>("last_name"), r.Get<string>("role"), r.Get<string>("department"),
             r.Get<string>("seniority"), r.Get<string>("bio"), r.Get<string>("system_prompt"), r.Get<string>("style_guidelines"),
-            r.Get<string>("model"), r.GetEnum<AgentStatus>("status")));
+            r.Get<string>("model"), r.GetEnum<AgentStatus>("status"), r.Get<string[]>("allowed_tools")));
 }
 
 /// <summary>

@@ -10,6 +10,7 @@ using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Grains.Organization;
 using FluidManager.Grains.Tasks;
+using FluidManager.Grains.Tools;
 using FluidManager.Models;
 using FluidManager.Runtime;
 using FluidManager.Runtime.Grains;
@@ -38,6 +39,9 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
 
     /// <summary>Null in a process that does not run agent work (the Api).</summary>
     private AgentWork? Work => services.GetService<AgentWork>();
+
+    /// <summary>The governed tools (knowledge, SQL, web) this process offers, when any are registered.</summary>
+    private AgentToolCatalog? Governed => services.GetService<AgentToolCatalog>();
 
     public async Task<TaskRunDto?> GetRunAsync(long companyId)
     {
@@ -169,6 +173,12 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
         ArgumentNullException.ThrowIfNull(outcome);
         var work = Work ?? throw new InvalidOperationException(
             $"Task {Id}: a model call ended in a process without agent work; call AddAgentWork() in every silo. The outcome stays queued and can be replayed.");
+        if (outcome.Kind == AgentToolActivity.ActivityKind)
+        {
+            await OnToolCompletedAsync(work, outcome);
+            return;
+        }
+
         var result = outcome.Succeeded ? outcome.ResultAs<ModelCallResult>() : null;
         var run = await RunState.FindAsync(context, Id);
         var reservation = await Budget.ReleaseAsync(context, outcome.Id);
@@ -220,6 +230,41 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
         if (task.Status != TaskState.Running)
         {
             await SettleAsync(run, task); // paused, blocked or stopped while the model was answering: its tool calls wait
+            return;
+        }
+
+        await AdvanceAsync(work, run, task);
+    }
+
+    /// <summary>A governed tool call ended: its answer (or failure) is recorded, then the loop goes on.</summary>
+    private async Task OnToolCompletedAsync(AgentWork work, ActivityOutcome outcome)
+    {
+        var run = await RunState.FindAsync(context, Id);
+        if (run is null || run.ActivityId != outcome.Id)
+        {
+            return; // a call the loop had already let go of
+        }
+
+        run.ActivityId = null;
+        run.Status = TaskRunStatus.Idle;
+        var task = await TaskRows.LoadAsync(context, run.CompanyId, Id);
+        if (run.UnansweredCalls().FirstOrDefault() is { } call)
+        {
+            var answer = outcome.Succeeded ? outcome.ResultAs<AgentToolResult>() : null;
+            var result = answer is null
+                ? ToolResult.Error($"the {call.Name} call failed after {outcome.Attempts} attempt(s): {AgentBriefing.Clip(outcome.Error ?? "unknown error", 1000)}")
+                : new ToolResult(
+                    answer.Status switch { AgentToolStatus.Ok => ToolOutcome.Ok, AgentToolStatus.Denied => ToolOutcome.Denied, _ => ToolOutcome.Error },
+                    Truncate(answer.Status == AgentToolStatus.Ok ? "ok: " + answer.Text : answer.Text, work.Options.MaxToolAnswerChars),
+                    answer.Reason,
+                    answer.Metadata);
+            await RecordToolCallAsync(run, task, call, StepKey(run, call), result, TimeSpan.FromMilliseconds(answer?.DurationMs ?? 0));
+            run.Conversation.Add(ChatMessage.Tool(call.Id, result.Result));
+        }
+
+        if (task.Status != TaskState.Running)
+        {
+            await SettleAsync(run, task);
             return;
         }
 
@@ -326,11 +371,16 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
             ?? throw new NotFoundException("Agent", run.AgentId);
         var org = await OrgSnapshot.LoadAsync(context, task.CompanyId);
         var subordinates = await AgentBriefing.SubordinatesAsync(context, org, task.CompanyId, agent.Id);
-        var tools = WorkTools.For(canDelegate: subordinates.Count > 0);
+        IReadOnlyList<ToolDefinition> tools = [.. WorkTools.For(canDelegate: subordinates.Count > 0), .. Governed?.For(agent.AllowedTools).Select(t => t.Definition) ?? []];
 
         if (run.UnansweredCalls().Count > 0)
         {
-            task = await RunToolCallsAsync(work, run, task, agent, tools);
+            (task, var toolInFlight) = await RunToolCallsAsync(work, run, task, agent, tools);
+            if (toolInFlight)
+            {
+                await run.SaveAsync(context); // its answer continues the loop
+                return;
+            }
         }
 
         if (task.Status != TaskState.Running)
@@ -429,15 +479,17 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
     /// <summary>
     /// Answers every tool call of the last model answer, in order. A call already recorded (a replayed
     /// step) gets its recorded result; each new one runs in a savepoint, so a refused command leaves
-    /// nothing behind but its answer. Once a call parks the task, the calls after it are skipped.
+    /// nothing behind but its answer. Once a call parks the task, the calls after it are skipped. A
+    /// governed tool (knowledge, SQL, web) is slow work: it starts as an activity, and the loop stops
+    /// there until its answer arrives (true in the result).
     /// </summary>
-    private async Task<TaskDto> RunToolCallsAsync(AgentWork work, RunState run, TaskDto task, WorkingAgent agent, IReadOnlyList<ToolDefinition> tools)
+    private async Task<(TaskDto Task, bool ToolInFlight)> RunToolCallsAsync(AgentWork work, RunState run, TaskDto task, WorkingAgent agent, IReadOnlyList<ToolDefinition> tools)
     {
         var toolBox = new ToolBox(context, logger);
         var offered = tools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var call in run.UnansweredCalls())
         {
-            var stepKey = AgentBriefing.Clip($"{run.Attempt}:{run.Step}:{call.Id}", 200);
+            var stepKey = StepKey(run, call);
             var recorded = await context.Sql(WorkSql.ToolCallByStep).With("task_id", task.Id).With("step_key", stepKey).FirstOrDefaultAsync(WorkRows.MapToolCall);
             if (recorded is not null)
             {
@@ -451,6 +503,18 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
             {
                 result = new ToolResult(ToolOutcome.Skipped, $"skipped: not run, because the task is {(task.Status == TaskState.Running ? "waiting for its subtasks" : task.Status.ToDb())} now. Call it again once the task goes on, if it is still needed.");
             }
+            else if (offered.Contains(call.Name) && Governed?.Find(call.Name) is not null)
+            {
+                var activityId = Guid.CreateVersion7(context.Now);
+                await context.ScheduleActivityAsync(
+                    AgentToolActivity.ActivityKind,
+                    new AgentToolCall(call.Name, new ToolInvocation(task.CompanyId, agent.Id, task.Id, call.Arguments, stepKey)),
+                    new ActivityOptions { MaxAttempts = 2, Timeout = work.Options.ToolTimeout, Backoff = TimeSpan.FromSeconds(1) },
+                    activityId);
+                run.Status = TaskRunStatus.Calling;
+                run.ActivityId = activityId;
+                return (task, true);
+            }
             else
             {
                 result = await RunInSavepointAsync(toolBox, new ToolScope(run, task, agent, call, stepKey, offered, work.Options));
@@ -462,8 +526,13 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
         }
 
         run.Artifacts.Clear();
-        return task;
+        return (task, false);
     }
+
+    /// <summary>Cuts a tool's answer to <paramref name="max"/> characters, keeping its lines (passages and rows are line-based).</summary>
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    private static string StepKey(RunState run, ToolCall call) => AgentBriefing.Clip($"{run.Attempt}:{run.Step}:{call.Id}", 200);
 
     private async Task<ToolResult> RunInSavepointAsync(ToolBox toolBox, ToolScope scope)
     {

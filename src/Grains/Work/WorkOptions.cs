@@ -20,6 +20,12 @@ public sealed class WorkOptions
     /// <summary>Attempts of a model call (a silo crash or a transient error uses one). Default 3.</summary>
     public int CallAttempts { get; set; } = 3;
 
+    /// <summary>How long one governed tool call (knowledge search, SQL, web) may take. Default 1 minute.</summary>
+    public TimeSpan ToolTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest tool answer kept in the conversation, in characters. Default 20,000.</summary>
+    public int MaxToolAnswerChars { get; set; } = 20_000;
+
     /// <summary>Upper bound of each answer, also what a call reserves for its output. Default 2048 tokens.</summary>
     public int MaxOutputTokens { get; set; } = 2048;
 

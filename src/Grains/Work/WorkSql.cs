@@ -30,7 +30,7 @@ internal static class WorkSql
 
     /// <summary>What the agent works with: its profile and limits.</summary>
     public const string AgentForWork = """
-        SELECT id, first_name, last_name, role, department, seniority, bio, system_prompt, style_guidelines, model, status
+        SELECT id, first_name, last_name, role, department, seniority, bio, system_prompt, style_guidelines, model, status, allowed_tools
         FROM agents WHERE id = @agent_id AND company_id = @company_id
         """;
 

@@ -15,7 +15,7 @@ namespace FluidManager.Knowledge.Tools;
 /// </summary>
 public sealed class KnowledgeSearchTool(KnowledgeRetriever retriever) : IAgentTool
 {
-    public const string ToolName = "search_knowledge";
+    public const string ToolName = StandardTools.SearchKnowledge;
 
     public static ToolDefinition DefinitionValue { get; } = ToolDefinition.Create(
         ToolName,

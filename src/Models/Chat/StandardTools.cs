@@ -23,6 +23,12 @@ public static class StandardTools
     /// <summary>Finishes the task with a summary. Arguments: <c>result</c>, <c>task_id</c>.</summary>
     public const string CompleteTask = "complete_task";
 
+    /// <summary>
+    /// Searches the knowledge spaces the agent may read (a governed tool, offered to agents with the
+    /// <c>rag</c> right). Arguments: <c>query</c>. Its answer lists passages to cite as <c>[n] "Document"</c>.
+    /// </summary>
+    public const string SearchKnowledge = "search_knowledge";
+
     public static ToolDefinition DelegateTaskDefinition { get; } = ToolDefinition.Create(
         DelegateTask,
         "Delegate part of your task to one of your subordinates. The sub-task is created and assigned to them.",

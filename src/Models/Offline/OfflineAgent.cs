@@ -76,6 +76,12 @@ internal static partial class OfflineAgent
             }
             else
             {
+                if (situation.Offers(StandardTools.SearchKnowledge) && !situation.Done(StandardTools.SearchKnowledge))
+                {
+                    return Call(situation, seed, "Checking what the company's knowledge spaces say first.", StandardTools.SearchKnowledge, title,
+                        new Argument("query", title, "q", "question", "search", "text"));
+                }
+
                 if (situation.Offers(StandardTools.CreateArtifact) && !situation.Done(StandardTools.CreateArtifact))
                 {
                     var document = writer.Document();
@@ -365,9 +371,23 @@ internal static partial class OfflineAgent
             _ => " Approved by the CEO; ready to go ahead.",
         };
         var deliverable = char.ToUpperInvariant(writer.Area.Deliverable[0]) + writer.Area.Deliverable[1..];
+        var sources = Sources(situation);
         return situation.Done(StandardTools.CreateArtifact)
-            ? $"{deliverable} for '{title}' is ready in {ArtifactName(title)}. {writer.Summary()}{approvalNote}"
-            : $"Finished '{title}'. {writer.Summary()}{approvalNote}";
+            ? $"{deliverable} for '{title}' is ready in {ArtifactName(title)}. {writer.Summary()}{sources}{approvalNote}"
+            : $"Finished '{title}'. {writer.Summary()}{sources}{approvalNote}";
+    }
+
+    /// <summary>" Sources: [1] "Handbook"; [2] …" from the latest knowledge search's passages, or nothing.</summary>
+    private static string Sources(Situation situation)
+    {
+        var passages = situation.AnswersTo(StandardTools.SearchKnowledge).Select(a => CitationPattern().Matches(a)).FirstOrDefault(m => m.Count > 0);
+        if (passages is null)
+        {
+            return "";
+        }
+
+        var cited = passages.Select(m => $"[{m.Groups["n"].Value}] \"{m.Groups["doc"].Value}\"").Distinct(StringComparer.Ordinal).Take(3).ToList();
+        return cited.Count == 0 ? "" : $" Sources: {string.Join("; ", cited)}.";
     }
 
     private static string ArtifactKind(string text, Sensitivity? sensitivity)
@@ -398,6 +418,9 @@ internal static partial class OfflineAgent
         shortened = list.Length > words ? shortened + "…" : shortened;
         return shortened.Length == 0 ? text : char.ToUpperInvariant(shortened[0]) + shortened[1..];
     }
+
+    [GeneratedRegex(@"^\[(?<n>\d+)\] ""(?<doc>[^""\r\n]+)""", RegexOptions.Multiline)]
+    private static partial Regex CitationPattern();
 
     [GeneratedRegex(@"^\s*(?:[-*•]|\d+[.)])\s+(?<item>.+)$")]
     private static partial Regex BulletPattern();
