@@ -1,10 +1,13 @@
 using System.Text.Json;
+using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Companies;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Knowledge.Spaces;
+using FluidManager.Models.Scripted;
 using FluidManager.Runtime.Grains;
 using FluidManager.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FluidManager.Knowledge.Tests;
 
@@ -73,6 +76,35 @@ public sealed class AgentToolsTests(AgentWorkKnowledgeFixture fixture) : IClassF
         task.Status.Should().Be(TaskState.Done, task.StatusReason);
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM tool_calls WHERE task_id = @t AND tool = 'search_knowledge'", ("t", task.Id))).Should().Be(0);
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM knowledge_retrievals WHERE agent_id = @a", ("a", writer.Id))).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task An_agent_queries_the_crm_view_it_is_granted_in_its_loop_is_refused_the_other_and_both_are_in_the_trace_and_the_audit()
+    {
+        var company = await fixture.CreateCompanyAsync();
+        await fixture.SqlSources.SeedDemoCrmAsync(company, 25, CancellationToken.None);
+        var scenario = "crm-" + company;
+        fixture.Services.GetRequiredService<ScenarioLibrary>().Add(Scenario.Parse("""
+            { "turns": [
+              { "agent": "Quinn", "lastMessage": "Count our customers",
+                "toolCalls": [ { "name": "query_sql", "arguments": { "sql": "SELECT count(*) AS customers FROM crm.customers" } } ] },
+              { "agent": "Quinn", "lastMessage": "row(s)",
+                "toolCalls": [ { "name": "query_sql", "arguments": { "sql": "SELECT count(*) FROM crm.orders" } } ] },
+              { "agent": "Quinn", "lastMessage": "denied",
+                "toolCalls": [ { "name": "complete_task", "arguments": { "result": "25 customers; order data is not granted to me." } } ] } ] }
+            """, scenario));
+        var analyst = await fixture.HireAsync(company, "Quinn", "Analyst", "Sales", [AgentTools.Sql], ["crm.customers"], model: "scripted:" + scenario);
+
+        var task = await WorkAsync(company, analyst.Id, "Count our customers");
+
+        task.Status.Should().Be(TaskState.Done, task.StatusReason);
+        var trace = await fixture.Grains.GetGrain<ITaskRunnerGrain>(task.Id).ListToolCallsAsync(company);
+        trace.Select(t => (t.Tool, t.Outcome)).Should().Equal(("query_sql", ToolOutcome.Ok), ("query_sql", ToolOutcome.Denied), ("complete_task", ToolOutcome.Ok));
+        trace[0].Result.Should().Be("ok: 1 row(s):\n{\"customers\":25}\n");
+        trace[1].Reason.Should().StartWith("permission denied for data source crm.orders");
+        (await fixture.ScalarAsync<string>(
+            "SELECT string_agg(format('%s|%s', allowed, sql_text), ';' ORDER BY id) FROM sql_audit WHERE agent_id = @a AND task_id = @t", ("a", analyst.Id), ("t", task.Id)))
+            .Should().Be("t|SELECT count(*) AS customers FROM crm.customers;f|SELECT count(*) FROM crm.orders");
     }
 
     private async Task<TaskDto> WorkAsync(long company, long agentId, string title)

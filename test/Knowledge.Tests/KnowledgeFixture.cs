@@ -140,7 +140,8 @@ public class KnowledgeFixture : DatabaseFixture
 
     /// <summary>Hires an agent reporting to <paramref name="managerId"/> (or the CEO seat).</summary>
     public async Task<AgentDto> HireAsync(
-        long companyId, string firstName, string role, string department, string[]? tools = null, string[]? sqlSources = null, string[]? webDomains = null, long? managerId = null) =>
+        long companyId, string firstName, string role, string department, string[]? tools = null, string[]? sqlSources = null, string[]? webDomains = null, long? managerId = null,
+        string model = "offline") =>
         await Grains.GetGrain<ICompanyGrain>(companyId).CreateAgentAsync(new CreateAgentCommand
         {
             CompanyId = companyId,
@@ -150,7 +151,7 @@ public class KnowledgeFixture : DatabaseFixture
                 LastName = "Test",
                 Role = role,
                 Department = department,
-                Model = "offline",
+                Model = model,
                 AllowedTools = tools ?? [AgentTools.Rag],
                 Limits = new AgentLimits { SqlSources = sqlSources ?? [], WebDomains = webDomains ?? [] },
             },
