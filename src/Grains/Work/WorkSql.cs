@@ -141,8 +141,8 @@ internal static class WorkSql
         """;
 
     public const string InsertReservation = """
-        INSERT INTO budget_reservations (company_id, agent_id, task_id, activity_id, tokens, cost, created_at)
-        VALUES (@company_id, @agent_id, @task_id, @activity_id, @tokens, @cost, @now)
+        INSERT INTO budget_reservations (company_id, agent_id, task_id, meeting_id, activity_id, tokens, cost, created_at)
+        VALUES (@company_id, @agent_id, @task_id, @meeting_id, @activity_id, @tokens, @cost, @now)
         """;
 
     public const string DeleteReservation = "DELETE FROM budget_reservations WHERE activity_id = @activity_id RETURNING tokens, cost";
