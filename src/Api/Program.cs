@@ -33,6 +33,7 @@ app.MapInboxApi();
 app.MapSchedulesApi();
 app.MapApprovalsApi();
 app.MapCostsApi();
+app.MapMeetingsApi();
 app.MapDashboard();
 
 app.Run();
