@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using FluidManager.TestSupport;
 
 namespace FluidManager.Meetings.Tests;
 
@@ -152,6 +153,46 @@ public sealed class ScriptedMeetingTests(MeetingsFixture fixture) : IClassFixtur
         var completed = await fixture.WaitForMeetingAsync(id, ["completed"]);
         completed.GetProperty("cost").GetDecimal().Should().Be((0.3m * spoken.Count) + 0.4m);
         (await fixture.GetAsync($"/api/meetings/{id}/messages")).GetArrayLength().Should().Be(transcript.Count, "the transcript did not move");
+    }
+
+    [Fact]
+    public async Task A_token_limit_ends_the_conversation_once_reached_and_the_CEO_can_end_a_meeting_early()
+    {
+        var scenario = "tokens-" + Guid.NewGuid().ToString("N")[..8];
+        var model = "scripted:" + scenario;
+        var cto = await fixture.HireAsync("Ada", "CTO", "Engineering", model: model);
+        var cmo = await fixture.HireAsync("Cleo", "CMO", "Marketing", model: model);
+        await fixture.AddScenarioAsync(scenario, $$"""
+            { "turns": [
+              { "agent": "Ada", "repeat": true, "text": "Ada speaks.", "usage": { "inputTokens": 200, "outputTokens": 100 } },
+              { "agent": "Cleo", "repeat": true, "delayMs": 30000, "text": "Cleo speaks slowly.", "usage": { "inputTokens": 200, "outputTokens": 100 } },
+              { "task": "Minutes", "repeat": true, "text": "{\"summary\": \"Short.\", \"decisions\": [], \"risks\": [], \"open_questions\": [], \"calls_to_action\": []}" } ] }
+            """);
+
+        var limited = await fixture.PostAsync("/api/meetings", new { title = "Token check", participantAgentIds = new[] { cto }, maxTokens = 700 }, HttpStatusCode.Created);
+        var id = limited.GetProperty("id").GetInt64();
+        await fixture.PostAsync($"/api/meetings/{id}/start", null);
+        var done = await fixture.WaitForMeetingAsync(id, Finished);
+        done.GetProperty("status").GetString().Should().Be("completed", done.GetRawText());
+        done.GetProperty("endReason").GetString().Should().StartWith("Token limit reached: 900 tokens used of 700");
+        done.GetProperty("round").GetInt32().Should().Be(3, "three turns of 300 tokens pass a 700-token limit");
+
+        // Ended by the CEO while Cleo's 30-second turn is in flight: the turn is dropped, nothing half-written.
+        var early = await fixture.PostAsync("/api/meetings", new { title = "Early end", participantAgentIds = new[] { cto, cmo } }, HttpStatusCode.Created);
+        var earlyId = early.GetProperty("id").GetInt64();
+        await fixture.PostAsync($"/api/meetings/{earlyId}/start", null);
+        await Eventually.WaitAsync(() => fixture.GetAsync($"/api/meetings/{earlyId}"),
+            m => m.TryGetProperty("speakingAgentId", out var speaking) && speaking.ValueKind == JsonValueKind.Number && speaking.GetInt64() == cmo,
+            TimeSpan.FromSeconds(30), "Cleo's turn");
+        var ended = await fixture.PostAsync($"/api/meetings/{earlyId}/end", null);
+        ended.GetProperty("endReason").GetString().Should().Be("Ended by the CEO.");
+        var closed = await fixture.WaitForMeetingAsync(earlyId, Finished);
+        closed.GetProperty("status").GetString().Should().Be("completed", closed.GetRawText());
+        var texts = (await fixture.GetAsync($"/api/meetings/{earlyId}/messages")).EnumerateArray().Select(m => m.GetProperty("text").GetString()).ToList();
+        texts.Should().HaveCount(2).And.Contain("Ada speaks.").And.NotContain("Cleo speaks slowly.");
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM budget_reservations WHERE meeting_id = @m", ("m", earlyId))).Should().Be(0, "the dropped turn's reservation is released");
+        (await fixture.ScalarAsync<string>("SELECT a.status FROM runtime.activities a WHERE a.grain_key = @k AND a.input->>'agentId' = @agent",
+            ("k", earlyId.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("agent", cmo.ToString(System.Globalization.CultureInfo.InvariantCulture)))).Should().Be("cancelled");
     }
 
     [Fact]
