@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using FluidManager.TestSupport;
 
@@ -213,6 +214,27 @@ public sealed class ScriptedMeetingTests(MeetingsFixture fixture) : IClassFixtur
         missing.StatusCode.Should().Be(HttpStatusCode.NotFound);
         using var noMinutes = await fixture.Ceo.GetAsync($"/api/meetings/{id}/minutes");
         noMinutes.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_meeting_is_invisible_to_another_company_and_its_participants_must_be_of_its_own_company()
+    {
+        var agent = await fixture.HireAsync("Vera", "CFO", "Finance");
+        var meeting = await fixture.PostAsync("/api/meetings", new { title = "Private", participantAgentIds = new[] { agent } }, HttpStatusCode.Created);
+        var id = meeting.GetProperty("id").GetInt64();
+
+        var beta = (await fixture.PostAsync("/api/companies", new { name = "Beta" }, HttpStatusCode.Created)).GetProperty("id").GetInt64();
+        using var other = fixture.Api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        (await other.PostAsync("/api/auth/login", System.Net.Http.Json.JsonContent.Create(new { email = MeetingsFixture.OwnerEmail, password = MeetingsFixture.OwnerPassword, companyId = beta })))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+        (await other.GetAsync($"/api/meetings/{id}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await other.PostAsync($"/api/meetings/{id}/start", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await other.GetAsync($"/api/meetings/{id}/export.md")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await other.GetFromJsonAsync<JsonElement>("/api/meetings")).GetArrayLength().Should().Be(0);
+        using var foreign = await other.PostAsync("/api/meetings", System.Net.Http.Json.JsonContent.Create(new { title = "Poach", participantAgentIds = new[] { agent } }));
+        foreign.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await foreign.Content.ReadAsStringAsync()).Should().Contain("participantAgentIds").And.Contain("is not in the company");
+        (await fixture.GetAsync($"/api/meetings/{id}")).GetProperty("status").GetString().Should().Be("draft");
     }
 
     private static List<JsonElement> Messages(IReadOnlyList<JsonElement> events, long meetingId) =>
