@@ -161,6 +161,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The approvals inbox: requests by status (default pending; 'all' for every one), oldest first, optionally of one task. */
+        get: operations["ListApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One approval request. */
+        get: operations["GetApproval"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approves: the task goes back to work and its agent reads the decision; a budget raise sets the new limit and unblocks the task. 409 once decided or expired. */
+        post: operations["ApproveApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rejects: an action's task fails with the comment as reason (it can be retried); a budget raise's task stays blocked. 409 once decided or expired. */
+        post: operations["RejectApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -240,6 +308,40 @@ export interface paths {
         put?: never;
         /** Re-issues the session cookie for another company the user belongs to (404 for any other). */
         post: operations["SwitchCompany"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clarifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Questions agents asked, by status (default open; 'all' for every one), oldest first. */
+        get: operations["ListClarifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clarifications/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answers an agent's question: the task is unblocked and the agent reads the answer. 409 once answered. */
+        post: operations["AnswerClarification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -332,6 +434,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Model spend (calls, tokens in and out, cost in USD, duration) grouped by agent, department, project, task, model or day, over UTC days from..to (both included). */
+        get: operations["GetCosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/costs/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An agent's spend and, with subtree=true (the default), that of everyone under it in the org chart, one row per agent. */
+        get: operations["GetAgentSpend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/costs/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's monthly budget and this UTC month's settled and reserved spend. */
+        get: operations["GetBudget"];
+        /** Sets the company's monthly budget in USD (null removes it); calls that would pass it are not made and their tasks are blocked. */
+        put: operations["SetBudget"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -377,6 +531,179 @@ export interface paths {
         put?: never;
         /** Closes an escalation with the CEO's answer (409 when it is already resolved). */
         post: operations["ResolveEscalation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's meetings, newest first, with their participants and spend. */
+        get: operations["ListMeetings"];
+        put?: never;
+        /** Creates a draft meeting: title, goal, agenda, participants from the org chart, optional round or token limit, budget (USD) and auto-dispatch. */
+        post: operations["CreateMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One meeting: status, who speaks, round, tokens and cost, in total and per participant. */
+        get: operations["GetMeeting"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes the meeting's budget (USD; removeBudget: none) or auto-dispatch. */
+        patch: operations["UpdateMeeting"];
+        trace?: never;
+    };
+    "/api/meetings/{id}/ctas/{ctaId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edits, reassigns, drops or takes back a call to action that is not dispatched yet. */
+        patch: operations["UpdateMeetingCta"];
+        trace?: never;
+    };
+    "/api/meetings/{id}/dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turns calls to action into tasks at the right level of the org chart; a route the hierarchy policy refuses is shown on the call, not bypassed. */
+        post: operations["DispatchMeetingCtas"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ends the conversation (the turn in flight is dropped) and writes the minutes; on a meeting whose minutes failed, tries again. */
+        post: operations["EndMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stores the Markdown of the meeting as an artifact of the meeting and returns it. */
+        post: operations["ExportMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/export.md": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The meeting as Markdown: settings, minutes, calls to action and transcript. */
+        get: operations["GetMeetingMarkdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The transcript after message number 'after' (default 0), in order. Live: events 'meeting.message' on stream meeting:{id}. */
+        get: operations["ListMeetingMessages"];
+        put?: never;
+        /** The CEO speaks in a running meeting; with toAgentId the participant is asked and answers next (409 when not running). */
+        post: operations["SpeakInMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The minutes: summary, decisions, risks, open questions and calls to action with their tasks' live status (404 until written). */
+        get: operations["GetMeetingMinutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts a draft meeting: the facilitator gives the floor to the first participant (409 when not a draft). */
+        post: operations["StartMeeting"];
         delete?: never;
         options?: never;
         head?: never;
@@ -836,6 +1163,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/{id}/llm-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every model call of a task, oldest first: step, model, tokens in and out, cost, duration, reservation. */
+        get: operations["ListTaskLlmCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}/pause": {
         parameters: {
             query?: never;
@@ -904,6 +1248,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agent loop of a task: attempt, step, status, what it waits for or why it stopped (204 when no agent ever ran it). */
+        get: operations["GetTaskRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}/start": {
         parameters: {
             query?: never;
@@ -947,6 +1308,23 @@ export interface paths {
         };
         /** The task's history: the events of stream task:{id} in order, after a position (continue with after=next). */
         get: operations["GetTaskTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/tool-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every tool call of a task, oldest first: arguments, allowed or denied and why, result, what it wrote, duration. */
+        get: operations["ListTaskToolCalls"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1192,10 +1570,30 @@ export interface components {
         /** @enum {unknown} */
         AgentSeniority: "junior" | "mid" | "senior" | "lead" | "principal" | "executive";
         /**
+         * @description What an agent spent (CostRowDto AgentSpendDto.Own) and, for a manager, its whole subtree (CostRowDto AgentSpendDto.Total,
+         *     with one row per agent in IReadOnlyList&lt;CostRowDto&gt; AgentSpendDto.Agents, the manager first).
+         */
+        AgentSpendDto: {
+            /** Format: int64 */
+            agentId: number;
+            agents: components["schemas"]["CostRowDto"][];
+            /** Format: date */
+            from: null | string;
+            own: components["schemas"]["CostRowDto"];
+            subtree: boolean;
+            /** Format: date */
+            to: null | string;
+            total: components["schemas"]["CostRowDto"];
+        };
+        /**
          * @description Whether an agent works: active agents run tasks, paused ones keep their queue, archived ones are retired.
          * @enum {unknown}
          */
         AgentStatus: "active" | "paused" | "archived";
+        /** @description The answer to an agent's question. */
+        AnswerClarificationRequest: {
+            answer: null | string;
+        };
         /** @description A personal API token, without its secret. */
         ApiTokenInfo: {
             /** Format: date-time */
@@ -1221,6 +1619,44 @@ export interface components {
             required: boolean;
             rule?: null | string;
         };
+        /**
+         * @description An approval request. For ApprovalKind.BudgetRaise, BudgetLimit? ApprovalDto.Limit names the limit that
+         *     was reached and decimal? ApprovalDto.ProposedLimit the value approving sets it to.
+         */
+        ApprovalDto: {
+            action: string;
+            /** Format: int64 */
+            agentId: number;
+            /** Format: double */
+            amount: number | null;
+            comment: null | string;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: double */
+            currentLimit: number | null;
+            /** Format: date-time */
+            decidedAt: null | string;
+            decidedBy: null | string;
+            /** Format: date-time */
+            expiresAt: null | string;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["ApprovalKind"];
+            limit: null | components["schemas"]["BudgetLimit"];
+            /** Format: double */
+            proposedLimit: number | null;
+            reason: string;
+            /** Format: date-time */
+            requestedAt: string;
+            status: components["schemas"]["ApprovalStatus"];
+            /** Format: int64 */
+            taskId: number;
+        };
+        /**
+         * @description What an approval request is about.
+         * @enum {unknown}
+         */
+        ApprovalKind: "publication" | "spending" | "external" | "budget_raise" | "other";
         /** @description The action needs the CEO's approval; for spending, only above decimal? ApprovalRule.Threshold (null or 0: always). */
         ApprovalRule: {
             action: components["schemas"]["ApprovalAction"];
@@ -1232,6 +1668,8 @@ export interface components {
             /** Format: double */
             threshold: number | null;
         };
+        /** @enum {unknown} */
+        ApprovalStatus: "pending" | "approved" | "rejected" | "expired";
         ArtifactDto: {
             /** Format: int64 */
             agentId: number | null;
@@ -1262,6 +1700,8 @@ export interface components {
             /** Format: int64 */
             expectedVersion: number | null;
         };
+        /** @enum {unknown} */
+        BudgetLimit: "agent_tokens_per_day" | "agent_tokens_per_month" | "agent_max_cost" | "company_monthly_budget" | null;
         /** @description With `cascade`, the task's open subtasks (and theirs) are cancelled in the same change. */
         CancelTaskRequest: {
             cascade: null | boolean;
@@ -1278,6 +1718,28 @@ export interface components {
             expectedVersion: number | null;
             priority: null | components["schemas"]["TaskPriority"];
         };
+        /** @description A question from an agent to whoever created its task (string ClarificationDto.AskedOf: "human:3" or "agent:7"). */
+        ClarificationDto: {
+            /** Format: int64 */
+            agentId: number;
+            answer: null | string;
+            /** Format: date-time */
+            answeredAt: null | string;
+            answeredBy: null | string;
+            /** Format: date-time */
+            askedAt: string;
+            askedOf: string;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: int64 */
+            id: number;
+            question: string;
+            status: components["schemas"]["ClarificationStatus"];
+            /** Format: int64 */
+            taskId: number;
+        };
+        /** @enum {unknown} */
+        ClarificationStatus: "open" | "answered";
         /** @description A comment; string CommentDto.Author is "human:3", "agent:7" or "system". */
         CommentDto: {
             author: string;
@@ -1288,6 +1750,19 @@ export interface components {
             id: number;
             /** Format: int64 */
             taskId: number;
+        };
+        /** @description The company's monthly budget (null: none) and this UTC month's settled and reserved spend. */
+        CompanyBudgetDto: {
+            /** Format: int64 */
+            companyId: number;
+            /** Format: date */
+            month: string;
+            /** Format: double */
+            monthlyLimit: number | null;
+            /** Format: double */
+            reserved: number;
+            /** Format: double */
+            spent: number;
         };
         /** @description A company as one of its members sees it: with the member's role. */
         CompanyMembership: {
@@ -1301,6 +1776,34 @@ export interface components {
             /** Format: int64 */
             expectedVersion: number | null;
             result: null | string;
+        };
+        /** @enum {unknown} */
+        CostGroupBy: "agent" | "department" | "project" | "task" | "model" | "day";
+        CostReportDto: {
+            /** Format: date */
+            from: null | string;
+            groupBy: components["schemas"]["CostGroupBy"];
+            rows: components["schemas"]["CostRowDto"][];
+            /** Format: date */
+            to: null | string;
+            total: components["schemas"]["CostRowDto"];
+        };
+        /** @description One group of a spend report: string CostRowDto.Key is the id, name or day; string CostRowDto.Label reads well. */
+        CostRowDto: {
+            /** Format: int64 */
+            calls: number;
+            /** Format: double */
+            cost: number;
+            /** Format: int64 */
+            durationMs: number;
+            /** Format: int64 */
+            inputTokens: number;
+            key: string;
+            label: string;
+            /** Format: int64 */
+            outputTokens: number;
+            /** Format: int64 */
+            totalTokens?: number;
         };
         /** @description Hires an agent. `placeInOrgChart` (default true) puts it under `managerAgentId`, or the CEO seat when that is null. */
         CreateAgentRequest: {
@@ -1325,6 +1828,21 @@ export interface components {
             name: string;
             prefix: string;
             token: string;
+        };
+        /** @description A new meeting: participants in speaking order; without maxRounds or maxTokens it lasts three rounds; budget in USD. */
+        CreateMeetingRequest: {
+            agenda: null | string[];
+            autoDispatch: null | boolean;
+            /** Format: double */
+            budget: number | null;
+            goal: null | string;
+            /** Format: int32 */
+            maxRounds: number | null;
+            /** Format: int64 */
+            maxTokens: number | null;
+            model: null | string;
+            participantAgentIds: null | number[];
+            title: null | string;
         };
         /** @description Creates a cyclic task. `timing` holds exactly one of `intervalMinutes` or `cron` (+ `timeZone`). */
         CreateScheduleRequest: {
@@ -1360,6 +1878,42 @@ export interface components {
             expiresAt: null | string;
             name: null | string;
         };
+        /**
+         * @description A call to action. Once dispatched: the task it became (long? CtaDto.TaskId, its live
+         *     TaskState? CtaDto.TaskStatus), who it was assigned to and the IReadOnlyList&lt;long&gt; CtaDto.Route down to the owner.
+         */
+        CtaDto: {
+            /** Format: int64 */
+            assigneeAgentId: number | null;
+            /** Format: int64 */
+            decisionId: number | null;
+            description: string;
+            /** Format: date */
+            dueDate: null | string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            meetingId: number;
+            /** Format: int64 */
+            ownerAgentId: number | null;
+            ownerName: null | string;
+            /** Format: int32 */
+            position: number;
+            priority: components["schemas"]["TaskPriority"];
+            rationale: string;
+            refusalReason: null | string;
+            refusalRule: null | string;
+            route: number[];
+            status: components["schemas"]["CtaStatus"];
+            /** Format: int64 */
+            taskId: number | null;
+            taskStatus: null | components["schemas"]["TaskState"];
+            title: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @enum {unknown} */
+        CtaStatus: "proposed" | "dropped" | "dispatched" | "refused";
         DeadLetter: {
             /** Format: int32 */
             attempts: number;
@@ -1377,6 +1931,17 @@ export interface components {
             messageType: string;
             payload: components["schemas"]["JsonElement"];
             sender: null | string;
+        };
+        /** @description The CEO's decision on an approval request; the comment reaches the agent (or the task's failure reason). */
+        DecideApprovalRequest: {
+            comment: null | string;
+        };
+        DecisionDto: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            position: number;
+            text: string;
         };
         /** @description Work the agent hands to one of its reports (the hierarchy rules apply, as if the agent asked). */
         DelegateRequest: {
@@ -1398,6 +1963,10 @@ export interface components {
         };
         DelegationScopeRule: {
             scope: components["schemas"]["DelegationScope"];
+        };
+        /** @description The calls to action to dispatch; none named: every proposed or refused one. */
+        DispatchCtasRequest: {
+            ctaIds: null | number[];
         };
         EscalateRequest: {
             body: null | string;
@@ -1458,12 +2027,143 @@ export interface components {
         /** Format: binary */
         IFormFile: string;
         JsonElement: unknown;
+        /** @description One model call: who made it for which step, what it used and cost, how long it took. */
+        LlmCallDto: {
+            /** Format: uuid */
+            activityId: string;
+            /** Format: int64 */
+            agentId: number;
+            /** Format: date-time */
+            at: string;
+            /** Format: int32 */
+            attempt: number;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: double */
+            cost: number;
+            /** Format: int64 */
+            durationMs: number;
+            error: null | string;
+            finishReason: null | string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            inputTokens: number;
+            model: string;
+            /** Format: int32 */
+            outputTokens: number;
+            project: null | string;
+            /** Format: double */
+            reservedCost: number;
+            /** Format: int64 */
+            reservedTokens: number;
+            /** Format: int32 */
+            step: number;
+            succeeded: boolean;
+            /** Format: int64 */
+            taskId: number;
+            /** Format: int32 */
+            toolCalls: number;
+            /** Format: int32 */
+            totalTokens?: number;
+        };
         LoginRequest: {
             /** Format: int64 */
             companyId: number | null;
             email: null | string;
             password: null | string;
         };
+        /** @description A meeting with its participants and its spend so far. */
+        MeetingDto: {
+            agenda: string[];
+            autoDispatch: boolean;
+            /** Format: double */
+            budget: number | null;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: double */
+            cost: number;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** Format: date-time */
+            endedAt: null | string;
+            endReason: null | string;
+            error: null | string;
+            goal: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            inputTokens: number;
+            /** Format: int32 */
+            maxRounds: number | null;
+            /** Format: int64 */
+            maxTokens: number | null;
+            model: null | string;
+            /** Format: int64 */
+            outputTokens: number;
+            participants: components["schemas"]["MeetingParticipantDto"][];
+            /** Format: int32 */
+            round: number;
+            /** Format: int64 */
+            speakingAgentId: number | null;
+            /** Format: date-time */
+            startedAt: null | string;
+            status: components["schemas"]["MeetingStatus"];
+            /** Format: int32 */
+            synthesisAttempts: number;
+            title: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description One complete message of the transcript; int MeetingMessageDto.Seq orders them. */
+        MeetingMessageDto: {
+            /** Format: int32 */
+            answeredBySeq: number | null;
+            /** Format: date-time */
+            at: string;
+            /** Format: double */
+            cost: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            inputTokens: number;
+            /** Format: int64 */
+            meetingId: number;
+            /** Format: int32 */
+            outputTokens: number;
+            /** Format: int32 */
+            round: number;
+            /** Format: int32 */
+            seq: number;
+            speaker: string;
+            /** Format: int64 */
+            speakerAgentId: number | null;
+            speakerKind: components["schemas"]["SpeakerKind"];
+            text: string;
+            /** Format: int64 */
+            toAgentId: number | null;
+        };
+        /** @description A participant with what its turns used. */
+        MeetingParticipantDto: {
+            /** Format: int64 */
+            agentId: number;
+            /** Format: double */
+            cost: number;
+            department: string;
+            /** Format: int64 */
+            inputTokens: number;
+            /** Format: int32 */
+            messages: number;
+            name: string;
+            /** Format: int64 */
+            outputTokens: number;
+            /** Format: int32 */
+            position: number;
+            role: string;
+        };
+        /** @enum {unknown} */
+        MeetingStatus: "draft" | "running" | "synthesizing" | "completed" | "failed";
         /** @description A user of a company. */
         Member: {
             disabled: boolean;
@@ -1474,6 +2174,21 @@ export interface components {
             /** Format: date-time */
             joinedAt: string;
             role: string;
+        };
+        /** @description The minutes of a meeting. */
+        MinutesDto: {
+            /** Format: int32 */
+            attempts: number;
+            callsToAction: components["schemas"]["CtaDto"][];
+            /** Format: date-time */
+            createdAt: string;
+            decisions: components["schemas"]["DecisionDto"][];
+            /** Format: int64 */
+            meetingId: number;
+            model: string;
+            openQuestions: string[];
+            risks: string[];
+            summary: string;
         };
         /** @description Moves an agent and its whole team under a new manager (null: the CEO seat). */
         MoveSubtreeRequest: {
@@ -1687,6 +2402,11 @@ export interface components {
             expectedVersion: number | null;
             status: null | components["schemas"]["AgentStatus"];
         };
+        /** @description The company's monthly budget for model calls in USD; null removes it. */
+        SetBudgetRequest: {
+            /** Format: double */
+            monthlyLimit: number | null;
+        };
         /** @description A null `deadlineAt` clears the deadline. */
         SetDeadlineRequest: {
             /** Format: date-time */
@@ -1712,6 +2432,14 @@ export interface components {
             /** Format: date-time */
             startedAt: string;
             status: string;
+        };
+        /** @enum {unknown} */
+        SpeakerKind: "human" | "agent" | "system";
+        /** @description The CEO speaks; with toAgentId, as a question that participant answers next. */
+        SpeakRequest: {
+            text: null | string;
+            /** Format: int64 */
+            toAgentId: number | null;
         };
         /**
          * @description What a parent task does when one of its subtasks fails.
@@ -1825,6 +2553,39 @@ export interface components {
         /** @enum {unknown} */
         TaskPriority: "low" | "normal" | "high" | "urgent";
         /**
+         * @description The agent loop of a task: attempt, step, status and why it waits or stopped.
+         *     int TaskRunDto.Step counts the model calls of the current attempt.
+         */
+        TaskRunDto: {
+            /** Format: uuid */
+            activityId: null | string;
+            /** Format: int64 */
+            agentId: number;
+            /** Format: int32 */
+            attempt: number;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: int32 */
+            messages: number;
+            model: string;
+            /** Format: date-time */
+            startedAt: string;
+            status: components["schemas"]["TaskRunStatus"];
+            /** Format: int32 */
+            step: number;
+            stopReason: null | string;
+            /** Format: int64 */
+            taskId: number;
+            /** Format: date-time */
+            updatedAt: string;
+            waitingFor: null | string;
+        };
+        /**
+         * @description What an agent loop is doing.
+         * @enum {unknown}
+         */
+        TaskRunStatus: "idle" | "calling" | "waiting" | "stopped";
+        /**
          * @description A task's status. Done and cancelled are final; failed can be retried.
          * @enum {unknown}
          */
@@ -1849,10 +2610,65 @@ export interface components {
             expectedVersion: number | null;
             reason: null | string;
         };
+        /**
+         * @description One tool call of an agent: the request (JsonElement ToolCallDto.Arguments), whether it was allowed, what it
+         *     produced (string ToolCallDto.Result, and in JsonElement? ToolCallDto.Refs the ids of what it wrote) and how long it took.
+         *     string ToolCallDto.StepKey is "{attempt}:{step}:{toolCallId}": a replayed step never runs twice.
+         */
+        ToolCallDto: {
+            /** Format: int64 */
+            agentId: number;
+            allowed: boolean;
+            arguments: components["schemas"]["JsonElement"];
+            /** Format: date-time */
+            at: string;
+            /** Format: int32 */
+            attempt: number;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: int64 */
+            durationMs: number;
+            /** Format: int64 */
+            id: number;
+            outcome: components["schemas"]["ToolOutcome"];
+            reason: null | string;
+            refs: null | components["schemas"]["JsonElement"];
+            result: string;
+            /** Format: int32 */
+            step: number;
+            stepKey: string;
+            /** Format: int64 */
+            taskId: number;
+            tool: string;
+            toolCallId: string;
+        };
+        /**
+         * @description How a tool call ended.
+         * @enum {unknown}
+         */
+        ToolOutcome: "ok" | "denied" | "error" | "waiting" | "skipped";
         UpdateAgentRequest: {
             /** Format: int64 */
             expectedVersion: number | null;
             profile: null | components["schemas"]["AgentProfileRequest"];
+        };
+        /** @description The CEO's review of a call to action: edit, reassign (ownerAgentId), drop (dropped: true) or take back (dropped: false). */
+        UpdateCtaRequest: {
+            description: null | string;
+            dropped: null | boolean;
+            /** Format: date */
+            dueDate: null | string;
+            /** Format: int64 */
+            ownerAgentId: number | null;
+            priority: null | components["schemas"]["TaskPriority"];
+            title: null | string;
+        };
+        /** @description Changes the budget (removeBudget: none) and the auto-dispatch setting. */
+        UpdateMeetingRequest: {
+            autoDispatch: null | boolean;
+            /** Format: double */
+            budget: number | null;
+            removeBudget: null | boolean;
         };
         UpdateScheduleRequest: {
             /** Format: int64 */
@@ -2475,6 +3291,176 @@ export interface operations {
             };
         };
     };
+    ListApprovals: {
+        parameters: {
+            query?: {
+                limit?: number;
+                status?: string;
+                taskId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalDto"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ApproveApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["DecideApprovalRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RejectApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["DecideApprovalRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     Login: {
         parameters: {
             query?: never;
@@ -2615,6 +3601,92 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListClarifications: {
+        parameters: {
+            query?: {
+                limit?: number;
+                status?: string;
+                taskId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClarificationDto"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    AnswerClarification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["AnswerClarificationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClarificationDto"];
                 };
             };
             /** @description Bad Request */
@@ -2819,6 +3891,136 @@ export interface operations {
             };
         };
     };
+    GetCosts: {
+        parameters: {
+            query?: {
+                from?: string;
+                groupBy?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostReportDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAgentSpend: {
+        parameters: {
+            query?: {
+                from?: string;
+                subtree?: boolean;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentSpendDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyBudgetDto"];
+                };
+            };
+        };
+    };
+    SetBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetBudgetRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyBudgetDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
     ReadEvents: {
         parameters: {
             query?: {
@@ -2903,6 +4105,482 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListMeetings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDto"][];
+                };
+            };
+        };
+    };
+    CreateMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMeetingRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMeetingRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateMeetingCta: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ctaId: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCtaRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CtaDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DispatchMeetingCtas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["DispatchCtasRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CtaDto"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    EndMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ExportMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArtifactDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMeetingMarkdown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListMeetingMessages: {
+        parameters: {
+            query?: {
+                after?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingMessageDto"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SpeakInMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpeakRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingMessageDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMeetingMinutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    StartMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDto"];
                 };
             };
             /** @description Not Found */
@@ -4555,6 +6233,37 @@ export interface operations {
             };
         };
     };
+    ListTaskLlmCalls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LlmCallDto"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     PauseTask: {
         parameters: {
             query?: never;
@@ -4803,6 +6512,44 @@ export interface operations {
             };
         };
     };
+    GetTaskRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRunDto"];
+                };
+            };
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     StartTask: {
         parameters: {
             query?: never;
@@ -4937,6 +6684,37 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListTaskToolCalls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolCallDto"][];
                 };
             };
             /** @description Not Found */
