@@ -129,17 +129,26 @@ export function MeetingDetailPage() {
           </span>
         </div>
         {messages.isError && <ProblemAlert error={messages.error} />}
-        <ol className="timeline">
-          {(messages.data ?? []).map((message) => (
-            <li key={message.id} className="timeline__item">
-              <span className="cell-title">
-                {message.speaker}
-                {message.toAgentId != null && ` → ${participantName(m, message.toAgentId)}`}
-              </span>
-              <p className="prose">{message.text}</p>
-            </li>
-          ))}
-        </ol>
+        <div className="card__body">
+          {messages.data?.length === 0 && <p className="muted">Nobody has spoken yet.</p>}
+          <ol className="notes" aria-label="Messages">
+            {(messages.data ?? []).map((message) => (
+              <li key={message.id} className="note">
+                <div className="note__head">
+                  <strong>
+                    {message.speaker}
+                    {message.toAgentId != null && ` → ${participantName(m, message.toAgentId)}`}
+                  </strong>
+                  <span className="muted small">
+                    {message.speakerKind === 'agent' &&
+                      `round ${message.round} · ${(message.inputTokens + message.outputTokens).toLocaleString()} tokens · ${formatCost(message.cost)}`}
+                  </span>
+                </div>
+                <p className="prose">{message.text}</p>
+              </li>
+            ))}
+          </ol>
+        </div>
         {m.status === 'running' && ceo && <SpeakForm meeting={m} />}
       </section>
       {minutes.data && <MinutesCard meeting={m} minutes={minutes.data} canEdit={ceo} />}
@@ -200,7 +209,7 @@ function Facts({ meeting }: { meeting: Meeting }) {
       {meeting.agenda.length > 0 && (
         <>
           <h3 className="small-title">Agenda</h3>
-          <ol className="mini-list">
+          <ol>
             {meeting.agenda.map((item) => (
               <li key={item}>{item}</li>
             ))}
@@ -346,9 +355,9 @@ function CtaRow({ meetingId, cta, canEdit }: { meetingId: number; cta: Cta; canE
   return (
     <tr className={cta.status === 'dropped' ? 'row--muted' : undefined}>
       <td>
-        <span className="cell-title">{cta.title}</span>
-        <span className="cell-sub">{cta.rationale}</span>
-        {cta.refusalReason && <span className="error-text small">{cta.refusalReason}</span>}
+        <div className="cell-title">{cta.title}</div>
+        <div className="cell-sub">{cta.rationale}</div>
+        {cta.refusalReason && <div className="error-text small">{cta.refusalReason}</div>}
         {change.isError && <ProblemAlert error={change.error} />}
       </td>
       <td>
@@ -402,7 +411,7 @@ function List({ title, items }: { title: string; items: readonly string[] }) {
   return (
     <>
       <h3 className="small-title">{title}</h3>
-      <ul className="mini-list">
+      <ul className="prose">
         {items.map((item) => (
           <li key={item}>{item}</li>
         ))}

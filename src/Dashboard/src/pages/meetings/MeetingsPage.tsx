@@ -73,7 +73,7 @@ export function MeetingsPage() {
                       <Link to={`/meetings/${meeting.id}`} className="cell-title cell-link">
                         {meeting.title}
                       </Link>
-                      {meeting.goal && <span className="cell-sub">{meeting.goal}</span>}
+                      {meeting.goal && <div className="cell-sub">{meeting.goal}</div>}
                     </td>
                     <td>
                       <MeetingStatusBadge status={meeting.status} />
