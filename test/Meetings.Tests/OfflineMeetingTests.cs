@@ -82,6 +82,10 @@ public sealed class OfflineMeetingTests(MeetingsFixture fixture) : IClassFixture
         var live = await fixture.GetAsync($"/api/meetings/{id}/minutes");
         live.GetProperty("callsToAction").EnumerateArray().Where(c => c.GetProperty("status").GetString() == "dispatched")
             .Should().OnlyContain(c => HasTaskStatus(c));
+        await fixture.PostAsync($"/api/tasks/{repCall.GetProperty("taskId").GetInt64()}/cancel", new { reason = "Not this quarter." });
+        var afterCancel = (await fixture.GetAsync($"/api/meetings/{id}/minutes")).GetProperty("callsToAction").EnumerateArray()
+            .Single(c => c.GetProperty("id").GetInt64() == salesCall);
+        afterCancel.GetProperty("taskStatus").GetString().Should().Be("cancelled", "the call shows its task's current status");
         using var again = await fixture.Ceo.PostAsync($"/api/meetings/{id}/dispatch", System.Net.Http.Json.JsonContent.Create(new { ctaIds = new[] { ctoCall.GetProperty("id").GetInt64() } }));
         again.StatusCode.Should().Be(HttpStatusCode.Conflict);
         using var edit = await fixture.Ceo.PatchAsync($"/api/meetings/{id}/ctas/{ctoCall.GetProperty("id").GetInt64()}", System.Net.Http.Json.JsonContent.Create(new { title = "Another" }));
