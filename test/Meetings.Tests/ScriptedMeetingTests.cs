@@ -21,7 +21,8 @@ public sealed class ScriptedMeetingTests(MeetingsFixture fixture) : IClassFixtur
         await fixture.AddScenarioAsync(scenario, $$"""
             { "turns": [
               { "agent": "Ada", "repeat": true, "text": "Ada: the platform is ready for the launch." },
-              { "agent": "Cleo", "repeat": true, "delayMs": 1500, "text": "Cleo: the campaign starts two weeks before." },
+              { "agent": "Cleo", "lastMessage": "(round 1)", "delayMs": 3000, "text": "Cleo: the campaign starts two weeks before." },
+              { "agent": "Cleo", "repeat": true, "text": "Cleo: the campaign starts two weeks before." },
               { "agent": "Sam", "lastMessage": "asks you", "repeat": true, "text": "Sam answers the CEO: customers ask for a demo." },
               { "agent": "Sam", "repeat": true, "text": "Sam: ten accounts are waiting." },
               { "task": "Minutes", "lastMessage": "Write the minutes now", "text": "Here are the minutes: everyone agreed." },
@@ -41,7 +42,7 @@ public sealed class ScriptedMeetingTests(MeetingsFixture fixture) : IClassFixtur
         meeting.GetProperty("status").GetString().Should().Be("draft");
         await fixture.PostAsync($"/api/meetings/{id}/start", null);
 
-        // Ada speaks first; Cleo's turn is then in flight (1.5 s), and the CEO asks Sam a question.
+        // Ada speaks first; Cleo's first turn is then in flight (3 s), and the CEO asks Sam a question.
         await hub.WaitAsync(e => Messages(e, id).Any(m => m.TryGetProperty("speakerAgentId", out var agent) && agent.ValueKind == JsonValueKind.Number), "Ada's message");
         var question = await fixture.PostAsync($"/api/meetings/{id}/messages", new { text = "Sam, what do customers say?", toAgentId = sales }, HttpStatusCode.Created);
         question.GetProperty("speakerKind").GetString().Should().Be("human");
