@@ -311,16 +311,17 @@ public sealed class MeetingGrain(IGrainContext context, IServiceProvider service
         state.TurnAgentId = null;
         if (state.Status == MeetingStatus.Running && speakerId is { } agentId)
         {
-            var participants = await Participant.ListAsync(context, Id);
-            var speaker = participants.First(p => p.AgentId == agentId);
+            // The participant may have left the company meanwhile: its answer is kept under its id.
+            var speaker = (await Participant.ListAsync(context, Id)).FirstOrDefault(p => p.AgentId == agentId);
+            var label = speaker is null ? $"agent {agentId.ToString(CultureInfo.InvariantCulture)}" : $"{speaker.Name} ({speaker.Role})";
             if (result is null)
             {
-                await EndConversationAsync(state, $"{speaker.Name} could not speak: the model call failed after {outcome.Attempts} attempt(s): {AgentBriefing.Clip(outcome.Error ?? "unknown error", 500)}");
+                await EndConversationAsync(state, $"{label} could not speak: the model call failed after {outcome.Attempts} attempt(s): {AgentBriefing.Clip(outcome.Error ?? "unknown error", 500)}");
             }
             else
             {
                 var text = string.IsNullOrWhiteSpace(result.Response.Text) ? "(no comment)" : AgentBriefing.Clip(result.Response.Text.Trim(), 20_000);
-                var message = await AddMessageAsync(state, SpeakerKind.Agent, $"{speaker.Name} ({speaker.Role})", agentId, null, text, outcome.Id, usage, cost);
+                var message = await AddMessageAsync(state, SpeakerKind.Agent, label, agentId, null, text, outcome.Id, usage, cost);
                 if (result.AnswersSeq is { } questionSeq && message is not null)
                 {
                     await context.Sql(MeetingSql.MarkAnswered).With("meeting_id", Id).With("seq", questionSeq).With("answer_seq", message.Seq).ExecuteAsync();
