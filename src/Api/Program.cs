@@ -37,6 +37,7 @@ app.MapSchedulesApi();
 app.MapApprovalsApi();
 app.MapCostsApi();
 app.MapKnowledgeApi();
+app.MapMeetingsApi();
 app.MapDashboard();
 
 app.Run();

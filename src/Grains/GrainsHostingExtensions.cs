@@ -3,9 +3,11 @@ using FluidManager.Grains.Agents;
 using FluidManager.Grains.Companies;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Companies;
+using FluidManager.Grains.Interfaces.Meetings;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Schedules;
+using FluidManager.Grains.Meetings;
 using FluidManager.Grains.Organization;
 using FluidManager.Grains.Schedules;
 using FluidManager.Grains.Storage;
@@ -34,6 +36,8 @@ public static class GrainsHostingExtensions
         builder.Services.AddWorkGrains();
         builder.Services.AddGrain<ISchedulesGrain, SchedulesGrain>("schedules");
         builder.Services.AddGrain<IScheduleGrain, ScheduleGrain>("schedule");
+        builder.Services.AddGrain<IMeetingsGrain, MeetingsGrain>("meetings");
+        builder.Services.AddGrain<IMeetingGrain, MeetingGrain>("meeting");
         builder.AddObjectStorage();
         return builder;
     }

@@ -9,6 +9,8 @@ public static class Streams
 
     public static string Agent(long agentId) => "agent:" + agentId.ToString(CultureInfo.InvariantCulture);
 
+    public static string Meeting(long meetingId) => "meeting:" + meetingId.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>Org changes, rule changes, policy denials and the CEO inbox.</summary>
     public static string Company(long companyId) => "company:" + companyId.ToString(CultureInfo.InvariantCulture);
 }

@@ -32,17 +32,24 @@ internal static class Budget
         }
     }
 
-    public static async Task<Verdict> ReserveAsync(IGrainContext context, long companyId, long agentId, long taskId, string agentName, Guid activityId, long tokens, decimal cost)
+    public static Task<Verdict> ReserveAsync(IGrainContext context, long companyId, long agentId, long taskId, string agentName, Guid activityId, long tokens, decimal cost) =>
+        ReserveAsync(context, companyId, agentId, agentName, new ReservationOwner(taskId, null), activityId, tokens, cost);
+
+    /// <summary>
+    /// Reserves for a call of an agent (its limits apply) or of no agent (<paramref name="agentId"/> null: the
+    /// company's budget only), made for a task or a meeting (<paramref name="owner"/>).
+    /// </summary>
+    public static async Task<Verdict> ReserveAsync(IGrainContext context, long companyId, long? agentId, string agentName, ReservationOwner owner, Guid activityId, long tokens, decimal cost)
     {
         var now = context.Now.ToUniversalTime();
         var dayStart = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero);
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
 
         // Only an agent with limits is locked: the others' calls need not take turns.
-        var limits = await ReadLimitsAsync(context, WorkSql.AgentLimits, companyId, agentId);
+        var limits = agentId is { } id ? await ReadLimitsAsync(context, WorkSql.AgentLimits, companyId, id) : new AgentLimitsRow(null, null, null);
         if (limits.Any)
         {
-            limits = await ReadLimitsAsync(context, WorkSql.LockAgentLimits, companyId, agentId);
+            limits = await ReadLimitsAsync(context, WorkSql.LockAgentLimits, companyId, agentId!.Value);
         }
 
         if (limits.Any)
@@ -83,7 +90,8 @@ internal static class Budget
         await context.Sql(WorkSql.InsertReservation)
             .With("company_id", companyId)
             .With("agent_id", agentId)
-            .With("task_id", taskId)
+            .With("task_id", owner.TaskId)
+            .With("meeting_id", owner.MeetingId)
             .WithGuid("activity_id", activityId)
             .With("tokens", tokens)
             .With("cost", cost)
@@ -121,4 +129,7 @@ internal static class Budget
     private sealed record CompanyUseRow(decimal Spent, decimal Reserved);
 
     public sealed record ReservationRow(long Tokens, decimal Cost);
+
+    /// <summary>What a reservation is held for: a task or a meeting.</summary>
+    public sealed record ReservationOwner(long? TaskId, long? MeetingId);
 }

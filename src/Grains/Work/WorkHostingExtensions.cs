@@ -25,8 +25,8 @@ public static class WorkHostingExtensions
 
     /// <summary>
     /// Makes this process take agent steps: the model layer (<c>AddModels</c>, idempotent), the loop's
-    /// settings (<see cref="WorkOptions"/>, section <c>Fluid:Work</c>) and the <c>agent.model_call</c>
-    /// activity. Every silo calls it; the Api does not (it never runs steps).
+    /// settings (<see cref="WorkOptions"/>, section <c>Fluid:Work</c>) and the <c>agent.model_call</c> and
+    /// <c>meeting.model_call</c> activities. Every silo calls it; the Api does not (it never runs steps).
     /// </summary>
     public static IHostApplicationBuilder AddAgentWork(this IHostApplicationBuilder builder)
     {
@@ -51,6 +51,7 @@ public static class WorkHostingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AgentWork>();
         builder.Services.AddActivityHandler<ModelCallActivity>();
+        builder.Services.AddActivityHandler<Meetings.MeetingCallActivity>();
         return builder;
     }
 }

@@ -146,8 +146,8 @@ internal static class WorkSql
         """;
 
     public const string InsertReservation = """
-        INSERT INTO budget_reservations (company_id, agent_id, task_id, activity_id, tokens, cost, created_at)
-        VALUES (@company_id, @agent_id, @task_id, @activity_id, @tokens, @cost, @now)
+        INSERT INTO budget_reservations (company_id, agent_id, task_id, meeting_id, activity_id, tokens, cost, created_at)
+        VALUES (@company_id, @agent_id, @task_id, @meeting_id, @activity_id, @tokens, @cost, @now)
         """;
 
     public const string DeleteReservation = "DELETE FROM budget_reservations WHERE activity_id = @activity_id RETURNING tokens, cost";
@@ -195,7 +195,7 @@ internal static class WorkSql
 
         FROM approvals
         WHERE company_id = @company_id AND (@status::text IS NULL OR status = @status) AND (@task_id::bigint IS NULL OR task_id = @task_id)
-        ORDER BY id
+        ORDER BY requested_at, id
         LIMIT @limit
         """;
 

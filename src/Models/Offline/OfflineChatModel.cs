@@ -13,6 +13,10 @@ namespace FluidManager.Models.Offline;
 /// otherwise a deliverable in markdown, all worded for the agent's role and department.
 /// </para>
 /// <para>
+/// <b>Meeting minutes</b>: when the system message carries a <see cref="MeetingContext"/> block in
+/// <c>minutes</c> mode, it answers with valid minutes JSON (see <c>OfflineMinutes</c>).
+/// </para>
+/// <para>
 /// <b>With tools</b> it works a task like an agent, one tool call per answer, reading the
 /// <see cref="AgentContext"/> block (agent, task, subordinates, done_steps) and the tool calls already in
 /// the conversation to decide which steps are done:
@@ -60,7 +64,9 @@ public sealed class OfflineChatModel : IChatModel
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var decision = OfflineAgent.Decide(request);
+        var decision = MeetingContext.Find(request.Messages) is { Mode: MeetingContext.MinutesMode } meeting
+            ? new OfflineAgent.Decision(OfflineMinutes.Write(meeting), [])
+            : OfflineAgent.Decide(request);
         var text = decision.Text;
         var finish = decision.ToolCalls.Count > 0 ? FinishReason.ToolCalls : FinishReason.Stop;
         if (decision.ToolCalls.Count == 0 && request.MaxOutputTokens > 0 && TokenEstimator.Count(text) > request.MaxOutputTokens)

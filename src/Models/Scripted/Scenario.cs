@@ -21,7 +21,7 @@ namespace FluidManager.Models.Scripted;
 /// block; without one, the system prompt for agent and role and the user messages for task), <c>lastMessage</c>
 /// the last message of the conversation. The first unused matching turn, in file order, answers. Without
 /// <c>usage</c>, tokens are estimated from the text; <c>finishReason</c> defaults to <c>tool_calls</c> when the
-/// turn calls tools, else <c>stop</c>.
+/// turn calls tools, else <c>stop</c>. <c>delayMs</c> makes the answer take that long.
 /// </summary>
 public sealed record Scenario
 {
@@ -90,6 +90,9 @@ public sealed record ScenarioTurn
     public IReadOnlyList<ScenarioToolCall> ToolCalls { get; init; } = [];
 
     public ScenarioUsage? Usage { get; init; }
+
+    /// <summary>How long the answer takes, in milliseconds (cancellable): lets a test act while a call is in flight.</summary>
+    public int DelayMs { get; init; }
 
     public FinishReason? FinishReason { get; init; }
 

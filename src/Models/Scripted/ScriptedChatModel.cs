@@ -44,7 +44,7 @@ public sealed class ScriptedChatModel : IChatModel
         }
     }
 
-    public Task<ChatResponse> CompleteAsync(ChatRequest request, CancellationToken cancellationToken)
+    public async Task<ChatResponse> CompleteAsync(ChatRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
@@ -86,7 +86,12 @@ public sealed class ScriptedChatModel : IChatModel
                 }))
             .ToList();
         var text = chosen.Text ?? "";
-        return Task.FromResult(new ChatResponse
+        if (chosen.DelayMs > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(chosen.DelayMs), _time, cancellationToken);
+        }
+
+        return new ChatResponse
         {
             Model = ModelId,
             Text = text,
@@ -96,7 +101,7 @@ public sealed class ScriptedChatModel : IChatModel
                 ? new Usage(usage.InputTokens, usage.OutputTokens)
                 : new Usage(TokenEstimator.EstimateInput(request), TokenEstimator.CountOutput(text, calls)),
             Duration = _time.GetElapsedTime(started),
-        });
+        };
     }
 
     private ScenarioMismatchException Mismatch(Asked asked)

@@ -816,6 +816,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's meetings, newest first, with their participants and spend. */
+        get: operations["ListMeetings"];
+        put?: never;
+        /** Creates a draft meeting: title, goal, agenda, participants from the org chart, optional round or token limit, budget (USD) and auto-dispatch. */
+        post: operations["CreateMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One meeting: status, who speaks, round, tokens and cost, in total and per participant. */
+        get: operations["GetMeeting"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes the meeting's budget (USD; removeBudget: none) or auto-dispatch. */
+        patch: operations["UpdateMeeting"];
+        trace?: never;
+    };
+    "/api/meetings/{id}/ctas/{ctaId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edits, reassigns, drops or takes back a call to action that is not dispatched yet. */
+        patch: operations["UpdateMeetingCta"];
+        trace?: never;
+    };
+    "/api/meetings/{id}/dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turns calls to action into tasks at the right level of the org chart; a route the hierarchy policy refuses is shown on the call, not bypassed. */
+        post: operations["DispatchMeetingCtas"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ends the conversation (the turn in flight is dropped) and writes the minutes; on a meeting whose minutes failed, tries again. */
+        post: operations["EndMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stores the Markdown of the meeting as an artifact of the meeting and returns it. */
+        post: operations["ExportMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/export.md": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The meeting as Markdown: settings, minutes, calls to action and transcript. */
+        get: operations["GetMeetingMarkdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The transcript after message number 'after' (default 0), in order. Live: events 'meeting.message' on stream meeting:{id}. */
+        get: operations["ListMeetingMessages"];
+        put?: never;
+        /** The CEO speaks in a running meeting; with toAgentId the participant is asked and answers next (409 when not running). */
+        post: operations["SpeakInMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The minutes: summary, decisions, risks, open questions and calls to action with their tasks' live status (404 until written). */
+        get: operations["GetMeetingMinutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meetings/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts a draft meeting: the facilitator gives the floor to the first participant (409 when not a draft). */
+        post: operations["StartMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/missions/suggest-assignee": {
         parameters: {
             query?: never;
@@ -2023,6 +2196,21 @@ export interface components {
             scope: null | components["schemas"]["SpaceScope"];
             scopeRef: null | string;
         };
+        /** @description A new meeting: participants in speaking order; without maxRounds or maxTokens it lasts three rounds; budget in USD. */
+        CreateMeetingRequest: {
+            agenda: null | string[];
+            autoDispatch: null | boolean;
+            /** Format: double */
+            budget: number | null;
+            goal: null | string;
+            /** Format: int32 */
+            maxRounds: number | null;
+            /** Format: int64 */
+            maxTokens: number | null;
+            model: null | string;
+            participantAgentIds: null | number[];
+            title: null | string;
+        };
         /** @description Creates a cyclic task. `timing` holds exactly one of `intervalMinutes` or `cron` (+ `timeZone`). */
         CreateScheduleRequest: {
             /** Format: int64 */
@@ -2057,6 +2245,42 @@ export interface components {
             expiresAt: null | string;
             name: null | string;
         };
+        /**
+         * @description A call to action. Once dispatched: the task it became (long? CtaDto.TaskId, its live
+         *     TaskState? CtaDto.TaskStatus), who it was assigned to and the IReadOnlyList&lt;long&gt; CtaDto.Route down to the owner.
+         */
+        CtaDto: {
+            /** Format: int64 */
+            assigneeAgentId: number | null;
+            /** Format: int64 */
+            decisionId: number | null;
+            description: string;
+            /** Format: date */
+            dueDate: null | string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            meetingId: number;
+            /** Format: int64 */
+            ownerAgentId: number | null;
+            ownerName: null | string;
+            /** Format: int32 */
+            position: number;
+            priority: components["schemas"]["TaskPriority"];
+            rationale: string;
+            refusalReason: null | string;
+            refusalRule: null | string;
+            route: number[];
+            status: components["schemas"]["CtaStatus"];
+            /** Format: int64 */
+            taskId: number | null;
+            taskStatus: null | components["schemas"]["TaskState"];
+            title: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @enum {unknown} */
+        CtaStatus: "proposed" | "dropped" | "dispatched" | "refused";
         DeadLetter: {
             /** Format: int32 */
             attempts: number;
@@ -2078,6 +2302,13 @@ export interface components {
         /** @description The CEO's decision on an approval request; the comment reaches the agent (or the task's failure reason). */
         DecideApprovalRequest: {
             comment: null | string;
+        };
+        DecisionDto: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            position: number;
+            text: string;
         };
         /** @description Work the agent hands to one of its reports (the hierarchy rules apply, as if the agent asked). */
         DelegateRequest: {
@@ -2107,6 +2338,10 @@ export interface components {
         DemoCrmResponse: {
             /** Format: int32 */
             customers: number;
+        };
+        /** @description The calls to action to dispatch; none named: every proposed or refused one. */
+        DispatchCtasRequest: {
+            ctaIds: null | number[];
         };
         /**
          * @description A document of a space. int DocumentDto.Generation counts its uploads and retries; int? DocumentDto.ActiveGeneration
@@ -2305,6 +2540,97 @@ export interface components {
             email: null | string;
             password: null | string;
         };
+        /** @description A meeting with its participants and its spend so far. */
+        MeetingDto: {
+            agenda: string[];
+            autoDispatch: boolean;
+            /** Format: double */
+            budget: number | null;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: double */
+            cost: number;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** Format: date-time */
+            endedAt: null | string;
+            endReason: null | string;
+            error: null | string;
+            goal: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            inputTokens: number;
+            /** Format: int32 */
+            maxRounds: number | null;
+            /** Format: int64 */
+            maxTokens: number | null;
+            model: null | string;
+            /** Format: int64 */
+            outputTokens: number;
+            participants: components["schemas"]["MeetingParticipantDto"][];
+            /** Format: int32 */
+            round: number;
+            /** Format: int64 */
+            speakingAgentId: number | null;
+            /** Format: date-time */
+            startedAt: null | string;
+            status: components["schemas"]["MeetingStatus"];
+            /** Format: int32 */
+            synthesisAttempts: number;
+            title: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description One complete message of the transcript; int MeetingMessageDto.Seq orders them. */
+        MeetingMessageDto: {
+            /** Format: int32 */
+            answeredBySeq: number | null;
+            /** Format: date-time */
+            at: string;
+            /** Format: double */
+            cost: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            inputTokens: number;
+            /** Format: int64 */
+            meetingId: number;
+            /** Format: int32 */
+            outputTokens: number;
+            /** Format: int32 */
+            round: number;
+            /** Format: int32 */
+            seq: number;
+            speaker: string;
+            /** Format: int64 */
+            speakerAgentId: number | null;
+            speakerKind: components["schemas"]["SpeakerKind"];
+            text: string;
+            /** Format: int64 */
+            toAgentId: number | null;
+        };
+        /** @description A participant with what its turns used. */
+        MeetingParticipantDto: {
+            /** Format: int64 */
+            agentId: number;
+            /** Format: double */
+            cost: number;
+            department: string;
+            /** Format: int64 */
+            inputTokens: number;
+            /** Format: int32 */
+            messages: number;
+            name: string;
+            /** Format: int64 */
+            outputTokens: number;
+            /** Format: int32 */
+            position: number;
+            role: string;
+        };
+        /** @enum {unknown} */
+        MeetingStatus: "draft" | "running" | "synthesizing" | "completed" | "failed";
         /** @description A user of a company. */
         Member: {
             disabled: boolean;
@@ -2315,6 +2641,21 @@ export interface components {
             /** Format: date-time */
             joinedAt: string;
             role: string;
+        };
+        /** @description The minutes of a meeting. */
+        MinutesDto: {
+            /** Format: int32 */
+            attempts: number;
+            callsToAction: components["schemas"]["CtaDto"][];
+            /** Format: date-time */
+            createdAt: string;
+            decisions: components["schemas"]["DecisionDto"][];
+            /** Format: int64 */
+            meetingId: number;
+            model: string;
+            openQuestions: string[];
+            risks: string[];
+            summary: string;
         };
         /** @description An agent that could take a mission from the CEO, with how well it fits and why. */
         MissionCandidate: {
@@ -2617,6 +2958,14 @@ export interface components {
          * @enum {unknown}
          */
         SpaceScope: "company" | "department" | "project" | "agent";
+        /** @enum {unknown} */
+        SpeakerKind: "human" | "agent" | "system";
+        /** @description The CEO speaks; with toAgentId, as a question that participant answers next. */
+        SpeakRequest: {
+            text: null | string;
+            /** Format: int64 */
+            toAgentId: number | null;
+        };
         /** @description One audited statement. */
         SqlAuditRecord: {
             actor: null | string;
@@ -2892,11 +3241,29 @@ export interface components {
             expectedVersion: number | null;
             profile: null | components["schemas"]["AgentProfileRequest"];
         };
+        /** @description The CEO's review of a call to action: edit, reassign (ownerAgentId), drop (dropped: true) or take back (dropped: false). */
+        UpdateCtaRequest: {
+            description: null | string;
+            dropped: null | boolean;
+            /** Format: date */
+            dueDate: null | string;
+            /** Format: int64 */
+            ownerAgentId: number | null;
+            priority: null | components["schemas"]["TaskPriority"];
+            title: null | string;
+        };
         UpdateKnowledgeSpaceRequest: {
             description: null | string;
             /** Format: int64 */
             expectedVersion: number | null;
             name: null | string;
+        };
+        /** @description Changes the budget (removeBudget: none) and the auto-dispatch setting. */
+        UpdateMeetingRequest: {
+            autoDispatch: null | boolean;
+            /** Format: double */
+            budget: number | null;
+            removeBudget: null | boolean;
         };
         UpdateScheduleRequest: {
             /** Format: int64 */
@@ -5295,6 +5662,482 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListMeetings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDto"][];
+                };
+            };
+        };
+    };
+    CreateMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMeetingRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMeetingRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateMeetingCta: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ctaId: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCtaRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CtaDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DispatchMeetingCtas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["DispatchCtasRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CtaDto"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    EndMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ExportMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArtifactDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMeetingMarkdown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListMeetingMessages: {
+        parameters: {
+            query?: {
+                after?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingMessageDto"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SpeakInMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpeakRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingMessageDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMeetingMinutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    StartMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };

@@ -34,7 +34,7 @@ export const navigation: NavSection[] = [
       { path: '/org', label: 'Org chart', icon: Network, available: true },
       { path: '/tasks', label: 'Tasks', icon: KanbanSquare, available: true },
       { path: '/missions', label: 'Missions', icon: Target, available: true },
-      { path: '/meetings', label: 'Meetings', icon: Users, available: false },
+      { path: '/meetings', label: 'Meetings', icon: Users, available: true },
       {
         path: '/approvals',
         label: 'Approvals',

@@ -60,6 +60,18 @@ export const routes: RouteObject[] = [
         }),
       },
       {
+        path: 'meetings',
+        lazy: async () => ({
+          Component: (await import('../pages/meetings/MeetingsPage')).MeetingsPage,
+        }),
+      },
+      {
+        path: 'meetings/:meetingId',
+        lazy: async () => ({
+          Component: (await import('../pages/meetings/MeetingDetailPage')).MeetingDetailPage,
+        }),
+      },
+      {
         path: 'approvals',
         lazy: async () => ({
           Component: (await import('../pages/approvals/ApprovalsPage')).ApprovalsPage,

@@ -18,10 +18,17 @@ describe('parseStream', () => {
 });
 
 describe('cacheActionsFor', () => {
-  it('marks task lists, task details and agents stale on a task event', () => {
+  it('marks task lists, task details, agents and meetings (their calls to action) stale on a task event', () => {
     expect(cacheActionsFor(event('task:42', 'task.paused'))).toEqual([
       { kind: 'invalidate', queryKey: ['tasks'] },
       { kind: 'invalidate', queryKey: ['agents'] },
+      { kind: 'invalidate', queryKey: ['meetings', 'detail'] },
+    ]);
+  });
+
+  it('refreshes meetings on a meeting event (a new message, the minutes)', () => {
+    expect(cacheActionsFor(event('meeting:3', 'meeting.message'))).toEqual([
+      { kind: 'invalidate', queryKey: ['meetings'] },
     ]);
   });
 
@@ -97,7 +104,7 @@ describe('cacheActionsFor', () => {
   });
 
   it('ignores what it does not know', () => {
-    expect(cacheActionsFor(event('meeting:3', 'meeting.started'))).toEqual([]);
+    expect(cacheActionsFor(event('mission:3', 'mission.started'))).toEqual([]);
     expect(cacheActionsFor(event('company:1', 'policy.denied'))).toEqual([]);
   });
 });
@@ -112,6 +119,7 @@ describe('cacheActionsForAll', () => {
     expect(actions).toEqual([
       { kind: 'invalidate', queryKey: ['tasks'] },
       { kind: 'invalidate', queryKey: ['agents'] },
+      { kind: 'invalidate', queryKey: ['meetings', 'detail'] },
       { kind: 'invalidate', queryKey: ['org-chart'] },
     ]);
   });

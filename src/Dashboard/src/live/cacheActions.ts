@@ -33,7 +33,8 @@ export function cacheActionsFor(event: LiveEvent): CacheAction[] {
       if (type === 'tool.call' || type.startsWith('task.run_') || type === 'task.step_started') {
         return [invalidate('tasks')];
       }
-      const actions = [invalidate('tasks'), invalidate('agents')];
+      // A meeting's calls to action show their tasks' status.
+      const actions = [invalidate('tasks'), invalidate('agents'), invalidate('meetings', 'detail')];
       if (type === 'task.created' || type === 'task.assigned')
         actions.push(invalidate('org-chart'));
       return actions;
@@ -48,6 +49,8 @@ export function cacheActionsFor(event: LiveEvent): CacheAction[] {
       }
       return [invalidate('agents'), invalidate('org-chart')];
     }
+    case 'meeting':
+      return [invalidate('meetings')];
     case 'company': {
       if (type.startsWith('org.')) return [invalidate('org-chart'), invalidate('agents')];
       if (type.startsWith('policy.rule_')) return [invalidate('policies')];

@@ -1,0 +1,11 @@
+namespace FluidManager.Grains.Interfaces.Meetings;
+
+public enum CtaStatus
+{
+    Proposed,
+    Dropped,
+    Dispatched,
+
+    /// <summary>The hierarchy policy refused its route; reassign it, then dispatch again.</summary>
+    Refused,
+}

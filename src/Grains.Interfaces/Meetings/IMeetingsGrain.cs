@@ -1,0 +1,12 @@
+using System.ComponentModel;
+
+namespace FluidManager.Grains.Interfaces.Meetings;
+
+/// <summary>Creates and lists a company's meetings (key = company id).</summary>
+public interface IMeetingsGrain
+{
+    Task<MeetingDto> CreateAsync(CreateMeetingCommand command);
+
+    [ReadOnly(true)]
+    Task<IReadOnlyList<MeetingDto>> ListAsync(long companyId);
+}

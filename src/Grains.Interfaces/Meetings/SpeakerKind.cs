@@ -1,0 +1,8 @@
+namespace FluidManager.Grains.Interfaces.Meetings;
+
+public enum SpeakerKind
+{
+    Human,
+    Agent,
+    System,
+}
