@@ -104,5 +104,19 @@ public sealed class ReminderTests(RuntimeDatabase database) : IClassFixture<Runt
         ReminderSchedule.Next(10_000, null, null, due, due.AddSeconds(1)).Should().Be(due.AddSeconds(10));
     }
 
+    [Fact]
+    public void A_catch_up_tick_is_not_followed_by_an_occurrence_a_moment_later()
+    {
+        var due = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+        // Ten minutes late, 9 ms before the tenth boundary: that boundary is skipped, not fired right behind.
+        ReminderSchedule.Next(60_000, null, null, due, due.AddMinutes(10).AddMilliseconds(-9)).Should().Be(due.AddMinutes(11));
+        ReminderSchedule.Next(null, "0 * * ? * *", "UTC", due, due.AddMinutes(10).AddMilliseconds(-9)).Should().Be(due.AddMinutes(11));
+
+        // On time, the next occurrence is the next one, however close.
+        ReminderSchedule.Next(60_000, null, null, due, due.AddMilliseconds(5)).Should().Be(due.AddMinutes(1));
+        ReminderSchedule.Next(null, "0 * * ? * *", "UTC", due, due.AddMilliseconds(5)).Should().Be(due.AddMinutes(1));
+    }
+
     private Task<long> Ticks(string grain) => database.ScalarAsync("SELECT count(*) FROM testgrains.ticks WHERE grain = @g", ("g", grain));
 }

@@ -40,7 +40,9 @@ public sealed record ReminderSchedule
 
     /// <summary>
     /// The next due time once a tick that was due at <paramref name="dueAt"/> has fired at <paramref name="now"/>:
-    /// the first occurrence after now, so downtime produces one catch-up tick rather than a burst.
+    /// the first occurrence after now, so downtime produces one catch-up tick rather than a burst. A late
+    /// (catch-up) tick skips an occurrence that would follow it within a moment (up to a second, half a
+    /// period at most), which would otherwise fire as a second tick right behind it.
     /// </summary>
     public static DateTimeOffset Next(long? periodMs, string? cron, string? timeZone, DateTimeOffset dueAt, DateTimeOffset now)
     {
@@ -52,12 +54,19 @@ public sealed record ReminderSchedule
                 return dueAt + period;
             }
 
-            var missed = (long)Math.Floor((now - dueAt) / period);
+            var after = now + Min(CatchUpGrace, period / 2);
+            var missed = (long)Math.Floor((after - dueAt) / period);
             return dueAt + (period * (missed + 1));
         }
 
-        return NextCron(cron!, timeZone ?? "UTC", now);
+        var zone = timeZone ?? "UTC";
+        var next = NextCron(cron!, zone, dueAt);
+        return next > now ? next : NextCron(cron!, zone, now + CatchUpGrace);
     }
+
+    private static readonly TimeSpan CatchUpGrace = TimeSpan.FromSeconds(1);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static DateTimeOffset NextCron(string cron, string timeZone, DateTimeOffset after) =>
         ParseCron(cron, timeZone).GetNextValidTimeAfter(after)
