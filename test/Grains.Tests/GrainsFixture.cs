@@ -172,33 +172,6 @@ public sealed class GrainsFixture : DatabaseFixture
         return events;
     }
 
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        var result = await command.ExecuteScalarAsync();
-        return (T)Convert.ChangeType(result!, typeof(T), CultureInfo.InvariantCulture);
-    }
-
-    public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        await command.ExecuteNonQueryAsync();
-    }
-
     /// <summary>Reads one property of an event's JSON payload.</summary>
     public static JsonElement Payload(EventRecord record, params string[] path)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reflection;
 using System.Text;
 using FluidManager.Grains;
@@ -20,7 +19,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace FluidManager.Knowledge.Tests;
 
@@ -190,33 +188,6 @@ public class KnowledgeFixture : DatabaseFixture
         var document = await SettledAsync(companyId, spaceId, upload.Document.Id, upload.Document.Generation);
         document.Status.Should().Be(DocumentStatus.Ready, document.Error);
         return document;
-    }
-
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        var result = await command.ExecuteScalarAsync();
-        return (T)Convert.ChangeType(result!, typeof(T), CultureInfo.InvariantCulture);
-    }
-
-    public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        await command.ExecuteNonQueryAsync();
     }
 }
 

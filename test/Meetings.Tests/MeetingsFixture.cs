@@ -13,7 +13,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace FluidManager.Meetings.Tests;
 
@@ -203,40 +202,6 @@ public class MeetingsFixture : DatabaseFixture
             timeout ?? TimeSpan.FromSeconds(90),
             $"meeting {meetingId} to be {string.Join("/", statuses)}");
         return meeting;
-    }
-
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        var result = await command.ExecuteScalarAsync();
-        return (T)Convert.ChangeType(result!, typeof(T), CultureInfo.InvariantCulture);
-    }
-
-    public async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> map, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        var rows = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
     }
 }
 

@@ -1,5 +1,6 @@
 using Xunit;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
@@ -139,5 +140,53 @@ public abstract class DatabaseFixture : IAsyncLifetime
         {
             await TestCluster.DropDatabaseAsync(_connectionString);
         }
+    }
+
+    /// <summary>One value read from the test database, converted to <typeparamref name="T"/>.</summary>
+    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = Command(connection, sql, parameters);
+        var result = await command.ExecuteScalarAsync();
+        return (T)Convert.ChangeType(result!, typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    public async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> map, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = Command(connection, sql, parameters);
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
+    public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = Command(connection, sql, parameters);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, (string Name, object Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
     }
 }

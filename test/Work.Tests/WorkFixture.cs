@@ -15,7 +15,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace FluidManager.Work.Tests;
 
@@ -228,53 +227,6 @@ public class WorkFixture : DatabaseFixture
         var dead = await ListAsync("SELECT grain_type || '/' || grain_key || ' ' || message_type || ': ' || error FROM runtime.dead_letters", r => r.GetString(0));
         var queued = await ListAsync("SELECT grain_type || '/' || grain_key || ' ' || message_type || ' attempts ' || attempts || ' ' || COALESCE(last_error, '') FROM runtime.messages", r => r.GetString(0));
         return string.Join("\n", tasks) + "\ndead letters: " + string.Join("\n", dead) + "\nqueued: " + string.Join("\n", queued);
-    }
-
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        var result = await command.ExecuteScalarAsync();
-        return (T)Convert.ChangeType(result!, typeof(T), CultureInfo.InvariantCulture);
-    }
-
-    public async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> map, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        var rows = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(map(reader));
-        }
-
-        return rows;
-    }
-
-    public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        await command.ExecuteNonQueryAsync();
     }
 }
 
