@@ -25,12 +25,13 @@ Usage: scripts/bench.sh runtime [--clients N] [--seconds S]
   --queries   queries measured for rag (default 300)
   --tasks     tasks per agents run (default 240)
   --agents    developers the tasks are spread over (default 48)
-  --slots     activities (model calls) each silo runs at once (default 8)
+  --slots     model calls each silo runs at once (default 4: with 200 ms calls one silo is then
+              bound by its own capacity, not by the cores the silos and PostgreSQL share)
 USAGE
 }
 [ $# -ge 1 ] || { usage >&2; exit 2; }
 SUITE="$1"; shift
-CLIENTS=8 SECONDS_PER=20 CHUNKS=100000 QUERIES=300 TASKS=240 AGENTS=48 SLOTS=8
+CLIENTS=8 SECONDS_PER=20 CHUNKS=100000 QUERIES=300 TASKS=240 AGENTS=48 SLOTS=4
 while [ $# -gt 0 ]; do
   case "$1" in
     --clients) CLIENTS="$2"; shift 2 ;;
