@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Download, Play, Send, Square } from 'lucide-react';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isCeo, useSession } from '../../app/session';
 import { LoadingBlock } from '../../components/Loading';
@@ -181,31 +181,33 @@ function Facts({ meeting }: { meeting: Meeting }) {
           )}
         </div>
       </div>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Participant</th>
-            <th scope="col">Messages</th>
-            <th scope="col">Tokens</th>
-            <th scope="col">Cost</th>
-          </tr>
-        </thead>
-        <tbody>
-          {meeting.participants.map((p) => (
-            <tr key={p.agentId}>
-              <td>
-                <Link to={`/org?agent=${p.agentId}`} className="cell-link">
-                  {p.name}
-                </Link>{' '}
-                <span className="muted small">{p.role}</span>
-              </td>
-              <td>{p.messages}</td>
-              <td>{(p.inputTokens + p.outputTokens).toLocaleString()}</td>
-              <td>{formatCost(p.cost)}</td>
+      <div className="table-wrap">
+        <table className="table" aria-label="Participants">
+          <thead>
+            <tr>
+              <th scope="col">Participant</th>
+              <th scope="col">Messages</th>
+              <th scope="col">Tokens</th>
+              <th scope="col">Cost</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {meeting.participants.map((p) => (
+              <tr key={p.agentId}>
+                <td>
+                  <Link to={`/org?agent=${p.agentId}`} className="cell-link">
+                    {p.name}
+                  </Link>{' '}
+                  <span className="muted small">{p.role}</span>
+                </td>
+                <td>{p.messages}</td>
+                <td>{(p.inputTokens + p.outputTokens).toLocaleString()}</td>
+                <td>{formatCost(p.cost)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {meeting.agenda.length > 0 && (
         <>
           <h3 className="small-title">Agenda</h3>
@@ -321,7 +323,7 @@ function MinutesCard({
         {dispatch.isError && <ProblemAlert error={dispatch.error} />}
       </div>
       <div className="table-wrap">
-        <table className="table">
+        <table className="table" aria-label="Calls to action">
           <thead>
             <tr>
               <th scope="col">Call to action</th>
@@ -357,7 +359,7 @@ function CtaRow({ meetingId, cta, canEdit }: { meetingId: number; cta: Cta; canE
       <td>
         <div className="cell-title">{cta.title}</div>
         <div className="cell-sub">{cta.rationale}</div>
-        {cta.refusalReason && <div className="error-text small">{cta.refusalReason}</div>}
+        {cta.refusalReason && <div className="cell-sub danger-text">{cta.refusalReason}</div>}
         {change.isError && <ProblemAlert error={change.error} />}
       </td>
       <td>
@@ -396,6 +398,7 @@ function CtaRow({ meetingId, cta, canEdit }: { meetingId: number; cta: Cta; canE
             type="button"
             className="button button--small button--ghost"
             disabled={change.isPending}
+            aria-label={`${cta.status === 'dropped' ? 'Take back' : 'Drop'} “${cta.title}”`}
             onClick={() => change.mutate({ dropped: cta.status !== 'dropped' })}
           >
             {cta.status === 'dropped' ? 'Take back' : 'Drop'}
@@ -407,11 +410,14 @@ function CtaRow({ meetingId, cta, canEdit }: { meetingId: number; cta: Cta; canE
 }
 
 function List({ title, items }: { title: string; items: readonly string[] }) {
+  const headingId = useId();
   if (items.length === 0) return null;
   return (
     <>
-      <h3 className="small-title">{title}</h3>
-      <ul className="prose">
+      <h3 className="small-title" id={headingId}>
+        {title}
+      </h3>
+      <ul className="prose" aria-labelledby={headingId}>
         {items.map((item) => (
           <li key={item}>{item}</li>
         ))}
