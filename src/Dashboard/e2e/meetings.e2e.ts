@@ -175,6 +175,22 @@ describe('meetings', () => {
       .click();
     await row(cmoCta).getByText('Dropped', { exact: true }).waitFor();
 
+    // Review: edit the Head of Sales' call, a sharper title and a higher priority.
+    const salesCta = ctas.find((c) => c.ownerAgentId === sales.id);
+    if (!salesCta) throw new Error('The minutes have no call to action for the Head of Sales.');
+    await row(salesCta)
+      .getByRole('button', { name: `Edit “${salesCta.title}”` })
+      .click();
+    const edit = page.getByRole('dialog', { name: 'Edit call to action' });
+    const edited = `${salesCta.title}, with a pricing sheet`;
+    await edit.getByLabel('Title').fill(edited);
+    await edit.getByLabel('Priority').selectOption('urgent');
+    await screenshot(page, 'meeting-cta-edit');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'hidden' });
+    salesCta.title = edited;
+    await row(salesCta).getByText('Urgent', { exact: true }).waitFor();
+
     // Review: hand the call for someone below the participants to the QA engineer, while a
     // rule forbids the engineering manager from assigning to QA. The dispatch is refused on that
     // call, in words, and nothing is assigned around the rule.
@@ -261,12 +277,15 @@ describe('meetings', () => {
     await screenshot(page, 'meeting-ctas-dispatched');
     ranMeetingId = meetingId;
 
-    // The task a call became says where it came from.
-    const task = final.find((c) => c.ownerAgentId === cto.id);
-    if (!task?.taskId) throw new Error('The CTO’s call to action has no task.');
+    // The task the edited call became has its title and says where it came from.
+    const task = final.find((c) => c.id === salesCta.id);
+    if (!task?.taskId) throw new Error('The Head of Sales’ call to action has no task.');
+    expect(task.title).toBe(edited);
     await row(task).getByRole('link').click();
     await page.waitForURL(new RegExp(`/tasks/${task.taskId}$`));
-    await page.getByRole('heading', { name: task.title }).waitFor();
+    await page.getByRole('heading', { name: edited }).waitFor();
+    await page.getByText(`From meeting #${meetingId} 'Q3 launch'`).first().waitFor();
+    await screenshot(page, 'meeting-cta-task');
     await ceoContext.close();
     await watcherContext.close();
   });

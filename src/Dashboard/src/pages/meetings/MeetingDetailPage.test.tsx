@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -158,5 +158,38 @@ describe('MeetingDetailPage', () => {
     expect(await screen.findByText('1 refused by the hierarchy policy')).toBeInTheDocument();
     const post = calls.find((c) => c.method === 'POST');
     expect(await post!.json()).toEqual({ ctaIds: null });
+  });
+
+  it('edits a call to action and sends only what changed', async () => {
+    const user = userEvent.setup();
+    const calls = stubApi({
+      'GET /api/meetings/7': () => Response.json(meeting),
+      'GET /api/meetings/7/messages': () => Response.json([]),
+      'GET /api/meetings/7/minutes': () => Response.json(minutes),
+      'GET /api/agents': () => Response.json([]),
+      'PATCH /api/meetings/7/ctas/2': () =>
+        Response.json({ ...minutes.callsToAction[1], title: 'Sales plan for the launch' }),
+    });
+    renderMeeting();
+    expect(await screen.findByRole('button', { name: 'Edit “Sales plan”' })).toBeEnabled();
+    expect(screen.queryByRole('button', { name: 'Edit “Technical plan”' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Edit “Sales plan”' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit call to action' });
+    const title = within(dialog).getByLabelText('Title');
+    await user.clear(title);
+    await user.type(title, 'Sales plan for the launch');
+    await user.selectOptions(within(dialog).getByLabelText('Priority'), 'urgent');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    const patch = calls.find((c) => c.method === 'PATCH');
+    // The due date was not touched: it is not sent (one in the past would be refused).
+    expect(await patch!.json()).toEqual({
+      title: 'Sales plan for the launch',
+      description: null,
+      dueDate: null,
+      priority: 'urgent',
+      ownerAgentId: null,
+      dropped: null,
+    });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 });

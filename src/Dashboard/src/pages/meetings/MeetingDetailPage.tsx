@@ -3,6 +3,7 @@ import { Download, Play, Send, Square } from 'lucide-react';
 import { useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isCeo, useSession } from '../../app/session';
+import { Dialog } from '../../components/Dialog';
 import { LoadingBlock } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -11,6 +12,7 @@ import { Tooltip } from '../../components/Tooltip';
 import { usePageTitle } from '../../hooks/usePageTitle';
 import { agentName } from '../../services/agents';
 import {
+  ctaChanges,
   ctaStatusLabels,
   dispatchCtas,
   endMeeting,
@@ -25,6 +27,7 @@ import {
   startMeeting,
   updateCta,
   type Cta,
+  type CtaChange,
   type Meeting,
   type Minutes,
 } from '../../services/meetings';
@@ -348,11 +351,11 @@ function CtaRow({ meetingId, cta, canEdit }: { meetingId: number; cta: Cta; canE
   const queryClient = useQueryClient();
   const { agents } = useAgentDirectory();
   const change = useMutation({
-    mutationFn: (update: { ownerAgentId?: number; dropped?: boolean }) =>
-      updateCta(meetingId, cta.id, update),
+    mutationFn: (update: CtaChange) => updateCta(meetingId, cta.id, update),
     onSuccess: () =>
       void queryClient.invalidateQueries({ queryKey: meetingKeys.minutes(meetingId) }),
   });
+  const [editing, setEditing] = useState(false);
   const editable = canEdit && cta.status !== 'dispatched';
   return (
     <tr className={cta.status === 'dropped' ? 'row--muted' : undefined}>
@@ -393,6 +396,16 @@ function CtaRow({ meetingId, cta, canEdit }: { meetingId: number; cta: Cta; canE
         ) : (
           <span className="badge badge--plain">{ctaStatusLabels[cta.status]}</span>
         )}
+        {editable && cta.status !== 'dropped' && (
+          <button
+            type="button"
+            className="button button--small button--ghost"
+            aria-label={`Edit “${cta.title}”`}
+            onClick={() => setEditing(true)}
+          >
+            Edit
+          </button>
+        )}
         {editable && (
           <button
             type="button"
@@ -404,8 +417,114 @@ function CtaRow({ meetingId, cta, canEdit }: { meetingId: number; cta: Cta; canE
             {cta.status === 'dropped' ? 'Take back' : 'Drop'}
           </button>
         )}
+        {editing && (
+          <EditCtaDialog meetingId={meetingId} cta={cta} onClose={() => setEditing(false)} />
+        )}
       </td>
     </tr>
+  );
+}
+
+/** The CEO edits a call to action before it is dispatched: title, description, due date, priority. */
+function EditCtaDialog({
+  meetingId,
+  cta,
+  onClose,
+}: {
+  meetingId: number;
+  cta: Cta;
+  onClose: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState({
+    title: cta.title,
+    description: cta.description,
+    dueDate: cta.dueDate ?? '',
+    priority: cta.priority,
+  });
+  const save = useMutation({
+    mutationFn: () => updateCta(meetingId, cta.id, ctaChanges(cta, form)),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: meetingKeys.minutes(meetingId) });
+      onClose();
+    },
+  });
+  const formId = useId();
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title="Edit call to action"
+      description="The task it becomes on dispatch takes these."
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            form={formId}
+            className="button button--primary"
+            disabled={save.isPending}
+          >
+            {save.isPending ? 'Saving…' : 'Save'}
+          </button>
+        </>
+      }
+    >
+      <form
+        id={formId}
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          save.mutate();
+        }}
+      >
+        <label className="field">
+          <span className="field__label">Title</span>
+          <input
+            className="input"
+            value={form.title}
+            onChange={(e) => setForm({ ...form, title: e.target.value })}
+          />
+        </label>
+        <label className="field">
+          <span className="field__label">Description</span>
+          <textarea
+            className="input textarea"
+            rows={4}
+            value={form.description}
+            onChange={(e) => setForm({ ...form, description: e.target.value })}
+          />
+        </label>
+        <div className="form-grid">
+          <label className="field">
+            <span className="field__label">Due</span>
+            <input
+              className="input"
+              type="date"
+              value={form.dueDate}
+              onChange={(e) => setForm({ ...form, dueDate: e.target.value })}
+            />
+          </label>
+          <label className="field">
+            <span className="field__label">Priority</span>
+            <select
+              className="select"
+              value={form.priority}
+              onChange={(e) => setForm({ ...form, priority: e.target.value as Cta['priority'] })}
+            >
+              {(Object.keys(priorityLabels) as Cta['priority'][]).map((p) => (
+                <option key={p} value={p}>
+                  {priorityLabels[p]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {save.isError && <ProblemAlert error={save.error} />}
+      </form>
+    </Dialog>
   );
 }
 
