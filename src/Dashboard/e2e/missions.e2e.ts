@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findAgent, fullName } from './support/api';
 import {
+  horizontalOverflow,
   launchBrowser,
   NARROW,
   newContext,
@@ -154,10 +155,7 @@ describe('missions', () => {
     await signIn(page, '/missions');
     await page.getByRole('heading', { name: 'Launch a mission' }).waitFor();
     await page.getByRole('heading', { name: 'Missions', level: 2 }).waitFor();
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
-    );
-    expect(overflow).toBe(false);
+    expect(await horizontalOverflow(page)).toBeNull();
     await screenshot(page, 'missions-narrow-dark');
     await context.close();
   });

@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findAgent, fullName } from './support/api';
 import {
+  horizontalOverflow,
   launchBrowser,
   NARROW,
   newContext,
@@ -105,10 +106,7 @@ describe('policies', () => {
     const page = await context.newPage();
     await signIn(page, '/policies');
     await page.getByRole('list', { name: 'Hierarchy rules' }).waitFor();
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
-    );
-    expect(overflow).toBe(false);
+    expect(await horizontalOverflow(page)).toBeNull();
     await screenshot(page, 'policies-narrow-dark');
     await context.close();
   });

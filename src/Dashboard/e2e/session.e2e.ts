@@ -1,9 +1,10 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  horizontalOverflow,
   launchBrowser,
-  newContext,
   NARROW,
+  newContext,
   screenshot,
   signIn,
   waitForLive,
@@ -77,10 +78,7 @@ describe('signing in', () => {
     await screenshot(page, 'narrow-navigation');
     await page.getByRole('link', { name: 'Cluster' }).click();
     await screenshot(page, 'narrow-cluster');
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
-    );
-    expect(overflow).toBe(false);
+    expect(await horizontalOverflow(page)).toBeNull();
     await context.close();
   });
 

@@ -58,3 +58,34 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(150);
   await page.screenshot({ path: screenshotPath(name), fullPage: false });
 }
+
+/**
+ * What makes the page wider than the window, or null: the document itself, or the main area
+ * (which scrolls on its own, so its overflow does not widen the document). Names the outermost
+ * elements that stick out, so that a failure says where to look.
+ */
+export async function horizontalOverflow(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    const main = document.querySelector('main');
+    const documentOverflows = root.scrollWidth > root.clientWidth;
+    const mainOverflows = main !== null && main.scrollWidth > main.clientWidth;
+    if (!documentOverflows && !mainOverflows) return null;
+    const limit = main?.getBoundingClientRect().right ?? root.clientWidth;
+    const culprits: string[] = [];
+    const visit = (element: Element) => {
+      if (culprits.length >= 5) return;
+      const box = element.getBoundingClientRect();
+      if (box.width > 0 && box.right > limit + 1) {
+        const name = `${element.tagName.toLowerCase()}${element.className ? `.${String(element.className).trim().split(/\s+/).join('.')}` : ''}`;
+        culprits.push(`${name} (right edge ${Math.round(box.right)} > ${Math.round(limit)})`);
+        return;
+      }
+      const style = getComputedStyle(element);
+      if (style.overflowX === 'auto' || style.overflowX === 'scroll') return;
+      for (const child of Array.from(element.children)) visit(child);
+    };
+    for (const child of Array.from((main ?? document.body).children)) visit(child);
+    return `${documentOverflows ? 'the document' : 'the main area'} is wider than the window: ${culprits.join(', ') || 'no element found'}`;
+  });
+}

@@ -96,24 +96,44 @@ export function speak(id: number, text: string, toAgentId: number | null): Promi
   );
 }
 
-export function updateCta(
-  meetingId: number,
-  ctaId: number,
-  change: { ownerAgentId?: number; dropped?: boolean },
-): Promise<Cta> {
+/** The CEO's review of a call to action; what is left out stays as it is. */
+export interface CtaChange {
+  title?: string;
+  description?: string;
+  dueDate?: string;
+  priority?: Cta['priority'];
+  ownerAgentId?: number;
+  dropped?: boolean;
+}
+
+export function updateCta(meetingId: number, ctaId: number, change: CtaChange): Promise<Cta> {
   return unwrap(
     api.PATCH('/api/meetings/{id}/ctas/{ctaId}', {
       params: { path: { id: meetingId, ctaId } },
       body: {
-        title: null,
-        description: null,
-        dueDate: null,
-        priority: null,
+        title: change.title ?? null,
+        description: change.description ?? null,
+        dueDate: change.dueDate ?? null,
+        priority: change.priority ?? null,
         ownerAgentId: change.ownerAgentId ?? null,
         dropped: change.dropped ?? null,
       },
     }),
   );
+}
+
+/** Only the fields the CEO changed, so that an unchanged due date in the past is not refused. */
+export function ctaChanges(
+  cta: Cta,
+  form: { title: string; description: string; dueDate: string; priority: Cta['priority'] },
+): CtaChange {
+  const change: CtaChange = {};
+  const title = form.title.trim();
+  if (title !== cta.title) change.title = title;
+  if (form.description !== cta.description) change.description = form.description;
+  if (form.dueDate && form.dueDate !== (cta.dueDate ?? '')) change.dueDate = form.dueDate;
+  if (form.priority !== cta.priority) change.priority = form.priority;
+  return change;
 }
 
 export function dispatchCtas(meetingId: number): Promise<Cta[]> {

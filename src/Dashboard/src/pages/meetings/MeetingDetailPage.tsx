@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Download, Play, Send, Square } from 'lucide-react';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isCeo, useSession } from '../../app/session';
+import { Dialog } from '../../components/Dialog';
 import { LoadingBlock } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -11,6 +12,7 @@ import { Tooltip } from '../../components/Tooltip';
 import { usePageTitle } from '../../hooks/usePageTitle';
 import { agentName } from '../../services/agents';
 import {
+  ctaChanges,
   ctaStatusLabels,
   dispatchCtas,
   endMeeting,
@@ -25,6 +27,7 @@ import {
   startMeeting,
   updateCta,
   type Cta,
+  type CtaChange,
   type Meeting,
   type Minutes,
 } from '../../services/meetings';
@@ -181,31 +184,33 @@ function Facts({ meeting }: { meeting: Meeting }) {
           )}
         </div>
       </div>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Participant</th>
-            <th scope="col">Messages</th>
-            <th scope="col">Tokens</th>
-            <th scope="col">Cost</th>
-          </tr>
-        </thead>
-        <tbody>
-          {meeting.participants.map((p) => (
-            <tr key={p.agentId}>
-              <td>
-                <Link to={`/org?agent=${p.agentId}`} className="cell-link">
-                  {p.name}
-                </Link>{' '}
-                <span className="muted small">{p.role}</span>
-              </td>
-              <td>{p.messages}</td>
-              <td>{(p.inputTokens + p.outputTokens).toLocaleString()}</td>
-              <td>{formatCost(p.cost)}</td>
+      <div className="table-wrap">
+        <table className="table" aria-label="Participants">
+          <thead>
+            <tr>
+              <th scope="col">Participant</th>
+              <th scope="col">Messages</th>
+              <th scope="col">Tokens</th>
+              <th scope="col">Cost</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {meeting.participants.map((p) => (
+              <tr key={p.agentId}>
+                <td>
+                  <Link to={`/org?agent=${p.agentId}`} className="cell-link">
+                    {p.name}
+                  </Link>{' '}
+                  <span className="muted small">{p.role}</span>
+                </td>
+                <td>{p.messages}</td>
+                <td>{(p.inputTokens + p.outputTokens).toLocaleString()}</td>
+                <td>{formatCost(p.cost)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {meeting.agenda.length > 0 && (
         <>
           <h3 className="small-title">Agenda</h3>
@@ -321,7 +326,7 @@ function MinutesCard({
         {dispatch.isError && <ProblemAlert error={dispatch.error} />}
       </div>
       <div className="table-wrap">
-        <table className="table">
+        <table className="table" aria-label="Calls to action">
           <thead>
             <tr>
               <th scope="col">Call to action</th>
@@ -346,18 +351,18 @@ function CtaRow({ meetingId, cta, canEdit }: { meetingId: number; cta: Cta; canE
   const queryClient = useQueryClient();
   const { agents } = useAgentDirectory();
   const change = useMutation({
-    mutationFn: (update: { ownerAgentId?: number; dropped?: boolean }) =>
-      updateCta(meetingId, cta.id, update),
+    mutationFn: (update: CtaChange) => updateCta(meetingId, cta.id, update),
     onSuccess: () =>
       void queryClient.invalidateQueries({ queryKey: meetingKeys.minutes(meetingId) }),
   });
+  const [editing, setEditing] = useState(false);
   const editable = canEdit && cta.status !== 'dispatched';
   return (
     <tr className={cta.status === 'dropped' ? 'row--muted' : undefined}>
       <td>
         <div className="cell-title">{cta.title}</div>
         <div className="cell-sub">{cta.rationale}</div>
-        {cta.refusalReason && <div className="error-text small">{cta.refusalReason}</div>}
+        {cta.refusalReason && <div className="cell-sub danger-text">{cta.refusalReason}</div>}
         {change.isError && <ProblemAlert error={change.error} />}
       </td>
       <td>
@@ -391,27 +396,147 @@ function CtaRow({ meetingId, cta, canEdit }: { meetingId: number; cta: Cta; canE
         ) : (
           <span className="badge badge--plain">{ctaStatusLabels[cta.status]}</span>
         )}
+        {editable && cta.status !== 'dropped' && (
+          <button
+            type="button"
+            className="button button--small button--ghost"
+            aria-label={`Edit “${cta.title}”`}
+            onClick={() => setEditing(true)}
+          >
+            Edit
+          </button>
+        )}
         {editable && (
           <button
             type="button"
             className="button button--small button--ghost"
             disabled={change.isPending}
+            aria-label={`${cta.status === 'dropped' ? 'Take back' : 'Drop'} “${cta.title}”`}
             onClick={() => change.mutate({ dropped: cta.status !== 'dropped' })}
           >
             {cta.status === 'dropped' ? 'Take back' : 'Drop'}
           </button>
+        )}
+        {editing && (
+          <EditCtaDialog meetingId={meetingId} cta={cta} onClose={() => setEditing(false)} />
         )}
       </td>
     </tr>
   );
 }
 
+/** The CEO edits a call to action before it is dispatched: title, description, due date, priority. */
+function EditCtaDialog({
+  meetingId,
+  cta,
+  onClose,
+}: {
+  meetingId: number;
+  cta: Cta;
+  onClose: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState({
+    title: cta.title,
+    description: cta.description,
+    dueDate: cta.dueDate ?? '',
+    priority: cta.priority,
+  });
+  const save = useMutation({
+    mutationFn: () => updateCta(meetingId, cta.id, ctaChanges(cta, form)),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: meetingKeys.minutes(meetingId) });
+      onClose();
+    },
+  });
+  const formId = useId();
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title="Edit call to action"
+      description="The task it becomes on dispatch takes these."
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            form={formId}
+            className="button button--primary"
+            disabled={save.isPending}
+          >
+            {save.isPending ? 'Saving…' : 'Save'}
+          </button>
+        </>
+      }
+    >
+      <form
+        id={formId}
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          save.mutate();
+        }}
+      >
+        <label className="field">
+          <span className="field__label">Title</span>
+          <input
+            className="input"
+            value={form.title}
+            onChange={(e) => setForm({ ...form, title: e.target.value })}
+          />
+        </label>
+        <label className="field">
+          <span className="field__label">Description</span>
+          <textarea
+            className="input textarea"
+            rows={4}
+            value={form.description}
+            onChange={(e) => setForm({ ...form, description: e.target.value })}
+          />
+        </label>
+        <div className="form-grid">
+          <label className="field">
+            <span className="field__label">Due</span>
+            <input
+              className="input"
+              type="date"
+              value={form.dueDate}
+              onChange={(e) => setForm({ ...form, dueDate: e.target.value })}
+            />
+          </label>
+          <label className="field">
+            <span className="field__label">Priority</span>
+            <select
+              className="select"
+              value={form.priority}
+              onChange={(e) => setForm({ ...form, priority: e.target.value as Cta['priority'] })}
+            >
+              {(Object.keys(priorityLabels) as Cta['priority'][]).map((p) => (
+                <option key={p} value={p}>
+                  {priorityLabels[p]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {save.isError && <ProblemAlert error={save.error} />}
+      </form>
+    </Dialog>
+  );
+}
+
 function List({ title, items }: { title: string; items: readonly string[] }) {
+  const headingId = useId();
   if (items.length === 0) return null;
   return (
     <>
-      <h3 className="small-title">{title}</h3>
-      <ul className="prose">
+      <h3 className="small-title" id={headingId}>
+        {title}
+      </h3>
+      <ul className="prose" aria-labelledby={headingId}>
         {items.map((item) => (
           <li key={item}>{item}</li>
         ))}

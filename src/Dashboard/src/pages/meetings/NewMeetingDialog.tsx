@@ -114,23 +114,25 @@ export function NewMeetingDialog({ open, onClose }: { open: boolean; onClose: ()
             onChange={(e) => setAgenda(e.target.value)}
           />
         </label>
-        <fieldset className="fieldset">
+        <fieldset className="field fieldset">
           <legend className="field__label">Participants, in speaking order</legend>
-          {agents
-            .filter((a) => a.status !== 'archived')
-            .map((a) => (
-              <label key={a.id} className="check-label">
-                <input
-                  type="checkbox"
-                  checked={participants.includes(a.id)}
-                  onChange={() => toggle(a.id)}
-                />{' '}
-                {agentName(a)} · {a.profile.role}
-                {participants.includes(a.id) && (
-                  <span className="muted small"> #{participants.indexOf(a.id) + 1}</span>
-                )}
-              </label>
-            ))}
+          <div className="check-grid">
+            {agents
+              .filter((a) => a.status !== 'archived')
+              .map((a) => (
+                <label key={a.id} className="check-label">
+                  <input
+                    type="checkbox"
+                    checked={participants.includes(a.id)}
+                    onChange={() => toggle(a.id)}
+                  />{' '}
+                  {agentName(a)} · {a.profile.role}
+                  {participants.includes(a.id) && (
+                    <span className="muted small"> #{participants.indexOf(a.id) + 1}</span>
+                  )}
+                </label>
+              ))}
+          </div>
         </fieldset>
         <div className="form-grid">
           <label className="field">
