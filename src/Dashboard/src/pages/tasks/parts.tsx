@@ -37,6 +37,9 @@ export function useActorName(): (actor: string | null | undefined) => string {
       const agent = byId.get(Number(id));
       return agent ? agentName(agent) : `agent ${id}`;
     }
+    // Work that follows a model or tool call is done on behalf of the call that ended.
+    if (kind === 'activity') return 'the agent loop';
+    if (kind === 'reminder') return 'a schedule';
     return actor;
   };
 }
