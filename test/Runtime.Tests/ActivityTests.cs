@@ -40,6 +40,38 @@ public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<Runt
     }
 
     [Fact]
+    public async Task A_healthy_silo_runs_each_activity_once_even_when_heartbeats_cross_its_claims()
+    {
+        var ids = new List<Guid>();
+        await using (var client = await RuntimeHost.StartAsync(database, pumps: false))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(async c =>
+            {
+                for (var i = c; i < 320; i += 4)
+                {
+                    var id = await client.Grains.GetGrain<IWorkerGrain>($"w-cross-{i % 40}").StartAsync(new SleepInput(100));
+                    lock (ids)
+                    {
+                        ids.Add(id);
+                    }
+                }
+            }));
+        }
+
+        // Heartbeats every third of a second while a backlog is claimed as slots free up: a run claimed
+        // while a heartbeat is on its way must not be taken for a lost one (and stopped).
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true, settings: new Dictionary<string, string?>
+        {
+            ["Fluid:Silo:ActivitySlots"] = "8",
+            ["Fluid:Silo:ActivityLease"] = "00:00:01",
+        });
+        await Eventually.WaitAsync(
+            () => database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = ANY(@ids) AND status = 'completed'", ("ids", ids.ToArray())),
+            n => n == ids.Count, TimeSpan.FromSeconds(60), "the backlog to complete");
+        (await database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = ANY(@ids) AND attempts > 1", ("ids", ids.ToArray()))).Should().Be(0);
+    }
+
+    [Fact]
     public async Task Failing_activity_is_retried_with_backoff_until_it_succeeds()
     {
         await using var silo = await RuntimeHost.StartAsync(database, pumps: true);

@@ -210,7 +210,9 @@ public sealed class ActivityWorker(
                     }
                 }
 
-                foreach (var (key, running) in _running.Where(r => !alive.Contains(r.Key.Id)))
+                // Only the runs this heartbeat asked about: one claimed while it was on its way is not in its answer.
+                var asked = ids.ToHashSet();
+                foreach (var (key, running) in _running.Where(r => asked.Contains(r.Key.Id) && !alive.Contains(r.Key.Id)))
                 {
                     Log.ActivityStopped(logger, key.Id);
                     running.Stop();
