@@ -68,6 +68,7 @@ public sealed class OfflineMeetingTests(MeetingsFixture fixture) : IClassFixture
         task.GetProperty("assigneeAgentId").GetInt64().Should().Be(cto);
         task.GetProperty("createdBy").GetString().Should().Be($"human:{fixture.CeoUserId}");
         task.GetProperty("description").GetString().Should().Contain($"From meeting #{id} 'Q3 launch'").And.Contain("Grace Test").And.Contain("Linus Test");
+        task.GetProperty("description").GetString().Should().Contain($"\n\nFrom meeting #{id} 'Q3 launch'", "the brief keeps its paragraphs");
         task.GetProperty("priority").GetString().Should().Be("high");
         var fromSales = await fixture.ScalarAsync<long>(
             "SELECT count(*) FROM tasks WHERE company_id = @c AND (created_by = @sam OR assignee_agent_id = @dev)",

@@ -608,7 +608,7 @@ public sealed class MeetingGrain(IGrainContext context, IServiceProvider service
                 {
                     CompanyId = state.CompanyId,
                     Title = cta.Title,
-                    Description = AgentBriefing.Clip(description, 50_000),
+                    Description = AgentBriefing.Cut(description, 50_000),
                     AssigneeAgentId = route.AssigneeId,
                     Priority = cta.Priority,
                     DeadlineAt = cta.DueDate is { } due ? new DateTimeOffset(due.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero) : null,

@@ -209,6 +209,9 @@ internal static class AgentBriefing
 
     private static string Article(string role) => role.Length > 0 && "AEIOUaeiou".Contains(role[0], StringComparison.Ordinal) ? "an" : "a";
 
+    /// <summary>Cuts <paramref name="text"/> to <paramref name="max"/> characters, keeping its line breaks (for text that is read as written: tool answers, task briefs).</summary>
+    public static string Cut(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
     public static string Clip(string text, int max)
     {
         var flat = text.ReplaceLineEndings(" ").Trim();

@@ -255,7 +255,7 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
                 ? ToolResult.Error($"the {call.Name} call failed after {outcome.Attempts} attempt(s): {AgentBriefing.Clip(outcome.Error ?? "unknown error", 1000)}")
                 : new ToolResult(
                     answer.Status switch { AgentToolStatus.Ok => ToolOutcome.Ok, AgentToolStatus.Denied => ToolOutcome.Denied, _ => ToolOutcome.Error },
-                    Truncate(answer.Status == AgentToolStatus.Ok ? "ok: " + answer.Text : answer.Text, work.Options.MaxToolAnswerChars),
+                    AgentBriefing.Cut(answer.Status == AgentToolStatus.Ok ? "ok: " + answer.Text : answer.Text, work.Options.MaxToolAnswerChars),
                     answer.Reason,
                     answer.Metadata);
             await RecordToolCallAsync(run, task, call, StepKey(run, call), result, TimeSpan.FromMilliseconds(answer?.DurationMs ?? 0));
@@ -528,9 +528,6 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
         run.Artifacts.Clear();
         return (task, false);
     }
-
-    /// <summary>Cuts a tool's answer to <paramref name="max"/> characters, keeping its lines (passages and rows are line-based).</summary>
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     private static string StepKey(RunState run, ToolCall call) => AgentBriefing.Clip($"{run.Attempt}:{run.Step}:{call.Id}", 200);
 
