@@ -300,13 +300,7 @@ internal static class Commands
         await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
         var before = await CountAsync(dataSource, "SELECT count(*) FROM testgrains.activity_outcomes");
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(async client =>
-        {
-            for (var i = client; i < count; i += 8)
-            {
-                await grains.GetGrain<IWorkerGrain>($"bench-worker-{i % 400}").StartAsync(new SleepInput(0), maxAttempts: 3);
-            }
-        }));
+        await ScheduleNoOpsAsync(grains, count);
         while (await CountAsync(dataSource, "SELECT count(*) FROM testgrains.activity_outcomes") - before < count)
         {
             await Task.Delay(20);
@@ -328,13 +322,7 @@ internal static class Commands
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
         var before = await CountAsync(dataSource, "SELECT count(*) FROM testgrains.activity_outcomes");
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(async client =>
-        {
-            for (var i = client; i < count; i += 8)
-            {
-                await grains.GetGrain<IWorkerGrain>($"bench-worker-{i % 400}").StartAsync(new SleepInput(0), maxAttempts: 3);
-            }
-        }));
+        await ScheduleNoOpsAsync(grains, count);
         Console.WriteLine($"outcomes_before={before}");
         await host.StopAsync();
         return 0;
@@ -400,6 +388,16 @@ internal static class Commands
         await host.StopAsync();
         return 0;
     }
+
+    /// <summary>Schedules <paramref name="count"/> no-op activities on 400 worker grains from 8 clients, one per turn.</summary>
+    private static Task ScheduleNoOpsAsync(IGrainFactory grains, int count) =>
+        Task.WhenAll(Enumerable.Range(0, 8).Select(async client =>
+        {
+            for (var i = client; i < count; i += 8)
+            {
+                await grains.GetGrain<IWorkerGrain>($"bench-worker-{i % 400}").StartAsync(new SleepInput(0), maxAttempts: 3);
+            }
+        }));
 
     private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql)
     {

@@ -4,6 +4,7 @@ import { Dialog } from '../components/Dialog';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { useToast } from '../components/Toasts';
 import { changePassword } from '../services/session';
+import { Field } from '../components/Field';
 
 export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const toast = useToast();
@@ -61,8 +62,7 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
           if (!mismatch) change.mutate();
         }}
       >
-        <label className="field">
-          <span className="field__label">Current password</span>
+        <Field label="Current password">
           <input
             className="input"
             type="password"
@@ -72,9 +72,8 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
             required
             autoFocus
           />
-        </label>
-        <label className="field">
-          <span className="field__label">New password</span>
+        </Field>
+        <Field label="New password">
           <input
             className="input"
             type="password"
@@ -83,9 +82,8 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
             onChange={(event) => setNext(event.target.value)}
             required
           />
-        </label>
-        <label className="field">
-          <span className="field__label">Repeat the new password</span>
+        </Field>
+        <Field label="Repeat the new password">
           <input
             className="input"
             type="password"
@@ -96,7 +94,7 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
             required
           />
           {mismatch && <span className="field__error">The two new passwords differ.</span>}
-        </label>
+        </Field>
         {change.isError && <ProblemAlert error={change.error} />}
       </form>
     </Dialog>

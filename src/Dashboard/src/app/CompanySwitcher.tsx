@@ -14,6 +14,7 @@ import {
   type Session,
 } from '../services/session';
 import { useSession } from './session';
+import { Field } from '../components/Field';
 
 function useSwitchCompany() {
   const queryClient = useQueryClient();
@@ -148,8 +149,7 @@ function CreateCompanyDialog({
           create.mutate();
         }}
       >
-        <label className="field">
-          <span className="field__label">Name</span>
+        <Field label="Name">
           <input
             className="input"
             value={name}
@@ -158,7 +158,7 @@ function CreateCompanyDialog({
             autoFocus
             required
           />
-        </label>
+        </Field>
         {create.isError && <ProblemAlert error={create.error} />}
       </form>
     </Dialog>

@@ -6,6 +6,7 @@ import { useSessionQuery } from '../app/session';
 import { LogoMark } from '../components/Logo';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { login, sessionQueryKey } from '../services/session';
+import { Field } from '../components/Field';
 
 function returnPath(state: unknown): string {
   const from = (state as { from?: unknown } | null)?.from;
@@ -80,8 +81,7 @@ export function LoginPage() {
             <p>Welcome back. Sign in to your company.</p>
           </header>
           {signIn.isError && <ProblemAlert error={signIn.error} />}
-          <label className="field">
-            <span className="field__label">E-mail</span>
+          <Field label="E-mail">
             <input
               className="input input--large"
               type="email"
@@ -93,9 +93,8 @@ export function LoginPage() {
               required
               autoFocus
             />
-          </label>
-          <label className="field">
-            <span className="field__label">Password</span>
+          </Field>
+          <Field label="Password">
             <input
               className="input input--large"
               type="password"
@@ -105,7 +104,7 @@ export function LoginPage() {
               onChange={(event) => setPassword(event.target.value)}
               required
             />
-          </label>
+          </Field>
           <button
             type="submit"
             className="button button--primary button--block"

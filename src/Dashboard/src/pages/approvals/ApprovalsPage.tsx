@@ -314,32 +314,16 @@ function QuestionItem({ question, agent }: { question: Clarification; agent: Age
           taskId={question.taskId}
           at={question.askedAt}
         />
-        <form
-          className="row"
-          style={{ marginTop: 6 }}
-          onSubmit={(event) => {
-            event.preventDefault();
-            send.mutate();
-          }}
-        >
-          <input
-            className="input"
-            aria-label={`Answer to “${question.question}”`}
-            placeholder="Your answer"
-            value={answer}
-            onChange={(e) => setAnswer(e.target.value)}
-            disabled={reason !== undefined}
-          />
-          <Tooltip text={reason}>
-            <button
-              type="submit"
-              className="button button--primary"
-              disabled={reason !== undefined || send.isPending}
-            >
-              Answer
-            </button>
-          </Tooltip>
-        </form>
+        <AnswerForm
+          subject={question.question}
+          placeholder="Your answer"
+          value={answer}
+          onChange={setAnswer}
+          reason={reason}
+          pending={send.isPending}
+          action="Answer"
+          onSubmit={() => send.mutate()}
+        />
         {send.isError && <ProblemAlert error={send.error} />}
       </div>
     </li>
@@ -370,34 +354,68 @@ function EscalationItem({ escalation, from }: { escalation: Escalation; from: Ag
           at={escalation.createdAt}
         />
         {escalation.body && <p className="prose">{escalation.body}</p>}
-        <form
-          className="row"
-          style={{ marginTop: 6 }}
-          onSubmit={(event) => {
-            event.preventDefault();
-            resolve.mutate();
-          }}
-        >
-          <input
-            className="input"
-            aria-label={`Answer to “${escalation.subject}”`}
-            placeholder="Your answer (optional)"
-            value={answer}
-            onChange={(e) => setAnswer(e.target.value)}
-            disabled={reason !== undefined}
-          />
-          <Tooltip text={reason}>
-            <button
-              type="submit"
-              className="button button--primary"
-              disabled={reason !== undefined || resolve.isPending}
-            >
-              Resolve
-            </button>
-          </Tooltip>
-        </form>
+        <AnswerForm
+          subject={escalation.subject}
+          placeholder="Your answer (optional)"
+          value={answer}
+          onChange={setAnswer}
+          reason={reason}
+          pending={resolve.isPending}
+          action="Resolve"
+          onSubmit={() => resolve.mutate()}
+        />
         {resolve.isError && <ProblemAlert error={resolve.error} />}
       </div>
     </li>
+  );
+}
+
+/** One line to answer a question or an escalation; disabled, with the reason, for whoever may not. */
+function AnswerForm({
+  subject,
+  placeholder,
+  value,
+  onChange,
+  reason,
+  pending,
+  action,
+  onSubmit,
+}: {
+  subject: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+  reason: string | undefined;
+  pending: boolean;
+  action: string;
+  onSubmit: () => void;
+}) {
+  return (
+    <form
+      className="row"
+      style={{ marginTop: 6 }}
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+    >
+      <input
+        className="input"
+        aria-label={`Answer to “${subject}”`}
+        placeholder={placeholder}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        disabled={reason !== undefined}
+      />
+      <Tooltip text={reason}>
+        <button
+          type="submit"
+          className="button button--primary"
+          disabled={reason !== undefined || pending}
+        >
+          {action}
+        </button>
+      </Tooltip>
+    </form>
   );
 }

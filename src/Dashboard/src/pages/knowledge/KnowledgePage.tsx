@@ -22,6 +22,7 @@ import {
   type KnowledgeDocument,
   type KnowledgeSpace,
 } from '../../services/knowledge';
+import { Field } from '../../components/Field';
 
 const statusBadge: Record<KnowledgeDocument['status'], string> = {
   pending: 'badge',
@@ -320,8 +321,7 @@ function NewSpaceDialog({
           create.mutate();
         }}
       >
-        <label className="field">
-          <span className="field__label">Name</span>
+        <Field label="Name">
           <input
             className="input"
             value={name}
@@ -329,16 +329,15 @@ function NewSpaceDialog({
             placeholder="Product handbook"
             autoFocus
           />
-        </label>
-        <label className="field">
-          <span className="field__label">Description</span>
+        </Field>
+        <Field label="Description">
           <textarea
             className="input textarea"
             rows={2}
             value={description}
             onChange={(e) => setDescription(e.target.value)}
           />
-        </label>
+        </Field>
         {create.isError && <ProblemAlert error={create.error} />}
       </form>
     </Dialog>

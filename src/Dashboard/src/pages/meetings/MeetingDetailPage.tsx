@@ -34,6 +34,7 @@ import {
 import { priorityLabels } from '../../services/tasks';
 import { StatusBadge, useAgentDirectory } from '../tasks/parts';
 import { MeetingStatusBadge } from './parts';
+import { Field } from '../../components/Field';
 
 export function MeetingDetailPage() {
   const id = Number(useParams().meetingId);
@@ -480,35 +481,31 @@ function EditCtaDialog({
           save.mutate();
         }}
       >
-        <label className="field">
-          <span className="field__label">Title</span>
+        <Field label="Title">
           <input
             className="input"
             value={form.title}
             onChange={(e) => setForm({ ...form, title: e.target.value })}
           />
-        </label>
-        <label className="field">
-          <span className="field__label">Description</span>
+        </Field>
+        <Field label="Description">
           <textarea
             className="input textarea"
             rows={4}
             value={form.description}
             onChange={(e) => setForm({ ...form, description: e.target.value })}
           />
-        </label>
+        </Field>
         <div className="form-grid">
-          <label className="field">
-            <span className="field__label">Due</span>
+          <Field label="Due">
             <input
               className="input"
               type="date"
               value={form.dueDate}
               onChange={(e) => setForm({ ...form, dueDate: e.target.value })}
             />
-          </label>
-          <label className="field">
-            <span className="field__label">Priority</span>
+          </Field>
+          <Field label="Priority">
             <select
               className="select"
               value={form.priority}
@@ -520,7 +517,7 @@ function EditCtaDialog({
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         </div>
         {save.isError && <ProblemAlert error={save.error} />}
       </form>

@@ -7,6 +7,7 @@ import { useToast } from '../../components/Toasts';
 import { agentName } from '../../services/agents';
 import { createMeeting, meetingKeys } from '../../services/meetings';
 import { useAgentDirectory } from '../tasks/parts';
+import { Field } from '../../components/Field';
 
 export function NewMeetingDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
@@ -91,21 +92,18 @@ export function NewMeetingDialog({ open, onClose }: { open: boolean; onClose: ()
           create.mutate();
         }}
       >
-        <label className="field">
-          <span className="field__label">Title</span>
+        <Field label="Title">
           <input
             className="input"
             value={title}
             onChange={(e) => setTitle(e.target.value)}
             autoFocus
           />
-        </label>
-        <label className="field">
-          <span className="field__label">Goal</span>
+        </Field>
+        <Field label="Goal">
           <input className="input" value={goal} onChange={(e) => setGoal(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field__label">Agenda</span>
+        </Field>
+        <Field label="Agenda">
           <textarea
             className="input textarea"
             rows={3}
@@ -113,7 +111,7 @@ export function NewMeetingDialog({ open, onClose }: { open: boolean; onClose: ()
             placeholder="One item per line"
             onChange={(e) => setAgenda(e.target.value)}
           />
-        </label>
+        </Field>
         <fieldset className="field fieldset">
           <legend className="field__label">Participants, in speaking order</legend>
           <div className="check-grid">
@@ -135,8 +133,7 @@ export function NewMeetingDialog({ open, onClose }: { open: boolean; onClose: ()
           </div>
         </fieldset>
         <div className="form-grid">
-          <label className="field">
-            <span className="field__label">Rounds</span>
+          <Field label="Rounds">
             <input
               className="input"
               type="number"
@@ -146,9 +143,8 @@ export function NewMeetingDialog({ open, onClose }: { open: boolean; onClose: ()
               placeholder="3"
               onChange={(e) => setRounds(e.target.value)}
             />
-          </label>
-          <label className="field">
-            <span className="field__label">Budget (USD)</span>
+          </Field>
+          <Field label="Budget (USD)">
             <input
               className="input"
               type="number"
@@ -158,7 +154,7 @@ export function NewMeetingDialog({ open, onClose }: { open: boolean; onClose: ()
               placeholder="No limit"
               onChange={(e) => setBudget(e.target.value)}
             />
-          </label>
+          </Field>
         </div>
         <label className="check-label">
           <input

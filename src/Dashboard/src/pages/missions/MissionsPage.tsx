@@ -13,15 +13,15 @@ import { Tooltip } from '../../components/Tooltip';
 import { usePageTitle } from '../../hooks/usePageTitle';
 import { agentName } from '../../services/agents';
 import { fetchMissionSuggestion, type MissionSuggestion } from '../../services/missions';
+import { createTask, fetchTasks, taskKeys, type TaskPriority } from '../../services/tasks';
 import {
-  createTask,
-  fetchTasks,
-  priorities,
-  priorityLabels,
-  taskKeys,
-  type TaskPriority,
-} from '../../services/tasks';
-import { Assignee, StatusBadge, SubtaskBar, useAgentDirectory } from '../tasks/parts';
+  Assignee,
+  StatusBadge,
+  SubtaskBar,
+  useAgentDirectory,
+  PriorityField,
+} from '../tasks/parts';
+import { Field } from '../../components/Field';
 
 const ONLY_CEO = 'Only the CEO launches missions.';
 
@@ -106,17 +106,15 @@ function Launcher({ disabledReason }: { disabledReason: string | undefined }) {
             launch.mutate();
           }}
         >
-          <label className="field">
-            <span className="field__label">Title</span>
+          <Field label="Title">
             <input
               className="input"
               value={title}
               onChange={(e) => setTitle(e.target.value)}
               placeholder="Launch the partner programme"
             />
-          </label>
-          <label className="field">
-            <span className="field__label">Description</span>
+          </Field>
+          <Field label="Description">
             <textarea
               className="input textarea"
               rows={4}
@@ -124,31 +122,17 @@ function Launcher({ disabledReason }: { disabledReason: string | undefined }) {
               onChange={(e) => setDescription(e.target.value)}
               placeholder="The outcome, the constraints, how you will judge it."
             />
-          </label>
+          </Field>
           <div className="form-grid">
-            <label className="field">
-              <span className="field__label">Priority</span>
-              <select
-                className="select"
-                value={priority}
-                onChange={(e) => setPriority(e.target.value as TaskPriority)}
-              >
-                {priorities.map((p) => (
-                  <option key={p} value={p}>
-                    {priorityLabels[p]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field">
-              <span className="field__label">Deadline (optional)</span>
+            <PriorityField value={priority} onChange={setPriority} />
+            <Field label="Deadline (optional)">
               <input
                 className="input"
                 type="datetime-local"
                 value={deadline}
                 onChange={(e) => setDeadline(e.target.value)}
               />
-            </label>
+            </Field>
           </div>
 
           <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { seniorities, type Agent, type AgentProfileRequest } from '../../services/agents';
+import { Field } from '../../components/Field';
 
 const tools = [
   { id: 'rag', label: 'Knowledge search' },
@@ -80,34 +81,30 @@ export function AgentForm({
   return (
     <form className="form" onSubmit={submit} aria-label={submitLabel}>
       <div className="form-grid">
-        <label className="field">
-          <span className="field__label">First name</span>
+        <Field label="First name">
           <input
             className="input"
             value={text('firstName')}
             onChange={(e) => set('firstName', e.target.value)}
             autoFocus
           />
-        </label>
-        <label className="field">
-          <span className="field__label">Last name</span>
+        </Field>
+        <Field label="Last name">
           <input
             className="input"
             value={text('lastName')}
             onChange={(e) => set('lastName', e.target.value)}
           />
-        </label>
-        <label className="field">
-          <span className="field__label">Role</span>
+        </Field>
+        <Field label="Role">
           <input
             className="input"
             value={text('role')}
             onChange={(e) => set('role', e.target.value)}
             placeholder="Developer, CTO, Sales Manager…"
           />
-        </label>
-        <label className="field">
-          <span className="field__label">Department</span>
+        </Field>
+        <Field label="Department">
           <input
             className="input"
             list={`${id}-departments`}
@@ -119,9 +116,8 @@ export function AgentForm({
               <option key={d} value={d} />
             ))}
           </datalist>
-        </label>
-        <label className="field">
-          <span className="field__label">Seniority</span>
+        </Field>
+        <Field label="Seniority">
           <select
             className="select"
             value={profile.seniority ?? 'mid'}
@@ -133,9 +129,8 @@ export function AgentForm({
               </option>
             ))}
           </select>
-        </label>
-        <label className="field">
-          <span className="field__label">Model</span>
+        </Field>
+        <Field label="Model">
           <input
             className="input"
             list={`${id}-models`}
@@ -147,11 +142,10 @@ export function AgentForm({
               <option key={m} value={m} />
             ))}
           </datalist>
-        </label>
+        </Field>
       </div>
       {managers && (
-        <label className="field">
-          <span className="field__label">Reports to</span>
+        <Field label="Reports to">
           <select
             className="select"
             value={manager ?? ''}
@@ -166,7 +160,7 @@ export function AgentForm({
           <span className="field__hint">
             The hierarchy rules decide whether this reporting line is allowed.
           </span>
-        </label>
+        </Field>
       )}
       <fieldset className="field fieldset">
         <legend className="field__label">Tools</legend>
@@ -190,17 +184,15 @@ export function AgentForm({
           ))}
         </div>
       </fieldset>
-      <label className="field">
-        <span className="field__label">Bio</span>
+      <Field label="Bio">
         <textarea
           className="input textarea"
           rows={2}
           value={text('bio')}
           onChange={(e) => set('bio', e.target.value)}
         />
-      </label>
-      <label className="field">
-        <span className="field__label">System prompt</span>
+      </Field>
+      <Field label="System prompt">
         <textarea
           className="input textarea"
           rows={4}
@@ -208,7 +200,7 @@ export function AgentForm({
           onChange={(e) => set('systemPrompt', e.target.value)}
           placeholder="How this agent thinks and works."
         />
-      </label>
+      </Field>
       {error !== null && error !== undefined && <ProblemAlert error={error} />}
       <div className="form__actions">
         <button type="button" className="button" onClick={onCancel}>

@@ -29,6 +29,7 @@ import {
   type PolicyRuleKind,
 } from '../../services/policies';
 import { useAgentDirectory } from '../tasks/parts';
+import { Field } from '../../components/Field';
 
 const ONLY_CEO = 'Only the CEO changes the hierarchy rules.';
 
@@ -297,8 +298,7 @@ function AddRuleDialog({ open, onClose }: { open: boolean; onClose: () => void }
         }}
       >
         <div className="form-grid">
-          <label className="field">
-            <span className="field__label">Name</span>
+          <Field label="Name">
             <input
               className="input mono"
               value={name}
@@ -306,9 +306,8 @@ function AddRuleDialog({ open, onClose }: { open: boolean; onClose: () => void }
               placeholder="finance-never-above-marketing"
               autoFocus
             />
-          </label>
-          <label className="field">
-            <span className="field__label">Kind</span>
+          </Field>
+          <Field label="Kind">
             <select
               className="select"
               value={kind}
@@ -320,19 +319,17 @@ function AddRuleDialog({ open, onClose }: { open: boolean; onClose: () => void }
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         </div>
-        <label className="field">
-          <span className="field__label">Description</span>
+        <Field label="Description">
           <input
             className="input"
             value={description}
             onChange={(e) => setDescription(e.target.value)}
           />
-        </label>
+        </Field>
         {kind === 'delegation_scope' && (
-          <label className="field">
-            <span className="field__label">Agents assign work to</span>
+          <Field label="Agents assign work to">
             <select
               className="select"
               value={scope}
@@ -344,58 +341,52 @@ function AddRuleDialog({ open, onClose }: { open: boolean; onClose: () => void }
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         )}
         {kind === 'role_separation' && (
           <>
             <div className="form-grid">
-              <label className="field">
-                <span className="field__label">Never above: departments</span>
+              <Field label="Never above: departments">
                 <input
                   className="input"
                   value={upperDepartments}
                   onChange={(e) => setUpperDepartments(e.target.value)}
                   placeholder="Finance"
                 />
-              </label>
-              <label className="field">
-                <span className="field__label">…or roles</span>
+              </Field>
+              <Field label="…or roles">
                 <input
                   className="input"
                   value={upperRoles}
                   onChange={(e) => setUpperRoles(e.target.value)}
                   placeholder="comma-separated"
                 />
-              </label>
-              <label className="field">
-                <span className="field__label">These departments</span>
+              </Field>
+              <Field label="These departments">
                 <input
                   className="input"
                   value={lowerDepartments}
                   onChange={(e) => setLowerDepartments(e.target.value)}
                   placeholder="Marketing"
                 />
-              </label>
-              <label className="field">
-                <span className="field__label">…or roles</span>
+              </Field>
+              <Field label="…or roles">
                 <input
                   className="input"
                   value={lowerRoles}
                   onChange={(e) => setLowerRoles(e.target.value)}
                   placeholder="comma-separated"
                 />
-              </label>
+              </Field>
             </div>
-            <label className="field">
-              <span className="field__label">Reason (shown with every refusal)</span>
+            <Field label="Reason (shown with every refusal)">
               <input className="input" value={why} onChange={(e) => setWhy(e.target.value)} />
-            </label>
+            </Field>
           </>
         )}
         {kind === 'approval_required' && (
           <div className="form-grid">
-            <label className="field">
-              <span className="field__label">Action</span>
+            <Field label="Action">
               <select
                 className="select"
                 value={action}
@@ -407,16 +398,15 @@ function AddRuleDialog({ open, onClose }: { open: boolean; onClose: () => void }
                   </option>
                 ))}
               </select>
-            </label>
-            <label className="field">
-              <span className="field__label">Above amount (spending, optional)</span>
+            </Field>
+            <Field label="Above amount (spending, optional)">
               <input
                 className="input"
                 inputMode="decimal"
                 value={threshold}
                 onChange={(e) => setThreshold(e.target.value)}
               />
-            </label>
+            </Field>
           </div>
         )}
         {add.isError && <ProblemAlert error={add.error} />}
@@ -450,8 +440,7 @@ function CanAssign() {
           Can one agent assign work to another?
         </h2>
         <div className="form-grid">
-          <label className="field">
-            <span className="field__label">Who assigns</span>
+          <Field label="Who assigns">
             <select
               className="select"
               value={from ?? ''}
@@ -464,9 +453,8 @@ function CanAssign() {
                 </option>
               ))}
             </select>
-          </label>
-          <label className="field">
-            <span className="field__label">Who would receive the work</span>
+          </Field>
+          <Field label="Who would receive the work">
             <select
               className="select"
               value={to ?? ''}
@@ -479,7 +467,7 @@ function CanAssign() {
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         </div>
         {answer.isFetching && !answer.data && <span className="skeleton" style={{ height: 40 }} />}
         {answer.isError && <ProblemAlert error={answer.error} />}

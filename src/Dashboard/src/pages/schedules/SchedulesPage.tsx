@@ -24,8 +24,9 @@ import {
   scheduleKeys,
   type Schedule,
 } from '../../services/schedules';
-import { priorities, priorityLabels, type TaskPriority } from '../../services/tasks';
-import { Assignee, StatusBadge, useAgentDirectory } from '../tasks/parts';
+import { type TaskPriority } from '../../services/tasks';
+import { Assignee, StatusBadge, useAgentDirectory, PriorityField } from '../tasks/parts';
+import { Field } from '../../components/Field';
 
 const ONLY_CEO = 'Only the CEO plans recurring work.';
 
@@ -302,8 +303,7 @@ function NewScheduleDialog({ open, onClose }: { open: boolean; onClose: () => vo
         }}
       >
         <div className="form-grid">
-          <label className="field">
-            <span className="field__label">Name</span>
+          <Field label="Name">
             <input
               className="input"
               value={name}
@@ -311,9 +311,8 @@ function NewScheduleDialog({ open, onClose }: { open: boolean; onClose: () => vo
               placeholder="Weekly pipeline review"
               autoFocus
             />
-          </label>
-          <label className="field">
-            <span className="field__label">Agent</span>
+          </Field>
+          <Field label="Agent">
             <select
               className="select"
               value={agentId ?? ''}
@@ -328,38 +327,22 @@ function NewScheduleDialog({ open, onClose }: { open: boolean; onClose: () => vo
                   </option>
                 ))}
             </select>
-          </label>
+          </Field>
         </div>
-        <label className="field">
-          <span className="field__label">Task title</span>
+        <Field label="Task title">
           <input className="input" value={title} onChange={(e) => setTitle(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field__label">What needs doing</span>
+        </Field>
+        <Field label="What needs doing">
           <textarea
             className="input textarea"
             rows={2}
             value={description}
             onChange={(e) => setDescription(e.target.value)}
           />
-        </label>
+        </Field>
         <div className="form-grid">
-          <label className="field">
-            <span className="field__label">Priority</span>
-            <select
-              className="select"
-              value={priority}
-              onChange={(e) => setPriority(e.target.value as TaskPriority)}
-            >
-              {priorities.map((p) => (
-                <option key={p} value={p}>
-                  {priorityLabels[p]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span className="field__label">Timing</span>
+          <PriorityField value={priority} onChange={setPriority} />
+          <Field label="Timing">
             <select
               className="select"
               value={mode}
@@ -368,24 +351,22 @@ function NewScheduleDialog({ open, onClose }: { open: boolean; onClose: () => vo
               <option value="interval">Every so many minutes</option>
               <option value="cron">Cron timetable</option>
             </select>
-          </label>
+          </Field>
         </div>
         {mode === 'interval' ? (
-          <label className="field">
-            <span className="field__label">Every (minutes)</span>
+          <Field label="Every (minutes)">
             <input
               className="input"
               inputMode="numeric"
               value={interval}
               onChange={(e) => setIntervalMinutes(e.target.value)}
             />
-          </label>
+          </Field>
         ) : (
-          <label className="field">
-            <span className="field__label">Cron expression</span>
+          <Field label="Cron expression">
             <input className="input mono" value={cron} onChange={(e) => setCron(e.target.value)} />
             <span className="field__hint">In your time zone, {timeZone}.</span>
-          </label>
+          </Field>
         )}
         {create.isError && <ProblemAlert error={create.error} />}
       </form>

@@ -5,14 +5,9 @@ import { Dialog } from '../../components/Dialog';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useToast } from '../../components/Toasts';
 import { agentName } from '../../services/agents';
-import {
-  createTask,
-  priorities,
-  priorityLabels,
-  taskKeys,
-  type TaskPriority,
-} from '../../services/tasks';
-import { useAgentDirectory } from './parts';
+import { createTask, taskKeys, type TaskPriority } from '../../services/tasks';
+import { useAgentDirectory, PriorityField } from './parts';
+import { Field } from '../../components/Field';
 
 export function NewTaskDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
@@ -85,27 +80,24 @@ export function NewTaskDialog({ open, onClose }: { open: boolean; onClose: () =>
           create.mutate();
         }}
       >
-        <label className="field">
-          <span className="field__label">Title</span>
+        <Field label="Title">
           <input
             className="input"
             value={title}
             onChange={(e) => setTitle(e.target.value)}
             autoFocus
           />
-        </label>
-        <label className="field">
-          <span className="field__label">What needs doing</span>
+        </Field>
+        <Field label="What needs doing">
           <textarea
             className="input textarea"
             rows={3}
             value={description}
             onChange={(e) => setDescription(e.target.value)}
           />
-        </label>
+        </Field>
         <div className="form-grid">
-          <label className="field">
-            <span className="field__label">Assignee</span>
+          <Field label="Assignee">
             <select
               className="select"
               value={assignee ?? ''}
@@ -120,39 +112,24 @@ export function NewTaskDialog({ open, onClose }: { open: boolean; onClose: () =>
                   </option>
                 ))}
             </select>
-          </label>
-          <label className="field">
-            <span className="field__label">Priority</span>
-            <select
-              className="select"
-              value={priority}
-              onChange={(e) => setPriority(e.target.value as TaskPriority)}
-            >
-              {priorities.map((p) => (
-                <option key={p} value={p}>
-                  {priorityLabels[p]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span className="field__label">Deadline</span>
+          </Field>
+          <PriorityField value={priority} onChange={setPriority} />
+          <Field label="Deadline">
             <input
               className="input"
               type="datetime-local"
               value={deadline}
               onChange={(e) => setDeadline(e.target.value)}
             />
-          </label>
-          <label className="field">
-            <span className="field__label">Project</span>
+          </Field>
+          <Field label="Project">
             <input
               className="input"
               value={project}
               onChange={(e) => setProject(e.target.value)}
               placeholder="Optional"
             />
-          </label>
+          </Field>
         </div>
         {create.isError && <ProblemAlert error={create.error} />}
       </form>

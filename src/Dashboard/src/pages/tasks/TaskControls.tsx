@@ -12,7 +12,6 @@ import {
   assignTask,
   cancelTask,
   changePriority,
-  priorities,
   priorityLabels,
   setDeadline,
   stateLabels,
@@ -22,7 +21,8 @@ import {
   type TaskAction,
   type TaskPriority,
 } from '../../services/tasks';
-import { useAgentDirectory } from './parts';
+import { useAgentDirectory, PriorityOptions } from './parts';
+import { Field } from '../../components/Field';
 
 function toLocalInput(iso: string | null | undefined): string {
   if (!iso) return '';
@@ -111,8 +111,7 @@ export function TaskControls({ task }: { task: Task }) {
         {button('cancel', 'Cancel…', <Ban size={14} />, () => setCancelling(true))}
       </div>
 
-      <label className="field">
-        <span className="field__label">Assignee</span>
+      <Field label="Assignee">
         <Tooltip text={why('assign')}>
           <select
             className="select"
@@ -140,10 +139,9 @@ export function TaskControls({ task }: { task: Task }) {
               ))}
           </select>
         </Tooltip>
-      </label>
+      </Field>
 
-      <label className="field">
-        <span className="field__label">Priority</span>
+      <Field label="Priority">
         <Tooltip text={why('edit')}>
           <select
             className="select"
@@ -158,14 +156,10 @@ export function TaskControls({ task }: { task: Task }) {
               );
             }}
           >
-            {priorities.map((p) => (
-              <option key={p} value={p}>
-                {priorityLabels[p]}
-              </option>
-            ))}
+            <PriorityOptions />
           </select>
         </Tooltip>
-      </label>
+      </Field>
 
       <div className="field">
         <label className="field__label" htmlFor={`deadline-${task.id}`}>
@@ -270,15 +264,14 @@ function CancelDialog({
         </>
       }
     >
-      <label className="field">
-        <span className="field__label">Why (optional)</span>
+      <Field label="Why (optional)">
         <input
           className="input"
           value={reason}
           onChange={(e) => setReason(e.target.value)}
           placeholder="Told to the agents in the timeline"
         />
-      </label>
+      </Field>
       {task.subtasks.total > 0 && (
         <label className="check-label">
           <input type="checkbox" checked={cascade} onChange={(e) => setCascade(e.target.checked)} />

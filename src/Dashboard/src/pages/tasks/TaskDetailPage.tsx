@@ -40,6 +40,7 @@ import {
 import { Calls } from './Calls';
 import { TaskControls } from './TaskControls';
 import { describeTaskEvent } from './timeline';
+import { Field } from '../../components/Field';
 
 type Tab = 'timeline' | 'subtasks' | 'worklog' | 'artifacts' | 'comments' | 'calls';
 
@@ -550,15 +551,14 @@ function Comments({ task }: { task: Task }) {
             post.mutate();
           }}
         >
-          <label className="field">
-            <span className="field__label">Add a comment</span>
+          <Field label="Add a comment">
             <textarea
               className="input textarea"
               rows={2}
               value={body}
               onChange={(e) => setBody(e.target.value)}
             />
-          </label>
+          </Field>
           {post.isError && <ProblemAlert error={post.error} />}
           <div className="form__actions">
             <button

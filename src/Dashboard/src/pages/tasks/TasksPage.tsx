@@ -15,7 +15,6 @@ import { agentName } from '../../services/agents';
 import {
   fetchTasks,
   priorities,
-  priorityLabels,
   stateLabels,
   taskKeys,
   taskStates,
@@ -25,7 +24,14 @@ import {
   type TaskState,
 } from '../../services/tasks';
 import { NewTaskDialog } from './NewTaskDialog';
-import { Assignee, PriorityLabel, StatusBadge, SubtaskBar, useAgentDirectory } from './parts';
+import {
+  Assignee,
+  PriorityLabel,
+  StatusBadge,
+  SubtaskBar,
+  useAgentDirectory,
+  PriorityOptions,
+} from './parts';
 
 const boardColumns: TaskState[] = [
   'queued',
@@ -184,11 +190,7 @@ export function TasksPage() {
           onChange={(e) => setParam('priority', e.target.value || null)}
         >
           <option value="">Any priority</option>
-          {priorities.map((p) => (
-            <option key={p} value={p}>
-              {priorityLabels[p]}
-            </option>
-          ))}
+          <PriorityOptions />
         </select>
         <select
           className="select select--filter"

@@ -3,8 +3,10 @@ import { ArrowDown, ArrowUp, ChevronsUp, Minus } from 'lucide-react';
 import { useMemo } from 'react';
 import { useSession } from '../../app/session';
 import { Avatar } from '../../components/Avatar';
+import { Field } from '../../components/Field';
 import { agentKeys, agentName, avatarUrl, fetchAgents, type Agent } from '../../services/agents';
 import {
+  priorities,
   priorityLabels,
   stateLabels,
   stateTone,
@@ -127,4 +129,34 @@ export function formatTokens(tokens: number): string {
   return new Intl.NumberFormat(undefined, {
     notation: tokens >= 10_000 ? 'compact' : 'standard',
   }).format(tokens);
+}
+
+/** The options of a priority select, most urgent first. */
+export function PriorityOptions() {
+  return priorities.map((p) => (
+    <option key={p} value={p}>
+      {priorityLabels[p]}
+    </option>
+  ));
+}
+
+/** A labelled priority select for forms. */
+export function PriorityField({
+  value,
+  onChange,
+}: {
+  value: TaskPriority;
+  onChange: (priority: TaskPriority) => void;
+}) {
+  return (
+    <Field label="Priority">
+      <select
+        className="select"
+        value={value}
+        onChange={(e) => onChange(e.target.value as TaskPriority)}
+      >
+        <PriorityOptions />
+      </select>
+    </Field>
+  );
 }
