@@ -320,7 +320,7 @@ public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider serv
 
             if (agent.Status != AgentStatus.Active)
             {
-                // Checked again every minute: an agent's status change does not reach its tasks' runners.
+                // Activating the agent wakes this runner at once; the check every minute is a safety net.
                 await context.RegisterReminderAsync(StartReminder, ReminderSchedule.Every(TimeSpan.FromMinutes(1)));
                 await WaitAsync(run, RunWaits.AgentInactive);
                 return;
