@@ -42,7 +42,7 @@ public sealed class SiloOptions
     /// <summary>Grains leased per claim by one message loop. Default 8.</summary>
     public int InboxClaimBatch { get; set; } = 8;
 
-    /// <summary>Messages applied for one grain in one transaction (each in its own savepoint). Default 16.</summary>
+    /// <summary>Messages applied for one grain in one transaction (a failing one rolls them all back; those before it are applied again). Default 16.</summary>
     public int MessagesPerTransaction { get; set; } = 16;
 
     /// <summary>How long a claimed inbox stays leased to this silo. Default 30 s.</summary>
@@ -62,6 +62,12 @@ public sealed class SiloOptions
 
     /// <summary>On SIGTERM, how long in-flight work may finish before it is handed back. Default 20 s.</summary>
     public TimeSpan DrainGrace { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a finished (completed, failed or cancelled) activity is kept before the silos delete it. Default 7 days.</summary>
+    public TimeSpan FinishedActivityRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often a silo deletes the finished activities past their retention. Default 10 minutes.</summary>
+    public TimeSpan ActivityPurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Run the message, reminder and activity pumps. Default true.</summary>
     public bool RunPumps { get; set; } = true;

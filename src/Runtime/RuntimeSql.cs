@@ -157,25 +157,40 @@ internal static class RuntimeSql
         """;
 
     /// <summary>
-    /// Ends an activity (completed or failed for good) and posts its outcome to the owner, only if this
-    /// worker still holds the lease for this attempt: the fence that makes delivery exactly once.
+    /// Ends an activity (completed or failed for good), only if this worker still holds the lease for
+    /// this attempt: the fence that makes delivery exactly once. Its outcome goes to the owner in the
+    /// same transaction, handed over directly or posted.
     /// </summary>
-    public const string FinishActivity = $$"""
-        WITH done AS (
-          UPDATE runtime.activities SET status = @status, result = @result, error = @error, finished_at = @now,
-                 lease_owner = NULL, lease_until = NULL
-          WHERE id = @id AND status = 'running' AND lease_owner = @silo AND attempts = @attempt
-          RETURNING grain_type, grain_key),
-        msg AS (
-          INSERT INTO runtime.messages (grain_type, grain_key, message_type, payload, sender, enqueued_at, due_at)
-          SELECT grain_type, grain_key, @message_type, @outcome, @sender, @now, @now FROM done
-          RETURNING grain_type, grain_key, due_at)
-        {{MarkInboxDue}}
+    public const string FinishActivity = """
+        UPDATE runtime.activities SET status = @status, result = @result, error = @error, finished_at = @now,
+               lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND status = 'running' AND lease_owner = @silo AND attempts = @attempt
+        """;
+
+    /// <summary>
+    /// Takes the lock of each grain that is free and has nothing queued: an outcome can then be applied
+    /// at once without overtaking a message. The lock is tried before the queue is looked at, and a
+    /// grain whose lock is taken is left to its queue.
+    /// </summary>
+    public const string TakeIdleGrains = """
+        SELECT g.n
+        FROM unnest(@types::text[], @keys::text[], @locks::bigint[]) WITH ORDINALITY AS g(grain_type, grain_key, lock_key, n)
+        WHERE CASE WHEN pg_try_advisory_xact_lock(g.lock_key)
+                   THEN NOT EXISTS (SELECT 1 FROM runtime.messages m WHERE m.grain_type = g.grain_type AND m.grain_key = g.grain_key)
+                   ELSE false END
         """;
 
     public const string RetryActivity = """
         UPDATE runtime.activities SET status = 'pending', error = @error, due_at = @due_at, lease_owner = NULL, lease_until = NULL
         WHERE id = @id AND status = 'running' AND lease_owner = @silo AND attempts = @attempt
+        """;
+
+    /// <summary>Deletes a slice of the activities finished before a point in time (their outcome was delivered with the finish).</summary>
+    public const string PurgeFinishedActivities = """
+        DELETE FROM runtime.activities WHERE id IN (
+          SELECT id FROM runtime.activities
+          WHERE status IN ('completed', 'failed', 'cancelled') AND finished_at < @before
+          LIMIT @limit)
         """;
 
     /// <summary>Hands unfinished work back to the queue on drain, without charging an attempt.</summary>

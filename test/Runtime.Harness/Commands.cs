@@ -348,7 +348,7 @@ internal static class Commands
         }
 
         await using var command = dataSource.CreateCommand(
-            "SELECT extract(epoch FROM clock_timestamp() - min(started_at))::float8 FROM runtime.activities WHERE kind = 'test.sleep' AND started_at IS NOT NULL AND id IN (SELECT activity_id FROM testgrains.activity_outcomes ORDER BY id DESC LIMIT @n)");
+            "SELECT extract(epoch FROM clock_timestamp() - min(started_at))::float8 FROM runtime.activities WHERE kind = 'test.noop' AND started_at IS NOT NULL AND id IN (SELECT activity_id FROM testgrains.activity_outcomes ORDER BY id DESC LIMIT @n)");
         command.Parameters.AddWithValue("n", count);
         var seconds = (double)(await command.ExecuteScalarAsync())!;
         Console.WriteLine($"activities_per_s={count / seconds:0.0}");
@@ -395,7 +395,7 @@ internal static class Commands
         {
             for (var i = client; i < count; i += 8)
             {
-                await grains.GetGrain<IWorkerGrain>($"bench-worker-{i % 400}").StartAsync(new SleepInput(0), maxAttempts: 3);
+                await grains.GetGrain<IWorkerGrain>($"bench-worker-{i % 400}").StartNoOpAsync();
             }
         }));
 

@@ -60,12 +60,18 @@ public interface IWorkerGrain
 {
     Task<Guid> StartAsync(SleepInput input, int maxAttempts = 3, double timeoutSeconds = 60);
 
+    /// <summary>Schedules an activity that does nothing at all: what the benchmark measures is the runtime's own cost.</summary>
+    Task<Guid> StartNoOpAsync();
+
     Task<bool> CancelAsync(Guid activityId);
 }
 
-public sealed record SleepInput(int Milliseconds, int FailTimes = 0);
+/// <param name="Milliseconds">How long the activity sleeps.</param>
+/// <param name="FailTimes">How many first attempts fail.</param>
+/// <param name="RejectOutcome">The owner throws when this activity's outcome reaches it (after writing its row).</param>
+public sealed record SleepInput(int Milliseconds, int FailTimes = 0, bool RejectOutcome = false);
 
-public sealed record SleepResult(int Slept, int Attempt);
+public sealed record SleepResult(int Slept, int Attempt, bool RejectOutcome = false);
 
 /// <summary>Where test grains are told which process they run in (for overlap checks).</summary>
 public sealed class TestSiloName(string name)
@@ -233,6 +239,8 @@ public sealed class WorkerGrain(IGrainContext context) : IWorkerGrain, IActivity
             Backoff = TimeSpan.FromMilliseconds(100),
         });
 
+    public Task<Guid> StartNoOpAsync() => context.ScheduleActivityAsync(NoOpActivity.KindName, new NoOpInput(), new ActivityOptions());
+
     public Task<bool> CancelAsync(Guid activityId) => context.CancelActivityAsync(activityId);
 
     public async Task OnActivityCompletedAsync(ActivityOutcome outcome)
@@ -247,6 +255,10 @@ public sealed class WorkerGrain(IGrainContext context) : IWorkerGrain, IActivity
         insert.Parameters.AddWithValue("error", NpgsqlTypes.NpgsqlDbType.Text, (object?)outcome.Error ?? DBNull.Value);
         insert.Parameters.AddWithValue("attempts", outcome.Attempts);
         await insert.ExecuteNonQueryAsync();
+        if (outcome.Result is { } result && result.TryGetProperty("rejectOutcome", out var reject) && reject.GetBoolean())
+        {
+            throw new InvalidOperationException($"outcome of {outcome.Id} rejected on purpose");
+        }
     }
 }
 
@@ -272,7 +284,7 @@ public sealed class SleepActivity(NpgsqlDataSource dataSource, TestSiloName silo
             }
 
             await RecordAsync(execution, "completed");
-            return new SleepResult(input.Milliseconds, execution.Attempt);
+            return new SleepResult(input.Milliseconds, execution.Attempt, input.RejectOutcome);
         }
         catch (OperationCanceledException)
         {
@@ -297,6 +309,18 @@ public sealed class SleepActivity(NpgsqlDataSource dataSource, TestSiloName silo
     }
 }
 
+public sealed record NoOpInput;
+
+/// <summary>Returns at once without touching anything: the benchmark's no-op activity.</summary>
+public sealed class NoOpActivity : ActivityHandler<NoOpInput, NoOpInput>
+{
+    public const string KindName = "test.noop";
+
+    public override string Kind => KindName;
+
+    protected override Task<NoOpInput> ExecuteAsync(NoOpInput input, ActivityExecution execution, CancellationToken cancellationToken) => Task.FromResult(input);
+}
+
 public static class TestGrainRegistration
 {
     /// <summary>Registers the test grains, their activity and their schema.</summary>
@@ -308,6 +332,7 @@ public static class TestGrainRegistration
         services.AddGrain<ITickerGrain, TickerGrain>();
         services.AddGrain<IWorkerGrain, WorkerGrain>();
         services.AddActivityHandler<SleepActivity>();
+        services.AddActivityHandler<NoOpActivity>();
         services.AddMigrations(typeof(TestGrainRegistration).Assembly);
         return services;
     }

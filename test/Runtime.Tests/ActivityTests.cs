@@ -1,5 +1,7 @@
+using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.TestGrains;
 using FluidManager.TestSupport;
+using Npgsql;
 
 namespace FluidManager.Runtime.Tests;
 
@@ -135,6 +137,96 @@ public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<Runt
         await Task.Delay(2000); // let any late, fenced-off completion from the first worker arrive
         (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id))).Should().Be(1);
         (await database.ScalarAsync("SELECT count(*) FROM runtime.dead_letters")).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task An_idle_owner_gets_the_outcome_in_the_transaction_that_finishes_the_activity()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true);
+        var id = await silo.Grains.GetGrain<IWorkerGrain>("w-idle").StartAsync(new SleepInput(20));
+
+        await WaitForOutcome(id);
+        (await database.ScalarAsync(
+            "SELECT count(*) FROM runtime.activities a JOIN testgrains.activity_outcomes o ON o.activity_id = a.id WHERE a.id = @id AND a.xmin = o.xmin",
+            ("id", id))).Should().Be(1, "no message, inbox or pump turn stands between an idle owner and its outcome");
+    }
+
+    [Fact]
+    public async Task A_busy_owner_gets_the_outcome_through_its_queue_once_its_turn_ends()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true);
+        var id = await silo.Grains.GetGrain<IWorkerGrain>("w-busy").StartAsync(new SleepInput(500));
+        var owner = new GrainId(await database.ScalarAsync<string>("SELECT grain_type FROM runtime.activities WHERE id = @id", ("id", id)), "w-busy");
+
+        // A turn of the owner is in progress (its lock is held) when the activity completes.
+        await using var dataSource = database.CreateDataSource();
+        await using (var turn = await dataSource.OpenConnectionAsync())
+        {
+            await using var hold = new NpgsqlCommand($"SELECT pg_advisory_lock({owner.LockKey})", turn);
+            await hold.ExecuteNonQueryAsync();
+            await Eventually.WaitAsync(
+                () => database.ScalarAsync("SELECT count(*) FROM runtime.messages WHERE grain_key = 'w-busy' AND sender = @sender", ("sender", $"activity:{id}")),
+                n => n == 1, TimeSpan.FromSeconds(10), "the outcome to be queued for the busy owner");
+            (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id))).Should().Be(0);
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({owner.LockKey})", turn);
+            await release.ExecuteNonQueryAsync();
+        }
+
+        await WaitForOutcome(id);
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id))).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task An_outcome_never_overtakes_a_message_already_queued_for_its_owner()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true);
+        var worker = silo.Grains.GetGrain<IWorkerGrain>("w-queued");
+        var id = await worker.StartAsync(new SleepInput(300));
+        var grainType = await database.ScalarAsync<string>("SELECT grain_type FROM runtime.activities WHERE id = @id", ("id", id));
+
+        // A message due in an hour heads the owner's queue: strict FIFO holds the outcome behind it.
+        await database.ExecuteAsync(
+            $"INSERT INTO runtime.messages (grain_type, grain_key, message_type, payload, sender, enqueued_at, due_at) VALUES ('{grainType}', 'w-queued', 'test.later', '{{}}', 'test', now(), now() + interval '1 hour')");
+        await Eventually.WaitAsync(
+            () => database.ScalarAsync("SELECT count(*) FROM runtime.messages WHERE grain_key = 'w-queued' AND sender = @sender", ("sender", $"activity:{id}")),
+            n => n == 1, TimeSpan.FromSeconds(10), "the outcome to be queued behind the message");
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id))).Should().Be(0);
+        (await database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = @id AND status = 'completed'", ("id", id))).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task An_outcome_the_owner_rejects_goes_through_its_queue_with_retries_then_to_the_dead_letters()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true);
+        var rejected = await silo.Grains.GetGrain<IWorkerGrain>("w-reject").StartAsync(new SleepInput(100, RejectOutcome: true));
+        var accepted = await silo.Grains.GetGrain<IWorkerGrain>("w-accept").StartAsync(new SleepInput(100));
+
+        await Eventually.WaitAsync(
+            () => database.ScalarAsync("SELECT count(*) FROM runtime.dead_letters WHERE grain_key = 'w-reject' AND error LIKE '%rejected on purpose%' AND attempts = 3"),
+            n => n == 1, TimeSpan.FromSeconds(30), "the rejected outcome to reach the dead letters after 3 attempts");
+        await WaitForOutcome(accepted);
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", rejected))).Should().Be(0, "each failed attempt is rolled back whole");
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_runs WHERE activity_id = @id", ("id", rejected))).Should().Be(1, "the activity itself is not run again");
+        (await database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = @id AND status = 'completed'", ("id", rejected))).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Finished_activities_are_deleted_after_their_retention_and_unfinished_ones_are_kept()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true, settings: new Dictionary<string, string?>
+        {
+            ["Fluid:Silo:FinishedActivityRetention"] = "00:00:01",
+            ["Fluid:Silo:ActivityPurgeInterval"] = "00:00:00.200",
+            ["Fluid:Silo:HeartbeatInterval"] = "00:00:00.200",
+        });
+        var worker = silo.Grains.GetGrain<IWorkerGrain>("w-purge");
+        var finished = await worker.StartAsync(new SleepInput(0));
+        var running = await worker.StartAsync(new SleepInput(30_000));
+        await WaitForOutcome(finished);
+
+        await Eventually.WaitAsync(() => database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = @id", ("id", finished)), n => n == 0, TimeSpan.FromSeconds(10), "the finished activity to be purged");
+        (await database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = @id AND status = 'running'", ("id", running))).Should().Be(1);
+        (await worker.CancelAsync(running)).Should().BeTrue();
     }
 
     private Task WaitForOutcome(Guid id) =>

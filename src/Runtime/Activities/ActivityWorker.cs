@@ -13,12 +13,15 @@ namespace FluidManager.Runtime.Activities;
 /// <summary>
 /// Claims activities with a lease, runs them outside any transaction, renews the lease by heartbeat,
 /// and reports each outcome to the owner grain in the transaction that marks the activity done, only
-/// while it still holds the lease for that attempt (fencing). Cancellation and lost leases are seen
+/// while it still holds the lease for that attempt (fencing): applied there and then when the owner is
+/// idle, posted to its queue otherwise. Cancellation and lost leases are seen
 /// at the next heartbeat; on drain, unfinished work is handed back.
 /// </summary>
 public sealed class ActivityWorker(
     NpgsqlDataSource dataSource,
     IEnumerable<IActivityHandler> handlers,
+    TurnExecutor executor,
+    GrainRegistry registry,
     SiloIdentity silo,
     WorkSignal signal,
     TimeProvider time,
@@ -258,48 +261,156 @@ public sealed class ActivityWorker(
         }
     }
 
+    /// <summary>
+    /// Ends a batch of runs in one transaction, each fenced by lease and attempt, and hands every outcome
+    /// to its owner there: applied at once when the owner's lock is free and nothing is queued for it
+    /// (no message, inbox or pump turn), posted to its queue otherwise. If an outcome applied at once
+    /// fails, the whole batch is rolled back and written again with every outcome posted, so the
+    /// owner's retries, backoff and dead letters apply as to any message.
+    /// </summary>
     private async Task FlushAsync(List<Finished> items)
+    {
+        if (!await FlushAsync(items, handOver: true))
+        {
+            await FlushAsync(items, handOver: false);
+        }
+    }
+
+    /// <returns>False when an outcome applied at once failed and the transaction was rolled back.</returns>
+    private async Task<bool> FlushAsync(List<Finished> items, bool handOver)
     {
         var now = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var item in items)
+        var ends = new List<(Finished Item, NpgsqlBatchCommand Command)>();
+        var owners = handOver ? items.Where(i => i.Ends).Select(i => i.Owner).Distinct().Where(g => registry.AcceptsActivityOutcomes(g.Type)).ToList() : [];
+        var idle = new HashSet<GrainId>();
+        await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            var a = item.Activity;
-            NpgsqlBatchCommand command;
-            if (item.Succeeded || item.Final)
+            foreach (var item in items)
             {
-                command = new NpgsqlBatchCommand(RuntimeSql.FinishActivity);
-                var outcome = new ActivityOutcome(a.Id, a.Kind, item.Succeeded, item.Result, item.Error, a.Attempt);
-                command.Parameters.AddWithValue("status", item.Succeeded ? "completed" : "failed");
-                command.Parameters.AddWithValue("result", NpgsqlTypes.NpgsqlDbType.Jsonb, item.Result is { } r ? r.GetRawText() : DBNull.Value);
-                command.Parameters.AddWithValue("error", NpgsqlTypes.NpgsqlDbType.Text, (object?)item.Error ?? DBNull.Value);
-                command.Parameters.AddWithValue("message_type", GrainRegistry.MessageTypeName(typeof(ActivityOutcome)));
-                command.Parameters.AddWithValue("outcome", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(outcome, RuntimeJson.Options));
-                command.Parameters.AddWithValue("sender", $"activity:{a.Id}");
-            }
-            else
-            {
-                command = new NpgsqlBatchCommand(RuntimeSql.RetryActivity);
-                command.Parameters.AddWithValue("error", item.Error ?? "failed");
-                command.Parameters.AddWithValue("due_at", now + TimeSpan.FromMilliseconds(a.Backoff.TotalMilliseconds * Math.Pow(2, a.Attempt - 1)));
+                var command = item.Ends ? FinishCommand(item, now) : RetryCommand(item, now);
+                batch.BatchCommands.Add(command);
+                if (item.Ends)
+                {
+                    ends.Add((item, command));
+                }
             }
 
-            command.Parameters.AddWithValue("id", a.Id);
-            command.Parameters.AddWithValue("silo", silo.Id);
-            command.Parameters.AddWithValue("attempt", a.Attempt);
-            command.Parameters.AddWithValue("now", now);
-            batch.BatchCommands.Add(command);
+            if (owners.Count > 0)
+            {
+                var take = new NpgsqlBatchCommand(RuntimeSql.TakeIdleGrains);
+                take.Parameters.AddWithValue("types", owners.Select(g => g.Type).ToArray());
+                take.Parameters.AddWithValue("keys", owners.Select(g => g.Key).ToArray());
+                take.Parameters.AddWithValue("locks", owners.Select(g => g.LockKey).ToArray());
+                batch.BatchCommands.Add(take);
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync();
+            do
+            {
+                while (await reader.ReadAsync())
+                {
+                    idle.Add(owners[(int)reader.GetInt64(0) - 1]);
+                }
+            }
+            while (await reader.NextResultAsync());
         }
 
-        var notify = new NpgsqlBatchCommand(RuntimeSql.Notify);
-        notify.Parameters.AddWithValue("channel", runtimeOptions.Value.WorkChannel);
-        notify.Parameters.AddWithValue("payload", WorkSignal.MessagesFlag.ToString());
-        batch.BatchCommands.Add(notify);
-        await batch.ExecuteNonQueryAsync();
+        var state = new TurnState(connection, transaction, now, actor: null, readOnly: false);
+        foreach (var owner in idle)
+        {
+            state.MarkLocked(owner);
+        }
+
+        var posts = new List<Finished>();
+        using (TurnExecutor.Enter(state))
+        {
+            foreach (var (item, command) in ends.Where(e => e.Command.RecordsAffected == 1)) // the others lost their lease: not theirs to report
+            {
+                if (!idle.Contains(item.Owner))
+                {
+                    posts.Add(item);
+                    continue;
+                }
+
+                state.Now = time.GetUtcNow();
+                state.Actor = item.Sender;
+                try
+                {
+                    await executor.DeliverAsync(state, item.Owner, item.Outcome, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    Log.ActivityHandOverFailed(logger, item.Activity.Id, item.Owner.ToString(), ex.Message);
+                    await transaction.RollbackAsync();
+                    return false;
+                }
+            }
+        }
+
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            foreach (var item in posts)
+            {
+                batch.BatchCommands.Add(PostCommand(item, now));
+            }
+
+            state.MessagesPosted |= posts.Count > 0;
+            state.AddNotifications(batch, runtimeOptions.Value);
+            if (batch.BatchCommands.Count > 0)
+            {
+                await batch.ExecuteNonQueryAsync();
+            }
+        }
+
         await transaction.CommitAsync();
-        signal.Messages.Set();
+        if (posts.Count > 0)
+        {
+            signal.Messages.Set();
+        }
+
+        return true;
+    }
+
+    private NpgsqlBatchCommand FinishCommand(Finished item, DateTimeOffset now)
+    {
+        var command = Fenced(RuntimeSql.FinishActivity, item, now);
+        command.Parameters.AddWithValue("status", item.Succeeded ? "completed" : "failed");
+        command.Parameters.AddWithValue("result", NpgsqlTypes.NpgsqlDbType.Jsonb, item.Result is { } r ? r.GetRawText() : DBNull.Value);
+        command.Parameters.AddWithValue("error", NpgsqlTypes.NpgsqlDbType.Text, (object?)item.Error ?? DBNull.Value);
+        return command;
+    }
+
+    private NpgsqlBatchCommand RetryCommand(Finished item, DateTimeOffset now)
+    {
+        var command = Fenced(RuntimeSql.RetryActivity, item, now);
+        command.Parameters.AddWithValue("error", item.Error ?? "failed");
+        command.Parameters.AddWithValue("due_at", now + TimeSpan.FromMilliseconds(item.Activity.Backoff.TotalMilliseconds * Math.Pow(2, item.Activity.Attempt - 1)));
+        return command;
+    }
+
+    private NpgsqlBatchCommand Fenced(string sql, Finished item, DateTimeOffset now)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddWithValue("id", item.Activity.Id);
+        command.Parameters.AddWithValue("silo", silo.Id);
+        command.Parameters.AddWithValue("attempt", item.Activity.Attempt);
+        command.Parameters.AddWithValue("now", now);
+        return command;
+    }
+
+    private static NpgsqlBatchCommand PostCommand(Finished item, DateTimeOffset now)
+    {
+        var command = new NpgsqlBatchCommand(RuntimeSql.PostMessage);
+        command.Parameters.AddWithValue("grain_type", item.Owner.Type);
+        command.Parameters.AddWithValue("grain_key", item.Owner.Key);
+        command.Parameters.AddWithValue("message_type", GrainRegistry.MessageTypeName(typeof(ActivityOutcome)));
+        command.Parameters.AddWithValue("payload", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(item.Outcome, RuntimeJson.Options));
+        command.Parameters.AddWithValue("sender", item.Sender);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("due_at", now);
+        return command;
     }
 
     /// <summary>Waits for in-flight runs up to the grace period, then stops the rest and hands them back.</summary>
@@ -372,6 +483,15 @@ public sealed class ActivityWorker(
 
     private sealed record Finished(Claimed Activity, bool Succeeded, JsonElement? Result, string? Error, bool Final)
     {
+        /// <summary>Whether this run ends the activity (its outcome goes to the owner) rather than scheduling a retry.</summary>
+        public bool Ends => Succeeded || Final;
+
+        public GrainId Owner { get; } = new(Activity.GrainType, Activity.GrainKey);
+
+        public string Sender => $"activity:{Activity.Id}";
+
+        public ActivityOutcome Outcome => new(Activity.Id, Activity.Kind, Succeeded, Result, Error, Activity.Attempt);
+
         public static Finished Succeed(Claimed activity, object? result) =>
             new(activity, true, result is null ? null : JsonSerializer.SerializeToElement(result, result.GetType(), RuntimeJson.Options), null, true);
 

@@ -51,6 +51,10 @@ public sealed class GrainRegistry
         ? registration
         : throw new GrainRegistrationException($"No grain is registered under the type name '{typeName}'.");
 
+    /// <summary>Whether this process hosts the grain type and it takes activity outcomes.</summary>
+    public bool AcceptsActivityOutcomes(string typeName) =>
+        _byName.TryGetValue(typeName, out var registration) && typeof(IActivityOwner).IsAssignableFrom(registration.Implementation);
+
     public static string MessageTypeName(Type type) => type.FullName ?? type.Name;
 
     /// <summary>Turns a stored message back into the object its handler expects.</summary>

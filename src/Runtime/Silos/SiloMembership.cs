@@ -5,7 +5,10 @@ using Npgsql;
 
 namespace FluidManager.Runtime.Silos;
 
-/// <summary>Registers the silo, heartbeats while it runs, and marks it draining then stopped on shutdown.</summary>
+/// <summary>
+/// Registers the silo, heartbeats while it runs, and marks it draining then stopped on shutdown.
+/// Between heartbeats it deletes the activities finished longer ago than their retention.
+/// </summary>
 public sealed class SiloMembership(
     NpgsqlDataSource dataSource,
     SiloIdentity silo,
@@ -32,12 +35,19 @@ public sealed class SiloMembership(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failures = 0;
+        var lastPurge = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             await Task.Delay(options.Value.HeartbeatInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             try
             {
                 await RegisterAsync(stoppingToken);
+                if (time.GetUtcNow() - lastPurge >= options.Value.ActivityPurgeInterval)
+                {
+                    lastPurge = time.GetUtcNow();
+                    await PurgeFinishedActivitiesAsync(stoppingToken);
+                }
+
                 failures = 0;
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
@@ -59,6 +69,23 @@ public sealed class SiloMembership(
         command.Parameters.AddWithValue("role", silo.Role);
         command.Parameters.AddWithValue("now", time.GetUtcNow());
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Deletes finished activities past their retention, a slice at a time so no statement runs long.</summary>
+    private async Task PurgeFinishedActivitiesAsync(CancellationToken cancellationToken)
+    {
+        const int Slice = 5000;
+        var before = time.GetUtcNow() - options.Value.FinishedActivityRetention;
+        for (var slices = 0; slices < 100; slices++)
+        {
+            await using var command = dataSource.CreateCommand(RuntimeSql.PurgeFinishedActivities);
+            command.Parameters.AddWithValue("before", before);
+            command.Parameters.AddWithValue("limit", Slice);
+            if (await command.ExecuteNonQueryAsync(cancellationToken) < Slice)
+            {
+                return;
+            }
+        }
     }
 
     private async Task SetStatusAsync(string status)
