@@ -138,7 +138,7 @@ internal static class RuntimeSql
     public const string ClaimExpiredActivities = """
         UPDATE runtime.activities a
         SET lease_owner = @silo, lease_until = @lease_until, heartbeat_at = @now, attempts = a.attempts + 1
-        FROM (SELECT id FROM runtime.activities WHERE status = 'running' AND lease_until < @now
+        FROM (SELECT id FROM runtime.activities WHERE lease_until < @now AND status = 'running'
               ORDER BY lease_until LIMIT @limit FOR UPDATE SKIP LOCKED) c
         WHERE a.id = c.id
         RETURNING a.id, a.grain_type, a.grain_key, a.kind, a.input, a.attempts, a.max_attempts, a.timeout_ms, a.backoff_ms
