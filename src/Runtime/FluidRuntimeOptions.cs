@@ -36,7 +36,7 @@ public sealed class SiloOptions
     /// <summary>Name shown to operators. Default: host name and process id.</summary>
     public string? Name { get; set; }
 
-    /// <summary>Concurrent message-pump loops. Default 4.</summary>
+    /// <summary>Concurrent message-pump loops, and as many activity-completion loops. Default 4.</summary>
     public int MessageWorkers { get; set; } = 4;
 
     /// <summary>Grains leased per claim by one message loop. Default 8.</summary>

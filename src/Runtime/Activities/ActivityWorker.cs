@@ -33,7 +33,7 @@ public sealed class ActivityWorker(
     private readonly SiloOptions _options = siloOptions.Value;
     private readonly Dictionary<string, IActivityHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(Guid Id, int Attempt), Running> _running = new();
-    private readonly Channel<Finished> _finished = Channel.CreateUnbounded<Finished>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Finished> _finished = Channel.CreateUnbounded<Finished>();
     private readonly CancellationTokenSource _abandon = new();
     private SemaphoreSlim _slots = null!;
     private readonly Pulse _slotFreed = new();
@@ -45,7 +45,8 @@ public sealed class ActivityWorker(
     {
         await Task.Yield();
         _slots = new SemaphoreSlim(_options.ActivitySlots, _options.ActivitySlots);
-        var flusher = FlushLoopAsync();
+        // As many completion loops as message loops: an outcome applied at once is a turn of its owner.
+        var flushers = Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.MessageWorkers)).Select(_ => FlushLoopAsync()));
         var heartbeat = HeartbeatLoopAsync(_abandon.Token);
         try
         {
@@ -55,7 +56,7 @@ public sealed class ActivityWorker(
         {
             await DrainAsync();
             _finished.Writer.TryComplete();
-            await flusher;
+            await flushers;
             await _abandon.CancelAsync();
             await heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -231,6 +232,7 @@ public sealed class ActivityWorker(
     /// <summary>Writes outcomes in batches: one transaction per batch, each statement fenced by lease and attempt.</summary>
     private async Task FlushLoopAsync()
     {
+        await Task.Yield();
         var reader = _finished.Reader;
         var failures = 0;
         var pending = new List<Finished>();
