@@ -353,7 +353,9 @@ public sealed class ActivityWorker(
 
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            foreach (var item in posts)
+            // In one order across all completion loops: each post upserts its owner's inbox row, and two
+            // batches locking the same rows in opposite orders would deadlock.
+            foreach (var item in posts.OrderBy(i => i.Owner.Type, StringComparer.Ordinal).ThenBy(i => i.Owner.Key, StringComparer.Ordinal))
             {
                 batch.BatchCommands.Add(PostCommand(item, now));
             }
