@@ -89,6 +89,13 @@ public sealed class ScriptedMeetingTests(MeetingsFixture fixture) : IClassFixtur
         participants.Sum(p => p.GetProperty("cost").GetDecimal()).Should().Be(turns);
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM budget_reservations WHERE meeting_id = @m", ("m", id))).Should().Be(0);
 
+        // The company's cost report by meeting shows it whole, synthesis included.
+        var byMeeting = await fixture.GetAsync("/api/costs?groupBy=meeting");
+        var row = byMeeting.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("key").GetString() == id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        row.GetProperty("label").GetString().Should().Be($"Meeting #{id} Q3 launch");
+        row.GetProperty("calls").GetInt64().Should().Be(9);
+        row.GetProperty("cost").GetDecimal().Should().Be(total);
+
         // Markdown export: as text, and stored as an artifact of the meeting.
         var markdown = await fixture.Ceo.GetStringAsync($"/api/meetings/{id}/export.md");
         markdown.Should().Contain("# Q3 launch").And.Contain("Launch on track.").And.Contain("Prepare the demo").And.Contain("Sam answers the CEO");

@@ -10,7 +10,7 @@ namespace FluidManager.Api.Features;
 public sealed record SetBudgetRequest(decimal? MonthlyLimit);
 
 /// <summary>
-/// What the agents spend and how they worked: spend roll-ups (by agent, department, project, task,
+/// What the agents spend and how they worked: spend roll-ups (by agent, department, project, task, meeting,
 /// model or day, from the database's views), a manager's subtree spend, the company's monthly budget,
 /// and a task's trace (its loop, every model call and every tool call).
 /// </summary>
@@ -23,7 +23,7 @@ public static class CostsApi
         costs.MapGet("/", GetCostsAsync)
             .RequireAuthorization(AccessPolicies.Read)
             .WithName("GetCosts")
-            .WithSummary("Model spend (calls, tokens in and out, cost in USD, duration) grouped by agent, department, project, task, model or day, over UTC days from..to (both included).")
+            .WithSummary("Model spend (calls, tokens in and out, cost in USD, duration) grouped by agent, department, project, task, model, day or meeting, over UTC days from..to (both included).")
             .ProducesValidationProblem();
 
         costs.MapGet("/agents/{id:long}", GetAgentSpendAsync)

@@ -8,4 +8,7 @@ public enum CostGroupBy
     Task,
     Model,
     Day,
+
+    /// <summary>Only the calls of meetings (their participants' turns and their synthesis).</summary>
+    Meeting,
 }

@@ -48,6 +48,7 @@ public sealed class CompanyWorkGrain(IGrainContext context) : ICompanyWorkGrain
             CostGroupBy.Project => WorkSql.CostsByProject,
             CostGroupBy.Task => WorkSql.CostsByTask,
             CostGroupBy.Model => WorkSql.CostsByModel,
+            CostGroupBy.Meeting => WorkSql.CostsByMeeting,
             _ => WorkSql.CostsByDay,
         };
         var rows = await context.Sql(sql).With("company_id", companyId).WithDate("from", query.From).WithDate("to", query.To).ListAsync(WorkRows.MapCostRow);

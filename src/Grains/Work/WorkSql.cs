@@ -232,7 +232,7 @@ internal static class WorkSql
         LIMIT @limit
         """;
 
-    // ---- spend reports (views of 0151_spend_views.sql) ----
+    // ---- spend reports (views of 0151_spend_views.sql, 0180_meetings.sql and 0181_spend_by_meeting.sql) ----
 
     private const string Sums = """
         COALESCE(sum(s.calls), 0)::bigint AS calls, COALESCE(sum(s.input_tokens), 0)::bigint AS input_tokens,
@@ -272,6 +272,14 @@ internal static class WorkSql
         WHERE s.company_id = @company_id AND {DayRange}
         GROUP BY s.task_id, t.title
         ORDER BY cost DESC, s.task_id
+        """;
+
+    public const string CostsByMeeting = $"""
+        SELECT s.meeting_id::text AS key, COALESCE('Meeting #' || s.meeting_id || ' ' || m.title, 'meeting ' || s.meeting_id) AS label, {Sums}
+        FROM spend_by_meeting_day s LEFT JOIN meetings m ON m.id = s.meeting_id
+        WHERE s.company_id = @company_id AND {DayRange}
+        GROUP BY s.meeting_id, m.title
+        ORDER BY cost DESC, s.meeting_id
         """;
 
     public const string CostsByModel = $"""

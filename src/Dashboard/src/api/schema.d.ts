@@ -441,7 +441,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Model spend (calls, tokens in and out, cost in USD, duration) grouped by agent, department, project, task, model or day, over UTC days from..to (both included). */
+        /** Model spend (calls, tokens in and out, cost in USD, duration) grouped by agent, department, project, task, model, day or meeting, over UTC days from..to (both included). */
         get: operations["GetCosts"];
         put?: never;
         post?: never;
@@ -2136,7 +2136,7 @@ export interface components {
             result: null | string;
         };
         /** @enum {unknown} */
-        CostGroupBy: "agent" | "department" | "project" | "task" | "model" | "day";
+        CostGroupBy: "agent" | "department" | "project" | "task" | "model" | "day" | "meeting";
         CostReportDto: {
             /** Format: date */
             from: null | string;

@@ -46,6 +46,7 @@ const groupings: { value: CostGroupBy; label: string }[] = [
   { value: 'project', label: 'By project' },
   { value: 'model', label: 'By model' },
   { value: 'task', label: 'By task' },
+  { value: 'meeting', label: 'By meeting' },
 ];
 
 const ACCENT = '#6d5ef0';
