@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using FluidManager.Scenarios;
@@ -7,6 +8,9 @@ namespace FluidManager.Cli;
 /// <summary>A scenario played over the Api's HTTP endpoints, the way any script would.</summary>
 public sealed class HttpScenarioActions(FluidClient client) : IScenarioActions, IScenarioProbe
 {
+    /// <summary>How often a meeting step asks whether the minutes are written.</summary>
+    private static readonly TimeSpan MeetingPoll = TimeSpan.FromMilliseconds(500);
+
     public string CompanyStream => "company:" + client.CompanyId.ToString(CultureInfo.InvariantCulture);
 
     public async Task<long> CreateAgentAsync(IReadOnlyDictionary<string, JsonElement> profile, string? status, bool placed, long? managerAgentId, CancellationToken cancellationToken)
@@ -90,6 +94,64 @@ public sealed class HttpScenarioActions(FluidClient client) : IScenarioActions, 
         };
     }
 
+    public async Task<long> StartMeetingAsync(ScenarioMeetingSpec meeting, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(meeting);
+        var created = await client.SendAsync(HttpMethod.Post, "/api/meetings", new
+        {
+            title = meeting.Title,
+            goal = meeting.Goal,
+            agenda = meeting.Agenda,
+            participantAgentIds = meeting.ParticipantAgentIds,
+            maxRounds = meeting.MaxRounds,
+            maxTokens = meeting.MaxTokens,
+            budget = meeting.Budget,
+            autoDispatch = meeting.AutoDispatch,
+            model = meeting.Model,
+        }, cancellationToken);
+        var id = created.GetProperty("id").GetInt64();
+        await client.SendAsync(HttpMethod.Post, $"/api/meetings/{id}/start", null, cancellationToken);
+        return id;
+    }
+
+    /// <summary>Asks for the meeting until it is completed (then reads the minutes) or failed, or the time is up.</summary>
+    public async Task<IReadOnlyList<ScenarioCallToAction>?> WaitForMinutesAsync(long meetingId, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var meeting = await client.SendAsync(HttpMethod.Get, $"/api/meetings/{meetingId}", null, cancellationToken);
+            var status = meeting.GetProperty("status").GetString();
+            if (status == "completed")
+            {
+                break;
+            }
+
+            if (status == "failed")
+            {
+                var error = meeting.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+                throw new ScenarioActionException(0, "scenario.meeting_failed", null, $"meeting {meetingId} failed: {error ?? "no minutes"}");
+            }
+
+            if (clock.Elapsed >= within)
+            {
+                throw new ScenarioActionException(0, "scenario.meeting_timeout", null,
+                    $"meeting {meetingId} is still {status} after {within.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (give the step a longer \"within\")");
+            }
+
+            await Task.Delay(MeetingPoll, cancellationToken);
+        }
+
+        var minutes = await client.SendAsync(HttpMethod.Get, $"/api/meetings/{meetingId}/minutes", null, cancellationToken);
+        return [.. minutes.GetProperty("callsToAction").EnumerateArray().Select(c => new ScenarioCallToAction(
+            c.GetProperty("position").GetInt32(),
+            c.GetProperty("status").GetString() ?? "",
+            c.TryGetProperty("taskId", out var task) && task.ValueKind == JsonValueKind.Number ? task.GetInt64() : null))];
+    }
+
+    public async Task<string> GetMeetingStatusAsync(long meetingId, CancellationToken cancellationToken) =>
+        (await client.SendAsync(HttpMethod.Get, $"/api/meetings/{meetingId}", null, cancellationToken)).GetProperty("status").GetString() ?? "";
+
     public async Task<string> GetTaskStatusAsync(long taskId, CancellationToken cancellationToken) =>
         (await client.SendAsync(HttpMethod.Get, $"/api/tasks/{taskId}", null, cancellationToken)).GetProperty("status").GetString() ?? "";
 
@@ -122,9 +184,36 @@ public sealed class HttpScenarioActions(FluidClient client) : IScenarioActions, 
                 return rules.EnumerateArray().Count(r => count.Status is null || (count.Status == "enabled") == r.GetProperty("enabled").GetBoolean());
             case "inbox":
                 return (await client.SendAsync(HttpMethod.Get, "/api/inbox/escalations", null, cancellationToken)).GetArrayLength();
+            case "meetings":
+                var meetings = await client.SendAsync(HttpMethod.Get, "/api/meetings", null, cancellationToken);
+                return meetings.EnumerateArray().Count(m => count.Status is null || m.GetProperty("status").GetString() == count.Status);
+            case "ctas":
+                var meetingIds = count.MeetingId is { } meetingId ? [meetingId]
+                    : (await client.SendAsync(HttpMethod.Get, "/api/meetings", null, cancellationToken)).EnumerateArray().Select(m => m.GetProperty("id").GetInt64()).ToList();
+                long ctas = 0;
+                foreach (var id in meetingIds)
+                {
+                    ctas += (await CallsToActionAsync(id, cancellationToken)).Count(c => count.Status is null || c.GetProperty("status").GetString() == count.Status);
+                }
+
+                return ctas;
             default:
                 var events = await client.ReadEventsAsync(count.Stream, cancellationToken);
                 return events.Count(e => count.EventType is null || e.GetProperty("type").GetString() == count.EventType);
+        }
+    }
+
+    /// <summary>The calls to action of a meeting's minutes; none before the minutes are written.</summary>
+    private async Task<List<JsonElement>> CallsToActionAsync(long meetingId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var minutes = await client.SendAsync(HttpMethod.Get, $"/api/meetings/{meetingId}/minutes", null, cancellationToken);
+            return [.. minutes.GetProperty("callsToAction").EnumerateArray()];
+        }
+        catch (ScenarioActionException missing) when (missing.Status == 404)
+        {
+            return [];
         }
     }
 }

@@ -34,6 +34,21 @@ public sealed record ScenarioTaskCommand(
     DateTimeOffset? DeadlineAt,
     string? Body);
 
+/// <summary>A meeting to create and start, with its participants' refs resolved (see <c>POST /api/meetings</c>).</summary>
+public sealed record ScenarioMeetingSpec(
+    string Title,
+    string? Goal,
+    IReadOnlyList<string> Agenda,
+    IReadOnlyList<long> ParticipantAgentIds,
+    int? MaxRounds,
+    long? MaxTokens,
+    decimal? Budget,
+    bool AutoDispatch,
+    string? Model);
+
+/// <summary>A call to action of written minutes: its position (1-based), status and, once dispatched, its task.</summary>
+public sealed record ScenarioCallToAction(int Position, string Status, long? TaskId);
+
 /// <summary>A refusal as the API reports it: status, problem code and, for policy denials, the rule.</summary>
 public sealed class ScenarioActionException(int status, string? code, string? rule, string message) : Exception(message)
 {
@@ -70,6 +85,16 @@ public interface IScenarioActions
     Task SetAgentStatusAsync(long agentId, string status, CancellationToken cancellationToken);
 
     Task RunTaskCommandAsync(ScenarioTaskCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Creates a meeting as the CEO and starts it; returns its id.</summary>
+    Task<long> StartMeetingAsync(ScenarioMeetingSpec meeting, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Waits up to <paramref name="within"/> for the meeting's minutes and returns their calls to
+    /// action; throws when the meeting failed or the time is up. Null when this player does not wait
+    /// for meetings (the demo loader: the meeting goes on after the play).
+    /// </summary>
+    Task<IReadOnlyList<ScenarioCallToAction>?> WaitForMinutesAsync(long meetingId, TimeSpan within, CancellationToken cancellationToken);
 }
 
 /// <summary>What expectations read. Only the CLI checks expectations; the demo loader plays without them.</summary>
@@ -80,12 +105,18 @@ public interface IScenarioProbe
 
     Task<string> GetTaskStatusAsync(long taskId, CancellationToken cancellationToken);
 
+    Task<string> GetMeetingStatusAsync(long meetingId, CancellationToken cancellationToken);
+
     /// <summary>Whether the policy lets <paramref name="fromAgentId"/> assign to <paramref name="toAgentId"/>, and the refusing rule.</summary>
     Task<(bool Allowed, string? Rule)> CanAssignAsync(long fromAgentId, long toAgentId, CancellationToken cancellationToken);
 
-    /// <summary>Counts agents, tasks, edges, rules, inbox escalations or events (see <see cref="ScenarioCount"/>).</summary>
+    /// <summary>Counts agents, tasks, edges, rules, inbox escalations, events, meetings or calls to action (see <see cref="ScenarioCount"/>).</summary>
     Task<long> CountAsync(ScenarioCount count, CancellationToken cancellationToken);
 }
 
-/// <summary>A count expectation with refs resolved: what to count and the filters that apply to it.</summary>
-public sealed record ScenarioCount(string Of, string? Status, long? AssigneeAgentId, long? ParentTaskId, string? Project, string? Stream, string? EventType);
+/// <summary>
+/// A count expectation with refs resolved: what to count and the filters that apply to it.
+/// <see cref="Status"/> filters agents, tasks, rules, meetings and calls to action;
+/// <see cref="MeetingId"/> the calls to action (of every meeting when null).
+/// </summary>
+public sealed record ScenarioCount(string Of, string? Status, long? AssigneeAgentId, long? ParentTaskId, string? Project, string? Stream, string? EventType, long? MeetingId = null);

@@ -129,14 +129,15 @@ public sealed record ScenarioScheduledTask
 /// <summary>
 /// One step, by its verb <see cref="Do"/>: delegate (as agent <see cref="From"/> to agent
 /// <see cref="To"/>, under task <see cref="Parent"/>), createTask, assign, start, pause, resume,
-/// block, unblock, complete, fail, cancel, retry, priority, deadline, comment, escalate. With
+/// block, unblock, complete, fail, cancel, retry, priority, deadline, comment, escalate, meeting
+/// (with <see cref="Participants"/>, held until its minutes are written). With
 /// <see cref="ExpectError"/> the step must be refused that way (it counts as an expectation).
 /// </summary>
 public sealed record ScenarioStep
 {
     public required string Do { get; init; }
 
-    /// <summary>Names the task a delegate or createTask step creates.</summary>
+    /// <summary>Names the task a delegate or createTask step creates, or the meeting a meeting step holds.</summary>
     public string? Ref { get; init; }
 
     /// <summary>The agent acting (delegate, escalate).</summary>
@@ -175,6 +176,36 @@ public sealed record ScenarioStep
     /// <summary>An escalation's subject.</summary>
     public string? Subject { get; init; }
 
+    /// <summary>A meeting's goal.</summary>
+    public string? Goal { get; init; }
+
+    /// <summary>A meeting's agenda items, in order.</summary>
+    public IReadOnlyList<string>? Agenda { get; init; }
+
+    /// <summary>The agent refs taking part in a meeting, in speaking order.</summary>
+    public IReadOnlyList<string>? Participants { get; init; }
+
+    /// <summary>A meeting's number of rounds (each participant speaks once per round); without it or <see cref="MaxTokens"/>, three.</summary>
+    public int? MaxRounds { get; init; }
+
+    /// <summary>A meeting ends once its conversation has used this many tokens.</summary>
+    public long? MaxTokens { get; init; }
+
+    /// <summary>A meeting's largest spend, USD.</summary>
+    public decimal? Budget { get; init; }
+
+    /// <summary>The model writing a meeting's minutes; default: the first participant's.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>
+    /// What becomes of a meeting's calls to action: "review" (default, as in the Api: they stay
+    /// proposed for the CEO) or "auto" (dispatched as tasks as soon as the minutes are written).
+    /// </summary>
+    public string? Dispatch { get; init; }
+
+    /// <summary>Seconds a meeting step waits for the minutes. Default 120.</summary>
+    public double? Within { get; init; }
+
     public ScenarioExpectedError? ExpectError { get; init; }
 
     public string? Note { get; init; }
@@ -191,9 +222,10 @@ public sealed record ScenarioExpectedError
 }
 
 /// <summary>
-/// A check, by <see cref="Type"/>: taskStatus (task reaches status within seconds), delegationRefused
-/// (from → to is refused, optionally by rule), canAssign (the policy's answer), event (an event type
-/// appears on a stream), count (of agents, tasks, edges, rules, inbox or events, with filters).
+/// A check, by <see cref="Type"/>: taskStatus (task reaches status within seconds), meetingStatus
+/// (meeting reaches status within seconds), delegationRefused (from → to is refused, optionally by
+/// rule), canAssign (the policy's answer), event (an event type appears on a stream), count (of
+/// agents, tasks, edges, rules, inbox, events, meetings or ctas, with filters).
 /// </summary>
 public sealed record ScenarioExpectation
 {
@@ -201,9 +233,12 @@ public sealed record ScenarioExpectation
 
     public string? Task { get; init; }
 
+    /// <summary>For meetingStatus, and for a count of calls to action: the meeting's ref.</summary>
+    public string? Meeting { get; init; }
+
     public string? Status { get; init; }
 
-    /// <summary>Seconds to wait for taskStatus, event and count to hold. Default 15.</summary>
+    /// <summary>Seconds to wait for taskStatus, meetingStatus, event and count to hold. Default 15.</summary>
     public double? Within { get; init; }
 
     public string? From { get; init; }
@@ -214,12 +249,12 @@ public sealed record ScenarioExpectation
 
     public bool? Allowed { get; init; }
 
-    /// <summary>"company", "task:&lt;ref&gt;", "agent:&lt;ref&gt;" (or a literal stream such as "task:42").</summary>
+    /// <summary>"company", "task:&lt;ref&gt;", "agent:&lt;ref&gt;", "meeting:&lt;ref&gt;" (or a literal stream such as "task:42").</summary>
     public string? Stream { get; init; }
 
     public string? EventType { get; init; }
 
-    /// <summary>For count: agents, tasks, edges, rules, inbox or events.</summary>
+    /// <summary>For count: agents, tasks, edges, rules, inbox, events, meetings or ctas.</summary>
     public string? Of { get; init; }
 
     /// <summary>For a task count: the assignee's ref.</summary>
@@ -248,4 +283,8 @@ public static class ScenarioRefs
 
     /// <summary>The company's own stream in event expectations.</summary>
     public const string Company = "company";
+
+    /// <summary>The task ref of a meeting's call to action, once dispatched: "q3.cta1" for the first call of meeting "q3".</summary>
+    public static string CallToAction(string meetingRef, int position) =>
+        $"{meetingRef}.cta{position.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }

@@ -19,7 +19,10 @@ public sealed class ScenarioRun
 {
     public Dictionary<string, long> Agents { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Task refs, with the calls to action dispatched by meeting steps ("q3.cta1").</summary>
     public Dictionary<string, long> Tasks { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, long> Meetings { get; } = new(StringComparer.Ordinal);
 
     public List<ScenarioOutcome> Outcomes { get; } = [];
 
@@ -35,12 +38,17 @@ public sealed class ScenarioRun
 /// does not start (or finish) their work before the steps are done; an agent is activated when it
 /// has to delegate, and every agent takes its declared status (default active) before the
 /// expectations are checked. A step refused without <c>expectError</c> is a failed outcome and the play goes
-/// on; a refused hire or mission stops it with <see cref="ScenarioStepException"/>.
+/// on; a refused hire or mission stops it with <see cref="ScenarioStepException"/>. A meeting step starts
+/// the meeting and waits for its minutes when the actions do (the CLI; the demo loader does not wait),
+/// then names the tasks of its dispatched calls to action "ref.ctaN".
 /// </summary>
 public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time = null)
 {
-    /// <summary>How long taskStatus, event and count expectations wait by default, in seconds.</summary>
+    /// <summary>How long taskStatus, meetingStatus, event and count expectations wait by default, in seconds.</summary>
     public const double DefaultWithinSeconds = 15;
+
+    /// <summary>How long a meeting step waits for the minutes by default, in seconds.</summary>
+    public const double DefaultMeetingWithinSeconds = 120;
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -117,6 +125,7 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
             "createTask" => $"createTask \"{step.Title}\"" + (step.To is null ? "" : $" for {step.To}"),
             "escalate" => $"escalate from {step.From}: {step.Subject}",
             "assign" => $"assign {step.Task} to {step.To}",
+            "meeting" => $"meeting \"{step.Title}\" with {string.Join(", ", step.Participants ?? [])}",
             _ => $"{step.Do} {step.Task}",
         };
     }
@@ -207,10 +216,45 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
             case "escalate":
                 await actions.EscalateAsync(Agent(step.From)!.Value, step.Subject!, step.Body, Task(step.Task), cancellationToken);
                 return null;
+            case "meeting":
+                await MeetAsync(step, run, cancellationToken);
+                return null;
             default:
                 await actions.RunTaskCommandAsync(new ScenarioTaskCommand(
                     step.Do, Task(step.Task)!.Value, Agent(step.To), step.Reason, step.Result, step.Cascade ?? false, step.Priority, deadline, step.Body), cancellationToken);
                 return null;
+        }
+    }
+
+    /// <summary>Starts the meeting, waits for its minutes (when the actions wait) and names the tasks of its dispatched calls to action.</summary>
+    private async Task MeetAsync(ScenarioStep step, ScenarioRun run, CancellationToken cancellationToken)
+    {
+        var spec = new ScenarioMeetingSpec(
+            step.Title!,
+            step.Goal,
+            step.Agenda ?? [],
+            [.. step.Participants!.Select(p => run.Agents[p])],
+            step.MaxRounds,
+            step.MaxTokens,
+            step.Budget,
+            step.Dispatch == "auto",
+            step.Model);
+        var meetingId = await actions.StartMeetingAsync(spec, cancellationToken);
+        if (step.Ref is { } meetingRef)
+        {
+            run.Meetings[meetingRef] = meetingId;
+        }
+
+        var ctas = await actions.WaitForMinutesAsync(meetingId, TimeSpan.FromSeconds(step.Within ?? DefaultMeetingWithinSeconds), cancellationToken);
+        if (step.Ref is { } named)
+        {
+            foreach (var cta in ctas ?? [])
+            {
+                if (cta.TaskId is { } taskId)
+                {
+                    run.Tasks[ScenarioRefs.CallToAction(named, cta.Position)] = taskId;
+                }
+            }
         }
     }
 
@@ -230,6 +274,18 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
                     }
 
                     var status = await WaitAsync(() => probe.GetTaskStatusAsync(taskId, cancellationToken), s => s == expectation.Status, within, cancellationToken);
+                    return new ScenarioOutcome(where, description, status == expectation.Status, $"status {status}");
+                }
+
+                case "meetingStatus":
+                {
+                    var description = $"meeting {expectation.Meeting} reaches {expectation.Status}";
+                    if (!run.Meetings.TryGetValue(expectation.Meeting!, out var meetingId))
+                    {
+                        return new ScenarioOutcome(where, description, false, $"meeting '{expectation.Meeting}' was never created");
+                    }
+
+                    var status = await WaitAsync(() => probe.GetMeetingStatusAsync(meetingId, cancellationToken), s => s == expectation.Status, within, cancellationToken);
                     return new ScenarioOutcome(where, description, status == expectation.Status, $"status {status}");
                 }
 
@@ -268,6 +324,11 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
 
                 default:
                 {
+                    if (expectation.Meeting is { } meetingRef && !run.Meetings.ContainsKey(meetingRef))
+                    {
+                        return new ScenarioOutcome(where, $"count of {expectation.Of}{Filters(expectation)}", false, $"meeting '{meetingRef}' was never created");
+                    }
+
                     var count = new ScenarioCount(
                         expectation.Of!,
                         expectation.Status,
@@ -275,7 +336,8 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
                         expectation.Parent is null ? null : run.Tasks.GetValueOrDefault(expectation.Parent),
                         expectation.Project,
                         ResolveStream(expectation.Stream, run, probe),
-                        expectation.EventType);
+                        expectation.EventType,
+                        expectation.Meeting is null ? null : run.Meetings[expectation.Meeting]);
                     var description = $"count of {expectation.Of}{Filters(expectation)} is {Bounds(expectation)}";
                     var value = await WaitAsync(() => probe.CountAsync(count, cancellationToken), c => InBounds(c, expectation), within, cancellationToken);
                     return new ScenarioOutcome(where, description, InBounds(value, expectation), $"counted {value}");
@@ -319,7 +381,12 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
         var colon = stream.IndexOf(':', StringComparison.Ordinal);
         var kind = stream[..colon];
         var name = stream[(colon + 1)..];
-        var ids = kind == "task" ? run.Tasks : run.Agents;
+        var ids = kind switch
+        {
+            "task" => run.Tasks,
+            "meeting" => run.Meetings,
+            _ => run.Agents,
+        };
         return ids.TryGetValue(name, out var id) ? $"{kind}:{id.ToString(CultureInfo.InvariantCulture)}" : stream;
     }
 
@@ -344,6 +411,7 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
             e.Assignee is null ? null : $"assignee={e.Assignee}",
             e.Parent is null ? null : $"parent={e.Parent}",
             e.Project is null ? null : $"project={e.Project}",
+            e.Meeting is null ? null : $"meeting={e.Meeting}",
             e.Stream is null ? null : $"stream={e.Stream}",
             e.EventType is null ? null : $"type={e.EventType}",
         }.Where(f => f is not null).ToList();

@@ -16,17 +16,23 @@ public static class ScenarioReader
     public static readonly IReadOnlySet<string> StepVerbs = new HashSet<string>(StringComparer.Ordinal)
     {
         "delegate", "createTask", "assign", "start", "pause", "resume", "block", "unblock", "complete", "fail", "cancel", "retry",
-        "priority", "deadline", "comment", "escalate",
+        "priority", "deadline", "comment", "escalate", "meeting",
     };
 
     public static readonly IReadOnlySet<string> ExpectationTypes = new HashSet<string>(StringComparer.Ordinal)
     {
-        "taskStatus", "delegationRefused", "canAssign", "event", "count",
+        "taskStatus", "meetingStatus", "delegationRefused", "canAssign", "event", "count",
     };
 
     public static readonly IReadOnlySet<string> CountTargets = new HashSet<string>(StringComparer.Ordinal)
     {
-        "agents", "tasks", "edges", "rules", "inbox", "events",
+        "agents", "tasks", "edges", "rules", "inbox", "events", "meetings", "ctas",
+    };
+
+    /// <summary>What a meeting step does with the calls to action of its minutes: leave them to the CEO's review (the default), or dispatch them.</summary>
+    public static readonly IReadOnlySet<string> DispatchModes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "review", "auto",
     };
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
@@ -117,11 +123,55 @@ public static class ScenarioReader
         }
 
         var tasks = new HashSet<string>(StringComparer.Ordinal);
+        var meetings = new HashSet<string>(StringComparer.Ordinal);
+        var dispatching = new HashSet<string>(StringComparer.Ordinal);
+        var everyMeeting = scenario.Steps.Where(s => s.Do == "meeting" && s.Ref is not null).Select(s => s.Ref!).ToHashSet(StringComparer.Ordinal);
         void DefineTask(string? taskRef, string where)
         {
-            if (taskRef is not null && !tasks.Add(taskRef))
+            if (taskRef is null)
+            {
+                return;
+            }
+
+            if (CallToActionOf(taskRef, everyMeeting) is { } meeting)
+            {
+                problems.Add($"{where}.ref: '{taskRef}' names a call to action of meeting '{meeting}'");
+            }
+            else if (!tasks.Add(taskRef))
             {
                 problems.Add($"{where}.ref: task ref '{taskRef}' is used twice");
+            }
+        }
+
+        void DefineMeeting(string? meetingRef, bool autoDispatch, string where)
+        {
+            if (meetingRef is null)
+            {
+                return;
+            }
+
+            if (!meetings.Add(meetingRef))
+            {
+                problems.Add($"{where}.ref: meeting ref '{meetingRef}' is used twice");
+            }
+            else if (autoDispatch)
+            {
+                dispatching.Add(meetingRef);
+            }
+        }
+
+        void Meeting(string? meetingRef, string where, bool required = true)
+        {
+            if (meetingRef is null)
+            {
+                if (required)
+                {
+                    problems.Add($"{where}: a meeting ref is required");
+                }
+            }
+            else if (!meetings.Contains(meetingRef))
+            {
+                problems.Add($"{where}: '{meetingRef}' is not a meeting ref");
             }
         }
 
@@ -147,6 +197,13 @@ public static class ScenarioReader
                 if (required)
                 {
                     problems.Add($"{where}: a task ref is required");
+                }
+            }
+            else if (CallToActionOf(taskRef, meetings) is { } meeting)
+            {
+                if (!dispatching.Contains(meeting))
+                {
+                    problems.Add($"{where}: '{taskRef}' is a call to action of meeting '{meeting}', which leaves them to review (give it \"dispatch\": \"auto\")");
                 }
             }
             else if (!tasks.Contains(taskRef))
@@ -233,6 +290,26 @@ public static class ScenarioReader
                     Task(step.Task, where + ".task");
                     Required(step.Priority, where + ".priority");
                     break;
+                case "meeting":
+                    Required(step.Title, where + ".title");
+                    Participants(step.Participants, where + ".participants");
+                    for (var j = 0; j < (step.Agenda?.Count ?? 0); j++)
+                    {
+                        Required(step.Agenda![j], $"{where}.agenda[{j}]");
+                    }
+
+                    if (step.Dispatch is not null && !DispatchModes.Contains(step.Dispatch))
+                    {
+                        problems.Add($"{where}.dispatch: '{step.Dispatch}' is not one of {string.Join(", ", DispatchModes)}");
+                    }
+
+                    if (step.Within is <= 0)
+                    {
+                        problems.Add($"{where}.within: must be more than 0 seconds");
+                    }
+
+                    DefineMeeting(step.Ref, step.Dispatch == "auto", where);
+                    break;
                 default:
                     Task(step.Task, where + ".task");
                     break;
@@ -260,6 +337,10 @@ public static class ScenarioReader
                     Task(expectation.Task, where + ".task");
                     Required(expectation.Status, where + ".status");
                     break;
+                case "meetingStatus":
+                    Meeting(expectation.Meeting, where + ".meeting");
+                    Required(expectation.Status, where + ".status");
+                    break;
                 case "delegationRefused":
                 case "canAssign":
                     Agent(expectation.From, where + ".from");
@@ -284,6 +365,12 @@ public static class ScenarioReader
                     Agent(expectation.Assignee, where + ".assignee", required: false);
                     Task(expectation.Parent, where + ".parent", required: false);
                     Stream(expectation.Stream, where + ".stream");
+                    Meeting(expectation.Meeting, where + ".meeting", required: false);
+                    if (expectation.Meeting is not null && expectation.Of != "ctas")
+                    {
+                        problems.Add($"{where}.meeting: filters a count of ctas only");
+                    }
+
                     break;
             }
         }
@@ -303,6 +390,25 @@ public static class ScenarioReader
             }
         }
 
+        void Participants(IReadOnlyList<string>? participants, string where)
+        {
+            if (participants is not { Count: > 0 })
+            {
+                problems.Add($"{where}: at least one agent ref is required");
+                return;
+            }
+
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var j = 0; j < participants.Count; j++)
+            {
+                Agent(participants[j], $"{where}[{j}]");
+                if (participants[j] is { } participant && agents.Contains(participant) && !seen.Add(participant))
+                {
+                    problems.Add($"{where}[{j}]: '{participant}' takes part twice");
+                }
+            }
+        }
+
         void Stream(string? stream, string where)
         {
             if (stream is null || stream == ScenarioRefs.Company)
@@ -315,14 +421,28 @@ public static class ScenarioReader
             var name = colon > 0 ? stream[(colon + 1)..] : "";
             var known = kind switch
             {
-                "task" => tasks.Contains(name),
+                "task" => tasks.Contains(name) || CallToActionOf(name, dispatching) is not null,
                 "agent" => agents.Contains(name),
+                "meeting" => meetings.Contains(name),
                 _ => false,
             };
             if (!known && !long.TryParse(name, out _))
             {
-                problems.Add($"{where}: '{stream}' is not \"company\", task:<task ref> or agent:<agent ref>");
+                problems.Add($"{where}: '{stream}' is not \"company\", task:<task ref>, agent:<agent ref> or meeting:<meeting ref>");
             }
         }
+    }
+
+    /// <summary>The meeting whose call to action <paramref name="taskRef"/> names ("q3.cta1": "q3"), among <paramref name="meetings"/>; otherwise null.</summary>
+    private static string? CallToActionOf(string taskRef, IReadOnlySet<string> meetings)
+    {
+        var dot = taskRef.LastIndexOf(".cta", StringComparison.Ordinal);
+        return dot > 0
+            && meetings.Contains(taskRef[..dot])
+            && int.TryParse(taskRef.AsSpan(dot + 4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var position)
+            && position > 0
+            && ScenarioRefs.CallToAction(taskRef[..dot], position) == taskRef
+                ? taskRef[..dot]
+                : null;
     }
 }

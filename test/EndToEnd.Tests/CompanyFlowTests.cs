@@ -126,6 +126,56 @@ public sealed class CompanyFlowTests(RunningSystem system) : IClassFixture<Runni
         text.Should().NotContain("FAIL ", report);
     }
 
+    [Fact]
+    public async Task The_scenario_cli_holds_meetings_dispatches_the_calls_of_the_auto_one_as_tasks_and_leaves_the_others_to_review()
+    {
+        var start = RunningSystem.Host("Cli", "scenario", Path.Combine(RunningSystem.RepositoryRoot, "scenarios", "leadership-meeting.json"),
+            "--url", system.Url.ToString(), "--email", RunningSystem.OwnerEmail, "--password", RunningSystem.OwnerPassword, "--new-company", "Meeting Co");
+        using var cli = Process.Start(start)!;
+        cli.StandardInput.Close();
+        var output = cli.StandardOutput.ReadToEndAsync();
+        var errors = cli.StandardError.ReadToEndAsync();
+        await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        var text = await output;
+        var report = text + await errors;
+
+        cli.ExitCode.Should().Be(0, report);
+        text.Should().Contain("PASS expect[0] meeting q3 reaches completed", report);
+        text.Should().Contain("PASS expect[5] count of ctas (status=dispatched, meeting=q3)", report);
+        text.Should().Contain("PASS expect[10] event task.commented on task:q3.cta1", report);
+        text.Should().Contain("11 passed, 0 failed", report);
+
+        // What the script did, read back over HTTP in the company it played into.
+        using var ceo = await SignInAsync();
+        var company = (await ReadAsync(await ceo.GetAsync("/api/companies"))).EnumerateArray().Single(c => c.GetProperty("name").GetString() == "Meeting Co");
+        await ReadAsync(await ceo.PostAsJsonAsync("/api/auth/switch", new { companyId = company.GetProperty("id").GetInt64() }));
+        var meetings = (await ReadAsync(await ceo.GetAsync("/api/meetings"))).EnumerateArray().ToDictionary(m => m.GetProperty("title").GetString()!);
+        meetings.Keys.Should().BeEquivalentTo("Q3 launch", "Engineering sync");
+        meetings.Values.Should().OnlyContain(m => m.GetProperty("status").GetString() == "completed");
+        meetings["Q3 launch"].GetProperty("autoDispatch").GetBoolean().Should().BeTrue();
+        meetings["Engineering sync"].GetProperty("autoDispatch").GetBoolean().Should().BeFalse("review is the default");
+
+        var q3 = meetings["Q3 launch"].GetProperty("id").GetInt64();
+        var minutes = await ReadAsync(await ceo.GetAsync($"/api/meetings/{q3}/minutes"));
+        minutes.GetProperty("summary").GetString().Should().Contain("Q3 launch");
+        var calls = minutes.GetProperty("callsToAction").EnumerateArray().ToList();
+        calls.Should().NotBeEmpty().And.OnlyContain(c => c.GetProperty("status").GetString() == "dispatched");
+        foreach (var call in calls)
+        {
+            var task = await ReadAsync(await ceo.GetAsync($"/api/tasks/{call.GetProperty("taskId").GetInt64()}"));
+            task.GetProperty("title").GetString().Should().Be(call.GetProperty("title").GetString());
+            task.GetProperty("description").GetString().Should().Contain($"From meeting #{q3} 'Q3 launch'");
+        }
+
+        var first = calls.Single(c => c.GetProperty("position").GetInt32() == 1).GetProperty("taskId").GetInt64();
+        var comments = await ReadAsync(await ceo.GetAsync($"/api/tasks/{first}/comments"));
+        comments.EnumerateArray().Should().Contain(c => c.GetProperty("body").GetString()!.Contains("Q3 launch meeting", StringComparison.Ordinal), "the step after the meeting commented on q3.cta1");
+
+        var sync = meetings["Engineering sync"].GetProperty("id").GetInt64();
+        (await ReadAsync(await ceo.GetAsync($"/api/meetings/{sync}/minutes"))).GetProperty("callsToAction").EnumerateArray()
+            .Should().NotBeEmpty().And.OnlyContain(c => c.GetProperty("status").GetString() == "proposed");
+    }
+
     private async Task<HttpClient> SignInAsync()
     {
         var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = system.Url };

@@ -4,6 +4,7 @@ using FluidManager.Api.Hosting;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Companies;
 using FluidManager.Grains.Interfaces.Errors;
+using FluidManager.Grains.Interfaces.Meetings;
 using FluidManager.Grains.Interfaces.Schedules;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Runtime.Grains;
@@ -14,6 +15,8 @@ namespace FluidManager.Api.Demo;
 /// <summary>
 /// A scenario played straight through the grains, with the same requests and grain calls as the
 /// HTTP endpoints (minus HTTP). Refusals come back as the status, code and rule the Api would answer.
+/// A meeting is created and started, not waited for: the loader runs before the Api takes requests
+/// and the conversation goes on in the silos after it.
 /// </summary>
 public sealed class GrainScenarioActions(IGrainFactory grains, long companyId, JsonSerializerOptions json) : IScenarioActions
 {
@@ -80,6 +83,20 @@ public sealed class GrainScenarioActions(IGrainFactory grains, long companyId, J
             await RunAsync(command);
             return true;
         });
+
+    public Task<long> StartMeetingAsync(ScenarioMeetingSpec meeting, CancellationToken cancellationToken) =>
+        RefusalsAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(meeting);
+            var request = new CreateMeetingRequest(meeting.Title, meeting.Goal, meeting.Agenda, meeting.ParticipantAgentIds,
+                meeting.MaxRounds, meeting.MaxTokens, meeting.Budget, meeting.AutoDispatch, meeting.Model);
+            var created = await grains.GetGrain<IMeetingsGrain>(companyId).CreateAsync(MeetingsApi.ToCommand(companyId, request));
+            return (await grains.GetGrain<IMeetingGrain>(created.Id).StartAsync(companyId)).Id;
+        });
+
+    /// <summary>Does not wait: the demo must not hold the Api's start-up for a conversation (see the class summary).</summary>
+    public Task<IReadOnlyList<ScenarioCallToAction>?> WaitForMinutesAsync(long meetingId, TimeSpan within, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ScenarioCallToAction>?>(null);
 
     private async Task RunAsync(ScenarioTaskCommand command)
     {

@@ -135,9 +135,17 @@ public static class MeetingsApi
 
     private static async Task<Created<MeetingDto>> CreateAsync(CreateMeetingRequest request, ICompanyContext caller, IGrainFactory grains)
     {
-        var meeting = await grains.GetGrain<IMeetingsGrain>(caller.CompanyId).CreateAsync(new CreateMeetingCommand
+        var meeting = await grains.GetGrain<IMeetingsGrain>(caller.CompanyId).CreateAsync(ToCommand(caller.CompanyId, request));
+        return TypedResults.Created($"/api/meetings/{meeting.Id}", meeting);
+    }
+
+    /// <summary>The command behind POST /api/meetings (the demo loader creates meetings through it too).</summary>
+    public static CreateMeetingCommand ToCommand(long companyId, CreateMeetingRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new CreateMeetingCommand
         {
-            CompanyId = caller.CompanyId,
+            CompanyId = companyId,
             Title = request.Title ?? "",
             Goal = request.Goal ?? "",
             Agenda = request.Agenda ?? [],
@@ -147,8 +155,7 @@ public static class MeetingsApi
             Budget = request.Budget,
             AutoDispatch = request.AutoDispatch ?? false,
             Model = request.Model,
-        });
-        return TypedResults.Created($"/api/meetings/{meeting.Id}", meeting);
+        };
     }
 
     private static async Task<Ok<MeetingDto>> GetAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
