@@ -61,7 +61,7 @@ export function Shell() {
                 <div className="nav__section" id={`nav-${section.title}`}>
                   {section.title}
                 </div>
-                {items.map(({ path, label, icon: Icon, available, badge }) => (
+                {items.map(({ path, label, icon: Icon, badge }) => (
                   <NavLink
                     key={path}
                     to={path}
@@ -70,7 +70,6 @@ export function Shell() {
                   >
                     <Icon size={17} aria-hidden="true" />
                     {label}
-                    {!available && <span className="nav__soon">Soon</span>}
                     {badge === 'waiting' && waiting > 0 && (
                       <span className="counter" aria-label={`${waiting} waiting`}>
                         {waiting}

@@ -16,8 +16,6 @@ export interface NavItem {
   path: string;
   label: string;
   icon: LucideIcon;
-  /** False while the Api has no endpoints for it: the page says so instead of showing anything. */
-  available: boolean;
   /** A count shown beside the label. */
   badge?: 'waiting';
 }
@@ -31,15 +29,14 @@ export const navigation: NavSection[] = [
   {
     title: 'Company',
     items: [
-      { path: '/org', label: 'Org chart', icon: Network, available: true },
-      { path: '/tasks', label: 'Tasks', icon: KanbanSquare, available: true },
-      { path: '/missions', label: 'Missions', icon: Target, available: true },
-      { path: '/meetings', label: 'Meetings', icon: Users, available: true },
+      { path: '/org', label: 'Org chart', icon: Network },
+      { path: '/tasks', label: 'Tasks', icon: KanbanSquare },
+      { path: '/missions', label: 'Missions', icon: Target },
+      { path: '/meetings', label: 'Meetings', icon: Users },
       {
         path: '/approvals',
         label: 'Approvals',
         icon: CheckCircle2,
-        available: true,
         badge: 'waiting',
       },
     ],
@@ -47,16 +44,16 @@ export const navigation: NavSection[] = [
   {
     title: 'Insight',
     items: [
-      { path: '/costs', label: 'Costs', icon: BarChart3, available: true },
-      { path: '/schedules', label: 'Schedules', icon: CalendarClock, available: true },
-      { path: '/knowledge', label: 'Knowledge', icon: BookOpen, available: true },
+      { path: '/costs', label: 'Costs', icon: BarChart3 },
+      { path: '/schedules', label: 'Schedules', icon: CalendarClock },
+      { path: '/knowledge', label: 'Knowledge', icon: BookOpen },
     ],
   },
   {
     title: 'Operations',
     items: [
-      { path: '/policies', label: 'Policies', icon: ShieldCheck, available: true },
-      { path: '/cluster', label: 'Cluster', icon: Server, available: true },
+      { path: '/policies', label: 'Policies', icon: ShieldCheck },
+      { path: '/cluster', label: 'Cluster', icon: Server },
     ],
   },
 ];

@@ -1,14 +1,8 @@
 import { Navigate, type RouteObject } from 'react-router';
-import { ComingSoonPage } from '../pages/ComingSoonPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
-import { navigation } from './navigation';
 import { RequireSession } from './RequireSession';
 import { RouteError } from './RouteError';
 import { Shell } from './Shell';
-
-const unavailable = navigation
-  .flatMap((section) => section.items)
-  .filter((item) => !item.available);
 
 /** Every page is its own chunk: the org chart's graph libraries load with the org chart only. */
 export const routes: RouteObject[] = [
@@ -101,10 +95,6 @@ export const routes: RouteObject[] = [
         path: 'settings/tokens',
         lazy: async () => ({ Component: (await import('../pages/TokensPage')).TokensPage }),
       },
-      ...unavailable.map((item) => ({
-        path: item.path.slice(1),
-        element: <ComingSoonPage path={item.path} />,
-      })),
       { path: '*', element: <NotFoundPage /> },
     ],
   },
