@@ -142,12 +142,21 @@ public sealed class HttpScenarioActions(FluidClient client) : IScenarioActions, 
             await Task.Delay(MeetingPoll, cancellationToken);
         }
 
-        var minutes = await client.SendAsync(HttpMethod.Get, $"/api/meetings/{meetingId}/minutes", null, cancellationToken);
-        return [.. minutes.GetProperty("callsToAction").EnumerateArray().Select(c => new ScenarioCallToAction(
+        return CallsToAction(await client.SendAsync(HttpMethod.Get, $"/api/meetings/{meetingId}/minutes", null, cancellationToken));
+    }
+
+    /// <summary>Dispatches the proposed calls, then reads the minutes back: every call with its status and task.</summary>
+    public async Task<IReadOnlyList<ScenarioCallToAction>?> DispatchMeetingAsync(long meetingId, CancellationToken cancellationToken)
+    {
+        await client.SendAsync(HttpMethod.Post, $"/api/meetings/{meetingId}/dispatch", new { }, cancellationToken);
+        return CallsToAction(await client.SendAsync(HttpMethod.Get, $"/api/meetings/{meetingId}/minutes", null, cancellationToken));
+    }
+
+    private static List<ScenarioCallToAction> CallsToAction(JsonElement minutes) =>
+        [.. minutes.GetProperty("callsToAction").EnumerateArray().Select(c => new ScenarioCallToAction(
             c.GetProperty("position").GetInt32(),
             c.GetProperty("status").GetString() ?? "",
             c.TryGetProperty("taskId", out var task) && task.ValueKind == JsonValueKind.Number ? task.GetInt64() : null))];
-    }
 
     public async Task<string> GetMeetingStatusAsync(long meetingId, CancellationToken cancellationToken) =>
         (await client.SendAsync(HttpMethod.Get, $"/api/meetings/{meetingId}", null, cancellationToken)).GetProperty("status").GetString() ?? "";

@@ -95,6 +95,13 @@ public interface IScenarioActions
     /// for meetings (the demo loader: the meeting goes on after the play).
     /// </summary>
     Task<IReadOnlyList<ScenarioCallToAction>?> WaitForMinutesAsync(long meetingId, TimeSpan within, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Dispatches the meeting's proposed (and refused) calls to action as the CEO and returns every
+    /// call of its minutes. Null when the minutes are not written yet and the calls will be
+    /// dispatched as soon as they are (the demo loader, which does not wait for meetings).
+    /// </summary>
+    Task<IReadOnlyList<ScenarioCallToAction>?> DispatchMeetingAsync(long meetingId, CancellationToken cancellationToken);
 }
 
 /// <summary>What expectations read. Only the CLI checks expectations; the demo loader plays without them.</summary>

@@ -206,6 +206,9 @@ public sealed record ScenarioStep
     /// <summary>Seconds a meeting step waits for the minutes. Default 120.</summary>
     public double? Within { get; init; }
 
+    /// <summary>The meeting whose proposed calls to action a dispatch step sends out as tasks.</summary>
+    public string? Meeting { get; init; }
+
     public ScenarioExpectedError? ExpectError { get; init; }
 
     public string? Note { get; init; }

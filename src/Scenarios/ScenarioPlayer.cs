@@ -126,6 +126,7 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
             "escalate" => $"escalate from {step.From}: {step.Subject}",
             "assign" => $"assign {step.Task} to {step.To}",
             "meeting" => $"meeting \"{step.Title}\" with {string.Join(", ", step.Participants ?? [])}",
+            "dispatch" => $"dispatch the calls to action of meeting {step.Meeting}",
             _ => $"{step.Do} {step.Task}",
         };
     }
@@ -219,6 +220,9 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
             case "meeting":
                 await MeetAsync(step, run, cancellationToken);
                 return null;
+            case "dispatch":
+                NameCallsToAction(step.Meeting!, await actions.DispatchMeetingAsync(run.Meetings[step.Meeting!], cancellationToken), run);
+                return null;
             default:
                 await actions.RunTaskCommandAsync(new ScenarioTaskCommand(
                     step.Do, Task(step.Task)!.Value, Agent(step.To), step.Reason, step.Result, step.Cascade ?? false, step.Priority, deadline, step.Body), cancellationToken);
@@ -248,12 +252,18 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
         var ctas = await actions.WaitForMinutesAsync(meetingId, TimeSpan.FromSeconds(step.Within ?? DefaultMeetingWithinSeconds), cancellationToken);
         if (step.Ref is { } named)
         {
-            foreach (var cta in ctas ?? [])
+            NameCallsToAction(named, ctas, run);
+        }
+    }
+
+    /// <summary>Names the tasks of a meeting's dispatched calls to action "ref.ctaN".</summary>
+    private static void NameCallsToAction(string meetingRef, IReadOnlyList<ScenarioCallToAction>? ctas, ScenarioRun run)
+    {
+        foreach (var cta in ctas ?? [])
+        {
+            if (cta.TaskId is { } taskId)
             {
-                if (cta.TaskId is { } taskId)
-                {
-                    run.Tasks[ScenarioRefs.CallToAction(named, cta.Position)] = taskId;
-                }
+                run.Tasks[ScenarioRefs.CallToAction(meetingRef, cta.Position)] = taskId;
             }
         }
     }

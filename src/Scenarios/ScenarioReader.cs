@@ -16,7 +16,7 @@ public static class ScenarioReader
     public static readonly IReadOnlySet<string> StepVerbs = new HashSet<string>(StringComparer.Ordinal)
     {
         "delegate", "createTask", "assign", "start", "pause", "resume", "block", "unblock", "complete", "fail", "cancel", "retry",
-        "priority", "deadline", "comment", "escalate", "meeting",
+        "priority", "deadline", "comment", "escalate", "meeting", "dispatch",
     };
 
     public static readonly IReadOnlySet<string> ExpectationTypes = new HashSet<string>(StringComparer.Ordinal)
@@ -203,7 +203,7 @@ public static class ScenarioReader
             {
                 if (!dispatching.Contains(meeting))
                 {
-                    problems.Add($"{where}: '{taskRef}' is a call to action of meeting '{meeting}', which leaves them to review (give it \"dispatch\": \"auto\")");
+                    problems.Add($"{where}: '{taskRef}' is a call to action of meeting '{meeting}', which leaves them to review (give it \"dispatch\": \"auto\", or dispatch them in an earlier step)");
                 }
             }
             else if (!tasks.Contains(taskRef))
@@ -309,6 +309,14 @@ public static class ScenarioReader
                     }
 
                     DefineMeeting(step.Ref, step.Dispatch == "auto", where);
+                    break;
+                case "dispatch":
+                    Meeting(step.Meeting, where + ".meeting");
+                    if (step.Meeting is not null && meetings.Contains(step.Meeting))
+                    {
+                        dispatching.Add(step.Meeting); // its calls to action are tasks from here on
+                    }
+
                     break;
                 default:
                     Task(step.Task, where + ".task");

@@ -90,9 +90,35 @@ public sealed class ScenarioMeetingFormatTests
 
         problems.Should().BeEquivalentTo(
             "steps[0].task: 'q3.cta1' is not a task ref defined before this entry",
-            "steps[3].task: 'review.cta1' is a call to action of meeting 'review', which leaves them to review (give it \"dispatch\": \"auto\")",
+            "steps[3].task: 'review.cta1' is a call to action of meeting 'review', which leaves them to review (give it \"dispatch\": \"auto\", or dispatch them in an earlier step)",
             "steps[4].ref: 'q3.cta2' names a call to action of meeting 'q3'",
             "steps[5].task: 'q3.cta0' is not a task ref defined before this entry");
+    }
+
+    [Fact]
+    public void A_dispatch_step_names_a_meeting_held_before_it_and_makes_its_calls_task_refs_from_there_on()
+    {
+        var problems = Problems($$"""
+            {
+              {{Agents}},
+              "steps": [
+                { "do": "dispatch", "meeting": "review" },
+                { "do": "meeting", "ref": "review", "title": "Review", "participants": ["cmo"] },
+                { "do": "comment", "task": "review.cta1", "body": "Not yet dispatched." },
+                { "do": "dispatch", "meeting": "review" },
+                { "do": "comment", "task": "review.cta1", "body": "Dispatched now." },
+                { "do": "dispatch" },
+                { "do": "dispatch", "meeting": "q9" }
+              ]
+            }
+            """);
+
+        problems.Should().BeEquivalentTo(
+            "steps[0].meeting: 'review' is not a meeting ref",
+            "steps[2].task: 'review.cta1' is a call to action of meeting 'review', which leaves them to review (give it \"dispatch\": \"auto\", or dispatch them in an earlier step)",
+            "steps[5].meeting: a meeting ref is required",
+            "steps[6].meeting: 'q9' is not a meeting ref");
+        ScenarioPlayer.Describe(new ScenarioStep { Do = "dispatch", Meeting = "review" }).Should().Be("dispatch the calls to action of meeting review");
     }
 
     [Fact]

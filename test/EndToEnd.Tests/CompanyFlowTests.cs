@@ -127,7 +127,7 @@ public sealed class CompanyFlowTests(RunningSystem system) : IClassFixture<Runni
     }
 
     [Fact]
-    public async Task The_scenario_cli_holds_meetings_dispatches_the_calls_of_the_auto_one_as_tasks_and_leaves_the_others_to_review()
+    public async Task The_scenario_cli_holds_meetings_dispatches_the_calls_of_the_auto_one_and_of_a_reviewed_one_and_leaves_the_other_to_review()
     {
         var start = RunningSystem.Host("Cli", "scenario", Path.Combine(RunningSystem.RepositoryRoot, "scenarios", "leadership-meeting.json"),
             "--url", system.Url.ToString(), "--email", RunningSystem.OwnerEmail, "--password", RunningSystem.OwnerPassword, "--new-company", "Meeting Co");
@@ -143,14 +143,15 @@ public sealed class CompanyFlowTests(RunningSystem system) : IClassFixture<Runni
         text.Should().Contain("PASS expect[0] meeting q3 reaches completed", report);
         text.Should().Contain("PASS expect[5] count of ctas (status=dispatched, meeting=q3)", report);
         text.Should().Contain("PASS expect[10] event task.commented on task:q3.cta1", report);
-        text.Should().Contain("11 passed, 0 failed", report);
+        text.Should().Contain("PASS expect[12] event task.commented on task:pipeline.cta1", report);
+        text.Should().Contain("13 passed, 0 failed", report);
 
         // What the script did, read back over HTTP in the company it played into.
         using var ceo = await SignInAsync();
         var company = (await ReadAsync(await ceo.GetAsync("/api/companies"))).EnumerateArray().Single(c => c.GetProperty("name").GetString() == "Meeting Co");
         await ReadAsync(await ceo.PostAsJsonAsync("/api/auth/switch", new { companyId = company.GetProperty("id").GetInt64() }));
         var meetings = (await ReadAsync(await ceo.GetAsync("/api/meetings"))).EnumerateArray().ToDictionary(m => m.GetProperty("title").GetString()!);
-        meetings.Keys.Should().BeEquivalentTo("Q3 launch", "Engineering sync");
+        meetings.Keys.Should().BeEquivalentTo("Q3 launch", "Engineering sync", "Pipeline review");
         meetings.Values.Should().OnlyContain(m => m.GetProperty("status").GetString() == "completed");
         meetings["Q3 launch"].GetProperty("autoDispatch").GetBoolean().Should().BeTrue();
         meetings["Engineering sync"].GetProperty("autoDispatch").GetBoolean().Should().BeFalse("review is the default");
@@ -174,6 +175,15 @@ public sealed class CompanyFlowTests(RunningSystem system) : IClassFixture<Runni
         var sync = meetings["Engineering sync"].GetProperty("id").GetInt64();
         (await ReadAsync(await ceo.GetAsync($"/api/meetings/{sync}/minutes"))).GetProperty("callsToAction").EnumerateArray()
             .Should().NotBeEmpty().And.OnlyContain(c => c.GetProperty("status").GetString() == "proposed");
+
+        // The pipeline review was held for review, then dispatched by its own step.
+        meetings["Pipeline review"].GetProperty("autoDispatch").GetBoolean().Should().BeFalse();
+        var pipeline = (await ReadAsync(await ceo.GetAsync($"/api/meetings/{meetings["Pipeline review"].GetProperty("id").GetInt64()}/minutes")))
+            .GetProperty("callsToAction").EnumerateArray().ToList();
+        pipeline.Should().NotBeEmpty().And.OnlyContain(c => c.GetProperty("status").GetString() != "proposed");
+        var firstOfPipeline = pipeline.Single(c => c.GetProperty("position").GetInt32() == 1).GetProperty("taskId").GetInt64();
+        (await ReadAsync(await ceo.GetAsync($"/api/tasks/{firstOfPipeline}/comments"))).EnumerateArray()
+            .Should().Contain(c => c.GetProperty("body").GetString()!.Contains("pipeline meeting", StringComparison.Ordinal));
     }
 
     private async Task<HttpClient> SignInAsync()

@@ -11,7 +11,7 @@ namespace FluidManager.Meetings.Tests;
 public sealed class ScenarioMeetingTests(MeetingsFixture fixture) : IClassFixture<MeetingsFixture>
 {
     [Fact]
-    public async Task The_demo_loader_starts_a_scenario_meeting_as_the_ceo_and_its_minutes_dispatch_the_calls_after_the_play()
+    public async Task The_demo_loader_starts_a_scenario_meeting_as_the_ceo_and_its_minutes_dispatch_the_calls_after_the_play_even_when_a_dispatch_step_came_first()
     {
         var scenario = ScenarioReader.Parse("""
             {
@@ -25,7 +25,9 @@ public sealed class ScenarioMeetingTests(MeetingsFixture fixture) : IClassFixtur
               "steps": [
                 { "do": "meeting", "ref": "budget", "title": "Budget 2027", "goal": "A budget", "agenda": ["Costs", "Hiring"],
                   "participants": ["cfo"], "maxRounds": 1, "budget": 5, "dispatch": "auto" },
-                { "do": "meeting", "ref": "review", "title": "Cost review", "participants": ["cfo", "accountant"], "maxRounds": 1 }
+                { "do": "meeting", "ref": "review", "title": "Cost review", "participants": ["cfo", "accountant"], "maxRounds": 1 },
+                { "do": "meeting", "ref": "hiring", "title": "Hiring plan", "participants": ["cfo", "accountant"], "maxRounds": 1 },
+                { "do": "dispatch", "meeting": "hiring" }
               ]
             }
             """);
@@ -40,8 +42,9 @@ public sealed class ScenarioMeetingTests(MeetingsFixture fixture) : IClassFixtur
         }
 
         run.Outcomes.Should().BeEmpty("every step was accepted");
-        run.Meetings.Keys.Should().BeEquivalentTo("budget", "review");
-        run.Tasks.Should().BeEmpty("the loader does not wait for the minutes, so it names no call to action");
+        run.Meetings.Keys.Should().BeEquivalentTo("budget", "review", "hiring");
+        run.Tasks.Keys.Where(k => !k.StartsWith("hiring.cta", StringComparison.Ordinal)).Should().BeEmpty(
+            "the loader does not wait for the minutes: only a dispatch step that finds them written already names calls to action");
 
         var budget = run.Meetings["budget"];
         var meeting = await fixture.WaitForMeetingAsync(budget, ["completed", "failed"]);
@@ -64,6 +67,13 @@ public sealed class ScenarioMeetingTests(MeetingsFixture fixture) : IClassFixtur
         review.GetProperty("status").GetString().Should().Be("completed", review.GetRawText());
         (await fixture.GetAsync($"/api/meetings/{run.Meetings["review"]}/minutes")).GetProperty("callsToAction").EnumerateArray()
             .Should().NotBeEmpty().And.OnlyContain(c => c.GetProperty("status").GetString() == "proposed", "without dispatch the calls wait for the CEO's review");
+
+        // The dispatch step ran before the minutes were written (or just after): either way they go out.
+        var hiring = await fixture.WaitForMeetingAsync(run.Meetings["hiring"], ["completed", "failed"]);
+        hiring.GetProperty("status").GetString().Should().Be("completed", hiring.GetRawText());
+        hiring.GetProperty("autoDispatch").GetBoolean().Should().BeTrue();
+        (await fixture.GetAsync($"/api/meetings/{run.Meetings["hiring"]}/minutes")).GetProperty("callsToAction").EnumerateArray()
+            .Should().NotBeEmpty().And.OnlyContain(c => c.GetProperty("status").GetString() != "proposed", "the dispatch step sent them out");
     }
 
     [Fact]

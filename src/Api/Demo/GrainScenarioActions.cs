@@ -98,6 +98,25 @@ public sealed class GrainScenarioActions(IGrainFactory grains, long companyId, J
     public Task<IReadOnlyList<ScenarioCallToAction>?> WaitForMinutesAsync(long meetingId, TimeSpan within, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ScenarioCallToAction>?>(null);
 
+    /// <summary>
+    /// Dispatches now when the minutes are written; otherwise turns on the meeting's automatic dispatch,
+    /// so its calls go out as soon as they are (the setting is a turn of the meeting, so the minutes
+    /// cannot slip in between unseen: the answer tells whether they were already there).
+    /// </summary>
+    public Task<IReadOnlyList<ScenarioCallToAction>?> DispatchMeetingAsync(long meetingId, CancellationToken cancellationToken) =>
+        RefusalsAsync(async () =>
+        {
+            var meeting = grains.GetGrain<IMeetingGrain>(meetingId);
+            var settings = await meeting.UpdateSettingsAsync(new UpdateMeetingSettingsCommand(companyId, SetBudget: false, Budget: null, AutoDispatch: true));
+            if (settings.Status != MeetingStatus.Completed)
+            {
+                return (IReadOnlyList<ScenarioCallToAction>?)null;
+            }
+
+            var ctas = await meeting.DispatchAsync(new DispatchCtasCommand(companyId, null));
+            return ctas.Select(c => new ScenarioCallToAction(c.Position, JsonSerializer.SerializeToElement(c.Status, json).GetString() ?? "", c.TaskId)).ToList();
+        });
+
     private async Task RunAsync(ScenarioTaskCommand command)
     {
         var task = grains.GetGrain<ITaskGrain>(command.TaskId);
