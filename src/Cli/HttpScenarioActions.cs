@@ -202,7 +202,7 @@ public sealed class HttpScenarioActions(FluidClient client) : IScenarioActions, 
                 long ctas = 0;
                 foreach (var id in meetingIds)
                 {
-                    ctas += (await CallsToActionAsync(id, cancellationToken)).Count(c => count.Status is null || c.GetProperty("status").GetString() == count.Status);
+                    ctas += (await CallsToActionAsync(id, cancellationToken)).Count(c => count.Status is null || c.Status == count.Status);
                 }
 
                 return ctas;
@@ -213,12 +213,11 @@ public sealed class HttpScenarioActions(FluidClient client) : IScenarioActions, 
     }
 
     /// <summary>The calls to action of a meeting's minutes; none before the minutes are written.</summary>
-    private async Task<List<JsonElement>> CallsToActionAsync(long meetingId, CancellationToken cancellationToken)
+    private async Task<List<ScenarioCallToAction>> CallsToActionAsync(long meetingId, CancellationToken cancellationToken)
     {
         try
         {
-            var minutes = await client.SendAsync(HttpMethod.Get, $"/api/meetings/{meetingId}/minutes", null, cancellationToken);
-            return [.. minutes.GetProperty("callsToAction").EnumerateArray()];
+            return CallsToAction(await client.SendAsync(HttpMethod.Get, $"/api/meetings/{meetingId}/minutes", null, cancellationToken));
         }
         catch (ScenarioActionException missing) when (missing.Status == 404)
         {

@@ -5,7 +5,10 @@ using NpgsqlTypes;
 
 namespace FluidManager.Grains.Data;
 
-/// <summary>Small helpers over Npgsql for the grains' own rows: typed parameters (nulls included) and row mapping.</summary>
+/// <summary>
+/// Small helpers over Npgsql: typed parameters (nulls included) and row mapping, for the grains' own
+/// rows and for services with their own connection (the knowledge assembly uses them too).
+/// </summary>
 internal static class Db
 {
     /// <summary>A command on the turn's connection and transaction.</summary>
@@ -15,17 +18,31 @@ internal static class Db
 
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, int? value) => command.Add(name, NpgsqlDbType.Integer, value);
 
-    public static NpgsqlCommand With(this NpgsqlCommand command, string name, bool value) => command.Add(name, NpgsqlDbType.Boolean, value);
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, bool? value) => command.Add(name, NpgsqlDbType.Boolean, value);
 
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, decimal? value) => command.Add(name, NpgsqlDbType.Numeric, value);
 
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, double? value) => command.Add(name, NpgsqlDbType.Double, value);
+
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, string? value) => command.Add(name, NpgsqlDbType.Text, value);
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, Guid? value) => command.Add(name, NpgsqlDbType.Uuid, value);
 
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, DateTimeOffset? value) =>
         command.Add(name, NpgsqlDbType.TimestampTz, value?.ToUniversalTime());
 
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, IReadOnlyList<string> value) =>
         command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Text, value.ToArray());
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, string[] value) => command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Text, value);
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, float[] value) => command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Real, value);
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, long[] value) => command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Bigint, value);
+
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, int[] value) => command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Integer, value);
+
+    public static NpgsqlCommand WithDoubles(this NpgsqlCommand command, string name, double[] value) => command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Double, value);
 
     /// <summary>An enum stored as its snake_case name, such as "awaiting_approval".</summary>
     public static NpgsqlCommand With<TEnum>(this NpgsqlCommand command, string name, TEnum? value) where TEnum : struct, Enum =>
@@ -34,30 +51,30 @@ internal static class Db
     public static NpgsqlCommand WithJson(this NpgsqlCommand command, string name, object value) =>
         command.Add(name, NpgsqlDbType.Jsonb, JsonSerializer.Serialize(value, value.GetType(), Runtime.RuntimeJson.Options));
 
-    public static async Task<int> ExecuteAsync(this NpgsqlCommand command)
+    public static async Task<int> ExecuteAsync(this NpgsqlCommand command, CancellationToken cancellationToken = default)
     {
         await using (command)
         {
-            return await command.ExecuteNonQueryAsync();
+            return await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    public static async Task<T?> ScalarAsync<T>(this NpgsqlCommand command)
+    public static async Task<T?> ScalarAsync<T>(this NpgsqlCommand command, CancellationToken cancellationToken = default)
     {
         await using (command)
         {
-            var value = await command.ExecuteScalarAsync();
+            var value = await command.ExecuteScalarAsync(cancellationToken);
             return value is null or DBNull ? default : (T)value;
         }
     }
 
-    public static async Task<List<T>> ListAsync<T>(this NpgsqlCommand command, Func<NpgsqlDataReader, T> map)
+    public static async Task<List<T>> ListAsync<T>(this NpgsqlCommand command, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken = default)
     {
         await using (command)
         {
             var rows = new List<T>();
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
                 rows.Add(map(reader));
             }
@@ -66,12 +83,12 @@ internal static class Db
         }
     }
 
-    public static async Task<T?> FirstOrDefaultAsync<T>(this NpgsqlCommand command, Func<NpgsqlDataReader, T> map) where T : class
+    public static async Task<T?> FirstOrDefaultAsync<T>(this NpgsqlCommand command, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken = default) where T : class
     {
         await using (command)
         {
-            await using var reader = await command.ExecuteReaderAsync();
-            return await reader.ReadAsync() ? map(reader) : null;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? map(reader) : null;
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Agents;
@@ -49,7 +48,7 @@ internal sealed partial class ToolBox(IGrainContext context, ILogger logger)
             return ToolResult.Error("the arguments are not a JSON object.");
         }
 
-        var args = new Arguments(arguments);
+        var args = new ToolArgs(arguments);
         return scope.Call.Name switch
         {
             WorkTools.WriteWorklog => await WriteWorklogAsync(scope, args),
@@ -66,7 +65,7 @@ internal sealed partial class ToolBox(IGrainContext context, ILogger logger)
 
     private ITaskGrain TaskOf(ToolScope scope) => context.Grains.GetGrain<ITaskGrain>(scope.Task.Id);
 
-    private async Task<ToolResult> WriteWorklogAsync(ToolScope scope, Arguments args)
+    private async Task<ToolResult> WriteWorklogAsync(ToolScope scope, ToolArgs args)
     {
         if (args.Text("body", "entry", "text", "note", "message", "content") is not { } body)
         {
@@ -78,7 +77,7 @@ internal sealed partial class ToolBox(IGrainContext context, ILogger logger)
         return ToolResult.Ok($"worklog entry #{entry.Id} written.", new { worklogId = entry.Id });
     }
 
-    private async Task<ToolResult> CreateArtifactAsync(ToolScope scope, Arguments args)
+    private async Task<ToolResult> CreateArtifactAsync(ToolScope scope, ToolArgs args)
     {
         if (args.Text("name", "title", "file_name", "filename") is not { } name)
         {
@@ -110,7 +109,7 @@ internal sealed partial class ToolBox(IGrainContext context, ILogger logger)
         return ToolResult.Ok($"artifact #{artifact.Id} '{artifact.Name}' stored ({stored.Size.ToString("#,0", CultureInfo.InvariantCulture)} bytes).", new { artifactId = artifact.Id });
     }
 
-    private async Task<ToolResult> DelegateAsync(ToolScope scope, Arguments args)
+    private async Task<ToolResult> DelegateAsync(ToolScope scope, ToolArgs args)
     {
         var companyId = scope.Task.CompanyId;
         if (args.Long("to_agent_id", "assignee_id", "agent_id", "subordinate_id", "to") is not { } toAgentId)
@@ -169,7 +168,7 @@ internal sealed partial class ToolBox(IGrainContext context, ILogger logger)
         return ToolResult.Ok($"delegated as task #{subtask.Id} to {target.FirstName} {target.LastName}.", new { taskId = subtask.Id, toAgentId });
     }
 
-    private async Task<ToolResult> EscalateAsync(ToolScope scope, Arguments args)
+    private async Task<ToolResult> EscalateAsync(ToolScope scope, ToolArgs args)
     {
         if (args.Text("subject", "reason", "title", "summary", "problem") is not { } subject)
         {
@@ -185,7 +184,7 @@ internal sealed partial class ToolBox(IGrainContext context, ILogger logger)
         return ToolResult.Ok($"escalated to {to} (escalation #{escalation.Id}).", new { escalationId = escalation.Id, toAgentId = escalation.ToAgentId });
     }
 
-    private async Task<ToolResult> RequestClarificationAsync(ToolScope scope, Arguments args)
+    private async Task<ToolResult> RequestClarificationAsync(ToolScope scope, ToolArgs args)
     {
         if (args.Text("question", "text", "body", "message") is not { } question)
         {
@@ -216,7 +215,7 @@ internal sealed partial class ToolBox(IGrainContext context, ILogger logger)
         return ToolResult.Waiting($"waiting: question #{clarification.Id} sent to {who}; the task is blocked until it is answered.", new { clarificationId = clarification.Id });
     }
 
-    private async Task<ToolResult> RequestApprovalAsync(ToolScope scope, Arguments args)
+    private async Task<ToolResult> RequestApprovalAsync(ToolScope scope, ToolArgs args)
     {
         if (args.Text("action", "what", "title", "subject", "summary") is not { } action)
         {
@@ -241,7 +240,7 @@ internal sealed partial class ToolBox(IGrainContext context, ILogger logger)
         return ToolResult.Waiting($"pending: approval #{approval.Id} requested from the CEO; the task waits for the decision.", new { approvalId = approval.Id });
     }
 
-    private async Task<ToolResult> CompleteAsync(ToolScope scope, Arguments args)
+    private async Task<ToolResult> CompleteAsync(ToolScope scope, ToolArgs args)
     {
         var result = args.Text("result", "summary", "output", "outcome", "text", "report") ?? "Done.";
         var task = await TaskOf(scope).GetAsync(scope.Task.CompanyId);
@@ -256,7 +255,7 @@ internal sealed partial class ToolBox(IGrainContext context, ILogger logger)
         return ToolResult.Ok("the task is complete.");
     }
 
-    private async Task<ToolResult> FailAsync(ToolScope scope, Arguments args)
+    private async Task<ToolResult> FailAsync(ToolScope scope, ToolArgs args)
     {
         var reason = args.Text("reason", "error", "why", "message", "text") ?? "The agent gave up without a reason.";
         await TaskOf(scope).FailAsync(new TaskTransitionCommand(scope.Task.CompanyId, Reason: AgentBriefing.Clip(reason, 2000)));
@@ -307,38 +306,6 @@ internal sealed partial class ToolBox(IGrainContext context, ILogger logger)
 
     [GeneratedRegex(@"\b(?:external\w*|e-?mail\w*|call\w*|contact\w*|vendor\w*|supplier\w*|partner\w*|customer\w*|client\w*)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ExternalPattern();
-
-    /// <summary>Reads a model's arguments leniently: the canonical name or a common alias, numbers written as text.</summary>
-    private readonly struct Arguments(JsonElement root)
-    {
-        public string? Text(params string[] names)
-        {
-            foreach (var name in names)
-            {
-                if (root.TryGetProperty(name, out var value))
-                {
-                    var text = value.ValueKind switch
-                    {
-                        JsonValueKind.String => value.GetString(),
-                        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-                        _ => null,
-                    };
-                    if (!string.IsNullOrWhiteSpace(text))
-                    {
-                        return text.Trim();
-                    }
-                }
-            }
-
-            return null;
-        }
-
-        public long? Long(params string[] names) =>
-            Text(names) is { } text && long.TryParse(text.TrimStart('#'), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
-
-        public decimal? Decimal(params string[] names) =>
-            Text(names) is { } text && decimal.TryParse(text.TrimStart('$', '€', '£').Replace(",", "", StringComparison.Ordinal), NumberStyles.Number, CultureInfo.InvariantCulture, out var value) ? value : null;
-    }
 }
 
 /// <summary>What a parked run waits for (task_runs.waiting_for).</summary>

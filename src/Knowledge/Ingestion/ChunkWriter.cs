@@ -1,4 +1,4 @@
-using FluidManager.Knowledge.Data;
+using FluidManager.Grains.Data;
 using FluidManager.Models;
 using Npgsql;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Knowledge.Audit;
-using FluidManager.Knowledge.Data;
 using FluidManager.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
+using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Errors;
-using FluidManager.Knowledge.Data;
 using FluidManager.Runtime.Grains;
 
 namespace FluidManager.Knowledge.Spaces;

@@ -1,6 +1,6 @@
+using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Storage;
-using FluidManager.Knowledge.Data;
 using FluidManager.Knowledge.Ingestion;
 using FluidManager.Runtime.Grains;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Errors;
-using FluidManager.Knowledge.Data;
 using FluidManager.Runtime.Grains;
 using Npgsql;
 

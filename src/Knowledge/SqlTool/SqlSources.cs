@@ -1,6 +1,6 @@
+using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Errors;
-using FluidManager.Knowledge.Data;
 using FluidManager.Runtime.Grains;
 using Npgsql;
 

@@ -3,6 +3,7 @@ using System.Text;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Tools;
+using FluidManager.Grains.Work;
 using FluidManager.Knowledge.Retrieval;
 using FluidManager.Models;
 

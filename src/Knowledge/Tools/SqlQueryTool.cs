@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Tools;
+using FluidManager.Grains.Work;
 using FluidManager.Knowledge.SqlTool;
 using FluidManager.Models;
 

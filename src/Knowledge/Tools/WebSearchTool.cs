@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Tools;
+using FluidManager.Grains.Work;
 using FluidManager.Knowledge.Audit;
 using FluidManager.Knowledge.Web;
 using FluidManager.Models;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using FluidManager.Runtime.Grains;
+using FluidManager.Runtime.Messaging;
 using FluidManager.Runtime.Silos;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -407,13 +408,7 @@ public sealed class ActivityWorker(
     private static NpgsqlBatchCommand PostCommand(Finished item, DateTimeOffset now)
     {
         var command = new NpgsqlBatchCommand(RuntimeSql.PostMessage);
-        command.Parameters.AddWithValue("grain_type", item.Owner.Type);
-        command.Parameters.AddWithValue("grain_key", item.Owner.Key);
-        command.Parameters.AddWithValue("message_type", GrainRegistry.MessageTypeName(typeof(ActivityOutcome)));
-        command.Parameters.AddWithValue("payload", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(item.Outcome, RuntimeJson.Options));
-        command.Parameters.AddWithValue("sender", item.Sender);
-        command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("due_at", now);
+        PostedMessage.AddParameters(command.Parameters, item.Owner.Type, item.Owner.Key, item.Outcome, item.Sender, now, now);
         return command;
     }
 

@@ -160,13 +160,7 @@ internal sealed class GrainContext(GrainId id, TurnState state, IGrainFactory gr
         EnsureWritable();
         var target = registry.Resolve<TGrain>();
         await using var command = Command(RuntimeSql.PostMessage);
-        command.Parameters.AddWithValue("grain_type", target.TypeName);
-        command.Parameters.AddWithValue("grain_key", key);
-        command.Parameters.AddWithValue("message_type", GrainRegistry.MessageTypeName(message.GetType()));
-        command.Parameters.AddWithValue("payload", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(message, message.GetType(), RuntimeJson.Options));
-        command.Parameters.AddWithValue("sender", (object?)state.Actor ?? id.ToString());
-        command.Parameters.AddWithValue("now", Now);
-        command.Parameters.AddWithValue("due_at", Now + (delay ?? TimeSpan.Zero));
+        Messaging.PostedMessage.AddParameters(command.Parameters, target.TypeName, key, message, state.Actor ?? id.ToString(), Now, Now + (delay ?? TimeSpan.Zero));
         await command.ExecuteNonQueryAsync();
         state.MessagesPosted = true;
     }

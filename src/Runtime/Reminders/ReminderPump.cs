@@ -1,5 +1,5 @@
-using System.Text.Json;
 using FluidManager.Runtime.Grains;
+using FluidManager.Runtime.Messaging;
 using FluidManager.Runtime.Silos;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -60,13 +60,7 @@ public sealed class ReminderPump(
         {
             var tick = new ReminderTick(reminder.Name, reminder.DueAt, now);
             var post = new NpgsqlBatchCommand(RuntimeSql.PostMessage);
-            post.Parameters.AddWithValue("grain_type", reminder.Type);
-            post.Parameters.AddWithValue("grain_key", reminder.Key);
-            post.Parameters.AddWithValue("message_type", GrainRegistry.MessageTypeName(typeof(ReminderTick)));
-            post.Parameters.AddWithValue("payload", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(tick, RuntimeJson.Options));
-            post.Parameters.AddWithValue("sender", $"reminder:{reminder.Name}");
-            post.Parameters.AddWithValue("now", now);
-            post.Parameters.AddWithValue("due_at", now);
+            PostedMessage.AddParameters(post.Parameters, reminder.Type, reminder.Key, tick, $"reminder:{reminder.Name}", now, now);
             batch.BatchCommands.Add(post);
 
             var advance = new NpgsqlBatchCommand(RuntimeSql.AdvanceReminder);

@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace FluidManager.Knowledge.Tools;
+namespace FluidManager.Grains.Work;
 
-/// <summary>Reads a model's tool arguments leniently: the canonical name or an alias, numbers written as text.</summary>
+/// <summary>Reads a model's tool arguments leniently: the canonical name or an alias, numbers written as text (the agent's own tools and the governed ones).</summary>
 internal readonly struct ToolArgs
 {
     private readonly JsonElement _root;
 
-    private ToolArgs(JsonElement root) => _root = root;
+    /// <summary>Arguments already parsed as a JSON object.</summary>
+    public ToolArgs(JsonElement root) => _root = root;
 
     /// <summary>The arguments, or null when they are not a JSON object.</summary>
     public static ToolArgs? Parse(string? json)
@@ -53,6 +54,9 @@ internal readonly struct ToolArgs
 
     public long? Long(params string[] names) =>
         Text(names) is { } text && long.TryParse(text.TrimStart('#'), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    public decimal? Decimal(params string[] names) =>
+        Text(names) is { } text && decimal.TryParse(text.TrimStart('$', '€', '£').Replace(",", "", StringComparison.Ordinal), NumberStyles.Number, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     public JsonElement? Element(params string[] names)
     {
