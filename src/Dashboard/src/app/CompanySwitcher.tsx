@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Building2, ChevronsUpDown, Plus } from 'lucide-react';
 import { useState } from 'react';
 import { Avatar } from '../components/Avatar';
-import { Dialog } from '../components/Dialog';
+import { FormDialog } from '../components/FormDialog';
 import { Menu, MenuItem } from '../components/Menu';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { useToast } from '../components/Toasts';
@@ -14,7 +14,7 @@ import {
   type Session,
 } from '../services/session';
 import { useSession } from './session';
-import { Field } from '../components/Field';
+import { TextField } from '../components/Field';
 
 function useSwitchCompany() {
   const queryClient = useQueryClient();
@@ -116,7 +116,7 @@ function CreateCompanyDialog({
     },
   });
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={() => {
         create.reset();
@@ -124,43 +124,21 @@ function CreateCompanyDialog({
       }}
       title="Create a company"
       description="You will be its CEO. Hire agents and build its org chart once you are in."
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            form="create-company"
-            className="button button--primary"
-            disabled={create.isPending}
-          >
-            <Building2 size={15} />
-            {create.isPending ? 'Creating…' : 'Create and switch'}
-          </button>
-        </>
-      }
+      submitIcon={<Building2 size={15} />}
+      submitLabel="Create and switch"
+      pendingLabel="Creating…"
+      pending={create.isPending}
+      onSubmit={() => create.mutate()}
     >
-      <form
-        id="create-company"
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          create.mutate();
-        }}
-      >
-        <Field label="Name">
-          <input
-            className="input"
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            placeholder="Globex"
-            autoFocus
-            required
-          />
-        </Field>
-        {create.isError && <ProblemAlert error={create.error} />}
-      </form>
-    </Dialog>
+      <TextField
+        label="Name"
+        value={name}
+        onChange={setName}
+        placeholder="Globex"
+        autoFocus
+        required
+      />
+      {create.isError && <ProblemAlert error={create.error} />}
+    </FormDialog>
   );
 }

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 
 /** A labelled form control: the label names the control inside it, for people and for screen readers. */
 export function Field({ label, children }: { label: ReactNode; children: ReactNode }) {
@@ -7,5 +7,29 @@ export function Field({ label, children }: { label: ReactNode; children: ReactNo
       <span className="field__label">{label}</span>
       {children}
     </label>
+  );
+}
+
+/** A labelled text input that hands each edit on as a string; other props go to the <input>. */
+export function TextField({
+  label,
+  value,
+  onChange,
+  className,
+  ...input
+}: {
+  label: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+} & Omit<ComponentProps<'input'>, 'value' | 'onChange' | 'children'>) {
+  return (
+    <Field label={label}>
+      <input
+        {...input}
+        className={className ? `input ${className}` : 'input'}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </Field>
   );
 }

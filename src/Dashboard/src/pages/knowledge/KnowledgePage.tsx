@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { BookOpen, FileText, Plus, RotateCcw, Trash2, Upload } from 'lucide-react';
 import { useRef, useState } from 'react';
 import { isCeo, useSession } from '../../app/session';
-import { Dialog } from '../../components/Dialog';
+import { FormDialog } from '../../components/FormDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { LoadingBlock, SkeletonRows } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
@@ -22,7 +22,7 @@ import {
   type KnowledgeDocument,
   type KnowledgeSpace,
 } from '../../services/knowledge';
-import { Field } from '../../components/Field';
+import { Field, TextField } from '../../components/Field';
 
 const statusBadge: Record<KnowledgeDocument['status'], string> = {
   pending: 'badge',
@@ -289,7 +289,7 @@ function NewSpaceDialog({
     },
   });
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={() => {
         create.reset();
@@ -297,49 +297,26 @@ function NewSpaceDialog({
       }}
       title="New knowledge space"
       description="A company-wide space: every agent with the knowledge tool may read it."
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            form="new-space"
-            className="button button--primary"
-            disabled={create.isPending}
-          >
-            Create space
-          </button>
-        </>
-      }
+      submitLabel="Create space"
+      pending={create.isPending}
+      onSubmit={() => create.mutate()}
     >
-      <form
-        id="new-space"
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          create.mutate();
-        }}
-      >
-        <Field label="Name">
-          <input
-            className="input"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="Product handbook"
-            autoFocus
-          />
-        </Field>
-        <Field label="Description">
-          <textarea
-            className="input textarea"
-            rows={2}
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-          />
-        </Field>
-        {create.isError && <ProblemAlert error={create.error} />}
-      </form>
-    </Dialog>
+      <TextField
+        label="Name"
+        value={name}
+        onChange={setName}
+        placeholder="Product handbook"
+        autoFocus
+      />
+      <Field label="Description">
+        <textarea
+          className="input textarea"
+          rows={2}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </Field>
+      {create.isError && <ProblemAlert error={create.error} />}
+    </FormDialog>
   );
 }

@@ -3,7 +3,7 @@ import { Download, Play, Send, Square } from 'lucide-react';
 import { useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isCeo, useSession } from '../../app/session';
-import { Dialog } from '../../components/Dialog';
+import { FormDialog } from '../../components/FormDialog';
 import { LoadingBlock } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -34,7 +34,7 @@ import {
 import { priorityLabels } from '../../services/tasks';
 import { StatusBadge, useAgentDirectory } from '../tasks/parts';
 import { MeetingStatusBadge } from './parts';
-import { Field } from '../../components/Field';
+import { Field, TextField } from '../../components/Field';
 
 export function MeetingDetailPage() {
   const id = Number(useParams().meetingId);
@@ -450,78 +450,53 @@ function EditCtaDialog({
       onClose();
     },
   });
-  const formId = useId();
   return (
-    <Dialog
+    <FormDialog
       open
       onClose={onClose}
       title="Edit call to action"
       description="The task it becomes on dispatch takes these."
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            form={formId}
-            className="button button--primary"
-            disabled={save.isPending}
-          >
-            {save.isPending ? 'Saving…' : 'Save'}
-          </button>
-        </>
-      }
+      submitLabel="Save"
+      pendingLabel="Saving…"
+      pending={save.isPending}
+      onSubmit={() => save.mutate()}
     >
-      <form
-        id={formId}
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          save.mutate();
-        }}
-      >
-        <Field label="Title">
-          <input
-            className="input"
-            value={form.title}
-            onChange={(e) => setForm({ ...form, title: e.target.value })}
-          />
+      <TextField
+        label="Title"
+        value={form.title}
+        onChange={(title) => setForm({ ...form, title })}
+      />
+      <Field label="Description">
+        <textarea
+          className="input textarea"
+          rows={4}
+          value={form.description}
+          onChange={(e) => setForm({ ...form, description: e.target.value })}
+        />
+      </Field>
+      <div className="form-grid">
+        <TextField
+          label="Due"
+          type="date"
+          value={form.dueDate}
+          onChange={(dueDate) => setForm({ ...form, dueDate })}
+        />
+        <Field label="Priority">
+          <select
+            className="select"
+            value={form.priority}
+            onChange={(e) => setForm({ ...form, priority: e.target.value as Cta['priority'] })}
+          >
+            {(Object.keys(priorityLabels) as Cta['priority'][]).map((p) => (
+              <option key={p} value={p}>
+                {priorityLabels[p]}
+              </option>
+            ))}
+          </select>
         </Field>
-        <Field label="Description">
-          <textarea
-            className="input textarea"
-            rows={4}
-            value={form.description}
-            onChange={(e) => setForm({ ...form, description: e.target.value })}
-          />
-        </Field>
-        <div className="form-grid">
-          <Field label="Due">
-            <input
-              className="input"
-              type="date"
-              value={form.dueDate}
-              onChange={(e) => setForm({ ...form, dueDate: e.target.value })}
-            />
-          </Field>
-          <Field label="Priority">
-            <select
-              className="select"
-              value={form.priority}
-              onChange={(e) => setForm({ ...form, priority: e.target.value as Cta['priority'] })}
-            >
-              {(Object.keys(priorityLabels) as Cta['priority'][]).map((p) => (
-                <option key={p} value={p}>
-                  {priorityLabels[p]}
-                </option>
-              ))}
-            </select>
-          </Field>
-        </div>
-        {save.isError && <ProblemAlert error={save.error} />}
-      </form>
-    </Dialog>
+      </div>
+      {save.isError && <ProblemAlert error={save.error} />}
+    </FormDialog>
   );
 }
 

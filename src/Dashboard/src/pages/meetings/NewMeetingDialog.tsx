@@ -1,13 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Dialog } from '../../components/Dialog';
+import { FormDialog } from '../../components/FormDialog';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useToast } from '../../components/Toasts';
 import { agentName } from '../../services/agents';
 import { createMeeting, meetingKeys } from '../../services/meetings';
 import { useAgentDirectory } from '../tasks/parts';
-import { Field } from '../../components/Field';
+import { Field, TextField } from '../../components/Field';
 
 export function NewMeetingDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
@@ -63,109 +63,76 @@ export function NewMeetingDialog({ open, onClose }: { open: boolean; onClose: ()
   }
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={close}
       title="New meeting"
       description="Gather agents around a goal. They speak in the order you pick them; the minutes end in calls to action."
-      footer={
-        <>
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            form="new-meeting"
-            className="button button--primary"
-            disabled={create.isPending}
-          >
-            {create.isPending ? 'Creating…' : 'Create meeting'}
-          </button>
-        </>
-      }
+      submitLabel="Create meeting"
+      pendingLabel="Creating…"
+      pending={create.isPending}
+      onSubmit={() => create.mutate()}
     >
-      <form
-        id="new-meeting"
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          create.mutate();
-        }}
-      >
-        <Field label="Title">
-          <input
-            className="input"
-            value={title}
-            onChange={(e) => setTitle(e.target.value)}
-            autoFocus
-          />
-        </Field>
-        <Field label="Goal">
-          <input className="input" value={goal} onChange={(e) => setGoal(e.target.value)} />
-        </Field>
-        <Field label="Agenda">
-          <textarea
-            className="input textarea"
-            rows={3}
-            value={agenda}
-            placeholder="One item per line"
-            onChange={(e) => setAgenda(e.target.value)}
-          />
-        </Field>
-        <fieldset className="field fieldset">
-          <legend className="field__label">Participants, in speaking order</legend>
-          <div className="check-grid">
-            {agents
-              .filter((a) => a.status !== 'archived')
-              .map((a) => (
-                <label key={a.id} className="check-label">
-                  <input
-                    type="checkbox"
-                    checked={participants.includes(a.id)}
-                    onChange={() => toggle(a.id)}
-                  />{' '}
-                  {agentName(a)} · {a.profile.role}
-                  {participants.includes(a.id) && (
-                    <span className="muted small"> #{participants.indexOf(a.id) + 1}</span>
-                  )}
-                </label>
-              ))}
-          </div>
-        </fieldset>
-        <div className="form-grid">
-          <Field label="Rounds">
-            <input
-              className="input"
-              type="number"
-              min={1}
-              max={50}
-              value={rounds}
-              placeholder="3"
-              onChange={(e) => setRounds(e.target.value)}
-            />
-          </Field>
-          <Field label="Budget (USD)">
-            <input
-              className="input"
-              type="number"
-              min={0}
-              step="0.01"
-              value={budget}
-              placeholder="No limit"
-              onChange={(e) => setBudget(e.target.value)}
-            />
-          </Field>
+      <TextField label="Title" value={title} onChange={setTitle} autoFocus />
+      <TextField label="Goal" value={goal} onChange={setGoal} />
+      <Field label="Agenda">
+        <textarea
+          className="input textarea"
+          rows={3}
+          value={agenda}
+          placeholder="One item per line"
+          onChange={(e) => setAgenda(e.target.value)}
+        />
+      </Field>
+      <fieldset className="field fieldset">
+        <legend className="field__label">Participants, in speaking order</legend>
+        <div className="check-grid">
+          {agents
+            .filter((a) => a.status !== 'archived')
+            .map((a) => (
+              <label key={a.id} className="check-label">
+                <input
+                  type="checkbox"
+                  checked={participants.includes(a.id)}
+                  onChange={() => toggle(a.id)}
+                />{' '}
+                {agentName(a)} · {a.profile.role}
+                {participants.includes(a.id) && (
+                  <span className="muted small"> #{participants.indexOf(a.id) + 1}</span>
+                )}
+              </label>
+            ))}
         </div>
-        <label className="check-label">
-          <input
-            type="checkbox"
-            checked={autoDispatch}
-            onChange={(e) => setAutoDispatch(e.target.checked)}
-          />{' '}
-          Dispatch the calls to action as soon as the minutes are written
-        </label>
-        {create.isError && <ProblemAlert error={create.error} />}
-      </form>
-    </Dialog>
+      </fieldset>
+      <div className="form-grid">
+        <TextField
+          label="Rounds"
+          type="number"
+          min={1}
+          max={50}
+          value={rounds}
+          placeholder="3"
+          onChange={setRounds}
+        />
+        <TextField
+          label="Budget (USD)"
+          type="number"
+          min={0}
+          step="0.01"
+          value={budget}
+          placeholder="No limit"
+          onChange={setBudget}
+        />
+      </div>
+      <label className="check-label">
+        <input
+          type="checkbox"
+          checked={autoDispatch}
+          onChange={(e) => setAutoDispatch(e.target.checked)}
+        />{' '}
+        Dispatch the calls to action as soon as the minutes are written
+      </label>
+      {create.isError && <ProblemAlert error={create.error} />}
+    </FormDialog>
   );
 }

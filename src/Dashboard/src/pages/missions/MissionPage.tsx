@@ -2,8 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { ArrowLeft, ListTree, Target } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
-import { EmptyState } from '../../components/EmptyState';
 import { LoadingBlock } from '../../components/Loading';
+import { NotFoundPage, ProblemPage } from '../../components/PageFallbacks';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { RelativeTime } from '../../components/RelativeTime';
 import { usePageTitle } from '../../hooks/usePageTitle';
@@ -37,31 +37,16 @@ export function MissionPage() {
 
   if (!valid || (mission.error instanceof ApiError && mission.error.status === 404)) {
     return (
-      <div className="page">
-        <section className="card">
-          <EmptyState
-            icon={<Target size={22} />}
-            title="No such mission"
-            action={
-              <Link to="/missions" className="button">
-                Back to missions
-              </Link>
-            }
-          >
-            It may have been in another company, or the address is mistyped.
-          </EmptyState>
-        </section>
-      </div>
+      <NotFoundPage
+        icon={<Target size={22} />}
+        title="No such mission"
+        backTo="/missions"
+        backLabel="Back to missions"
+      />
     );
   }
   if (mission.isPending) return <LoadingBlock label="Loading the mission…" />;
-  if (mission.isError) {
-    return (
-      <div className="page">
-        <ProblemAlert error={mission.error} />
-      </div>
-    );
-  }
+  if (mission.isError) return <ProblemPage error={mission.error} />;
   const m = mission.data;
   const count = (nodes: TaskNode[]): number =>
     nodes.reduce((n, node) => n + 1 + count(node.subtasks), 0);

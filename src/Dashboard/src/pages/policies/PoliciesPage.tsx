@@ -3,6 +3,7 @@ import { CheckCircle2, Plus, ShieldCheck, Trash2, XCircle } from 'lucide-react';
 import { useId, useState } from 'react';
 import { isCeo, useSession } from '../../app/session';
 import { Dialog } from '../../components/Dialog';
+import { FormDialog } from '../../components/FormDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { SkeletonRows } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
@@ -29,7 +30,7 @@ import {
   type PolicyRuleKind,
 } from '../../services/policies';
 import { useAgentDirectory } from '../tasks/parts';
-import { Field } from '../../components/Field';
+import { Field, TextField } from '../../components/Field';
 
 const ONLY_CEO = 'Only the CEO changes the hierarchy rules.';
 
@@ -268,150 +269,111 @@ function AddRuleDialog({ open, onClose }: { open: boolean; onClose: () => void }
   }
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={close}
       title="Add a rule"
       description="The Api checks the rule; anything it refuses is explained below."
-      footer={
-        <>
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            form="new-rule"
-            className="button button--primary"
-            disabled={add.isPending}
-          >
-            {add.isPending ? 'Adding…' : 'Add rule'}
-          </button>
-        </>
-      }
+      submitLabel="Add rule"
+      pendingLabel="Adding…"
+      pending={add.isPending}
+      onSubmit={() => add.mutate()}
     >
-      <form
-        id="new-rule"
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          add.mutate();
-        }}
-      >
-        <div className="form-grid">
-          <Field label="Name">
-            <input
-              className="input mono"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              placeholder="finance-never-above-marketing"
-              autoFocus
-            />
-          </Field>
-          <Field label="Kind">
-            <select
-              className="select"
-              value={kind}
-              onChange={(e) => setKind(e.target.value as PolicyRuleKind)}
-            >
-              {(Object.keys(kindLabels) as PolicyRuleKind[]).map((k) => (
-                <option key={k} value={k}>
-                  {kindLabels[k]}
-                </option>
-              ))}
-            </select>
-          </Field>
-        </div>
-        <Field label="Description">
-          <input
-            className="input"
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-          />
+      <div className="form-grid">
+        <TextField
+          label="Name"
+          className="mono"
+          value={name}
+          onChange={setName}
+          placeholder="finance-never-above-marketing"
+          autoFocus
+        />
+        <Field label="Kind">
+          <select
+            className="select"
+            value={kind}
+            onChange={(e) => setKind(e.target.value as PolicyRuleKind)}
+          >
+            {(Object.keys(kindLabels) as PolicyRuleKind[]).map((k) => (
+              <option key={k} value={k}>
+                {kindLabels[k]}
+              </option>
+            ))}
+          </select>
         </Field>
-        {kind === 'delegation_scope' && (
-          <Field label="Agents assign work to">
+      </div>
+      <TextField label="Description" value={description} onChange={setDescription} />
+      {kind === 'delegation_scope' && (
+        <Field label="Agents assign work to">
+          <select
+            className="select"
+            value={scope}
+            onChange={(e) => setScope(e.target.value as DelegationScope)}
+          >
+            {(Object.keys(scopeLabels) as DelegationScope[]).map((s) => (
+              <option key={s} value={s}>
+                {scopeLabels[s]}
+              </option>
+            ))}
+          </select>
+        </Field>
+      )}
+      {kind === 'role_separation' && (
+        <>
+          <div className="form-grid">
+            <TextField
+              label="Never above: departments"
+              value={upperDepartments}
+              onChange={setUpperDepartments}
+              placeholder="Finance"
+            />
+            <TextField
+              label="…or roles"
+              value={upperRoles}
+              onChange={setUpperRoles}
+              placeholder="comma-separated"
+            />
+            <TextField
+              label="These departments"
+              value={lowerDepartments}
+              onChange={setLowerDepartments}
+              placeholder="Marketing"
+            />
+            <TextField
+              label="…or roles"
+              value={lowerRoles}
+              onChange={setLowerRoles}
+              placeholder="comma-separated"
+            />
+          </div>
+          <TextField label="Reason (shown with every refusal)" value={why} onChange={setWhy} />
+        </>
+      )}
+      {kind === 'approval_required' && (
+        <div className="form-grid">
+          <Field label="Action">
             <select
               className="select"
-              value={scope}
-              onChange={(e) => setScope(e.target.value as DelegationScope)}
+              value={action}
+              onChange={(e) => setAction(e.target.value as ApprovalAction)}
             >
-              {(Object.keys(scopeLabels) as DelegationScope[]).map((s) => (
-                <option key={s} value={s}>
-                  {scopeLabels[s]}
+              {(Object.keys(approvalLabels) as ApprovalAction[]).map((a) => (
+                <option key={a} value={a}>
+                  {approvalLabels[a]}
                 </option>
               ))}
             </select>
           </Field>
-        )}
-        {kind === 'role_separation' && (
-          <>
-            <div className="form-grid">
-              <Field label="Never above: departments">
-                <input
-                  className="input"
-                  value={upperDepartments}
-                  onChange={(e) => setUpperDepartments(e.target.value)}
-                  placeholder="Finance"
-                />
-              </Field>
-              <Field label="…or roles">
-                <input
-                  className="input"
-                  value={upperRoles}
-                  onChange={(e) => setUpperRoles(e.target.value)}
-                  placeholder="comma-separated"
-                />
-              </Field>
-              <Field label="These departments">
-                <input
-                  className="input"
-                  value={lowerDepartments}
-                  onChange={(e) => setLowerDepartments(e.target.value)}
-                  placeholder="Marketing"
-                />
-              </Field>
-              <Field label="…or roles">
-                <input
-                  className="input"
-                  value={lowerRoles}
-                  onChange={(e) => setLowerRoles(e.target.value)}
-                  placeholder="comma-separated"
-                />
-              </Field>
-            </div>
-            <Field label="Reason (shown with every refusal)">
-              <input className="input" value={why} onChange={(e) => setWhy(e.target.value)} />
-            </Field>
-          </>
-        )}
-        {kind === 'approval_required' && (
-          <div className="form-grid">
-            <Field label="Action">
-              <select
-                className="select"
-                value={action}
-                onChange={(e) => setAction(e.target.value as ApprovalAction)}
-              >
-                {(Object.keys(approvalLabels) as ApprovalAction[]).map((a) => (
-                  <option key={a} value={a}>
-                    {approvalLabels[a]}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field label="Above amount (spending, optional)">
-              <input
-                className="input"
-                inputMode="decimal"
-                value={threshold}
-                onChange={(e) => setThreshold(e.target.value)}
-              />
-            </Field>
-          </div>
-        )}
-        {add.isError && <ProblemAlert error={add.error} />}
-      </form>
-    </Dialog>
+          <TextField
+            label="Above amount (spending, optional)"
+            inputMode="decimal"
+            value={threshold}
+            onChange={setThreshold}
+          />
+        </div>
+      )}
+      {add.isError && <ProblemAlert error={add.error} />}
+    </FormDialog>
   );
 }
 

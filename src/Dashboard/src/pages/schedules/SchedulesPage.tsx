@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { isCeo, useSession } from '../../app/session';
 import { Dialog } from '../../components/Dialog';
+import { FormDialog } from '../../components/FormDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { LoadingBlock, SkeletonRows } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
@@ -26,7 +27,7 @@ import {
 } from '../../services/schedules';
 import { type TaskPriority } from '../../services/tasks';
 import { Assignee, StatusBadge, useAgentDirectory, PriorityField } from '../tasks/parts';
-import { Field } from '../../components/Field';
+import { Field, TextField } from '../../components/Field';
 
 const ONLY_CEO = 'Only the CEO plans recurring work.';
 
@@ -270,7 +271,7 @@ function NewScheduleDialog({ open, onClose }: { open: boolean; onClose: () => vo
     },
   });
   return (
-    <Dialog
+    <FormDialog
       open={open}
       onClose={() => {
         create.reset();
@@ -278,98 +279,71 @@ function NewScheduleDialog({ open, onClose }: { open: boolean; onClose: () => vo
       }}
       title="New schedule"
       description="Each firing creates this task for the agent."
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            form="new-schedule"
-            className="button button--primary"
-            disabled={create.isPending}
-          >
-            Create schedule
-          </button>
-        </>
-      }
+      submitLabel="Create schedule"
+      pending={create.isPending}
+      onSubmit={() => create.mutate()}
     >
-      <form
-        id="new-schedule"
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          create.mutate();
-        }}
-      >
-        <div className="form-grid">
-          <Field label="Name">
-            <input
-              className="input"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              placeholder="Weekly pipeline review"
-              autoFocus
-            />
-          </Field>
-          <Field label="Agent">
-            <select
-              className="select"
-              value={agentId ?? ''}
-              onChange={(e) => setAgentId(e.target.value === '' ? null : Number(e.target.value))}
-            >
-              <option value="">Choose an agent</option>
-              {agents
-                .filter((a) => a.status !== 'archived')
-                .map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {agentName(a)} · {a.profile.role}
-                  </option>
-                ))}
-            </select>
-          </Field>
-        </div>
-        <Field label="Task title">
-          <input className="input" value={title} onChange={(e) => setTitle(e.target.value)} />
+      <div className="form-grid">
+        <TextField
+          label="Name"
+          value={name}
+          onChange={setName}
+          placeholder="Weekly pipeline review"
+          autoFocus
+        />
+        <Field label="Agent">
+          <select
+            className="select"
+            value={agentId ?? ''}
+            onChange={(e) => setAgentId(e.target.value === '' ? null : Number(e.target.value))}
+          >
+            <option value="">Choose an agent</option>
+            {agents
+              .filter((a) => a.status !== 'archived')
+              .map((a) => (
+                <option key={a.id} value={a.id}>
+                  {agentName(a)} · {a.profile.role}
+                </option>
+              ))}
+          </select>
         </Field>
-        <Field label="What needs doing">
-          <textarea
-            className="input textarea"
-            rows={2}
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-          />
+      </div>
+      <TextField label="Task title" value={title} onChange={setTitle} />
+      <Field label="What needs doing">
+        <textarea
+          className="input textarea"
+          rows={2}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </Field>
+      <div className="form-grid">
+        <PriorityField value={priority} onChange={setPriority} />
+        <Field label="Timing">
+          <select
+            className="select"
+            value={mode}
+            onChange={(e) => setMode(e.target.value as 'interval' | 'cron')}
+          >
+            <option value="interval">Every so many minutes</option>
+            <option value="cron">Cron timetable</option>
+          </select>
         </Field>
-        <div className="form-grid">
-          <PriorityField value={priority} onChange={setPriority} />
-          <Field label="Timing">
-            <select
-              className="select"
-              value={mode}
-              onChange={(e) => setMode(e.target.value as 'interval' | 'cron')}
-            >
-              <option value="interval">Every so many minutes</option>
-              <option value="cron">Cron timetable</option>
-            </select>
-          </Field>
-        </div>
-        {mode === 'interval' ? (
-          <Field label="Every (minutes)">
-            <input
-              className="input"
-              inputMode="numeric"
-              value={interval}
-              onChange={(e) => setIntervalMinutes(e.target.value)}
-            />
-          </Field>
-        ) : (
-          <Field label="Cron expression">
-            <input className="input mono" value={cron} onChange={(e) => setCron(e.target.value)} />
-            <span className="field__hint">In your time zone, {timeZone}.</span>
-          </Field>
-        )}
-        {create.isError && <ProblemAlert error={create.error} />}
-      </form>
-    </Dialog>
+      </div>
+      {mode === 'interval' ? (
+        <TextField
+          label="Every (minutes)"
+          inputMode="numeric"
+          value={interval}
+          onChange={setIntervalMinutes}
+        />
+      ) : (
+        <Field label="Cron expression">
+          <input className="input mono" value={cron} onChange={(e) => setCron(e.target.value)} />
+          <span className="field__hint">In your time zone, {timeZone}.</span>
+        </Field>
+      )}
+      {create.isError && <ProblemAlert error={create.error} />}
+    </FormDialog>
   );
 }

@@ -3,8 +3,8 @@ import { ArrowLeft, Coins, Cpu, FileText, Link2, Timer } from 'lucide-react';
 import { useId, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { isCeo, useSession } from '../../app/session';
-import { EmptyState } from '../../components/EmptyState';
 import { LoadingBlock } from '../../components/Loading';
+import { NotFoundPage, ProblemPage } from '../../components/PageFallbacks';
 import { ProblemAlert, InfoAlert } from '../../components/ProblemAlert';
 import { formatDateTime, RelativeTime } from '../../components/RelativeTime';
 import { useNow } from '../../hooks/useNow';
@@ -70,31 +70,16 @@ export function TaskDetailPage() {
     (task.error instanceof ApiError && task.error.status === 404)
   ) {
     return (
-      <div className="page">
-        <section className="card">
-          <EmptyState
-            icon={<FileText size={22} />}
-            title="No such task"
-            action={
-              <Link to="/tasks" className="button">
-                Back to tasks
-              </Link>
-            }
-          >
-            It may have been in another company, or the address is mistyped.
-          </EmptyState>
-        </section>
-      </div>
+      <NotFoundPage
+        icon={<FileText size={22} />}
+        title="No such task"
+        backTo="/tasks"
+        backLabel="Back to tasks"
+      />
     );
   }
   if (task.isPending) return <LoadingBlock label="Loading the task…" />;
-  if (task.isError) {
-    return (
-      <div className="page">
-        <ProblemAlert error={task.error} />
-      </div>
-    );
-  }
+  if (task.isError) return <ProblemPage error={task.error} />;
   const t = task.data;
 
   return (
