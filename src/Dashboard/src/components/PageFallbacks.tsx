@@ -4,7 +4,7 @@ import { EmptyState } from './EmptyState';
 import { ProblemAlert } from './ProblemAlert';
 
 /** The page of an address that names nothing here (or nothing in this company), with the way back. */
-export function NotFoundPage({
+export function ItemNotFoundPage({
   icon,
   title,
   backTo,

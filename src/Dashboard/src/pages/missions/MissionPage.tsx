@@ -3,7 +3,7 @@ import { ArrowLeft, ListTree, Target } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { LoadingBlock } from '../../components/Loading';
-import { NotFoundPage, ProblemPage } from '../../components/PageFallbacks';
+import { ItemNotFoundPage, ProblemPage } from '../../components/PageFallbacks';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { RelativeTime } from '../../components/RelativeTime';
 import { usePageTitle } from '../../hooks/usePageTitle';
@@ -37,7 +37,7 @@ export function MissionPage() {
 
   if (!valid || (mission.error instanceof ApiError && mission.error.status === 404)) {
     return (
-      <NotFoundPage
+      <ItemNotFoundPage
         icon={<Target size={22} />}
         title="No such mission"
         backTo="/missions"

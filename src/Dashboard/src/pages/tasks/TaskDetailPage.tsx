@@ -4,7 +4,7 @@ import { useId, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { isCeo, useSession } from '../../app/session';
 import { LoadingBlock } from '../../components/Loading';
-import { NotFoundPage, ProblemPage } from '../../components/PageFallbacks';
+import { ItemNotFoundPage, ProblemPage } from '../../components/PageFallbacks';
 import { ProblemAlert, InfoAlert } from '../../components/ProblemAlert';
 import { formatDateTime, RelativeTime } from '../../components/RelativeTime';
 import { useNow } from '../../hooks/useNow';
@@ -70,7 +70,7 @@ export function TaskDetailPage() {
     (task.error instanceof ApiError && task.error.status === 404)
   ) {
     return (
-      <NotFoundPage
+      <ItemNotFoundPage
         icon={<FileText size={22} />}
         title="No such task"
         backTo="/tasks"
