@@ -92,10 +92,18 @@ fm_ensure_pgvector() {
 }
 
 fm_free_port() {
-  local port
+  # Below the kernel's ephemeral range (outgoing connections take their local ports from there, so a
+  # port picked inside it can be taken before the server binds it), and used by no socket at all.
+  local port low=32768
+  [ -r /proc/sys/net/ipv4/ip_local_port_range ] && read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+  [ "$low" -gt 21000 ] || low=32768
   for _ in $(seq 1 50); do
-    port=$(shuf -i 20000-45000 -n 1)
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+    port=$(shuf -i "20000-$((low - 1))" -n 1)
+    if command -v ss >/dev/null 2>&1; then
+      [ -z "$(ss -Htan "( sport = :$port )" 2>/dev/null)" ] && { echo "$port"; return 0; }
+    elif ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"; return 0
+    fi
   done
   fm_die "no free TCP port found"
 }
