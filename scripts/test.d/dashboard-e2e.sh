@@ -66,6 +66,9 @@ export Fluid__Storage__Path="$OUT/objects" DOTNET_ENVIRONMENT=Production ASPNETC
 export Fluid__Demo__Load=true
 # Every flow signs in through the form: lift the sign-in rate limit above what the flows need.
 export Fluid__Auth__LoginAttemptsPerEmail=1000 Fluid__Auth__LoginAttemptsPerAddress=1000
+# The offline model answers after 100 ms, as a person would see a meeting or a task go: an instant
+# model runs a 50-round meeting to its end before a flow has typed the CEO's question.
+export Fluid__Models__Offline__LatencyMs=100
 
 fm_log "dashboard e2e: starting the Api on $BASE_URL and one silo"
 ASPNETCORE_URLS="$BASE_URL" Fluid__Api__DashboardPath="$DASH/dist" Fluid__Bootstrap__OwnerPassword="$PASSWORD" \
