@@ -10,11 +10,37 @@ import {
   waitForLive,
 } from './support/browser';
 
+type Box = { x: number; y: number; width: number; height: number };
+
+/**
+ * Where a seat is once the chart stands still: the chart fits itself to the window with an
+ * animation after it loads (and again when its direction changes), and a person waits for that
+ * before grabbing a seat.
+ */
+async function settledBox(page: Page, name: string): Promise<Box> {
+  const seat = page.getByRole('button', { name: new RegExp(`^${name},`) });
+  await seat.waitFor();
+  const deadline = Date.now() + 10_000;
+  let previous: Box | null = null;
+  for (;;) {
+    const box = await seat.boundingBox();
+    if (!box) throw new Error(`cannot see ${name}`);
+    const still =
+      previous !== null &&
+      Math.abs(previous.x - box.x) < 0.5 &&
+      Math.abs(previous.y - box.y) < 0.5 &&
+      Math.abs(previous.width - box.width) < 0.5;
+    if (still) return box;
+    if (Date.now() > deadline) throw new Error(`${name} never stood still on the chart`);
+    previous = box;
+    await page.waitForTimeout(300);
+  }
+}
+
 /** Drags one seat of the chart onto another with the mouse, in small steps like a person. */
 async function drag(page: Page, from: string, to: string, release = true): Promise<void> {
-  const source = await page.getByRole('button', { name: new RegExp(`^${from},`) }).boundingBox();
-  const target = await page.getByRole('button', { name: new RegExp(`^${to},`) }).boundingBox();
-  if (!source || !target) throw new Error(`cannot see ${from} or ${to}`);
+  const source = await settledBox(page, from);
+  const target = await settledBox(page, to);
   const start = { x: source.x + source.width / 2, y: source.y + source.height / 2 };
   const end = { x: target.x + target.width / 2, y: target.y + target.height / 2 };
   await page.mouse.move(start.x, start.y);
