@@ -47,9 +47,7 @@ describe('approvals', () => {
     await item.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('Approved', { exact: true }).waitFor();
     await item.waitFor({ state: 'detached' });
-    await other
-      .locator(`[data-approval="${pending.id}"]`)
-      .waitFor({ state: 'detached', timeout: 5000 });
+    await other.locator(`[data-approval="${pending.id}"]`).waitFor({ state: 'detached' });
     const decided = (await (await page.request.get(`/api/approvals/${pending.id}`)).json()) as {
       status: string;
     };
