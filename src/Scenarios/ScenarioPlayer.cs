@@ -276,28 +276,10 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
             switch (expectation.Type)
             {
                 case "taskStatus":
-                {
-                    var description = $"task {expectation.Task} reaches {expectation.Status}";
-                    if (!run.Tasks.TryGetValue(expectation.Task!, out var taskId))
-                    {
-                        return new ScenarioOutcome(where, description, false, $"task '{expectation.Task}' was never created");
-                    }
-
-                    var status = await WaitAsync(() => probe.GetTaskStatusAsync(taskId, cancellationToken), s => s == expectation.Status, within, cancellationToken);
-                    return new ScenarioOutcome(where, description, status == expectation.Status, $"status {status}");
-                }
+                    return await CheckStatusAsync(where, "task", expectation.Task!, run.Tasks, id => probe.GetTaskStatusAsync(id, cancellationToken), expectation.Status!, within, cancellationToken);
 
                 case "meetingStatus":
-                {
-                    var description = $"meeting {expectation.Meeting} reaches {expectation.Status}";
-                    if (!run.Meetings.TryGetValue(expectation.Meeting!, out var meetingId))
-                    {
-                        return new ScenarioOutcome(where, description, false, $"meeting '{expectation.Meeting}' was never created");
-                    }
-
-                    var status = await WaitAsync(() => probe.GetMeetingStatusAsync(meetingId, cancellationToken), s => s == expectation.Status, within, cancellationToken);
-                    return new ScenarioOutcome(where, description, status == expectation.Status, $"status {status}");
-                }
+                    return await CheckStatusAsync(where, "meeting", expectation.Meeting!, run.Meetings, id => probe.GetMeetingStatusAsync(id, cancellationToken), expectation.Status!, within, cancellationToken);
 
                 case "delegationRefused":
                 {
@@ -361,6 +343,19 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
     }
 
     /// <summary>Asks until the answer is good or the time is up; returns the last answer.</summary>
+    /// <summary>Waits for a task or meeting of the run to reach a status.</summary>
+    private async Task<ScenarioOutcome> CheckStatusAsync(string where, string kind, string name, Dictionary<string, long> ids, Func<long, Task<string>> status, string expected, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var description = $"{kind} {name} reaches {expected}";
+        if (!ids.TryGetValue(name, out var id))
+        {
+            return new ScenarioOutcome(where, description, false, $"{kind} '{name}' was never created");
+        }
+
+        var reached = await WaitAsync(() => status(id), s => s == expected, within, cancellationToken);
+        return new ScenarioOutcome(where, description, reached == expected, $"status {reached}");
+    }
+
     private async Task<T> WaitAsync<T>(Func<Task<T>> probe, Func<T, bool> good, TimeSpan within, CancellationToken cancellationToken)
     {
         var deadline = _time.GetUtcNow() + within;

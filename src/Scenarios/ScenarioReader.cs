@@ -160,16 +160,20 @@ public static class ScenarioReader
             }
         }
 
+        // A missing ref is a problem only where the field is required; a given one must be known.
+        bool Given(string? reference, string kind, string where, bool required)
+        {
+            if (reference is null && required)
+            {
+                problems.Add($"{where}: {kind} ref is required");
+            }
+
+            return reference is not null;
+        }
+
         void Meeting(string? meetingRef, string where, bool required = true)
         {
-            if (meetingRef is null)
-            {
-                if (required)
-                {
-                    problems.Add($"{where}: a meeting ref is required");
-                }
-            }
-            else if (!meetings.Contains(meetingRef))
+            if (Given(meetingRef, "a meeting", where, required) && !meetings.Contains(meetingRef!))
             {
                 problems.Add($"{where}: '{meetingRef}' is not a meeting ref");
             }
@@ -177,14 +181,7 @@ public static class ScenarioReader
 
         void Agent(string? agentRef, string where, bool required = true)
         {
-            if (agentRef is null)
-            {
-                if (required)
-                {
-                    problems.Add($"{where}: an agent ref is required");
-                }
-            }
-            else if (!agents.Contains(agentRef))
+            if (Given(agentRef, "an agent", where, required) && !agents.Contains(agentRef!))
             {
                 problems.Add($"{where}: '{agentRef}' is not an agent ref");
             }
@@ -192,21 +189,19 @@ public static class ScenarioReader
 
         void Task(string? taskRef, string where, bool required = true)
         {
-            if (taskRef is null)
+            if (!Given(taskRef, "a task", where, required))
             {
-                if (required)
-                {
-                    problems.Add($"{where}: a task ref is required");
-                }
+                return;
             }
-            else if (CallToActionOf(taskRef, meetings) is { } meeting)
+
+            if (CallToActionOf(taskRef!, meetings) is { } meeting)
             {
                 if (!dispatching.Contains(meeting))
                 {
                     problems.Add($"{where}: '{taskRef}' is a call to action of meeting '{meeting}', which leaves them to review (give it \"dispatch\": \"auto\", or dispatch them in an earlier step)");
                 }
             }
-            else if (!tasks.Contains(taskRef))
+            else if (!tasks.Contains(taskRef!))
             {
                 problems.Add($"{where}: '{taskRef}' is not a task ref defined before this entry");
             }

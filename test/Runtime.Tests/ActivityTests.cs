@@ -118,7 +118,7 @@ public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<Runt
         await Eventually.WaitAsync(() => database.ScalarAsync("SELECT count(*) FROM testgrains.activity_runs WHERE activity_id = @id AND outcome = 'cancelled'", ("id", id)), n => n == 1, TimeSpan.FromSeconds(5), "the worker's token to fire");
         var stoppedAfterMs = await database.ScalarAsync("SELECT (extract(epoch FROM at) * 1000)::bigint FROM testgrains.activity_runs WHERE activity_id = @id", ("id", id)) - cancelledAt.ToUnixTimeMilliseconds();
         stoppedAfterMs.Should().BeLessThan(1500, "the heartbeat runs every 500 ms in this test (lease 1.5 s)");
-        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id))).Should().Be(0);
+        (await OutcomesOf(id)).Should().Be(0);
         (await worker.CancelAsync(id)).Should().BeFalse("it is already cancelled");
     }
 
@@ -135,7 +135,7 @@ public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<Runt
 
         await WaitForOutcome(id);
         await Task.Delay(2000); // let any late, fenced-off completion from the first worker arrive
-        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id))).Should().Be(1);
+        (await OutcomesOf(id)).Should().Be(1);
         (await database.ScalarAsync("SELECT count(*) FROM runtime.dead_letters")).Should().Be(0);
     }
 
@@ -167,13 +167,13 @@ public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<Runt
             await Eventually.WaitAsync(
                 () => database.ScalarAsync("SELECT count(*) FROM runtime.messages WHERE grain_key = 'w-busy' AND sender = @sender", ("sender", $"activity:{id}")),
                 n => n == 1, TimeSpan.FromSeconds(10), "the outcome to be queued for the busy owner");
-            (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id))).Should().Be(0);
+            (await OutcomesOf(id)).Should().Be(0);
             await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({owner.LockKey})", turn);
             await release.ExecuteNonQueryAsync();
         }
 
         await WaitForOutcome(id);
-        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id))).Should().Be(1);
+        (await OutcomesOf(id)).Should().Be(1);
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<Runt
         await Eventually.WaitAsync(
             () => database.ScalarAsync("SELECT count(*) FROM runtime.messages WHERE grain_key = 'w-queued' AND sender = @sender", ("sender", $"activity:{id}")),
             n => n == 1, TimeSpan.FromSeconds(10), "the outcome to be queued behind the message");
-        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id))).Should().Be(0);
+        (await OutcomesOf(id)).Should().Be(0);
         (await database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = @id AND status = 'completed'", ("id", id))).Should().Be(1);
     }
 
@@ -205,7 +205,7 @@ public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<Runt
             () => database.ScalarAsync("SELECT count(*) FROM runtime.dead_letters WHERE grain_key = 'w-reject' AND error LIKE '%rejected on purpose%' AND attempts = 3"),
             n => n == 1, TimeSpan.FromSeconds(30), "the rejected outcome to reach the dead letters after 3 attempts");
         await WaitForOutcome(accepted);
-        (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", rejected))).Should().Be(0, "each failed attempt is rolled back whole");
+        (await OutcomesOf(rejected)).Should().Be(0, "each failed attempt is rolled back whole");
         (await database.ScalarAsync("SELECT count(*) FROM testgrains.activity_runs WHERE activity_id = @id", ("id", rejected))).Should().Be(1, "the activity itself is not run again");
         (await database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = @id AND status = 'completed'", ("id", rejected))).Should().Be(1);
     }
@@ -283,6 +283,10 @@ public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<Runt
         return string.Join('\n', plan);
     }
 
+    /// <summary>How many outcomes of the activity its owner grain has applied.</summary>
+    private Task<long> OutcomesOf(Guid id) =>
+        database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id));
+
     private Task WaitForOutcome(Guid id) =>
-        Eventually.WaitAsync(() => database.ScalarAsync("SELECT count(*) FROM testgrains.activity_outcomes WHERE activity_id = @id", ("id", id)), n => n >= 1, TimeSpan.FromSeconds(30), $"the outcome of activity {id}");
+        Eventually.WaitAsync(() => OutcomesOf(id), n => n >= 1, TimeSpan.FromSeconds(30), $"the outcome of activity {id}");
 }

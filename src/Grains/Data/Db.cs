@@ -32,9 +32,7 @@ internal static class Db
         command.Add(name, NpgsqlDbType.TimestampTz, value?.ToUniversalTime());
 
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, IReadOnlyList<string> value) =>
-        command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Text, value.ToArray());
-
-    public static NpgsqlCommand With(this NpgsqlCommand command, string name, string[] value) => command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Text, value);
+        command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Text, value as string[] ?? value.ToArray());
 
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, float[] value) => command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Real, value);
 
@@ -42,7 +40,7 @@ internal static class Db
 
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, int[] value) => command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Integer, value);
 
-    public static NpgsqlCommand WithDoubles(this NpgsqlCommand command, string name, double[] value) => command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Double, value);
+    public static NpgsqlCommand With(this NpgsqlCommand command, string name, double[] value) => command.Add(name, NpgsqlDbType.Array | NpgsqlDbType.Double, value);
 
     /// <summary>An enum stored as its snake_case name, such as "awaiting_approval".</summary>
     public static NpgsqlCommand With<TEnum>(this NpgsqlCommand command, string name, TEnum? value) where TEnum : struct, Enum =>

@@ -181,7 +181,7 @@ public sealed class KnowledgeRetriever(
             .With("ordinals", citations.Select(c => c.Ordinal).ToArray())
             .With("starts", citations.Select(c => c.CharStart).ToArray())
             .With("ends", citations.Select(c => c.CharEnd).ToArray())
-            .WithDoubles("scores", citations.Select(c => c.Score).ToArray())
+            .With("scores", citations.Select(c => c.Score).ToArray())
             .With("vector_ranks", citations.Select(c => c.VectorRank ?? 0).ToArray())
             .With("text_ranks", citations.Select(c => c.TextRank ?? 0).ToArray())
             .ScalarAsync<long>(cancellationToken);

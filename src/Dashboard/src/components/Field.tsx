@@ -33,3 +33,28 @@ export function TextField({
     </Field>
   );
 }
+
+/** A labelled multi-line text box that hands each edit on as a string; other props go to the <textarea>. */
+export function TextAreaField({
+  label,
+  value,
+  onChange,
+  rows = 2,
+  ...textarea
+}: {
+  label: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+} & Omit<ComponentProps<'textarea'>, 'value' | 'onChange' | 'children' | 'className'>) {
+  return (
+    <Field label={label}>
+      <textarea
+        {...textarea}
+        className="input textarea"
+        rows={rows}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </Field>
+  );
+}

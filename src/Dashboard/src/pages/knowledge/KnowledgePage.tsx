@@ -22,7 +22,7 @@ import {
   type KnowledgeDocument,
   type KnowledgeSpace,
 } from '../../services/knowledge';
-import { Field, TextField } from '../../components/Field';
+import { TextAreaField, TextField } from '../../components/Field';
 
 const statusBadge: Record<KnowledgeDocument['status'], string> = {
   pending: 'badge',
@@ -308,14 +308,7 @@ function NewSpaceDialog({
         placeholder="Product handbook"
         autoFocus
       />
-      <Field label="Description">
-        <textarea
-          className="input textarea"
-          rows={2}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-      </Field>
+      <TextAreaField label="Description" rows={2} value={description} onChange={setDescription} />
       {create.isError && <ProblemAlert error={create.error} />}
     </FormDialog>
   );

@@ -32,9 +32,9 @@ import {
   type Minutes,
 } from '../../services/meetings';
 import { priorityLabels } from '../../services/tasks';
-import { StatusBadge, useAgentDirectory } from '../tasks/parts';
+import { PriorityField, StatusBadge, useAgentDirectory } from '../tasks/parts';
 import { MeetingStatusBadge } from './parts';
-import { Field, TextField } from '../../components/Field';
+import { TextAreaField, TextField } from '../../components/Field';
 
 export function MeetingDetailPage() {
   const id = Number(useParams().meetingId);
@@ -466,14 +466,12 @@ function EditCtaDialog({
         value={form.title}
         onChange={(title) => setForm({ ...form, title })}
       />
-      <Field label="Description">
-        <textarea
-          className="input textarea"
-          rows={4}
-          value={form.description}
-          onChange={(e) => setForm({ ...form, description: e.target.value })}
-        />
-      </Field>
+      <TextAreaField
+        label="Description"
+        rows={4}
+        value={form.description}
+        onChange={(description) => setForm({ ...form, description })}
+      />
       <div className="form-grid">
         <TextField
           label="Due"
@@ -481,19 +479,10 @@ function EditCtaDialog({
           value={form.dueDate}
           onChange={(dueDate) => setForm({ ...form, dueDate })}
         />
-        <Field label="Priority">
-          <select
-            className="select"
-            value={form.priority}
-            onChange={(e) => setForm({ ...form, priority: e.target.value as Cta['priority'] })}
-          >
-            {(Object.keys(priorityLabels) as Cta['priority'][]).map((p) => (
-              <option key={p} value={p}>
-                {priorityLabels[p]}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <PriorityField
+          value={form.priority}
+          onChange={(priority) => setForm({ ...form, priority })}
+        />
       </div>
       {save.isError && <ProblemAlert error={save.error} />}
     </FormDialog>

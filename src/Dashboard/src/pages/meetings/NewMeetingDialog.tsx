@@ -7,7 +7,7 @@ import { useToast } from '../../components/Toasts';
 import { agentName } from '../../services/agents';
 import { createMeeting, meetingKeys } from '../../services/meetings';
 import { useAgentDirectory } from '../tasks/parts';
-import { Field, TextField } from '../../components/Field';
+import { TextAreaField, TextField } from '../../components/Field';
 
 export function NewMeetingDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
@@ -75,15 +75,13 @@ export function NewMeetingDialog({ open, onClose }: { open: boolean; onClose: ()
     >
       <TextField label="Title" value={title} onChange={setTitle} autoFocus />
       <TextField label="Goal" value={goal} onChange={setGoal} />
-      <Field label="Agenda">
-        <textarea
-          className="input textarea"
-          rows={3}
-          value={agenda}
-          placeholder="One item per line"
-          onChange={(e) => setAgenda(e.target.value)}
-        />
-      </Field>
+      <TextAreaField
+        label="Agenda"
+        rows={3}
+        value={agenda}
+        placeholder="One item per line"
+        onChange={setAgenda}
+      />
       <fieldset className="field fieldset">
         <legend className="field__label">Participants, in speaking order</legend>
         <div className="check-grid">

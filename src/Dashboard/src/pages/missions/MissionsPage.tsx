@@ -21,7 +21,7 @@ import {
   useAgentDirectory,
   PriorityField,
 } from '../tasks/parts';
-import { Field } from '../../components/Field';
+import { Field, TextAreaField } from '../../components/Field';
 
 const ONLY_CEO = 'Only the CEO launches missions.';
 
@@ -114,15 +114,13 @@ function Launcher({ disabledReason }: { disabledReason: string | undefined }) {
               placeholder="Launch the partner programme"
             />
           </Field>
-          <Field label="Description">
-            <textarea
-              className="input textarea"
-              rows={4}
-              value={description}
-              onChange={(e) => setDescription(e.target.value)}
-              placeholder="The outcome, the constraints, how you will judge it."
-            />
-          </Field>
+          <TextAreaField
+            label="Description"
+            rows={4}
+            value={description}
+            onChange={setDescription}
+            placeholder="The outcome, the constraints, how you will judge it."
+          />
           <div className="form-grid">
             <PriorityField value={priority} onChange={setPriority} />
             <Field label="Deadline (optional)">

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { seniorities, type Agent, type AgentProfileRequest } from '../../services/agents';
-import { Field } from '../../components/Field';
+import { Field, TextAreaField } from '../../components/Field';
 
 const tools = [
   { id: 'rag', label: 'Knowledge search' },
@@ -184,23 +184,19 @@ export function AgentForm({
           ))}
         </div>
       </fieldset>
-      <Field label="Bio">
-        <textarea
-          className="input textarea"
-          rows={2}
-          value={text('bio')}
-          onChange={(e) => set('bio', e.target.value)}
-        />
-      </Field>
-      <Field label="System prompt">
-        <textarea
-          className="input textarea"
-          rows={4}
-          value={text('systemPrompt')}
-          onChange={(e) => set('systemPrompt', e.target.value)}
-          placeholder="How this agent thinks and works."
-        />
-      </Field>
+      <TextAreaField
+        label="Bio"
+        rows={2}
+        value={text('bio')}
+        onChange={(value) => set('bio', value)}
+      />
+      <TextAreaField
+        label="System prompt"
+        rows={4}
+        value={text('systemPrompt')}
+        onChange={(value) => set('systemPrompt', value)}
+        placeholder="How this agent thinks and works."
+      />
       {error !== null && error !== undefined && <ProblemAlert error={error} />}
       <div className="form__actions">
         <button type="button" className="button" onClick={onCancel}>

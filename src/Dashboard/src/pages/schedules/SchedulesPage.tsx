@@ -27,7 +27,7 @@ import {
 } from '../../services/schedules';
 import { type TaskPriority } from '../../services/tasks';
 import { Assignee, StatusBadge, useAgentDirectory, PriorityField } from '../tasks/parts';
-import { Field, TextField } from '../../components/Field';
+import { Field, TextAreaField, TextField } from '../../components/Field';
 
 const ONLY_CEO = 'Only the CEO plans recurring work.';
 
@@ -309,14 +309,12 @@ function NewScheduleDialog({ open, onClose }: { open: boolean; onClose: () => vo
         </Field>
       </div>
       <TextField label="Task title" value={title} onChange={setTitle} />
-      <Field label="What needs doing">
-        <textarea
-          className="input textarea"
-          rows={2}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-      </Field>
+      <TextAreaField
+        label="What needs doing"
+        rows={2}
+        value={description}
+        onChange={setDescription}
+      />
       <div className="form-grid">
         <PriorityField value={priority} onChange={setPriority} />
         <Field label="Timing">

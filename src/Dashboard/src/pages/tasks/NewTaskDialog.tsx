@@ -7,7 +7,7 @@ import { useToast } from '../../components/Toasts';
 import { agentName } from '../../services/agents';
 import { createTask, taskKeys, type TaskPriority } from '../../services/tasks';
 import { useAgentDirectory, PriorityField } from './parts';
-import { Field, TextField } from '../../components/Field';
+import { Field, TextAreaField, TextField } from '../../components/Field';
 
 export function NewTaskDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
@@ -62,14 +62,12 @@ export function NewTaskDialog({ open, onClose }: { open: boolean; onClose: () =>
       onSubmit={() => create.mutate()}
     >
       <TextField label="Title" value={title} onChange={setTitle} autoFocus />
-      <Field label="What needs doing">
-        <textarea
-          className="input textarea"
-          rows={3}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-      </Field>
+      <TextAreaField
+        label="What needs doing"
+        rows={3}
+        value={description}
+        onChange={setDescription}
+      />
       <div className="form-grid">
         <Field label="Assignee">
           <select

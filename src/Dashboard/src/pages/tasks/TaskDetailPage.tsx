@@ -40,7 +40,7 @@ import {
 import { Calls } from './Calls';
 import { TaskControls } from './TaskControls';
 import { describeTaskEvent } from './timeline';
-import { Field } from '../../components/Field';
+import { TextAreaField } from '../../components/Field';
 
 type Tab = 'timeline' | 'subtasks' | 'worklog' | 'artifacts' | 'comments' | 'calls';
 
@@ -536,14 +536,7 @@ function Comments({ task }: { task: Task }) {
             post.mutate();
           }}
         >
-          <Field label="Add a comment">
-            <textarea
-              className="input textarea"
-              rows={2}
-              value={body}
-              onChange={(e) => setBody(e.target.value)}
-            />
-          </Field>
+          <TextAreaField label="Add a comment" rows={2} value={body} onChange={setBody} />
           {post.isError && <ProblemAlert error={post.error} />}
           <div className="form__actions">
             <button
