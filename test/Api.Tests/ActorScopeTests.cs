@@ -13,7 +13,7 @@ public sealed class ActorScopeTests
         string? seen = null;
         var middleware = new ActorScopeMiddleware(_ =>
         {
-            seen = RequestContext.Actor;
+            seen = CallerContext.Actor;
             return Task.CompletedTask;
         });
         var context = new DefaultHttpContext { User = AccessClaims.ToPrincipal(new AccessIdentity(42, "a@acme.test", "A", 7, CompanyRoles.Ceo), AccessSchemes.Cookie) };
@@ -21,7 +21,7 @@ public sealed class ActorScopeTests
         await middleware.InvokeAsync(context);
 
         seen.Should().Be("human:42");
-        RequestContext.Actor.Should().BeNull();
+        CallerContext.Actor.Should().BeNull();
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class ActorScopeTests
         string? seen = "unset";
         var middleware = new ActorScopeMiddleware(_ =>
         {
-            seen = RequestContext.Actor;
+            seen = CallerContext.Actor;
             return Task.CompletedTask;
         });
 

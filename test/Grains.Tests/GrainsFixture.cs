@@ -30,7 +30,7 @@ public sealed class GrainsFixture : DatabaseFixture
 
     public IHost Host => _host ?? throw new InvalidOperationException("The fixture is not initialised.");
 
-    public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
+    public ITurnGrainFactory Grains => Host.Services.GetRequiredService<ITurnGrainFactory>();
 
     public override async Task InitializeAsync()
     {
@@ -188,9 +188,9 @@ public sealed class GrainsFixture : DatabaseFixture
 /// <summary>Helpers to run calls as somebody.</summary>
 public static class As
 {
-    public static IDisposable Ceo() => RequestContext.As("human:1");
+    public static IDisposable Ceo() => CallerContext.As("human:1");
 
-    public static IDisposable Agent(long agentId) => RequestContext.As("agent:" + agentId.ToString(CultureInfo.InvariantCulture));
+    public static IDisposable Agent(long agentId) => CallerContext.As("agent:" + agentId.ToString(CultureInfo.InvariantCulture));
 }
 
 /// <summary>Keeps every event the listener pushes and wakes whoever waits for one.</summary>

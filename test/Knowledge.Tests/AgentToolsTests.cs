@@ -110,7 +110,7 @@ public sealed class AgentToolsTests(AgentWorkKnowledgeFixture fixture) : IClassF
     private async Task<TaskDto> WorkAsync(long company, long agentId, string title)
     {
         TaskDto created;
-        using (RequestContext.As("human:1"))
+        using (CallerContext.As("human:1"))
         {
             created = await fixture.Grains.GetGrain<ICompanyGrain>(company).CreateTaskAsync(new CreateTaskCommand
             {

@@ -200,13 +200,13 @@ public sealed class IngestionTests(KnowledgeFixture fixture) : IClassFixture<Kno
         using var bytes = new MemoryStream(Encoding.UTF8.GetBytes("# H\n\nText."));
         var stored = await fixture.Store.PutAsync(key, bytes, "text/markdown");
 
-        using (RequestContext.As($"agent:{reader.Id}"))
+        using (CallerContext.As($"agent:{reader.Id}"))
         {
             var refused = () => fixture.Space(space.Id).AddDocumentAsync(new AddDocumentCommand(company, "h.md", stored));
             await refused.Should().ThrowAsync<PolicyDeniedException>().WithMessage($"Agent {reader.Id} may not write*");
         }
 
-        using (RequestContext.As($"agent:{writer.Id}"))
+        using (CallerContext.As($"agent:{writer.Id}"))
         {
             var upload = await fixture.Space(space.Id).AddDocumentAsync(new AddDocumentCommand(company, "h.md", stored));
             upload.Document.UploadedBy.Should().Be($"agent:{writer.Id}");

@@ -39,7 +39,7 @@ public class KnowledgeFixture : DatabaseFixture
 
     public IServiceProvider Services => Host.Services;
 
-    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+    public ITurnGrainFactory Grains => Services.GetRequiredService<ITurnGrainFactory>();
 
     public IObjectStore Store => Services.GetRequiredService<IObjectStore>();
 

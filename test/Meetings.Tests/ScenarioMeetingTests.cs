@@ -31,12 +31,12 @@ public sealed class ScenarioMeetingTests(MeetingsFixture fixture) : IClassFixtur
               ]
             }
             """);
-        var grains = fixture.Api.Services.GetRequiredService<IGrainFactory>();
+        var grains = fixture.Api.Services.GetRequiredService<ITurnGrainFactory>();
         var json = fixture.Api.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var player = new ScenarioPlayer(new GrainScenarioActions(grains, fixture.CompanyId, json));
 
         ScenarioRun run;
-        using (RequestContext.As($"human:{fixture.CeoUserId}"))
+        using (CallerContext.As($"human:{fixture.CeoUserId}"))
         {
             run = await player.PlayAsync(scenario);
         }
@@ -91,11 +91,11 @@ public sealed class ScenarioMeetingTests(MeetingsFixture fixture) : IClassFixtur
               ]
             }
             """);
-        var grains = fixture.Api.Services.GetRequiredService<IGrainFactory>();
+        var grains = fixture.Api.Services.GetRequiredService<ITurnGrainFactory>();
         var json = fixture.Api.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
         ScenarioRun run;
-        using (RequestContext.As($"human:{fixture.CeoUserId}"))
+        using (CallerContext.As($"human:{fixture.CeoUserId}"))
         {
             run = await new ScenarioPlayer(new GrainScenarioActions(grains, fixture.CompanyId, json)).PlayAsync(scenario);
         }

@@ -85,7 +85,7 @@ internal static class Commands
     {
         using var host = BuildHost(pumps: false, "seeder");
         await host.StartAsync();
-        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var grains = host.Services.GetRequiredService<ITurnGrainFactory>();
         const int Targets = 50;
         const int Batch = 25;
         var sent = 0;
@@ -200,7 +200,7 @@ internal static class Commands
     {
         using var host = BuildHost(pumps: false, "bench");
         await host.StartAsync();
-        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var grains = host.Services.GetRequiredService<ITurnGrainFactory>();
         await grains.GetGrain<ICounterGrain>("warm").IncrementAsync();
 
         var (distinct, latencies) = await RunClientsAsync(clients, seconds, i => grains.GetGrain<ICounterGrain>($"bench-{i}").BumpAsync());
@@ -269,7 +269,7 @@ internal static class Commands
     {
         using var host = BuildHost(pumps: false, "bench");
         await host.StartAsync();
-        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var grains = host.Services.GetRequiredService<ITurnGrainFactory>();
         await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
         var before = await CountAsync(dataSource, "SELECT count(*) FROM testgrains.applied");
         var clock = Stopwatch.StartNew();
@@ -296,7 +296,7 @@ internal static class Commands
     {
         using var host = BuildHost(pumps: false, "bench");
         await host.StartAsync();
-        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var grains = host.Services.GetRequiredService<ITurnGrainFactory>();
         await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
         var before = await CountAsync(dataSource, "SELECT count(*) FROM testgrains.activity_outcomes");
         var clock = Stopwatch.StartNew();
@@ -319,7 +319,7 @@ internal static class Commands
     {
         using var host = BuildHost(pumps: false, "bench");
         await host.StartAsync();
-        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var grains = host.Services.GetRequiredService<ITurnGrainFactory>();
         await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
         var before = await CountAsync(dataSource, "SELECT count(*) FROM testgrains.activity_outcomes");
         await ScheduleNoOpsAsync(grains, count);
@@ -365,7 +365,7 @@ internal static class Commands
             s.AddHostedService(sp => sp.GetRequiredService<EventListener>());
         });
         await host.StartAsync();
-        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var grains = host.Services.GetRequiredService<ITurnGrainFactory>();
         var listener = host.Services.GetRequiredService<EventListener>();
         while (listener.Cursor < 0)
         {
@@ -390,7 +390,7 @@ internal static class Commands
     }
 
     /// <summary>Schedules <paramref name="count"/> no-op activities on 400 worker grains from 8 clients, one per turn.</summary>
-    private static Task ScheduleNoOpsAsync(IGrainFactory grains, int count) =>
+    private static Task ScheduleNoOpsAsync(ITurnGrainFactory grains, int count) =>
         Task.WhenAll(Enumerable.Range(0, 8).Select(async client =>
         {
             for (var i = client; i < count; i += 8)

@@ -79,7 +79,7 @@ public sealed class TestSiloName(string name)
     public string Name { get; } = name;
 }
 
-public sealed class CounterGrain(IGrainContext context, TestSiloName silo) : ICounterGrain, IHandle<Add>, IHandle<Poison>
+public sealed class CounterGrain(ITurnContext context, TestSiloName silo) : ICounterGrain, IHandle<Add>, IHandle<Poison>
 {
     public async Task<long> IncrementAsync()
     {
@@ -167,7 +167,7 @@ public sealed class CounterGrain(IGrainContext context, TestSiloName silo) : ICo
     private NpgsqlCommand Command(string sql) => new(sql, context.Connection, context.Transaction);
 }
 
-public sealed class AccountGrain(IGrainContext context) : IAccountGrain
+public sealed class AccountGrain(ITurnContext context) : IAccountGrain
 {
     public async Task OpenAsync(long balance)
     {
@@ -210,7 +210,7 @@ public sealed class AccountGrain(IGrainContext context) : IAccountGrain
     }
 }
 
-public sealed class TickerGrain(IGrainContext context) : ITickerGrain, IRemindable
+public sealed class TickerGrain(ITurnContext context) : ITickerGrain, IReminderTarget
 {
     public Task StartAsync(TimeSpan period) => context.RegisterReminderAsync("tick", ReminderSchedule.Every(period));
 
@@ -229,7 +229,7 @@ public sealed class TickerGrain(IGrainContext context) : ITickerGrain, IRemindab
     }
 }
 
-public sealed class WorkerGrain(IGrainContext context) : IWorkerGrain, IActivityOwner
+public sealed class WorkerGrain(ITurnContext context) : IWorkerGrain, IActivityOwner
 {
     public Task<Guid> StartAsync(SleepInput input, int maxAttempts = 3, double timeoutSeconds = 60) =>
         context.ScheduleActivityAsync(SleepActivity.KindName, input, new ActivityOptions

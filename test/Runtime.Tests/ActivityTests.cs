@@ -156,7 +156,7 @@ public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<Runt
     {
         await using var silo = await RuntimeHost.StartAsync(database, pumps: true);
         var id = await silo.Grains.GetGrain<IWorkerGrain>("w-busy").StartAsync(new SleepInput(500));
-        var owner = new GrainId(await database.ScalarAsync<string>("SELECT grain_type FROM runtime.activities WHERE id = @id", ("id", id)), "w-busy");
+        var owner = new GrainKey(await database.ScalarAsync<string>("SELECT grain_type FROM runtime.activities WHERE id = @id", ("id", id)), "w-busy");
 
         // A turn of the owner is in progress (its lock is held) when the activity completes.
         await using var dataSource = database.CreateDataSource();

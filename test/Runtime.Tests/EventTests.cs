@@ -69,7 +69,7 @@ public sealed class EventTests(RuntimeDatabase database) : IClassFixture<Runtime
     {
         await using var runtime = await RuntimeHost.StartAsync(database, pumps: false);
         var start = await runtime.Get<EventLog>().TailAsync();
-        using (RequestContext.As("human:42"))
+        using (CallerContext.As("human:42"))
         {
             await PublishAsync(runtime, "company-filter", "for-1", companyId: 1);
             await PublishAsync(runtime, "company-filter", "for-2", companyId: 2);

@@ -45,7 +45,7 @@ public sealed class RuntimeHost : IAsyncDisposable
 
     public IHost Host { get; }
 
-    public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
+    public ITurnGrainFactory Grains => Host.Services.GetRequiredService<ITurnGrainFactory>();
 
     public T Get<T>() where T : notnull => Host.Services.GetRequiredService<T>();
 

@@ -103,7 +103,7 @@ public sealed class TurnTests(RuntimeDatabase database) : IClassFixture<RuntimeD
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var hold = new Npgsql.NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
         {
-            hold.Parameters.AddWithValue("key", new GrainId("account", "reader").LockKey);
+            hold.Parameters.AddWithValue("key", new GrainKey("account", "reader").LockKey);
             await hold.ExecuteNonQueryAsync();
         }
 

@@ -22,7 +22,7 @@ internal static class AgentBench
 
     public static async Task<int> RunAsync(IServiceProvider services, int taskCount, int agentCount, TimeSpan timeout)
     {
-        var grains = services.GetRequiredService<IGrainFactory>();
+        var grains = services.GetRequiredService<ITurnGrainFactory>();
         var data = services.GetRequiredService<NpgsqlDataSource>();
         long companyId;
         await using (var insert = data.CreateCommand("INSERT INTO companies (name, slug) VALUES ('Bench', 'bench-' || gen_random_uuid()) RETURNING id"))
@@ -52,7 +52,7 @@ internal static class AgentBench
         }
 
         var creating = Stopwatch.StartNew();
-        using (RequestContext.As("human:1"))
+        using (CallerContext.As("human:1"))
         {
             await Parallel.ForAsync(0, taskCount, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
             {
@@ -83,7 +83,7 @@ internal static class AgentBench
 
             foreach (var approval in await grains.GetGrain<ICompanyWorkGrain>(companyId).ListApprovalsAsync(new ListApprovalsQuery(companyId, ApprovalStatus.Pending)))
             {
-                using (RequestContext.As("human:1"))
+                using (CallerContext.As("human:1"))
                 {
                     await grains.GetGrain<IApprovalGrain>(approval.Id).ApproveAsync(new DecideApprovalCommand(companyId, "Approved by the benchmark."));
                 }

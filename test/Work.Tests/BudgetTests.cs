@@ -59,7 +59,7 @@ public sealed class BudgetTests(WorkFixture fixture) : IClassFixture<WorkFixture
     {
         const decimal Budget = 0.06m;
         var company = await fixture.CreateCompanyAsync();
-        using (RequestContext.As("human:1"))
+        using (CallerContext.As("human:1"))
         {
             await fixture.Work(company).SetBudgetAsync(new SetCompanyBudgetCommand(company, Budget));
         }
@@ -84,7 +84,7 @@ public sealed class BudgetTests(WorkFixture fixture) : IClassFixture<WorkFixture
 
         // Approving one raise lifts the company budget, and its task carries on.
         var first = raises[0];
-        using (RequestContext.As("human:1"))
+        using (CallerContext.As("human:1"))
         {
             await fixture.Grains.GetGrain<IApprovalGrain>(first.Id).ApproveAsync(new DecideApprovalCommand(company, "One more month of runway."));
         }

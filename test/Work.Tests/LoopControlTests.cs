@@ -19,7 +19,7 @@ public sealed class LoopControlTests(SlowWorkFixture fixture) : IClassFixture<Sl
         var task = await fixture.MissionAsync(company, agent.Id, "Write the onboarding guide");
         var calling = await WaitForRunAsync(company, task.Id, r => r is { Status: TaskRunStatus.Calling, Step: 2 }, "the second model call in flight");
 
-        using (RequestContext.As("human:1"))
+        using (CallerContext.As("human:1"))
         {
             await fixture.Task(task.Id).PauseAsync(new TaskTransitionCommand(company, Reason: "Hold on."));
         }
@@ -33,7 +33,7 @@ public sealed class LoopControlTests(SlowWorkFixture fixture) : IClassFixture<Sl
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM runtime.activities WHERE grain_key = @k AND status IN ('pending', 'running')", ("k", task.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))).Should().Be(0);
         (await fixture.Task(task.Id).GetAsync(company)).Status.Should().Be(TaskState.Paused);
 
-        using (RequestContext.As("human:1"))
+        using (CallerContext.As("human:1"))
         {
             await fixture.Task(task.Id).ResumeAsync(new TaskTransitionCommand(company));
         }
@@ -57,7 +57,7 @@ public sealed class LoopControlTests(SlowWorkFixture fixture) : IClassFixture<Sl
         var activityId = calling.ActivityId!.Value;
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM budget_reservations WHERE activity_id = @a", ("a", activityId))).Should().Be(1);
 
-        using (RequestContext.As("human:1"))
+        using (CallerContext.As("human:1"))
         {
             await fixture.Task(task.Id).CancelAsync(new CancelTaskCommand(company, Reason: "Not needed any more."));
         }
@@ -93,7 +93,7 @@ public sealed class LoopControlTests(SlowWorkFixture fixture) : IClassFixture<Sl
         var company = await fixture.CreateCompanyAsync();
         var agent = await fixture.HireAsync(company, "Sam", "Technical Writer", "Engineering");
         TaskDto task;
-        using (RequestContext.As("human:1"))
+        using (CallerContext.As("human:1"))
         {
             task = await fixture.Company(company).CreateTaskAsync(new Grains.Interfaces.Companies.CreateTaskCommand
             {

@@ -28,7 +28,7 @@ public sealed class WorkApiFixture : DatabaseFixture
 
     protected override Assembly[] MigrationAssemblies => [typeof(FluidRuntimeHostingExtensions).Assembly, typeof(GrainsHostingExtensions).Assembly];
 
-    public IGrainFactory Grains => _silo!.Services.GetRequiredService<IGrainFactory>();
+    public ITurnGrainFactory Grains => _silo!.Services.GetRequiredService<ITurnGrainFactory>();
 
     public IHost Silo => _silo!;
 
@@ -185,7 +185,7 @@ public sealed class WorkApiTests(WorkApiFixture fixture) : IClassFixture<WorkApi
 
     private async Task<AgentDto> HireAsync(long company, string name, string role, string department, string model)
     {
-        using (RequestContext.As("human:1"))
+        using (CallerContext.As("human:1"))
         {
             return await fixture.Grains.GetGrain<ICompanyGrain>(company).CreateAgentAsync(new CreateAgentCommand
             {
@@ -197,7 +197,7 @@ public sealed class WorkApiTests(WorkApiFixture fixture) : IClassFixture<WorkApi
 
     private async Task<TaskDto> CreateTaskAsync(long company, long agentId, string title)
     {
-        using (RequestContext.As("human:1"))
+        using (CallerContext.As("human:1"))
         {
             return await fixture.Grains.GetGrain<ICompanyGrain>(company).CreateTaskAsync(new CreateTaskCommand { CompanyId = company, Title = title, AssigneeAgentId = agentId });
         }

@@ -45,7 +45,7 @@ public class WorkFixture : DatabaseFixture
 
     public IHost Host => _host ?? throw new InvalidOperationException("The fixture is not initialised.");
 
-    public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
+    public ITurnGrainFactory Grains => Host.Services.GetRequiredService<ITurnGrainFactory>();
 
     /// <summary>The settings of the fixture's host: silo processes get the same (as environment variables).</summary>
     public IReadOnlyDictionary<string, string?> SiloSettings { get; private set; } = new Dictionary<string, string?>();
@@ -169,7 +169,7 @@ public class WorkFixture : DatabaseFixture
     /// <summary>A task from the CEO, assigned at once: the agent loop picks it up.</summary>
     public async Task<TaskDto> MissionAsync(long companyId, long agentId, string title, string description = "", DateTimeOffset? deadline = null)
     {
-        using (RequestContext.As("human:1"))
+        using (CallerContext.As("human:1"))
         {
             return await Company(companyId).CreateTaskAsync(new CreateTaskCommand
             {
@@ -194,7 +194,7 @@ public class WorkFixture : DatabaseFixture
             {
                 foreach (var approval in await Work(companyId).ListApprovalsAsync(new ListApprovalsQuery(companyId, ApprovalStatus.Pending)))
                 {
-                    using (RequestContext.As("human:1"))
+                    using (CallerContext.As("human:1"))
                     {
                         await Grains.GetGrain<IApprovalGrain>(approval.Id).ApproveAsync(new DecideApprovalCommand(companyId, comment ?? "Go ahead."));
                     }

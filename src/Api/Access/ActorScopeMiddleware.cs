@@ -2,7 +2,7 @@ using FluidManager.Runtime.Grains;
 
 namespace FluidManager.Api.Access;
 
-/// <summary>Runs an authenticated request under <see cref="RequestContext.As"/> its user, so every grain turn it starts records <c>human:{id}</c> as actor.</summary>
+/// <summary>Runs an authenticated request under <see cref="CallerContext.As"/> its user, so every grain turn it starts records <c>human:{id}</c> as actor.</summary>
 public sealed class ActorScopeMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -13,7 +13,7 @@ public sealed class ActorScopeMiddleware(RequestDelegate next)
             return;
         }
 
-        using (RequestContext.As(HttpCompanyContext.ActorOf(identity.UserId)))
+        using (CallerContext.As(HttpCompanyContext.ActorOf(identity.UserId)))
         {
             await next(context);
         }

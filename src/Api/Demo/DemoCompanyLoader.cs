@@ -20,7 +20,7 @@ public sealed class DemoCompanyLoader(
     IHostEnvironment environment,
     CompanyDirectory companies,
     UserDirectory users,
-    IGrainFactory grains,
+    ITurnGrainFactory grains,
     NpgsqlDataSource dataSource,
     IOptions<JsonOptions> json,
     ILogger<DemoCompanyLoader> logger) : IHostedService
@@ -112,7 +112,7 @@ public sealed class DemoCompanyLoader(
 
         var members = await users.ListMembersAsync(companyId, cancellationToken);
         var owner = members.FirstOrDefault(m => m.Role == CompanyRoles.Ceo && !m.Disabled);
-        using var actor = owner is null ? null : RequestContext.As(Access.HttpCompanyContext.ActorOf(owner.Id));
+        using var actor = owner is null ? null : CallerContext.As(Access.HttpCompanyContext.ActorOf(owner.Id));
         var player = new ScenarioPlayer(new GrainScenarioActions(grains, companyId, json.Value.SerializerOptions));
         try
         {

@@ -209,30 +209,30 @@ public static class KnowledgeApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<KnowledgeSpaceDto>>> ListSpacesAsync(ICompanyContext caller, IGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<KnowledgeSpaceDto>>> ListSpacesAsync(ICompanyContext caller, ITurnGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IKnowledgeGrain>(caller.CompanyId).ListSpacesAsync(caller.CompanyId));
 
-    private static async Task<Created<KnowledgeSpaceDto>> CreateSpaceAsync(CreateKnowledgeSpaceRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
+    private static async Task<Created<KnowledgeSpaceDto>> CreateSpaceAsync(CreateKnowledgeSpaceRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
     {
         var space = await grains.GetGrain<IKnowledgeGrain>(caller.CompanyId).CreateSpaceAsync(new CreateSpaceCommand(
             caller.CompanyId, request.Name!, request.Description, request.Scope ?? SpaceScope.Company, request.ScopeRef, request.AgentId, request.Acl));
         return http.WithETag(TypedResults.Created($"/api/knowledge/spaces/{space.Id}", space), space.Version);
     }
 
-    private static async Task<Results<Ok<KnowledgeSpaceDto>, StatusCodeHttpResult>> GetSpaceAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http)
+    private static async Task<Results<Ok<KnowledgeSpaceDto>, StatusCodeHttpResult>> GetSpaceAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
     {
         var space = await grains.GetGrain<IKnowledgeSpaceGrain>(id).GetAsync(caller.CompanyId);
         return http.OkOrNotModified(space, space.Version);
     }
 
-    private static async Task<Ok<KnowledgeSpaceDto>> UpdateSpaceAsync(long id, UpdateKnowledgeSpaceRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
+    private static async Task<Ok<KnowledgeSpaceDto>> UpdateSpaceAsync(long id, UpdateKnowledgeSpaceRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
     {
         var space = await grains.GetGrain<IKnowledgeSpaceGrain>(id)
             .UpdateAsync(new UpdateSpaceCommand(caller.CompanyId, request.Name!, request.Description, Versions.Expected(http, request.ExpectedVersion)));
         return http.WithETag(TypedResults.Ok(space), space.Version);
     }
 
-    private static async Task<NoContent> DeleteSpaceAsync(long id, ICompanyContext caller, IGrainFactory grains, IObjectStore store, HttpContext http)
+    private static async Task<NoContent> DeleteSpaceAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, IObjectStore store, HttpContext http)
     {
         var keys = await grains.GetGrain<IKnowledgeSpaceGrain>(id).DeleteAsync(caller.CompanyId, Versions.Expected(http));
         foreach (var key in keys)
@@ -243,17 +243,17 @@ public static class KnowledgeApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<IReadOnlyList<AclRule>>> GetAclAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<AclRule>>> GetAclAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
         TypedResults.Ok((await grains.GetGrain<IKnowledgeSpaceGrain>(id).GetAsync(caller.CompanyId)).Acl);
 
-    private static async Task<Ok<KnowledgeSpaceDto>> SetAclAsync(long id, SetKnowledgeAclRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
+    private static async Task<Ok<KnowledgeSpaceDto>> SetAclAsync(long id, SetKnowledgeAclRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
     {
         var rules = request.Rules ?? throw new ValidationException("rules", "is required (an empty list removes every rule)");
         var space = await grains.GetGrain<IKnowledgeSpaceGrain>(id).SetAclAsync(new SetAclCommand(caller.CompanyId, rules, Versions.Expected(http, request.ExpectedVersion)));
         return http.WithETag(TypedResults.Ok(space), space.Version);
     }
 
-    private static async Task<Ok<IReadOnlyList<DocumentDto>>> ListDocumentsAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<DocumentDto>>> ListDocumentsAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IKnowledgeSpaceGrain>(id).ListDocumentsAsync(caller.CompanyId));
 
     private static async Task<Accepted<DocumentDto>> UploadDocumentAsync(
@@ -261,7 +261,7 @@ public static class KnowledgeApi
         IFormFile? file,
         [FromForm] string? name,
         ICompanyContext caller,
-        IGrainFactory grains,
+        ITurnGrainFactory grains,
         IObjectStore store,
         CancellationToken cancellationToken)
     {
@@ -296,16 +296,16 @@ public static class KnowledgeApi
         return TypedResults.Accepted($"/api/knowledge/spaces/{id}/documents/{document.Id}", document);
     }
 
-    private static async Task<Ok<DocumentDto>> GetDocumentAsync(long id, long documentId, ICompanyContext caller, IGrainFactory grains) =>
+    private static async Task<Ok<DocumentDto>> GetDocumentAsync(long id, long documentId, ICompanyContext caller, ITurnGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IKnowledgeSpaceGrain>(id).GetDocumentAsync(caller.CompanyId, documentId));
 
-    private static async Task<Accepted<DocumentDto>> RetryDocumentAsync(long id, long documentId, ICompanyContext caller, IGrainFactory grains)
+    private static async Task<Accepted<DocumentDto>> RetryDocumentAsync(long id, long documentId, ICompanyContext caller, ITurnGrainFactory grains)
     {
         var document = await grains.GetGrain<IKnowledgeSpaceGrain>(id).RetryDocumentAsync(caller.CompanyId, documentId);
         return TypedResults.Accepted($"/api/knowledge/spaces/{id}/documents/{documentId}", document);
     }
 
-    private static async Task<NoContent> DeleteDocumentAsync(long id, long documentId, ICompanyContext caller, IGrainFactory grains, IObjectStore store)
+    private static async Task<NoContent> DeleteDocumentAsync(long id, long documentId, ICompanyContext caller, ITurnGrainFactory grains, IObjectStore store)
     {
         var key = await grains.GetGrain<IKnowledgeSpaceGrain>(id).DeleteDocumentAsync(caller.CompanyId, documentId);
         await store.DeleteAsync(key, CancellationToken.None);

@@ -47,7 +47,7 @@ public static class MissionsApi
         return app;
     }
 
-    private static async Task<Ok<MissionSuggestion>> SuggestAsync(ICompanyContext caller, IGrainFactory grains, string? title = null, string? description = null)
+    private static async Task<Ok<MissionSuggestion>> SuggestAsync(ICompanyContext caller, ITurnGrainFactory grains, string? title = null, string? description = null)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(title) && string.IsNullOrWhiteSpace(description))

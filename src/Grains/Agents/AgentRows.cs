@@ -10,11 +10,11 @@ namespace FluidManager.Grains.Agents;
 /// <summary>Agents as rows: validation and normalisation of profiles, parameters, mapping.</summary>
 internal static partial class AgentRows
 {
-    public static async Task<AgentDto?> FindAsync(IGrainContext context, long companyId, long agentId) =>
+    public static async Task<AgentDto?> FindAsync(ITurnContext context, long companyId, long agentId) =>
         await context.Sql(AgentSql.ById).With("id", agentId).With("company_id", companyId).FirstOrDefaultAsync(Map);
 
     /// <summary>The agent, or <see cref="NotFoundException"/> when it does not exist in this company.</summary>
-    public static async Task<AgentDto> LoadAsync(IGrainContext context, long companyId, long agentId) =>
+    public static async Task<AgentDto> LoadAsync(ITurnContext context, long companyId, long agentId) =>
         await FindAsync(context, companyId, agentId) ?? throw new NotFoundException("Agent", agentId);
 
     /// <summary>Checks a profile and returns it trimmed, de-duplicated and with tool names in lower case.</summary>

@@ -15,7 +15,7 @@ internal static partial class ArtifactRows
     /// Inserts the artifact, or returns the one a previous run of the same step recorded.
     /// <c>Created</c> is false for such a replay.
     /// </summary>
-    public static async Task<(ArtifactDto Artifact, bool Created)> RecordAsync(IGrainContext context, AttachArtifactCommand command, long? taskId, long? agentId)
+    public static async Task<(ArtifactDto Artifact, bool Created)> RecordAsync(ITurnContext context, AttachArtifactCommand command, long? taskId, long? agentId)
     {
         Validate(command);
         if (command.StepKey is { } stepKey)
@@ -53,13 +53,13 @@ internal static partial class ArtifactRows
             ?? throw new InvalidOperationException("An artifact insert conflicted but no row holds its step key."), false);
     }
 
-    public static Task<List<ArtifactDto>> ForTaskAsync(IGrainContext context, long companyId, long taskId) =>
+    public static Task<List<ArtifactDto>> ForTaskAsync(ITurnContext context, long companyId, long taskId) =>
         context.Sql(ArtifactSql.ForTask).With("task_id", taskId).With("company_id", companyId).ListAsync(Map);
 
-    public static Task<List<ArtifactDto>> ForAgentAsync(IGrainContext context, long companyId, long agentId) =>
+    public static Task<List<ArtifactDto>> ForAgentAsync(ITurnContext context, long companyId, long agentId) =>
         context.Sql(ArtifactSql.ForAgent).With("agent_id", agentId).With("company_id", companyId).ListAsync(Map);
 
-    public static async Task<ArtifactDto> LoadAsync(IGrainContext context, long companyId, long artifactId) =>
+    public static async Task<ArtifactDto> LoadAsync(ITurnContext context, long companyId, long artifactId) =>
         await context.Sql(ArtifactSql.ById).With("id", artifactId).With("company_id", companyId).FirstOrDefaultAsync(Map)
         ?? throw new NotFoundException("Artifact", artifactId);
 
@@ -79,7 +79,7 @@ internal static partial class ArtifactRows
         r.GetStringOrNull("created_by"),
         r.Get<DateTimeOffset>("created_at"));
 
-    private static async Task<ArtifactDto?> FindByStepAsync(IGrainContext context, long? taskId, long? agentId, string stepKey) => taskId is { } task
+    private static async Task<ArtifactDto?> FindByStepAsync(ITurnContext context, long? taskId, long? agentId, string stepKey) => taskId is { } task
         ? await context.Sql(ArtifactSql.ByTaskStep).With("task_id", task).With("step_key", stepKey).FirstOrDefaultAsync(Map)
         : await context.Sql(ArtifactSql.ByAgentStep).With("agent_id", agentId).With("step_key", stepKey).FirstOrDefaultAsync(Map);
 

@@ -12,7 +12,7 @@ namespace FluidManager.Grains.Data;
 internal static class Db
 {
     /// <summary>A command on the turn's connection and transaction.</summary>
-    public static NpgsqlCommand Sql(this IGrainContext context, string sql) => new(sql, context.Connection, context.Transaction);
+    public static NpgsqlCommand Sql(this ITurnContext context, string sql) => new(sql, context.Connection, context.Transaction);
 
     public static NpgsqlCommand With(this NpgsqlCommand command, string name, long? value) => command.Add(name, NpgsqlDbType.Bigint, value);
 

@@ -8,11 +8,11 @@ namespace FluidManager.Grains.Data;
 internal static class Guard
 {
     /// <summary>The grain's key as a number; a malformed key reads as "not found".</summary>
-    public static long KeyAsId(this IGrainContext context, string what) =>
+    public static long KeyAsId(this ITurnContext context, string what) =>
         long.TryParse(context.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : throw new NotFoundException(what, context.Key);
 
     /// <summary>A company-keyed grain answers only for its own company; the company must exist.</summary>
-    public static async Task<long> EnsureCompanyAsync(this IGrainContext context, long companyId)
+    public static async Task<long> EnsureCompanyAsync(this ITurnContext context, long companyId)
     {
         var key = context.KeyAsId("Company");
         if (key != companyId)

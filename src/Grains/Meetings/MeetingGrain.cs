@@ -29,7 +29,7 @@ namespace FluidManager.Grains.Meetings;
 /// (<see cref="MinutesParser"/>): an invalid answer is retried with the errors, and after
 /// <see cref="MaxSynthesisAttempts"/> the meeting fails with them; minutes are stored whole or not at all.
 /// </summary>
-public sealed class MeetingGrain(IGrainContext context, IServiceProvider services, ILogger<MeetingGrain> logger)
+public sealed class MeetingGrain(ITurnContext context, IServiceProvider services, ILogger<MeetingGrain> logger)
     : IMeetingGrain, IHandle<MeetingSignal>, IActivityOwner
 {
     public const int MaxSynthesisAttempts = 3;

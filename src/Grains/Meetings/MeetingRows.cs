@@ -96,11 +96,11 @@ internal sealed class MeetingState
         Cost = r.Get<decimal>("cost"),
     };
 
-    public static async Task<MeetingState> LoadAsync(IGrainContext context, long companyId, long id) =>
+    public static async Task<MeetingState> LoadAsync(ITurnContext context, long companyId, long id) =>
         await context.Sql(MeetingSql.ById).With("id", id).With("company_id", companyId).FirstOrDefaultAsync(Map)
         ?? throw new NotFoundException("Meeting", id);
 
-    public Task SaveAsync(IGrainContext context) => context.Sql(MeetingSql.Save)
+    public Task SaveAsync(ITurnContext context) => context.Sql(MeetingSql.Save)
         .With("id", Id)
         .With<MeetingStatus>("status", Status)
         .With("round", Round)
@@ -139,7 +139,7 @@ internal sealed record Participant(
         r.Get<string>("department"), r.GetStringOrNull("model"), r.GetStringOrNull("system_prompt") ?? "", r.GetStringOrNull("style_guidelines") ?? "",
         r.GetStringOrNull("bio") ?? "", r.Get<int>("messages"), r.Get<long>("input_tokens"), r.Get<long>("output_tokens"), r.Get<decimal>("cost"));
 
-    public static Task<List<Participant>> ListAsync(IGrainContext context, long meetingId) =>
+    public static Task<List<Participant>> ListAsync(ITurnContext context, long meetingId) =>
         context.Sql(MeetingSql.Participants).With("meeting_id", meetingId).ListAsync(Map);
 }
 
@@ -165,13 +165,13 @@ internal static class MeetingRows
         r.GetOrNull<long>("assignee_agent_id"), r.Get<long[]>("route"), r.GetStringOrNull("refusal_rule"), r.GetStringOrNull("refusal_reason"),
         r.Get<long>("version"));
 
-    public static Task<List<MeetingMessageDto>> MessagesAsync(IGrainContext context, long meetingId, int after = 0) =>
+    public static Task<List<MeetingMessageDto>> MessagesAsync(ITurnContext context, long meetingId, int after = 0) =>
         context.Sql(MeetingSql.Messages).With("meeting_id", meetingId).With("after", after).ListAsync(MapMessage);
 
-    public static Task<List<CtaDto>> CtasAsync(IGrainContext context, long meetingId) =>
+    public static Task<List<CtaDto>> CtasAsync(ITurnContext context, long meetingId) =>
         context.Sql(MeetingSql.Ctas).With("meeting_id", meetingId).ListAsync(MapCta);
 
-    public static async Task<MinutesDto?> MinutesAsync(IGrainContext context, long meetingId)
+    public static async Task<MinutesDto?> MinutesAsync(ITurnContext context, long meetingId)
     {
         var decisions = await context.Sql(MeetingSql.Decisions).With("meeting_id", meetingId)
             .ListAsync(r => new DecisionDto(r.Get<long>("id"), r.Get<int>("position"), r.Get<string>("body")));

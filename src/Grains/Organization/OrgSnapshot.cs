@@ -29,7 +29,7 @@ internal sealed class OrgSnapshot
 
     public IEnumerable<OrgAgent> Agents => _agents.Values;
 
-    public static async Task<OrgSnapshot> LoadAsync(IGrainContext context, long companyId)
+    public static async Task<OrgSnapshot> LoadAsync(ITurnContext context, long companyId)
     {
         var rows = await context.Sql(OrgSql.Snapshot).With("company_id", companyId).ListAsync(r => (
             Agent: new OrgAgent(

@@ -6,7 +6,7 @@ using FluidManager.Runtime.Grains;
 namespace FluidManager.Grains.Organization;
 
 /// <summary>Writes policy denials to the company's stream, each in a turn of its own.</summary>
-public sealed class PolicyAuditGrain(IGrainContext context) : IPolicyAuditGrain
+public sealed class PolicyAuditGrain(ITurnContext context) : IPolicyAuditGrain
 {
     public async Task RecordDenialAsync(PolicyDenial denial)
     {

@@ -14,7 +14,7 @@ namespace FluidManager.Grains.Organization;
 internal static class PolicyDenials
 {
     /// <summary>Records the denial, then returns the exception for the caller to throw.</summary>
-    public static async Task<PolicyDeniedException> RecordAsync(IGrainContext context, ILogger logger, PolicyDenial denial)
+    public static async Task<PolicyDeniedException> RecordAsync(ITurnContext context, ILogger logger, PolicyDenial denial)
     {
         denial = denial with { Actor = denial.Actor ?? context.Actor };
         Log.PolicyDenied(logger, denial.CompanyId, denial.Action, denial.Rule, denial.Reason);
@@ -25,7 +25,7 @@ internal static class PolicyDenials
             // No execution context flows into this task: it starts outside the ambient turn.
             recording = Task.Run(async () =>
             {
-                using var actor = denial.Actor is { } name ? RequestContext.As(name) : null;
+                using var actor = denial.Actor is { } name ? CallerContext.As(name) : null;
                 await grains.GetGrain<IPolicyAuditGrain>(denial.CompanyId).RecordDenialAsync(denial);
             });
         }

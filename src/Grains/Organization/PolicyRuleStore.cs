@@ -11,7 +11,7 @@ namespace FluidManager.Grains.Organization;
 /// <summary>Rules as rows: typed settings in, jsonb out, and back.</summary>
 internal static partial class PolicyRuleStore
 {
-    public static Task<List<PolicyRuleDto>> LoadAsync(IGrainContext context, long companyId) =>
+    public static Task<List<PolicyRuleDto>> LoadAsync(ITurnContext context, long companyId) =>
         context.Sql(OrgSql.Rules).With("company_id", companyId).ListAsync(Map);
 
     public static PolicyRuleDto Map(NpgsqlDataReader r)

@@ -11,7 +11,7 @@ using Npgsql;
 namespace FluidManager.Grains.Schedules;
 
 /// <summary>Creates and lists a company's schedules (key = company id).</summary>
-public sealed class SchedulesGrain(IGrainContext context) : ISchedulesGrain
+public sealed class SchedulesGrain(ITurnContext context) : ISchedulesGrain
 {
     public async Task<ScheduleDto> CreateAsync(CreateScheduleCommand command)
     {
@@ -43,7 +43,7 @@ public sealed class SchedulesGrain(IGrainContext context) : ISchedulesGrain
 }
 
 /// <summary>One schedule (key = schedule id): its reminder named "fire" creates a task per firing.</summary>
-public sealed class ScheduleGrain(IGrainContext context) : IScheduleGrain, IRemindable
+public sealed class ScheduleGrain(ITurnContext context) : IScheduleGrain, IReminderTarget
 {
     private const string Reminder = "fire";
 
@@ -232,7 +232,7 @@ internal static class ScheduleRules
         return reminder!;
     }
 
-    public static async Task EnsureAgentAsync(IGrainContext context, long companyId, long agentId)
+    public static async Task EnsureAgentAsync(ITurnContext context, long companyId, long agentId)
     {
         var status = await context.Sql(ScheduleSql.AgentStatus).With("agent_id", agentId).With("company_id", companyId).ScalarAsync<string>();
         if (status is null)

@@ -13,7 +13,7 @@ namespace FluidManager.Grains.Tasks;
 /// </summary>
 internal static class TaskCreation
 {
-    public static async Task<TaskDto> CreateAsync(IGrainContext context, CreateTaskCommand command, string createdBy)
+    public static async Task<TaskDto> CreateAsync(ITurnContext context, CreateTaskCommand command, string createdBy)
     {
         new Fields()
             .Text("title", command.Title, 300)

@@ -19,7 +19,7 @@ namespace FluidManager.Grains.Tasks;
 /// One task (key = task id). Status changes go through <see cref="TaskStateMachine"/>; each one bumps
 /// the version, publishes its event and tells the parent task, all in the same turn.
 /// </summary>
-public sealed class TaskGrain(IGrainContext context, ILogger<TaskGrain> logger) : ITaskGrain
+public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) : ITaskGrain
 {
     private long Id => context.KeyAsId("Task");
 

@@ -9,11 +9,11 @@ namespace FluidManager.Grains.Tasks;
 /// <summary>Reads tasks, comments and worklog entries into their DTOs.</summary>
 internal static class TaskRows
 {
-    public static async Task<TaskDto?> FindAsync(IGrainContext context, long companyId, long taskId) =>
+    public static async Task<TaskDto?> FindAsync(ITurnContext context, long companyId, long taskId) =>
         await context.Sql(TaskSql.ById).With("id", taskId).With("company_id", companyId).FirstOrDefaultAsync(Map);
 
     /// <summary>The task, or <see cref="NotFoundException"/> when it does not exist in this company.</summary>
-    public static async Task<TaskDto> LoadAsync(IGrainContext context, long companyId, long taskId) =>
+    public static async Task<TaskDto> LoadAsync(ITurnContext context, long companyId, long taskId) =>
         await FindAsync(context, companyId, taskId) ?? throw new NotFoundException("Task", taskId);
 
     public static TaskDto Map(NpgsqlDataReader r)

@@ -28,7 +28,7 @@ internal sealed record WorkingAgent(
 {
     public string Name => $"{FirstName} {LastName}";
 
-    public static async Task<WorkingAgent?> FindAsync(IGrainContext context, long companyId, long agentId) =>
+    public static async Task<WorkingAgent?> FindAsync(ITurnContext context, long companyId, long agentId) =>
         await context.Sql(WorkSql.AgentForWork).With("agent_id", agentId).With("company_id", companyId).FirstOrDefaultAsync(r => new WorkingAgent(
             r.Get<long>("id"), r.Get<string>("first_name"), r.Get<string>("last_name"), r.Get<string>("role"), r.Get<string>("department"),
             r.Get<string>("seniority"), r.Get<string>("bio"), r.Get<string>("system_prompt"), r.Get<string>("style_guidelines"),
@@ -45,7 +45,7 @@ internal static class AgentBriefing
 {
     public sealed record Briefing(IReadOnlyList<ChatMessage> Messages, IReadOnlyList<ToolDefinition> Tools, IReadOnlyList<AgentRef> Subordinates);
 
-    public static async Task<Briefing> WriteAsync(IGrainContext context, WorkingAgent agent, TaskDto task, int attempt, int recentWorklog)
+    public static async Task<Briefing> WriteAsync(ITurnContext context, WorkingAgent agent, TaskDto task, int attempt, int recentWorklog)
     {
         var org = await OrgSnapshot.LoadAsync(context, task.CompanyId);
         var subordinates = await SubordinatesAsync(context, org, task.CompanyId, agent.Id);
@@ -133,7 +133,7 @@ internal static class AgentBriefing
     }
 
     /// <summary>Active direct reports the hierarchy policy lets the agent assign work to.</summary>
-    public static async Task<IReadOnlyList<AgentRef>> SubordinatesAsync(IGrainContext context, OrgSnapshot org, long companyId, long agentId)
+    public static async Task<IReadOnlyList<AgentRef>> SubordinatesAsync(ITurnContext context, OrgSnapshot org, long companyId, long agentId)
     {
         var policy = context.Grains.GetGrain<IHierarchyPolicyGrain>(companyId);
         var allowed = new List<AgentRef>();
@@ -155,7 +155,7 @@ internal static class AgentBriefing
     }
 
     /// <summary>Steps earlier attempts took, as <see cref="AgentContext.DoneSteps"/> names them; finishing steps are left out.</summary>
-    private static async Task<IReadOnlyList<string>> DoneStepsAsync(IGrainContext context, long taskId, int attempt)
+    private static async Task<IReadOnlyList<string>> DoneStepsAsync(ITurnContext context, long taskId, int attempt)
     {
         if (attempt <= 1)
         {

@@ -17,7 +17,7 @@ namespace FluidManager.Grains.Work;
 /// budget raise sets the new limit and unblocks the task; rejecting it leaves the task blocked. A
 /// request nobody decides expires after <see cref="WorkOptions.ApprovalTimeToLive"/> (a reminder).
 /// </summary>
-public sealed class ApprovalGrain(IGrainContext context, ILogger<ApprovalGrain> logger) : IApprovalGrain, IRemindable
+public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> logger) : IApprovalGrain, IReminderTarget
 {
     private const string ExpiryReminder = "expire";
 

@@ -24,7 +24,7 @@ internal sealed record ApprovalDraft(
 internal static class ApprovalRows
 {
     /// <summary>Records the request, or returns the one the same step recorded; then the approval's grain arms its expiry.</summary>
-    public static async Task<ApprovalDto> OpenAsync(IGrainContext context, ApprovalDraft draft, TimeSpan timeToLive)
+    public static async Task<ApprovalDto> OpenAsync(ITurnContext context, ApprovalDraft draft, TimeSpan timeToLive)
     {
         var existing = await context.Sql(WorkSql.ApprovalByStep).With("task_id", draft.TaskId).With("step_key", draft.StepKey).FirstOrDefaultAsync(WorkRows.MapApproval);
         if (existing is not null)
@@ -51,12 +51,12 @@ internal static class ApprovalRows
         return approval;
     }
 
-    public static async Task<ApprovalDto> LoadAsync(IGrainContext context, long companyId, long approvalId) =>
+    public static async Task<ApprovalDto> LoadAsync(ITurnContext context, long companyId, long approvalId) =>
         await context.Sql(WorkSql.ApprovalById).With("id", approvalId).With("company_id", companyId).FirstOrDefaultAsync(WorkRows.MapApproval)
         ?? throw new NotFoundException("Approval", approvalId);
 
     /// <summary>Publishes an approval event on the task's stream and the company's (the CEO's inbox).</summary>
-    public static async Task PublishAsync(IGrainContext context, string type, ApprovalDto approval)
+    public static async Task PublishAsync(ITurnContext context, string type, ApprovalDto approval)
     {
         var payload = new ApprovalEvent(approval);
         await context.PublishAsync(Streams.Task(approval.TaskId), type, payload, approval.CompanyId);

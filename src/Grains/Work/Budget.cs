@@ -32,14 +32,14 @@ internal static class Budget
         }
     }
 
-    public static Task<Verdict> ReserveAsync(IGrainContext context, long companyId, long agentId, long taskId, string agentName, Guid activityId, long tokens, decimal cost) =>
+    public static Task<Verdict> ReserveAsync(ITurnContext context, long companyId, long agentId, long taskId, string agentName, Guid activityId, long tokens, decimal cost) =>
         ReserveAsync(context, companyId, agentId, agentName, new ReservationOwner(taskId, null), activityId, tokens, cost);
 
     /// <summary>
     /// Reserves for a call of an agent (its limits apply) or of no agent (<paramref name="agentId"/> null: the
     /// company's budget only), made for a task or a meeting (<paramref name="owner"/>).
     /// </summary>
-    public static async Task<Verdict> ReserveAsync(IGrainContext context, long companyId, long? agentId, string agentName, ReservationOwner owner, Guid activityId, long tokens, decimal cost)
+    public static async Task<Verdict> ReserveAsync(ITurnContext context, long companyId, long? agentId, string agentName, ReservationOwner owner, Guid activityId, long tokens, decimal cost)
     {
         var now = context.Now.ToUniversalTime();
         var dayStart = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero);
@@ -101,7 +101,7 @@ internal static class Budget
     }
 
     /// <summary>Removes a call's reservation (settled or released); null when it had none.</summary>
-    public static Task<ReservationRow?> ReleaseAsync(IGrainContext context, Guid activityId) =>
+    public static Task<ReservationRow?> ReleaseAsync(ITurnContext context, Guid activityId) =>
         context.Sql(WorkSql.DeleteReservation).WithGuid("activity_id", activityId)
             .FirstOrDefaultAsync(r => new ReservationRow(r.Get<long>("tokens"), r.Get<decimal>("cost")));
 
@@ -114,7 +114,7 @@ internal static class Budget
         return new Verdict(false, limit, value, used, reserved, needed, reason);
     }
 
-    private static async Task<AgentLimitsRow> ReadLimitsAsync(IGrainContext context, string sql, long companyId, long agentId) =>
+    private static async Task<AgentLimitsRow> ReadLimitsAsync(ITurnContext context, string sql, long companyId, long agentId) =>
         await context.Sql(sql).With("agent_id", agentId).With("company_id", companyId)
             .FirstOrDefaultAsync(r => new AgentLimitsRow(r.GetOrNull<long>("tokens_per_day"), r.GetOrNull<long>("tokens_per_month"), r.GetOrNull<decimal>("max_cost")))
         ?? throw new InvalidOperationException($"Agent {agentId} is gone.");

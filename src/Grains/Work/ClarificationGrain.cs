@@ -9,7 +9,7 @@ using FluidManager.Runtime.Grains;
 namespace FluidManager.Grains.Work;
 
 /// <summary>A question an agent asked (key = clarification id): answering it unblocks the task, and the runner hands the answer to the agent.</summary>
-public sealed class ClarificationGrain(IGrainContext context) : IClarificationGrain
+public sealed class ClarificationGrain(ITurnContext context) : IClarificationGrain
 {
     private long Id => context.KeyAsId("Clarification");
 

@@ -69,10 +69,10 @@ internal sealed class RunState
     public TaskRunDto ToDto() =>
         new(TaskId, CompanyId, AgentId, Attempt, Step, Status, Model, ActivityId, WaitingFor, StopReason, Conversation.Count, StartedAt, UpdatedAt);
 
-    public static async Task<RunState?> FindAsync(IGrainContext context, long taskId) =>
+    public static async Task<RunState?> FindAsync(ITurnContext context, long taskId) =>
         await context.Sql(WorkSql.RunByTask).With("task_id", taskId).FirstOrDefaultAsync(Map);
 
-    public async Task SaveAsync(IGrainContext context)
+    public async Task SaveAsync(ITurnContext context)
     {
         UpdatedAt = context.Now;
         await context.Sql(WorkSql.UpsertRun)

@@ -29,8 +29,8 @@ namespace FluidManager.Grains.Work;
 /// status and acts on it: start or continue when it runs, park when it is paused, blocked or awaiting
 /// approval, stop (cancelling the call in flight) when it is done, failed or cancelled.
 /// </summary>
-public sealed class TaskRunnerGrain(IGrainContext context, IServiceProvider services, ILogger<TaskRunnerGrain> logger)
-    : ITaskRunnerGrain, IHandle<TaskRunSignal>, IHandle<SubtaskSettled>, IActivityOwner, IRemindable
+public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider services, ILogger<TaskRunnerGrain> logger)
+    : ITaskRunnerGrain, IHandle<TaskRunSignal>, IHandle<SubtaskSettled>, IActivityOwner, IReminderTarget
 {
     private const string StartReminder = "start";
     private const string ToolSavepoint = "tool_call";

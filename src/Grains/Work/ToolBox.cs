@@ -34,7 +34,7 @@ internal sealed record ToolScope(RunState Run, TaskDto Task, WorkingAgent Agent,
 /// the call's step key (or is recorded in the same transaction as the step), so a replayed step does
 /// not repeat it. Refusals are answers the model reads, never exceptions.
 /// </summary>
-internal sealed partial class ToolBox(IGrainContext context, ILogger logger)
+internal sealed partial class ToolBox(ITurnContext context, ILogger logger)
 {
     public async Task<ToolResult> RunAsync(ToolScope scope)
     {

@@ -27,7 +27,7 @@ internal sealed record IngestProgress(string Stage, int Done, int Total);
 /// embedding endpoint) throw and are retried by the runtime; unreadable documents end with an error result.
 /// </summary>
 internal sealed class IngestActivity(
-    IGrainFactory grains,
+    ITurnGrainFactory grains,
     IObjectStore store,
     IEmbeddingModel embeddings,
     NpgsqlDataSource dataSource,

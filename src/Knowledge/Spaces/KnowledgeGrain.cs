@@ -5,7 +5,7 @@ using FluidManager.Runtime.Grains;
 namespace FluidManager.Knowledge.Spaces;
 
 /// <summary>A company's knowledge (key = company id): creates spaces and lists them.</summary>
-public sealed class KnowledgeGrain(IGrainContext context) : IKnowledgeGrain
+public sealed class KnowledgeGrain(ITurnContext context) : IKnowledgeGrain
 {
     public async Task<KnowledgeSpaceDto> CreateSpaceAsync(CreateSpaceCommand command)
     {

@@ -15,7 +15,7 @@ namespace FluidManager.Knowledge.Spaces;
 /// ones and the other generations' chunks are removed. Readers therefore see the old chunks or the new
 /// ones, never a mix, and a failed ingestion leaves the previous version searchable.
 /// </summary>
-public sealed class KnowledgeSpaceGrain(IGrainContext context, IOptions<KnowledgeOptions> options, ILogger<KnowledgeSpaceGrain> logger)
+public sealed class KnowledgeSpaceGrain(ITurnContext context, IOptions<KnowledgeOptions> options, ILogger<KnowledgeSpaceGrain> logger)
     : IKnowledgeSpaceGrain, IActivityOwner
 {
     private long Id => context.KeyAsId("Knowledge space");

@@ -12,10 +12,10 @@ internal static class SpaceRows
 {
     public const int MaxAclRules = 200;
 
-    public static long KeyAsId(this IGrainContext context, string what) =>
+    public static long KeyAsId(this ITurnContext context, string what) =>
         long.TryParse(context.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : throw new NotFoundException(what, context.Key);
 
-    public static async Task EnsureCompanyAsync(IGrainContext context, long companyId)
+    public static async Task EnsureCompanyAsync(ITurnContext context, long companyId)
     {
         if (context.KeyAsId("Company") != companyId || !await context.Sql(SpaceSql.CompanyExists).With("company_id", companyId).ScalarAsync<bool>())
         {
@@ -23,11 +23,11 @@ internal static class SpaceRows
         }
     }
 
-    public static async Task<KnowledgeSpaceDto> LoadAsync(IGrainContext context, long companyId, long spaceId) =>
+    public static async Task<KnowledgeSpaceDto> LoadAsync(ITurnContext context, long companyId, long spaceId) =>
         (await ListAsync(context, context.Sql(SpaceSql.SpaceById).With("id", spaceId).With("company_id", companyId))).FirstOrDefault()
         ?? throw new NotFoundException("Knowledge space", spaceId);
 
-    public static async Task<IReadOnlyList<KnowledgeSpaceDto>> ListAsync(IGrainContext context, NpgsqlCommand command)
+    public static async Task<IReadOnlyList<KnowledgeSpaceDto>> ListAsync(ITurnContext context, NpgsqlCommand command)
     {
         var rows = await command.ListAsync(r => (
             Id: r.Get<long>("id"), CompanyId: r.Get<long>("company_id"), Name: r.Get<string>("name"), Description: r.Get<string>("description"),
@@ -58,7 +58,7 @@ internal static class SpaceRows
     };
 
     /// <summary>Checks the rules (fields named <c>acl[i]</c>), with every agent they name in the company; returns them normalised.</summary>
-    public static async Task<IReadOnlyList<AclRule>> NormaliseAclAsync(IGrainContext context, long companyId, IReadOnlyList<AclRule>? rules, string field = "acl")
+    public static async Task<IReadOnlyList<AclRule>> NormaliseAclAsync(ITurnContext context, long companyId, IReadOnlyList<AclRule>? rules, string field = "acl")
     {
         var errors = new Dictionary<string, List<string>>();
         void Add(string key, string error) => (errors.TryGetValue(key, out var list) ? list : errors[key] = []).Add(error);
@@ -140,7 +140,7 @@ internal static class SpaceRows
         return normalised;
     }
 
-    public static async Task WriteAclAsync(IGrainContext context, long companyId, long spaceId, IReadOnlyList<AclRule> rules)
+    public static async Task WriteAclAsync(ITurnContext context, long companyId, long spaceId, IReadOnlyList<AclRule> rules)
     {
         await context.Sql(SpaceSql.DeleteAcl).With("space_id", spaceId).ExecuteAsync();
         if (rules.Count == 0)

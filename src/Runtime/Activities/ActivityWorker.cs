@@ -287,7 +287,7 @@ public sealed class ActivityWorker(
         await using var transaction = await connection.BeginTransactionAsync();
         var ends = new List<(Finished Item, NpgsqlBatchCommand Command)>();
         var owners = handOver ? items.Where(i => i.Ends).Select(i => i.Owner).Distinct().Where(g => registry.AcceptsActivityOutcomes(g.Type)).ToList() : [];
-        var idle = new HashSet<GrainId>();
+        var idle = new HashSet<GrainKey>();
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
             foreach (var item in items)
@@ -485,7 +485,7 @@ public sealed class ActivityWorker(
         /// <summary>Whether this run ends the activity (its outcome goes to the owner) rather than scheduling a retry.</summary>
         public bool Ends => Succeeded || Final;
 
-        public GrainId Owner { get; } = new(Activity.GrainType, Activity.GrainKey);
+        public GrainKey Owner { get; } = new(Activity.GrainType, Activity.GrainKey);
 
         public string Sender => $"activity:{Activity.Id}";
 

@@ -3,8 +3,8 @@ using Npgsql;
 
 namespace FluidManager.Runtime.Grains;
 
-/// <summary>Addresses grains by interface and key, like Orleans' <c>IGrainFactory</c>.</summary>
-public interface IGrainFactory
+/// <summary>Addresses grains by interface and key from inside a turn: the calls join the caller's transaction.</summary>
+public interface ITurnGrainFactory
 {
     /// <summary>A proxy whose calls run as turns of the grain <paramref name="key"/>.</summary>
     TGrain GetGrain<TGrain>(string key) where TGrain : class;
@@ -15,9 +15,9 @@ public interface IGrainFactory
 }
 
 /// <summary>What a grain sees of the turn it runs in.</summary>
-public interface IGrainContext
+public interface ITurnContext
 {
-    GrainId Id { get; }
+    GrainKey Id { get; }
 
     string Key { get; }
 
@@ -32,7 +32,7 @@ public interface IGrainContext
 
     NpgsqlTransaction Transaction { get; }
 
-    IGrainFactory Grains { get; }
+    ITurnGrainFactory Grains { get; }
 
     /// <summary>Sends a durable one-way message, delivered after this turn commits, exactly once, FIFO per target.</summary>
     Task PostAsync<TGrain>(string key, object message, TimeSpan? delay = null) where TGrain : class;
@@ -51,14 +51,14 @@ public interface IGrainContext
     Task<bool> CancelActivityAsync(Guid activityId);
 }
 
-/// <summary>Implemented by a grain class for each message type it accepts through <see cref="IGrainContext.PostAsync{TGrain}"/>.</summary>
+/// <summary>Implemented by a grain class for each message type it accepts through <see cref="ITurnContext.PostAsync{TGrain}"/>.</summary>
 public interface IHandle<in TMessage>
 {
     Task HandleAsync(TMessage message);
 }
 
 /// <summary>Implemented by grains that register reminders.</summary>
-public interface IRemindable
+public interface IReminderTarget
 {
     Task ReceiveReminderAsync(ReminderTick tick);
 }

@@ -80,9 +80,9 @@ public sealed class GrainRegistry
     {
         if (messageType == typeof(ReminderTick))
         {
-            return typeof(IRemindable).IsAssignableFrom(grainType)
-                ? (g, m) => ((IRemindable)g).ReceiveReminderAsync((ReminderTick)m)
-                : throw new GrainRegistrationException($"{grainType.Name} received a reminder tick but does not implement IRemindable.");
+            return typeof(IReminderTarget).IsAssignableFrom(grainType)
+                ? (g, m) => ((IReminderTarget)g).ReceiveReminderAsync((ReminderTick)m)
+                : throw new GrainRegistrationException($"{grainType.Name} received a reminder tick but does not implement IReminderTarget.");
         }
 
         if (messageType == typeof(ActivityOutcome))

@@ -27,7 +27,7 @@ public sealed class TurnExecutor(
     internal TimeProvider Time => time;
 
     /// <summary>Runs <paramref name="body"/> on a fresh instance of the grain, in the ambient turn or a new one.</summary>
-    public async Task<T> RunAsync<T>(GrainId id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body)
+    public async Task<T> RunAsync<T>(GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body)
     {
         if (Ambient.Value is { } ambient)
         {
@@ -49,7 +49,7 @@ public sealed class TurnExecutor(
     }
 
     /// <summary>Runs a delivery (message, reminder, activity outcome) inside a transaction the caller owns.</summary>
-    internal Task DeliverAsync(TurnState state, GrainId id, object message, CancellationToken cancellationToken)
+    internal Task DeliverAsync(TurnState state, GrainKey id, object message, CancellationToken cancellationToken)
     {
         var registration = services.GetRequiredService<GrainRegistry>().Resolve(id.Type);
         var registry = services.GetRequiredService<GrainRegistry>();
@@ -78,7 +78,7 @@ public sealed class TurnExecutor(
     internal static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Math.Min(500, 5 * Math.Pow(2, attempt)) * (0.5 + Random.Shared.NextDouble()));
 
-    private async Task<T> RunRootAsync<T>(GrainId id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body)
+    private async Task<T> RunRootAsync<T>(GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync(readOnly ? IsolationLevel.RepeatableRead : IsolationLevel.ReadCommitted);
@@ -88,7 +88,7 @@ public sealed class TurnExecutor(
             await setReadOnly.ExecuteNonQueryAsync();
         }
 
-        var state = new TurnState(connection, transaction, time.GetUtcNow(), RequestContext.Actor, readOnly);
+        var state = new TurnState(connection, transaction, time.GetUtcNow(), CallerContext.Actor, readOnly);
         using (Enter(state))
         {
             var result = await InvokeAsync(state, id, registration, readOnly, body, CancellationToken.None);
@@ -98,7 +98,7 @@ public sealed class TurnExecutor(
         }
     }
 
-    private async Task<T> InvokeAsync<T>(TurnState state, GrainId id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body, CancellationToken cancellationToken)
+    private async Task<T> InvokeAsync<T>(TurnState state, GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body, CancellationToken cancellationToken)
     {
         if (state.CallChain.Contains(id))
         {
@@ -120,8 +120,8 @@ public sealed class TurnExecutor(
         try
         {
             await using var scope = services.CreateAsyncScope();
-            var context = new GrainContext(id, state, scope.ServiceProvider.GetRequiredService<IGrainFactory>(), scope.ServiceProvider.GetRequiredService<GrainRegistry>());
-            var factory = Factories.GetOrAdd(registration.Implementation, static type => ActivatorUtilities.CreateFactory(type, [typeof(IGrainContext)]));
+            var context = new TurnContext(id, state, scope.ServiceProvider.GetRequiredService<ITurnGrainFactory>(), scope.ServiceProvider.GetRequiredService<GrainRegistry>());
+            var factory = Factories.GetOrAdd(registration.Implementation, static type => ActivatorUtilities.CreateFactory(type, [typeof(ITurnContext)]));
             var grain = factory(scope.ServiceProvider, [context]);
             return await body(grain);
         }
@@ -137,10 +137,10 @@ public sealed class TurnExecutor(
     }
 }
 
-/// <summary>The <see cref="IGrainContext"/> handed to a grain for one call.</summary>
-internal sealed class GrainContext(GrainId id, TurnState state, IGrainFactory grains, GrainRegistry registry) : IGrainContext
+/// <summary>The <see cref="ITurnContext"/> handed to a grain for one call.</summary>
+internal sealed class TurnContext(GrainKey id, TurnState state, ITurnGrainFactory grains, GrainRegistry registry) : ITurnContext
 {
-    public GrainId Id => id;
+    public GrainKey Id => id;
 
     public string Key => id.Key;
 
@@ -152,7 +152,7 @@ internal sealed class GrainContext(GrainId id, TurnState state, IGrainFactory gr
 
     public NpgsqlTransaction Transaction => state.Transaction;
 
-    public IGrainFactory Grains => grains;
+    public ITurnGrainFactory Grains => grains;
 
     public async Task PostAsync<TGrain>(string key, object message, TimeSpan? delay = null) where TGrain : class
     {

@@ -22,7 +22,7 @@ internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction t
     public bool ReadOnly { get; } = readOnly;
 
     /// <summary>Grains whose calls are in progress, outermost first: a call back into one is a cycle.</summary>
-    public List<GrainId> CallChain { get; } = [];
+    public List<GrainKey> CallChain { get; } = [];
 
     public long LastEventPosition { get; set; }
 
@@ -40,7 +40,7 @@ internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction t
         return ++_eventSequence;
     }
 
-    public async Task LockAsync(GrainId id, CancellationToken cancellationToken)
+    public async Task LockAsync(GrainKey id, CancellationToken cancellationToken)
     {
         var key = id.LockKey;
         if (!_locked.Add(key))
@@ -60,7 +60,7 @@ internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction t
     }
 
     /// <summary>Marks a grain as locked by a statement the caller already ran.</summary>
-    public void MarkLocked(GrainId id) => _locked.Add(id.LockKey);
+    public void MarkLocked(GrainKey id) => _locked.Add(id.LockKey);
 
     /// <summary>Queues the NOTIFY hints for what this turn wrote; delivered by PostgreSQL at commit.</summary>
     public async Task NotifyAsync(FluidRuntimeOptions options, CancellationToken cancellationToken)

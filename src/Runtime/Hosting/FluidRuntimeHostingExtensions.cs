@@ -44,7 +44,7 @@ public static class FluidRuntimeHostingExtensions
         builder.Services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "fluid" }.Build());
         builder.Services.TryAddSingleton<GrainRegistry>();
         builder.Services.TryAddSingleton<TurnExecutor>();
-        builder.Services.TryAddSingleton<IGrainFactory, GrainFactory>();
+        builder.Services.TryAddSingleton<ITurnGrainFactory, TurnGrainFactory>();
         builder.Services.TryAddSingleton<EventLog>();
         builder.Services.TryAddSingleton<ClusterAdmin>();
         builder.Services.TryAddSingleton<MigrationRunner>();

@@ -32,7 +32,7 @@ public sealed class MessagePump(
 
     private Task LoopAsync(CancellationToken stoppingToken)
     {
-        var unfinished = new List<GrainId>();
+        var unfinished = new List<GrainKey>();
         return PumpLoop.RunAsync("message", async cancellationToken =>
         {
             if (unfinished.Count > 0)
@@ -57,7 +57,7 @@ public sealed class MessagePump(
         }, time, logger, stoppingToken);
     }
 
-    private async Task ReleaseAsync(List<GrainId> grains, CancellationToken cancellationToken)
+    private async Task ReleaseAsync(List<GrainKey> grains, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(RuntimeSql.ReleaseInboxLeases);
         command.Parameters.AddWithValue("silo", silo.Id);
@@ -66,7 +66,7 @@ public sealed class MessagePump(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<List<GrainId>> ClaimAsync(CancellationToken cancellationToken)
+    private async Task<List<GrainKey>> ClaimAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var command = dataSource.CreateCommand(RuntimeSql.ClaimInboxes);
@@ -74,18 +74,18 @@ public sealed class MessagePump(
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("lease_until", now + _options.InboxLease);
         command.Parameters.AddWithValue("limit", _options.InboxClaimBatch);
-        var grains = new List<GrainId>();
+        var grains = new List<GrainKey>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            grains.Add(new GrainId(reader.GetString(0), reader.GetString(1)));
+            grains.Add(new GrainKey(reader.GetString(0), reader.GetString(1)));
         }
 
         return grains;
     }
 
     /// <summary>Applies the due head of one grain's queue. Retries the whole transaction on deadlock.</summary>
-    internal async Task ProcessGrainAsync(GrainId grain, CancellationToken cancellationToken)
+    internal async Task ProcessGrainAsync(GrainKey grain, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -108,7 +108,7 @@ public sealed class MessagePump(
     /// message rolls the whole transaction back (the messages before it are applied again next time),
     /// and its failed attempt is recorded in a second, short transaction.
     /// </summary>
-    private async Task ProcessGrainOnceAsync(GrainId grain, CancellationToken cancellationToken)
+    private async Task ProcessGrainOnceAsync(GrainKey grain, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         (QueuedMessage Message, Exception Error)? failure = null;
@@ -174,7 +174,7 @@ public sealed class MessagePump(
         }
     }
 
-    private async Task<(long Version, List<QueuedMessage> Head)> LockAndReadHeadAsync(TurnState state, GrainId grain, CancellationToken cancellationToken)
+    private async Task<(long Version, List<QueuedMessage> Head)> LockAndReadHeadAsync(TurnState state, GrainKey grain, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(state.Connection, state.Transaction);
         var lockGrain = new NpgsqlBatchCommand(RuntimeSql.LockGrain);
@@ -202,7 +202,7 @@ public sealed class MessagePump(
         return (inboxVersion, messages);
     }
 
-    private NpgsqlBatchCommand ReleaseInbox(GrainId grain, long version)
+    private NpgsqlBatchCommand ReleaseInbox(GrainKey grain, long version)
     {
         var release = new NpgsqlBatchCommand(RuntimeSql.ReleaseInbox);
         AddGrain(release.Parameters, grain);
@@ -214,7 +214,7 @@ public sealed class MessagePump(
     /// <summary>A broken connection is the infrastructure's failure, not the message's: it must not count as an attempt.</summary>
     private static bool IsHandlerFailure(Exception ex) => ex is not NpgsqlException || ex is PostgresException;
 
-    private async Task RecordFailureAsync(TurnState state, GrainId grain, QueuedMessage message, Exception error, CancellationToken cancellationToken)
+    private async Task RecordFailureAsync(TurnState state, GrainKey grain, QueuedMessage message, Exception error, CancellationToken cancellationToken)
     {
         var attempts = message.Attempts + 1;
         var text = $"{error.GetType().Name}: {error.Message}";
@@ -226,7 +226,7 @@ public sealed class MessagePump(
             dead.Parameters.AddWithValue("error", text);
             dead.Parameters.AddWithValue("now", state.Now);
             var deadId = (long)(await dead.ExecuteScalarAsync(cancellationToken))!;
-            var context = new GrainContext(grain, state, null!, registry);
+            var context = new TurnContext(grain, state, null!, registry);
             await context.PublishAsync("runtime", "runtime.dead_lettered", new { DeadLetterId = deadId, Grain = grain.ToString(), message.Type, Attempts = attempts, Error = text });
             Log.MessageDeadLettered(logger, message.Id, grain.ToString(), attempts, text);
             return;
@@ -242,7 +242,7 @@ public sealed class MessagePump(
         Log.MessageFailed(logger, message.Id, grain.ToString(), attempts, text);
     }
 
-    private static void AddGrain(NpgsqlParameterCollection parameters, GrainId grain)
+    private static void AddGrain(NpgsqlParameterCollection parameters, GrainKey grain)
     {
         parameters.AddWithValue("grain_type", grain.Type);
         parameters.AddWithValue("grain_key", grain.Key);

@@ -1,7 +1,7 @@
 namespace FluidManager.Runtime.Grains;
 
 /// <summary>Flows who asked for a turn ("human:3", "agent:7") into the turns it starts.</summary>
-public static class RequestContext
+public static class CallerContext
 {
     private static readonly AsyncLocal<string?> CurrentActor = new();
 

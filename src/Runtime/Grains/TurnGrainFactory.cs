@@ -5,14 +5,14 @@ using System.Reflection;
 namespace FluidManager.Runtime.Grains;
 
 /// <summary>Hands out proxies whose method calls become turns run by the <see cref="TurnExecutor"/>.</summary>
-public sealed class GrainFactory(GrainRegistry registry, TurnExecutor executor) : IGrainFactory
+public sealed class TurnGrainFactory(GrainRegistry registry, TurnExecutor executor) : ITurnGrainFactory
 {
     public TGrain GetGrain<TGrain>(string key) where TGrain : class
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         var registration = registry.Resolve<TGrain>();
-        var proxy = DispatchProxy.Create<TGrain, GrainProxy>();
-        ((GrainProxy)(object)proxy).Initialize(new GrainId(registration.TypeName, key), registration, executor);
+        var proxy = DispatchProxy.Create<TGrain, TurnGrainProxy>();
+        ((TurnGrainProxy)(object)proxy).Initialize(new GrainKey(registration.TypeName, key), registration, executor);
         return proxy;
     }
 
@@ -22,17 +22,17 @@ public sealed class GrainFactory(GrainRegistry registry, TurnExecutor executor) 
 }
 
 /// <summary>The proxy behind every grain reference; not for direct use.</summary>
-public class GrainProxy : DispatchProxy
+public class TurnGrainProxy : DispatchProxy
 {
-    private static readonly ConcurrentDictionary<MethodInfo, Func<GrainProxy, MethodInfo, object?[], object>> Invokers = new();
+    private static readonly ConcurrentDictionary<MethodInfo, Func<TurnGrainProxy, MethodInfo, object?[], object>> Invokers = new();
     private static readonly ConcurrentDictionary<MethodInfo, bool> ReadOnlyMethods = new();
-    private static readonly MethodInfo InvokeTypedMethod = typeof(GrainProxy).GetMethod(nameof(InvokeTyped), BindingFlags.NonPublic | BindingFlags.Instance)!;
+    private static readonly MethodInfo InvokeTypedMethod = typeof(TurnGrainProxy).GetMethod(nameof(InvokeTyped), BindingFlags.NonPublic | BindingFlags.Instance)!;
 
-    private GrainId _id;
+    private GrainKey _id;
     private GrainRegistration _registration = null!;
     private TurnExecutor _executor = null!;
 
-    internal void Initialize(GrainId id, GrainRegistration registration, TurnExecutor executor)
+    internal void Initialize(GrainKey id, GrainRegistration registration, TurnExecutor executor)
     {
         _id = id;
         _registration = registration;
@@ -46,7 +46,7 @@ public class GrainProxy : DispatchProxy
         return invoker(this, targetMethod, args ?? []);
     }
 
-    private static Func<GrainProxy, MethodInfo, object?[], object> BuildInvoker(MethodInfo method)
+    private static Func<TurnGrainProxy, MethodInfo, object?[], object> BuildInvoker(MethodInfo method)
     {
         if (method.ReturnType == typeof(Task))
         {

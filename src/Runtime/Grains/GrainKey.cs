@@ -5,7 +5,7 @@ using System.Text;
 namespace FluidManager.Runtime.Grains;
 
 /// <summary>A grain's identity: its registered type name and its key.</summary>
-public readonly record struct GrainId(string Type, string Key)
+public readonly record struct GrainKey(string Type, string Key)
 {
     /// <summary>A stable 64-bit hash of type and key: the grain's advisory-lock key.</summary>
     public long LockKey
