@@ -83,15 +83,31 @@ export Fluid__Storage__Path="$DATA/objects"
 export Fluid__Demo__Load="$([ "$DEMO" -eq 1 ] && echo true || echo false)"
 export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
 
+# Each process is an Orleans silo with its own silo and gateway ports; membership in PostgreSQL
+# tells the others where to find it.
+USED_PORTS=" $PORT $PG_PORT "
+orleans_ports() {
+  local port ports=""
+  for _ in 1 2; do
+    port="$(fm_free_port)"
+    while [[ "$USED_PORTS" == *" $port "* ]]; do port="$(fm_free_port)"; done
+    USED_PORTS+="$port " ports+="$port "
+  done
+  read -r SILO_PORT GATEWAY_PORT <<<"$ports"
+}
+
 BIN="$FM_ROOT/src"
 for log in api $(seq -f 'silo-%g' 1 "$SILOS"); do
   printf '\n==== %s started by scripts/run.sh ====\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$DATA/logs/$log.log"
 done
+orleans_ports
+Fluid__Silo__Name="api" Fluid__Cluster__SiloPort="$SILO_PORT" Fluid__Cluster__GatewayPort="$GATEWAY_PORT" \
 ASPNETCORE_URLS="http://127.0.0.1:$PORT" Fluid__Api__DashboardPath="$FM_ROOT/src/Dashboard/dist" \
   dotnet "$BIN/Api/bin/Release/net10.0/FluidManager.Api.dll" --contentRoot "$BIN/Api" >>"$DATA/logs/api.log" 2>&1 &
 PIDS+=($!)
 for i in $(seq 1 "$SILOS"); do
-  Fluid__Silo__Name="silo-$i" dotnet "$BIN/Silo/bin/Release/net10.0/FluidManager.Silo.dll" --contentRoot "$BIN/Silo" >>"$DATA/logs/silo-$i.log" 2>&1 &
+  orleans_ports
+  Fluid__Silo__Name="silo-$i" Fluid__Cluster__SiloPort="$SILO_PORT" Fluid__Cluster__GatewayPort="$GATEWAY_PORT" dotnet "$BIN/Silo/bin/Release/net10.0/FluidManager.Silo.dll" --contentRoot "$BIN/Silo" >>"$DATA/logs/silo-$i.log" 2>&1 &
   PIDS+=($!)
 done
 

@@ -64,6 +64,8 @@ export ConnectionStrings__Fluid
 ConnectionStrings__Fluid="$(fm_pg_connstr "$PG_DATA" "$PG_PORT" "$DB")"
 export Fluid__Storage__Path="$OUT/objects" DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
 export Fluid__Demo__Load=true
+# Every process is an Orleans silo: any free ports, found by the others through membership.
+export Fluid__Cluster__SiloPort=0 Fluid__Cluster__GatewayPort=0
 # Every flow signs in through the form: lift the sign-in rate limit above what the flows need.
 export Fluid__Auth__LoginAttemptsPerEmail=1000 Fluid__Auth__LoginAttemptsPerAddress=1000
 # The offline model answers after 100 ms, as a person would see a meeting or a task go: an instant

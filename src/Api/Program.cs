@@ -11,6 +11,7 @@ using FluidManager.Runtime.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddFluidRuntime();
+builder.AddFluidSilo();
 builder.AddGrains();
 builder.AddKnowledge();
 builder.AddEventListener();

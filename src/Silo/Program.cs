@@ -7,6 +7,7 @@ using FluidManager.Runtime.Hosting;
 var builder = Host.CreateApplicationBuilder(args);
 
 builder.AddFluidRuntime();
+builder.AddFluidSilo();
 builder.AddGrains();
 builder.AddModels();
 builder.AddAgentWork();

@@ -31,6 +31,8 @@ public sealed class ApiFixture : DatabaseFixture
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("ConnectionStrings:Fluid", ConnectionString);
+            b.UseSetting("Fluid:Cluster:SiloPort", "0");
+            b.UseSetting("Fluid:Cluster:GatewayPort", "0");
             b.UseSetting("Fluid:Bootstrap:OwnerPassword", OwnerPassword);
             b.UseSetting("Fluid:Storage:Path", _storage);
             b.UseEnvironment("Testing");

@@ -60,6 +60,8 @@ public sealed partial class BootstrapTests
             await using (var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
             {
                 b.UseSetting("ConnectionStrings:Fluid", connectionString);
+                b.UseSetting("Fluid:Cluster:SiloPort", "0");
+                b.UseSetting("Fluid:Cluster:GatewayPort", "0");
                 b.UseSetting("Fluid:Bootstrap:CompanyName", "Initech");
                 b.UseEnvironment("Testing");
                 b.ConfigureLogging(l => l.AddProvider(new CapturingLoggerProvider(logs)));

@@ -93,6 +93,8 @@ public sealed class DemoCompanyTests : IAsyncLifetime
     private WebApplicationFactory<Program> Start() => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
     {
         b.UseSetting("ConnectionStrings:Fluid", _database);
+        b.UseSetting("Fluid:Cluster:SiloPort", "0");
+        b.UseSetting("Fluid:Cluster:GatewayPort", "0");
         b.UseSetting("Fluid:Bootstrap:OwnerPassword", ApiFixture.OwnerPassword);
         b.UseSetting("Fluid:Storage:Path", _storage);
         b.UseSetting("Fluid:Demo:Load", "true");

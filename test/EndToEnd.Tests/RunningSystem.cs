@@ -42,6 +42,8 @@ public sealed class RunningSystem : IAsyncLifetime
             ["Fluid__Storage__Path"] = _storage,
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Fluid__Cluster__SiloPort"] = "0",
+            ["Fluid__Cluster__GatewayPort"] = "0",
         };
         _processes.Add(HostProcess.Start("Silo", new Dictionary<string, string>(common)
         {

@@ -37,6 +37,8 @@ public sealed class KnowledgeApiFixture : DatabaseFixture
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("ConnectionStrings:Fluid", ConnectionString);
+            b.UseSetting("Fluid:Cluster:SiloPort", "0");
+            b.UseSetting("Fluid:Cluster:GatewayPort", "0");
             b.UseSetting("Fluid:Bootstrap:OwnerPassword", OwnerPassword);
             b.UseSetting("Fluid:Storage:Path", _storage);
             b.UseSetting("Fluid:Knowledge:Ingestion:MaxDocumentBytes", MaxDocumentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -59,6 +59,8 @@ public class MeetingsFixture : DatabaseFixture
         _api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("ConnectionStrings:Fluid", ConnectionString);
+            b.UseSetting("Fluid:Cluster:SiloPort", "0");
+            b.UseSetting("Fluid:Cluster:GatewayPort", "0");
             b.UseSetting("Fluid:Bootstrap:OwnerPassword", OwnerPassword);
             b.UseSetting("Fluid:Storage:Path", _storage);
             b.UseSetting("Fluid:Runtime:ChannelPrefix", _channel);
