@@ -1,3 +1,8 @@
 namespace FluidManager.Grains.Interfaces.Agents;
 
-public sealed record AgentDeletedEvent(long AgentId, long CompanyId, string DisplayName);
+[GenerateSerializer]
+[Alias("fm.agents.AgentDeletedEvent")]
+public sealed record AgentDeletedEvent(
+    [property: Id(0)] long AgentId,
+    [property: Id(1)] long CompanyId,
+    [property: Id(2)] string DisplayName);

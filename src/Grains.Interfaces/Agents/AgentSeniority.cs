@@ -1,5 +1,7 @@
 namespace FluidManager.Grains.Interfaces.Agents;
 
+[GenerateSerializer]
+[Alias("fm.agents.AgentSeniority")]
 public enum AgentSeniority
 {
     Junior,

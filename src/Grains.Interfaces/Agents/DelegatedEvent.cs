@@ -1,4 +1,10 @@
 namespace FluidManager.Grains.Interfaces.Agents;
 
 /// <summary>Payload of agent.delegated on the delegating agent's stream.</summary>
-public sealed record DelegatedEvent(long FromAgentId, long ToAgentId, long TaskId, long? ParentTaskId);
+[GenerateSerializer]
+[Alias("fm.agents.DelegatedEvent")]
+public sealed record DelegatedEvent(
+    [property: Id(0)] long FromAgentId,
+    [property: Id(1)] long ToAgentId,
+    [property: Id(2)] long TaskId,
+    [property: Id(3)] long? ParentTaskId);

@@ -1,4 +1,6 @@
 namespace FluidManager.Grains.Interfaces.Agents;
 
 /// <summary>Deletes an agent; refused while it has open work or direct reports.</summary>
-public sealed record DeleteAgentCommand(long CompanyId, long? ExpectedVersion = null);
+[GenerateSerializer]
+[Alias("fm.agents.DeleteAgentCommand")]
+public sealed record DeleteAgentCommand([property: Id(0)] long CompanyId, [property: Id(1)] long? ExpectedVersion = null);

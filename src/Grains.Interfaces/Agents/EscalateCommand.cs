@@ -1,4 +1,10 @@
 namespace FluidManager.Grains.Interfaces.Agents;
 
 /// <summary>The agent hands a problem up to its manager (or the CEO seat).</summary>
-public sealed record EscalateCommand(long CompanyId, string Subject, string Body = "", long? TaskId = null);
+[GenerateSerializer]
+[Alias("fm.agents.EscalateCommand")]
+public sealed record EscalateCommand(
+    [property: Id(0)] long CompanyId,
+    [property: Id(1)] string Subject,
+    [property: Id(2)] string Body = "",
+    [property: Id(3)] long? TaskId = null);

@@ -1,4 +1,9 @@
 namespace FluidManager.Grains.Interfaces.Agents;
 
 /// <summary>Replaces the agent's profile. A role or department change is checked against the hierarchy rules.</summary>
-public sealed record UpdateAgentCommand(long CompanyId, AgentProfile Profile, long? ExpectedVersion = null);
+[GenerateSerializer]
+[Alias("fm.agents.UpdateAgentCommand")]
+public sealed record UpdateAgentCommand(
+    [property: Id(0)] long CompanyId,
+    [property: Id(1)] AgentProfile Profile,
+    [property: Id(2)] long? ExpectedVersion = null);

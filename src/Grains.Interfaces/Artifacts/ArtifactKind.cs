@@ -1,5 +1,7 @@
 namespace FluidManager.Grains.Interfaces.Artifacts;
 
+[GenerateSerializer]
+[Alias("fm.artifacts.ArtifactKind")]
 public enum ArtifactKind
 {
     Spec,

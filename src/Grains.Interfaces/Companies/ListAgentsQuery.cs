@@ -2,4 +2,6 @@ using FluidManager.Grains.Interfaces.Agents;
 
 namespace FluidManager.Grains.Interfaces.Companies;
 
-public sealed record ListAgentsQuery(long CompanyId, AgentStatus? Status = null);
+[GenerateSerializer]
+[Alias("fm.companies.ListAgentsQuery")]
+public sealed record ListAgentsQuery([property: Id(0)] long CompanyId, [property: Id(1)] AgentStatus? Status = null);

@@ -1,3 +1,8 @@
 namespace FluidManager.Grains.Interfaces.Companies;
 
-public sealed record ResolveEscalationCommand(long CompanyId, long EscalationId, string? Resolution = null);
+[GenerateSerializer]
+[Alias("fm.companies.ResolveEscalationCommand")]
+public sealed record ResolveEscalationCommand(
+    [property: Id(0)] long CompanyId,
+    [property: Id(1)] long EscalationId,
+    [property: Id(2)] string? Resolution = null);

@@ -1,5 +1,7 @@
 namespace FluidManager.Grains.Interfaces.Meetings;
 
+[GenerateSerializer]
+[Alias("fm.meetings.CtaStatus")]
 public enum CtaStatus
 {
     Proposed,

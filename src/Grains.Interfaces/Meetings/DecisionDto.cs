@@ -1,3 +1,5 @@
 namespace FluidManager.Grains.Interfaces.Meetings;
 
-public sealed record DecisionDto(long Id, int Position, string Text);
+[GenerateSerializer]
+[Alias("fm.meetings.DecisionDto")]
+public sealed record DecisionDto([property: Id(0)] long Id, [property: Id(1)] int Position, [property: Id(2)] string Text);

@@ -1,5 +1,7 @@
 namespace FluidManager.Grains.Interfaces.Meetings;
 
+[GenerateSerializer]
+[Alias("fm.meetings.MeetingStatus")]
 public enum MeetingStatus
 {
     /// <summary>Created, not started.</summary>

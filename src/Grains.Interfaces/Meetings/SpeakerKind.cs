@@ -1,5 +1,7 @@
 namespace FluidManager.Grains.Interfaces.Meetings;
 
+[GenerateSerializer]
+[Alias("fm.meetings.SpeakerKind")]
 public enum SpeakerKind
 {
     Human,

@@ -1,5 +1,7 @@
 namespace FluidManager.Grains.Interfaces.Organization;
 
+[GenerateSerializer]
+[Alias("fm.organization.DelegationScope")]
 public enum DelegationScope
 {
     DirectSubordinates,

@@ -1,3 +1,5 @@
 namespace FluidManager.Grains.Interfaces.Organization;
 
-public sealed record DelegationScopeRule(DelegationScope Scope);
+[GenerateSerializer]
+[Alias("fm.organization.DelegationScopeRule")]
+public sealed record DelegationScopeRule([property: Id(0)] DelegationScope Scope);

@@ -1,3 +1,8 @@
 namespace FluidManager.Grains.Interfaces.Organization;
 
-public sealed record DeletePolicyRuleCommand(long CompanyId, long RuleId, long? ExpectedVersion = null);
+[GenerateSerializer]
+[Alias("fm.organization.DeletePolicyRuleCommand")]
+public sealed record DeletePolicyRuleCommand(
+    [property: Id(0)] long CompanyId,
+    [property: Id(1)] long RuleId,
+    [property: Id(2)] long? ExpectedVersion = null);

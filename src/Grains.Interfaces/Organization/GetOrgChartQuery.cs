@@ -1,4 +1,6 @@
 namespace FluidManager.Grains.Interfaces.Organization;
 
 /// <summary>The chart now, or as it stood at <see cref="AsOf"/>.</summary>
-public sealed record GetOrgChartQuery(long CompanyId, DateTimeOffset? AsOf = null);
+[GenerateSerializer]
+[Alias("fm.organization.GetOrgChartQuery")]
+public sealed record GetOrgChartQuery([property: Id(0)] long CompanyId, [property: Id(1)] DateTimeOffset? AsOf = null);

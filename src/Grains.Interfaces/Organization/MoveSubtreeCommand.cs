@@ -1,4 +1,10 @@
 namespace FluidManager.Grains.Interfaces.Organization;
 
 /// <summary>Moves an agent and everyone under it to a new manager (null: the CEO seat) in one change.</summary>
-public sealed record MoveSubtreeCommand(long CompanyId, long AgentId, long? NewManagerAgentId, long? ExpectedVersion = null);
+[GenerateSerializer]
+[Alias("fm.organization.MoveSubtreeCommand")]
+public sealed record MoveSubtreeCommand(
+    [property: Id(0)] long CompanyId,
+    [property: Id(1)] long AgentId,
+    [property: Id(2)] long? NewManagerAgentId,
+    [property: Id(3)] long? ExpectedVersion = null);

@@ -1,4 +1,11 @@
 namespace FluidManager.Grains.Interfaces.Organization;
 
 /// <summary>Payload of the org.* events: the chart's new version and the edges ended and started.</summary>
-public sealed record OrgChangedEvent(long CompanyId, long Version, long AgentId, OrgEdgeDto? Ended, OrgEdgeDto? Started);
+[GenerateSerializer]
+[Alias("fm.organization.OrgChangedEvent")]
+public sealed record OrgChangedEvent(
+    [property: Id(0)] long CompanyId,
+    [property: Id(1)] long Version,
+    [property: Id(2)] long AgentId,
+    [property: Id(3)] OrgEdgeDto? Ended,
+    [property: Id(4)] OrgEdgeDto? Started);

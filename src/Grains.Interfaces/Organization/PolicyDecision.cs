@@ -1,7 +1,12 @@
 namespace FluidManager.Grains.Interfaces.Organization;
 
 /// <summary>The policy's answer; when not allowed, the rule that refused and why.</summary>
-public sealed record PolicyDecision(bool Allowed, string? Rule = null, string? Reason = null)
+[GenerateSerializer]
+[Alias("fm.organization.PolicyDecision")]
+public sealed record PolicyDecision(
+    [property: Id(0)] bool Allowed,
+    [property: Id(1)] string? Rule = null,
+    [property: Id(2)] string? Reason = null)
 {
     public static PolicyDecision Allow { get; } = new(true);
 

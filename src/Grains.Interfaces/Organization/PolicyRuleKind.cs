@@ -1,5 +1,7 @@
 namespace FluidManager.Grains.Interfaces.Organization;
 
+[GenerateSerializer]
+[Alias("fm.organization.PolicyRuleKind")]
 public enum PolicyRuleKind
 {
     /// <summary>Who an agent may assign to: its direct subordinates, or its whole subtree.</summary>

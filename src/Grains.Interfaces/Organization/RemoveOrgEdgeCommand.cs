@@ -1,4 +1,9 @@
 namespace FluidManager.Grains.Interfaces.Organization;
 
 /// <summary>Ends the agent's current reporting line (it keeps its own reports); the edge stays in history.</summary>
-public sealed record RemoveOrgEdgeCommand(long CompanyId, long SubordinateAgentId, long? ExpectedVersion = null);
+[GenerateSerializer]
+[Alias("fm.organization.RemoveOrgEdgeCommand")]
+public sealed record RemoveOrgEdgeCommand(
+    [property: Id(0)] long CompanyId,
+    [property: Id(1)] long SubordinateAgentId,
+    [property: Id(2)] long? ExpectedVersion = null);

@@ -1,6 +1,8 @@
 namespace FluidManager.Grains.Interfaces.Schedules;
 
 /// <summary>Whether a schedule fires.</summary>
+[GenerateSerializer]
+[Alias("fm.schedules.ScheduleStatus")]
 public enum ScheduleStatus
 {
     Active,

@@ -1,3 +1,5 @@
 namespace FluidManager.Grains.Interfaces.Tasks;
 
-public sealed record AddCommentCommand(long CompanyId, string Body);
+[GenerateSerializer]
+[Alias("fm.tasks.AddCommentCommand")]
+public sealed record AddCommentCommand([property: Id(0)] long CompanyId, [property: Id(1)] string Body);

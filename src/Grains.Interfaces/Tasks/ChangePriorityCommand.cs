@@ -1,3 +1,8 @@
 namespace FluidManager.Grains.Interfaces.Tasks;
 
-public sealed record ChangePriorityCommand(long CompanyId, TaskPriority Priority, long? ExpectedVersion = null);
+[GenerateSerializer]
+[Alias("fm.tasks.ChangePriorityCommand")]
+public sealed record ChangePriorityCommand(
+    [property: Id(0)] long CompanyId,
+    [property: Id(1)] TaskPriority Priority,
+    [property: Id(2)] long? ExpectedVersion = null);

@@ -1,6 +1,8 @@
 namespace FluidManager.Grains.Interfaces.Tasks;
 
 /// <summary>What a parent task does when one of its subtasks fails.</summary>
+[GenerateSerializer]
+[Alias("fm.tasks.SubtaskFailurePolicy")]
 public enum SubtaskFailurePolicy
 {
     /// <summary>The parent fails too.</summary>

@@ -1,6 +1,8 @@
 namespace FluidManager.Grains.Interfaces.Tasks;
 
 /// <summary>Every command that the task state machine rules on.</summary>
+[GenerateSerializer]
+[Alias("fm.tasks.TaskAction")]
 public enum TaskAction
 {
     Start,

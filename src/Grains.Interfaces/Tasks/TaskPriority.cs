@@ -1,5 +1,7 @@
 namespace FluidManager.Grains.Interfaces.Tasks;
 
+[GenerateSerializer]
+[Alias("fm.tasks.TaskPriority")]
 public enum TaskPriority
 {
     Low,

@@ -1,6 +1,8 @@
 namespace FluidManager.Grains.Interfaces.Tasks;
 
 /// <summary>Who may read a worklog entry besides the CEO.</summary>
+[GenerateSerializer]
+[Alias("fm.tasks.WorklogVisibility")]
 public enum WorklogVisibility
 {
     /// <summary>Only the agent that wrote it.</summary>

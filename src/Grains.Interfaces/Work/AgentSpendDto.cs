@@ -4,4 +4,13 @@ namespace FluidManager.Grains.Interfaces.Work;
 /// What an agent spent (<see cref="Own"/>) and, for a manager, its whole subtree (<see cref="Total"/>,
 /// with one row per agent in <see cref="Agents"/>, the manager first).
 /// </summary>
-public sealed record AgentSpendDto(long AgentId, bool Subtree, DateOnly? From, DateOnly? To, CostRowDto Own, CostRowDto Total, IReadOnlyList<CostRowDto> Agents);
+[GenerateSerializer]
+[Alias("fm.work.AgentSpendDto")]
+public sealed record AgentSpendDto(
+    [property: Id(0)] long AgentId,
+    [property: Id(1)] bool Subtree,
+    [property: Id(2)] DateOnly? From,
+    [property: Id(3)] DateOnly? To,
+    [property: Id(4)] CostRowDto Own,
+    [property: Id(5)] CostRowDto Total,
+    [property: Id(6)] IReadOnlyList<CostRowDto> Agents);

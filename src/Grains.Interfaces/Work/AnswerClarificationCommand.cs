@@ -1,3 +1,5 @@
 namespace FluidManager.Grains.Interfaces.Work;
 
-public sealed record AnswerClarificationCommand(long CompanyId, string Answer);
+[GenerateSerializer]
+[Alias("fm.work.AnswerClarificationCommand")]
+public sealed record AnswerClarificationCommand([property: Id(0)] long CompanyId, [property: Id(1)] string Answer);

@@ -1,6 +1,8 @@
 namespace FluidManager.Grains.Interfaces.Work;
 
 /// <summary>What an approval request is about.</summary>
+[GenerateSerializer]
+[Alias("fm.work.ApprovalKind")]
 public enum ApprovalKind
 {
     Publication,

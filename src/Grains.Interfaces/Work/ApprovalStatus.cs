@@ -1,5 +1,7 @@
 namespace FluidManager.Grains.Interfaces.Work;
 
+[GenerateSerializer]
+[Alias("fm.work.ApprovalStatus")]
 public enum ApprovalStatus
 {
     Pending,

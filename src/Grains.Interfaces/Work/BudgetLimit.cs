@@ -1,6 +1,8 @@
 namespace FluidManager.Grains.Interfaces.Work;
 
 /// <summary>The limits a call is checked against before it is made.</summary>
+[GenerateSerializer]
+[Alias("fm.work.BudgetLimit")]
 public enum BudgetLimit
 {
     /// <summary>The agent's tokens (in + out) per UTC day.</summary>

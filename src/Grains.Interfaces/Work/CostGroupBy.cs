@@ -1,5 +1,7 @@
 namespace FluidManager.Grains.Interfaces.Work;
 
+[GenerateSerializer]
+[Alias("fm.work.CostGroupBy")]
 public enum CostGroupBy
 {
     Agent,

@@ -1,3 +1,10 @@
 namespace FluidManager.Grains.Interfaces.Work;
 
-public sealed record CostReportDto(CostGroupBy GroupBy, DateOnly? From, DateOnly? To, IReadOnlyList<CostRowDto> Rows, CostRowDto Total);
+[GenerateSerializer]
+[Alias("fm.work.CostReportDto")]
+public sealed record CostReportDto(
+    [property: Id(0)] CostGroupBy GroupBy,
+    [property: Id(1)] DateOnly? From,
+    [property: Id(2)] DateOnly? To,
+    [property: Id(3)] IReadOnlyList<CostRowDto> Rows,
+    [property: Id(4)] CostRowDto Total);

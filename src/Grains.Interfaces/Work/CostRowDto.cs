@@ -1,7 +1,16 @@
 namespace FluidManager.Grains.Interfaces.Work;
 
 /// <summary>One group of a spend report: <see cref="Key"/> is the id, name or day; <see cref="Label"/> reads well.</summary>
-public sealed record CostRowDto(string Key, string Label, long Calls, long InputTokens, long OutputTokens, decimal Cost, long DurationMs)
+[GenerateSerializer]
+[Alias("fm.work.CostRowDto")]
+public sealed record CostRowDto(
+    [property: Id(0)] string Key,
+    [property: Id(1)] string Label,
+    [property: Id(2)] long Calls,
+    [property: Id(3)] long InputTokens,
+    [property: Id(4)] long OutputTokens,
+    [property: Id(5)] decimal Cost,
+    [property: Id(6)] long DurationMs)
 {
     public long TotalTokens => InputTokens + OutputTokens;
 

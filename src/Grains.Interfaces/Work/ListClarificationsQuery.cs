@@ -1,3 +1,9 @@
 namespace FluidManager.Grains.Interfaces.Work;
 
-public sealed record ListClarificationsQuery(long CompanyId, ClarificationStatus? Status = null, long? TaskId = null, int Limit = 200);
+[GenerateSerializer]
+[Alias("fm.work.ListClarificationsQuery")]
+public sealed record ListClarificationsQuery(
+    [property: Id(0)] long CompanyId,
+    [property: Id(1)] ClarificationStatus? Status = null,
+    [property: Id(2)] long? TaskId = null,
+    [property: Id(3)] int Limit = 200);

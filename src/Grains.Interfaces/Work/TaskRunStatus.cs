@@ -1,6 +1,8 @@
 namespace FluidManager.Grains.Interfaces.Work;
 
 /// <summary>What an agent loop is doing.</summary>
+[GenerateSerializer]
+[Alias("fm.work.TaskRunStatus")]
 public enum TaskRunStatus
 {
     /// <summary>Between steps: the next one starts as soon as the task runs.</summary>

@@ -1,6 +1,8 @@
 namespace FluidManager.Grains.Interfaces.Work;
 
 /// <summary>How a tool call ended.</summary>
+[GenerateSerializer]
+[Alias("fm.work.ToolOutcome")]
 public enum ToolOutcome
 {
     /// <summary>Done.</summary>

@@ -1,6 +1,8 @@
 namespace FluidManager.Knowledge.Spaces;
 
 /// <summary>Whom an ACL rule matches.</summary>
+[GenerateSerializer]
+[Alias("fm.knowledge.AclPrincipalKind")]
 public enum AclPrincipalKind
 {
     /// <summary>Every agent of the company.</summary>

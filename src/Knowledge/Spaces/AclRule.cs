@@ -5,4 +5,11 @@ namespace FluidManager.Knowledge.Spaces;
 /// AgentId the agent of an agent rule (both null otherwise). CanWrite lets the principal add, replace and
 /// delete documents (checked when an agent does so).
 /// </summary>
-public sealed record AclRule(AclPrincipalKind Kind, string? Name = null, long? AgentId = null, bool CanRead = true, bool CanWrite = false);
+[GenerateSerializer]
+[Alias("fm.knowledge.AclRule")]
+public sealed record AclRule(
+    [property: Id(0)] AclPrincipalKind Kind,
+    [property: Id(1)] string? Name = null,
+    [property: Id(2)] long? AgentId = null,
+    [property: Id(3)] bool CanRead = true,
+    [property: Id(4)] bool CanWrite = false);

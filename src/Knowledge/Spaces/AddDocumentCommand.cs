@@ -3,4 +3,9 @@ using FluidManager.Grains.Interfaces.Artifacts;
 namespace FluidManager.Knowledge.Spaces;
 
 /// <summary>Records a document whose bytes are already in object storage and queues its ingestion. A document of the same name is replaced.</summary>
-public sealed record AddDocumentCommand(long CompanyId, string Name, StoredObject Object);
+[GenerateSerializer]
+[Alias("fm.knowledge.AddDocumentCommand")]
+public sealed record AddDocumentCommand(
+    [property: Id(0)] long CompanyId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] StoredObject Object);

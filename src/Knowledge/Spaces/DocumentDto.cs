@@ -7,24 +7,26 @@ namespace FluidManager.Knowledge.Spaces;
 /// is the one whose chunks are searchable (null before the first successful ingestion). <see cref="Progress"/>
 /// is the running ingestion's last report (stage, done, total).
 /// </summary>
+[GenerateSerializer]
+[Alias("fm.knowledge.DocumentDto")]
 public sealed record DocumentDto(
-    long Id,
-    long CompanyId,
-    long SpaceId,
-    string Name,
-    string ContentType,
-    long SizeBytes,
-    string Sha256,
-    DocumentStatus Status,
-    string? Error,
-    string? Format,
-    int Generation,
-    int? ActiveGeneration,
-    int ChunkCount,
-    long CharCount,
-    int Attempts,
-    JsonElement? Progress,
-    string? UploadedBy,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    DateTimeOffset? IngestedAt);
+    [property: Id(0)] long Id,
+    [property: Id(1)] long CompanyId,
+    [property: Id(2)] long SpaceId,
+    [property: Id(3)] string Name,
+    [property: Id(4)] string ContentType,
+    [property: Id(5)] long SizeBytes,
+    [property: Id(6)] string Sha256,
+    [property: Id(7)] DocumentStatus Status,
+    [property: Id(8)] string? Error,
+    [property: Id(9)] string? Format,
+    [property: Id(10)] int Generation,
+    [property: Id(11)] int? ActiveGeneration,
+    [property: Id(12)] int ChunkCount,
+    [property: Id(13)] long CharCount,
+    [property: Id(14)] int Attempts,
+    [property: Id(15)] JsonElement? Progress,
+    [property: Id(16)] string? UploadedBy,
+    [property: Id(17)] DateTimeOffset CreatedAt,
+    [property: Id(18)] DateTimeOffset UpdatedAt,
+    [property: Id(19)] DateTimeOffset? IngestedAt);

@@ -1,6 +1,8 @@
 namespace FluidManager.Knowledge.Spaces;
 
 /// <summary>Where a document's ingestion stands.</summary>
+[GenerateSerializer]
+[Alias("fm.knowledge.DocumentStatus")]
 public enum DocumentStatus
 {
     /// <summary>Uploaded; the ingestion activity is queued.</summary>

@@ -1,6 +1,8 @@
 namespace FluidManager.Knowledge.Spaces;
 
 /// <summary>What a knowledge space belongs to. The scope sets the default ACL at creation; the ACL alone decides access.</summary>
+[GenerateSerializer]
+[Alias("fm.knowledge.SpaceScope")]
 public enum SpaceScope
 {
     /// <summary>The whole company; default rule: everyone reads.</summary>

@@ -1,4 +1,10 @@
 namespace FluidManager.Knowledge.Spaces;
 
 /// <summary>Renames a space or changes its description.</summary>
-public sealed record UpdateSpaceCommand(long CompanyId, string Name, string? Description = null, long? ExpectedVersion = null);
+[GenerateSerializer]
+[Alias("fm.knowledge.UpdateSpaceCommand")]
+public sealed record UpdateSpaceCommand(
+    [property: Id(0)] long CompanyId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string? Description = null,
+    [property: Id(3)] long? ExpectedVersion = null);
