@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(402, LogLevel.Warning, "Listener on {Channel} lost its connection ({Failures} in a row), reconnecting: {Error}")]
     public static partial void ListenerLost(ILogger logger, string channel, int failures, string error);
+
+    [LoggerMessage(500, LogLevel.Warning, "Turn of {Grain} failed, deactivating it: {Error}")]
+    public static partial void TurnFailed(ILogger logger, string grain, string error);
 }

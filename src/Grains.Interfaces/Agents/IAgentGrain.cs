@@ -5,7 +5,8 @@ using FluidManager.Grains.Interfaces.Tasks;
 namespace FluidManager.Grains.Interfaces.Agents;
 
 /// <summary>One agent (key = agent id). Agents are created through <c>ICompanyGrain.CreateAgentAsync</c>.</summary>
-public interface IAgentGrain
+[Alias("fm.IAgentGrain")]
+public interface IAgentGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
     Task<AgentDto> GetAsync(long companyId);

@@ -6,7 +6,8 @@ using FluidManager.Grains.Interfaces.Tasks;
 namespace FluidManager.Grains.Interfaces.Companies;
 
 /// <summary>A company (key = company id): creates agents and tasks (it hands out their ids) and answers company-wide lists.</summary>
-public interface ICompanyGrain
+[Alias("fm.ICompanyGrain")]
+public interface ICompanyGrain : IGrainWithStringKey
 {
     Task<AgentDto> CreateAgentAsync(CreateAgentCommand command);
 

@@ -7,7 +7,8 @@ namespace FluidManager.Grains.Interfaces.Meetings;
 /// One meeting (key = meeting id): its conversation, run as model-call activities (a facilitator picks
 /// each speaker), its minutes and the dispatch of its calls to action as tasks.
 /// </summary>
-public interface IMeetingGrain
+[Alias("fm.IMeetingGrain")]
+public interface IMeetingGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
     Task<MeetingDto> GetAsync(long companyId);

@@ -3,7 +3,8 @@ using System.ComponentModel;
 namespace FluidManager.Grains.Interfaces.Meetings;
 
 /// <summary>Creates and lists a company's meetings (key = company id).</summary>
-public interface IMeetingsGrain
+[Alias("fm.IMeetingsGrain")]
+public interface IMeetingsGrain : IGrainWithStringKey
 {
     Task<MeetingDto> CreateAsync(CreateMeetingCommand command);
 

@@ -7,7 +7,8 @@ namespace FluidManager.Grains.Interfaces.Organization;
 /// and the judge of every delegation question. Questions are read-only, so they never serialise
 /// the company.
 /// </summary>
-public interface IHierarchyPolicyGrain
+[Alias("fm.IHierarchyPolicyGrain")]
+public interface IHierarchyPolicyGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
     Task<OrgChartDto> GetOrgChartAsync(GetOrgChartQuery query);

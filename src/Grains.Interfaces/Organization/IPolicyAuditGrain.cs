@@ -4,7 +4,8 @@ namespace FluidManager.Grains.Interfaces.Organization;
 /// Records policy denials (key = company id). Called in a turn of its own, so the denial survives
 /// the rollback of the refused command's turn.
 /// </summary>
-public interface IPolicyAuditGrain
+[Alias("fm.IPolicyAuditGrain")]
+public interface IPolicyAuditGrain : IGrainWithStringKey
 {
     Task RecordDenialAsync(PolicyDenial denial);
 }

@@ -3,7 +3,8 @@ using System.ComponentModel;
 namespace FluidManager.Grains.Interfaces.Schedules;
 
 /// <summary>A company's schedules (key = company id): creates them (it hands out their ids) and lists them.</summary>
-public interface ISchedulesGrain
+[Alias("fm.ISchedulesGrain")]
+public interface ISchedulesGrain : IGrainWithStringKey
 {
     Task<ScheduleDto> CreateAsync(CreateScheduleCommand command);
 
@@ -15,7 +16,8 @@ public interface ISchedulesGrain
 /// One cyclic task (key = schedule id), driven by a durable reminder: each firing creates a task from the
 /// template for the schedule's agent; a firing missed while every silo was down runs once on recovery.
 /// </summary>
-public interface IScheduleGrain
+[Alias("fm.IScheduleGrain")]
+public interface IScheduleGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
     Task<ScheduleDto> GetAsync(long companyId);

@@ -9,7 +9,8 @@ namespace FluidManager.Grains.Interfaces.Tasks;
 /// an illegal one raises <c>ConflictException</c> (409), a stale ExpectedVersion raises
 /// <c>VersionMismatchException</c> (412).
 /// </summary>
-public interface ITaskGrain
+[Alias("fm.ITaskGrain")]
+public interface ITaskGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
     Task<TaskDto> GetAsync(long companyId);

@@ -7,7 +7,8 @@ namespace FluidManager.Grains.Interfaces.Work;
 /// CEO (the task is awaiting approval) or a budget raise (the task is blocked). Deciding it moves the
 /// task on; an unanswered request expires.
 /// </summary>
-public interface IApprovalGrain
+[Alias("fm.IApprovalGrain")]
+public interface IApprovalGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
     Task<ApprovalDto> GetAsync(long companyId);

@@ -6,7 +6,8 @@ namespace FluidManager.Grains.Interfaces.Work;
 /// A question an agent asked the creator of its task (key = clarification id). The task waits,
 /// blocked, until the question is answered; the answer reaches the agent's conversation.
 /// </summary>
-public interface IClarificationGrain
+[Alias("fm.IClarificationGrain")]
+public interface IClarificationGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
     Task<ClarificationDto> GetAsync(long companyId);

@@ -6,7 +6,8 @@ namespace FluidManager.Grains.Interfaces.Work;
 /// The company's agent work as a whole (key = company id): the approvals and clarifications waiting
 /// for a human, the spend roll-ups (from the database's views over the model calls) and the monthly budget.
 /// </summary>
-public interface ICompanyWorkGrain
+[Alias("fm.ICompanyWorkGrain")]
+public interface ICompanyWorkGrain : IGrainWithStringKey
 {
     /// <summary>Approval requests, oldest first.</summary>
     [ReadOnly(true)]

@@ -7,7 +7,8 @@ namespace FluidManager.Grains.Interfaces.Work;
 /// and follows the task's status changes (posted to it by the task grain): each model call and each
 /// tool call is a recorded step, so the loop resumes after a crash at the next unrecorded one.
 /// </summary>
-public interface ITaskRunnerGrain
+[Alias("fm.ITaskRunnerGrain")]
+public interface ITaskRunnerGrain : IGrainWithStringKey
 {
     /// <summary>Where the loop stands; null when the task was never run by an agent.</summary>
     [ReadOnly(true)]

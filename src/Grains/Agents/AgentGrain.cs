@@ -18,8 +18,10 @@ using Microsoft.Extensions.Logging;
 namespace FluidManager.Grains.Agents;
 
 /// <summary>One agent (key = agent id): its profile and status, its delegations and escalations.</summary>
-public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger) : IAgentGrain, IHandle<EscalationReceived>
+public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger) : DurableGrain, IAgentGrain, IHandle<EscalationReceived>
 {
+    protected override ITurnContext Turn => context;
+
     /// <summary>Largest avatar image accepted.</summary>
     public const long MaxAvatarBytes = 5 * 1024 * 1024;
 

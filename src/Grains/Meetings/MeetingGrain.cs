@@ -30,8 +30,10 @@ namespace FluidManager.Grains.Meetings;
 /// <see cref="MaxSynthesisAttempts"/> the meeting fails with them; minutes are stored whole or not at all.
 /// </summary>
 public sealed class MeetingGrain(ITurnContext context, IServiceProvider services, ILogger<MeetingGrain> logger)
-    : IMeetingGrain, IHandle<MeetingSignal>, IActivityOwner
+    : DurableGrain, IMeetingGrain, IHandle<MeetingSignal>, IActivityOwner
 {
+    protected override ITurnContext Turn => context;
+
     public const int MaxSynthesisAttempts = 3;
 
     /// <summary>Upper bound of a participant's answer (the synthesis uses the agent loop's bound).</summary>

@@ -7,8 +7,10 @@ using FluidManager.Runtime.Grains;
 namespace FluidManager.Grains.Meetings;
 
 /// <summary>Creates and lists a company's meetings (key = company id).</summary>
-public sealed class MeetingsGrain(ITurnContext context) : IMeetingsGrain
+public sealed class MeetingsGrain(ITurnContext context) : DurableGrain, IMeetingsGrain
 {
+    protected override ITurnContext Turn => context;
+
     public const int MaxParticipants = 12;
     public const int MaxAgendaItems = 20;
 

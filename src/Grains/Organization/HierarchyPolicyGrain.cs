@@ -13,8 +13,10 @@ namespace FluidManager.Grains.Organization;
 /// One per company (key = company id): the only writer of the org chart, the keeper of the rules,
 /// and the judge of delegation questions. Questions are read-only turns: they take no lock.
 /// </summary>
-public sealed class HierarchyPolicyGrain(ITurnContext context, ILogger<HierarchyPolicyGrain> logger) : IHierarchyPolicyGrain
+public sealed class HierarchyPolicyGrain(ITurnContext context, ILogger<HierarchyPolicyGrain> logger) : DurableGrain, IHierarchyPolicyGrain
 {
+    protected override ITurnContext Turn => context;
+
     public async Task<OrgChartDto> GetOrgChartAsync(GetOrgChartQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);

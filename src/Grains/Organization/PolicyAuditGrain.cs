@@ -6,8 +6,10 @@ using FluidManager.Runtime.Grains;
 namespace FluidManager.Grains.Organization;
 
 /// <summary>Writes policy denials to the company's stream, each in a turn of its own.</summary>
-public sealed class PolicyAuditGrain(ITurnContext context) : IPolicyAuditGrain
+public sealed class PolicyAuditGrain(ITurnContext context) : DurableGrain, IPolicyAuditGrain
 {
+    protected override ITurnContext Turn => context;
+
     public async Task RecordDenialAsync(PolicyDenial denial)
     {
         ArgumentNullException.ThrowIfNull(denial);

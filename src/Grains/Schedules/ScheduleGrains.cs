@@ -11,8 +11,10 @@ using Npgsql;
 namespace FluidManager.Grains.Schedules;
 
 /// <summary>Creates and lists a company's schedules (key = company id).</summary>
-public sealed class SchedulesGrain(ITurnContext context) : ISchedulesGrain
+public sealed class SchedulesGrain(ITurnContext context) : DurableGrain, ISchedulesGrain
 {
+    protected override ITurnContext Turn => context;
+
     public async Task<ScheduleDto> CreateAsync(CreateScheduleCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -43,8 +45,10 @@ public sealed class SchedulesGrain(ITurnContext context) : ISchedulesGrain
 }
 
 /// <summary>One schedule (key = schedule id): its reminder named "fire" creates a task per firing.</summary>
-public sealed class ScheduleGrain(ITurnContext context) : IScheduleGrain, IReminderTarget
+public sealed class ScheduleGrain(ITurnContext context) : DurableGrain, IScheduleGrain, IReminderTarget
 {
+    protected override ITurnContext Turn => context;
+
     private const string Reminder = "fire";
 
     private long Id => context.KeyAsId("Schedule");

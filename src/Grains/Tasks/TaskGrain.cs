@@ -19,8 +19,10 @@ namespace FluidManager.Grains.Tasks;
 /// One task (key = task id). Status changes go through <see cref="TaskStateMachine"/>; each one bumps
 /// the version, publishes its event and tells the parent task, all in the same turn.
 /// </summary>
-public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) : ITaskGrain
+public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) : DurableGrain, ITaskGrain
 {
+    protected override ITurnContext Turn => context;
+
     private long Id => context.KeyAsId("Task");
 
     public Task<TaskDto> GetAsync(long companyId) => TaskRows.LoadAsync(context, companyId, Id);

@@ -17,8 +17,10 @@ namespace FluidManager.Grains.Work;
 /// budget raise sets the new limit and unblocks the task; rejecting it leaves the task blocked. A
 /// request nobody decides expires after <see cref="WorkOptions.ApprovalTimeToLive"/> (a reminder).
 /// </summary>
-public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> logger) : IApprovalGrain, IReminderTarget
+public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> logger) : DurableGrain, IApprovalGrain, IReminderTarget
 {
+    protected override ITurnContext Turn => context;
+
     private const string ExpiryReminder = "expire";
 
     private long Id => context.KeyAsId("Approval");

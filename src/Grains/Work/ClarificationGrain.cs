@@ -9,8 +9,10 @@ using FluidManager.Runtime.Grains;
 namespace FluidManager.Grains.Work;
 
 /// <summary>A question an agent asked (key = clarification id): answering it unblocks the task, and the runner hands the answer to the agent.</summary>
-public sealed class ClarificationGrain(ITurnContext context) : IClarificationGrain
+public sealed class ClarificationGrain(ITurnContext context) : DurableGrain, IClarificationGrain
 {
+    protected override ITurnContext Turn => context;
+
     private long Id => context.KeyAsId("Clarification");
 
     public Task<ClarificationDto> GetAsync(long companyId) => LoadAsync(companyId);

@@ -7,8 +7,10 @@ using FluidManager.Runtime.Grains;
 namespace FluidManager.Grains.Work;
 
 /// <summary>The company's agent work as a whole (key = company id): what waits for a human, spend reports, the monthly budget.</summary>
-public sealed class CompanyWorkGrain(ITurnContext context) : ICompanyWorkGrain
+public sealed class CompanyWorkGrain(ITurnContext context) : DurableGrain, ICompanyWorkGrain
 {
+    protected override ITurnContext Turn => context;
+
     public async Task<IReadOnlyList<ApprovalDto>> ListApprovalsAsync(ListApprovalsQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -30,8 +30,10 @@ namespace FluidManager.Grains.Work;
 /// approval, stop (cancelling the call in flight) when it is done, failed or cancelled.
 /// </summary>
 public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider services, ILogger<TaskRunnerGrain> logger)
-    : ITaskRunnerGrain, IHandle<TaskRunSignal>, IHandle<SubtaskSettled>, IActivityOwner, IReminderTarget
+    : DurableGrain, ITaskRunnerGrain, IHandle<TaskRunSignal>, IHandle<SubtaskSettled>, IActivityOwner, IReminderTarget
 {
+    protected override ITurnContext Turn => context;
+
     private const string StartReminder = "start";
     private const string ToolSavepoint = "tool_call";
 

@@ -3,7 +3,8 @@ using System.ComponentModel;
 namespace FluidManager.Knowledge.Spaces;
 
 /// <summary>A company's knowledge (key = company id): creates spaces (it hands out their ids) and lists them.</summary>
-public interface IKnowledgeGrain
+[Alias("fm.IKnowledgeGrain")]
+public interface IKnowledgeGrain : IGrainWithStringKey
 {
     Task<KnowledgeSpaceDto> CreateSpaceAsync(CreateSpaceCommand command);
 

@@ -7,7 +7,8 @@ namespace FluidManager.Knowledge.Spaces;
 /// <c>knowledge.ingest</c> activity; its outcome comes back to this grain, which makes the new chunks
 /// searchable in one row update.
 /// </summary>
-public interface IKnowledgeSpaceGrain
+[Alias("fm.IKnowledgeSpaceGrain")]
+public interface IKnowledgeSpaceGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
     Task<KnowledgeSpaceDto> GetAsync(long companyId);

@@ -5,8 +5,10 @@ using FluidManager.Runtime.Grains;
 namespace FluidManager.Knowledge.Spaces;
 
 /// <summary>A company's knowledge (key = company id): creates spaces and lists them.</summary>
-public sealed class KnowledgeGrain(ITurnContext context) : IKnowledgeGrain
+public sealed class KnowledgeGrain(ITurnContext context) : DurableGrain, IKnowledgeGrain
 {
+    protected override ITurnContext Turn => context;
+
     public async Task<KnowledgeSpaceDto> CreateSpaceAsync(CreateSpaceCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);

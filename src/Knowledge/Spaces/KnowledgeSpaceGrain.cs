@@ -16,8 +16,10 @@ namespace FluidManager.Knowledge.Spaces;
 /// ones, never a mix, and a failed ingestion leaves the previous version searchable.
 /// </summary>
 public sealed class KnowledgeSpaceGrain(ITurnContext context, IOptions<KnowledgeOptions> options, ILogger<KnowledgeSpaceGrain> logger)
-    : IKnowledgeSpaceGrain, IActivityOwner
+    : DurableGrain, IKnowledgeSpaceGrain, IActivityOwner
 {
+    protected override ITurnContext Turn => context;
+
     private long Id => context.KeyAsId("Knowledge space");
 
     public async Task<KnowledgeSpaceDto> GetAsync(long companyId) => await SpaceRows.LoadAsync(context, companyId, Id);

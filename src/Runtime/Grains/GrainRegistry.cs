@@ -16,6 +16,7 @@ public sealed class GrainRegistry
 {
     private readonly FrozenDictionary<Type, GrainRegistration> _byInterface;
     private readonly FrozenDictionary<string, GrainRegistration> _byName;
+    private readonly FrozenDictionary<Type, GrainRegistration> _byImplementation;
     private readonly FrozenDictionary<string, Type> _messageTypes;
     private readonly ConcurrentDictionary<(Type Grain, Type Message), Func<object, object, Task>> _handlers = new();
 
@@ -30,6 +31,7 @@ public sealed class GrainRegistry
 
         _byInterface = list.GroupBy(r => r.Interface).ToFrozenDictionary(g => g.Key, g => g.Last());
         _byName = list.GroupBy(r => r.TypeName).ToFrozenDictionary(g => g.Key, g => g.Last());
+        _byImplementation = list.GroupBy(r => r.Implementation).ToFrozenDictionary(g => g.Key, g => g.First());
         _messageTypes = list
             .SelectMany(r => r.Implementation.GetInterfaces())
             .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IHandle<>))
@@ -50,6 +52,11 @@ public sealed class GrainRegistry
     public GrainRegistration Resolve(string typeName) => _byName.TryGetValue(typeName, out var registration)
         ? registration
         : throw new GrainRegistrationException($"No grain is registered under the type name '{typeName}'.");
+
+    /// <summary>The registration whose class is <paramref name="implementation"/>.</summary>
+    public GrainRegistration ResolveImplementation(Type implementation) => _byImplementation.TryGetValue(implementation, out var registration)
+        ? registration
+        : throw new GrainRegistrationException($"{implementation.Name} is not registered as a grain class; call services.AddGrain<TInterface, {implementation.Name}>().");
 
     /// <summary>Whether this process hosts the grain type and it takes activity outcomes.</summary>
     public bool AcceptsActivityOutcomes(string typeName) =>

@@ -24,6 +24,9 @@ public sealed class TurnExecutor(
 
     internal FluidRuntimeOptions Options => options.Value;
 
+    /// <summary>Whether the calling code runs inside a turn (its grain calls join that turn's transaction).</summary>
+    internal static bool InTurn => Ambient.Value is not null;
+
     internal TimeProvider Time => time;
 
     /// <summary>Runs <paramref name="body"/> on a fresh instance of the grain, in the ambient turn or a new one.</summary>
@@ -78,7 +81,54 @@ public sealed class TurnExecutor(
     internal static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Math.Min(500, 5 * Math.Pow(2, attempt)) * (0.5 + Random.Shared.NextDouble()));
 
-    private async Task<T> RunRootAsync<T>(GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body)
+    /// <summary>
+    /// Runs one call of an Orleans activation as a turn: <paramref name="body"/> gets the turn's
+    /// context and runs the call on the activation itself. Retried whole on a deadlock or a
+    /// serialisation failure.
+    /// </summary>
+    internal async Task RunActivationTurnAsync(GrainKey id, bool readOnly, string? actor, Func<TurnContext, Task> body)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RunInTransactionAsync(readOnly, actor, async state =>
+                {
+                    if (!readOnly)
+                    {
+                        await state.LockAsync(id, CancellationToken.None);
+                    }
+
+                    state.CallChain.Add(id);
+                    try
+                    {
+                        var grains = services.GetRequiredService<TurnGrainFactory>();
+                        await body(new TurnContext(id, state, grains, services.GetRequiredService<GrainRegistry>()));
+                    }
+                    finally
+                    {
+                        state.CallChain.RemoveAt(state.CallChain.Count - 1);
+                    }
+
+                    return true;
+                });
+                return;
+            }
+            catch (Exception ex) when (attempt < options.Value.MaxTurnAttempts && IsRetryable(ex))
+            {
+                Log.TurnRetried(logger, id.ToString(), attempt, ex.Message);
+                await Task.Delay(Backoff(attempt), time);
+            }
+        }
+    }
+
+    /// <summary>Whether a turn failed because of the database rather than the grain's own refusal.</summary>
+    internal static bool IsInfrastructureFailure(Exception ex) => ex is NpgsqlException or InvalidOperationException { InnerException: NpgsqlException } or TimeoutException;
+
+    private Task<T> RunRootAsync<T>(GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body) =>
+        RunInTransactionAsync(readOnly, CallerContext.Actor, state => InvokeAsync(state, id, registration, readOnly, body, CancellationToken.None));
+
+    private async Task<T> RunInTransactionAsync<T>(bool readOnly, string? actor, Func<TurnState, Task<T>> body)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync(readOnly ? IsolationLevel.RepeatableRead : IsolationLevel.ReadCommitted);
@@ -88,10 +138,10 @@ public sealed class TurnExecutor(
             await setReadOnly.ExecuteNonQueryAsync();
         }
 
-        var state = new TurnState(connection, transaction, time.GetUtcNow(), CallerContext.Actor, readOnly);
+        var state = new TurnState(connection, transaction, time.GetUtcNow(), actor, readOnly);
         using (Enter(state))
         {
-            var result = await InvokeAsync(state, id, registration, readOnly, body, CancellationToken.None);
+            var result = await body(state);
             await state.NotifyAsync(options.Value, CancellationToken.None);
             await transaction.CommitAsync();
             return result;
@@ -120,7 +170,7 @@ public sealed class TurnExecutor(
         try
         {
             await using var scope = services.CreateAsyncScope();
-            var context = new TurnContext(id, state, scope.ServiceProvider.GetRequiredService<ITurnGrainFactory>(), scope.ServiceProvider.GetRequiredService<GrainRegistry>());
+            var context = new TurnContext(id, state, scope.ServiceProvider.GetRequiredService<TurnGrainFactory>(), scope.ServiceProvider.GetRequiredService<GrainRegistry>());
             var factory = Factories.GetOrAdd(registration.Implementation, static type => ActivatorUtilities.CreateFactory(type, [typeof(ITurnContext)]));
             var grain = factory(scope.ServiceProvider, [context]);
             return await body(grain);

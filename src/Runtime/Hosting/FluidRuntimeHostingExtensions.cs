@@ -44,7 +44,8 @@ public static class FluidRuntimeHostingExtensions
         builder.Services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "fluid" }.Build());
         builder.Services.TryAddSingleton<GrainRegistry>();
         builder.Services.TryAddSingleton<TurnExecutor>();
-        builder.Services.TryAddSingleton<ITurnGrainFactory, TurnGrainFactory>();
+        builder.Services.TryAddSingleton<TurnGrainFactory>();
+        builder.Services.TryAddSingleton<ITurnGrainFactory, RoutingGrainFactory>();
         builder.Services.TryAddSingleton<EventLog>();
         builder.Services.TryAddSingleton<ClusterAdmin>();
         builder.Services.TryAddSingleton<MigrationRunner>();

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using FluidManager.Runtime.Grains;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -55,6 +56,9 @@ public static class SiloHostingExtensions
                 options.Invariant = PostgresInvariant;
                 options.DataSource = dataSource;
             }));
+            silo.AddIncomingGrainCallFilter<TurnCallFilter>();
+            silo.Services.AddScoped<ActivationTurnContext>();
+            silo.Services.AddScoped<ITurnContext>(sp => sp.GetRequiredService<ActivationTurnContext>());
             silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
             if (cluster.FastMembership)
             {

@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+
+namespace FluidManager.Runtime.Grains;
+
+/// <summary>
+/// Runs every call on a <see cref="DurableGrain"/> activation as a turn: a transaction that takes
+/// the grain's advisory lock, the call, then the commit. Deadlocks and serialisation failures run
+/// the call again in a new transaction. When the transaction fails for any other reason than the
+/// grain's own refusal, the activation is deactivated, so no state of the failed turn survives.
+/// </summary>
+internal sealed class TurnCallFilter(TurnExecutor executor, GrainRegistry registry, ILogger<TurnCallFilter> logger) : IIncomingGrainCallFilter
+{
+    private static readonly ConcurrentDictionary<MethodInfo, bool> ReadOnlyMethods = new();
+
+    public async Task Invoke(IIncomingGrainCallContext call)
+    {
+        if (call.Grain is not DurableGrain grain || grain.Turn is not ActivationTurnContext activation)
+        {
+            await call.Invoke();
+            return;
+        }
+
+        var readOnly = ReadOnlyMethods.GetOrAdd(call.InterfaceMethod, static m => m.GetCustomAttribute<ReadOnlyAttribute>()?.IsReadOnly == true);
+        var id = new GrainKey(registry.ResolveImplementation(grain.GetType()).TypeName, call.TargetId.Key.ToString()!);
+        try
+        {
+            await executor.RunActivationTurnAsync(id, readOnly, CallerContext.Actor, async turn =>
+            {
+                activation.Enter(turn);
+                try
+                {
+                    await call.Invoke();
+                }
+                finally
+                {
+                    activation.Leave();
+                }
+            });
+        }
+        catch (Exception ex) when (TurnExecutor.IsInfrastructureFailure(ex))
+        {
+            Log.TurnFailed(logger, id.ToString(), ex.Message);
+            call.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, ex, "The turn's transaction failed; no state of it may survive."));
+            throw;
+        }
+    }
+}
