@@ -5,7 +5,9 @@ using FluidManager.Api.Features;
 using FluidManager.Api.Hosting;
 using FluidManager.Api.Operators;
 using FluidManager.Grains;
+using FluidManager.Grains.Work;
 using FluidManager.Knowledge;
+using FluidManager.Models.Hosting;
 using FluidManager.Runtime.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +15,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddFluidRuntime();
 builder.AddFluidSilo();
 builder.AddGrains();
+builder.AddModels();
+builder.AddAgentWork();
 builder.AddKnowledge();
 builder.AddEventListener();
 builder.AddApiServices();

@@ -18,6 +18,7 @@ using Microsoft.Extensions.Logging;
 namespace FluidManager.Grains.Agents;
 
 /// <summary>One agent (key = agent id): its profile and status, its delegations and escalations.</summary>
+[GrainType("agent")]
 public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger) : DurableGrain, IAgentGrain, IHandle<EscalationReceived>
 {
     protected override ITurnContext Turn => context;

@@ -17,6 +17,7 @@ namespace FluidManager.Grains.Companies;
 /// A company (key = company id): hands out agent and task ids (identity columns) by creating their
 /// rows, then lets the new grains and the hierarchy policy take over within the same turn.
 /// </summary>
+[GrainType("company")]
 public sealed class CompanyGrain(ITurnContext context) : DurableGrain, ICompanyGrain
 {
     protected override ITurnContext Turn => context;

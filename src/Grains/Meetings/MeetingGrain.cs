@@ -29,6 +29,7 @@ namespace FluidManager.Grains.Meetings;
 /// (<see cref="MinutesParser"/>): an invalid answer is retried with the errors, and after
 /// <see cref="MaxSynthesisAttempts"/> the meeting fails with them; minutes are stored whole or not at all.
 /// </summary>
+[GrainType("meeting")]
 public sealed class MeetingGrain(ITurnContext context, IServiceProvider services, ILogger<MeetingGrain> logger)
     : DurableGrain, IMeetingGrain, IHandle<MeetingSignal>, IActivityOwner
 {

@@ -7,6 +7,7 @@ using FluidManager.Runtime.Grains;
 namespace FluidManager.Grains.Meetings;
 
 /// <summary>Creates and lists a company's meetings (key = company id).</summary>
+[GrainType("meetings")]
 public sealed class MeetingsGrain(ITurnContext context) : DurableGrain, IMeetingsGrain
 {
     protected override ITurnContext Turn => context;

@@ -13,6 +13,7 @@ namespace FluidManager.Grains.Organization;
 /// One per company (key = company id): the only writer of the org chart, the keeper of the rules,
 /// and the judge of delegation questions. Questions are read-only turns: they take no lock.
 /// </summary>
+[GrainType("hierarchy-policy")]
 public sealed class HierarchyPolicyGrain(ITurnContext context, ILogger<HierarchyPolicyGrain> logger) : DurableGrain, IHierarchyPolicyGrain
 {
     protected override ITurnContext Turn => context;

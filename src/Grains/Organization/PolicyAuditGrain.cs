@@ -6,6 +6,7 @@ using FluidManager.Runtime.Grains;
 namespace FluidManager.Grains.Organization;
 
 /// <summary>Writes policy denials to the company's stream, each in a turn of its own.</summary>
+[GrainType("policy-audit")]
 public sealed class PolicyAuditGrain(ITurnContext context) : DurableGrain, IPolicyAuditGrain
 {
     protected override ITurnContext Turn => context;

@@ -11,6 +11,7 @@ using Npgsql;
 namespace FluidManager.Grains.Schedules;
 
 /// <summary>Creates and lists a company's schedules (key = company id).</summary>
+[GrainType("schedules")]
 public sealed class SchedulesGrain(ITurnContext context) : DurableGrain, ISchedulesGrain
 {
     protected override ITurnContext Turn => context;
@@ -45,6 +46,7 @@ public sealed class SchedulesGrain(ITurnContext context) : DurableGrain, ISchedu
 }
 
 /// <summary>One schedule (key = schedule id): its reminder named "fire" creates a task per firing.</summary>
+[GrainType("schedule")]
 public sealed class ScheduleGrain(ITurnContext context) : DurableGrain, IScheduleGrain, IReminderTarget
 {
     protected override ITurnContext Turn => context;

@@ -19,6 +19,7 @@ namespace FluidManager.Grains.Tasks;
 /// One task (key = task id). Status changes go through <see cref="TaskStateMachine"/>; each one bumps
 /// the version, publishes its event and tells the parent task, all in the same turn.
 /// </summary>
+[GrainType("task")]
 public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) : DurableGrain, ITaskGrain
 {
     protected override ITurnContext Turn => context;

@@ -17,6 +17,7 @@ namespace FluidManager.Grains.Work;
 /// budget raise sets the new limit and unblocks the task; rejecting it leaves the task blocked. A
 /// request nobody decides expires after <see cref="WorkOptions.ApprovalTimeToLive"/> (a reminder).
 /// </summary>
+[GrainType("approval")]
 public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> logger) : DurableGrain, IApprovalGrain, IReminderTarget
 {
     protected override ITurnContext Turn => context;

@@ -9,6 +9,7 @@ using FluidManager.Runtime.Grains;
 namespace FluidManager.Grains.Work;
 
 /// <summary>A question an agent asked (key = clarification id): answering it unblocks the task, and the runner hands the answer to the agent.</summary>
+[GrainType("clarification")]
 public sealed class ClarificationGrain(ITurnContext context) : DurableGrain, IClarificationGrain
 {
     protected override ITurnContext Turn => context;

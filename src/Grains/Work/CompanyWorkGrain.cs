@@ -7,6 +7,7 @@ using FluidManager.Runtime.Grains;
 namespace FluidManager.Grains.Work;
 
 /// <summary>The company's agent work as a whole (key = company id): what waits for a human, spend reports, the monthly budget.</summary>
+[GrainType("company-work")]
 public sealed class CompanyWorkGrain(ITurnContext context) : DurableGrain, ICompanyWorkGrain
 {
     protected override ITurnContext Turn => context;

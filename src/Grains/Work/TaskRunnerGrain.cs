@@ -29,6 +29,7 @@ namespace FluidManager.Grains.Work;
 /// status and acts on it: start or continue when it runs, park when it is paused, blocked or awaiting
 /// approval, stop (cancelling the call in flight) when it is done, failed or cancelled.
 /// </summary>
+[GrainType("task-runner")]
 public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider services, ILogger<TaskRunnerGrain> logger)
     : DurableGrain, ITaskRunnerGrain, IHandle<TaskRunSignal>, IHandle<SubtaskSettled>, IActivityOwner, IReminderTarget
 {

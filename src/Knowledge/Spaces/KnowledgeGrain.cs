@@ -5,6 +5,7 @@ using FluidManager.Runtime.Grains;
 namespace FluidManager.Knowledge.Spaces;
 
 /// <summary>A company's knowledge (key = company id): creates spaces and lists them.</summary>
+[GrainType("knowledge")]
 public sealed class KnowledgeGrain(ITurnContext context) : DurableGrain, IKnowledgeGrain
 {
     protected override ITurnContext Turn => context;

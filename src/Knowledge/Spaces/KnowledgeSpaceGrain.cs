@@ -15,6 +15,7 @@ namespace FluidManager.Knowledge.Spaces;
 /// ones and the other generations' chunks are removed. Readers therefore see the old chunks or the new
 /// ones, never a mix, and a failed ingestion leaves the previous version searchable.
 /// </summary>
+[GrainType("knowledge-space")]
 public sealed class KnowledgeSpaceGrain(ITurnContext context, IOptions<KnowledgeOptions> options, ILogger<KnowledgeSpaceGrain> logger)
     : DurableGrain, IKnowledgeSpaceGrain, IActivityOwner
 {

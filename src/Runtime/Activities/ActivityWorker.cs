@@ -28,9 +28,11 @@ public sealed class ActivityWorker(
     TimeProvider time,
     IOptions<SiloOptions> siloOptions,
     IOptions<FluidRuntimeOptions> runtimeOptions,
+    IServiceProvider services,
     ILogger<ActivityWorker> logger) : BackgroundService
 {
     private const int FlushBatch = 256;
+    private readonly IGrainFactory? _orleans = services.GetService(typeof(IGrainFactory)) as IGrainFactory;
     private readonly SiloOptions _options = siloOptions.Value;
     private readonly Dictionary<string, IActivityHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(Guid Id, int Attempt), Running> _running = new();
@@ -273,7 +275,8 @@ public sealed class ActivityWorker(
     /// </summary>
     private async Task FlushAsync(List<Finished> items)
     {
-        if (!await FlushAsync(items, handOver: true))
+        // In a silo every outcome goes through the owner's queue, delivered as an Orleans call.
+        if (!await FlushAsync(items, handOver: _orleans is null))
         {
             await FlushAsync(items, handOver: false);
         }

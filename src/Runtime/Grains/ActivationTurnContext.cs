@@ -1,3 +1,4 @@
+using FluidManager.Runtime.Messaging;
 using Npgsql;
 
 namespace FluidManager.Runtime.Grains;
@@ -6,7 +7,7 @@ namespace FluidManager.Runtime.Grains;
 /// The <see cref="ITurnContext"/> of an Orleans activation: one per activation, pointing at the turn
 /// its current call runs in. <see cref="TurnCallFilter"/> opens and closes the turns.
 /// </summary>
-internal sealed class ActivationTurnContext(IGrainContext activation) : ITurnContext
+internal sealed class ActivationTurnContext(IGrainContext activation, GrainRegistry registry) : ITurnContext
 {
     private TurnContext? _turn;
 
@@ -30,6 +31,24 @@ internal sealed class ActivationTurnContext(IGrainContext activation) : ITurnCon
         ?? throw new InvalidOperationException($"{activation.GrainId} has no turn in progress: grain state is only reachable from inside a grain call.");
 
     internal void Enter(TurnContext turn) => _turn = turn;
+
+    /// <summary>
+    /// Applies a posted message in the current turn: deletes its row, then runs its handler. No row
+    /// means an earlier delivery already committed it, and nothing happens again.
+    /// </summary>
+    internal async Task ReceiveAsync(DurableGrain grain, DeliveredMessage message)
+    {
+        await using var delete = new NpgsqlCommand(RuntimeSql.TakeMessage, Connection, Transaction);
+        delete.Parameters.AddWithValue("id", message.Id);
+        delete.Parameters.AddWithValue("grain_type", Id.Type);
+        delete.Parameters.AddWithValue("grain_key", Id.Key);
+        if (await delete.ExecuteNonQueryAsync() == 0)
+        {
+            return;
+        }
+
+        await registry.DispatchAsync(grain, registry.DeserializeMessage(message.Type, message.Payload));
+    }
 
     internal void Leave() => _turn = null;
 

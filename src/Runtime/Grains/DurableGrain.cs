@@ -1,3 +1,5 @@
+using FluidManager.Runtime.Messaging;
+
 namespace FluidManager.Runtime.Grains;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace FluidManager.Runtime.Grains;
 /// waits instead of overwriting. The grain reads and writes its relational rows through its
 /// <see cref="ITurnContext"/>; nothing it wrote outlives a failed commit.
 /// </summary>
-public abstract class DurableGrain : IGrainBase
+public abstract class DurableGrain : IGrainBase, IMessageTarget
 {
     /// <summary>The Orleans activation; only grains activated by Orleans have one.</summary>
     public IGrainContext GrainContext => (Turn as ActivationTurnContext)?.Activation
@@ -15,4 +17,8 @@ public abstract class DurableGrain : IGrainBase
 
     /// <summary>The context the grain was created with.</summary>
     protected internal abstract ITurnContext Turn { get; }
+
+    Task IMessageTarget.ReceiveAsync(DeliveredMessage message) => Turn is ActivationTurnContext activation
+        ? activation.ReceiveAsync(this, message)
+        : throw new InvalidOperationException($"{GetType().Name} receives messages only as an Orleans activation.");
 }

@@ -22,8 +22,12 @@ public sealed class MessagePump(
     TimeProvider time,
     IOptions<SiloOptions> siloOptions,
     IOptions<FluidRuntimeOptions> runtimeOptions,
+    IServiceProvider services,
     ILogger<MessagePump> logger) : BackgroundService
 {
+    /// <summary>In a silo, messages reach their grains as Orleans calls; elsewhere the pump runs the turn itself.</summary>
+    private readonly IGrainFactory? _orleans = services.GetService(typeof(IGrainFactory)) as IGrainFactory;
+
     private readonly SiloOptions _options = siloOptions.Value;
     private readonly FluidRuntimeOptions _runtime = runtimeOptions.Value;
 
@@ -91,7 +95,15 @@ public sealed class MessagePump(
         {
             try
             {
-                await ProcessGrainOnceAsync(grain, cancellationToken);
+                if (_orleans is null)
+                {
+                    await ProcessGrainOnceAsync(grain, cancellationToken);
+                }
+                else
+                {
+                    await DeliverThroughOrleansAsync(_orleans, grain, cancellationToken);
+                }
+
                 return;
             }
             catch (Exception ex) when (attempt < _runtime.MaxTurnAttempts && TurnExecutor.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
@@ -174,6 +186,91 @@ public sealed class MessagePump(
         }
     }
 
+    /// <summary>
+    /// Hands the due head of one grain's queue to its activation, one Orleans call per message, in
+    /// order. A message the grain refuses is deferred with backoff or dead-lettered, and holds the
+    /// rest back. A delivery whose outcome is unknown (a timeout, a silo gone) is simply tried again:
+    /// the receiver applies a message only while its row exists.
+    /// </summary>
+    private async Task DeliverThroughOrleansAsync(IGrainFactory orleans, GrainKey grain, CancellationToken cancellationToken)
+    {
+        long version;
+        List<QueuedMessage> head;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            (version, head) = await ReadHeadAsync(connection, grain, cancellationToken);
+        }
+
+        var target = orleans.GetGrain<IMessageTarget>(GrainId.Create(grain.Type, grain.Key));
+        foreach (var message in head)
+        {
+            if (message.DueAt > time.GetUtcNow())
+            {
+                break; // the head is backing off: strict FIFO holds the rest back
+            }
+
+            try
+            {
+                using (message.Sender is { } sender ? CallerContext.As(sender) : null)
+                {
+                    await target.ReceiveAsync(new DeliveredMessage(message.Id, message.Type, message.Payload));
+                }
+            }
+            catch (Exception ex) when (IsHandlerFailure(ex) && !IsDeliveryFailure(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var state = new TurnState(connection, transaction, time.GetUtcNow(), actor: null, readOnly: false);
+                await state.LockAsync(grain, cancellationToken);
+                await RecordFailureAsync(state, grain, message, ex, cancellationToken);
+                await using var finish = new NpgsqlBatch(connection, transaction);
+                finish.BatchCommands.Add(ReleaseInbox(grain, version: -1));
+                state.AddNotifications(finish, _runtime);
+                await finish.ExecuteNonQueryAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return;
+            }
+        }
+
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            await using var release = new NpgsqlBatch(connection);
+            release.BatchCommands.Add(ReleaseInbox(grain, version));
+            await release.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Orleans could not say whether the call ran: the message is delivered again, not counted as failed.</summary>
+    private static bool IsDeliveryFailure(Exception ex) =>
+        ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or OperationCanceledException;
+
+    private async Task<(long Version, List<QueuedMessage> Head)> ReadHeadAsync(NpgsqlConnection connection, GrainKey grain, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        var version = new NpgsqlBatchCommand(RuntimeSql.InboxVersion);
+        AddGrain(version.Parameters, grain);
+        var head = new NpgsqlBatchCommand(RuntimeSql.ReadQueueHead);
+        AddGrain(head.Parameters, grain);
+        head.Parameters.AddWithValue("limit", _options.MessagesPerTransaction);
+        batch.BatchCommands.Add(version);
+        batch.BatchCommands.Add(head);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var inboxVersion = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : 0L;
+        await reader.NextResultAsync(cancellationToken);
+        return (inboxVersion, await ReadMessagesAsync(reader, cancellationToken));
+    }
+
+    private static async Task<List<QueuedMessage>> ReadMessagesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var messages = new List<QueuedMessage>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            messages.Add(new QueuedMessage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6)));
+        }
+
+        return messages;
+    }
+
     private async Task<(long Version, List<QueuedMessage> Head)> LockAndReadHeadAsync(TurnState state, GrainKey grain, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(state.Connection, state.Transaction);
@@ -193,13 +290,7 @@ public sealed class MessagePump(
         await reader.NextResultAsync(cancellationToken);
         var inboxVersion = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : 0L;
         await reader.NextResultAsync(cancellationToken);
-        var messages = new List<QueuedMessage>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            messages.Add(new QueuedMessage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6)));
-        }
-
-        return (inboxVersion, messages);
+        return (inboxVersion, await ReadMessagesAsync(reader, cancellationToken));
     }
 
     private NpgsqlBatchCommand ReleaseInbox(GrainKey grain, long version)
