@@ -1,6 +1,6 @@
 namespace FluidManager.Api;
 
-/// <summary>The Api's log messages. Ids: 1xx first start (11x the demo company), 2xx sign-in, 3xx idempotency, 4xx live events.</summary>
+/// <summary>The Api's log messages. Ids: 1xx first start (11x the demo company), 2xx sign-in, 3xx idempotency, 4xx live events, 5xx operators.</summary>
 internal static partial class Log
 {
     [LoggerMessage(100, LogLevel.Warning, "Created the owner account {Email} of company \"{Company}\" with the generated password {Password} (shown only this once: sign in and change it)")]
@@ -47,4 +47,7 @@ internal static partial class Log
 
     [LoggerMessage(400, LogLevel.Warning, "Pushing event {Position} to live clients failed (they catch up from the log): {Error}")]
     public static partial void LivePushFailed(ILogger logger, long position, string error);
+
+    [LoggerMessage(500, LogLevel.Warning, "Silo {Silo} did not report its runtime statistics; it is listed without an activation count: {Error}")]
+    public static partial void SiloStatisticsUnavailable(ILogger logger, string silo, string error);
 }

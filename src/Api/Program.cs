@@ -21,6 +21,7 @@ builder.AddKnowledge();
 builder.AddEventListener();
 builder.AddApiServices();
 builder.AddApiAccess();
+builder.AddOperators();
 builder.AddLiveEvents();
 builder.AddDemoCompany();
 
@@ -32,6 +33,7 @@ app.MapApiDocumentation();
 app.MapAccessEndpoints();
 app.MapEventEndpoints();
 app.MapOperatorEndpoints();
+app.MapOrleansDashboardForOperators();
 app.MapAgentsApi();
 app.MapOrgApi();
 app.MapPoliciesApi();

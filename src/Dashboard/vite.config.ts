@@ -17,6 +17,7 @@ export default defineConfig({
       '/api': apiOrigin,
       '/health': apiOrigin,
       '/hubs': { target: apiOrigin, ws: true },
+      '/orleans': apiOrigin,
     },
   },
   test: {

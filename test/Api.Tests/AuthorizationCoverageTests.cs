@@ -12,8 +12,8 @@ namespace FluidManager.Api.Tests;
 
 /// <summary>
 /// Enumerates the endpoint data source, so endpoints added later are covered without touching
-/// these tests: every non-anonymous endpoint refuses anonymous callers, and every command endpoint
-/// refuses viewers.
+/// these tests: every non-anonymous endpoint (of the API, the hubs and the Orleans Dashboard)
+/// refuses anonymous callers, and every command endpoint refuses viewers.
 /// </summary>
 public sealed class AuthorizationCoverageTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
@@ -23,7 +23,8 @@ public sealed class AuthorizationCoverageTests(ApiFixture fixture) : IClassFixtu
     public async Task Every_endpoint_that_is_not_explicitly_anonymous_answers_401_problem_to_anonymous_callers()
     {
         var endpoints = Endpoints().Where(e => e.Endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null).ToList();
-        endpoints.Should().Contain(e => e.Path == "/api/users/1").And.Contain(e => e.Path == "/hubs/events/negotiate");
+        endpoints.Should().Contain(e => e.Path == "/api/users/1").And.Contain(e => e.Path == "/hubs/events/negotiate")
+            .And.Contain(e => e.Path == "/orleans/DashboardCounters");
 
         using var client = fixture.Anonymous();
         var failures = new List<string>();
@@ -139,7 +140,8 @@ public sealed class AuthorizationCoverageTests(ApiFixture fixture) : IClassFixtu
         foreach (var endpoint in source.Endpoints.OfType<RouteEndpoint>())
         {
             var path = Sample(endpoint.RoutePattern);
-            if (!includeAll && !path.StartsWith("/api/", StringComparison.Ordinal) && !path.StartsWith("/hubs/", StringComparison.Ordinal))
+            if (!includeAll && !path.StartsWith("/api/", StringComparison.Ordinal) && !path.StartsWith("/hubs/", StringComparison.Ordinal)
+                && !path.StartsWith("/orleans", StringComparison.Ordinal))
             {
                 continue;
             }

@@ -12,8 +12,8 @@ namespace FluidManager.Api.Hosting;
 /// <summary>Wiring of the HTTP host: services, middleware, health, documentation, dashboard.</summary>
 public static class ApiHostingExtensions
 {
-    /// <summary>Every path that is not a file and not under /api, /hubs, /health, /openapi or /swagger.</summary>
-    private const string ClientRoutes = "{*path:nonfile:regex(^(?!(api|hubs|health|openapi|swagger)(/|$)))}";
+    /// <summary>Every path that is not a file and not under /api, /hubs, /health, /openapi, /swagger or /orleans (the Orleans Dashboard).</summary>
+    private const string ClientRoutes = "{*path:nonfile:regex(^(?!(api|hubs|health|openapi|swagger|orleans)(/|$)))}";
 
     /// <summary>Problem details for every error, JSON, request body limits, idempotency keys, OpenAPI.</summary>
     public static IHostApplicationBuilder AddApiServices(this IHostApplicationBuilder builder)
@@ -88,8 +88,8 @@ public static class ApiHostingExtensions
     }
 
     /// <summary>
-    /// The dashboard's client-side routes fall back to its index. Paths of the API, the hubs, health
-    /// and documentation never do: there an unknown path is a 404 (or 405) problem.
+    /// The dashboard's client-side routes fall back to its index. Paths of the API, the hubs, health,
+    /// documentation and the Orleans Dashboard never do: there an unknown path is a 404 (or 405) problem.
     /// </summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {

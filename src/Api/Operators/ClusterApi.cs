@@ -1,24 +1,37 @@
 using FluidManager.Api.Access;
 using FluidManager.Grains.Interfaces.Errors;
+using FluidManager.Runtime.Hosting;
 using FluidManager.Runtime.Silos;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Orleans.Dashboard;
 
 namespace FluidManager.Api.Operators;
 
 /// <summary>
-/// What operators see and do. These are cluster-level: silos and dead letters belong to the whole
-/// deployment (dead letters hold messages of every company), so they are open only to the ceos and
-/// admins of the operator company (Fluid:Auth:OperatorCompanyId, default the first company).
+/// What operators see and do. These are cluster-level: silos, dead letters and the Orleans Dashboard
+/// belong to the whole deployment (dead letters hold messages of every company), so they are open
+/// only to the ceos and admins of the operator company (Fluid:Auth:OperatorCompanyId, default the
+/// first company).
 /// </summary>
 public static class ClusterApi
 {
+    /// <summary>Where the Orleans Dashboard is mounted.</summary>
+    public const string OrleansDashboardPath = "/orleans";
+
+    /// <summary>The operators' services: the reader of the Orleans membership.</summary>
+    public static IHostApplicationBuilder AddOperators(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ClusterMembership>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapOperatorEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/cluster").WithTags("Cluster").RequireAuthorization(AccessPolicies.Operator);
 
         group.MapGet("/silos", ListSilosAsync)
             .WithName("ListSilos")
-            .WithSummary("The silos of the cluster with their heartbeat and in-flight work (cluster-level).");
+            .WithSummary("The Orleans membership: every silo with its status, address, start and last alive times, activation count and in-flight work (cluster-level).");
 
         group.MapGet("/dead-letters", ListDeadLettersAsync)
             .WithName("ListDeadLetters")
@@ -33,8 +46,25 @@ public static class ClusterApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<SiloInfo>>> ListSilosAsync(ClusterAdmin cluster, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await cluster.ListSilosAsync(cancellationToken));
+    /// <summary>
+    /// The Orleans Dashboard at <c>/orleans/</c> (its page, assets and JSON endpoints), for operators
+    /// only and left out of the OpenAPI document. Nothing is mapped when the silo collects no
+    /// dashboard statistics (Fluid:Cluster:Dashboard false).
+    /// </summary>
+    public static IEndpointRouteBuilder MapOrleansDashboardForOperators(this IEndpointRouteBuilder app)
+    {
+        if (app.ServiceProvider.GetRequiredService<FluidClusterOptions>().Dashboard)
+        {
+            app.MapOrleansDashboard(OrleansDashboardPath)
+                .RequireAuthorization(AccessPolicies.Operator)
+                .ExcludeFromDescription();
+        }
+
+        return app;
+    }
+
+    private static async Task<Ok<IReadOnlyList<ClusterSilo>>> ListSilosAsync(ClusterMembership membership, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await membership.ListAsync(cancellationToken));
 
     private static async Task<Ok<IReadOnlyList<DeadLetter>>> ListDeadLettersAsync(ClusterAdmin cluster, CancellationToken cancellationToken, int limit = 100)
     {

@@ -389,7 +389,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The silos of the cluster with their heartbeat and in-flight work (cluster-level). */
+        /** The Orleans membership: every silo with its status, address, start and last alive times, activation count and in-flight work (cluster-level). */
         get: operations["ListSilos"];
         put?: never;
         post?: never;
@@ -2098,6 +2098,56 @@ export interface components {
         };
         /** @enum {unknown} */
         ClarificationStatus: "open" | "answered";
+        /**
+         * @description A silo of the Orleans cluster as its membership table records it (dead ones included, until
+         *     Orleans cleans them up), with its activation count while it is active, and the in-flight work
+         *     of the product's silo row of the same name (Fluid:Silo:Name is also the Orleans silo name).
+         */
+        ClusterSilo: {
+            /**
+             * Format: int32
+             * @description Activations the silo holds (grains and system targets); null when it is not active or did not answer.
+             */
+            activationCount: number | null;
+            /** @description Silo-to-silo endpoint, `ip:port`. */
+            address: string;
+            /**
+             * Format: int32
+             * @description Port Orleans clients connect to; 0 when the silo opens no gateway.
+             */
+            gatewayPort: number;
+            /**
+             * Format: int32
+             * @description Distinguishes successive silos at the same address.
+             */
+            generation: number;
+            /** @description Host name of the machine or container. */
+            hostName: string;
+            /**
+             * Format: date-time
+             * @description The silo's last "I am alive" write to the membership table.
+             */
+            lastAliveAt: string;
+            /**
+             * Format: int64
+             * @description Grain inboxes leased to it; null when no live silo row has its name.
+             */
+            leasedInboxes: number | null;
+            /** @description Orleans silo name. */
+            name: string;
+            /**
+             * Format: int64
+             * @description Leased activities running on it; null when no live silo row has its name.
+             */
+            runningActivities: number | null;
+            /**
+             * Format: date-time
+             * @description When the silo started.
+             */
+            startedAt: string;
+            /** @description Membership status: active, joining, shutting_down, stopping, dead… */
+            status: components["schemas"]["SiloStatus"];
+        };
         /** @description A comment; string CommentDto.Author is "human:3", "agent:7" or "system". */
         CommentDto: {
             author: string;
@@ -2934,25 +2984,8 @@ export interface components {
             expectedVersion: number | null;
             rules: null | components["schemas"]["AclRule"][];
         };
-        SiloInfo: {
-            alive: boolean;
-            /** Format: date-time */
-            heartbeatAt: string;
-            host: string;
-            /** Format: uuid */
-            id: string;
-            /** Format: int64 */
-            leasedInboxes: number;
-            name: string;
-            /** Format: int32 */
-            pid: number;
-            role: string;
-            /** Format: int64 */
-            runningActivities: number;
-            /** Format: date-time */
-            startedAt: string;
-            status: string;
-        };
+        /** @enum {unknown} */
+        SiloStatus: "none" | "created" | "joining" | "active" | "shutting_down" | "stopping" | "dead";
         /**
          * @description What a knowledge space belongs to. The scope sets the default ACL at creation; the ACL alone decides access.
          * @enum {unknown}
@@ -4451,7 +4484,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SiloInfo"][];
+                    "application/json": components["schemas"]["ClusterSilo"][];
                 };
             };
         };

@@ -1,12 +1,21 @@
 import { useMutation, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
-import { Activity, Inbox, MailWarning, RotateCcw, Server, ShieldOff } from 'lucide-react';
+import {
+  Activity,
+  Boxes,
+  ExternalLink,
+  Inbox,
+  MailWarning,
+  RotateCcw,
+  Server,
+  ShieldOff,
+} from 'lucide-react';
 import type { ReactNode } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import { HealthCard } from '../components/HealthCard';
 import { SkeletonRows } from '../components/Loading';
 import { PageHeader } from '../components/PageHeader';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { formatRelative, RelativeTime } from '../components/RelativeTime';
+import { formatDateTime, formatRelative, RelativeTime } from '../components/RelativeTime';
 import { useToast } from '../components/Toasts';
 import { useNow } from '../hooks/useNow';
 import { usePageTitle } from '../hooks/usePageTitle';
@@ -14,30 +23,43 @@ import {
   deadLetterQueryKey,
   fetchDeadLetters,
   fetchSilos,
+  isDead,
+  orleansDashboardPath,
   replayDeadLetter,
-  siloHealth,
+  siloKey,
   siloQueryKey,
   type DeadLetter,
   type Silo,
-  type SiloHealth,
+  type SiloStatus,
 } from '../services/cluster';
 import { ApiError } from '../services/http';
 
-/** Heartbeats are not events: the page asks again this often. */
+/** Membership is not evented: the page asks again this often. */
 const SILO_REFRESH_MS = 5000;
 const DEAD_LETTER_REFRESH_MS = 15000;
-/** The Api calls a silo silent after this long without a heartbeat. */
-const SILENT_AFTER_MS = 30_000;
+/** Two of Orleans' I-am-alive periods (30 s by default): the bar is empty when a silo missed both. */
+const ALIVE_SCALE_MS = 60_000;
 
-const healthBadge: Record<SiloHealth, { label: string; className: string }> = {
-  alive: { label: 'Running', className: 'badge badge--ok' },
-  draining: { label: 'Draining', className: 'badge badge--warn' },
-  stopped: { label: 'Stopped', className: 'badge' },
-  silent: { label: 'No heartbeat', className: 'badge badge--bad' },
+const statusBadge: Record<SiloStatus, { label: string; className: string }> = {
+  active: { label: 'Active', className: 'badge badge--ok' },
+  joining: { label: 'Joining', className: 'badge badge--info' },
+  created: { label: 'Created', className: 'badge badge--info' },
+  shutting_down: { label: 'Shutting down', className: 'badge badge--warn' },
+  stopping: { label: 'Stopping', className: 'badge badge--warn' },
+  dead: { label: 'Dead', className: 'badge badge--bad' },
+  none: { label: 'Unknown', className: 'badge' },
 };
 
 function isForbidden(error: unknown): boolean {
   return error instanceof ApiError && error.status === 403;
+}
+
+function OrleansDashboardLink() {
+  return (
+    <a className="button button--ghost" href={orleansDashboardPath} target="_blank" rel="noopener">
+      <ExternalLink size={16} aria-hidden="true" /> Orleans Dashboard
+    </a>
+  );
 }
 
 export function ClusterPage() {
@@ -68,21 +90,31 @@ export function ClusterPage() {
   }
 
   const list = silos.data ?? [];
-  const alive = list.filter((s) => siloHealth(s) === 'alive' || siloHealth(s) === 'draining');
-  const sum = (pick: (s: Silo) => number) => alive.reduce((total, s) => total + pick(s), 0);
+  const living = list.filter((s) => !isDead(s));
+  const dead = list.filter(isDead);
+  const active = list.filter((s) => s.status === 'active');
+  const sum = (pick: (s: Silo) => number | null) =>
+    living.reduce((total, s) => total + (pick(s) ?? 0), 0);
 
   return (
     <div className="page">
       <PageHeader
         title="Cluster"
-        description="The silos that run the work of every company, their heartbeats and in-flight work, and the messages that kept failing."
+        description="The Orleans silos that run the work of every company, their membership status and load, and the messages that kept failing."
+        actions={<OrleansDashboardLink />}
       />
       <div className="stats">
         <Stat
           icon={<Server size={15} />}
-          label="Silos running"
-          value={silos.data ? `${alive.length}` : '–'}
-          sub={silos.data ? `of ${list.length} registered` : undefined}
+          label="Silos active"
+          value={silos.data ? `${active.length}` : '–'}
+          sub={silos.data ? `of ${list.length} in the membership` : undefined}
+        />
+        <Stat
+          icon={<Boxes size={15} />}
+          label="Activations"
+          value={silos.data ? `${sum((s) => s.activationCount)}` : '–'}
+          sub="grains in memory, system targets included"
         />
         <Stat
           icon={<Activity size={15} />}
@@ -114,22 +146,33 @@ export function ClusterPage() {
           </div>
         )}
         {silos.isError && <ProblemAlert error={silos.error} />}
-        {silos.data && silos.data.length === 0 && (
+        {silos.data && living.length === 0 && (
           <div className="card">
-            <EmptyState icon={<Server size={22} />} title="No silo has registered">
+            <EmptyState icon={<Server size={22} />} title="No silo is in the cluster">
               Start one with <code>scripts/run.sh</code> or the silo container: agents only work
               while a silo runs.
             </EmptyState>
           </div>
         )}
-        {silos.data && silos.data.length > 0 && (
+        {living.length > 0 && (
           <div className="silos">
-            {[...silos.data]
-              .sort((a, b) => Number(b.alive) - Number(a.alive) || a.name.localeCompare(b.name))
-              .map((silo) => (
-                <SiloCard key={silo.id} silo={silo} />
-              ))}
+            {living.map((silo) => (
+              <SiloCard key={siloKey(silo)} silo={silo} />
+            ))}
           </div>
+        )}
+        {dead.length > 0 && (
+          <details className="stack dead-silos">
+            <summary className="muted small">
+              {dead.length === 1 ? '1 dead silo' : `${dead.length} dead silos`} (Orleans keeps them
+              in the membership for a week)
+            </summary>
+            <div className="silos">
+              {dead.map((silo) => (
+                <SiloCard key={siloKey(silo)} silo={silo} />
+              ))}
+            </div>
+          </details>
         )}
       </section>
 
@@ -163,32 +206,39 @@ function Stat({
   );
 }
 
+/** A count the Api could not give (the silo is not active, or runs no pumps) shows as a dash. */
+function count(value: number | null): string {
+  return value === null ? '–' : `${value}`;
+}
+
 function SiloCard({ silo }: { silo: Silo }) {
   const now = useNow(1000);
-  const health = siloHealth(silo);
-  const badge = healthBadge[health];
-  const age = Math.max(0, now.getTime() - new Date(silo.heartbeatAt).getTime());
-  const ratio = Math.min(1, age / SILENT_AFTER_MS);
-  const tone = ratio < 0.34 ? '' : ratio < 0.8 ? ' heartbeat__fill--warn' : ' heartbeat__fill--bad';
+  const badge = statusBadge[silo.status];
+  const aliveAt = new Date(silo.lastAliveAt);
+  const age = Math.max(0, now.getTime() - aliveAt.getTime());
+  const ratio = Math.min(1, age / ALIVE_SCALE_MS);
+  const tone = ratio < 0.6 ? '' : ratio < 0.9 ? ' heartbeat__fill--warn' : ' heartbeat__fill--bad';
   return (
-    <article className="card silo" aria-label={`Silo ${silo.name}`} data-silo={silo.name}>
+    <article
+      className="card silo"
+      aria-label={`Silo ${silo.name}`}
+      data-silo={silo.name}
+      data-status={silo.status}
+    >
       <div className="silo__head">
         <div>
           <div className="silo__name">{silo.name}</div>
           <div className="muted small mono">
-            {silo.host} · pid {silo.pid}
+            {silo.address} · {silo.hostName}
           </div>
         </div>
         <span className={badge.className}>{badge.label}</span>
       </div>
-      {health !== 'stopped' && (
-        <div
-          className="heartbeat"
-          title={`Last heartbeat ${new Date(silo.heartbeatAt).toLocaleTimeString()}`}
-        >
-          <span className="nowrap">
-            Heartbeat {formatRelative(new Date(silo.heartbeatAt), now)}
-          </span>
+      {isDead(silo) ? (
+        <div className="heartbeat">Last alive {formatDateTime(aliveAt)}</div>
+      ) : (
+        <div className="heartbeat" title={`Last alive ${aliveAt.toLocaleTimeString()}`}>
+          <span className="nowrap">Alive {formatRelative(aliveAt, now)}</span>
           <span className="heartbeat__bar" aria-hidden="true">
             <span
               className={`heartbeat__fill${tone}`}
@@ -199,16 +249,16 @@ function SiloCard({ silo }: { silo: Silo }) {
       )}
       <dl className="silo__meta">
         <div>
+          <dt>Activations</dt>
+          <dd>{count(silo.activationCount)}</dd>
+        </div>
+        <div>
           <dt>Activities running</dt>
-          <dd>{silo.runningActivities}</dd>
+          <dd>{count(silo.runningActivities)}</dd>
         </div>
         <div>
           <dt>Inboxes leased</dt>
-          <dd>{silo.leasedInboxes}</dd>
-        </div>
-        <div>
-          <dt>Role</dt>
-          <dd>{silo.role}</dd>
+          <dd>{count(silo.leasedInboxes)}</dd>
         </div>
         <div>
           <dt>Started</dt>

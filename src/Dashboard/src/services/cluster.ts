@@ -1,6 +1,8 @@
 import { api, unwrap, type Schemas } from '../api/client';
 
-export type Silo = Schemas['SiloInfo'];
+/** A silo of the Orleans membership, with its load and the product's in-flight work on it. */
+export type Silo = Schemas['ClusterSilo'];
+export type SiloStatus = Silo['status'];
 export type DeadLetter = Schemas['DeadLetter'];
 
 export const siloQueryKey = ['cluster', 'silos'] as const;
@@ -21,12 +23,15 @@ export async function replayDeadLetter(id: number): Promise<void> {
   await unwrap(api.POST('/api/cluster/dead-letters/{id}/replay', { params: { path: { id } } }));
 }
 
-export type SiloHealth = 'alive' | 'draining' | 'stopped' | 'silent';
+/** Where the Api mounts the Orleans Dashboard (operators only). */
+export const orleansDashboardPath = '/orleans/';
 
-/** How a silo stands: "silent" when it stopped heart-beating without saying goodbye. */
-export function siloHealth(silo: Silo): SiloHealth {
-  if (silo.status === 'stopped') return 'stopped';
-  if (!silo.alive) return 'silent';
-  if (silo.status === 'draining') return 'draining';
-  return 'alive';
+/** A silo's identity in the membership: a restarted silo keeps its address and gets a new generation. */
+export function siloKey(silo: Silo): string {
+  return `${silo.address}@${silo.generation}`;
+}
+
+/** Dead silos stay in the membership for a while (Orleans cleans them up after a week). */
+export function isDead(silo: Silo): boolean {
+  return silo.status === 'dead';
 }

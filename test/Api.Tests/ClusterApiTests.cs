@@ -1,0 +1,200 @@
+using System.Net;
+using System.Text.Json;
+using FluidManager.Api.Operators;
+using FluidManager.Runtime.Silos;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FluidManager.Api.Tests;
+
+/// <summary>
+/// The operators' view of the Orleans cluster: <c>/api/cluster/silos</c> reads the membership (the
+/// Api is a silo itself, alone in its test cluster) and the Orleans Dashboard at <c>/orleans/</c>.
+/// </summary>
+public sealed class ClusterApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+{
+    /// <summary>Every operator-only path this feature adds, the dashboard's page, a redirect, and its JSON.</summary>
+    private static readonly string[] OperatorPaths =
+        ["/api/cluster/silos", "/orleans", "/orleans/", "/orleans/index.min.js", "/orleans/DashboardCounters", "/orleans/ClusterStats", "/orleans/Trace"];
+
+    private ILocalSiloDetails Local => fixture.Factory.Services.GetRequiredService<ILocalSiloDetails>();
+
+    [Fact]
+    public async Task Silos_lists_the_api_own_silo_as_active_with_its_address_start_time_and_activation_count()
+    {
+        // A grain call, so that this silo holds at least the management grain's activation.
+        await fixture.Factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        using var operatorClient = await fixture.CeoAsync();
+
+        var silos = await (await operatorClient.GetAsync("/api/cluster/silos")).ReadJsonAsync();
+
+        var own = OwnSilo(silos);
+        own.GetProperty("name").GetString().Should().Be(Local.Name);
+        own.GetProperty("status").GetString().Should().Be("active");
+        own.GetProperty("address").GetString().Should().Be(Local.SiloAddress.Endpoint.ToString()).And.Contain(":");
+        own.GetProperty("gatewayPort").GetInt32().Should().Be(0, "the test host opens no gateway");
+        own.GetProperty("hostName").GetString().Should().NotBeNullOrEmpty();
+        var started = own.GetProperty("startedAt").GetDateTimeOffset();
+        started.Should().BeBefore(DateTimeOffset.UtcNow).And.BeAfter(DateTimeOffset.UtcNow.AddHours(-1));
+        own.GetProperty("lastAliveAt").GetDateTimeOffset().Should().BeOnOrAfter(started);
+        own.GetProperty("activationCount").GetInt32().Should().BeGreaterThanOrEqualTo(1);
+        // The Api runs no pumps, so the product's silo table has no row of its name.
+        own.GetProperty("runningActivities").ValueKind.Should().Be(JsonValueKind.Null);
+        own.GetProperty("leasedInboxes").ValueKind.Should().Be(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task Silos_joins_the_running_activities_and_leased_inboxes_of_the_live_silo_row_with_the_same_name()
+    {
+        var live = Guid.NewGuid();
+        var stopped = Guid.NewGuid();
+        await fixture.ExecuteAsync(
+            """
+            INSERT INTO runtime.silos (id, name, host, pid, role, started_at, heartbeat_at, status, stopped_at) VALUES
+              (@stopped, @name, 'old-host', 1, 'silo', now() - interval '10 minutes', now() - interval '5 minutes', 'stopped', now() - interval '5 minutes'),
+              (@live, @name, 'test-host', 2, 'silo', now(), now(), 'active', NULL);
+            INSERT INTO runtime.activities (id, grain_type, grain_key, kind, input, status, max_attempts, timeout_ms, backoff_ms, due_at, lease_owner, lease_until, created_at, started_at)
+            SELECT gen_random_uuid(), 'task', g::text, 'test.kind', '{}', 'running', 1, 60000, 1000, now(), @live, now() + interval '1 hour', now(), now()
+            FROM generate_series(1, 2) g;
+            INSERT INTO runtime.activities (id, grain_type, grain_key, kind, input, status, max_attempts, timeout_ms, backoff_ms, due_at, lease_owner, lease_until, created_at, started_at)
+            VALUES (gen_random_uuid(), 'task', '9', 'test.kind', '{}', 'running', 1, 60000, 1000, now(), @stopped, now() + interval '1 hour', now(), now());
+            INSERT INTO runtime.inbox (grain_type, grain_key, due_at, lease_owner, lease_until)
+            VALUES ('cluster-test', '1', now(), @live, now() + interval '1 hour');
+            """,
+            ("live", live), ("stopped", stopped), ("name", Local.Name));
+        try
+        {
+            using var operatorClient = await fixture.CeoAsync();
+            var own = OwnSilo(await (await operatorClient.GetAsync("/api/cluster/silos")).ReadJsonAsync());
+
+            own.GetProperty("runningActivities").GetInt64().Should().Be(2, "only the live row's running activities count");
+            own.GetProperty("leasedInboxes").GetInt64().Should().Be(1);
+        }
+        finally
+        {
+            await fixture.ExecuteAsync(
+                """
+                DELETE FROM runtime.activities WHERE lease_owner IN (@live, @stopped);
+                DELETE FROM runtime.inbox WHERE grain_type = 'cluster-test';
+                DELETE FROM runtime.silos WHERE id IN (@live, @stopped);
+                """,
+                ("live", live), ("stopped", stopped));
+        }
+    }
+
+    [Fact]
+    public async Task Silos_keeps_a_dead_silo_listed_with_its_status_and_no_activation_count()
+    {
+        // The Api's silo joins on start-up, which writes the cluster's version row.
+        using var operatorClient = await fixture.CeoAsync();
+        // A silo that died earlier, as Orleans leaves it in the membership table (with a new table version).
+        await fixture.ExecuteAsync(
+            """
+            INSERT INTO orleansmembershiptable (deploymentid, address, port, generation, siloname, hostname, status, proxyport, suspecttimes, starttime, iamalivetime)
+            VALUES ('fluid', '10.255.255.1', 11111, 1, 'silo-gone', 'gone-host', 6, 30000, NULL, now() - interval '2 hours', now() - interval '1 hour');
+            UPDATE orleansmembershipversiontable SET version = version + 1, timestamp = now() WHERE deploymentid = 'fluid';
+            """);
+
+        var silos = await (await operatorClient.GetAsync("/api/cluster/silos")).ReadJsonAsync();
+
+        var dead = silos.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "silo-gone");
+        dead.GetProperty("status").GetString().Should().Be("dead");
+        dead.GetProperty("address").GetString().Should().Be("10.255.255.1:11111");
+        dead.GetProperty("gatewayPort").GetInt32().Should().Be(30000);
+        dead.GetProperty("hostName").GetString().Should().Be("gone-host");
+        dead.GetProperty("activationCount").ValueKind.Should().Be(JsonValueKind.Null);
+        silos.EnumerateArray().Last().GetProperty("name").GetString().Should().Be("silo-gone", "dead silos come after the living");
+        OwnSilo(silos).GetProperty("status").GetString().Should().Be("active");
+    }
+
+    [Fact]
+    public async Task Silos_and_the_orleans_dashboard_answer_401_to_anonymous_callers_and_403_to_members_of_another_company()
+    {
+        await fixture.WorldAsync();
+        using var anonymous = fixture.Anonymous();
+        using var betaCeo = await fixture.SignInAsync(World.BetaCeoEmail, ApiFixture.Password);
+        using var acmeViewer = await fixture.SignInAsync(World.AcmeViewerEmail, ApiFixture.Password);
+
+        foreach (var path in OperatorPaths)
+        {
+            await (await anonymous.GetAsync(path)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+            await (await betaCeo.GetAsync(path)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+            await (await acmeViewer.GetAsync(path)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        }
+    }
+
+    [Fact]
+    public async Task The_orleans_dashboard_opens_to_the_operator_with_its_page_assets_and_json()
+    {
+        using var owner = await fixture.OwnerAsync();
+
+        var redirect = await owner.GetAsync("/orleans");
+        redirect.StatusCode.Should().Be(HttpStatusCode.MovedPermanently);
+        redirect.Headers.Location!.OriginalString.Should().Be("/orleans/");
+
+        var page = await owner.GetAsync("/orleans/");
+        page.StatusCode.Should().Be(HttpStatusCode.OK);
+        page.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
+        var html = await page.Content.ReadAsStringAsync();
+        html.Should().Contain("Orleans Dashboard").And.Contain("index.min.js");
+
+        var script = await owner.GetAsync("/orleans/index.min.js");
+        script.StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var counters = await owner.GetAsync("/orleans/DashboardCounters");
+        counters.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+        var json = await counters.ReadJsonAsync();
+        json.TryGetProperty("totalActiveHostCount", out _).Should().BeTrue(json.ToString());
+        json.GetProperty("hosts").ValueKind.Should().Be(JsonValueKind.Array);
+    }
+
+    [Fact]
+    public async Task An_unknown_path_under_orleans_is_a_404_problem_not_the_dashboard_page()
+    {
+        using var owner = await fixture.OwnerAsync();
+        await (await owner.GetAsync("/orleans/no-such-page")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public void Join_gives_the_live_silo_row_to_the_newest_living_silo_of_its_name_and_keeps_dead_silos_last()
+    {
+        var now = DateTime.UtcNow;
+        var restarted = Entry("silo-1", "10.0.0.1", 2, SiloStatus.Active, now.AddMinutes(-1));
+        var previous = Entry("silo-1", "10.0.0.1", 1, SiloStatus.Dead, now.AddHours(-1));
+        var other = Entry("silo-2", "10.0.0.2", 1, SiloStatus.Joining, now);
+        var rows = new[]
+        {
+            Row("silo-1", alive: true, activities: 3, inboxes: 4),
+            Row("silo-2", alive: false, activities: 7, inboxes: 7),
+        };
+
+        var silos = ClusterMembership.Join([previous, other, restarted], new Dictionary<SiloAddress, int?> { [restarted.SiloAddress] = 12 }, rows);
+
+        silos.Select(s => (s.Name, s.Generation, s.Status)).Should().Equal(
+            ("silo-1", 2, SiloStatus.Active), ("silo-2", 1, SiloStatus.Joining), ("silo-1", 1, SiloStatus.Dead));
+        silos[0].Should().Match<ClusterSilo>(s => s.ActivationCount == 12 && s.RunningActivities == 3 && s.LeasedInboxes == 4 && s.Address == "10.0.0.1:11111");
+        silos[1].Should().Match<ClusterSilo>(s => s.ActivationCount == null && s.RunningActivities == null, "silo-2's row stopped heart-beating");
+        silos[2].Should().Match<ClusterSilo>(s => s.ActivationCount == null && s.RunningActivities == null, "the dead silo's work belongs to its successor");
+        silos[0].StartedAt.Offset.Should().Be(TimeSpan.Zero);
+    }
+
+    private JsonElement OwnSilo(JsonElement silos)
+    {
+        var address = Local.SiloAddress;
+        return silos.EnumerateArray().Single(s =>
+            s.GetProperty("address").GetString() == address.Endpoint.ToString() && s.GetProperty("generation").GetInt32() == address.Generation);
+    }
+
+    private static MembershipEntry Entry(string name, string ip, int generation, SiloStatus status, DateTime started) => new()
+    {
+        SiloAddress = SiloAddress.New(IPAddress.Parse(ip), 11111, generation),
+        SiloName = name,
+        HostName = name + "-host",
+        Status = status,
+        ProxyPort = 0,
+        StartTime = DateTime.SpecifyKind(started, DateTimeKind.Unspecified),
+        IAmAliveTime = started,
+    };
+
+    private static SiloInfo Row(string name, bool alive, long activities, long inboxes) =>
+        new(Guid.NewGuid(), name, "host", 1, "silo", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "active", activities, inboxes, alive);
+}
