@@ -124,6 +124,15 @@ internal static class RuntimeSql
         FOR UPDATE SKIP LOCKED
         """;
 
+    public const string OverdueReminders = "SELECT grain_type, grain_key, name FROM runtime.reminders WHERE due_at <= @now ORDER BY due_at";
+
+    /// <summary>One grain's reminder, locked for the turn that fires it.</summary>
+    public const string LockReminder = """
+        SELECT due_at, period_ms, cron, time_zone FROM runtime.reminders
+        WHERE grain_type = @grain_type AND grain_key = @grain_key AND name = @name
+        FOR UPDATE
+        """;
+
     public const string AdvanceReminder = "UPDATE runtime.reminders SET due_at = @next WHERE grain_type = @grain_type AND grain_key = @grain_key AND name = @name";
 
     // ---- activities ----

@@ -33,6 +33,58 @@ internal sealed class ActivationTurnContext(IGrainContext activation, GrainRegis
     internal void Enter(TurnContext turn) => _turn = turn;
 
     /// <summary>
+    /// Fires one of this grain's reminders in the current turn, if its row says it is due: the row
+    /// moves to its next due time after now and the tick reaches the grain in the same transaction.
+    /// A reminder without a row (its registering turn rolled back, or it was removed) removes itself.
+    /// </summary>
+    internal async Task FireReminderAsync(DurableGrain grain, string name)
+    {
+        var turn = Current;
+        DateTimeOffset dueAt;
+        long? periodMs;
+        string? cron, zone;
+        await using (var select = new NpgsqlCommand(RuntimeSql.LockReminder, Connection, Transaction))
+        {
+            select.Parameters.AddWithValue("grain_type", Id.Type);
+            select.Parameters.AddWithValue("grain_key", Id.Key);
+            select.Parameters.AddWithValue("name", name);
+            await using var reader = await select.ExecuteReaderAsync();
+            if (!await reader.ReadAsync())
+            {
+                turn.State.RemindersToRemove.Add((Id, name));
+                return;
+            }
+
+            dueAt = reader.GetFieldValue<DateTimeOffset>(0);
+            periodMs = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+            cron = reader.IsDBNull(2) ? null : reader.GetString(2);
+            zone = reader.IsDBNull(3) ? null : reader.GetString(3);
+        }
+
+        if (dueAt > Now)
+        {
+            return; // woken early: the row's time rules
+        }
+
+        var next = ReminderSchedule.Next(periodMs, cron, zone, dueAt, Now);
+        await using (var advance = new NpgsqlCommand(RuntimeSql.AdvanceReminder, Connection, Transaction))
+        {
+            advance.Parameters.AddWithValue("grain_type", Id.Type);
+            advance.Parameters.AddWithValue("grain_key", Id.Key);
+            advance.Parameters.AddWithValue("name", name);
+            advance.Parameters.AddWithValue("next", next);
+            await advance.ExecuteNonQueryAsync();
+        }
+
+        if (cron is not null)
+        {
+            await Reminders.OrleansReminders.ReaimAsync(turn.State, Id, name, next);
+        }
+
+        await registry.DispatchAsync(grain, new ReminderTick(name, dueAt, Now));
+    }
+
+    /// <summary>
     /// Applies a posted message in the current turn: deletes its row, then runs its handler. No row
     /// means an earlier delivery already committed it, and nothing happens again.
     /// </summary>

@@ -1,4 +1,5 @@
 using FluidManager.Runtime.Messaging;
+using FluidManager.Runtime.Reminders;
 
 namespace FluidManager.Runtime.Grains;
 
@@ -9,7 +10,7 @@ namespace FluidManager.Runtime.Grains;
 /// waits instead of overwriting. The grain reads and writes its relational rows through its
 /// <see cref="ITurnContext"/>; nothing it wrote outlives a failed commit.
 /// </summary>
-public abstract class DurableGrain : IGrainBase, IMessageTarget
+public abstract class DurableGrain : IGrainBase, IMessageTarget, IRemindable, IOverdueReminders
 {
     /// <summary>The Orleans activation; only grains activated by Orleans have one.</summary>
     public IGrainContext GrainContext => (Turn as ActivationTurnContext)?.Activation
@@ -17,6 +18,14 @@ public abstract class DurableGrain : IGrainBase, IMessageTarget
 
     /// <summary>The context the grain was created with.</summary>
     protected internal abstract ITurnContext Turn { get; }
+
+    Task IRemindable.ReceiveReminder(string reminderName, TickStatus status) => Turn is ActivationTurnContext activation
+        ? activation.FireReminderAsync(this, reminderName)
+        : throw new InvalidOperationException($"{GetType().Name} receives reminders only as an Orleans activation.");
+
+    Task IOverdueReminders.FireIfDueAsync(string name) => Turn is ActivationTurnContext activation
+        ? activation.FireReminderAsync(this, name)
+        : throw new InvalidOperationException($"{GetType().Name} receives reminders only as an Orleans activation.");
 
     Task IMessageTarget.ReceiveAsync(DeliveredMessage message) => Turn is ActivationTurnContext activation
         ? activation.ReceiveAsync(this, message)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using FluidManager.Runtime.Reminders;
 using Npgsql;
 
 namespace FluidManager.Runtime.Grains;
@@ -21,6 +22,7 @@ public sealed class TurnExecutor(
 {
     private static readonly AsyncLocal<TurnState?> Ambient = new();
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ObjectFactory> Factories = new();
+    private readonly Orleans.Timers.IReminderRegistry? _reminders = services.GetService<Orleans.Timers.IReminderRegistry>();
 
     internal FluidRuntimeOptions Options => options.Value;
 
@@ -138,14 +140,17 @@ public sealed class TurnExecutor(
             await setReadOnly.ExecuteNonQueryAsync();
         }
 
-        var state = new TurnState(connection, transaction, time.GetUtcNow(), actor, readOnly);
+        var state = new TurnState(connection, transaction, time.GetUtcNow(), actor, readOnly) { Reminders = _reminders };
+        T result;
         using (Enter(state))
         {
-            var result = await body(state);
+            result = await body(state);
             await state.NotifyAsync(options.Value, CancellationToken.None);
             await transaction.CommitAsync();
-            return result;
         }
+
+        await OrleansReminders.RemoveAsync(state);
+        return result;
     }
 
     private async Task<T> InvokeAsync<T>(TurnState state, GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body, CancellationToken cancellationToken)
@@ -190,6 +195,8 @@ public sealed class TurnExecutor(
 /// <summary>The <see cref="ITurnContext"/> handed to a grain for one call.</summary>
 internal sealed class TurnContext(GrainKey id, TurnState state, ITurnGrainFactory grains, GrainRegistry registry) : ITurnContext
 {
+    internal TurnState State => state;
+
     public GrainKey Id => id;
 
     public string Key => id.Key;
@@ -235,10 +242,12 @@ internal sealed class TurnContext(GrainKey id, TurnState state, ITurnGrainFactor
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         EnsureWritable();
+        var dueAt = schedule.Period is null ? schedule.NextAfter(Now) : Now + schedule.DueIn;
+        await OrleansReminders.RegisterAsync(state, id, name, dueAt, schedule);
         await using var command = Command(RuntimeSql.UpsertReminder);
         AddGrain(command);
         command.Parameters.AddWithValue("name", name);
-        command.Parameters.AddWithValue("due_at", schedule.Period is null ? schedule.NextAfter(Now) : Now + schedule.DueIn);
+        command.Parameters.AddWithValue("due_at", dueAt);
         command.Parameters.AddWithValue("period_ms", NpgsqlTypes.NpgsqlDbType.Bigint, schedule.Period is { } p ? (long)p.TotalMilliseconds : DBNull.Value);
         command.Parameters.AddWithValue("cron", NpgsqlTypes.NpgsqlDbType.Text, (object?)schedule.Cron ?? DBNull.Value);
         command.Parameters.AddWithValue("time_zone", NpgsqlTypes.NpgsqlDbType.Text, (object?)schedule.TimeZone ?? DBNull.Value);
@@ -253,6 +262,7 @@ internal sealed class TurnContext(GrainKey id, TurnState state, ITurnGrainFactor
         AddGrain(command);
         command.Parameters.AddWithValue("name", name);
         await command.ExecuteNonQueryAsync();
+        state.RemindersToRemove.Add((id, name));
     }
 
     public async Task<Guid> ScheduleActivityAsync(string kind, object input, ActivityOptions? options = null, Guid? activityId = null)

@@ -30,6 +30,12 @@ internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction t
 
     public bool ActivitiesScheduled { get; set; }
 
+    /// <summary>Orleans' reminder service, in a silo: it wakes the grains whose reminders this turn registers.</summary>
+    public Orleans.Timers.IReminderRegistry? Reminders { get; init; }
+
+    /// <summary>Orleans reminders to remove once the turn has committed (removing them before could lose a tick on rollback).</summary>
+    public List<(GrainKey Grain, string Name)> RemindersToRemove { get; } = [];
+
     public int NextEventSequence()
     {
         if (_eventSequence >= (1 << 20) - 1)

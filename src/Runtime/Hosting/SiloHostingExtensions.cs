@@ -56,6 +56,8 @@ public static class SiloHostingExtensions
                 options.Invariant = PostgresInvariant;
                 options.DataSource = dataSource;
             }));
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = Reminders.OrleansReminders.MinimumPeriod);
+            silo.AddStartupTask<Reminders.ReminderCatchUp>();
             silo.AddIncomingGrainCallFilter<TurnCallFilter>();
             silo.Services.AddScoped<ActivationTurnContext>();
             silo.Services.AddScoped<ITurnContext>(sp => sp.GetRequiredService<ActivationTurnContext>());

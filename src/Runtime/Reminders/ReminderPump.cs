@@ -19,12 +19,16 @@ public sealed class ReminderPump(
     TimeProvider time,
     IOptions<SiloOptions> siloOptions,
     IOptions<FluidRuntimeOptions> runtimeOptions,
+    IServiceProvider services,
     ILogger<ReminderPump> logger) : BackgroundService
 {
     private const int Batch = 100;
     private readonly SiloOptions _options = siloOptions.Value;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => PumpLoop.RunAsync("reminder", async cancellationToken =>
+    /// <summary>In a silo, Orleans reminders wake the grains (see <see cref="OrleansReminders"/>) and this pump stays idle.</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => services.GetService(typeof(Orleans.Timers.IReminderRegistry)) is not null
+        ? Task.CompletedTask
+        : PumpLoop.RunAsync("reminder", async cancellationToken =>
     {
         if (await FireDueAsync(cancellationToken) < Batch)
         {
