@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(500, LogLevel.Warning, "Turn of {Grain} failed, deactivating it: {Error}")]
     public static partial void TurnFailed(ILogger logger, string grain, string error);
+
+    [LoggerMessage(501, LogLevel.Information, "Call to {Grain} could not be sent (attempt {Attempt}), sending it again: {Error}")]
+    public static partial void CallResent(ILogger logger, string grain, int attempt, string error);
 }

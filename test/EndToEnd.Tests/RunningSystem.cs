@@ -19,6 +19,7 @@ public sealed class RunningSystem : IAsyncLifetime
     public const string OwnerPassword = "owner-password-for-e2e";
 
     private readonly List<HostProcess> _processes = [];
+    private Dictionary<string, string> _common = [];
     private readonly string _storage = Directory.CreateTempSubdirectory("fluid-e2e-objects-").FullName;
     private string? _database;
 
@@ -44,12 +45,10 @@ public sealed class RunningSystem : IAsyncLifetime
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Fluid__Cluster__SiloPort"] = "0",
             ["Fluid__Cluster__GatewayPort"] = "0",
+            ["Fluid__Cluster__FastMembership"] = "true",
         };
-        _processes.Add(HostProcess.Start("Silo", new Dictionary<string, string>(common)
-        {
-            ["Fluid__Silo__Name"] = "e2e-silo",
-            ["Fluid__Silo__PollInterval"] = "00:00:00.100",
-        }));
+        _common = common;
+        StartSilo("e2e-silo");
         var api = HostProcess.Start("Api", new Dictionary<string, string>(common)
         {
             ["ASPNETCORE_URLS"] = Url.ToString(),
@@ -107,6 +106,20 @@ public sealed class RunningSystem : IAsyncLifetime
         }
 
         Directory.Delete(_storage, recursive: true);
+    }
+
+    /// <summary>Starts one more silo process of the cluster.</summary>
+    public void StartSilo(string name) => _processes.Add(HostProcess.Start("Silo", new Dictionary<string, string>(_common)
+    {
+        ["Fluid__Silo__Name"] = name,
+        ["Fluid__Silo__PollInterval"] = "00:00:00.100",
+    }));
+
+    /// <summary>Ends a silo process at once (SIGKILL): no shutdown, no goodbye to the cluster.</summary>
+    public async Task KillSiloAsync(string name)
+    {
+        var silo = _processes.Single(p => p.Name == "Silo" && p.SiloName == name);
+        await silo.KillAsync();
     }
 
     /// <summary>The output of the hosts so far, for a failing test's message.</summary>
@@ -173,6 +186,14 @@ public sealed class RunningSystem : IAsyncLifetime
         public string Name { get; }
 
         public bool HasExited => _process.HasExited;
+
+        public string? SiloName => _process.StartInfo.Environment.TryGetValue("Fluid__Silo__Name", out var name) ? name : null;
+
+        public async Task KillAsync()
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
 
         public string Output => string.Join(Environment.NewLine, _output.TakeLast(200));
 

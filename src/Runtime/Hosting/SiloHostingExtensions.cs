@@ -59,6 +59,7 @@ public static class SiloHostingExtensions
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = Reminders.OrleansReminders.MinimumPeriod);
             silo.AddStartupTask<Reminders.ReminderCatchUp>();
             silo.AddIncomingGrainCallFilter<TurnCallFilter>();
+            silo.AddOutgoingGrainCallFilter<UnsentCallRetryFilter>();
             silo.Services.AddScoped<ActivationTurnContext>();
             silo.Services.AddScoped<ITurnContext>(sp => sp.GetRequiredService<ActivationTurnContext>());
             silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
