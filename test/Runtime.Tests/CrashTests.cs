@@ -16,6 +16,7 @@ public sealed class CrashTests(RuntimeDatabase database) : IClassFixture<Runtime
         start.ArgumentList.Add("silo");
         start.ArgumentList.Add("doomed");
         start.Environment["ConnectionStrings__Fluid"] = database.ConnectionString;
+        start.Environment["Fluid__Cluster__ClusterId"] = database.ClusterId;
         start.Environment["Fluid__Silo__ActivityLease"] = "00:00:02";
         using var doomed = Process.Start(start)!;
         try
