@@ -46,13 +46,25 @@ internal static class Commands
     private static string ConnectionString => Environment.GetEnvironmentVariable("ConnectionStrings__Fluid")
         ?? throw new InvalidOperationException("set ConnectionStrings__Fluid");
 
-    private static IHost BuildHost(bool pumps, string name, Action<IServiceCollection>? services = null)
+    /// <summary>A host with the test grains; with <paramref name="orleans"/>, an Orleans silo of the database's cluster, as the product's silos are.</summary>
+    private static IHost BuildHost(bool pumps, string name, Action<IServiceCollection>? services = null, bool orleans = false)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["Fluid:Runtime:MigrateOnStart"] = "false";
         builder.Configuration["Fluid:Silo:Name"] ??= name;
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddFluidRuntime();
+        if (orleans)
+        {
+            // Unless the environment says otherwise: any free port, no gateway, and a killed silo declared
+            // dead within seconds, since chaos runs and crash tests kill these processes.
+            builder.Configuration["Fluid:Cluster:SiloPort"] ??= "0";
+            builder.Configuration["Fluid:Cluster:GatewayPort"] ??= "0";
+            builder.Configuration["Fluid:Cluster:FastMembership"] ??= "true";
+            builder.Configuration["Fluid:Cluster:Dashboard"] ??= "false";
+            builder.AddFluidSilo();
+        }
+
         builder.Services.AddTestGrains(name);
         if (pumps)
         {
@@ -75,7 +87,7 @@ internal static class Commands
     private static async Task<int> SiloAsync(string[] args)
     {
         var name = args.Length > 0 ? args[0] : $"harness-{Environment.ProcessId}";
-        using var host = BuildHost(pumps: true, name);
+        using var host = BuildHost(pumps: true, name, orleans: true);
         await host.RunAsync();
         return 0;
     }

@@ -2,7 +2,7 @@ using FluidManager.Runtime.Harness;
 
 // Commands (connection string from ConnectionStrings__Fluid):
 //   migrate                       apply runtime + test-grain migrations
-//   silo                          run a silo with the test grains until SIGTERM
+//   silo [NAME]                   run an Orleans silo with the test grains and the pumps until SIGTERM
 //   seed MESSAGES ACTIVITIES      post messages and schedule activities through turns
 //   wait-quiet SECONDS            wait until no message or activity is left
 //   check                         print invariants: lost, duplicated, overlapping turns

@@ -7,7 +7,8 @@ using Npgsql;
 
 namespace FluidManager.Runtime.TestGrains;
 
-public interface ICounterGrain
+[Alias("fm.test.ICounterGrain")]
+public interface ICounterGrain : IGrainWithStringKey
 {
     Task<long> IncrementAsync();
 
@@ -27,15 +28,38 @@ public interface ICounterGrain
 
     /// <summary>Posts any message to another counter, optionally delayed.</summary>
     Task ForwardAsync(string target, object message, TimeSpan? delay = null);
+
+    /// <summary>
+    /// Adds one and writes a receipt naming <paramref name="missingCounter"/>, a counter with no row:
+    /// the receipt's deferred foreign key is checked at COMMIT, so the turn fails after the method returned.
+    /// </summary>
+    Task<long> IncrementWithDanglingReceiptAsync(string missingCounter);
+
+    /// <summary>Adds one, then keeps the turn's transaction open for <paramref name="seconds"/> before it commits.</summary>
+    Task<long> IncrementSlowlyAsync(double seconds);
+
+    /// <summary>What this activation holds in memory.</summary>
+    [ReadOnly(true)]
+    Task<CounterMemory> MemoryAsync();
 }
 
+/// <summary>A counter activation's memory: its id (new for every activation) and the last value it wrote, committed or not.</summary>
+[GenerateSerializer]
+[Alias("fm.test.CounterMemory")]
+public sealed record CounterMemory([property: Id(0)] Guid Activation, [property: Id(1)] long? LastWritten);
+
 /// <summary>A one-way message with an id (to detect double application) and a sequence number (to check FIFO).</summary>
-public sealed record Add(Guid MessageId, long Seq, long Amount);
+[GenerateSerializer]
+[Alias("fm.test.Add")]
+public sealed record Add([property: Id(0)] Guid MessageId, [property: Id(1)] long Seq, [property: Id(2)] long Amount);
 
 /// <summary>A message its handler always rejects.</summary>
-public sealed record Poison(string Reason);
+[GenerateSerializer]
+[Alias("fm.test.Poison")]
+public sealed record Poison([property: Id(0)] string Reason);
 
-public interface IAccountGrain
+[Alias("fm.test.IAccountGrain")]
+public interface IAccountGrain : IGrainWithStringKey
 {
     Task OpenAsync(long balance);
 
@@ -47,7 +71,8 @@ public interface IAccountGrain
     Task<long> BalanceAsync();
 }
 
-public interface ITickerGrain
+[Alias("fm.test.ITickerGrain")]
+public interface ITickerGrain : IGrainWithStringKey
 {
     Task StartAsync(TimeSpan period);
 
@@ -56,7 +81,8 @@ public interface ITickerGrain
     Task StopAsync();
 }
 
-public interface IWorkerGrain
+[Alias("fm.test.IWorkerGrain")]
+public interface IWorkerGrain : IGrainWithStringKey
 {
     Task<Guid> StartAsync(SleepInput input, int maxAttempts = 3, double timeoutSeconds = 60);
 
@@ -69,7 +95,9 @@ public interface IWorkerGrain
 /// <param name="Milliseconds">How long the activity sleeps.</param>
 /// <param name="FailTimes">How many first attempts fail.</param>
 /// <param name="RejectOutcome">The owner throws when this activity's outcome reaches it (after writing its row).</param>
-public sealed record SleepInput(int Milliseconds, int FailTimes = 0, bool RejectOutcome = false);
+[GenerateSerializer]
+[Alias("fm.test.SleepInput")]
+public sealed record SleepInput([property: Id(0)] int Milliseconds, [property: Id(1)] int FailTimes = 0, [property: Id(2)] bool RejectOutcome = false);
 
 public sealed record SleepResult(int Slept, int Attempt, bool RejectOutcome = false);
 
@@ -79,8 +107,14 @@ public sealed class TestSiloName(string name)
     public string Name { get; } = name;
 }
 
-public sealed class CounterGrain(ITurnContext context, TestSiloName silo) : ICounterGrain, IHandle<Add>, IHandle<Poison>
+[GrainType("counter")]
+public sealed class CounterGrain(ITurnContext context, TestSiloName silo) : DurableGrain, ICounterGrain, IHandle<Add>, IHandle<Poison>
 {
+    private readonly Guid _activation = Guid.NewGuid();
+    private long? _lastWritten;
+
+    protected override ITurnContext Turn => context;
+
     public async Task<long> IncrementAsync()
     {
         var started = DateTimeOffset.UtcNow;
@@ -140,6 +174,29 @@ public sealed class CounterGrain(ITurnContext context, TestSiloName silo) : ICou
 
     public Task HandleAsync(Poison message) => throw new InvalidOperationException($"poisoned: {message.Reason}");
 
+    public async Task<long> IncrementWithDanglingReceiptAsync(string missingCounter)
+    {
+        var next = await ReadAsync() + 1;
+        await WriteAsync(next);
+        await using var receipt = Command("INSERT INTO testgrains.receipts (grain, counter_key) VALUES (@grain, @counter)");
+        receipt.Parameters.AddWithValue("grain", context.Key);
+        receipt.Parameters.AddWithValue("counter", missingCounter);
+        await receipt.ExecuteNonQueryAsync();
+        return next;
+    }
+
+    public async Task<long> IncrementSlowlyAsync(double seconds)
+    {
+        var next = await ReadAsync() + 1;
+        await WriteAsync(next);
+        await using var sleep = Command("SELECT pg_sleep(@seconds)");
+        sleep.Parameters.AddWithValue("seconds", seconds);
+        await sleep.ExecuteNonQueryAsync();
+        return next;
+    }
+
+    public Task<CounterMemory> MemoryAsync() => Task.FromResult(new CounterMemory(_activation, _lastWritten));
+
     private async Task<long> ReadAsync()
     {
         await using var read = Command("SELECT value FROM testgrains.counters WHERE key = @key");
@@ -153,6 +210,7 @@ public sealed class CounterGrain(ITurnContext context, TestSiloName silo) : ICou
         write.Parameters.AddWithValue("key", context.Key);
         write.Parameters.AddWithValue("value", value);
         await write.ExecuteNonQueryAsync();
+        _lastWritten = value;
     }
 
     private async Task RecordTurnAsync(DateTimeOffset started)
@@ -167,8 +225,11 @@ public sealed class CounterGrain(ITurnContext context, TestSiloName silo) : ICou
     private NpgsqlCommand Command(string sql) => new(sql, context.Connection, context.Transaction);
 }
 
-public sealed class AccountGrain(ITurnContext context) : IAccountGrain
+[GrainType("account")]
+public sealed class AccountGrain(ITurnContext context) : DurableGrain, IAccountGrain
 {
+    protected override ITurnContext Turn => context;
+
     public async Task OpenAsync(long balance)
     {
         await using var open = new NpgsqlCommand("INSERT INTO testgrains.accounts (key, balance) VALUES (@key, @balance) ON CONFLICT (key) DO UPDATE SET balance = EXCLUDED.balance", context.Connection, context.Transaction);
@@ -210,8 +271,11 @@ public sealed class AccountGrain(ITurnContext context) : IAccountGrain
     }
 }
 
-public sealed class TickerGrain(ITurnContext context) : ITickerGrain, IReminderTarget
+[GrainType("ticker")]
+public sealed class TickerGrain(ITurnContext context) : DurableGrain, ITickerGrain, IReminderTarget
 {
+    protected override ITurnContext Turn => context;
+
     public Task StartAsync(TimeSpan period) => context.RegisterReminderAsync("tick", ReminderSchedule.Every(period));
 
     public Task StartCronAsync(string cron, string timeZone) => context.RegisterReminderAsync("tick", ReminderSchedule.OnCron(cron, timeZone));
@@ -229,8 +293,11 @@ public sealed class TickerGrain(ITurnContext context) : ITickerGrain, IReminderT
     }
 }
 
-public sealed class WorkerGrain(ITurnContext context) : IWorkerGrain, IActivityOwner
+[GrainType("worker")]
+public sealed class WorkerGrain(ITurnContext context) : DurableGrain, IWorkerGrain, IActivityOwner
 {
+    protected override ITurnContext Turn => context;
+
     public Task<Guid> StartAsync(SleepInput input, int maxAttempts = 3, double timeoutSeconds = 60) =>
         context.ScheduleActivityAsync(SleepActivity.KindName, input, new ActivityOptions
         {

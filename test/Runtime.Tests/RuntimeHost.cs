@@ -16,6 +16,12 @@ public sealed class RuntimeDatabase : DatabaseFixture
 {
     protected override Assembly[] MigrationAssemblies => [typeof(FluidRuntimeHostingExtensions).Assembly, typeof(TestGrainRegistration).Assembly];
 
+    /// <summary>
+    /// The Orleans cluster of this database's runtime hosts: its own, so that test classes never join
+    /// each other's cluster even if they shared a database.
+    /// </summary>
+    public string ClusterId => $"test-{new NpgsqlConnectionStringBuilder(ConnectionString).Database}";
+
     public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(ConnectionString);
 
     public async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
@@ -38,7 +44,11 @@ public sealed class RuntimeDatabase : DatabaseFixture
     }
 }
 
-/// <summary>One runtime instance (a process's worth of services) on the test database, with or without silo pumps.</summary>
+/// <summary>
+/// One runtime instance (a process's worth of services) on the test database: an Orleans silo of the
+/// database's cluster, with or without the message, reminder and activity pumps. Several instances
+/// on one database form one cluster.
+/// </summary>
 public sealed class RuntimeHost : IAsyncDisposable
 {
     private RuntimeHost(IHost host) => Host = host;
@@ -63,6 +73,11 @@ public sealed class RuntimeHost : IAsyncDisposable
             ["Fluid:Silo:ActivityLease"] = "00:00:01.500",
             ["Fluid:Silo:HeartbeatInterval"] = "00:00:00.500",
             ["Fluid:Silo:DrainGrace"] = "00:00:02",
+            ["Fluid:Cluster:ClusterId"] = database.ClusterId,
+            ["Fluid:Cluster:SiloPort"] = "0",
+            ["Fluid:Cluster:GatewayPort"] = "0",
+            ["Fluid:Cluster:FastMembership"] = "true",
+            ["Fluid:Cluster:Dashboard"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -72,6 +87,7 @@ public sealed class RuntimeHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(config);
         builder.Logging.AddFilter(_ => false);
         builder.AddFluidRuntime();
+        builder.AddFluidSilo(silo => silo.Services.AddSingleton<IFatalErrorHandler, StopHostOnFatalError>());
         builder.Services.AddTestGrains(name);
         if (pumps)
         {
@@ -89,5 +105,20 @@ public sealed class RuntimeHost : IAsyncDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await Host.StopAsync(stop.Token);
         Host.Dispose();
+    }
+}
+
+/// <summary>
+/// A silo told that the cluster declared it dead stops its own host, instead of ending the whole
+/// test process as Orleans' default handler does (Environment.FailFast).
+/// </summary>
+internal sealed class StopHostOnFatalError(IHostApplicationLifetime lifetime) : IFatalErrorHandler
+{
+    public bool IsUnexpected(Exception exception) => true;
+
+    public void OnFatalException(object? sender = null, string? context = null, Exception? exception = null)
+    {
+        Console.Error.WriteLine($"Fatal silo error ({context}): {exception}; stopping this runtime host.");
+        lifetime.StopApplication();
     }
 }

@@ -1,5 +1,6 @@
 using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.TestGrains;
+using FluidManager.TestSupport;
 
 namespace FluidManager.Runtime.Tests;
 
@@ -107,9 +108,14 @@ public sealed class TurnTests(RuntimeDatabase database) : IClassFixture<RuntimeD
             await hold.ExecuteNonQueryAsync();
         }
 
-        // The writer is blocked by the held lock; the reader is not.
-        var write = runtime.Grains.GetGrain<IAccountGrain>("reader").CreditAsync(1);
+        // The reader is not blocked by the held lock; the writer is. (The read goes first: an Orleans
+        // activation runs one call at a time, so a read queued behind the blocked write would wait for
+        // the write's call, not for the lock.)
         (await runtime.Grains.GetGrain<IAccountGrain>("reader").BalanceAsync().WaitAsync(TimeSpan.FromSeconds(5))).Should().Be(7);
+        var write = runtime.Grains.GetGrain<IAccountGrain>("reader").CreditAsync(1);
+        await Eventually.WaitAsync(
+            () => database.ScalarAsync("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'"),
+            n => n == 1, TimeSpan.FromSeconds(5), "the write's turn to wait for the grain lock");
         write.IsCompleted.Should().BeFalse();
         await transaction.RollbackAsync();
         await write.WaitAsync(TimeSpan.FromSeconds(5));

@@ -92,7 +92,13 @@ public sealed record ActivityOptions
 }
 
 /// <summary>Raised when a grain would call back into a grain already in the same turn.</summary>
+/// <remarks>Serializable, so that a caller on another silo gets this exception and its call chain, not a codec error.</remarks>
+[GenerateSerializer]
+[Alias("fm.runtime.GrainReentrancyException")]
 public sealed class GrainReentrancyException(string message) : InvalidOperationException(message);
 
 /// <summary>Raised when a grain type or message has no registration.</summary>
+/// <remarks>Serializable, so that a caller on another silo gets this exception and its fix, not a codec error.</remarks>
+[GenerateSerializer]
+[Alias("fm.runtime.GrainRegistrationException")]
 public sealed class GrainRegistrationException(string message) : InvalidOperationException(message);
