@@ -9,45 +9,60 @@ using FluidManager.Runtime.Events;
 using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.Hosting;
 using FluidManager.TestSupport;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
+
+[assembly: TestFramework(SharedFixtureFramework.TypeName, SharedFixtureFramework.AssemblyName)]
 
 namespace FluidManager.Grains.Tests;
 
 /// <summary>
-/// A database with the runtime's and the grains' schema, and one host (AddFluidRuntime + AddGrains,
-/// with silo pumps for posted messages) on it. Tests make a company each, so they never share rows.
+/// The assembly's cluster: a database with the runtime's and the grains' schema, and two Orleans silos on
+/// it (AddFluidRuntime + AddFluidSilo + AddGrains, with silo pumps for posted messages and the event
+/// listener). Every test class shares it; tests make a company each, so they never share rows.
 /// </summary>
-public sealed class GrainsFixture : DatabaseFixture
+public sealed class GrainsCluster : DatabaseFixture
 {
-    private IHost? _host;
+    private IReadOnlyList<IHost> _silos = [];
     private string? _storage;
 
     protected override Assembly[] MigrationAssemblies => [typeof(FluidRuntimeHostingExtensions).Assembly, typeof(GrainsHostingExtensions).Assembly];
 
-    public IHost Host => _host ?? throw new InvalidOperationException("The fixture is not initialised.");
+    protected override string Prefix => "Grains";
 
-    public ITurnGrainFactory Grains => Host.Services.GetRequiredService<ITurnGrainFactory>();
+    /// <summary>The first silo: the tests' grain factory and services come from it.</summary>
+    public IHost Host => _silos.Count > 0 ? _silos[0] : throw new InvalidOperationException("The cluster is not started.");
+
+    /// <summary>Every event the silos' listeners push.</summary>
+    public RecordingSink Events { get; } = new();
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
         _storage = Directory.CreateTempSubdirectory("fluid-objects-").FullName;
-        _host = await StartHostAsync(ConnectionString, new Dictionary<string, string?> { ["Fluid:Storage:Path"] = _storage });
+        var settings = new Dictionary<string, string?>(TestSilos.ClusterSettings(TestSilos.NewClusterId("grains")))
+        {
+            ["ConnectionStrings:Fluid"] = ConnectionString,
+            ["Fluid:Runtime:MigrateOnStart"] = "false",
+            ["Fluid:Silo:PollInterval"] = "00:00:00.050",
+            ["Fluid:Runtime:ChannelPrefix"] = "grains_" + Guid.NewGuid().ToString("N")[..12],
+            ["Fluid:Storage:Path"] = _storage,
+        };
+        _silos = await TestSilos.StartClusterAsync(2, "grains-tests", settings, builder =>
+        {
+            builder.AddFluidRuntime();
+            builder.AddFluidSilo();
+            builder.AddGrains();
+            builder.AddSiloPumps();
+            builder.AddEventListener();
+            builder.Services.AddSingleton<IEventSink>(Events);
+        });
     }
 
     public override async Task DisposeAsync()
     {
-        if (_host is not null)
-        {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _host.StopAsync(stop.Token);
-            _host.Dispose();
-        }
-
+        await TestSilos.StopClusterAsync(_silos);
         if (_storage is not null)
         {
             Directory.Delete(_storage, recursive: true);
@@ -55,35 +70,28 @@ public sealed class GrainsFixture : DatabaseFixture
 
         await base.DisposeAsync();
     }
+}
 
-    /// <summary>A host like the Api's and the Silo's: the runtime, the grains, and the silo pumps.</summary>
-    public static async Task<IHost> StartHostAsync(string connectionString, IDictionary<string, string?> settings)
+/// <summary>
+/// What a test class sees of the assembly's <see cref="GrainsCluster"/>: its database, a grain factory
+/// whose calls go through Orleans, and helpers. Tests make a company each, so they never share rows.
+/// </summary>
+public sealed class GrainsFixture : DatabaseFixture
+{
+    private GrainsCluster? _cluster;
+
+    protected override Assembly[] MigrationAssemblies => [];
+
+    private GrainsCluster Cluster => _cluster ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    public IHost Host => Cluster.Host;
+
+    public ITurnGrainFactory Grains => Host.Services.GetRequiredService<ITurnGrainFactory>();
+
+    public override async Task InitializeAsync()
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        var config = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Fluid"] = connectionString,
-            ["Fluid:Runtime:MigrateOnStart"] = "false",
-            ["Fluid:Silo:Name"] = "grains-tests",
-            ["Fluid:Silo:PollInterval"] = "00:00:00.050",
-            ["Fluid:Runtime:ChannelPrefix"] = "grains_" + Guid.NewGuid().ToString("N")[..12],
-        };
-        foreach (var (key, value) in settings)
-        {
-            config[key] = value;
-        }
-
-        builder.Configuration.AddInMemoryCollection(config);
-        builder.Logging.AddFilter(_ => false);
-        builder.AddFluidRuntime();
-        builder.AddGrains();
-        builder.AddSiloPumps();
-        builder.AddEventListener();
-        builder.Services.AddSingleton<RecordingSink>();
-        builder.Services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<RecordingSink>());
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
+        _cluster = await AssemblyFixture.GetAsync<GrainsCluster>();
+        UseSharedDatabase(_cluster.ConnectionString);
     }
 
     /// <summary>A fresh company (its default hierarchy rules come from the database trigger).</summary>
@@ -143,7 +151,7 @@ public sealed class GrainsFixture : DatabaseFixture
 
     /// <summary>Waits for an event written by a background pump, signalled by the process's event listener.</summary>
     public Task<EventRecord> WaitForEventAsync(string stream, string type) =>
-        Host.Services.GetRequiredService<RecordingSink>().WaitAsync(e => e.Stream == stream && e.Type == type, TimeSpan.FromSeconds(15));
+        Cluster.Events.WaitAsync(e => e.Stream == stream && e.Type == type, TimeSpan.FromSeconds(15));
 
     private async Task<IReadOnlyList<EventRecord>> ReadEventsAsync(string where, params (string Name, object Value)[] parameters)
     {

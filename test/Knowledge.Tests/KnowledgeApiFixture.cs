@@ -13,8 +13,8 @@ using Microsoft.Extensions.Hosting;
 namespace FluidManager.Knowledge.Tests;
 
 /// <summary>
-/// The real Api host on its own database, next to a silo host on the same database and object storage
-/// (the Api never runs activities: the silo ingests the uploaded documents).
+/// The real Api host on its own database, next to a silo host on the same database and object storage,
+/// together one Orleans cluster (the Api never runs activities: the silo ingests the uploaded documents).
 /// </summary>
 public sealed class KnowledgeApiFixture : DatabaseFixture
 {
@@ -34,27 +34,32 @@ public sealed class KnowledgeApiFixture : DatabaseFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
+        var cluster = TestSilos.ClusterSettings(TestSilos.NewClusterId("knowledge-api"));
+        cluster["Fluid:Knowledge:Ingestion:MaxDocumentBytes"] = MaxDocumentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var settings = KnowledgeFixture.SiloSettings(ConnectionString, _storage, cluster);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("ConnectionStrings:Fluid", ConnectionString);
-            b.UseSetting("Fluid:Cluster:SiloPort", "0");
-            b.UseSetting("Fluid:Cluster:GatewayPort", "0");
+            // The silo's settings (grains of either silo may run on the Api); the Api migrates.
+            foreach (var (key, value) in settings.Where(s => s.Key != "Fluid:Runtime:MigrateOnStart"))
+            {
+                b.UseSetting(key, value);
+            }
+
+            b.UseSetting("Fluid:Silo:Name", "api");
             b.UseSetting("Fluid:Bootstrap:OwnerPassword", OwnerPassword);
-            b.UseSetting("Fluid:Storage:Path", _storage);
-            b.UseSetting("Fluid:Knowledge:Ingestion:MaxDocumentBytes", MaxDocumentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
             b.UseEnvironment("Testing");
         });
         _factory.CreateClient().Dispose(); // starts the Api: migrations and the bootstrap company
-        _silo = await KnowledgeFixture.StartHostAsync(ConnectionString, _storage, new Dictionary<string, string?>());
+        var embeddings = new GatedEmbeddingModel();
+        _silo = await TestSilos.StartHostAsync(settings, builder => KnowledgeFixture.AddSilo(builder, embeddings));
+        await TestSilos.WaitForActiveSilosAsync([_factory.Services, _silo.Services], 2);
     }
 
     public override async Task DisposeAsync()
     {
         if (_silo is not null)
         {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _silo.StopAsync(stop.Token);
-            _silo.Dispose();
+            await TestSilos.StopHostAsync(_silo);
         }
 
         if (_factory is not null)

@@ -12,30 +12,105 @@ using FluidManager.Knowledge.Web;
 using FluidManager.Models;
 using FluidManager.Models.Embeddings;
 using FluidManager.Models.Hosting;
+using FluidManager.Models.Scripted;
 using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.Hosting;
 using FluidManager.TestSupport;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+[assembly: TestFramework(SharedFixtureFramework.TypeName, SharedFixtureFramework.AssemblyName)]
 
 namespace FluidManager.Knowledge.Tests;
 
 /// <summary>
-/// A database with the runtime's, the grains' and the knowledge schema, and one silo-like host on it
-/// (runtime, grains, knowledge, pumps), whose embedding model can be held to observe an ingestion in
-/// flight. Tests make a company each, so they never share rows.
+/// A database with the runtime's, the grains' and the knowledge schema, and two Orleans silos on it
+/// (runtime, silo, grains, knowledge, pumps), which share one embedding model that can be held to
+/// observe an ingestion in flight, and one scripted scenario library. The test classes of
+/// <see cref="KnowledgeFixture"/> share one; tests make a company each, so they never share rows.
 /// </summary>
-public class KnowledgeFixture : DatabaseFixture
+public class KnowledgeCluster : DatabaseFixture
 {
-    private IHost? _host;
+    private readonly Lock _gate = new();
+    private IReadOnlyList<IHost> _silos = [];
     private string? _storage;
+    private ScenarioLibrary? _scenarios;
 
     protected override Assembly[] MigrationAssemblies =>
         [typeof(FluidRuntimeHostingExtensions).Assembly, typeof(GrainsHostingExtensions).Assembly, typeof(KnowledgeHostingExtensions).Assembly];
 
-    public IHost Host => _host ?? throw new InvalidOperationException("The fixture is not initialised.");
+    protected override string Prefix => "Knowledge";
+
+    /// <summary>Whether the silos also run the agent loop (offline model), so agents work their tasks with the tools.</summary>
+    protected virtual bool AgentWork => false;
+
+    /// <summary>The first silo: the tests' grain factory and services come from it.</summary>
+    public IHost Host => _silos.Count > 0 ? _silos[0] : throw new InvalidOperationException("The cluster is not started.");
+
+    public GatedEmbeddingModel Embeddings { get; } = new();
+
+    public string StoragePath => _storage ?? throw new InvalidOperationException("The cluster is not started.");
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _storage = Directory.CreateTempSubdirectory("fluid-knowledge-objects-").FullName;
+        var settings = KnowledgeFixture.SiloSettings(ConnectionString, _storage, KnowledgeFixture.ToolSettings);
+        foreach (var (key, value) in TestSilos.ClusterSettings(TestSilos.NewClusterId("knowledge")))
+        {
+            settings[key] = value;
+        }
+
+        _silos = await TestSilos.StartClusterAsync(2, "knowledge-tests", settings, builder =>
+        {
+            // One scenario library for the silos: a test adds a scenario to it, and either silo may run the call.
+            builder.Services.AddSingleton(SharedScenarios);
+            KnowledgeFixture.AddSilo(builder, Embeddings, AgentWork);
+        });
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await TestSilos.StopClusterAsync(_silos);
+        if (_storage is not null)
+        {
+            Directory.Delete(_storage, recursive: true);
+        }
+
+        await base.DisposeAsync();
+    }
+
+    private ScenarioLibrary SharedScenarios(IServiceProvider services)
+    {
+        lock (_gate)
+        {
+            return _scenarios ??= new ScenarioLibrary(
+                services.GetRequiredService<IOptions<ModelsOptions>>(), services.GetService<IHostEnvironment>(), services.GetRequiredService<TimeProvider>());
+        }
+    }
+}
+
+/// <summary>The knowledge cluster with the agent loop running: agents work the tasks they are given.</summary>
+public sealed class AgentWorkKnowledgeCluster : KnowledgeCluster
+{
+    protected override bool AgentWork => true;
+}
+
+/// <summary>
+/// What a test class sees of the assembly's <see cref="KnowledgeCluster"/> (the one with agent work when
+/// <see cref="AgentWork"/>): its database, a grain factory whose calls go through Orleans, the first
+/// silo's services, the shared embedding model. Tests make a company each, so they never share rows.
+/// </summary>
+public class KnowledgeFixture : DatabaseFixture
+{
+    private KnowledgeCluster? _cluster;
+
+    protected override Assembly[] MigrationAssemblies => [];
+
+    private KnowledgeCluster Cluster => _cluster ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    public IHost Host => Cluster.Host;
 
     public IServiceProvider Services => Host.Services;
 
@@ -51,15 +126,15 @@ public class KnowledgeFixture : DatabaseFixture
 
     public WebFetcher Web => Services.GetRequiredService<WebFetcher>();
 
-    public GatedEmbeddingModel Embeddings => Services.GetRequiredService<GatedEmbeddingModel>();
+    public GatedEmbeddingModel Embeddings => Cluster.Embeddings;
 
-    public string StoragePath => _storage ?? throw new InvalidOperationException("The fixture is not initialised.");
+    public string StoragePath => Cluster.StoragePath;
 
-    /// <summary>Whether the host also runs the agent loop (offline model), so agents work their tasks with the tools.</summary>
+    /// <summary>Whether the silos also run the agent loop (offline model), so agents work their tasks with the tools.</summary>
     protected virtual bool AgentWork => false;
 
-    /// <summary>Settings of the test host, on top of the connection and storage.</summary>
-    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    /// <summary>The limits of the governed tools in the test silos.</summary>
+    public static IReadOnlyDictionary<string, string?> ToolSettings { get; } = new Dictionary<string, string?>
     {
         ["Fluid:Knowledge:Sql:StatementTimeout"] = "00:00:01",
         ["Fluid:Knowledge:Sql:MaxRows"] = "50",
@@ -72,31 +147,13 @@ public class KnowledgeFixture : DatabaseFixture
 
     public override async Task InitializeAsync()
     {
-        await base.InitializeAsync();
-        _storage = Directory.CreateTempSubdirectory("fluid-knowledge-objects-").FullName;
-        _host = await StartHostAsync(ConnectionString, _storage, Settings, AgentWork);
+        _cluster = AgentWork ? await AssemblyFixture.GetAsync<AgentWorkKnowledgeCluster>() : await AssemblyFixture.GetAsync<KnowledgeCluster>();
+        UseSharedDatabase(_cluster.ConnectionString);
     }
 
-    public override async Task DisposeAsync()
+    /// <summary>The settings of a test silo on the database and object storage, with <paramref name="settings"/> on top.</summary>
+    public static Dictionary<string, string?> SiloSettings(string connectionString, string storage, IReadOnlyDictionary<string, string?> settings)
     {
-        if (_host is not null)
-        {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _host.StopAsync(stop.Token);
-            _host.Dispose();
-        }
-
-        if (_storage is not null)
-        {
-            Directory.Delete(_storage, recursive: true);
-        }
-
-        await base.DisposeAsync();
-    }
-
-    public static async Task<IHost> StartHostAsync(string connectionString, string storage, IDictionary<string, string?> settings, bool agentWork = false)
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var config = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Fluid"] = connectionString,
@@ -111,11 +168,16 @@ public class KnowledgeFixture : DatabaseFixture
             config[key] = value;
         }
 
-        builder.Configuration.AddInMemoryCollection(config);
-        builder.Logging.AddFilter(_ => false);
-        builder.Services.AddSingleton<GatedEmbeddingModel>();
-        builder.Services.AddSingleton<IEmbeddingModel>(sp => sp.GetRequiredService<GatedEmbeddingModel>());
+        return config;
+    }
+
+    /// <summary>Registers a test silo as src/Silo's Program.cs does, with <paramref name="embeddings"/> as its embedding model and agent work only when asked.</summary>
+    public static void AddSilo(IHostApplicationBuilder builder, GatedEmbeddingModel embeddings, bool agentWork = false)
+    {
+        builder.Services.AddSingleton(embeddings);
+        builder.Services.AddSingleton<IEmbeddingModel>(embeddings);
         builder.AddFluidRuntime();
+        builder.AddFluidSilo();
         builder.AddGrains();
         builder.AddKnowledge();
         if (agentWork)
@@ -125,9 +187,6 @@ public class KnowledgeFixture : DatabaseFixture
         }
 
         builder.AddSiloPumps();
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 
     public async Task<long> CreateCompanyAsync(string name = "Acme")

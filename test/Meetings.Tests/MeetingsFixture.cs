@@ -10,82 +10,63 @@ using FluidManager.Runtime.Hosting;
 using FluidManager.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+
+[assembly: TestFramework(SharedFixtureFramework.TypeName, SharedFixtureFramework.AssemblyName)]
 
 namespace FluidManager.Meetings.Tests;
 
 /// <summary>
 /// The real Api (in a test server) and a silo (pumps, agent work, offline and scripted models) on one
-/// migrated database, sharing a notification channel so the Api's live hub sees the silo's events.
-/// Scripted scenarios are files in a folder both the silo and silo processes read. The owner of the
-/// bootstrap company is signed in as <see cref="Ceo"/>. Subclasses may run without the in-process silo.
+/// migrated database, together one Orleans cluster, sharing a notification channel so the Api's live hub
+/// sees the silo's events. Scripted scenarios are files in a folder every silo reads. The test classes of
+/// <see cref="MeetingsFixture"/> share one; each class works in a company of its own.
 /// </summary>
-public class MeetingsFixture : DatabaseFixture
+public class MeetingsCluster : DatabaseFixture
 {
-    public const string OwnerEmail = "owner@fluid.local";
-    public const string OwnerPassword = "owner-password-for-tests";
-
-    /// <summary>Prices of the test models, USD per million tokens: scripted calls cost a tenth of a cent per token.</summary>
-    public const decimal ScriptedPerMillion = 1000m;
-
     private readonly string _storage = Directory.CreateTempSubdirectory("fluid-meetings-objects-").FullName;
     private readonly string _scenarios = Directory.CreateTempSubdirectory("fluid-meetings-scenarios-").FullName;
     private readonly string _channel = "meet_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly Dictionary<string, string?> _cluster = TestSilos.ClusterSettings(TestSilos.NewClusterId("meetings"));
     private WebApplicationFactory<Program>? _api;
     private IHost? _silo;
-    private HttpClient? _ceo;
 
     protected override Assembly[] MigrationAssemblies => [typeof(FluidRuntimeHostingExtensions).Assembly, typeof(GrainsHostingExtensions).Assembly];
 
-    /// <summary>Whether the fixture runs a silo in this process from the start.</summary>
+    protected override string Prefix => "Meetings";
+
+    /// <summary>Whether the cluster starts a silo in this process besides the Api.</summary>
     protected virtual bool StartSilo => true;
 
-    public WebApplicationFactory<Program> Api => _api ?? throw new InvalidOperationException("The fixture is not initialised.");
-
-    /// <summary>The CEO (owner of the bootstrap company), signed in with a session cookie.</summary>
-    public HttpClient Ceo => _ceo ?? throw new InvalidOperationException("The fixture is not initialised.");
-
-    public string SessionCookie { get; private set; } = "";
-
-    public long CompanyId { get; private set; }
-
-    public long CeoUserId { get; private set; }
+    public WebApplicationFactory<Program> Api => _api ?? throw new InvalidOperationException("The cluster is not started.");
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
         _api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("ConnectionStrings:Fluid", ConnectionString);
-            b.UseSetting("Fluid:Cluster:SiloPort", "0");
-            b.UseSetting("Fluid:Cluster:GatewayPort", "0");
-            b.UseSetting("Fluid:Bootstrap:OwnerPassword", OwnerPassword);
-            b.UseSetting("Fluid:Storage:Path", _storage);
-            b.UseSetting("Fluid:Runtime:ChannelPrefix", _channel);
+            // The silos' settings (grains of any silo may run on the Api: they price calls alike); the Api migrates.
+            foreach (var (key, value) in SiloSettings("api").Where(s => s.Key != "Fluid:Runtime:MigrateOnStart"))
+            {
+                b.UseSetting(key, value);
+            }
+
+            b.UseSetting("Fluid:Bootstrap:OwnerPassword", MeetingsFixture.OwnerPassword);
             b.UseEnvironment("Testing");
         });
-        _ceo = _api.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
-        var login = await _ceo.PostAsJsonAsync("/api/auth/login", new { email = OwnerEmail, password = OwnerPassword });
-        login.StatusCode.Should().Be(HttpStatusCode.OK, await login.Content.ReadAsStringAsync());
-        SessionCookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("fluid.session=", StringComparison.Ordinal)).Split(';')[0];
-        _ceo.DefaultRequestHeaders.Add("Cookie", SessionCookie);
-        var me = await _ceo.GetFromJsonAsync<JsonElement>("/api/auth/me");
-        CompanyId = me.GetProperty("company").GetProperty("id").GetInt64();
-        CeoUserId = me.GetProperty("user").GetProperty("id").GetInt64();
+        _api.CreateClient().Dispose(); // starts the Api: migrations and the bootstrap owner
         if (StartSilo)
         {
             _silo = await StartSiloAsync("meetings-silo");
+            await TestSilos.WaitForActiveSilosAsync([_api.Services, _silo.Services], 2);
         }
     }
 
     public override async Task DisposeAsync()
     {
-        _ceo?.Dispose();
         if (_silo is not null)
         {
-            await StopAsync(_silo);
+            await TestSilos.StopHostAsync(_silo);
         }
 
         if (_api is not null)
@@ -99,7 +80,7 @@ public class MeetingsFixture : DatabaseFixture
     }
 
     /// <summary>The settings of a test silo, as configuration keys (a silo process gets them as environment variables).</summary>
-    public Dictionary<string, string?> SiloSettings(string name) => new()
+    public Dictionary<string, string?> SiloSettings(string name) => new(_cluster)
     {
         ["ConnectionStrings:Fluid"] = ConnectionString,
         ["Fluid:Runtime:MigrateOnStart"] = "false",
@@ -112,34 +93,103 @@ public class MeetingsFixture : DatabaseFixture
         ["Fluid:Models:Allowed:0"] = "offline",
         ["Fluid:Models:Allowed:1"] = "scripted:*",
         ["Fluid:Models:Scripted:ScenarioPath"] = _scenarios,
-        ["Fluid:Models:Prices:scripted:InputPerMillion"] = ScriptedPerMillion.ToString(CultureInfo.InvariantCulture),
-        ["Fluid:Models:Prices:scripted:OutputPerMillion"] = ScriptedPerMillion.ToString(CultureInfo.InvariantCulture),
+        ["Fluid:Models:Prices:scripted:InputPerMillion"] = MeetingsFixture.ScriptedPerMillion.ToString(CultureInfo.InvariantCulture),
+        ["Fluid:Models:Prices:scripted:OutputPerMillion"] = MeetingsFixture.ScriptedPerMillion.ToString(CultureInfo.InvariantCulture),
     };
 
-    public async Task<IHost> StartSiloAsync(string name)
+    /// <summary>A silo host in this process, registered like src/Silo's Program.cs (without knowledge, which meetings do not use).</summary>
+    public Task<IHost> StartSiloAsync(string name) => TestSilos.StartHostAsync(SiloSettings(name), builder =>
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(SiloSettings(name));
-        builder.Logging.AddFilter(_ => false);
         builder.AddFluidRuntime();
+        builder.AddFluidSilo();
         builder.AddGrains();
         builder.AddModels();
         builder.AddAgentWork();
         builder.AddSiloPumps();
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
-
-    public static async Task StopAsync(IHost host)
-    {
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await host.StopAsync(stop.Token);
-        host.Dispose();
-    }
+    });
 
     /// <summary>Writes scenario <paramref name="name"/> (model id <c>scripted:{name}</c>) where every silo reads it.</summary>
     public Task AddScenarioAsync(string name, string json) => File.WriteAllTextAsync(Path.Combine(_scenarios, name + ".json"), json);
+}
+
+/// <summary>The Api alone: silos are started by the test (a silo process to kill, then a survivor).</summary>
+public sealed class ApiOnlyCluster : MeetingsCluster
+{
+    protected override bool StartSilo => false;
+}
+
+/// <summary>
+/// What a test class sees of a <see cref="MeetingsCluster"/> (by default the one the assembly shares): the
+/// Api, and a company of the class's own whose ceo, the bootstrap owner, is signed in as <see cref="Ceo"/>.
+/// </summary>
+public class MeetingsFixture : DatabaseFixture
+{
+    public const string OwnerEmail = "owner@fluid.local";
+    public const string OwnerPassword = "owner-password-for-tests";
+
+    /// <summary>Prices of the test models, USD per million tokens: scripted calls cost a tenth of a cent per token.</summary>
+    public const decimal ScriptedPerMillion = 1000m;
+
+    private MeetingsCluster? _cluster;
+    private HttpClient? _ceo;
+
+    protected override Assembly[] MigrationAssemblies => [];
+
+    private MeetingsCluster Cluster => _cluster ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    public WebApplicationFactory<Program> Api => Cluster.Api;
+
+    /// <summary>The CEO of the class's company (the bootstrap owner, who created it), signed in with a session cookie.</summary>
+    public HttpClient Ceo => _ceo ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    public string SessionCookie { get; private set; } = "";
+
+    public long CompanyId { get; private set; }
+
+    public long CeoUserId { get; private set; }
+
+    public override async Task InitializeAsync()
+    {
+        _cluster = await JoinAsync();
+        UseSharedDatabase(_cluster.ConnectionString);
+        _ceo = Api.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        SessionCookie = await SignInAsync(companyId: null);
+        _ceo.DefaultRequestHeaders.Add("Cookie", SessionCookie);
+        var company = await PostAsync("/api/companies", new { name = "Acme", slug = $"acme-{Guid.NewGuid():N}"[..17] }, HttpStatusCode.Created);
+        SessionCookie = await SignInAsync(company.GetProperty("id").GetInt64());
+        _ceo.DefaultRequestHeaders.Remove("Cookie");
+        _ceo.DefaultRequestHeaders.Add("Cookie", SessionCookie);
+        var me = await _ceo.GetFromJsonAsync<JsonElement>("/api/auth/me");
+        CompanyId = me.GetProperty("company").GetProperty("id").GetInt64();
+        CeoUserId = me.GetProperty("user").GetProperty("id").GetInt64();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        _ceo?.Dispose();
+        await base.DisposeAsync();
+    }
+
+    /// <summary>The cluster the tests run on.</summary>
+    protected virtual async Task<MeetingsCluster> JoinAsync() => await AssemblyFixture.GetAsync<MeetingsCluster>();
+
+    private async Task<string> SignInAsync(long? companyId)
+    {
+        var login = await Ceo.PostAsJsonAsync("/api/auth/login", new { email = OwnerEmail, password = OwnerPassword, companyId });
+        login.StatusCode.Should().Be(HttpStatusCode.OK, await login.Content.ReadAsStringAsync());
+        return login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("fluid.session=", StringComparison.Ordinal)).Split(';')[0];
+    }
+
+    /// <summary>The settings of a test silo, as configuration keys (a silo process gets them as environment variables).</summary>
+    public Dictionary<string, string?> SiloSettings(string name) => Cluster.SiloSettings(name);
+
+    /// <summary>A silo host in this process that joins the cluster.</summary>
+    public Task<IHost> StartSiloAsync(string name) => Cluster.StartSiloAsync(name);
+
+    public static Task StopAsync(IHost host) => TestSilos.StopHostAsync(host);
+
+    /// <summary>Writes scenario <paramref name="name"/> (model id <c>scripted:{name}</c>) where every silo reads it.</summary>
+    public Task AddScenarioAsync(string name, string json) => Cluster.AddScenarioAsync(name, json);
 
     /// <summary>A live hub connection as the CEO.</summary>
     public async Task<HubClient> ConnectHubAsync()
@@ -207,8 +257,24 @@ public class MeetingsFixture : DatabaseFixture
     }
 }
 
-/// <summary>The Api alone: silos are started by the test (a silo process to kill, then a survivor).</summary>
+/// <summary>A cluster of the test class's own, the Api alone: the test starts the silos (a silo process to kill, then a survivor).</summary>
 public sealed class ApiOnlyFixture : MeetingsFixture
 {
-    protected override bool StartSilo => false;
+    private ApiOnlyCluster? _own;
+
+    protected override async Task<MeetingsCluster> JoinAsync()
+    {
+        _own = new ApiOnlyCluster();
+        await _own.InitializeAsync();
+        return _own;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_own is not null)
+        {
+            await _own.DisposeAsync();
+        }
+    }
 }

@@ -42,6 +42,9 @@ public sealed class SiloCrashTests(ApiOnlyFixture fixture) : IClassFixture<ApiOn
             doomed.Kill(); // SIGKILL: no drain, no release
             await doomed.WaitForExitAsync();
 
+            // Orleans membership declares the killed silo dead; the grains it held come back on the live silos.
+            await TestSilos.WaitForDeadSiloAsync(fixture.Api.Services, "doomed");
+
             var survivor = await fixture.StartSiloAsync("survivor");
             try
             {

@@ -121,10 +121,14 @@ public static class TestCluster
     }
 }
 
-/// <summary>An xunit class fixture: one migrated database for the test class, dropped afterwards.</summary>
+/// <summary>
+/// An xunit class fixture: one migrated database for the test class, dropped afterwards; or, after
+/// <see cref="UseSharedDatabase"/>, the database of a fixture the whole assembly shares.
+/// </summary>
 public abstract class DatabaseFixture : IAsyncLifetime
 {
     private string? _connectionString;
+    private bool _shared;
 
     public string ConnectionString => _connectionString ?? throw new InvalidOperationException("The fixture is not initialised.");
 
@@ -136,10 +140,17 @@ public abstract class DatabaseFixture : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
-        if (_connectionString is not null)
+        if (_connectionString is not null && !_shared)
         {
             await TestCluster.DropDatabaseAsync(_connectionString);
         }
+    }
+
+    /// <summary>Works on a database that another fixture made and drops (instead of calling <see cref="InitializeAsync"/>).</summary>
+    protected void UseSharedDatabase(string connectionString)
+    {
+        _connectionString = connectionString;
+        _shared = true;
     }
 
     /// <summary>One value read from the test database, converted to <typeparamref name="T"/>.</summary>

@@ -10,7 +10,9 @@ namespace FluidManager.Work.Harness;
 
 /// <summary>
 /// Commands (connection string from ConnectionStrings__Fluid, settings from Fluid__* variables):
-///   work-silo NAME                      run a silo with the grains and agent work (offline and scripted models) until SIGTERM
+///   work-silo NAME                      run an Orleans silo with the grains and agent work (offline and scripted models) until
+///                                       SIGTERM; it joins the cluster of Fluid__Cluster__ClusterId on the database, on any free
+///                                       port and without a gateway unless Fluid__Cluster__SiloPort / GatewayPort say otherwise
 ///   migrate                             apply every migration and exit
 ///   bench-agents TASKS AGENTS [SECONDS] hire AGENTS agents, give them TASKS tasks, and time them to a final status
 ///                                       through whatever silos are running (see scripts/bench.sh agents)
@@ -54,8 +56,11 @@ internal static class WorkHarness
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["Fluid:Runtime:MigrateOnStart"] ??= "false";
         builder.Configuration["Fluid:Silo:Name"] ??= name;
+        builder.Configuration["Fluid:Cluster:SiloPort"] ??= "0";
+        builder.Configuration["Fluid:Cluster:GatewayPort"] ??= "0";
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddFluidRuntime();
+        builder.AddFluidSilo();
         builder.AddGrains();
         builder.AddModels();
         builder.AddAgentWork();

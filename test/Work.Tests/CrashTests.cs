@@ -33,6 +33,8 @@ public sealed class CrashTests(ProcessWorkFixture fixture) : IClassFixture<Proce
             doomed.Kill(); // SIGKILL: no drain, no release
             await doomed.WaitForExitAsync();
 
+            // Orleans membership declares the killed silo dead; the grains it held come back on the live silos.
+            await TestSilos.WaitForDeadSiloAsync(fixture.Host.Services, "doomed");
             survivor = StartSilo("survivor");
             var done = await fixture.WaitForAsync(company, mission.Id, [TaskState.Done, TaskState.Failed, TaskState.Cancelled], approve: true, timeout: TimeSpan.FromSeconds(120));
             done.Status.Should().Be(TaskState.Done, done.StatusReason);

@@ -17,7 +17,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace FluidManager.Work.Tests;
 
-/// <summary>The real Api host and a silo host (agent work and pumps) on one database: the Api decides, the silo works.</summary>
+/// <summary>
+/// The real Api host and a silo host (agent work and pumps) on one database, together one Orleans cluster:
+/// the Api decides, the silo works, and grain calls go to whichever of them holds the grain.
+/// </summary>
 public sealed class WorkApiFixture : DatabaseFixture
 {
     public const string OwnerPassword = "owner-password-for-work-tests";
@@ -36,25 +39,34 @@ public sealed class WorkApiFixture : DatabaseFixture
     {
         await base.InitializeAsync();
         _storage = Directory.CreateTempSubdirectory("fluid-work-api-").FullName;
+        var settings = WorkFixture.Settings(ConnectionString, _storage, offlineLatencyMs: 0);
+        foreach (var (key, value) in TestSilos.ClusterSettings(TestSilos.NewClusterId("work-api")))
+        {
+            settings[key] = value;
+        }
+
         _api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("ConnectionStrings:Fluid", ConnectionString);
-            b.UseSetting("Fluid:Cluster:SiloPort", "0");
-            b.UseSetting("Fluid:Cluster:GatewayPort", "0");
+            // The silo's settings (grains of either silo may run on the Api: they price calls alike); the Api migrates.
+            foreach (var (key, value) in settings.Where(s => s.Key != "Fluid:Runtime:MigrateOnStart"))
+            {
+                b.UseSetting(key, value);
+            }
+
+            b.UseSetting("Fluid:Silo:Name", "api");
             b.UseSetting("Fluid:Bootstrap:OwnerPassword", OwnerPassword);
-            b.UseSetting("Fluid:Storage:Path", _storage);
             b.UseEnvironment("Testing");
         });
         using var warmUp = _api.CreateClient(); // starts the Api: it applies any migration the template lacks
-        _silo = await WorkFixture.StartHostAsync(WorkFixture.Settings(ConnectionString, _storage, offlineLatencyMs: 0));
+        _silo = await TestSilos.StartHostAsync(settings, builder => WorkFixture.AddSilo(builder));
+        await TestSilos.WaitForActiveSilosAsync([_silo.Services, _api.Services], 2);
     }
 
     public override async Task DisposeAsync()
     {
         if (_silo is not null)
         {
-            await _silo.StopAsync();
-            _silo.Dispose();
+            await TestSilos.StopHostAsync(_silo);
         }
 
         if (_api is not null)

@@ -11,70 +11,64 @@ using FluidManager.Models.Scripted;
 using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.Hosting;
 using FluidManager.TestSupport;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+
+[assembly: TestFramework(SharedFixtureFramework.TypeName, SharedFixtureFramework.AssemblyName)]
 
 namespace FluidManager.Work.Tests;
 
 /// <summary>
-/// A migrated database and one silo-like host on it: the runtime, the grains, the model layer, agent
-/// work and the pumps. The offline model is priced (so costs add up to something) and answers at once
-/// unless a subclass sets a latency. Tests make a company each.
+/// A migrated database and Orleans silos on it, each registered like src/Silo: the runtime, the grains,
+/// the model layer, agent work and the pumps. The offline model is priced (so costs add up to something)
+/// and answers at once unless a subclass sets a latency. The test classes of <see cref="WorkFixture"/>
+/// share one; tests make a company each.
 /// </summary>
-public class WorkFixture : DatabaseFixture
+public class WorkCluster : DatabaseFixture
 {
-    /// <summary>Offline model prices used by the tests, USD per million tokens.</summary>
-    public const decimal InputPerMillion = 1.5m;
-    public const decimal OutputPerMillion = 6m;
-
-    private IHost? _host;
+    private IReadOnlyList<IHost> _silos = [];
     private string? _storage;
 
     protected override Assembly[] MigrationAssemblies => [typeof(FluidRuntimeHostingExtensions).Assembly, typeof(GrainsHostingExtensions).Assembly];
 
+    protected override string Prefix => "Work";
+
     /// <summary>Delay of each offline answer, so a test can act while a call is in flight.</summary>
     protected virtual int OfflineLatencyMs => 0;
 
-    /// <summary>Whether the fixture's host runs the pumps (false: silo processes do the work).</summary>
+    /// <summary>How many silos the cluster starts in this process.</summary>
+    protected virtual int SiloCount => 2;
+
+    /// <summary>Whether the silos run the pumps (false: silo processes do the work).</summary>
     protected virtual bool Pumps => true;
 
-    /// <summary>Settings a fixture adds to (or changes in) <see cref="Settings"/>.</summary>
+    /// <summary>Settings a cluster adds to (or changes in) <see cref="WorkFixture.Settings"/>.</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
 
-    public IHost Host => _host ?? throw new InvalidOperationException("The fixture is not initialised.");
+    public IReadOnlyList<IHost> Silos => _silos;
 
-    public ITurnGrainFactory Grains => Host.Services.GetRequiredService<ITurnGrainFactory>();
-
-    /// <summary>The settings of the fixture's host: silo processes get the same (as environment variables).</summary>
+    /// <summary>The settings of the cluster's silos: silo processes get the same (as environment variables).</summary>
     public IReadOnlyDictionary<string, string?> SiloSettings { get; private set; } = new Dictionary<string, string?>();
 
-    public string StoragePath => _storage ?? throw new InvalidOperationException("The fixture is not initialised.");
+    public string StoragePath => _storage ?? throw new InvalidOperationException("The cluster is not started.");
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
         _storage = Directory.CreateTempSubdirectory("fluid-work-objects-").FullName;
-        var settings = Settings(ConnectionString, _storage, OfflineLatencyMs);
-        foreach (var (key, value) in ExtraSettings)
+        var settings = WorkFixture.Settings(ConnectionString, _storage, OfflineLatencyMs);
+        foreach (var (key, value) in TestSilos.ClusterSettings(TestSilos.NewClusterId("work")).Concat(ExtraSettings))
         {
             settings[key] = value;
         }
 
         SiloSettings = settings;
-        _host = await StartHostAsync(SiloSettings, Pumps);
+        _silos = await TestSilos.StartClusterAsync(SiloCount, "work-tests", settings, builder => WorkFixture.AddSilo(builder, Pumps));
     }
 
     public override async Task DisposeAsync()
     {
-        if (_host is not null)
-        {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _host.StopAsync(stop.Token);
-            _host.Dispose();
-        }
-
+        await TestSilos.StopClusterAsync(_silos);
         if (_storage is not null)
         {
             Directory.Delete(_storage, recursive: true);
@@ -82,6 +76,63 @@ public class WorkFixture : DatabaseFixture
 
         await base.DisposeAsync();
     }
+}
+
+/// <summary>A cluster whose offline model takes 400 ms per answer, so pause and cancel land mid-call; approvals expire after 2 s.</summary>
+public sealed class SlowWorkCluster : WorkCluster
+{
+    protected override int OfflineLatencyMs => 400;
+
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>
+    {
+        ["Fluid:Work:ApprovalTimeToLive"] = "00:00:02",
+    };
+}
+
+/// <summary>One silo in this process that takes no steps (no pumps): the silo processes a crash test starts join it and work.</summary>
+public sealed class ProcessWorkCluster : WorkCluster
+{
+    protected override int OfflineLatencyMs => ProcessWorkFixture.LatencyMs;
+
+    protected override int SiloCount => 1;
+
+    protected override bool Pumps => false;
+}
+
+/// <summary>
+/// What a test class sees of a <see cref="WorkCluster"/> (by default the one the assembly shares): its
+/// database, a grain factory whose calls go through Orleans, and helpers. Tests make a company each.
+/// </summary>
+public class WorkFixture : DatabaseFixture
+{
+    /// <summary>Offline model prices used by the tests, USD per million tokens.</summary>
+    public const decimal InputPerMillion = 1.5m;
+    public const decimal OutputPerMillion = 6m;
+
+    private WorkCluster? _cluster;
+
+    protected override Assembly[] MigrationAssemblies => [];
+
+    private WorkCluster Cluster => _cluster ?? throw new InvalidOperationException("The fixture is not initialised.");
+
+    /// <summary>The first silo of the cluster: the grain factory and the services come from it.</summary>
+    public IHost Host => Cluster.Silos[0];
+
+    public ITurnGrainFactory Grains => Host.Services.GetRequiredService<ITurnGrainFactory>();
+
+    /// <summary>The settings of the cluster's silos: silo processes get the same (as environment variables).</summary>
+    public IReadOnlyDictionary<string, string?> SiloSettings => Cluster.SiloSettings;
+
+    public string StoragePath => Cluster.StoragePath;
+
+    public override async Task InitializeAsync()
+    {
+        _cluster = await JoinAsync();
+        UseSharedDatabase(_cluster.ConnectionString);
+    }
+
+    /// <summary>The cluster the tests run on.</summary>
+    protected virtual async Task<WorkCluster> JoinAsync() => await AssemblyFixture.GetAsync<WorkCluster>();
 
     /// <summary>The settings of a test silo (also given to silo processes as environment variables).</summary>
     public static Dictionary<string, string?> Settings(string connectionString, string storage, int offlineLatencyMs) => new()
@@ -100,12 +151,11 @@ public class WorkFixture : DatabaseFixture
         ["Fluid:Models:Offline:LatencyMs"] = offlineLatencyMs.ToString(CultureInfo.InvariantCulture),
     };
 
-    public static async Task<IHost> StartHostAsync(IEnumerable<KeyValuePair<string, string?>> settings, bool pumps = true)
+    /// <summary>Registers a test silo as src/Silo's Program.cs does (without knowledge, which these tests do not use).</summary>
+    public static void AddSilo(IHostApplicationBuilder builder, bool pumps = true)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.AddFilter(_ => false);
         builder.AddFluidRuntime();
+        builder.AddFluidSilo();
         builder.AddGrains();
         builder.AddModels();
         builder.AddAgentWork();
@@ -113,15 +163,16 @@ public class WorkFixture : DatabaseFixture
         {
             builder.AddSiloPumps();
         }
-
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 
-    /// <summary>Adds a scripted scenario (model id <c>scripted:{name}</c>) from JSON.</summary>
-    public void AddScenario(string name, string json) =>
-        Host.Services.GetRequiredService<ScenarioLibrary>().Add(Scenario.Parse(json, name));
+    /// <summary>Adds a scripted scenario (model id <c>scripted:{name}</c>) from JSON, on every silo (any of them may run the calls).</summary>
+    public void AddScenario(string name, string json)
+    {
+        foreach (var silo in Cluster.Silos)
+        {
+            silo.Services.GetRequiredService<ScenarioLibrary>().Add(Scenario.Parse(json, name));
+        }
+    }
 
     public async Task<long> CreateCompanyAsync(string name = "Acme")
     {
@@ -230,25 +281,35 @@ public class WorkFixture : DatabaseFixture
     }
 }
 
-/// <summary>A fixture whose offline model takes 400 ms per answer, so pause and cancel land mid-call; approvals expire after 2 s.</summary>
+/// <summary>The tests on the <see cref="SlowWorkCluster"/>: offline answers take 400 ms, approvals expire after 2 s.</summary>
 public sealed class SlowWorkFixture : WorkFixture
 {
-    protected override int OfflineLatencyMs => 400;
-
-    protected override IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>
-    {
-        ["Fluid:Work:ApprovalTimeToLive"] = "00:00:02",
-    };
+    protected override async Task<WorkCluster> JoinAsync() => await AssemblyFixture.GetAsync<SlowWorkCluster>();
 }
 
-/// <summary>A fixture whose host only runs turns: silo processes started by the test take the steps.</summary>
+/// <summary>A cluster of the test class's own: one silo here that only runs turns, and the silo processes the test starts, which take the steps.</summary>
 public sealed class ProcessWorkFixture : WorkFixture
 {
     public const int LatencyMs = 700;
 
-    protected override int OfflineLatencyMs => LatencyMs;
+    private ProcessWorkCluster? _own;
 
-    protected override bool Pumps => false;
+    protected override async Task<WorkCluster> JoinAsync()
+    {
+        _own = new ProcessWorkCluster();
+        await _own.InitializeAsync();
+        return _own;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_own is not null)
+        {
+            await _own.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
 }
 
 /// <summary>The ids of <see cref="WorkFixture.DemoCompanyAsync"/>.</summary>
