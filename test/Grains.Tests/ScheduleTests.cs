@@ -16,6 +16,7 @@ public sealed class ScheduleTests(GrainsFixture fixture) : IClassFixture<GrainsF
 
         // Every silo was down for ten minutes: ten firings were missed.
         await fixture.ExecuteAsync("UPDATE runtime.reminders SET due_at = now() - interval '10 minutes' WHERE grain_type = 'schedule' AND grain_key = @key", ("key", schedule.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await fixture.WakeReminderAsync("schedule", schedule.Id, "fire");
 
         var runs = await Eventually.WaitAsync(() => Schedule(schedule.Id).ListRunsAsync(companyId), r => r.Count >= 1, TimeSpan.FromSeconds(15), "the catch-up firing");
         await Task.Delay(1000);
@@ -56,6 +57,7 @@ public sealed class ScheduleTests(GrainsFixture fixture) : IClassFixture<GrainsF
         var schedule = await CreateAsync(companyId, agentId, new ScheduleTiming { IntervalMinutes = 60 });
         await fixture.ExecuteAsync("UPDATE agents SET status = 'paused' WHERE id = @id", ("id", agentId));
         await fixture.ExecuteAsync("UPDATE runtime.reminders SET due_at = now() WHERE grain_type = 'schedule' AND grain_key = @key", ("key", schedule.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await fixture.WakeReminderAsync("schedule", schedule.Id, "fire");
 
         var runs = await Eventually.WaitAsync(() => Schedule(schedule.Id).ListRunsAsync(companyId), r => r.Count >= 1, TimeSpan.FromSeconds(15), "the skipped firing");
         runs.Single().Outcome.Should().Be("skipped");
