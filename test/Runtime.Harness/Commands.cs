@@ -196,6 +196,8 @@ internal static class Commands
             SELECT count(*) FROM testgrains.turns a JOIN testgrains.turns b
               ON a.grain = b.grain AND a.id < b.id AND a.started_at < b.ended_at AND b.started_at < a.ended_at
             """);
+        var activations = await Scalar("SELECT count(DISTINCT (grain, activation)) FROM testgrains.turns");
+        var silos = await Scalar("SELECT count(DISTINCT silo) FROM testgrains.turns");
         var fifoBreaks = await Scalar("""
             SELECT count(*) FROM (SELECT seq, lag(seq) OVER (PARTITION BY grain ORDER BY id) AS prev FROM testgrains.applied) s
             WHERE prev IS NOT NULL AND seq <= prev
@@ -203,7 +205,7 @@ internal static class Commands
 
         var lost = (expectedMessages - appliedDistinct) + (expectedActivities - outcomeDistinct) + (appliedDistinct - counterSum);
         var duplicated = (appliedRows - appliedDistinct) + (outcomeRows - outcomeDistinct);
-        Console.WriteLine($"detail: applied={appliedDistinct}/{expectedMessages} counter_sum={counterSum} outcomes={outcomeDistinct}/{expectedActivities} failed_outcomes={failedOutcomes} dead_letters={deadLetters} fifo_breaks={fifoBreaks}");
+        Console.WriteLine($"detail: applied={appliedDistinct}/{expectedMessages} counter_sum={counterSum} outcomes={outcomeDistinct}/{expectedActivities} failed_outcomes={failedOutcomes} dead_letters={deadLetters} fifo_breaks={fifoBreaks} turn_records_from_silos={silos} activations={activations}");
         Console.WriteLine($"messages={appliedDistinct} activities={outcomeDistinct} lost={lost} duplicated={duplicated} overlapping_turns={overlapping}");
         return lost == 0 && duplicated == 0 && overlapping == 0 && fifoBreaks == 0 && deadLetters == 0 && failedOutcomes == 0 ? 0 : 1;
     }

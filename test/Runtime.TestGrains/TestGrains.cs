@@ -215,9 +215,10 @@ public sealed class CounterGrain(ITurnContext context, TestSiloName silo) : Dura
 
     private async Task RecordTurnAsync(DateTimeOffset started)
     {
-        await using var turn = Command("INSERT INTO testgrains.turns (grain, silo, started_at, ended_at) VALUES (@grain, @silo, @started, clock_timestamp())");
+        await using var turn = Command("INSERT INTO testgrains.turns (grain, silo, activation, started_at, ended_at) VALUES (@grain, @silo, @activation, @started, clock_timestamp())");
         turn.Parameters.AddWithValue("grain", context.Id.ToString());
         turn.Parameters.AddWithValue("silo", silo.Name);
+        turn.Parameters.AddWithValue("activation", _activation);
         turn.Parameters.AddWithValue("started", started);
         await turn.ExecuteNonQueryAsync();
     }
