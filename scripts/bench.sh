@@ -68,7 +68,11 @@ cleanup() {
 trap cleanup EXIT
 
 # Default durability (fsync and synchronous commit on): both sides pay the same commit cost.
-fm_pg_start "$WORK/db" "$PG_PORT" max_connections=200 shared_buffers=256MB
+# The agents suite runs up to three silos (the driver is one), each with its own pool of up to 100
+# connections: at 1,000 agents 200 connections ran out.
+MAX_CONNECTIONS=200
+[ "$SUITE" = "agents" ] && MAX_CONNECTIONS=400
+fm_pg_start "$WORK/db" "$PG_PORT" max_connections="$MAX_CONNECTIONS" shared_buffers=256MB
 fm_pg_createdb "$WORK/db" "$PG_PORT" bench
 export ConnectionStrings__Fluid
 ConnectionStrings__Fluid="$(fm_pg_connstr "$WORK/db" "$PG_PORT" bench)"
