@@ -130,7 +130,9 @@ if [ "$SUITE" = "agents" ]; then
     done
   done
   fm_log "agents: 5000 tasks over 1000 agents, offline model at 0 ms, 1 silo with $SLOTS model calls at once"
-  RESULT["0-1-1000"]="$(agents_run 0 1 5000 1000 1800)"
+  # Not fatal: when this run fails (it has: the driver silo's pool of 100 connections ran dry at 1,000
+  # agents), the figures above are still printed.
+  RESULT["0-1-1000"]="$(agents_run 0 1 5000 1000 1800)" || RESULT["0-1-1000"]="unfinished"
   echo "tasks=$TASKS agents=$AGENTS slots_per_silo=$SLOTS cores=$(nproc)"
   for latency in 0 200; do
     for silos in 1 2; do echo "tasks_per_s_${latency}ms_${silos}silo=${RESULT[$latency-$silos]}"; done
