@@ -15,7 +15,9 @@ namespace FluidManager.Work.Harness;
 ///                                       port and without a gateway unless Fluid__Cluster__SiloPort / GatewayPort say otherwise
 ///   migrate                             apply every migration and exit
 ///   bench-agents TASKS AGENTS [SECONDS] hire AGENTS agents, give them TASKS tasks, and time them to a final status
-///                                       through whatever silos are running (see scripts/bench.sh agents)
+///                                       through whatever silos are running, from a silo of their cluster (see
+///                                       scripts/bench.sh agents)
+///   bench-memory AGENTS                 as the only silo of a fresh database: managed heap per warm agent activation
 /// </summary>
 internal static class WorkHarness
 {
@@ -35,7 +37,7 @@ internal static class WorkHarness
 
                 return 0;
             case "bench-agents" when args.Length >= 3:
-                using (var host = ClientHost(migrate: false))
+                using (var host = DriverSilo())
                 {
                     await host.StartAsync();
                     var seconds = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 600;
@@ -45,8 +47,17 @@ internal static class WorkHarness
                     return code;
                 }
 
+            case "bench-memory" when args.Length >= 2:
+                using (var host = DriverSilo())
+                {
+                    await host.StartAsync();
+                    var code = await MemoryBench.RunAsync(host.Services, int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+                    await host.StopAsync();
+                    return code;
+                }
+
             default:
-                await Console.Error.WriteLineAsync("usage: work-harness work-silo [NAME] | migrate | bench-agents TASKS AGENTS [TIMEOUT_SECONDS]");
+                await Console.Error.WriteLineAsync("usage: work-harness work-silo [NAME] | migrate | bench-agents TASKS AGENTS [TIMEOUT_SECONDS] | bench-memory AGENTS");
                 return 2;
         }
     }
@@ -69,7 +80,29 @@ internal static class WorkHarness
         await host.RunAsync();
     }
 
-    /// <summary>A process that makes grain calls like the Api does, without pumps or agent work.</summary>
+    /// <summary>
+    /// A silo of the running silos' cluster that drives a benchmark, registered like the Api (grains, models and
+    /// agent work, no pumps): its grain calls go through Orleans to activations wherever Orleans places them,
+    /// on this process or on the work silos, while only the work silos deliver messages and run activities.
+    /// </summary>
+    private static IHost DriverSilo()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["Fluid:Runtime:MigrateOnStart"] = "false";
+        builder.Configuration["Fluid:Silo:Name"] ??= $"bench-driver-{Environment.ProcessId}";
+        builder.Configuration["Fluid:Cluster:SiloPort"] ??= "0";
+        builder.Configuration["Fluid:Cluster:GatewayPort"] ??= "0";
+        builder.Configuration["Fluid:Cluster:Dashboard"] ??= "false";
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddFluidRuntime();
+        builder.AddFluidSilo();
+        builder.AddGrains();
+        builder.AddModels();
+        builder.AddAgentWork();
+        return builder.Build();
+    }
+
+    /// <summary>A process that applies the migrations, without Orleans, pumps or agent work.</summary>
     private static IHost ClientHost(bool migrate)
     {
         var builder = Host.CreateApplicationBuilder();
