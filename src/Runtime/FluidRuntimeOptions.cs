@@ -20,6 +20,13 @@ public sealed class FluidRuntimeOptions
     /// <summary>Longest delay between two deliveries of a failing message. Default 30 s.</summary>
     public TimeSpan MessageBackoffMax { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Grain turns one process runs at once; each holds a pooled connection for its transaction, so
+    /// keep it below the connection string's Max Pool Size (Npgsql's default is 100). Turns beyond
+    /// it wait for a free slot instead of failing on an exhausted pool. Default 64.
+    /// </summary>
+    public int MaxConcurrentTurns { get; set; } = 64;
+
     /// <summary>Apply migrations when the process starts. Default true.</summary>
     public bool MigrateOnStart { get; set; } = true;
 

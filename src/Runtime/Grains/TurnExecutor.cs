@@ -23,6 +23,7 @@ public sealed class TurnExecutor(
     private static readonly AsyncLocal<TurnState?> Ambient = new();
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ObjectFactory> Factories = new();
     private readonly Orleans.Timers.IReminderRegistry? _reminders = services.GetService<Orleans.Timers.IReminderRegistry>();
+    private readonly SemaphoreSlim _turnSlots = new(options.Value.MaxConcurrentTurns);
 
     internal FluidRuntimeOptions Options => options.Value;
 
@@ -89,6 +90,20 @@ public sealed class TurnExecutor(
     /// serialisation failure.
     /// </summary>
     internal async Task RunActivationTurnAsync(GrainKey id, bool readOnly, string? actor, Func<TurnContext, Task> body)
+    {
+        // Orleans runs as many activations at once as there are calls; their turns share one pool.
+        await _turnSlots.WaitAsync();
+        try
+        {
+            await RunActivationTurnWithSlotAsync(id, readOnly, actor, body);
+        }
+        finally
+        {
+            _turnSlots.Release();
+        }
+    }
+
+    private async Task RunActivationTurnWithSlotAsync(GrainKey id, bool readOnly, string? actor, Func<TurnContext, Task> body)
     {
         for (var attempt = 1; ; attempt++)
         {
