@@ -24,32 +24,8 @@ internal static class AgentBench
     {
         var grains = services.GetRequiredService<ITurnGrainFactory>();
         var data = services.GetRequiredService<NpgsqlDataSource>();
-        long companyId;
-        await using (var insert = data.CreateCommand("INSERT INTO companies (name, slug) VALUES ('Bench', 'bench-' || gen_random_uuid()) RETURNING id"))
-        {
-            companyId = (long)(await insert.ExecuteScalarAsync())!;
-        }
-
+        var (companyId, agents) = await BenchCompany.HirePausedDevelopersAsync(services, "Bench", agentCount, "You are a developer. Do the task, record what you did, and finish it.");
         var company = grains.GetGrain<ICompanyGrain>(companyId);
-        var agents = new List<long>();
-        for (var i = 0; i < agentCount; i++)
-        {
-            var agent = await company.CreateAgentAsync(new CreateAgentCommand
-            {
-                CompanyId = companyId,
-                Profile = new AgentProfile
-                {
-                    FirstName = $"Dev{i}",
-                    LastName = "Bench",
-                    Role = "Developer",
-                    Department = "Engineering",
-                    Model = "offline",
-                    SystemPrompt = "You are a developer. Do the task, record what you did, and finish it.",
-                },
-                Status = AgentStatus.Paused,
-            });
-            agents.Add(agent.Id);
-        }
 
         var creating = Stopwatch.StartNew();
         using (CallerContext.As("human:1"))

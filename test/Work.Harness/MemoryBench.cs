@@ -3,7 +3,6 @@ using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Companies;
 using FluidManager.Runtime.Grains;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace FluidManager.Work.Harness;
 
@@ -21,32 +20,8 @@ internal static class MemoryBench
         var grains = services.GetRequiredService<ITurnGrainFactory>();
         var orleans = services.GetRequiredService<IGrainFactory>();
         var management = orleans.GetGrain<IManagementGrain>(0);
-        var data = services.GetRequiredService<NpgsqlDataSource>();
-        long companyId;
-        await using (var insert = data.CreateCommand("INSERT INTO companies (name, slug) VALUES ('Memory', 'memory-' || gen_random_uuid()) RETURNING id"))
-        {
-            companyId = (long)(await insert.ExecuteScalarAsync())!;
-        }
-
+        var (companyId, agents) = await BenchCompany.HirePausedDevelopersAsync(services, "Memory", agentCount);
         var company = grains.GetGrain<ICompanyGrain>(companyId);
-        var agents = new List<long>();
-        for (var i = 0; i < agentCount; i++)
-        {
-            var agent = await company.CreateAgentAsync(new CreateAgentCommand
-            {
-                CompanyId = companyId,
-                Profile = new AgentProfile
-                {
-                    FirstName = $"Dev{i}",
-                    LastName = "Memory",
-                    Role = "Developer",
-                    Department = "Engineering",
-                    Model = "offline",
-                },
-                Status = AgentStatus.Paused,
-            });
-            agents.Add(agent.Id);
-        }
 
         // Every code path is warm now; start from no idle activation at all.
         await management.ForceActivationCollection(TimeSpan.Zero);
