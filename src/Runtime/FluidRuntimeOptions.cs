@@ -5,7 +5,7 @@ public sealed class FluidRuntimeOptions
 {
     public const string Section = "Fluid:Runtime";
 
-    /// <summary>Prefix of the LISTEN/NOTIFY channels (<c>{prefix}_events</c>, <c>{prefix}_work</c>). Default <c>fluid</c>.</summary>
+    /// <summary>Prefix of the LISTEN/NOTIFY channels (<c>{prefix}_events</c>, <c>{prefix}_work</c>, <c>{prefix}_warm</c>). Default <c>fluid</c>.</summary>
     public string ChannelPrefix { get; set; } = "fluid";
 
     /// <summary>How many times a turn that hit a deadlock, a serialisation failure or a lock timeout is run. Default 30.</summary>
@@ -33,6 +33,8 @@ public sealed class FluidRuntimeOptions
     internal string EventsChannel => $"{ChannelPrefix}_events";
 
     internal string WorkChannel => $"{ChannelPrefix}_work";
+
+    internal string WarmChannel => $"{ChannelPrefix}_warm";
 }
 
 /// <summary>Settings of a silo's pumps. Section <c>Fluid:Silo</c>.</summary>

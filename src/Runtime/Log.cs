@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(501, LogLevel.Information, "Call to {Grain} could not be sent (attempt {Attempt}), sending it again: {Error}")]
     public static partial void CallResent(ILogger logger, string grain, int attempt, string error);
+
+    [LoggerMessage(502, LogLevel.Warning, "Could not tell {Grain}'s activation to drop its memory (the commit's notification will): {Error}")]
+    public static partial void WarmDropFailed(ILogger logger, string grain, string error);
 }

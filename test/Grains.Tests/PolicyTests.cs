@@ -242,4 +242,40 @@ public sealed class PolicyTests(GrainsFixture fixture) : IClassFixture<GrainsFix
 
         (await fixture.Policy(company).GetEscalationTargetAsync(company, dev.Id)).ManagerAgentId.Should().Be(cto.Id);
     }
+
+    [Fact]
+    public async Task Delegation_questions_are_answered_from_memory_and_every_change_made_through_the_grains_is_seen_at_once()
+    {
+        var company = await fixture.CreateCompanyAsync();
+        var cto = await fixture.HireAsync(company, "Grace", "CTO", "Engineering");
+        var lead = await fixture.HireAsync(company, "Linus", "Tech Lead", "Engineering", cto.Id);
+        var dev = await fixture.HireAsync(company, "Ada", "Developer", "Engineering", lead.Id);
+        var policy = fixture.Policy(company);
+        (await policy.GetEscalationTargetAsync(company, dev.Id)).ManagerAgentId.Should().Be(lead.Id);
+
+        // A row changed behind the grains' back is not seen: the policy grain answers from what it holds.
+        await fixture.ExecuteAsync("UPDATE agents SET status = 'archived' WHERE id = @id", ("id", lead.Id));
+        (await policy.GetEscalationTargetAsync(company, dev.Id)).ManagerAgentId.Should().Be(lead.Id, "the warm activation does not read the rows again");
+        await fixture.ExecuteAsync("UPDATE agents SET status = 'active' WHERE id = @id", ("id", lead.Id));
+
+        // Archiving through the agent's grain reaches the policy grain before the caller asks again.
+        await fixture.Agent(lead.Id).SetStatusAsync(new SetAgentStatusCommand(company, AgentStatus.Archived));
+        (await policy.GetEscalationTargetAsync(company, dev.Id)).ManagerAgentId.Should().Be(cto.Id, "an archived manager is skipped");
+
+        // So does a hire that is not placed in the chart yet, and a rule change.
+        var newcomer = await fixture.HireAsync(company, "Sam", "Sales Manager", "Sales", place: false);
+        (await policy.CanAssignAsync(new CanAssignQuestion(company, newcomer.Id, dev.Id))).Rule.Should().Be("role:sales-never-above-engineering");
+        var rule = (await policy.ListRulesAsync(company)).Single(r => r.Name == "sales-never-above-engineering");
+        await policy.UpdateRuleAsync(new UpdatePolicyRuleCommand
+        {
+            CompanyId = company,
+            RuleId = rule.Id,
+            Description = rule.Description,
+            RoleSeparation = rule.RoleSeparation,
+            Enabled = false,
+            ExpectedVersion = rule.Version,
+        });
+        (await policy.CanAssignAsync(new CanAssignQuestion(company, newcomer.Id, dev.Id))).Rule.Should().Be("delegation:direct-subordinates-only",
+            "the disabled rule no longer decides");
+    }
 }

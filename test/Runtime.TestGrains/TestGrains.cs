@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using FluidManager.Runtime.Activities;
 using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.Hosting;
@@ -17,6 +18,17 @@ public interface ICounterGrain : IGrainWithStringKey
 
     [ReadOnly(true)]
     Task<long> GetAsync();
+
+    /// <summary>The value as the activation remembers it (read from the database only when it holds none).</summary>
+    [ReadOnly(true)]
+    Task<long> GetRememberedAsync();
+
+    /// <summary>Increments another counter nested in this turn, then reads it (a read-only nested call) after the write.</summary>
+    Task IncrementOtherAsync(string target);
+
+    /// <summary>Reads another counter through a nested read-only call (answered by its activation).</summary>
+    [ReadOnly(true)]
+    Task<long> ReadOtherAsync(string target);
 
     /// <summary>Posts <paramref name="count"/> numbered messages to another counter.</summary>
     Task SendAsync(string target, int count, long firstSeq);
@@ -108,12 +120,22 @@ public sealed class TestSiloName(string name)
 }
 
 [GrainType("counter")]
+[WarmReads]
 public sealed class CounterGrain(ITurnContext context, TestSiloName silo) : DurableGrain, ICounterGrain, IHandle<Add>, IHandle<Poison>
 {
     private readonly Guid _activation = Guid.NewGuid();
     private long? _lastWritten;
+    private WarmState<StrongBox<long>>? _remembered;
 
     protected override ITurnContext Turn => context;
+
+    private WarmState<StrongBox<long>> Remembered => _remembered ??= Warm(async () => new StrongBox<long>(await ReadAsync()));
+
+    public async Task<long> GetRememberedAsync() => (await Remembered.GetAsync()).Value;
+
+    public Task IncrementOtherAsync(string target) => context.Grains.GetGrain<ICounterGrain>(target).IncrementAsync();
+
+    public Task<long> ReadOtherAsync(string target) => context.Grains.GetGrain<ICounterGrain>(target).GetRememberedAsync();
 
     public async Task<long> IncrementAsync()
     {

@@ -41,6 +41,7 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger)
             await Policy(command.CompanyId).CheckRoleChangeAsync(command.CompanyId, Id, profile.Role, profile.Department);
         }
 
+        await Policy(command.CompanyId).NoteAgentChangedAsync(command.CompanyId, Id);
         await context.Sql(AgentSql.UpdateProfile).WithProfile(profile).With("id", Id).With("now", context.Now).ExecuteAsync();
         return await PublishAsync(command.CompanyId, EventTypes.AgentUpdated);
     }
@@ -60,6 +61,7 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger)
             throw new ConflictException($"{agent.DisplayName} is archived: restore it (active) before pausing it.", "agent.illegal_status");
         }
 
+        await Policy(command.CompanyId).NoteAgentChangedAsync(command.CompanyId, Id);
         await context.Sql(AgentSql.SetStatus).With("id", Id).With<AgentStatus>("status", command.Status).With("now", context.Now).ExecuteAsync();
         if (command.Status == AgentStatus.Active)
         {

@@ -41,6 +41,7 @@ public sealed class CompanyGrain(ITurnContext context) : DurableGrain, ICompanyG
         await context.PublishAsync(Streams.Agent(id), EventTypes.AgentCreated, agent, companyId);
         if (!command.PlaceInOrgChart)
         {
+            await context.Grains.GetGrain<IHierarchyPolicyGrain>(companyId).NoteAgentChangedAsync(companyId, id);
             return agent;
         }
 

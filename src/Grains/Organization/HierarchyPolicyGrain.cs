@@ -11,18 +11,31 @@ namespace FluidManager.Grains.Organization;
 
 /// <summary>
 /// One per company (key = company id): the only writer of the org chart, the keeper of the rules,
-/// and the judge of delegation questions. Questions are read-only turns: they take no lock.
+/// and the judge of delegation questions. Questions are read-only turns answered from the chart and
+/// rules the activation keeps in memory; every change to them (here, or an agent's name, role,
+/// department or status written by its own grain, which calls <see cref="NoteAgentChangedAsync"/>)
+/// is a write turn of this grain, after which the memory is read again.
 /// </summary>
 [GrainType("hierarchy-policy")]
+[WarmReads]
 public sealed class HierarchyPolicyGrain(ITurnContext context, ILogger<HierarchyPolicyGrain> logger) : DurableGrain, IHierarchyPolicyGrain
 {
+    private WarmState<OrgMemory>? _memory;
+
     protected override ITurnContext Turn => context;
+
+    private WarmState<OrgMemory> Memory => _memory ??= Warm(LoadMemoryAsync);
 
     public async Task<OrgChartDto> GetOrgChartAsync(GetOrgChartQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var companyId = await context.EnsureCompanyAsync(query.CompanyId);
-        return await ChartAsync(companyId, query.AsOf);
+        if (query.AsOf is { } asOf)
+        {
+            return await ChartAsync(await context.EnsureCompanyAsync(query.CompanyId), asOf);
+        }
+
+        var memory = await RememberAsync(query.CompanyId);
+        return new OrgChartDto(memory.CompanyId, memory.Version, context.Now, memory.Edges);
     }
 
     public async Task<OrgChartDto> AddEdgeAsync(AddOrgEdgeCommand command)
@@ -72,11 +85,7 @@ public sealed class HierarchyPolicyGrain(ITurnContext context, ILogger<Hierarchy
         return await CommitChangeAsync(companyId, EventTypes.OrgSubtreeMoved, agent.Id, ended, started);
     }
 
-    public async Task<IReadOnlyList<PolicyRuleDto>> ListRulesAsync(long companyId)
-    {
-        await context.EnsureCompanyAsync(companyId);
-        return await PolicyRuleStore.LoadAsync(context, companyId);
-    }
+    public async Task<IReadOnlyList<PolicyRuleDto>> ListRulesAsync(long companyId) => (await RememberAsync(companyId)).Rules;
 
     public async Task<PolicyRuleDto> AddRuleAsync(AddPolicyRuleCommand command)
     {
@@ -130,17 +139,14 @@ public sealed class HierarchyPolicyGrain(ITurnContext context, ILogger<Hierarchy
     public async Task<PolicyDecision> CanAssignAsync(CanAssignQuestion question)
     {
         ArgumentNullException.ThrowIfNull(question);
-        var companyId = await context.EnsureCompanyAsync(question.CompanyId);
-        var org = await OrgSnapshot.LoadAsync(context, companyId);
-        var rules = await PolicyRuleStore.LoadAsync(context, companyId);
+        var (_, _, org, rules, _) = await RememberAsync(question.CompanyId);
         return PolicyEngine.CanAssign(org, rules, Require(org, question.FromAgentId), Require(org, question.ToAgentId));
     }
 
     public async Task<PolicyDecision> CanManageAsync(CanManageQuestion question)
     {
         ArgumentNullException.ThrowIfNull(question);
-        var companyId = await context.EnsureCompanyAsync(question.CompanyId);
-        var org = await OrgSnapshot.LoadAsync(context, companyId);
+        var (_, _, org, rules, _) = await RememberAsync(question.CompanyId);
         var subordinate = Require(org, question.SubordinateAgentId);
         var manager = question.ManagerAgentId is { } m ? Require(org, m) : null;
         if (manager is not null && org.IsInSubtree(manager.Id, subordinate.Id))
@@ -148,21 +154,18 @@ public sealed class HierarchyPolicyGrain(ITurnContext context, ILogger<Hierarchy
             return PolicyDecision.Deny("org:cycle", CycleReason(manager, subordinate));
         }
 
-        var rules = await PolicyRuleStore.LoadAsync(context, companyId);
         return PolicyEngine.CheckChange(org, org.WithManager(subordinate.Id, manager?.Id), rules);
     }
 
     public async Task<ApprovalDecision> RequiresApprovalAsync(ApprovalQuestion question)
     {
         ArgumentNullException.ThrowIfNull(question);
-        var companyId = await context.EnsureCompanyAsync(question.CompanyId);
-        return PolicyEngine.RequiresApproval(await PolicyRuleStore.LoadAsync(context, companyId), question.Action, question.Amount);
+        return PolicyEngine.RequiresApproval((await RememberAsync(question.CompanyId)).Rules, question.Action, question.Amount);
     }
 
     public async Task<EscalationTarget> GetEscalationTargetAsync(long companyId, long agentId)
     {
-        await context.EnsureCompanyAsync(companyId);
-        var org = await OrgSnapshot.LoadAsync(context, companyId);
+        var org = (await RememberAsync(companyId)).Org;
         Require(org, agentId);
         // The nearest manager still working; archived managers are skipped, the CEO seat ends the walk.
         var target = org.Ancestors(agentId).Select(org.Agent).FirstOrDefault(a => a is { Status: not AgentStatus.Archived });
@@ -204,6 +207,26 @@ public sealed class HierarchyPolicyGrain(ITurnContext context, ILogger<Hierarchy
 
         var ended = await EndEdgeAsync(companyId, agent.Id);
         await CommitChangeAsync(companyId, EventTypes.OrgAgentRemoved, agent.Id, ended, started: null);
+    }
+
+    public async Task NoteAgentChangedAsync(long companyId, long agentId) => await context.EnsureCompanyAsync(companyId);
+
+    /// <summary>The chart and rules from memory, after checking the question is about this grain's company.</summary>
+    private async Task<OrgMemory> RememberAsync(long companyId)
+    {
+        if (context.KeyAsId("Company") != companyId)
+        {
+            throw new NotFoundException("Company", companyId);
+        }
+
+        return await Memory.GetAsync();
+    }
+
+    private async Task<OrgMemory> LoadMemoryAsync()
+    {
+        var companyId = await context.EnsureCompanyAsync(context.KeyAsId("Company"));
+        var chart = await ChartAsync(companyId, asOf: null);
+        return new OrgMemory(companyId, chart.Version, await OrgSnapshot.LoadAsync(context, companyId), await PolicyRuleStore.LoadAsync(context, companyId), chart.Edges);
     }
 
     /// <summary>Every org change starts here: the right company, and the chart at the version the caller saw.</summary>
@@ -299,4 +322,7 @@ public sealed class HierarchyPolicyGrain(ITurnContext context, ILogger<Hierarchy
         r.Get<long>("subordinate_agent_id"),
         r.Get<DateTimeOffset>("effective_from"),
         r.GetOrNull<DateTimeOffset>("effective_to"));
+
+    /// <summary>What a warm activation holds: the current chart, its version and the rules.</summary>
+    private sealed record OrgMemory(long CompanyId, long Version, OrgSnapshot Org, IReadOnlyList<PolicyRuleDto> Rules, IReadOnlyList<OrgEdgeDto> Edges);
 }

@@ -7,9 +7,10 @@ namespace FluidManager.Runtime.Grains;
 /// The <see cref="ITurnContext"/> of an Orleans activation: one per activation, pointing at the turn
 /// its current call runs in. <see cref="TurnCallFilter"/> opens and closes the turns.
 /// </summary>
-internal sealed class ActivationTurnContext(IGrainContext activation, GrainRegistry registry) : ITurnContext
+internal sealed class ActivationTurnContext(IGrainContext activation, GrainRegistry registry, WarmActivations warm) : ITurnContext
 {
     private TurnContext? _turn;
+    private GrainKey? _warmKey;
 
     public IGrainContext Activation => activation;
 
@@ -30,7 +31,28 @@ internal sealed class ActivationTurnContext(IGrainContext activation, GrainRegis
     private TurnContext Current => _turn
         ?? throw new InvalidOperationException($"{activation.GrainId} has no turn in progress: grain state is only reachable from inside a grain call.");
 
+    /// <summary>Whether a call is in progress and it is read-only.</summary>
+    internal bool InReadOnlyTurn => _turn is { State.ReadOnly: true };
+
     internal void Enter(TurnContext turn) => _turn = turn;
+
+    /// <summary>Lists the activation among this silo's warm ones, so that notifications reach it.</summary>
+    internal void RememberWarm(DurableGrain grain)
+    {
+        if (_warmKey is null)
+        {
+            _warmKey = Id;
+            warm.Add(Id, grain);
+        }
+    }
+
+    internal void ForgetWarm(DurableGrain grain)
+    {
+        if (_warmKey is { } key)
+        {
+            warm.Remove(key, grain);
+        }
+    }
 
     /// <summary>
     /// Fires one of this grain's reminders in the current turn, if its row says it is due: the row

@@ -32,6 +32,7 @@ public sealed class GrainRegistry
         _byInterface = list.GroupBy(r => r.Interface).ToFrozenDictionary(g => g.Key, g => g.Last());
         _byName = list.GroupBy(r => r.TypeName).ToFrozenDictionary(g => g.Key, g => g.Last());
         _byImplementation = list.GroupBy(r => r.Implementation).ToFrozenDictionary(g => g.Key, g => g.First());
+        WarmTypes = list.Where(r => r.Implementation.IsDefined(typeof(WarmReadsAttribute), inherit: false)).Select(r => r.TypeName).ToFrozenSet();
         _messageTypes = list
             .SelectMany(r => r.Implementation.GetInterfaces())
             .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IHandle<>))
@@ -42,6 +43,9 @@ public sealed class GrainRegistry
     }
 
     public IReadOnlyCollection<GrainRegistration> Registrations => _byName.Values;
+
+    /// <summary>Type names of the grains marked <see cref="WarmReadsAttribute"/>.</summary>
+    public IReadOnlySet<string> WarmTypes { get; }
 
     public GrainRegistration Resolve<TGrain>() => Resolve(typeof(TGrain));
 

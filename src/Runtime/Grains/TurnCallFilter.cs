@@ -17,7 +17,7 @@ internal sealed class TurnCallFilter(TurnExecutor executor, GrainRegistry regist
 
     public async Task Invoke(IIncomingGrainCallContext call)
     {
-        if (call.Grain is not DurableGrain grain || grain.Turn is not ActivationTurnContext activation)
+        if (call.Grain is not DurableGrain grain || grain.Turn is not ActivationTurnContext activation || call.InterfaceMethod.DeclaringType == typeof(IWarmStateTarget))
         {
             await call.Invoke();
             return;
@@ -25,6 +25,7 @@ internal sealed class TurnCallFilter(TurnExecutor executor, GrainRegistry regist
 
         var readOnly = ReadOnlyMethods.GetOrAdd(call.InterfaceMethod, static m => m.GetCustomAttribute<ReadOnlyAttribute>()?.IsReadOnly == true);
         var id = new GrainKey(registry.ResolveImplementation(grain.GetType()).TypeName, call.TargetId.Key.ToString()!);
+        var succeeded = false;
         try
         {
             await executor.RunActivationTurnAsync(id, readOnly, CallerContext.Actor, async turn =>
@@ -39,12 +40,21 @@ internal sealed class TurnCallFilter(TurnExecutor executor, GrainRegistry regist
                     activation.Leave();
                 }
             });
+            succeeded = true;
         }
         catch (Exception ex) when (TurnExecutor.IsInfrastructureFailure(ex))
         {
             Log.TurnFailed(logger, id.ToString(), ex.Message);
             call.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, ex, "The turn's transaction failed; no state of it may survive."));
             throw;
+        }
+        finally
+        {
+            // A write changed the rows behind the memory (or, rolled back, may have left it half-changed).
+            if (!readOnly || !succeeded)
+            {
+                grain.DropWarmState();
+            }
         }
     }
 }

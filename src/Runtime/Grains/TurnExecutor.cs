@@ -21,9 +21,12 @@ public sealed class TurnExecutor(
     ILogger<TurnExecutor> logger)
 {
     private static readonly AsyncLocal<TurnState?> Ambient = new();
+    private static readonly TimeSpan WarmDropTimeout = TimeSpan.FromSeconds(2);
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ObjectFactory> Factories = new();
     private readonly Orleans.Timers.IReminderRegistry? _reminders = services.GetService<Orleans.Timers.IReminderRegistry>();
     private readonly SemaphoreSlim _turnSlots = new(options.Value.MaxConcurrentTurns);
+    private readonly Lazy<IGrainFactory?> _orleans = new(services.GetService<IGrainFactory>);
+    private readonly Lazy<GrainRegistry> _registry = new(services.GetRequiredService<GrainRegistry>);
 
     internal FluidRuntimeOptions Options => options.Value;
 
@@ -31,6 +34,18 @@ public sealed class TurnExecutor(
     internal static bool InTurn => Ambient.Value is not null;
 
     internal TimeProvider Time => time;
+
+    /// <summary>Orleans' grain factory, in a silo.</summary>
+    internal IGrainFactory? Orleans => _orleans.Value;
+
+    /// <summary>
+    /// Whether a read-only call on <paramref name="id"/> made inside a turn goes to the grain's
+    /// activation (answered from its memory) instead of joining the turn: true for grains marked
+    /// <see cref="WarmReadsAttribute"/> that the turn has not written, since only then is the
+    /// committed state the one the caller should see.
+    /// </summary>
+    internal bool AnswersFromActivation(GrainKey id) =>
+        Ambient.Value is { } turn && Orleans is not null && _registry.Value.WarmTypes.Contains(id.Type) && !turn.HasLocked(id) && !turn.CallChain.Contains(id);
 
     /// <summary>Runs <paramref name="body"/> on a fresh instance of the grain, in the ambient turn or a new one.</summary>
     public async Task<T> RunAsync<T>(GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body)
@@ -91,6 +106,14 @@ public sealed class TurnExecutor(
     /// </summary>
     internal async Task RunActivationTurnAsync(GrainKey id, bool readOnly, string? actor, Func<TurnContext, Task> body)
     {
+        // Read-only turns take no slot: they hold no lock, most are answered from memory, and a write
+        // turn may wait on one (a nested read of a warm grain), which must not wait for its own slot.
+        if (readOnly)
+        {
+            await RunActivationTurnWithSlotAsync(id, readOnly, actor, body);
+            return;
+        }
+
         // Orleans runs as many activations at once as there are calls; their turns share one pool.
         await _turnSlots.WaitAsync();
         try
@@ -109,7 +132,7 @@ public sealed class TurnExecutor(
         {
             try
             {
-                await RunInTransactionAsync(readOnly, actor, async state =>
+                await RunInTransactionAsync(readOnly, actor, self: id, async state =>
                 {
                     if (!readOnly)
                     {
@@ -143,29 +166,90 @@ public sealed class TurnExecutor(
     internal static bool IsInfrastructureFailure(Exception ex) => ex is NpgsqlException or InvalidOperationException { InnerException: NpgsqlException } or TimeoutException;
 
     private Task<T> RunRootAsync<T>(GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body) =>
-        RunInTransactionAsync(readOnly, CallerContext.Actor, state => InvokeAsync(state, id, registration, readOnly, body, CancellationToken.None));
+        RunInTransactionAsync(readOnly, CallerContext.Actor, self: null, state => InvokeAsync(state, id, registration, readOnly, body, CancellationToken.None));
 
-    private async Task<T> RunInTransactionAsync<T>(bool readOnly, string? actor, Func<TurnState, Task<T>> body)
+    /// <summary>
+    /// Runs <paramref name="body"/> in a new transaction and commits it. A read-only turn opens its
+    /// (snapshot, read-only) transaction only when a grain first reads the database.
+    /// </summary>
+    private async Task<T> RunInTransactionAsync<T>(bool readOnly, string? actor, GrainKey? self, Func<TurnState, Task<T>> body)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync(readOnly ? IsolationLevel.RepeatableRead : IsolationLevel.ReadCommitted);
-        if (readOnly)
-        {
-            await using var setReadOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction);
-            await setReadOnly.ExecuteNonQueryAsync();
-        }
+        await using var state = readOnly
+            ? TurnState.OpenedOnFirstUse(OpenReadOnly, time.GetUtcNow(), actor, readOnly: true)
+            : await OpenForWritingAsync(actor);
+        state.Reminders = _reminders;
+        state.WarmTypes = _registry.Value.WarmTypes;
 
-        var state = new TurnState(connection, transaction, time.GetUtcNow(), actor, readOnly) { Reminders = _reminders };
         T result;
         using (Enter(state))
         {
             result = await body(state);
-            await state.NotifyAsync(options.Value, CancellationToken.None);
-            await transaction.CommitAsync();
+            if (state.IsOpen)
+            {
+                await state.NotifyAsync(options.Value, CancellationToken.None);
+                await state.Transaction.CommitAsync();
+            }
         }
 
         await OrleansReminders.RemoveAsync(state);
+        await TellWarmActivationsAsync(state, self);
         return result;
+    }
+
+    private async Task<TurnState> OpenForWritingAsync(string? actor)
+    {
+        var connection = await dataSource.OpenConnectionAsync();
+        try
+        {
+            return TurnState.Owning(connection, await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted), time.GetUtcNow(), actor);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private (NpgsqlConnection, NpgsqlTransaction) OpenReadOnly()
+    {
+        var connection = dataSource.OpenConnection();
+        try
+        {
+            var transaction = connection.BeginTransaction(IsolationLevel.RepeatableRead);
+            using var setReadOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction);
+            setReadOnly.ExecuteNonQuery();
+            return (connection, transaction);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// After a commit, tells the activations of the warm grains this turn wrote nested (not the
+    /// turn's own activation, which drops its memory itself) to drop theirs, so that the caller reads
+    /// its own writes. A lost call is covered by the commit's notification (see <see cref="TurnState.NotifyAsync"/>).
+    /// </summary>
+    private async Task TellWarmActivationsAsync(TurnState state, GrainKey? self)
+    {
+        if (Orleans is not { } orleans)
+        {
+            return;
+        }
+
+        foreach (var grain in state.WrittenWarmGrains.Where(g => g != self))
+        {
+            try
+            {
+                await orleans.GetGrain<IWarmStateTarget>(GrainId.Create(grain.Type, grain.Key)).DropWarmStateAsync().WaitAsync(WarmDropTimeout);
+            }
+            catch (Exception ex)
+            {
+                Log.WarmDropFailed(logger, grain.ToString(), ex.Message);
+            }
+        }
     }
 
     private async Task<T> InvokeAsync<T>(TurnState state, GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body, CancellationToken cancellationToken)

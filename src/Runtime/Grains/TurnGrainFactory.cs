@@ -65,6 +65,21 @@ public class TurnGrainProxy : DispatchProxy
     private object InvokeTyped<T>(MethodInfo method, object?[] args, bool voidResult)
     {
         var readOnly = ReadOnlyMethods.GetOrAdd(method, static m => m.GetCustomAttribute<System.ComponentModel.ReadOnlyAttribute>()?.IsReadOnly == true);
+        if (readOnly && _executor.AnswersFromActivation(_id))
+        {
+            // The activation answers from memory; the call runs outside this turn's transaction.
+            var activation = _executor.Orleans!.GetGrain(_registration.Interface, _id.Key);
+            try
+            {
+                return method.Invoke(activation, args)!;
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+                throw;
+            }
+        }
+
         var task = _executor.RunAsync(_id, _registration, readOnly, async grain =>
         {
             object? result;

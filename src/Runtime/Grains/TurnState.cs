@@ -2,24 +2,64 @@ using Npgsql;
 
 namespace FluidManager.Runtime.Grains;
 
-/// <summary>One transaction and everything the grains called in it have done so far.</summary>
-internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, string? actor, bool readOnly)
+/// <summary>
+/// One transaction and everything the grains called in it have done so far. A read-only turn opens
+/// its transaction on first use, so a read answered from a grain's memory never touches the database.
+/// </summary>
+internal sealed class TurnState : IAsyncDisposable
 {
     /// <summary>How long a turn waits for a second grain's lock before giving up and retrying whole.</summary>
     private const string NestedLockTimeout = "100ms";
 
     private readonly HashSet<long> _locked = [];
+    private readonly Func<(NpgsqlConnection, NpgsqlTransaction)>? _open;
+    private NpgsqlConnection? _connection;
+    private NpgsqlTransaction? _transaction;
     private int _eventSequence;
 
-    public NpgsqlConnection Connection { get; } = connection;
+    public TurnState(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, string? actor, bool readOnly)
+        : this(now, actor, readOnly)
+    {
+        _connection = connection;
+        _transaction = transaction;
+    }
 
-    public NpgsqlTransaction Transaction { get; } = transaction;
+    private TurnState(DateTimeOffset now, string? actor, bool readOnly, Func<(NpgsqlConnection, NpgsqlTransaction)>? open = null)
+    {
+        Now = now;
+        Actor = actor;
+        ReadOnly = readOnly;
+        _open = open;
+    }
 
-    public DateTimeOffset Now { get; set; } = now;
+    private bool _owned;
 
-    public string? Actor { get; set; } = actor;
+    /// <summary>A turn that disposes <paramref name="connection"/> and <paramref name="transaction"/> when it is disposed.</summary>
+    public static TurnState Owning(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, string? actor) =>
+        new(connection, transaction, now, actor, readOnly: false) { _owned = true };
 
-    public bool ReadOnly { get; } = readOnly;
+    /// <summary>A turn whose connection and transaction are opened by <paramref name="open"/> when a grain first needs them.</summary>
+    public static TurnState OpenedOnFirstUse(Func<(NpgsqlConnection, NpgsqlTransaction)> open, DateTimeOffset now, string? actor, bool readOnly) =>
+        new(now, actor, readOnly, open) { _owned = true };
+
+    public NpgsqlConnection Connection => EnsureOpen().Connection;
+
+    public NpgsqlTransaction Transaction => EnsureOpen().Transaction;
+
+    /// <summary>Whether the turn has a transaction (a lazily opened turn that only read memory has none).</summary>
+    public bool IsOpen => _transaction is not null;
+
+    /// <summary>Grains whose rows this turn wrote (their locks, in order), whether it ran them itself or nested.</summary>
+    public List<GrainKey> Written { get; } = [];
+
+    /// <summary>Type names of the grains that keep state in memory: their activations are told when another turn wrote them.</summary>
+    public IReadOnlySet<string> WarmTypes { get; set; } = new HashSet<string>();
+
+    public DateTimeOffset Now { get; set; }
+
+    public string? Actor { get; set; }
+
+    public bool ReadOnly { get; }
 
     /// <summary>Grains whose calls are in progress, outermost first: a call back into one is a cycle.</summary>
     public List<GrainKey> CallChain { get; } = [];
@@ -31,7 +71,7 @@ internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction t
     public bool ActivitiesScheduled { get; set; }
 
     /// <summary>Orleans' reminder service, in a silo: it wakes the grains whose reminders this turn registers.</summary>
-    public Orleans.Timers.IReminderRegistry? Reminders { get; init; }
+    public Orleans.Timers.IReminderRegistry? Reminders { get; set; }
 
     /// <summary>Orleans reminders to remove once the turn has committed (removing them before could lose a tick on rollback).</summary>
     public List<(GrainKey Grain, string Name)> RemindersToRemove { get; } = [];
@@ -54,6 +94,8 @@ internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction t
             return;
         }
 
+        Written.Add(id);
+
         var nested = _locked.Count > 1;
         await using var command = new NpgsqlCommand(nested ? RuntimeSql.LockNestedGrain : RuntimeSql.LockGrain, Connection, Transaction);
         command.Parameters.AddWithValue("key", key);
@@ -66,12 +108,24 @@ internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction t
     }
 
     /// <summary>Marks a grain as locked by a statement the caller already ran.</summary>
-    public void MarkLocked(GrainKey id) => _locked.Add(id.LockKey);
+    public void MarkLocked(GrainKey id)
+    {
+        if (_locked.Add(id.LockKey))
+        {
+            Written.Add(id);
+        }
+    }
+
+    /// <summary>Whether this turn holds <paramref name="id"/>'s lock (it wrote, or may still write, that grain).</summary>
+    public bool HasLocked(GrainKey id) => _locked.Contains(id.LockKey);
+
+    /// <summary>The grains with state in memory that this turn wrote.</summary>
+    public IEnumerable<GrainKey> WrittenWarmGrains => Written.Where(g => WarmTypes.Contains(g.Type));
 
     /// <summary>Queues the NOTIFY hints for what this turn wrote; delivered by PostgreSQL at commit.</summary>
     public async Task NotifyAsync(FluidRuntimeOptions options, CancellationToken cancellationToken)
     {
-        if (LastEventPosition == 0 && !MessagesPosted && !ActivitiesScheduled)
+        if (LastEventPosition == 0 && !MessagesPosted && !ActivitiesScheduled && !WrittenWarmGrains.Any())
         {
             return;
         }
@@ -95,9 +149,44 @@ internal sealed class TurnState(NpgsqlConnection connection, NpgsqlTransaction t
             batch.BatchCommands.Add(Notify(options.WorkChannel, payload));
         }
 
+        // Activations that keep these grains in memory, wherever they are, drop it when the commit is delivered.
+        var warm = string.Join('\n', WrittenWarmGrains.Select(g => g.ToString()));
+        if (warm.Length > 0)
+        {
+            batch.BatchCommands.Add(Notify(options.WarmChannel, warm));
+        }
+
         LastEventPosition = 0;
         MessagesPosted = false;
         ActivitiesScheduled = false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_open is null && !_owned)
+        {
+            return; // the caller opened them and disposes them
+        }
+
+        if (_transaction is not null)
+        {
+            await _transaction.DisposeAsync();
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+    }
+
+    private (NpgsqlConnection Connection, NpgsqlTransaction Transaction) EnsureOpen()
+    {
+        if (_transaction is null)
+        {
+            (_connection, _transaction) = _open!();
+        }
+
+        return (_connection!, _transaction);
     }
 
     private static NpgsqlBatchCommand Notify(string channel, string payload)

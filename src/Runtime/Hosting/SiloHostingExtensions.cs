@@ -62,6 +62,8 @@ public static class SiloHostingExtensions
             silo.AddOutgoingGrainCallFilter<UnsentCallRetryFilter>();
             silo.Services.AddScoped<ActivationTurnContext>();
             silo.Services.AddScoped<ITurnContext>(sp => sp.GetRequiredService<ActivationTurnContext>());
+            silo.Services.AddSingleton<WarmActivations>();
+            silo.Services.AddHostedService<WarmStateListener>();
             silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
             if (cluster.FastMembership)
             {

@@ -1,0 +1,74 @@
+using FluidManager.Runtime.TestGrains;
+using FluidManager.TestSupport;
+
+namespace FluidManager.Runtime.Tests;
+
+/// <summary>
+/// A grain marked [WarmReads] answers read-only calls from memory: it reads its rows once, then not
+/// again until something wrote the grain. Every way a write can happen must reach the memory.
+/// </summary>
+public sealed class WarmStateTests(RuntimeDatabase database) : IClassFixture<RuntimeDatabase>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task A_warm_read_comes_from_memory_and_a_commit_notification_renews_it()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: false);
+        var counter = silo.Grains.GetGrain<ICounterGrain>("warm-notified");
+        (await counter.IncrementAsync()).Should().Be(1);
+        (await counter.GetRememberedAsync()).Should().Be(1);
+
+        // A commit that names the grain on the warm channel: the activation drops what it holds.
+        await database.ExecuteAsync("UPDATE testgrains.counters SET value = 5 WHERE key = 'warm-notified'; SELECT pg_notify('fluid_warm', 'counter/warm-notified')");
+        await Eventually.WaitAsync(counter.GetRememberedAsync, v => v == 5, Wait, "the notified activation to read the row again");
+
+        // A change nobody announces is not seen: the reads do not go to the database.
+        await database.ExecuteAsync("UPDATE testgrains.counters SET value = 9 WHERE key = 'warm-notified'");
+        for (var i = 0; i < 5; i++)
+        {
+            (await counter.GetRememberedAsync()).Should().Be(5, "a warm read is answered from memory");
+        }
+
+        (await counter.GetAsync()).Should().Be(9, "a read that is not warm reads the row");
+        (await counter.IncrementAsync()).Should().Be(10);
+        (await counter.GetRememberedAsync()).Should().Be(10, "the activation's own write drops its memory");
+    }
+
+    [Fact]
+    public async Task A_grain_written_nested_in_another_grains_turn_is_read_fresh_by_that_turns_caller()
+    {
+        await using var first = await RuntimeHost.StartAsync(database, pumps: false, name: "first");
+        await using var second = await RuntimeHost.StartAsync(database, pumps: false, name: "second");
+        var target = first.Grains.GetGrain<ICounterGrain>("warm-target");
+        (await target.IncrementAsync()).Should().Be(1);
+        (await target.GetRememberedAsync()).Should().Be(1);
+
+        // From either silo, a source counter's turn increments the target inside its own transaction.
+        for (var i = 0; i < 6; i++)
+        {
+            var grains = i % 2 == 0 ? first.Grains : second.Grains;
+            await grains.GetGrain<ICounterGrain>($"warm-source-{i}").IncrementOtherAsync("warm-target");
+            (await target.GetRememberedAsync()).Should().Be(2 + i, "the writer's caller reads its own write");
+            (await grains.GetGrain<ICounterGrain>($"warm-reader-{i}").ReadOtherAsync("warm-target")).Should().Be(2 + i,
+                "a nested read-only call is answered by the target's activation, which was told");
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_write_turn_leaves_no_memory_behind()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: false);
+        var counter = silo.Grains.GetGrain<ICounterGrain>("warm-failing");
+        (await counter.IncrementAsync()).Should().Be(1);
+        (await counter.GetRememberedAsync()).Should().Be(1);
+        await database.ExecuteAsync("UPDATE testgrains.counters SET value = 3 WHERE key = 'warm-failing'; SELECT pg_notify('fluid_warm', 'counter/warm-failing')");
+        await Eventually.WaitAsync(counter.GetRememberedAsync, v => v == 3, Wait, "the silo to listen for warm-state notifications");
+
+        var act = () => counter.FailAfterWritingAsync("warm-failing-target");
+        await act.Should().ThrowAsync<InvalidOperationException>();
+        await database.ExecuteAsync("UPDATE testgrains.counters SET value = 7 WHERE key = 'warm-failing'");
+
+        (await counter.GetRememberedAsync()).Should().Be(7, "the failed turn dropped the memory, so the next read loads the row");
+    }
+}
