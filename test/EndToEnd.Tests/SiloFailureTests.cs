@@ -10,7 +10,7 @@ namespace FluidManager.EndToEnd.Tests;
 /// <summary>A silo process dies under the Api: the Api, itself a silo, keeps answering.</summary>
 public sealed class SiloFailureTests(RunningSystem system, ITestOutputHelper output) : IClassFixture<RunningSystem>
 {
-    [Fact(Skip = "Not dependable yet: in one CI run a request sent to the silo just as it was killed waited out Orleans' 30 s response timeout and answered 500 (locally the slowest request took 3.8 s). Reads must be retried on an unknown outcome, and pending calls failed as soon as membership strikes the silo off.")]
+    [Fact]
     public async Task An_api_request_whose_grain_lived_on_a_killed_silo_answers_within_seconds()
     {
         using var ceo = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = system.Url, Timeout = TimeSpan.FromSeconds(60) };

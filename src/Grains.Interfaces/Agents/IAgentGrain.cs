@@ -9,6 +9,7 @@ namespace FluidManager.Grains.Interfaces.Agents;
 public interface IAgentGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<AgentDto> GetAsync(long companyId);
 
     Task<AgentDto> UpdateAsync(UpdateAgentCommand command);
@@ -29,13 +30,17 @@ public interface IAgentGrain : IGrainWithStringKey
     Task<ArtifactDto> AttachArtifactAsync(AttachArtifactCommand command);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<ArtifactDto>> ListArtifactsAsync(long companyId);
 
     /// <summary>Tasks assigned to the agent that are not done or cancelled.</summary>
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<TaskDto>> ListOpenTasksAsync(long companyId);
 
     /// <summary>Escalations addressed to this agent by its reports.</summary>
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<EscalationDto>> ListInboxAsync(long companyId);
 }

@@ -14,16 +14,23 @@ public interface ICompanyGrain : IGrainWithStringKey
     Task<TaskDto> CreateTaskAsync(CreateTaskCommand command);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<AgentDto>> ListAgentsAsync(ListAgentsQuery query);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<TaskDto>> ListTasksAsync(ListTasksQuery query);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<ArtifactDto> GetArtifactAsync(long companyId, long artifactId);
 
     /// <summary>Open escalations addressed to the CEO seat.</summary>
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<EscalationDto>> ListCeoInboxAsync(long companyId);
 
     Task<EscalationDto> ResolveEscalationAsync(ResolveEscalationCommand command);

@@ -11,18 +11,22 @@ namespace FluidManager.Grains.Interfaces.Meetings;
 public interface IMeetingGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<MeetingDto> GetAsync(long companyId);
 
     /// <summary>The transcript after message <paramref name="afterSeq"/>, in order.</summary>
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<MeetingMessageDto>> ListMessagesAsync(long companyId, int afterSeq = 0);
 
     /// <summary>The minutes, with each CTA's live task status; null until they are written.</summary>
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<MinutesDto?> GetMinutesAsync(long companyId);
 
     /// <summary>Transcript and minutes as one Markdown document.</summary>
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<string> ExportMarkdownAsync(long companyId);
 
     /// <summary>Starts a draft meeting: the first participant is asked to speak.</summary>

@@ -9,5 +9,7 @@ public interface IMeetingsGrain : IGrainWithStringKey
     Task<MeetingDto> CreateAsync(CreateMeetingCommand command);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<MeetingDto>> ListAsync(long companyId);
 }

@@ -11,6 +11,7 @@ namespace FluidManager.Grains.Interfaces.Organization;
 public interface IHierarchyPolicyGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<OrgChartDto> GetOrgChartAsync(GetOrgChartQuery query);
 
     Task<OrgChartDto> AddEdgeAsync(AddOrgEdgeCommand command);
@@ -20,6 +21,8 @@ public interface IHierarchyPolicyGrain : IGrainWithStringKey
     Task<OrgChartDto> MoveSubtreeAsync(MoveSubtreeCommand command);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<PolicyRuleDto>> ListRulesAsync(long companyId);
 
     Task<PolicyRuleDto> AddRuleAsync(AddPolicyRuleCommand command);
@@ -29,15 +32,23 @@ public interface IHierarchyPolicyGrain : IGrainWithStringKey
     Task DeleteRuleAsync(DeletePolicyRuleCommand command);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<PolicyDecision> CanAssignAsync(CanAssignQuestion question);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<PolicyDecision> CanManageAsync(CanManageQuestion question);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<ApprovalDecision> RequiresApprovalAsync(ApprovalQuestion question);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<EscalationTarget> GetEscalationTargetAsync(long companyId, long agentId);
 
     /// <summary>

@@ -9,6 +9,8 @@ public interface ISchedulesGrain : IGrainWithStringKey
     Task<ScheduleDto> CreateAsync(CreateScheduleCommand command);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<ScheduleDto>> ListAsync(long companyId);
 }
 
@@ -20,6 +22,7 @@ public interface ISchedulesGrain : IGrainWithStringKey
 public interface IScheduleGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<ScheduleDto> GetAsync(long companyId);
 
     Task<ScheduleDto> UpdateAsync(UpdateScheduleCommand command);
@@ -32,6 +35,7 @@ public interface IScheduleGrain : IGrainWithStringKey
 
     /// <summary>Past firings, newest first.</summary>
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<ScheduleRunDto>> ListRunsAsync(long companyId, int limit = 50);
 
     /// <summary>Grain-to-grain: starts the reminder of a schedule just created. Not for the Api.</summary>

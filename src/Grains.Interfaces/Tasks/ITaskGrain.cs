@@ -13,9 +13,12 @@ namespace FluidManager.Grains.Interfaces.Tasks;
 public interface ITaskGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<TaskDto> GetAsync(long companyId);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<TaskDto>> ListSubtasksAsync(long companyId);
 
     /// <summary>Assigns or reassigns; policy-checked when the caller is an agent.</summary>
@@ -57,16 +60,22 @@ public interface ITaskGrain : IGrainWithStringKey
     Task<CommentDto> CommentAsync(AddCommentCommand command);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<CommentDto>> ListCommentsAsync(long companyId);
 
     Task<WorklogEntryDto> AddWorklogAsync(AddWorklogCommand command);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<WorklogEntryDto>> ListWorklogAsync(ListWorklogQuery query);
 
     Task<ArtifactDto> AttachArtifactAsync(AttachArtifactCommand command);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<ArtifactDto>> ListArtifactsAsync(long companyId);
 
     /// <summary>Grain-to-grain: a subtask reports a status change (fan-in). Not for the Api.</summary>

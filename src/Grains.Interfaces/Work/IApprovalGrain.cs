@@ -11,6 +11,7 @@ namespace FluidManager.Grains.Interfaces.Work;
 public interface IApprovalGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<ApprovalDto> GetAsync(long companyId);
 
     /// <summary>Approves: the task continues (a budget raise is applied first). 409 when already decided.</summary>

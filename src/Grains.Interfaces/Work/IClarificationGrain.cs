@@ -10,6 +10,7 @@ namespace FluidManager.Grains.Interfaces.Work;
 public interface IClarificationGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<ClarificationDto> GetAsync(long companyId);
 
     /// <summary>Answers the question and unblocks the task. 409 when it was already answered.</summary>

@@ -12,13 +12,16 @@ public interface ITaskRunnerGrain : IGrainWithStringKey
 {
     /// <summary>Where the loop stands; null when the task was never run by an agent.</summary>
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<TaskRunDto?> GetRunAsync(long companyId);
 
     /// <summary>Every model call of the task, oldest first (all attempts).</summary>
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<LlmCallDto>> ListLlmCallsAsync(long companyId);
 
     /// <summary>Every tool call of the task, oldest first (all attempts), allowed or denied.</summary>
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<ToolCallDto>> ListToolCallsAsync(long companyId);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using FluidManager.Grains.Interfaces;
 
 namespace FluidManager.Knowledge.Spaces;
 
@@ -9,5 +10,7 @@ public interface IKnowledgeGrain : IGrainWithStringKey
     Task<KnowledgeSpaceDto> CreateSpaceAsync(CreateSpaceCommand command);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<KnowledgeSpaceDto>> ListSpacesAsync(long companyId);
 }

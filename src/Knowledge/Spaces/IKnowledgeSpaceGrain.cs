@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using FluidManager.Grains.Interfaces;
 
 namespace FluidManager.Knowledge.Spaces;
 
@@ -11,6 +12,7 @@ namespace FluidManager.Knowledge.Spaces;
 public interface IKnowledgeSpaceGrain : IGrainWithStringKey
 {
     [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<KnowledgeSpaceDto> GetAsync(long companyId);
 
     Task<KnowledgeSpaceDto> UpdateAsync(UpdateSpaceCommand command);
@@ -24,9 +26,13 @@ public interface IKnowledgeSpaceGrain : IGrainWithStringKey
     Task<DocumentUpload> AddDocumentAsync(AddDocumentCommand command);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<DocumentDto>> ListDocumentsAsync(long companyId);
 
     [ReadOnly(true)]
+
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<DocumentDto> GetDocumentAsync(long companyId, long documentId);
 
     /// <summary>Queues a new ingestion of a failed (or ready) document from its stored bytes.</summary>
