@@ -50,4 +50,7 @@ internal static partial class Log
 
     [LoggerMessage(500, LogLevel.Warning, "Silo {Silo} did not report its runtime statistics; it is listed without an activation count: {Error}")]
     public static partial void SiloStatisticsUnavailable(ILogger logger, string silo, string error);
+
+    [LoggerMessage(501, LogLevel.Warning, "Reading the cluster's figures for /metrics failed; the last ones are served: {Error}")]
+    public static partial void MetricsReadFailed(ILogger logger, string error);
 }

@@ -22,6 +22,7 @@ builder.AddEventListener();
 builder.AddApiServices();
 builder.AddApiAccess();
 builder.AddOperators();
+builder.AddOperatorMetrics();
 builder.AddLiveEvents();
 builder.AddDemoCompany();
 
@@ -34,6 +35,7 @@ app.MapAccessEndpoints();
 app.MapEventEndpoints();
 app.MapOperatorEndpoints();
 app.MapOrleansDashboardForOperators();
+app.MapOperatorMetrics();
 app.MapAgentsApi();
 app.MapOrgApi();
 app.MapPoliciesApi();

@@ -8,6 +8,7 @@ var builder = Host.CreateApplicationBuilder(args);
 
 builder.AddFluidRuntime();
 builder.AddFluidSilo();
+builder.AddFluidTelemetry("fluidmanager-silo");
 builder.AddGrains();
 builder.AddModels();
 builder.AddAgentWork();

@@ -14,7 +14,7 @@ public sealed class ClusterApiTests(ApiFixture fixture) : IClassFixture<ApiFixtu
 {
     /// <summary>Every operator-only path this feature adds, the dashboard's page, a redirect, and its JSON.</summary>
     private static readonly string[] OperatorPaths =
-        ["/api/cluster/silos", "/orleans", "/orleans/", "/orleans/index.min.js", "/orleans/DashboardCounters", "/orleans/ClusterStats", "/orleans/Trace"];
+        ["/api/cluster/silos", "/metrics", "/orleans", "/orleans/", "/orleans/index.min.js", "/orleans/DashboardCounters", "/orleans/ClusterStats", "/orleans/Trace"];
 
     private ILocalSiloDetails Local => fixture.Factory.Services.GetRequiredService<ILocalSiloDetails>();
 
@@ -120,6 +120,23 @@ public sealed class ClusterApiTests(ApiFixture fixture) : IClassFixture<ApiFixtu
             await (await betaCeo.GetAsync(path)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
             await (await acmeViewer.GetAsync(path)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         }
+    }
+
+    [Fact]
+    public async Task Metrics_give_the_operator_the_cluster_figures_read_from_the_database_and_the_api_own_instruments()
+    {
+        using var owner = await fixture.OwnerAsync();
+        (await owner.GetAsync("/api/cluster/silos")).EnsureSuccessStatusCode(); // a request for the server's HTTP metrics
+
+        var response = await owner.GetAsync(OperatorMetrics.Path);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var text = await response.Content.ReadAsStringAsync();
+        var tasks = await fixture.ScalarAsync<long>("SELECT count(*) FROM tasks WHERE status = 'queued'");
+        text.Should().MatchRegex($"(?m)^fm_tasks(_[a-z]+)?\\{{[^}}]*status=\"queued\"[^}}]*\\}} {tasks}( |$)", "the queued tasks of every company are counted");
+        text.Should().MatchRegex("(?m)^fm_silos(_[a-z]+)?\\{[^}]*status=\"active\"[^}]*\\} [1-9]", "the api is an active silo of its cluster");
+        text.Should().Contain("fm_dead_letters").And.Contain("fm_activities").And.Contain("fm_model_spend_usd");
+        text.Should().Contain("http_server_request_duration_seconds_bucket", "ASP.NET Core's own instruments are exported");
     }
 
     [Fact]

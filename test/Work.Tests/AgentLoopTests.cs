@@ -1,7 +1,12 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using FluidManager.Grains.Interfaces.Events;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
+using FluidManager.Grains.Work;
+using FluidManager.Runtime.Telemetry;
 using FluidManager.TestSupport;
 
 namespace FluidManager.Work.Tests;
@@ -120,6 +125,34 @@ public sealed class AgentLoopTests(WorkFixture fixture) : IClassFixture<WorkFixt
         denial.Should().ContainSingle().Which.GetProperty("rule").GetString().Should().EndWith("direct-subordinates-only");
         var inbox = await fixture.Company(company).ListCeoInboxAsync(company);
         inbox.Should().ContainSingle(e => e.FromAgentId == cto.Id && e.TaskId == task.Id);
+    }
+
+    [Fact]
+    public async Task A_tasks_model_calls_run_in_the_tasks_own_trace_and_its_turns_link_to_it_whichever_silo_ran_them()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name.StartsWith(FluidTelemetry.Prefix, StringComparison.Ordinal),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var company = await fixture.CreateCompanyAsync();
+        var agent = await fixture.HireAsync(company, "Sam", "Copywriter", "Marketing");
+
+        var task = await fixture.MissionAsync(company, agent.Id, "Write the tagline");
+        var done = await fixture.WaitForAsync(company, task.Id, Finished);
+
+        done.Status.Should().Be(TaskState.Done, done.StatusReason);
+        var trace = FluidTelemetry.TraceOf("task", task.Id.ToString(CultureInfo.InvariantCulture)).TraceId;
+        var modelCalls = await fixture.ScalarAsync<long>("SELECT count(*) FROM llm_calls WHERE task_id = @id", ("id", task.Id));
+        modelCalls.Should().BePositive();
+        var steps = spans.Where(s => s.TraceId == trace && s.OperationName == $"activity {ModelCallActivity.ActivityKind}").ToList();
+        steps.Should().HaveCount((int)modelCalls, "every model call of the task is a span of the task's trace");
+        steps.Should().OnlyContain(s => (string?)s.GetTagItem("fm.grain") == $"task-runner/{task.Id}");
+        spans.Where(s => s.OperationName.StartsWith("turn task-runner.", StringComparison.Ordinal) && s.Links.Any(l => l.Context.TraceId == trace))
+            .Should().NotBeEmpty("the runner's turns link to the task's trace");
     }
 
     [Fact]

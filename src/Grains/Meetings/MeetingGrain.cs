@@ -14,6 +14,7 @@ using FluidManager.Grains.Tasks;
 using FluidManager.Grains.Work;
 using FluidManager.Models;
 using FluidManager.Runtime.Grains;
+using FluidManager.Runtime.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -30,6 +31,7 @@ namespace FluidManager.Grains.Meetings;
 /// <see cref="MaxSynthesisAttempts"/> the meeting fails with them; minutes are stored whole or not at all.
 /// </summary>
 [GrainType("meeting")]
+[TraceGroup("meeting")]
 public sealed class MeetingGrain(ITurnContext context, IServiceProvider services, ILogger<MeetingGrain> logger)
     : DurableGrain, IMeetingGrain, IHandle<MeetingSignal>, IActivityOwner
 {

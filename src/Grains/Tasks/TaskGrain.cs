@@ -11,6 +11,7 @@ using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Grains.Organization;
 using FluidManager.Grains.Work;
 using FluidManager.Runtime.Grains;
+using FluidManager.Runtime.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace FluidManager.Grains.Tasks;
@@ -20,6 +21,7 @@ namespace FluidManager.Grains.Tasks;
 /// the version, publishes its event and tells the parent task, all in the same turn.
 /// </summary>
 [GrainType("task")]
+[TraceGroup("task")]
 public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) : DurableGrain, ITaskGrain
 {
     protected override ITurnContext Turn => context;

@@ -14,6 +14,7 @@ using FluidManager.Grains.Tools;
 using FluidManager.Models;
 using FluidManager.Runtime;
 using FluidManager.Runtime.Grains;
+using FluidManager.Runtime.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -30,6 +31,7 @@ namespace FluidManager.Grains.Work;
 /// approval, stop (cancelling the call in flight) when it is done, failed or cancelled.
 /// </summary>
 [GrainType("task-runner")]
+[TraceGroup("task")]
 public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider services, ILogger<TaskRunnerGrain> logger)
     : DurableGrain, ITaskRunnerGrain, IHandle<TaskRunSignal>, IHandle<SubtaskSettled>, IActivityOwner, IReminderTarget
 {

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.Messaging;
 using FluidManager.Runtime.Silos;
+using FluidManager.Runtime.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -150,7 +152,22 @@ public sealed class ActivityWorker(
             running.Cancellation.CancelAfter(activity.Timeout);
             var execution = new ActivityExecution(activity.Id, activity.Kind, $"{activity.GrainType}/{activity.GrainKey}", activity.Input, activity.Attempt, activity.MaxAttempts,
                 progress => ReportProgressAsync(activity, progress));
-            var result = await handler.ExecuteAsync(execution, running.Cancellation.Token);
+            object? result;
+            using (var span = StartSpan(activity))
+            {
+                try
+                {
+                    result = await handler.ExecuteAsync(execution, running.Cancellation.Token);
+                }
+                catch (Exception ex)
+                {
+                    span?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                    FluidTelemetry.ActivityDuration.Record(time.GetElapsedTime(started).TotalSeconds, new("fm.activity.kind", activity.Kind), new("outcome", "failed"));
+                    throw;
+                }
+            }
+
+            FluidTelemetry.ActivityDuration.Record(time.GetElapsedTime(started).TotalSeconds, new("fm.activity.kind", activity.Kind), new("outcome", "succeeded"));
             await _finished.Writer.WriteAsync(Finished.Succeed(activity, result));
             Log.ActivityCompleted(logger, activity.Id, activity.Kind, time.GetElapsedTime(started).TotalMilliseconds);
         }
@@ -175,6 +192,19 @@ public sealed class ActivityWorker(
             _slots.Release();
             _slotFreed.Set();
         }
+    }
+
+    /// <summary>A span for one attempt, in the trace of its owner's group (a task's trace) when it has one.</summary>
+    private System.Diagnostics.Activity? StartSpan(Claimed activity)
+    {
+        var owner = new GrainKey(activity.GrainType, activity.GrainKey);
+        var span = FluidTelemetry.Work.StartActivity($"activity {activity.Kind}", ActivityKind.Internal, FluidTelemetry.TraceOf(registry, owner) ?? default);
+        span?.SetTag("fm.activity.id", activity.Id.ToString());
+        span?.SetTag("fm.activity.kind", activity.Kind);
+        span?.SetTag("fm.activity.attempt", activity.Attempt);
+        span?.SetTag("fm.grain", owner.ToString());
+        span?.SetTag("fm.silo", silo.Name);
+        return span;
     }
 
     private async Task ReportProgressAsync(Claimed activity, object progress)

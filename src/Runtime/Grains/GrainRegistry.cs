@@ -57,6 +57,9 @@ public sealed class GrainRegistry
         ? registration
         : throw new GrainRegistrationException($"No grain is registered under the type name '{typeName}'.");
 
+    /// <summary>The registration of <paramref name="typeName"/>, or null when none is registered.</summary>
+    public GrainRegistration? TryResolve(string typeName) => _byName.GetValueOrDefault(typeName);
+
     /// <summary>The registration whose class is <paramref name="implementation"/>.</summary>
     public GrainRegistration ResolveImplementation(Type implementation) => _byImplementation.TryGetValue(implementation, out var registration)
         ? registration

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Reflection;
+using FluidManager.Runtime.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace FluidManager.Runtime.Grains;
@@ -26,6 +28,8 @@ internal sealed class TurnCallFilter(TurnExecutor executor, GrainRegistry regist
         var readOnly = ReadOnlyMethods.GetOrAdd(call.InterfaceMethod, static m => m.GetCustomAttribute<ReadOnlyAttribute>()?.IsReadOnly == true);
         var id = new GrainKey(registry.ResolveImplementation(grain.GetType()).TypeName, call.TargetId.Key.ToString()!);
         var succeeded = false;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var span = StartSpan(id, grain.GetType(), call.InterfaceMethod.Name, readOnly);
         try
         {
             await executor.RunActivationTurnAsync(id, readOnly, CallerContext.Actor, async turn =>
@@ -50,11 +54,32 @@ internal sealed class TurnCallFilter(TurnExecutor executor, GrainRegistry regist
         }
         finally
         {
+            var outcome = succeeded ? "committed" : "failed";
+            span?.SetTag("fm.turn.outcome", outcome);
+            FluidTelemetry.TurnsCounter.Add(1, new("fm.grain.type", id.Type), new("outcome", outcome));
+            FluidTelemetry.TurnDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, new("fm.grain.type", id.Type), new("read_only", readOnly));
+
             // A write changed the rows behind the memory (or, rolled back, may have left it half-changed).
             if (!readOnly || !succeeded)
             {
                 grain.DropWarmState();
             }
         }
+    }
+
+    /// <summary>A span for the turn, linked to the trace of the grain's group (a task's trace) when it has one.</summary>
+    private static Activity? StartSpan(GrainKey id, Type grainClass, string method, bool readOnly)
+    {
+        if (!FluidTelemetry.Work.HasListeners())
+        {
+            return null;
+        }
+
+        var group = FluidTelemetry.GroupOf(grainClass) is { } name ? FluidTelemetry.TraceOf(name, id.Key) : (ActivityContext?)null;
+        var span = FluidTelemetry.Work.StartActivity(
+            $"turn {id.Type}.{method}", ActivityKind.Internal, parentContext: default, links: group is { } g ? [new ActivityLink(g)] : null);
+        span?.SetTag("fm.grain", id.ToString());
+        span?.SetTag("fm.turn.read_only", readOnly);
+        return span;
     }
 }

@@ -58,6 +58,11 @@ public static class SiloHostingExtensions
             }));
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = Reminders.OrleansReminders.MinimumPeriod);
             silo.AddStartupTask<Reminders.ReminderCatchUp>();
+            if (!string.IsNullOrWhiteSpace(builder.Configuration[TelemetryHostingExtensions.OtlpEndpointVariable]))
+            {
+                silo.AddActivityPropagation(); // trace context crosses silos with each grain call
+            }
+
             silo.AddIncomingGrainCallFilter<TurnCallFilter>();
             silo.AddOutgoingGrainCallFilter<UnsentCallRetryFilter>();
             silo.Services.AddScoped<ActivationTurnContext>();
