@@ -146,6 +146,13 @@ fm_log "restoring database $DATABASE into $TARGET"
   END IF; END \$\$" || fm_die "cannot create the role $FM_SQL_READER_ROLE in $TARGET"
 "$FM_PG_BIN/pg_restore" "${PG_ARGS[@]}" -d "$DATABASE" --no-owner --exit-on-error --single-transaction "$SRC/database.dump" \
   || fm_die "pg_restore into $TARGET failed (errors above); nothing was restored"
+# The silos recorded in the Orleans membership table do not run against the restored database: mark
+# them dead (status 6), as Orleans would once it noticed, so the first silo to start does not send
+# calls to them until they time out.
+"$FM_PG_BIN/psql" "${PG_ARGS[@]}" -d "$DATABASE" -X -q -v ON_ERROR_STOP=1 -c "DO \$\$ BEGIN
+  IF to_regclass('orleansmembershiptable') IS NOT NULL THEN
+    UPDATE orleansmembershiptable SET status = 6 WHERE status <> 6;
+  END IF; END \$\$" || fm_die "cannot mark the backup's silos dead in $TARGET"
 
 # ---- the objects
 if [ "$S3" -eq 1 ]; then
