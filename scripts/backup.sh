@@ -19,7 +19,8 @@ By default it backs up what scripts/run.sh runs on (.data in the repository).
 Database (default: the cluster of scripts/run.sh's data folder):
   --data DIR         data folder of scripts/run.sh (default .data in the repository); a stopped
                      cluster is started for the dump and stopped again
-  --pg-port N        port of that cluster (default 54329, as run.sh)
+  --pg-port N        port to start a stopped cluster on (default 54329, as run.sh); a running
+                     cluster is reached on its own port
   --database NAME    database to dump (default fluid)
   --pg-env           take the server from libpq's environment instead (PGHOST, PGPORT, PGUSER,
                      PGPASSWORD or PGPASSFILE, PGDATABASE), as in docker compose
@@ -79,7 +80,11 @@ else
   [ -f "$DATA/pg/PG_VERSION" ] || fm_die "$DATA holds no PostgreSQL cluster (no pg/PG_VERSION): is it a data folder of scripts/run.sh?"
   [ -s "$DATA/secrets/pg-password" ] || fm_die "$DATA/secrets/pg-password is missing: cannot sign in to the cluster"
   DATABASE="${DATABASE:-fluid}"
-  if ! fm_as_pg "$FM_PG_BIN/pg_ctl" -D "$DATA/pg" status >/dev/null 2>&1; then
+  if fm_as_pg "$FM_PG_BIN/pg_ctl" -D "$DATA/pg" status >/dev/null 2>&1; then
+    # Running (scripts/run.sh, say): its port is the fourth line of postmaster.pid.
+    running_port="$(fm_as_pg sed -n 4p "$DATA/pg/postmaster.pid" 2>/dev/null || true)"
+    [[ "$running_port" =~ ^[0-9]+$ ]] && PG_PORT="$running_port"
+  else
     fm_log "starting the cluster of $DATA on port $PG_PORT for the dump"
     fm_pg_start "$DATA" "$PG_PORT"
     STARTED_PG=1
@@ -135,6 +140,7 @@ else
 fi
 
 fm_sha256_tree "$WORK/objects" >"$WORK/objects.sha256"
+DUMP_BYTES="$(stat -c %s "$WORK/database.dump")"
 OBJECT_COUNT="$(wc -l <"$WORK/objects.sha256" | tr -d ' ')"
 OBJECT_BYTES="$(find "$WORK/objects" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')"
 {
@@ -145,7 +151,7 @@ OBJECT_BYTES="$(find "$WORK/objects" -type f -printf '%s\n' | awk '{s += $1} END
   printf '    "name": %s,\n' "$(fm_json_string "$DATABASE")"
   printf '    "serverVersion": %s,\n' "$(fm_json_string "$SERVER_VERSION")"
   printf '    "file": "database.dump",\n'
-  printf '    "bytes": %s,\n' "$(stat -c %s "$WORK/database.dump")"
+  printf '    "bytes": %s,\n' "$DUMP_BYTES"
   printf '    "sha256": "%s"\n' "$(fm_sha256 "$WORK/database.dump")"
   printf '  },\n'
   printf '  "objects": {\n'
@@ -171,8 +177,7 @@ else
   mv "$WORK" "$OUT/$NAME"
   RESULT="$OUT/$NAME"
 fi
-fm_log "backup written: $OBJECT_COUNT objects ($OBJECT_BYTES bytes), database $DATABASE ($(stat -c %s "$(
-  [ "$TAR" -eq 1 ] && echo "$RESULT" || echo "$RESULT/database.dump")") bytes)"
+fm_log "backup written: database $DATABASE ($DUMP_BYTES bytes), $OBJECT_COUNT objects ($OBJECT_BYTES bytes)"
 
 # ---- retention: complete backups only (a folder with its manifest, or a .tar), newest first by name.
 if [ -n "$KEEP" ] || [ -n "$MAX_AGE" ]; then

@@ -70,7 +70,12 @@ fi
 if [ -n "$OBJECTS" ]; then
   is_empty_dir "$OBJECTS" || fm_die "refusing to restore objects into $OBJECTS: it exists and is not empty"
 fi
-[ "$S3" -eq 1 ] && fm_s3_require
+if [ "$S3" -eq 1 ]; then
+  fm_s3_require
+  listed="$(fm_s3 s3api list-objects-v2 --bucket "$Fluid__Storage__S3__Bucket" --max-items 1 --query 'length(Contents || `[]`)' --output text 2>&1)" \
+    || fm_die "cannot list the bucket $Fluid__Storage__S3__Bucket: $listed"
+  [ "$listed" = "0" ] || fm_die "refusing to restore objects into the bucket $Fluid__Storage__S3__Bucket: it is not empty (restore into a new, empty bucket)"
+fi
 
 # ---- read the backup and check every checksum
 SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/fluid-restore.XXXXXX")"
@@ -157,9 +162,6 @@ fm_log "restoring database $DATABASE into $TARGET"
 # ---- the objects
 if [ "$S3" -eq 1 ]; then
   BUCKET="$Fluid__Storage__S3__Bucket"
-  listed="$(fm_s3 s3api list-objects-v2 --bucket "$BUCKET" --max-items 1 --query 'KeyCount' --output text 2>&1)" \
-    || fm_die "cannot list the bucket $BUCKET: $listed"
-  [ "$listed" = "0" ] || [ "$listed" = "None" ] || fm_die "refusing to restore objects into the bucket $BUCKET: it is not empty"
   fm_log "uploading $COUNT objects into s3://$BUCKET"
   fm_s3 s3 sync "$SRC/objects" "s3://$BUCKET" --only-show-errors || fm_die "uploading the objects into $BUCKET failed (errors above)"
 else
@@ -172,7 +174,9 @@ fi
 DONE=1
 if [ -n "$DATA" ]; then
   fm_log "restored into $DATA"
-  if [ "$OBJECTS" = "$DATA/objects" ]; then
+  if [ "$S3" -eq 1 ]; then
+    echo "Start it with: scripts/run.sh --data $DATA --pg-port $PG_PORT, with the same Fluid__Storage__* settings"
+  elif [ "$OBJECTS" = "$DATA/objects" ]; then
     echo "Start it with: scripts/run.sh --data $DATA --pg-port $PG_PORT"
   else
     echo "Start it with: Fluid__Storage__Path=$OBJECTS scripts/run.sh --data $DATA --pg-port $PG_PORT"

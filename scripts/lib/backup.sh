@@ -29,7 +29,7 @@ fm_s3() {
   [ -n "${Fluid__Storage__S3__ServiceUrl:-}" ] && endpoint=(--endpoint-url "$Fluid__Storage__S3__ServiceUrl")
   local status=0
   AWS_CONFIG_FILE="$config" AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_ACCESS_KEY_ID="$Fluid__Storage__S3__AccessKey" \
-    AWS_SECRET_ACCESS_KEY="$Fluid__Storage__S3__SecretKey" AWS_PAGER="" aws "${endpoint[@]}" "$@" || status=$?
+    AWS_SECRET_ACCESS_KEY="$Fluid__Storage__S3__SecretKey" AWS_PAGER="" AWS_EC2_METADATA_DISABLED=true aws "${endpoint[@]}" "$@" || status=$?
   rm -f "$config"
   return "$status"
 }
