@@ -1,7 +1,11 @@
 #!/bin/sh
-# The backup service: every FLUID_BACKUP_INTERVAL, scripts/backup.sh writes one .tar of the database
-# and the bucket into /backups, then deletes the backups beyond FLUID_BACKUP_KEEP or older than
-# FLUID_BACKUP_MAX_AGE_DAYS. A failed run is logged and tried again at the next interval.
+# The backup service. Without arguments: every FLUID_BACKUP_INTERVAL, scripts/backup.sh writes one
+# .tar of the database and the bucket into /backups, then deletes the backups beyond
+# FLUID_BACKUP_KEEP or older than FLUID_BACKUP_MAX_AGE_DAYS; a failed run is logged and tried again
+# at the next interval.
+#   backup-service.sh                 the schedule
+#   backup-service.sh backup          one backup now
+#   backup-service.sh restore FILE    scripts/restore.sh FILE into the (empty) database and bucket
 set -eu
 
 die() { echo "error: $*" >&2; exit 1; }
@@ -17,6 +21,15 @@ done
 [ -n "${Fluid__Storage__S3__AccessKey:-}" ] || die "no object storage key: set FLUID_S3_ACCESS_KEY in docker/.env, or the secret s3_access_key"
 [ -n "${Fluid__Storage__S3__SecretKey:-}" ] || die "no object storage secret: set FLUID_S3_SECRET_KEY in docker/.env, or the secret s3_secret_key"
 export PGPASSWORD="$FLUID_DB_PASSWORD"
+
+case "${1:-}" in
+  "") ;;
+  backup) exec /opt/fluid/scripts/backup.sh --pg-env --s3 --out /backups --tar ;;
+  restore)
+    [ $# -eq 2 ] || die "usage: restore FILE (a backup .tar or folder mounted into the container)"
+    exec /opt/fluid/scripts/restore.sh "$2" --pg-env --s3 ;;
+  *) die "unknown command '$1': use no argument (the schedule), 'backup' or 'restore FILE'" ;;
+esac
 
 INTERVAL="${FLUID_BACKUP_INTERVAL:-1d}"
 KEEP="${FLUID_BACKUP_KEEP:-7}"
