@@ -20,6 +20,7 @@ builder.AddAgentWork();
 builder.AddKnowledge();
 builder.AddEventListener();
 builder.AddApiServices();
+builder.AddForwardedHeaders();
 builder.AddApiAccess();
 builder.AddOperators();
 builder.AddOperatorMetrics();
