@@ -144,11 +144,18 @@ else
 fi
 
 fm_log "restoring database $DATABASE into $TARGET"
-# The SQL tool's role belongs to the cluster: create it as migration 0210 does, so its grants restore.
-"$FM_PG_BIN/psql" "${PG_ARGS[@]}" -d "$DATABASE" -X -q -v ON_ERROR_STOP=1 -c "DO \$\$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$FM_SQL_READER_ROLE') THEN
-    CREATE ROLE $FM_SQL_READER_ROLE NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS;
-  END IF; END \$\$" || fm_die "cannot create the role $FM_SQL_READER_ROLE in $TARGET"
+# The product's roles belong to the cluster, not to the dump: create them first, so the grants restore.
+if [ -n "$DATA" ]; then
+  fm_pg_setup "$DATA" "$PG_PORT" "$DATABASE" || fm_die "the database setup of $TARGET failed (errors above)"
+else
+  "$FM_PG_BIN/psql" "${PG_ARGS[@]}" -d "$DATABASE" -X -q -v ON_ERROR_STOP=1 -c "DO \$\$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$FM_SQL_READER_ROLE') THEN
+      CREATE ROLE $FM_SQL_READER_ROLE NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$FM_APP_ROLE') THEN
+      CREATE ROLE $FM_APP_ROLE NOLOGIN;
+    END IF; END \$\$" || fm_die "cannot create the product's roles in $TARGET (run src/Runtime/Setup/database-setup.sql there first)"
+fi
 "$FM_PG_BIN/pg_restore" "${PG_ARGS[@]}" -d "$DATABASE" --no-owner --exit-on-error --single-transaction "$SRC/database.dump" \
   || fm_die "pg_restore into $TARGET failed (errors above); nothing was restored"
 # The silos recorded in the Orleans membership table do not run against the restored database: mark

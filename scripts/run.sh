@@ -74,11 +74,12 @@ trap 'cleanup; exit 143' TERM
 
 fm_pg_start "$DATA" "$PG_PORT"
 fm_pg_createdb "$DATA" "$PG_PORT" fluid
+fm_pg_setup "$DATA" "$PG_PORT" fluid || fm_die "the database setup failed (errors above)"
 fm_build_dotnet Release || fm_die "the .NET build failed (errors above)"
 fm_build_dashboard
 
 export ConnectionStrings__Fluid
-ConnectionStrings__Fluid="$(fm_pg_connstr "$DATA" "$PG_PORT" fluid)"
+ConnectionStrings__Fluid="$(fm_pg_app_connstr "$DATA" "$PG_PORT" fluid)"
 export Fluid__Storage__Path="$DATA/objects"
 export Fluid__Demo__Load="$([ "$DEMO" -eq 1 ] && echo true || echo false)"
 export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production

@@ -7,6 +7,7 @@ FM_BACKUP_FORMAT=1
 # The read-only role of the SQL tool (migration 0210): roles belong to the cluster, not to the
 # database, so a dump grants to it but does not create it.
 FM_SQL_READER_ROLE="fluid_sql_reader"
+FM_APP_ROLE="fluid_app"
 
 # The S3 settings are the product's own (Fluid__Storage__S3__*), so the same environment serves the
 # api, the silos and these scripts.

@@ -109,7 +109,8 @@ fm_free_port() {
 }
 
 # fm_pg_start DATA_DIR PORT [extra postgres -c settings...]
-# Creates the cluster on first use (user 'fluid', generated password in DATA_DIR/secrets) and starts it.
+# Creates the cluster on first use (superuser 'fluid', generated passwords in DATA_DIR/secrets: pg-password
+# for the superuser, pg-app-password for the product's role fluid_app) and starts it.
 fm_pg_start() {
   local data="$1" port="$2"; shift 2
   mkdir -p "$data/secrets" "$data/run" "$data/logs"
@@ -121,6 +122,9 @@ fm_pg_start() {
   chmod 700 "$data/secrets"
   if [ ! -s "$data/secrets/pg-password" ]; then
     (umask 077; head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$data/secrets/pg-password")
+  fi
+  if [ ! -s "$data/secrets/pg-app-password" ]; then
+    (umask 077; head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$data/secrets/pg-app-password")
   fi
   if [ ! -f "$data/pg/PG_VERSION" ]; then
     fm_log "creating PostgreSQL cluster in $data/pg"
@@ -146,9 +150,26 @@ fm_pg_stop() {
   fm_as_pg "$FM_PG_BIN/pg_ctl" -D "$data/pg" -m fast -w stop >/dev/null 2>&1 || true
 }
 
-# fm_pg_url DATA PORT DATABASE: an Npgsql connection string.
+# fm_pg_connstr DATA PORT DATABASE: the superuser's Npgsql connection string.
 fm_pg_connstr() {
   printf 'Host=127.0.0.1;Port=%s;Username=fluid;Password=%s;Database=%s' "$2" "$(cat "$1/secrets/pg-password")" "$3"
+}
+
+# fm_pg_app_connstr DATA PORT DATABASE: the product's connection string (role fluid_app, not a superuser).
+# The SQL tool derives its own (role fluid_sql_tool) from it.
+fm_pg_app_connstr() {
+  printf 'Host=127.0.0.1;Port=%s;Username=fluid_app;Password=%s;Database=%s' "$2" "$(cat "$1/secrets/pg-app-password")" "$3"
+}
+
+# fm_pg_setup DATA PORT DATABASE: the superuser's part of the database (roles, extensions, privileges),
+# src/Runtime/Setup/database-setup.sql; idempotent, run before every start.
+fm_pg_setup() {
+  local data="$1" port="$2" db="$3"
+  FLUID_SETUP_APP_PASSWORD="$(cat "$data/secrets/pg-app-password")" fm_psql "$data" "$port" "$db" -f - >/dev/null <<SQL
+\\getenv app_password FLUID_SETUP_APP_PASSWORD
+SELECT set_config('fluid_setup.app_password', :'app_password', false);
+\\i '$FM_ROOT/src/Runtime/Setup/database-setup.sql'
+SQL
 }
 
 fm_psql() {

@@ -52,9 +52,10 @@ start_api() {
   local data="$1" pg_port="$2" name="$3" port host pid
   port="$(fm_free_port)"
   URL="http://127.0.0.1:$port"
+  fm_pg_setup "$data" "$pg_port" fluid || fm_die "the database setup failed"
   for host in Api Silo; do
     # shellcheck disable=SC2059
-    ConnectionStrings__Fluid="$(fm_pg_connstr "$data" "$pg_port" fluid)" Fluid__Storage__Path="$data/objects" \
+    ConnectionStrings__Fluid="$(fm_pg_app_connstr "$data" "$pg_port" fluid)" Fluid__Storage__Path="$data/objects" \
     Fluid__Bootstrap__OwnerPassword="$PASSWORD" Fluid__Demo__Load=true \
     Fluid__Cluster__SiloPort=0 Fluid__Cluster__GatewayPort=0 Fluid__Cluster__FastMembership=true Fluid__Silo__Name="$host" \
     DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$URL" Logging__LogLevel__Polly=Warning \

@@ -55,13 +55,14 @@ SILO_DLL="$FM_ROOT/src/Silo/bin/Debug/net10.0/FluidManager.Silo.dll"
 
 DB="fluid_e2e_$$"
 fm_pg_createdb "$PG_DATA" "$PG_PORT" "$DB"
+fm_pg_setup "$PG_DATA" "$PG_PORT" "$DB"
 API_PORT="$(fm_free_port)"
 BASE_URL="http://127.0.0.1:$API_PORT"
 PASSWORD="e2e-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 SILO_NAME="silo-e2e"
 
 export ConnectionStrings__Fluid
-ConnectionStrings__Fluid="$(fm_pg_connstr "$PG_DATA" "$PG_PORT" "$DB")"
+ConnectionStrings__Fluid="$(fm_pg_app_connstr "$PG_DATA" "$PG_PORT" "$DB")"
 export Fluid__Storage__Path="$OUT/objects" DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
 export Fluid__Demo__Load=true
 # Every process is an Orleans silo: any free ports, found by the others through membership.

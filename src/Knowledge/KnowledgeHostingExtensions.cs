@@ -8,6 +8,7 @@ using FluidManager.Knowledge.Tools;
 using FluidManager.Knowledge.Web;
 using FluidManager.Models.Hosting;
 using FluidManager.Runtime.Hosting;
+using FluidManager.Runtime.Silos;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -22,8 +23,9 @@ public static class KnowledgeHostingExtensions
     /// Adds knowledge spaces (grains <c>knowledge</c> and <c>knowledge-space</c>, the <c>knowledge.ingest</c>
     /// activity), retrieval, the SQL and web tools and their agent tools (<c>search_knowledge</c>,
     /// <c>query_sql</c>, <c>fetch_web_page</c>, run by the <c>agent.tool</c> activity), the schema they own
-    /// (migrations 0200-0229) and the model layer for embeddings. Settings: <c>Fluid:Knowledge</c>
-    /// (<see cref="KnowledgeOptions"/>), checked at start-up. Needs <c>AddFluidRuntime</c> and <c>AddGrains</c>.
+    /// (migrations 0200-0229 and 0900-0909) and the model layer for embeddings. Settings: <c>Fluid:Knowledge</c>
+    /// (<see cref="KnowledgeOptions"/>), checked at start-up; the SQL tool's own connection string
+    /// <c>ConnectionStrings:FluidSqlTool</c> (<see cref="SqlToolConnection"/>). Needs <c>AddFluidRuntime</c> and <c>AddGrains</c>.
     /// </summary>
     public static IHostApplicationBuilder AddKnowledge(this IHostApplicationBuilder builder)
     {
@@ -47,6 +49,8 @@ public static class KnowledgeHostingExtensions
 
         services.AddSingleton<DenialRecorder>();
         services.AddSingleton<KnowledgeRetriever>();
+        var configuration = builder.Configuration;
+        services.TryAddSingleton(sp => SqlToolConnection.From(configuration, sp.GetRequiredService<RuntimeConnection>().ConnectionString));
         services.AddSingleton<SqlToolExecutor>();
         services.AddSingleton<SqlSources>();
         services.AddSingleton<WebFetcher>();

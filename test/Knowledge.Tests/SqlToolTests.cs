@@ -3,6 +3,8 @@ using FluidManager.Grains.Interfaces.Companies;
 using FluidManager.Grains.Tools;
 using FluidManager.Knowledge.SqlTool;
 using FluidManager.Knowledge.Tools;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FluidManager.Knowledge.Tests;
 
@@ -259,13 +261,137 @@ public sealed class SqlToolTests(KnowledgeFixture fixture) : IClassFixture<Knowl
 
         var stats = await RunAsync(company, agent, "SELECT attname, most_common_vals::text FROM pg_stats WHERE schemaname = 'crm_data'");
         var activity = await RunAsync(company, agent, "SELECT query FROM pg_stat_activity WHERE pid <> pg_backend_pid()");
-        var settings = await RunAsync(company, agent, "SELECT current_setting('fluid.company_id') AS company, current_user AS who");
+        var who = await RunAsync(company, agent, "SELECT current_user AS who, session_user AS login");
 
-        stats.Outcome.Should().Be(SqlOutcome.Ok);
-        stats.Rows.Should().BeEmpty("column statistics are shown only for columns the role may read");
-        activity.Rows.Should().NotBeEmpty().And.OnlyContain(r => r.GetProperty("query").GetString() == "<insufficient privilege>", "other sessions' statements are hidden from the role");
-        settings.Rows[0].GetProperty("who").GetString().Should().Be(SqlToolExecutor.ReaderRole);
-        settings.Rows[0].GetProperty("company").GetString().Should().Be(company.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        stats.Outcome.Should().Be(SqlOutcome.Denied);
+        stats.Reason.Should().StartWith("permission denied for view pg_stats");
+        activity.Outcome.Should().Be(SqlOutcome.Denied);
+        activity.Reason.Should().StartWith("permission denied for");
+        who.Rows[0].GetProperty("who").GetString().Should().Be(SqlToolExecutor.ReaderRole);
+        who.Rows[0].GetProperty("login").GetString().Should().Be(SqlToolConnection.LoginRole);
+    }
+
+    [Theory]
+    [InlineData("SELECT relname FROM pg_class", "permission denied for table pg_class")]
+    [InlineData("SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'", "permission denied for table pg_class")]
+    [InlineData("SELECT tablename FROM pg_tables", "permission denied for view pg_tables")]
+    [InlineData("SELECT table_schema, table_name FROM information_schema.tables", "permission denied for schema information_schema")]
+    [InlineData("SELECT column_name FROM information_schema.columns WHERE table_name = 'agents'", "permission denied for schema information_schema")]
+    [InlineData("SELECT nspname FROM pg_namespace", "permission denied for table pg_namespace")]
+    [InlineData("SELECT proname, prosrc FROM pg_proc", "permission denied for table pg_proc")]
+    [InlineData("SELECT rolname, rolsuper FROM pg_roles", "permission denied for view pg_roles")]
+    [InlineData("SELECT usename FROM pg_user", "permission denied for view pg_user")]
+    [InlineData("SELECT datname FROM pg_database", "permission denied for table pg_database")]
+    [InlineData("SELECT roleid, member FROM pg_auth_members", "permission denied for table pg_auth_members")]
+    [InlineData("SELECT name, setting FROM pg_settings", "permission denied for view pg_settings")]
+    [InlineData("SELECT current_setting('data_directory') AS d", "permission denied for function current_setting")]
+    [InlineData("SELECT current_setting('fluid.company_id', true) AS c", "permission denied for function current_setting")]
+    [InlineData("SELECT version() AS v", "permission denied for function version")]
+    [InlineData("SELECT inet_server_addr() AS a", "permission denied for function inet_server_addr")]
+    [InlineData("SELECT inet_server_port() AS p", "permission denied for function inet_server_port")]
+    [InlineData("SELECT current_database() AS d", "permission denied for function current_database")]
+    [InlineData("SELECT pid, usename, query FROM pg_stat_activity", "permission denied for view pg_stat_activity")]
+    [InlineData("SELECT * FROM pg_stat_get_activity(NULL)", "permission denied for function pg_stat_get_activity")]
+    [InlineData("SELECT pg_get_viewdef('progress.tasks'::regclass) AS d", "permission denied for function pg_get_viewdef")]
+    [InlineData("SELECT name FROM pg_show_all_settings()", "permission denied for function pg_show_all_settings")]
+    public async Task Catalog_and_server_information_is_refused_with_a_reason_that_names_it(string sql, string reason)
+    {
+        var (company, agent) = await CrmAgentAsync(["crm", "progress"]);
+
+        var result = await RunAsync(company, agent, sql);
+
+        result.Outcome.Should().Be(SqlOutcome.Denied, sql);
+        result.SqlState.Should().Be("42501");
+        result.Reason.Should().StartWith(reason).And.Contain("the database catalog, server settings and other tables are not readable");
+        result.Rows.Should().BeEmpty();
+        (await fixture.ScalarAsync<string>("SELECT outcome FROM sql_audit WHERE id = @id", ("id", result.AuditId))).Should().Be("denied");
+    }
+
+    [Theory]
+    [InlineData("SET ROLE fluid_app")]
+    [InlineData("SET SESSION AUTHORIZATION fluid_app")]
+    [InlineData("SET SESSION AUTHORIZATION DEFAULT")]
+    [InlineData("SELECT set_config('role', 'fluid_app', false)")]
+    [InlineData("SELECT set_config('session_authorization', 'fluid_app', false)")]
+    [InlineData("SELECT 1) AS x; SET ROLE fluid_app; SELECT * FROM (SELECT 1")]
+    [InlineData("SELECT 1) AS x; RESET ROLE; SELECT * FROM (SELECT 1")]
+    public async Task The_tool_session_cannot_become_the_product_role(string sql)
+    {
+        var (company, agent) = await CrmAgentAsync(["crm"]);
+
+        var attempt = await RunAsync(company, agent, sql);
+        var who = await RunAsync(company, agent, "SELECT current_user AS who, session_user AS login");
+        var tables = await RunAsync(company, agent, "SELECT count(*) AS n FROM public.agents");
+
+        attempt.Outcome.Should().NotBe(SqlOutcome.Ok, sql);
+        attempt.Reason.Should().NotBeNullOrEmpty();
+        who.Rows[0].GetProperty("who").GetString().Should().Be(SqlToolExecutor.ReaderRole);
+        who.Rows[0].GetProperty("login").GetString().Should().Be(SqlToolConnection.LoginRole);
+        tables.Outcome.Should().Be(SqlOutcome.Denied);
+        tables.Reason.Should().StartWith("permission denied for schema public");
+    }
+
+    [Fact]
+    public async Task Another_companys_view_shows_nothing_of_it()
+    {
+        var (company, agent) = await CrmAgentAsync(["crm"], customers: 10);
+        var (rival, rivalAgent) = await CrmAgentAsync(["crm"], customers: 70);
+        var rivalEmail = await fixture.ScalarAsync<string>("SELECT email FROM crm_data.customers WHERE company_id = @c AND id = 60", ("c", rival));
+
+        var mine = await RunAsync(company, agent, "SELECT count(*) AS n, max(id) AS top FROM crm.customers");
+        var probe = await RunAsync(company, agent, "SELECT id FROM crm.customers WHERE email = $1 UNION ALL SELECT id FROM crm.orders WHERE customer_id > 10", rivalEmail);
+        var borrowed = await RunAsync(company, rivalAgent, "SELECT count(*) AS n FROM crm.customers");
+
+        mine.Rows[0].GetProperty("n").GetInt32().Should().Be(10);
+        mine.Rows[0].GetProperty("top").GetInt32().Should().Be(10);
+        probe.Outcome.Should().Be(SqlOutcome.Ok);
+        probe.Rows.Should().BeEmpty();
+        borrowed.Outcome.Should().Be(SqlOutcome.Denied, "an agent of another company is not an agent of this one");
+        borrowed.Rows.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_product_and_the_tool_log_in_with_roles_that_are_not_superusers()
+    {
+        (await fixture.ScalarAsync<string>("SELECT current_user::text")).Should().Be("fluid_app");
+        (await fixture.ScalarAsync<bool>("SELECT rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls FROM pg_roles WHERE rolname = current_user")).Should().BeFalse();
+        (await fixture.ScalarAsync<string>("""
+            SELECT format('%s|%s|%s|%s', r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolbypassrls OR r.rolreplication, r.rolinherit, r.rolcanlogin,
+                          (SELECT string_agg(g.rolname, ',') FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid))
+            FROM pg_roles r WHERE r.rolname = 'fluid_sql_tool'
+            """)).Should().Be("f|f|t|fluid_sql_reader", "the tool's login holds nothing and may become the reader only");
+        (await fixture.ScalarAsync<bool>("SELECT has_table_privilege('fluid_sql_tool', 'pg_catalog.pg_class', 'SELECT') OR has_function_privilege('fluid_sql_tool', 'pg_catalog.version()', 'EXECUTE')")).Should().BeFalse();
+        (await fixture.ScalarAsync<bool>("SELECT has_schema_privilege('fluid_sql_tool', 'public', 'USAGE') OR has_schema_privilege('fluid_sql_reader', 'public', 'USAGE')")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_tool_connection_that_logs_in_as_the_product_role_disables_the_tool()
+    {
+        var (company, agent) = await CrmAgentAsync(["crm"]);
+        await using var executor = new SqlToolExecutor(
+            fixture.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), new SqlToolConnection(fixture.ConnectionString),
+            fixture.Services.GetRequiredService<FluidManager.Knowledge.Audit.DenialRecorder>(), fixture.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KnowledgeOptions>>(),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqlToolExecutor>.Instance);
+
+        var result = await executor.ExecuteAsync(new SqlRequest(company, agent, "SELECT count(*) AS n FROM crm.customers"), CancellationToken.None);
+
+        result.Outcome.Should().Be(SqlOutcome.Error);
+        result.Reason.Should().Be($"the sql tool is disabled: its login role fluid_app ({SqlToolConnection.ConnectionStringKey}) must be a NOINHERIT role without attributes that owns nothing and is a member of {SqlToolExecutor.ReaderRole} only");
+    }
+
+    [Fact]
+    public void The_tool_connection_string_defaults_to_the_tool_role_with_a_password_derived_from_the_products()
+    {
+        var empty = new ConfigurationBuilder().Build();
+        var configured = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [SqlToolConnection.ConnectionStringKey] = "Host=db;Username=reader;Password=own;Database=fluid" }).Build();
+
+        var derived = new Npgsql.NpgsqlConnectionStringBuilder(SqlToolConnection.From(empty, "Host=db;Username=fluid_app;Password=secret;Database=fluid").ConnectionString);
+        var explicitly = new Npgsql.NpgsqlConnectionStringBuilder(SqlToolConnection.From(configured, "Host=db;Username=fluid_app;Password=secret;Database=fluid").ConnectionString);
+
+        (derived.Host, derived.Database, derived.Username).Should().Be(("db", "fluid", "fluid_sql_tool"));
+        derived.Password.Should().Be(SqlToolConnection.DerivePassword("secret")).And.NotContain("secret").And.HaveLength(64);
+        (explicitly.Username, explicitly.Password).Should().Be(("reader", "own"));
     }
 
     [Fact]
@@ -308,6 +434,6 @@ public sealed class SqlToolTests(KnowledgeFixture fixture) : IClassFixture<Knowl
         return (company, agent.Id);
     }
 
-    private Task<SqlResult> RunAsync(long company, long agent, string sql) =>
-        fixture.Sql.ExecuteAsync(new SqlRequest(company, agent, sql), CancellationToken.None);
+    private Task<SqlResult> RunAsync(long company, long agent, string sql, params string?[] parameters) =>
+        fixture.Sql.ExecuteAsync(new SqlRequest(company, agent, sql, parameters), CancellationToken.None);
 }

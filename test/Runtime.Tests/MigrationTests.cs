@@ -11,13 +11,8 @@ public sealed class MigrationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // An empty database: no template, so the runner itself is exercised.
-        var name = $"migr_{Guid.NewGuid():N}";
-        await using var admin = new NpgsqlConnection(TestCluster.AdminConnectionString);
-        await admin.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
-        await create.ExecuteNonQueryAsync();
-        _connectionString = TestCluster.ConnectionString(name);
+        // An empty database (the superuser's setup only): no template, so the runner itself is exercised.
+        _connectionString = await TestCluster.CreateEmptyDatabaseAsync("migr");
     }
 
     public Task DisposeAsync() => TestCluster.DropDatabaseAsync(_connectionString);

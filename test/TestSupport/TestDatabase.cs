@@ -5,6 +5,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using FluidManager.Runtime.Migrations;
+using FluidManager.Runtime.Setup;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -13,6 +14,9 @@ namespace FluidManager.TestSupport;
 /// <summary>
 /// The test cluster started by scripts/test.sh (env FLUID_TEST_PG: an admin connection string).
 /// Each test class gets its own database, cloned from a template that already holds every migration.
+/// Like production, every database gets the superuser's setup (<see cref="DatabaseSetup"/>) and the
+/// product connects as <c>fluid_app</c>, which is not a superuser; the roles are the cluster's, made
+/// once and granted per database. Their passwords: the admin's for fluid_app, the SQL tool's derived from it.
 /// </summary>
 public static class TestCluster
 {
@@ -44,11 +48,64 @@ public static class TestCluster
             }
         }
 
+        await SetUpAsync(name); // the database's owner and privileges are not copied from the template
         return ConnectionString(name);
     }
 
+    /// <summary>Creates an empty database with the superuser's setup only (no migration); returns its connection string.</summary>
+    public static async Task<string> CreateEmptyDatabaseAsync(string prefix)
+    {
+        var name = $"{prefix.ToLowerInvariant()}_{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)];
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await SetUpAsync(name);
+        return ConnectionString(name);
+    }
+
+    /// <summary>The product's connection string to <paramref name="database"/>: the role fluid_app, as in production.</summary>
     public static string ConnectionString(string database, int maxPoolSize = 30) =>
-        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, MaxPoolSize = maxPoolSize, IncludeErrorDetail = true }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(AdminConnectionString)
+        {
+            Database = database, Username = DatabaseSetup.AppRole, Password = AppPassword, MaxPoolSize = maxPoolSize, IncludeErrorDetail = true,
+        }.ConnectionString;
+
+    /// <summary>A superuser's connection string to <paramref name="database"/>, for what the product's role may not do.</summary>
+    public static string AdminConnectionStringTo(string database) =>
+        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, IncludeErrorDetail = true }.ConnectionString;
+
+    private static string? AppPassword => new NpgsqlConnectionStringBuilder(AdminConnectionString).Password;
+
+    /// <summary>
+    /// Runs the superuser's setup on <paramref name="database"/>. Serialised across the cluster (an advisory
+    /// lock in database postgres): the roles and the shared catalogs' privileges are the cluster's, and two
+    /// concurrent grants on one shared catalog row would fail.
+    /// </summary>
+    private static async Task SetUpAsync(string database)
+    {
+        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = "postgres" }.ConnectionString);
+        await admin.OpenAsync();
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(7070708)", admin))
+        {
+            await lockCommand.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            await using var target = new NpgsqlConnection(AdminConnectionStringTo(database) + ";Pooling=false");
+            await target.OpenAsync();
+            await DatabaseSetup.ApplyAsync(target, AppPassword, null, CancellationToken.None);
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(7070708)", admin);
+            await unlock.ExecuteNonQueryAsync();
+        }
+    }
 
     public static async Task DropDatabaseAsync(string connectionString)
     {
@@ -98,6 +155,8 @@ public static class TestCluster
             {
                 await create.ExecuteNonQueryAsync();
             }
+
+            await SetUpAsync(building);
 
             await using (var dataSource = NpgsqlDataSource.Create(ConnectionString(building)))
             {

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using FluidManager.Grains.Data;
 using FluidManager.Knowledge.Audit;
-using FluidManager.Runtime.Silos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -15,9 +14,13 @@ namespace FluidManager.Knowledge.SqlTool;
 /// <summary>
 /// Runs an agent's statement so that PostgreSQL itself decides what it may read, never a parser of ours:
 /// <list type="number">
+/// <item>a connection of the tool's own pool (<see cref="SqlToolConnection"/>), logged in as <c>fluid_sql_tool</c>:
+/// a role that owns nothing, holds nothing and may become <c>fluid_sql_reader</c> only, never the product's role;</item>
 /// <item>a read-only transaction with statement, lock and idle timeouts;</item>
 /// <item><c>fluid.agent_id</c> and <c>fluid.company_id</c> set for the transaction (the views' gate and row filters read them);</item>
-/// <item><c>SET LOCAL ROLE fluid_sql_reader</c>: a role with SELECT on the allowlisted views only;</item>
+/// <item><c>SET LOCAL ROLE fluid_sql_reader</c>: a role with SELECT on the allowlisted views only; the catalog and
+/// server information (pg_class, information_schema, pg_settings, pg_stat_activity, version(), current_setting()…)
+/// are revoked from PUBLIC by the database setup, so the role is refused them;</item>
 /// <item>the statement sent through the extended protocol with positional parameters, as the subquery of
 /// <c>SELECT row_to_json(…) FROM (…) LIMIT n</c>, so that only one query fits (no second statement, no
 /// utility command such as SET, COPY or DO, no data-modifying WITH);</item>
@@ -40,8 +43,16 @@ public sealed class SqlToolExecutor : IAsyncDisposable
     private const string SafetyCheck = """
         SELECT r.rolsuper OR r.rolcanlogin OR r.rolbypassrls OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication AS privileged,
                EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = r.oid) AS member_of_roles,
-               has_function_privilege(r.oid, 'pg_catalog.set_config(text, text, boolean)', 'EXECUTE') AS can_set_config
-        FROM pg_roles r WHERE r.rolname = 'fluid_sql_reader'
+               has_function_privilege(r.oid, 'pg_catalog.set_config(text, text, boolean)', 'EXECUTE') AS can_set_config,
+               has_table_privilege(r.oid, 'pg_catalog.pg_class', 'SELECT') OR has_table_privilege(r.oid, 'pg_catalog.pg_settings', 'SELECT')
+                 OR has_function_privilege(r.oid, 'pg_catalog.version()', 'EXECUTE') OR has_function_privilege(r.oid, 'pg_catalog.current_setting(text)', 'EXECUTE') AS reads_catalog,
+               l.oid IS NULL AS login_missing,
+               coalesce(l.rolsuper OR l.rolbypassrls OR l.rolcreaterole OR l.rolcreatedb OR l.rolreplication OR l.rolinherit, true) AS login_privileged,
+               EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.member = l.oid AND m.roleid <> r.oid) AS login_member_of_others,
+               EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspowner = l.oid) OR EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = l.oid)
+                 OR EXISTS (SELECT 1 FROM pg_database d WHERE d.datdba = l.oid) AS login_owns
+        FROM pg_roles r LEFT JOIN pg_roles l ON l.rolname = @login
+        WHERE r.rolname = 'fluid_sql_reader'
         """;
 
     private const string InsertAudit = """
@@ -72,7 +83,7 @@ public sealed class SqlToolExecutor : IAsyncDisposable
     private readonly SemaphoreSlim _safetyLock = new(1, 1);
     private (DateTimeOffset CheckedAt, string? Problem)? _safety;
 
-    public SqlToolExecutor(NpgsqlDataSource dataSource, RuntimeConnection connection, DenialRecorder denials, IOptions<KnowledgeOptions> options, TimeProvider time, ILogger<SqlToolExecutor> logger)
+    public SqlToolExecutor(NpgsqlDataSource dataSource, SqlToolConnection connection, DenialRecorder denials, IOptions<KnowledgeOptions> options, TimeProvider time, ILogger<SqlToolExecutor> logger)
     {
         ArgumentNullException.ThrowIfNull(connection);
         _dataSource = dataSource;
@@ -80,8 +91,12 @@ public sealed class SqlToolExecutor : IAsyncDisposable
         _options = options.Value.Sql;
         _time = time;
         _logger = logger;
-        // Agents' statements get a pool of their own: a flood of slow queries cannot starve the grains' turns.
-        _readerSource = new NpgsqlDataSourceBuilder(connection.ConnectionString) { Name = "fluid-sql-tool" }.Build();
+        // Agents' statements get a pool and a login of their own: a flood of slow queries cannot starve the
+        // grains' turns, and the session can never become the product's role.
+        // It loads no types from the catalog, which its role may not read: the rows come back as text.
+        var reader = new NpgsqlDataSourceBuilder(connection.ConnectionString) { Name = "fluid-sql-tool" };
+        reader.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        _readerSource = reader.Build();
     }
 
     public async Task<SqlResult> ExecuteAsync(SqlRequest request, CancellationToken cancellationToken)
@@ -193,10 +208,9 @@ public sealed class SqlToolExecutor : IAsyncDisposable
                     setup.BatchCommands.Add(new NpgsqlBatchCommand(string.Create(CultureInfo.InvariantCulture, $"SET LOCAL lock_timeout = {timeoutMs}")));
                     setup.BatchCommands.Add(new NpgsqlBatchCommand(string.Create(CultureInfo.InvariantCulture, $"SET LOCAL idle_in_transaction_session_timeout = {timeoutMs * 4}")));
                     setup.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL jit = off"));
-                    var caller = new NpgsqlBatchCommand("SELECT set_config('fluid.agent_id', $1, true), set_config('fluid.company_id', $2, true)");
-                    caller.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = request.AgentId.ToString(CultureInfo.InvariantCulture) });
-                    caller.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = request.CompanyId.ToString(CultureInfo.InvariantCulture) });
-                    setup.BatchCommands.Add(caller);
+                    // Numbers only, so a literal is safe; set_config is not the tool's to call.
+                    setup.BatchCommands.Add(new NpgsqlBatchCommand(string.Create(CultureInfo.InvariantCulture, $"SET LOCAL fluid.agent_id = '{request.AgentId}'")));
+                    setup.BatchCommands.Add(new NpgsqlBatchCommand(string.Create(CultureInfo.InvariantCulture, $"SET LOCAL fluid.company_id = '{request.CompanyId}'")));
                     setup.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL ROLE {ReaderRole}"));
                     await setup.ExecuteNonQueryAsync(cancellationToken);
                 }
@@ -259,6 +273,8 @@ public sealed class SqlToolExecutor : IAsyncDisposable
         var message = ex.MessageText + (ex.Hint is { Length: > 0 } hint ? " (" + hint + ")" : "");
         return ex.SqlState switch
         {
+            PostgresErrorCodes.InsufficientPrivilege when !ex.MessageText.Contains("data source", StringComparison.Ordinal) =>
+                Run.Refused(SqlOutcome.Denied, message + " (the sql tool reads only the data sources granted to the agent: the database catalog, server settings and other tables are not readable)", ex.SqlState),
             PostgresErrorCodes.InsufficientPrivilege => Run.Refused(SqlOutcome.Denied, message, ex.SqlState),
             PostgresErrorCodes.ReadOnlySqlTransaction => Run.Refused(SqlOutcome.Denied, message + " (the sql tool only reads)", ex.SqlState),
             PostgresErrorCodes.QueryCanceled => Run.Refused(SqlOutcome.Timeout, message, ex.SqlState),
@@ -286,11 +302,28 @@ public sealed class SqlToolExecutor : IAsyncDisposable
         await _safetyLock.WaitAsync(cancellationToken);
         try
         {
+            string login;
+            try
+            {
+                await using var tool = await _readerSource.OpenConnectionAsync(cancellationToken);
+                login = await new NpgsqlCommand("SELECT session_user::text", tool).ScalarAsync<string>(cancellationToken) ?? "";
+            }
+            catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                login = "";
+                Log.SqlToolUnsafe(_logger, $"its connection ({SqlToolConnection.ConnectionStringKey}) failed: {ex.Message}");
+            }
+
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(SafetyCheck, connection);
+            await using var command = new NpgsqlCommand(SafetyCheck, connection).With("login", login);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             string? problem;
-            if (!await reader.ReadAsync(cancellationToken))
+            const string Setup = "run the database setup (src/Runtime/Setup/database-setup.sql, as scripts/run.sh and docker compose do)";
+            if (login.Length == 0)
+            {
+                problem = $"its connection failed: check {SqlToolConnection.ConnectionStringKey} (by default the product's with Username={SqlToolConnection.LoginRole}) and {Setup}";
+            }
+            else if (!await reader.ReadAsync(cancellationToken))
             {
                 problem = $"the role {ReaderRole} does not exist (the migrations have not run)";
             }
@@ -300,8 +333,15 @@ public sealed class SqlToolExecutor : IAsyncDisposable
             }
             else if (reader.GetBoolean(2))
             {
-                problem = $"{ReaderRole} may execute pg_catalog.set_config, which would let a statement change its own identity; a superuser must run: "
-                    + "REVOKE EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) FROM PUBLIC; GRANT EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) TO <the application's role>;";
+                problem = $"{ReaderRole} may execute pg_catalog.set_config, which would let a statement change its own identity; {Setup}";
+            }
+            else if (reader.GetBoolean(3))
+            {
+                problem = $"{ReaderRole} may read the database catalog or server information (pg_class, pg_settings, version(), current_setting()); {Setup}";
+            }
+            else if (reader.GetBoolean(4) || reader.GetBoolean(5) || reader.GetBoolean(6) || reader.GetBoolean(7))
+            {
+                problem = $"its login role {login} ({SqlToolConnection.ConnectionStringKey}) must be a NOINHERIT role without attributes that owns nothing and is a member of {ReaderRole} only";
             }
             else
             {
