@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks, measured side by side on one machine and one database in one run.
 #   scripts/bench.sh runtime   turns, messages, activities and notifications against pgbench
-#   scripts/bench.sh rag       hybrid retrieval over 100,000 chunks with ACL filtering: latency and HNSW recall
+#   scripts/bench.sh rag       hybrid retrieval over 100,000 chunks with ACL filtering: latency and HNSW recall;
+#                              embedding throughput and hit@5 of the semantic and hashing models
 #   scripts/bench.sh agents    tasks per second through the whole agent loop, 1 and 2 silos, 0 and 200 ms model latency
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -17,8 +18,10 @@ Usage: scripts/bench.sh runtime [--clients N] [--seconds S]
               each scheduled by a turn while the silo works), turn and notify latencies. The drivers of
               turns, reads, messages and activities are Orleans silos of the silo process's cluster
               (no pumps, no gateway): their calls go through Orleans to activations on either silo
-  rag         synthetic chunks (384 dims, clustered) in 20 spaces with an ACL mix: p50/p95 of the
-              hybrid retrieval statement as agents, recall@10 of the HNSW path vs exact search
+  rag         synthetic chunks (384 dims, clustered, written with binary COPY) in 20 spaces with an ACL
+              mix: p50/p95 of the hybrid retrieval statement as agents, recall@10 of the HNSW path vs
+              exact search, the same with a halfvec index; MiniLM's sentences per second, and hit@5 of
+              MiniLM and of the hashing model on 30 paraphrased questions over 30 short documents
   agents      offline model at 0 ms and 200 ms simulated latency, with 1 then 2 silo processes, each
               on a fresh database: tasks per second from creation to done, and the scaling ratio; then
               0 ms with 1 silo process at 1,000 agents and 5,000 tasks, and the managed heap per warm
@@ -81,7 +84,7 @@ value() { sed -nE "s/^$1=([0-9.]+).*/\1/p" <<<"$2" | tail -1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 if [ "$SUITE" = "rag" ]; then
   (cd "$FM_ROOT" && dotnet build test/Knowledge.Harness -c Release -nologo -clp:ErrorsOnly -warnaserror >/dev/null) || fm_die "knowledge harness build failed"
-  fm_log "rag: $CHUNKS synthetic chunks with an ACL mix, HNSW and full-text indexes built after the load, $QUERIES queries"
+  fm_log "rag: $CHUNKS synthetic chunks with an ACL mix, HNSW and full-text indexes built after the load, $QUERIES queries; then the embedding models"
   dotnet "$FM_ROOT/test/Knowledge.Harness/bin/Release/net10.0/FluidManager.Knowledge.Harness.dll" bench-rag --chunks "$CHUNKS" --queries "$QUERIES"
   exit 0
 fi

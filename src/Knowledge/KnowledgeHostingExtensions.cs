@@ -1,5 +1,6 @@
 using FluidManager.Grains.Tools;
 using FluidManager.Knowledge.Audit;
+using FluidManager.Knowledge.Embeddings;
 using FluidManager.Knowledge.Ingestion;
 using FluidManager.Knowledge.Retrieval;
 using FluidManager.Knowledge.Spaces;
@@ -23,9 +24,11 @@ public static class KnowledgeHostingExtensions
     /// Adds knowledge spaces (grains <c>knowledge</c> and <c>knowledge-space</c>, the <c>knowledge.ingest</c>
     /// activity), retrieval, the SQL and web tools and their agent tools (<c>search_knowledge</c>,
     /// <c>query_sql</c>, <c>fetch_web_page</c>, run by the <c>agent.tool</c> activity), the schema they own
-    /// (migrations 0200-0229 and 0900-0909) and the model layer for embeddings. Settings: <c>Fluid:Knowledge</c>
-    /// (<see cref="KnowledgeOptions"/>), checked at start-up; the SQL tool's own connection string
-    /// <c>ConnectionStrings:FluidSqlTool</c> (<see cref="SqlToolConnection"/>). Needs <c>AddFluidRuntime</c> and <c>AddGrains</c>.
+    /// (migrations 0200-0249 and 0900-0909), the embedding index that follows the configured model (checked at
+    /// start-up; the <c>knowledge-index</c> grain and <c>knowledge.reembed</c> activity re-embed it) and the model
+    /// layer for embeddings. Settings: <c>Fluid:Knowledge</c> (<see cref="KnowledgeOptions"/>), checked at start-up;
+    /// the SQL tool's own connection string <c>ConnectionStrings:FluidSqlTool</c> (<see cref="SqlToolConnection"/>).
+    /// Needs <c>AddFluidRuntime</c> and <c>AddGrains</c>.
     /// </summary>
     public static IHostApplicationBuilder AddKnowledge(this IHostApplicationBuilder builder)
     {
@@ -46,6 +49,10 @@ public static class KnowledgeHostingExtensions
         services.AddGrain<IKnowledgeGrain, KnowledgeGrain>("knowledge");
         services.AddGrain<IKnowledgeSpaceGrain, KnowledgeSpaceGrain>("knowledge-space");
         services.AddActivityHandler<IngestActivity>();
+        services.AddGrain<IKnowledgeIndexGrain, KnowledgeIndexGrain>("knowledge-index");
+        services.AddActivityHandler<ReembedActivity>();
+        services.AddSingleton<EmbeddingIndex>();
+        services.AddHostedService<EmbeddingIndexStartup>();
 
         services.AddSingleton<DenialRecorder>();
         services.AddSingleton<KnowledgeRetriever>();

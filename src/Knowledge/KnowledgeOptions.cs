@@ -2,15 +2,12 @@ namespace FluidManager.Knowledge;
 
 /// <summary>
 /// Settings of knowledge spaces and of the SQL and web tools. Section <c>Fluid:Knowledge</c>. Every
-/// value has a default; the embedding model itself is configured under <c>Fluid:Models:Embeddings</c>
-/// and must produce 384-dimensional vectors (the width of the chunks' vector column).
+/// value has a default; the embedding model itself is configured under <c>Fluid:Models:Embeddings</c>,
+/// and the chunks' vector column follows its dimension (<see cref="Embeddings.EmbeddingIndex"/>).
 /// </summary>
 public sealed class KnowledgeOptions
 {
     public const string Section = "Fluid:Knowledge";
-
-    /// <summary>The width of <c>knowledge_chunks.embedding</c>.</summary>
-    public const int EmbeddingDimensions = 384;
 
     public IngestionOptions Ingestion { get; set; } = new();
 

@@ -1,11 +1,10 @@
 using FluidManager.Knowledge.Web;
-using FluidManager.Models;
 using Microsoft.Extensions.Options;
 
 namespace FluidManager.Knowledge;
 
 /// <summary>Checks <see cref="KnowledgeOptions"/> at start-up; every error names the key to set.</summary>
-internal sealed class KnowledgeOptionsValidator(IOptions<ModelsOptions>? models = null) : IValidateOptions<KnowledgeOptions>
+internal sealed class KnowledgeOptionsValidator : IValidateOptions<KnowledgeOptions>
 {
     private const string S = KnowledgeOptions.Section;
 
@@ -70,11 +69,6 @@ internal sealed class KnowledgeOptionsValidator(IOptions<ModelsOptions>? models 
         {
             Check(!string.IsNullOrWhiteSpace(host) && !host.Contains('/', StringComparison.Ordinal) && !host.Contains(':', StringComparison.Ordinal) || System.Net.IPAddress.TryParse(host, out _),
                 $"'{S}:Web:AdditionalHosts': '{host}' is not a host name, *.domain or IP address.");
-        }
-
-        if (models?.Value.Embeddings is { } embeddings && embeddings.Dimensions != KnowledgeOptions.EmbeddingDimensions)
-        {
-            errors.Add($"'{ModelsOptions.Section}:Embeddings:Dimensions' is {embeddings.Dimensions}, but knowledge chunks store {KnowledgeOptions.EmbeddingDimensions}-dimensional vectors: set it to {KnowledgeOptions.EmbeddingDimensions}.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -4,7 +4,7 @@ namespace FluidManager.Knowledge;
 
 /// <summary>
 /// The knowledge layer's log messages. Event ids: 5000-5099 spaces and ingestion, 5100-5199 retrieval,
-/// 5200-5299 the SQL tool, 5300-5399 the web tool.
+/// 5200-5299 the SQL tool, 5300-5399 the web tool, 5400-5499 the embedding index.
 /// </summary>
 internal static partial class Log
 {
@@ -37,4 +37,22 @@ internal static partial class Log
 
     [LoggerMessage(5301, LogLevel.Information, "Company {CompanyId}: web {Kind} by agent {AgentId} {Outcome}: {Reason}")]
     public static partial void WebRefused(ILogger logger, long companyId, long agentId, string kind, string outcome, string reason);
+
+    [LoggerMessage(5401, LogLevel.Information, "Knowledge index adopted by embedding model {Model} ({Dimensions} dimensions; the empty column had {Previous})")]
+    public static partial void EmbeddingIndexAdopted(ILogger logger, string model, int dimensions, int previous);
+
+    [LoggerMessage(5402, LogLevel.Error, "{Problem}")]
+    public static partial void EmbeddingIndexMismatch(ILogger logger, string problem);
+
+    [LoggerMessage(5403, LogLevel.Error, "The knowledge index could not be checked at start-up")]
+    public static partial void EmbeddingIndexCheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5404, LogLevel.Information, "Re-embed {ActivityId} started with {Model} ({Dimensions} dimensions) by {Actor}")]
+    public static partial void ReembedStarted(ILogger logger, Guid activityId, string model, int dimensions, string? actor);
+
+    [LoggerMessage(5405, LogLevel.Information, "Re-embedded {Chunks} chunks with {Model} ({Dimensions} dimensions)")]
+    public static partial void Reembedded(ILogger logger, int chunks, string model, int dimensions);
+
+    [LoggerMessage(5406, LogLevel.Error, "Re-embed {ActivityId} failed: {Error}")]
+    public static partial void ReembedFailed(ILogger logger, Guid activityId, string error);
 }

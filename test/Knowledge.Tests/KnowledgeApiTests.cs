@@ -46,6 +46,32 @@ public sealed class KnowledgeApiTests(KnowledgeApiFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_operator_re_embeds_the_knowledge_index_and_follows_its_progress_to_the_end()
+    {
+        using var ceo = await fixture.CeoAsync();
+        var space = await PostAsync(ceo, "/api/knowledge/spaces", new { name = $"Reembed {Guid.NewGuid():N}" }, HttpStatusCode.Created);
+        var spaceId = space.GetProperty("id").GetInt64();
+        var document = await UploadAsync(ceo, spaceId, "canteen.md", "# Canteen\n\nHot meals are served from noon until two.\n");
+        await Eventually.WaitAsync(
+            async () => await (await ceo.GetAsync($"/api/knowledge/spaces/{spaceId}/documents/{document}")).Content.ReadFromJsonAsync<JsonElement>(),
+            d => d.GetProperty("status").GetString() is "ready" or "failed", TimeSpan.FromSeconds(30), "the document to be ingested");
+
+        var started = await PostAsync(ceo, "/api/operators/knowledge/reembed", new { }, HttpStatusCode.Accepted);
+        started.GetProperty("reembed").GetProperty("model").GetString().Should().Be("offline:hashing");
+        var done = await Eventually.WaitAsync(
+            async () => await (await ceo.GetAsync("/api/operators/knowledge/index")).Content.ReadFromJsonAsync<JsonElement>(),
+            i => i.GetProperty("reembed").GetProperty("status").GetString() is "completed" or "failed", TimeSpan.FromSeconds(60), "the re-embed to end");
+
+        done.GetProperty("reembed").GetProperty("status").GetString().Should().Be("completed");
+        done.GetProperty("reembed").GetProperty("activityId").GetGuid().Should().Be(started.GetProperty("reembed").GetProperty("activityId").GetGuid());
+        done.GetProperty("ready").GetBoolean().Should().BeTrue();
+        done.GetProperty("columnDimensions").GetInt32().Should().Be(384);
+        var total = done.GetProperty("reembed").GetProperty("total").GetInt32();
+        total.Should().Be((int)await fixture.ScalarAsync<long>("SELECT count(*) FROM knowledge_chunks")).And.BePositive();
+        done.GetProperty("reembed").GetProperty("done").GetInt32().Should().Be(total);
+    }
+
+    [Fact]
     public async Task An_agent_queries_the_crm_view_it_is_granted_is_refused_the_other_and_both_are_audited()
     {
         using var ceo = await fixture.CeoAsync();

@@ -11,6 +11,7 @@ using FluidManager.Knowledge.SqlTool;
 using FluidManager.Knowledge.Web;
 using FluidManager.Models;
 using FluidManager.Models.Embeddings;
+using Microsoft.Extensions.AI;
 using FluidManager.Models.Hosting;
 using FluidManager.Models.Scripted;
 using FluidManager.Runtime.Grains;
@@ -27,7 +28,10 @@ namespace FluidManager.Knowledge.Tests;
 /// <summary>
 /// A database with the runtime's, the grains' and the knowledge schema, and two Orleans silos on it
 /// (runtime, silo, grains, knowledge, pumps), which share one embedding model that can be held to
-/// observe an ingestion in flight, and one scripted scenario library. The test classes of
+/// observe an ingestion in flight, and one scripted scenario library. The model is the hashing one
+/// (<c>offline:hashing</c>), for speed: these tests ingest many documents, and test what retrieval does
+/// with vectors (ACL, generations, fusion), not what the vectors mean; <see cref="SemanticKnowledgeTests"/>
+/// runs the default MiniLM model through the same path. The test classes of
 /// <see cref="KnowledgeFixture"/> share one; tests make a company each, so they never share rows.
 /// </summary>
 public class KnowledgeCluster : DatabaseFixture
@@ -162,6 +166,7 @@ public class KnowledgeFixture : DatabaseFixture
             ["Fluid:Silo:PollInterval"] = "00:00:00.050",
             ["Fluid:Runtime:ChannelPrefix"] = "knowledge_" + Guid.NewGuid().ToString("N")[..12],
             ["Fluid:Storage:Path"] = storage,
+            ["Fluid:Models:Embeddings:Model"] = EmbeddingModels.Hashing,
         };
         foreach (var (key, value) in settings)
         {
@@ -175,7 +180,7 @@ public class KnowledgeFixture : DatabaseFixture
     public static void AddSilo(IHostApplicationBuilder builder, GatedEmbeddingModel embeddings, bool agentWork = false)
     {
         builder.Services.AddSingleton(embeddings);
-        builder.Services.AddSingleton<IEmbeddingModel>(embeddings);
+        builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embeddings);
         builder.AddFluidRuntime();
         builder.AddFluidSilo();
         builder.AddGrains();
@@ -251,10 +256,10 @@ public class KnowledgeFixture : DatabaseFixture
 }
 
 /// <summary>
-/// The offline embedder, which a test can hold: while <see cref="Hold"/> matches a batch, its call waits
+/// The hashing embedder, which a test can hold: while <see cref="Hold"/> matches a batch, its call waits
 /// until <see cref="Release"/>, so the ingestion it belongs to can be observed in flight.
 /// </summary>
-public sealed class GatedEmbeddingModel : IEmbeddingModel
+public sealed class GatedEmbeddingModel : IEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly HashingEmbeddingModel _inner = new();
     private TaskCompletionSource _gate = NewGate();
@@ -262,22 +267,25 @@ public sealed class GatedEmbeddingModel : IEmbeddingModel
 
     public Func<IReadOnlyList<string>, bool>? Hold { get; set; }
 
-    public string ModelId => _inner.ModelId;
-
-    public int Dimensions => _inner.Dimensions;
-
     /// <summary>Completes when a held call is waiting.</summary>
     public Task Held => _held.Task;
 
-    public async Task<EmbeddingResult> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
+        var texts = values.ToList();
         if (Hold is { } hold && hold(texts))
         {
             _held.TrySetResult();
             await _gate.Task.WaitAsync(cancellationToken);
         }
 
-        return await _inner.EmbedAsync(texts, cancellationToken);
+        return await _inner.GenerateAsync(texts, options, cancellationToken);
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => _inner.GetService(serviceType, serviceKey);
+
+    public void Dispose()
+    {
     }
 
     public void Release()

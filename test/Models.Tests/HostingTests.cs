@@ -1,6 +1,7 @@
 using FluidManager.Models.Embeddings;
 using FluidManager.Models.Hosting;
 using FluidManager.Models.OpenAICompatible;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,10 +34,12 @@ public sealed class HostingTests
 
         var provider = host.Services.GetRequiredService<IChatModelProvider>();
         var response = await provider.Resolve(null).CompleteAsync(new ChatRequest { Messages = [ChatMessage.User("Hello?")] }, CancellationToken.None);
-        var embeddings = host.Services.GetRequiredService<IEmbeddingModel>();
+        var embeddings = host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
 
         response.Model.Should().Be("offline");
-        embeddings.Should().BeOfType<HashingEmbeddingModel>().Which.Dimensions.Should().Be(384);
+        embeddings.Should().BeOfType<MiniLMEmbeddingModel>();
+        embeddings.ModelId().Should().Be("offline:minilm");
+        embeddings.Dimensions().Should().Be(384);
         host.Services.GetRequiredService<ModelPricing>().Cost("offline", new Usage(1000, 1000)).Should().Be(0);
         await host.StopAsync();
     }
@@ -71,7 +74,7 @@ public sealed class HostingTests
         options.Prices["gpt-4o-mini"].OutputPerMillion.Should().Be(0.60m);
         provider.DefaultModel.Should().Be("openai:gpt-4o-mini");
         provider.Allowed.Should().Equal("offline", "openai:gpt-4o-mini");
-        host.Services.GetRequiredService<IEmbeddingModel>().Should().BeOfType<OpenAIEmbeddingModel>().Which.Dimensions.Should().Be(512);
+        host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().Should().BeOfType<OpenAIEmbeddingModel>().Which.Dimensions.Should().Be(512);
     }
 
     [Fact]
@@ -130,5 +133,25 @@ public sealed class HostingTests
         var act = () => host.StartAsync();
 
         await act.Should().ThrowAsync<OptionsValidationException>();
+    }
+
+    [Fact]
+    public void The_hashing_model_is_chosen_by_configuration_with_its_dimensions()
+    {
+        using var host = Build(new() { ["Fluid:Models:Embeddings:Model"] = "offline:hashing", ["Fluid:Models:Embeddings:Dimensions"] = "64" });
+
+        var embeddings = host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+
+        embeddings.Should().BeOfType<HashingEmbeddingModel>().Which.Dimensions.Should().Be(64);
+        embeddings.ModelId().Should().Be("offline:hashing");
+    }
+
+    [Fact]
+    public void MiniLM_with_another_dimension_or_an_unknown_offline_model_names_the_setting()
+    {
+        Errors(new() { ["Fluid:Models:Embeddings:Dimensions"] = "1536" })
+            .Should().ContainSingle(e => e.Contains("Fluid:Models:Embeddings:Dimensions", StringComparison.Ordinal) && e.Contains("384", StringComparison.Ordinal));
+        Errors(new() { ["Fluid:Models:Embeddings:Model"] = "offline:word2vec" })
+            .Should().ContainSingle(e => e.Contains("Fluid:Models:Embeddings:Model", StringComparison.Ordinal) && e.Contains("offline:hashing", StringComparison.Ordinal));
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using FluidManager.Models.OpenAICompatible;
 
 namespace FluidManager.Models.Tests;
@@ -208,52 +207,5 @@ public sealed class OpenAIChatModelTests : IAsyncLifetime
 
         response.Usage.OutputTokens.Should().Be(100);
         response.Usage.InputTokens.Should().BeInRange(200, 220);
-    }
-
-    [Fact]
-    public async Task Embeddings_come_from_the_endpoint_with_the_requested_dimensions_and_usage()
-    {
-        var model = new OpenAIEmbeddingModel("text-embedding-3-small", 16, Options());
-
-        var result = await model.EmbedAsync(["first text", "a second, longer text"], CancellationToken.None);
-
-        result.Model.Should().Be("openai:text-embedding-3-small");
-        result.Vectors.Should().HaveCount(2).And.AllSatisfy(v => v.Should().HaveCount(16));
-        result.Vectors[0].Should().NotEqual(result.Vectors[1]);
-        result.Usage.InputTokens.Should().BeGreaterThan(0);
-        var request = _server.Requests.Should().ContainSingle().Subject;
-        request.Path.Should().Be("/v1/embeddings");
-        request.Body["dimensions"]!.GetValue<int>().Should().Be(16);
-        request.Body["input"]!.AsArray().Select(i => i!.GetValue<string>()).Should().Equal("first text", "a second, longer text");
-    }
-
-    [Fact]
-    public async Task Embeddings_of_the_wrong_length_name_the_setting_to_change()
-    {
-        _server.EnqueueEmbeddings(new FakeReply(200, new JsonObject
-        {
-            ["object"] = "list",
-            ["data"] = new JsonArray(new JsonObject { ["object"] = "embedding", ["index"] = 0, ["embedding"] = new JsonArray(0.1f, 0.2f, 0.3f) }),
-            ["model"] = "nomic-embed-text",
-            ["usage"] = new JsonObject { ["prompt_tokens"] = 2, ["total_tokens"] = 2 },
-        }));
-        var model = new OpenAIEmbeddingModel("nomic-embed-text", 16, Options(), sendDimensions: false);
-
-        var act = () => model.EmbedAsync(["text"], CancellationToken.None);
-
-        (await act.Should().ThrowAsync<ModelCallException>()).Which.Message.Should().Contain("Fluid:Models:Embeddings:Dimensions").And.Contain("3 values");
-        _server.Requests.Single().Body["dimensions"].Should().BeNull();
-    }
-
-    [Fact]
-    public async Task Embeddings_retry_after_a_server_error()
-    {
-        _server.EnqueueEmbeddings(FakeReply.Error(502, "Bad gateway"));
-        var model = new OpenAIEmbeddingModel("text-embedding-3-small", 8, Options());
-
-        var result = await model.EmbedAsync(["hello"], CancellationToken.None);
-
-        result.Vectors.Should().ContainSingle();
-        _server.Requests.Should().HaveCount(2);
     }
 }

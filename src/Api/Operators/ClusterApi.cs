@@ -43,6 +43,7 @@ public static class ClusterApi
             .WithSummary("Queues a dead letter again for its grain (404 when unknown or already replayed).")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        app.MapKnowledgeIndexApi();
         return app;
     }
 

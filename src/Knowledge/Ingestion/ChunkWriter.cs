@@ -1,6 +1,8 @@
 using FluidManager.Grains.Data;
+using FluidManager.Knowledge.Embeddings;
 using FluidManager.Models;
 using Npgsql;
+using Pgvector;
 
 namespace FluidManager.Knowledge.Ingestion;
 
@@ -20,19 +22,18 @@ internal static class ChunkWriter
         SELECT 1 FROM knowledge_documents WHERE id = @document_id AND space_id = @space_id AND generation = @generation
         """;
 
-    /// <summary>Each chunk's vector is its slice of one flat real[] parameter, cast to vector.</summary>
+    /// <summary>One row per element of the parallel arrays; the vectors are a typed vector[] (binary, no text cast).</summary>
     private const string Insert = """
         INSERT INTO knowledge_chunks (company_id, space_id, document_id, generation, ordinal, heading, content, char_start, char_end, token_count, embedding)
         SELECT @company_id, @space_id, @document_id, @generation, c.ordinal, c.heading, c.content, c.char_start, c.char_end, c.token_count,
-               (@vectors::real[])[(c.n - 1) * @dimensions + 1 : c.n * @dimensions]::vector
-        FROM unnest(@ordinals::int[], @headings::text[], @contents::text[], @starts::int[], @ends::int[], @tokens::int[])
-             WITH ORDINALITY AS c (ordinal, heading, content, char_start, char_end, token_count, n)
+               c.embedding
+        FROM unnest(@ordinals::int[], @headings::text[], @contents::text[], @starts::int[], @ends::int[], @tokens::int[], @embeddings::vector[])
+             AS c (ordinal, heading, content, char_start, char_end, token_count, embedding)
         """;
 
     /// <summary>Returns the chunks written, or 0 when the document or this generation is gone.</summary>
-    public static async Task<int> WriteAsync(NpgsqlDataSource dataSource, IngestInput input, IReadOnlyList<TextChunk> chunks, float[] vectors, CancellationToken cancellationToken)
+    public static async Task<int> WriteAsync(NpgsqlDataSource dataSource, IngestInput input, IReadOnlyList<TextChunk> chunks, IReadOnlyList<float[]> vectors, CancellationToken cancellationToken)
     {
-        const int dimensions = KnowledgeOptions.EmbeddingDimensions;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var wanted = await new NpgsqlCommand(StillWanted, connection, transaction)
@@ -51,8 +52,7 @@ internal static class ChunkWriter
             var batch = chunks.Skip(from).Take(Batch).ToList();
             await new NpgsqlCommand(Insert, connection, transaction)
                 .With("company_id", input.CompanyId).With("space_id", input.SpaceId).With("document_id", input.DocumentId).With("generation", input.Generation)
-                .With("dimensions", dimensions)
-                .With("vectors", vectors.AsSpan(from * dimensions, batch.Count * dimensions).ToArray())
+                .With("embeddings", vectors.Skip(from).Take(batch.Count).Select(v => new Vector(v)).ToArray())
                 .With("ordinals", batch.Select(c => c.Ordinal).ToArray())
                 .With("headings", batch.Select(c => c.Heading).ToArray())
                 .With("contents", batch.Select(c => c.Content).ToArray())

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using FluidManager.Grains.Storage;
+using FluidManager.Knowledge.Embeddings;
 using FluidManager.Knowledge.Spaces;
-using FluidManager.Models;
+using FluidManager.Models.Embeddings;
 using FluidManager.Runtime.Activities;
 using FluidManager.Runtime.Grains;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -29,7 +31,8 @@ internal sealed record IngestProgress(string Stage, int Done, int Total);
 internal sealed class IngestActivity(
     ITurnGrainFactory grains,
     IObjectStore store,
-    IEmbeddingModel embeddings,
+    IEmbeddingGenerator<string, Embedding<float>> embeddings,
+    EmbeddingIndex index,
     NpgsqlDataSource dataSource,
     IOptions<KnowledgeOptions> options,
     ILogger<IngestActivity> logger) : ActivityHandler<IngestInput, IngestResult>
@@ -80,22 +83,21 @@ internal sealed class IngestActivity(
             return Fail("no text to index was found");
         }
 
-        var vectors = new float[chunks.Count * KnowledgeOptions.EmbeddingDimensions];
+        try
+        {
+            await index.RequireReadyAsync(cancellationToken);
+        }
+        catch (FluidManager.Grains.Interfaces.Errors.ConflictException ex)
+        {
+            return Fail(ex.Message);
+        }
+
+        var vectors = new List<float[]>(chunks.Count);
         for (var done = 0; done < chunks.Count; done += settings.EmbeddingBatch)
         {
             await execution.ReportProgressAsync(new IngestProgress("embedding", done, chunks.Count));
             var batch = chunks.Skip(done).Take(settings.EmbeddingBatch).Select(EmbeddingText).ToList();
-            var result = await embeddings.EmbedAsync(batch, cancellationToken);
-            for (var i = 0; i < result.Vectors.Count; i++)
-            {
-                var vector = result.Vectors[i];
-                if (vector.Length != KnowledgeOptions.EmbeddingDimensions)
-                {
-                    return Fail($"the embedding model returned {vector.Length} dimensions; the knowledge index stores {KnowledgeOptions.EmbeddingDimensions} (set Fluid:Models:Embeddings:Dimensions to {KnowledgeOptions.EmbeddingDimensions})");
-                }
-
-                vector.CopyTo(vectors, (done + i) * KnowledgeOptions.EmbeddingDimensions);
-            }
+            vectors.AddRange(await embeddings.EmbedAsync(batch, cancellationToken));
         }
 
         await execution.ReportProgressAsync(new IngestProgress("writing", chunks.Count, chunks.Count));
@@ -108,7 +110,10 @@ internal sealed class IngestActivity(
     }
 
     /// <summary>What is embedded: the heading path (context the passage itself may lack) and the passage.</summary>
-    internal static string EmbeddingText(TextChunk chunk) => chunk.Heading.Length == 0 ? chunk.Content : chunk.Heading + "\n\n" + chunk.Content;
+    internal static string EmbeddingText(TextChunk chunk) => EmbeddingText(chunk.Heading, chunk.Content);
+
+    /// <inheritdoc cref="EmbeddingText(TextChunk)"/>
+    internal static string EmbeddingText(string heading, string content) => heading.Length == 0 ? content : heading + "\n\n" + content;
 
     private async Task<byte[]?> ReadAsync(string key, long maxBytes, CancellationToken cancellationToken)
     {

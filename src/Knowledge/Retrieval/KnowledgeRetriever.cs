@@ -4,10 +4,13 @@ using System.Text.Json;
 using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Knowledge.Audit;
-using FluidManager.Models;
+using FluidManager.Knowledge.Embeddings;
+using FluidManager.Models.Embeddings;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Pgvector;
 
 namespace FluidManager.Knowledge.Retrieval;
 
@@ -19,7 +22,8 @@ namespace FluidManager.Knowledge.Retrieval;
 /// </summary>
 public sealed class KnowledgeRetriever(
     NpgsqlDataSource dataSource,
-    IEmbeddingModel embeddings,
+    IEmbeddingGenerator<string, Embedding<float>> embeddings,
+    EmbeddingIndex index,
     DenialRecorder denials,
     IOptions<KnowledgeOptions> options,
     TimeProvider time,
@@ -37,12 +41,8 @@ public sealed class KnowledgeRetriever(
             throw new ValidationException("query", $"is required (1-{MaxQueryChars} characters)");
         }
 
+        await index.RequireReadyAsync(cancellationToken);
         var vector = await embeddings.EmbedAsync(request.Query, cancellationToken);
-        if (vector.Length != KnowledgeOptions.EmbeddingDimensions)
-        {
-            throw new InvalidOperationException($"The embedding model returned {vector.Length} dimensions; set Fluid:Models:Embeddings:Dimensions to {KnowledgeOptions.EmbeddingDimensions}.");
-        }
-
         return await SearchAsync(request, vector, record: true, cancellationToken);
     }
 
@@ -60,7 +60,7 @@ public sealed class KnowledgeRetriever(
             AddHnswSettings(batch, settings);
             var search = new NpgsqlBatchCommand(KnowledgeSql.Search);
             AddCaller(search.Parameters, request);
-            search.Parameters.Add(new NpgsqlParameter("embedding", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Real) { Value = vector });
+            search.Parameters.Add(new NpgsqlParameter<Vector>("embedding", new Vector(vector)));
             search.Parameters.Add(new NpgsqlParameter("text", NpgsqlTypes.NpgsqlDbType.Text) { Value = request.Query });
             search.Parameters.Add(new NpgsqlParameter("vector_k", NpgsqlTypes.NpgsqlDbType.Integer) { Value = Math.Max(settings.VectorCandidates, limit) });
             search.Parameters.Add(new NpgsqlParameter("text_k", NpgsqlTypes.NpgsqlDbType.Integer) { Value = Math.Max(settings.TextCandidates, limit) });
@@ -105,15 +105,15 @@ public sealed class KnowledgeRetriever(
     }
 
     /// <summary>The ids of the vector top-k alone, by the HNSW index or by exact scan (recall measurement).</summary>
-    internal async Task<IReadOnlyList<long>> VectorTopKAsync(long companyId, long agentId, float[] vector, int k, bool exact, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<long>> VectorTopKAsync(long companyId, long agentId, float[] vector, int k, bool exact, int? halfPrecision, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
         AddHnswSettings(batch, options.Value.Retrieval);
-        var search = new NpgsqlBatchCommand(KnowledgeSql.VectorOnly(exact));
+        var search = new NpgsqlBatchCommand(KnowledgeSql.VectorOnly(exact, halfPrecision));
         AddCaller(search.Parameters, new RetrievalRequest(companyId, agentId, "-"));
-        search.Parameters.Add(new NpgsqlParameter("embedding", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Real) { Value = vector });
+        search.Parameters.Add(new NpgsqlParameter<Vector>("embedding", new Vector(vector)));
         search.Parameters.Add(new NpgsqlParameter("limit", NpgsqlTypes.NpgsqlDbType.Integer) { Value = k });
         batch.BatchCommands.Add(search);
         var ids = new List<long>();

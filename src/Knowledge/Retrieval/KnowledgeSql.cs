@@ -39,12 +39,12 @@ internal static class KnowledgeSql
     public const string Search = CallerAndReadable + """
         ,
         vector_hits AS MATERIALIZED (
-          SELECT c.id, c.embedding <=> @embedding::real[]::vector AS distance
+          SELECT c.id, c.embedding <=> @embedding AS distance
           FROM knowledge_chunks c
           WHERE cardinality((SELECT ids FROM readable)) > 0
             AND c.space_id = ANY ((SELECT ids FROM readable)::bigint[])
             AND c.generation = (SELECT d.active_generation FROM knowledge_documents d WHERE d.id = c.document_id)
-          ORDER BY c.embedding <=> @embedding::real[]::vector
+          ORDER BY c.embedding <=> @embedding
           LIMIT @vector_k),
         text_hits AS MATERIALIZED (
           SELECT c.id, ts_rank_cd(c.tsv, q.query) AS rank
@@ -83,16 +83,20 @@ internal static class KnowledgeSql
 
     /// <summary>
     /// The vector half alone, for measuring the index's recall: the HNSW path (<c>exact = false</c>) or an
-    /// exact scan of every readable chunk (the distance expression is not the index's, so no index serves it).
+    /// exact scan of every readable chunk (the distance expression is not the index's, so no index serves it),
+    /// or, with <paramref name="halfPrecision"/> dimensions, by a half-precision HNSW index on
+    /// <c>embedding::halfvec(n)</c> (the benchmark's comparison of the two).
     /// </summary>
-    public static string VectorOnly(bool exact) => CallerAndReadable + $"""
+    public static string VectorOnly(bool exact, int? halfPrecision = null) => CallerAndReadable + $"""
 
         SELECT c.id
         FROM knowledge_chunks c
         WHERE cardinality((SELECT ids FROM readable)) > 0
           AND c.space_id = ANY ((SELECT ids FROM readable)::bigint[])
           AND c.generation = (SELECT d.active_generation FROM knowledge_documents d WHERE d.id = c.document_id)
-        ORDER BY {(exact ? "(c.embedding <=> @embedding::real[]::vector) + 0, c.id" : "c.embedding <=> @embedding::real[]::vector")}
+        ORDER BY {(exact ? "(c.embedding <=> @embedding) + 0, c.id"
+            : halfPrecision is { } n ? $"c.embedding::halfvec({n}) <=> @embedding::halfvec({n})"
+            : "c.embedding <=> @embedding")}
         LIMIT @limit
         """;
 

@@ -4,6 +4,7 @@ using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Tools;
 using FluidManager.Grains.Work;
+using FluidManager.Knowledge.Embeddings;
 using FluidManager.Knowledge.Retrieval;
 using FluidManager.Models;
 
@@ -61,6 +62,11 @@ public sealed class KnowledgeSearchTool(KnowledgeRetriever retriever) : IAgentTo
         catch (ValidationException ex)
         {
             return AgentToolResult.Error(ex.Message);
+        }
+        catch (ConflictException ex) when (ex.Code == EmbeddingIndex.ReembedRequired)
+        {
+            // The index waits for a re-embed: the agent is told, rather than the call retried until it fails.
+            return AgentToolResult.Error("knowledge search is unavailable for now: " + ex.Message);
         }
 
         var metadata = ToolJson.Of(new

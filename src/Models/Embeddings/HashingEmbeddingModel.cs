@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
 
 namespace FluidManager.Models.Embeddings;
 
@@ -6,9 +7,10 @@ namespace FluidManager.Models.Embeddings;
 /// The offline embedder: feature hashing of words and word bigrams into a fixed-size vector, with a
 /// SHA-256-derived index and sign per feature (stable across machines and runs), L2-normalised. Texts that
 /// share words point the same way; the same text always gets the same vector. Words are lower-cased,
-/// a plural "s" is dropped and common stop words are skipped.
+/// a plural "s" is dropped and common stop words are skipped. It knows no synonyms: selected by
+/// <c>offline:hashing</c>, for tests that ingest much and need speed rather than meaning.
 /// </summary>
-public sealed partial class HashingEmbeddingModel : IEmbeddingModel
+public sealed partial class HashingEmbeddingModel : IEmbeddingGenerator<string, Embedding<float>>
 {
     private const float BigramWeight = 0.5f;
 
@@ -23,20 +25,37 @@ public sealed partial class HashingEmbeddingModel : IEmbeddingModel
     public HashingEmbeddingModel(int dimensions = 384)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
-        Dimensions = dimensions;
+        Metadata = new EmbeddingGeneratorMetadata("hashing", defaultModelId: EmbeddingModels.Hashing, defaultModelDimensions: dimensions);
     }
 
-    public string ModelId => Models.ModelId.Offline;
+    public EmbeddingGeneratorMetadata Metadata { get; }
 
-    public int Dimensions { get; }
+    public int Dimensions => Metadata.DefaultModelDimensions!.Value;
 
-    public Task<EmbeddingResult> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(values);
         cancellationToken.ThrowIfCancellationRequested();
-        var vectors = texts.Select(Embed).ToList();
-        var tokens = texts.Sum(TokenEstimator.Count);
-        return Task.FromResult(new EmbeddingResult(ModelId, vectors, new Usage(tokens, 0)));
+        var texts = values.ToList();
+        var at = DateTimeOffset.UtcNow;
+        var embeddings = new GeneratedEmbeddings<Embedding<float>>(texts.Select(t => new Embedding<float>(Embed(t)) { ModelId = EmbeddingModels.Hashing, CreatedAt = at }))
+        {
+            Usage = new UsageDetails { InputTokenCount = texts.Sum(TokenEstimator.Count) },
+        };
+        return Task.FromResult(embeddings);
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    public void Dispose()
+    {
     }
 
     /// <summary>The vector of one text.</summary>

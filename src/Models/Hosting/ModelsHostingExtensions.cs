@@ -2,6 +2,7 @@ using FluidManager.Models.Embeddings;
 using FluidManager.Models.Offline;
 using FluidManager.Models.OpenAICompatible;
 using FluidManager.Models.Scripted;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -16,7 +17,8 @@ public static class ModelsHostingExtensions
     /// <summary>
     /// Adds the model layer, configured from <c>Fluid:Models</c> (<see cref="ModelsOptions"/>, checked at
     /// start-up): <see cref="IChatModelProvider"/> (the <see cref="ModelCatalog"/>), <see cref="ModelPricing"/>,
-    /// <see cref="OfflineChatModel"/>, <see cref="ScenarioLibrary"/> and the configured <see cref="IEmbeddingModel"/>.
+    /// <see cref="OfflineChatModel"/>, <see cref="ScenarioLibrary"/> and the configured embedding model,
+    /// an <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of strings (MiniLM unless configured otherwise).
     /// With no configuration at all, everything runs offline.
     /// </summary>
     public static IHostApplicationBuilder AddModels(this IHostApplicationBuilder builder)
@@ -38,17 +40,17 @@ public static class ModelsHostingExtensions
             sp.GetService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IChatModelProvider>(sp => sp.GetRequiredService<ModelCatalog>());
-        services.TryAddSingleton(CreateEmbeddingModel);
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(CreateEmbeddingModel);
         return builder;
     }
 
-    private static IEmbeddingModel CreateEmbeddingModel(IServiceProvider services)
+    private static IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingModel(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<ModelsOptions>>().Value;
         var id = ModelId.Parse(options.Embeddings.Model);
         if (id.Provider == ModelId.Offline)
         {
-            return new HashingEmbeddingModel(options.Embeddings.Dimensions);
+            return string.Equals(id.Name, "hashing", StringComparison.OrdinalIgnoreCase) ? new HashingEmbeddingModel(options.Embeddings.Dimensions) : new MiniLMEmbeddingModel();
         }
 
         var name = id.Name.Length > 0 ? id.Name : "text-embedding-3-small";

@@ -90,10 +90,18 @@ public sealed class ScriptedModelOptions
 /// <summary>The embedding model. Section <c>Fluid:Models:Embeddings</c>.</summary>
 public sealed class EmbeddingOptions
 {
-    /// <summary><c>offline</c> (feature hashing) or an OpenAI-compatible model such as <c>openai:text-embedding-3-small</c>. Default <c>offline</c>.</summary>
+    /// <summary>
+    /// <c>offline</c> (all-MiniLM-L6-v2 run in-process, 384 dimensions; also <c>offline:minilm</c>),
+    /// <c>offline:hashing</c> (feature hashing of words: fast, no meaning) or an OpenAI-compatible model such as
+    /// <c>openai:text-embedding-3-small</c>. Default <c>offline</c>.
+    /// </summary>
     public string Model { get; set; } = ModelId.Offline;
 
-    /// <summary>Vector length; must match the database's <c>vector(n)</c> columns. Default 384.</summary>
+    /// <summary>
+    /// Vector length: 384 for MiniLM, any length for hashing, the length the endpoint returns for an
+    /// OpenAI-compatible model. The knowledge index follows it (an empty index is resized at start-up,
+    /// a filled one needs a re-embed). Default 384.
+    /// </summary>
     public int Dimensions { get; set; } = 384;
 
     /// <summary>

@@ -1,3 +1,4 @@
+using FluidManager.Models.Embeddings;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -91,9 +92,14 @@ internal sealed class ModelsOptionsValidator(IHostEnvironment? environment = nul
             errors.Add($"'{S}:Offline:LatencyMs' must be between 0 and 600000.");
         }
 
-        if (embeddings is null || embeddings.Value.Provider == ModelId.Scripted)
+        if (embeddings is null || embeddings.Value.Provider == ModelId.Scripted
+            || (embeddings.Value.Provider == ModelId.Offline && embeddings.Value.Name.ToLowerInvariant() is not ("" or "minilm" or "hashing")))
         {
-            errors.Add($"'{S}:Embeddings:Model' must be 'offline' or an OpenAI-compatible model such as 'openai:text-embedding-3-small'.");
+            errors.Add($"'{S}:Embeddings:Model' must be 'offline' (MiniLM), 'offline:hashing' or an OpenAI-compatible model such as 'openai:text-embedding-3-small'.");
+        }
+        else if (embeddings.Value.Provider == ModelId.Offline && embeddings.Value.Name.ToLowerInvariant() != "hashing" && options.Embeddings.Dimensions is >= 1 and <= 16_000 && options.Embeddings.Dimensions != MiniLMEmbeddingModel.ModelDimensions)
+        {
+            errors.Add($"'{S}:Embeddings:Dimensions' is {options.Embeddings.Dimensions}, but the offline model (all-MiniLM-L6-v2) makes vectors of {MiniLMEmbeddingModel.ModelDimensions}: set it to {MiniLMEmbeddingModel.ModelDimensions} or choose another model.");
         }
 
         if (options.Embeddings.Dimensions is < 1 or > 16_000)

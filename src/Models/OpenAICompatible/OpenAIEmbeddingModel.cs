@@ -1,6 +1,8 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenAI.Embeddings;
+using EmbeddingGenerationOptions = Microsoft.Extensions.AI.EmbeddingGenerationOptions;
 
 namespace FluidManager.Models.OpenAICompatible;
 
@@ -10,7 +12,7 @@ namespace FluidManager.Models.OpenAICompatible;
 /// <c>text-embedding-3</c> family shorten their vectors); a server returning another length is an error
 /// naming <c>Fluid:Models:Embeddings:Dimensions</c>.
 /// </summary>
-public sealed class OpenAIEmbeddingModel : IEmbeddingModel
+public sealed class OpenAIEmbeddingModel : IEmbeddingGenerator<string, Embedding<float>>
 {
     /// <summary>Texts sent per request.</summary>
     public const int BatchSize = 256;
@@ -29,23 +31,27 @@ public sealed class OpenAIEmbeddingModel : IEmbeddingModel
         _sendDimensions = sendDimensions;
         Dimensions = dimensions;
         ModelId = $"{Models.ModelId.OpenAI}:{modelName}";
+        Metadata = new EmbeddingGeneratorMetadata("openai", _endpoint.ClientOptions.Endpoint, ModelId, dimensions);
     }
 
     public string ModelId { get; }
 
     public int Dimensions { get; }
 
-    public async Task<EmbeddingResult> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    public EmbeddingGeneratorMetadata Metadata { get; }
+
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(texts);
-        var vectors = new List<float[]>(texts.Count);
-        var tokens = 0;
-        var options = new EmbeddingGenerationOptions { Dimensions = _sendDimensions ? Dimensions : null };
+        ArgumentNullException.ThrowIfNull(values);
+        var texts = values.ToList();
+        var vectors = new GeneratedEmbeddings<Embedding<float>>(texts.Count);
+        var tokens = 0L;
+        var request = new global::OpenAI.Embeddings.EmbeddingGenerationOptions { Dimensions = _sendDimensions ? Dimensions : null };
         foreach (var batch in texts.Chunk(BatchSize))
         {
             var collection = await _endpoint.ExecuteAsync(
                 ModelId,
-                async token => (await _client.GenerateEmbeddingsAsync(batch, options, token)).Value,
+                async token => (await _client.GenerateEmbeddingsAsync(batch, request, token)).Value,
                 cancellationToken);
             foreach (var embedding in collection.OrderBy(e => e.Index))
             {
@@ -55,7 +61,7 @@ public sealed class OpenAIEmbeddingModel : IEmbeddingModel
                     throw new ModelCallException(ModelId, $"{ModelId} returned vectors of {vector.Length} values, not {Dimensions}: set '{ModelsOptions.Section}:Embeddings:Dimensions' to {vector.Length} (and the database's vector columns to match).");
                 }
 
-                vectors.Add(vector);
+                vectors.Add(new Embedding<float>(vector) { ModelId = ModelId });
             }
 
             tokens += collection.Usage?.InputTokenCount ?? batch.Sum(TokenEstimator.Count);
@@ -66,6 +72,20 @@ public sealed class OpenAIEmbeddingModel : IEmbeddingModel
             throw new ModelCallException(ModelId, $"{ModelId} returned {vectors.Count} vectors for {texts.Count} texts.");
         }
 
-        return new EmbeddingResult(ModelId, vectors, new Usage(tokens, 0));
+        vectors.Usage = new UsageDetails { InputTokenCount = tokens };
+        return vectors;
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    public void Dispose()
+    {
     }
 }

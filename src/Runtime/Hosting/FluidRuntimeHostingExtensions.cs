@@ -42,7 +42,13 @@ public static class FluidRuntimeHostingExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(new RuntimeConnection(connectionString));
-        builder.Services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "fluid" }.Build());
+        // pgvector's types (vector, halfvec, sparsevec) read and written as Pgvector's typed values.
+        builder.Services.TryAddSingleton(_ =>
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "fluid" };
+            dataSource.UseVector();
+            return dataSource.Build();
+        });
         builder.Services.TryAddSingleton<GrainRegistry>();
         builder.Services.TryAddSingleton<TurnExecutor>();
         builder.Services.TryAddSingleton<TurnGrainFactory>();

@@ -132,6 +132,12 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, IEnumerable<Mig
                 done.Add(migration.Name);
             }
 
+            if (done.Count > 0)
+            {
+                // Types created by the migrations (pgvector's) become known to every connection of the data source.
+                await connection.ReloadTypesAsync(cancellationToken);
+            }
+
             return done;
         }
         finally
