@@ -212,6 +212,7 @@ public sealed class ExtractionTests
         TextExtractor.DetectFormat(Samples.Pdf("x"), "application/octet-stream", "upload").Should().Be("pdf");
         TextExtractor.DetectFormat(Samples.Docx("x"), "application/octet-stream", "upload").Should().Be("docx");
         TextExtractor.DetectFormat(Samples.Xlsx(("s", [["x"]])), null, "upload").Should().Be("xlsx");
+        TextExtractor.DetectFormat("a,b\n1,2"u8, "application/vnd.ms-excel", "export.csv").Should().Be("csv", "Windows browsers send a .csv file with Excel's old media type");
     }
 
     [Fact]

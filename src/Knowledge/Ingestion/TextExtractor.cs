@@ -47,8 +47,9 @@ internal static class TextExtractor
             "application/json" or "text/json" => Json,
             _ when media.EndsWith("+json", StringComparison.Ordinal) => Json,
             "application/pdf" => Pdf,
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document" or "application/msword" => Docx,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" or "application/vnd.ms-excel" => Xlsx,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => Docx,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => Xlsx,
+            // Not application/vnd.ms-excel: Windows browsers send it for .csv files too; the extension decides.
             _ => null,
         };
         if (byMedia is not null)
@@ -63,7 +64,7 @@ internal static class TextExtractor
             ".csv" => Csv,
             ".json" => Json,
             ".pdf" => Pdf,
-            ".docx" or ".doc" => Docx,
+            ".docx" or ".doc" => Docx, // a .doc is refused with the reason (the older binary format)
             ".xlsx" or ".xls" => Xlsx,
             ".txt" or ".text" or ".log" => Text,
             _ => null,
