@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Company {CompanyId}: the denial by {Rule} could not be recorded")]
     public static partial void DenialNotRecorded(ILogger logger, long companyId, string rule, Exception exception);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Created the object storage bucket {Bucket} at {Endpoint}")]
+    public static partial void BucketCreated(ILogger logger, string bucket, string endpoint);
 }

@@ -141,6 +141,66 @@ public sealed class FileSystemObjectStoreTests : ObjectStoreContract, IDisposabl
 public sealed class S3ObjectStoreTests(S3rverFixture s3rver) : ObjectStoreContract, IClassFixture<S3rverFixture>
 {
     protected override IObjectStore Store => s3rver.Store;
+
+    [Fact]
+    public async Task Wrong_credentials_are_an_error_naming_the_settings_not_a_missing_object()
+    {
+        var key = ObjectKeys.NewArtifactKey(1);
+        await Store.PutAsync(key, new MemoryStream([1, 2, 3]), "text/plain");
+        // s3rver checks the access key but not a V4 signature, so the wrong credential here is the key.
+        using var wrong = s3rver.CreateStore(o => o.AccessKey = "NOT-A-KEY");
+
+        var write = await wrong.Invoking(s => s.PutAsync(ObjectKeys.NewArtifactKey(1), new MemoryStream([1]), "text/plain")).Should().ThrowAsync<ObjectStorageException>();
+        var read = await wrong.Invoking(s => s.GetAsync(key)).Should().ThrowAsync<ObjectStorageException>();
+
+        foreach (var failure in new[] { write.Which, read.Which })
+        {
+            failure.Message.Should().Contain($"{s3rver.ServiceUrl}, bucket '{S3rverFixture.Bucket}'")
+                .And.Contain("access denied")
+                .And.Contain("Fluid:Storage:S3:AccessKey and Fluid:Storage:S3:SecretKey");
+        }
+
+        (await ReadBackAsync(key)).Should().Equal(1, 2, 3);
+    }
+
+    [Fact]
+    public async Task A_missing_bucket_is_an_error_naming_it_unless_the_store_may_create_it()
+    {
+        var bucket = $"fluid-new-{Guid.NewGuid():N}"[..30];
+        var key = ObjectKeys.NewArtifactKey(3);
+        using var strict = s3rver.CreateStore(o => o.Bucket = bucket);
+
+        var missing = await strict.Invoking(s => s.GetAsync(key)).Should().ThrowAsync<ObjectStorageException>();
+        missing.Which.Message.Should().StartWith($"The bucket '{bucket}' does not exist at {s3rver.ServiceUrl}").And.Contain("Fluid:Storage:S3:CreateBucket");
+
+        using var creating = s3rver.CreateStore(o => (o.Bucket, o.CreateBucket) = (bucket, true));
+        await creating.PutAsync(key, new MemoryStream([9, 8]), "text/plain");
+        await using var read = await strict.GetAsync(key);
+        read.Should().NotBeNull("the bucket now exists");
+        read!.Length.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_an_error_naming_the_endpoint_setting()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var nowhere = s3rver.CreateStore(o => o.ServiceUrl = $"http://127.0.0.1:{port}");
+
+        var failure = await nowhere.Invoking(s => s.GetAsync(ObjectKeys.NewArtifactKey(1))).Should().ThrowAsync<ObjectStorageException>();
+
+        failure.Which.Message.Should().Contain($"http://127.0.0.1:{port}").And.Contain("cannot be reached").And.Contain("Fluid:Storage:S3:ServiceUrl");
+    }
+
+    private async Task<byte[]> ReadBackAsync(string key)
+    {
+        await using var content = await Store.GetAsync(key) ?? throw new InvalidOperationException($"{key} is missing");
+        using var buffer = new MemoryStream();
+        await content.Content.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
 }
 
 public sealed class ObjectStorageOptionsTests
@@ -160,6 +220,30 @@ public sealed class ObjectStorageOptionsTests
             "Fluid:Storage:S3:Bucket is required when Fluid:Storage:Kind is s3.",
             "Fluid:Storage:S3:AccessKey is required when Fluid:Storage:Kind is s3.",
             "Fluid:Storage:S3:SecretKey is required when Fluid:Storage:Kind is s3.");
+    }
+
+    [Theory]
+    [InlineData("minio:9000")]
+    [InlineData("ftp://minio:9000")]
+    [InlineData("http://minio:9000/bucket")]
+    public async Task An_s3_endpoint_that_is_not_an_http_or_https_root_url_refuses_to_start(string serviceUrl)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Fluid:Storage:Kind"] = "s3",
+            ["Fluid:Storage:S3:ServiceUrl"] = serviceUrl,
+            ["Fluid:Storage:S3:Bucket"] = "b",
+            ["Fluid:Storage:S3:AccessKey"] = "k",
+            ["Fluid:Storage:S3:SecretKey"] = "s",
+        });
+        builder.AddObjectStorage();
+        using var host = builder.Build();
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures.Should().ContainSingle()
+            .Which.Should().StartWith("Fluid:Storage:S3:ServiceUrl must be an http or https URL without a path");
     }
 
     [Fact]

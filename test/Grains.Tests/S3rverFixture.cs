@@ -19,6 +19,24 @@ public sealed class S3rverFixture : IAsyncLifetime
 
     public IObjectStore Store => _store ?? throw new InvalidOperationException("s3rver is not started.");
 
+    /// <summary>The server's address, such as <c>http://127.0.0.1:40123</c>.</summary>
+    public string ServiceUrl { get; private set; } = "";
+
+    /// <summary>A store on this server with the fixture's credentials and bucket, as changed by <paramref name="change"/>. Dispose it.</summary>
+    public S3ObjectStore CreateStore(Action<S3StorageOptions>? change = null)
+    {
+        var options = new S3StorageOptions
+        {
+            ServiceUrl = ServiceUrl,
+            Bucket = Bucket,
+            AccessKey = "S3RVER",
+            SecretKey = "S3RVER",
+            CreateBucket = false,
+        };
+        change?.Invoke(options);
+        return S3ObjectStore.Create(options);
+    }
+
     public async Task InitializeAsync()
     {
         var tools = Path.Combine(RepositoryRoot(), "test", "tools");
@@ -56,13 +74,8 @@ public sealed class S3rverFixture : IAsyncLifetime
         _server.BeginErrorReadLine();
         await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        _store = S3ObjectStore.Create(new S3StorageOptions
-        {
-            ServiceUrl = $"http://127.0.0.1:{port}",
-            Bucket = Bucket,
-            AccessKey = "S3RVER",
-            SecretKey = "S3RVER",
-        });
+        ServiceUrl = $"http://127.0.0.1:{port}";
+        _store = CreateStore();
     }
 
     public async Task DisposeAsync()

@@ -38,16 +38,17 @@ public sealed class IngestionTests(KnowledgeFixture fixture) : IClassFixture<Kno
     }
 
     [Fact]
-    public async Task A_pdf_fails_visibly_with_the_reason_it_cannot_be_read()
+    public async Task An_encrypted_pdf_fails_visibly_naming_the_file_and_the_problem()
     {
         var company = await fixture.CreateCompanyAsync();
         var space = await fixture.CreateSpaceAsync(company, "Reports");
 
-        var upload = await fixture.UploadAsync(company, space.Id, "q3.pdf", Samples.Pdf("Third quarter report."), "application/pdf");
+        var upload = await fixture.UploadAsync(company, space.Id, "salaries.pdf", Samples.EncryptedPdf(), "application/pdf");
         var document = await fixture.SettledAsync(company, space.Id, upload.Document.Id);
 
         document.Status.Should().Be(DocumentStatus.Failed);
-        document.Error.Should().StartWith("PDF documents cannot be read yet");
+        document.Error.Should().StartWith("'salaries.pdf' is an encrypted PDF: its text cannot be read without the password");
+        document.Attempts.Should().Be(1, "an encrypted file is not retried by the runtime");
     }
 
     [Fact]

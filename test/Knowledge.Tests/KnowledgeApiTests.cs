@@ -150,6 +150,74 @@ public sealed class KnowledgeApiTests(KnowledgeApiFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_pdf_uploaded_through_the_api_is_found_by_search_with_its_heading_and_page()
+    {
+        using var ceo = await fixture.CeoAsync();
+        var (agent, spaceId) = await ReaderAndSpaceAsync(ceo, "Finance");
+        var pdf = Samples.PdfPages(
+            [new PdfLine("Quarterly report", 20), new PdfLine("Revenue grew by twelve percent in the third quarter.")],
+            [new PdfLine("Facilities", 16), new PdfLine("The board approved the new warehouse in Lyon.")]);
+
+        var ready = await IngestedAsync(ceo, spaceId, "q3-report.pdf", pdf, "application/pdf");
+
+        ready.GetProperty("format").GetString().Should().Be("pdf");
+        var citation = await FoundAsync(ceo, agent, "which warehouse did the board approve in Lyon?", "q3-report.pdf");
+        citation.GetProperty("text").GetString().Should().Be("The board approved the new warehouse in Lyon.");
+        citation.GetProperty("heading").GetString().Should().Be("Quarterly report › Facilities › Page 2");
+    }
+
+    [Fact]
+    public async Task A_word_document_uploaded_through_the_api_is_found_by_search_with_its_heading_and_table_rows()
+    {
+        using var ceo = await fixture.CeoAsync();
+        var (agent, spaceId) = await ReaderAndSpaceAsync(ceo, "Travel");
+        var docx = Samples.Docx(
+            "Travel policy",
+            new DocxBlock.Heading("Flights"),
+            new DocxBlock.Paragraph("Economy class for every flight under six hours."),
+            new DocxBlock.Heading("Hotel limits", 2),
+            new DocxBlock.Table(["City", "Limit per night"], ["Reykjavik", "210 euros"], ["Lisbon", "130 euros"]));
+
+        var ready = await IngestedAsync(ceo, spaceId, "travel.docx", docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+
+        ready.GetProperty("format").GetString().Should().Be("docx");
+        var citation = await FoundAsync(ceo, agent, "hotel limit per night in Reykjavik", "travel.docx");
+        citation.GetProperty("heading").GetString().Should().Be("Flights › Hotel limits");
+        citation.GetProperty("text").GetString().Should().Contain("| Reykjavik | 210 euros |");
+    }
+
+    [Fact]
+    public async Task An_excel_workbook_uploaded_through_the_api_is_found_by_search_in_its_sheet()
+    {
+        using var ceo = await fixture.CeoAsync();
+        var (agent, spaceId) = await ReaderAndSpaceAsync(ceo, "Logistics");
+        var xlsx = Samples.Xlsx(
+            ("Carriers", [["carrier", "region"], ["Nordfrakt", "Scandinavia"]]),
+            ("Warehouses", [["site", "capacity", "opened"], ["Tilburg depot", 12000, new DateTime(2021, 9, 14)], ["Gdansk depot", 8000, new DateTime(2023, 2, 1)]]));
+
+        var ready = await IngestedAsync(ceo, spaceId, "network.xlsx", xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+
+        ready.GetProperty("format").GetString().Should().Be("xlsx");
+        var citation = await FoundAsync(ceo, agent, "Tilburg depot capacity", "network.xlsx");
+        citation.GetProperty("heading").GetString().Should().Be("Warehouses");
+        citation.GetProperty("text").GetString().Should().Contain("| Tilburg depot | 12000 | 2021-09-14 |");
+    }
+
+    [Fact]
+    public async Task A_password_protected_word_file_uploaded_through_the_api_fails_with_the_reason_in_its_status()
+    {
+        using var ceo = await fixture.CeoAsync();
+        var space = await PostAsync(ceo, "/api/knowledge/spaces", new { name = $"Locked {Guid.NewGuid():N}" }, HttpStatusCode.Created);
+        var spaceId = space.GetProperty("id").GetInt64();
+
+        var document = await UploadAsync(ceo, spaceId, "board-minutes.docx", Samples.PasswordProtectedOfficeFile(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        var failed = await SettledAsync(ceo, spaceId, document);
+
+        failed.GetProperty("status").GetString().Should().Be("failed");
+        failed.GetProperty("error").GetString().Should().Be("'board-minutes.docx' is a password-protected Word file: remove its password (save an unprotected copy) and upload it again.");
+    }
+
+    [Fact]
     public async Task An_upload_over_the_limit_answers_413_and_stores_nothing()
     {
         using var ceo = await fixture.CeoAsync();
@@ -176,10 +244,45 @@ public sealed class KnowledgeApiTests(KnowledgeApiFixture fixture) : IClassFixtu
         return agent.GetProperty("id").GetInt64();
     }
 
-    private static async Task<long> UploadAsync(HttpClient ceo, long spaceId, string name, string content, string contentType = "text/markdown")
+    /// <summary>An agent of a department of its own, with the rag tool, and a space only that department reads.</summary>
+    private static async Task<(long Agent, long SpaceId)> ReaderAndSpaceAsync(HttpClient ceo, string department)
+    {
+        var unique = $"{department} {Guid.NewGuid():N}";
+        var agent = await HireAsync(ceo, "Reader", "Analyst", unique, ["rag"]);
+        var space = await PostAsync(ceo, "/api/knowledge/spaces", new { name = $"Docs {unique}", scope = "department", scopeRef = unique }, HttpStatusCode.Created);
+        return (agent, space.GetProperty("id").GetInt64());
+    }
+
+    private static async Task<JsonElement> SettledAsync(HttpClient ceo, long spaceId, long document) =>
+        await Eventually.WaitAsync(
+            async () => await (await ceo.GetAsync($"/api/knowledge/spaces/{spaceId}/documents/{document}")).Content.ReadFromJsonAsync<JsonElement>(),
+            d => d.GetProperty("status").GetString() is "ready" or "failed", TimeSpan.FromSeconds(30), "the document to be ingested");
+
+    /// <summary>Uploads through the API and waits until the document is ready (fails the test with its error otherwise).</summary>
+    private static async Task<JsonElement> IngestedAsync(HttpClient ceo, long spaceId, string name, byte[] content, string contentType)
+    {
+        var document = await UploadAsync(ceo, spaceId, name, content, contentType);
+        var settled = await SettledAsync(ceo, spaceId, document);
+        settled.GetProperty("status").GetString().Should().Be("ready", settled.TryGetProperty("error", out var error) ? error.ToString() : null);
+        return settled;
+    }
+
+    /// <summary>The agent's search, and the first citation from the named document.</summary>
+    private static async Task<JsonElement> FoundAsync(HttpClient ceo, long agent, string query, string documentName)
+    {
+        var found = await PostAsync(ceo, "/api/knowledge/search", new { agentId = agent, query }, HttpStatusCode.OK);
+        var citations = found.GetProperty("citations").EnumerateArray().ToList();
+        citations.Should().Contain(c => c.GetProperty("documentName").GetString() == documentName, $"the search for '{query}' finds {documentName}");
+        return citations.First(c => c.GetProperty("documentName").GetString() == documentName);
+    }
+
+    private static Task<long> UploadAsync(HttpClient ceo, long spaceId, string name, string content, string contentType = "text/markdown") =>
+        UploadAsync(ceo, spaceId, name, Encoding.UTF8.GetBytes(content), contentType);
+
+    private static async Task<long> UploadAsync(HttpClient ceo, long spaceId, string name, byte[] content, string contentType)
     {
         using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(content));
+        var file = new ByteArrayContent(content);
         file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         form.Add(file, "file", name);
         var response = await ceo.PostAsync($"/api/knowledge/spaces/{spaceId}/documents", form);

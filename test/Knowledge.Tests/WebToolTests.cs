@@ -43,6 +43,8 @@ public sealed class LocalSiteFixture : IAsyncLifetime
         _app.MapGet("/redirect-outside", (HttpContext http) => Results.Redirect($"http://localhost:{http.Connection.LocalPort}/page"));
         _app.MapGet("/redirect-metadata", () => Results.Redirect("http://169.254.169.254/latest/meta-data/"));
         _app.MapGet("/image", () => Results.Bytes([0x89, 0x50, 0x4E, 0x47], "image/png"));
+        _app.MapGet("/report.pdf", () => Results.Bytes(Samples.PdfPages([new PdfLine("Annual report", 18), new PdfLine("Net income doubled in the second half.")]), "application/pdf"));
+        _app.MapGet("/locked.pdf", () => Results.Bytes(Samples.EncryptedPdf(), "application/pdf"));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Port = new Uri(address).Port;
@@ -215,6 +217,20 @@ public sealed class WebToolTests(KnowledgeFixture fixture, LocalSiteFixture site
 
         result.Outcome.Should().Be(WebOutcome.Error);
         result.Reason.Should().Contain("image/png");
+    }
+
+    [Fact]
+    public async Task A_pdf_is_returned_as_its_text_and_an_encrypted_one_is_an_error_saying_so()
+    {
+        var (company, agent) = await WebAgentAsync();
+
+        var report = await fixture.Web.FetchAsync(company, agent, null, $"{site.Root}/report.pdf", CancellationToken.None);
+        var locked = await fixture.Web.FetchAsync(company, agent, null, $"{site.Root}/locked.pdf", CancellationToken.None);
+
+        report.Outcome.Should().Be(WebOutcome.Ok, report.Reason);
+        report.Text.Should().Contain("# Annual report").And.Contain("Net income doubled in the second half.");
+        locked.Outcome.Should().Be(WebOutcome.Error);
+        locked.Reason.Should().Be($"'{site.Root}/locked.pdf' is an encrypted PDF: its text cannot be read without the password (save an unprotected copy to index it).");
     }
 
     [Fact]

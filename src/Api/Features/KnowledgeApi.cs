@@ -109,7 +109,8 @@ public static class KnowledgeApi
             .DisableAntiforgery()
             .WithRequestBodyLimit(maxDocument + (64 * 1024))
             .WithName("UploadKnowledgeDocument")
-            .WithSummary("Uploads a document (multipart/form-data, field \"file\"; optional \"name\"): text, Markdown, HTML, CSV, JSON or PDF. 202: ingestion is queued; "
+            .WithSummary("Uploads a document (multipart/form-data, field \"file\"; optional \"name\"): text, Markdown, HTML, CSV, JSON, PDF, Word (.docx) or Excel (.xlsx). 202: ingestion is queued; "
+                + "an encrypted or damaged file fails its ingestion with the reason in the document's error; "
                 + "a document of the same name is replaced, its previous chunks staying searchable until the new ones are ready. Limit: Fluid:Knowledge:Ingestion:MaxDocumentBytes.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FluidManager.Grains.Storage;
@@ -20,7 +21,7 @@ public static class ObjectStorageHostingExtensions
             var options = sp.GetRequiredService<IOptions<ObjectStorageOptions>>().Value;
             return options.Kind switch
             {
-                ObjectStorageKind.S3 => S3ObjectStore.Create(options.S3),
+                ObjectStorageKind.S3 => S3ObjectStore.Create(options.S3, sp.GetService<ILogger<S3ObjectStore>>()),
                 // A relative path is taken from the content root; Path.Combine keeps an absolute one as is.
                 _ => new FileSystemObjectStore(Path.Combine(
                     sp.GetRequiredService<IHostEnvironment>().ContentRootPath,

@@ -24,10 +24,13 @@ public sealed class ObjectStorageOptions
     public S3StorageOptions S3 { get; set; } = new();
 }
 
-/// <summary>An S3-compatible bucket. Bucket, AccessKey and SecretKey are required when Kind is s3.</summary>
+/// <summary>An S3-compatible bucket, reached through the MinIO SDK. Bucket, AccessKey and SecretKey are required when Kind is s3.</summary>
 public sealed class S3StorageOptions
 {
-    /// <summary>Endpoint of an S3-compatible server, such as <c>http://minio:9000</c>; empty for AWS itself.</summary>
+    /// <summary>
+    /// Endpoint of an S3-compatible server, such as <c>http://minio:9000</c>: the scheme chooses TLS
+    /// (<c>https</c>) or not (<c>http</c>). Empty for AWS S3 itself (over TLS).
+    /// </summary>
     public string? ServiceUrl { get; set; }
 
     /// <summary>Default <c>us-east-1</c>.</summary>
@@ -39,6 +42,6 @@ public sealed class S3StorageOptions
 
     public string? SecretKey { get; set; }
 
-    /// <summary>Address buckets as a path (<c>host/bucket/key</c>), as MinIO expects. Default true.</summary>
-    public bool ForcePathStyle { get; set; } = true;
+    /// <summary>Create the bucket on first use when it does not exist. Default true; when false a missing bucket is an error naming it.</summary>
+    public bool CreateBucket { get; set; } = true;
 }

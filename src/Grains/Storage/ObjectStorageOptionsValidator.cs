@@ -30,9 +30,15 @@ internal sealed class ObjectStorageOptionsValidator : IValidateOptions<ObjectSto
             failures.Add($"{prefix}SecretKey is required when {ObjectStorageOptions.Section}:Kind is s3.");
         }
 
-        if (!string.IsNullOrWhiteSpace(s3.ServiceUrl) && !Uri.TryCreate(s3.ServiceUrl, UriKind.Absolute, out _))
+        if (!string.IsNullOrWhiteSpace(s3.ServiceUrl)
+            && (!Uri.TryCreate(s3.ServiceUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.AbsolutePath != "/" || url.Query.Length > 0))
         {
-            failures.Add($"{prefix}ServiceUrl must be an absolute URL such as http://localhost:9000.");
+            failures.Add($"{prefix}ServiceUrl must be an http or https URL without a path, such as http://localhost:9000 (https for TLS).");
+        }
+
+        if (string.IsNullOrWhiteSpace(s3.Region))
+        {
+            failures.Add($"{prefix}Region must not be empty (us-east-1 unless the server says otherwise).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -10,14 +10,15 @@ internal sealed record TextChunk(int Ordinal, string Heading, string Content, in
 /// section (its path, such as "Guide › Install", is the chunk's heading, and no chunk spans two
 /// sections); inside a section, paragraphs and then sentences are packed up to <c>maxChars</c>, and the
 /// next chunk repeats the last whole sentences of the previous one up to <c>overlapChars</c>. Only a
-/// sentence longer than a chunk is cut, at a word boundary. Line-oriented text (CSV rows, JSON values)
-/// packs whole lines instead of sentences.
+/// sentence longer than a chunk is cut, at a word boundary. A list item or a table row (a line starting
+/// with "|") starts a paragraph of its own. Line-oriented text (CSV rows, JSON values, spreadsheet rows)
+/// packs whole lines instead of sentences, and reads headings only when asked to (a workbook's sheets).
 /// </summary>
 internal sealed partial class Chunker(int maxChars, int overlapChars)
 {
     private const string PathSeparator = " › ";
 
-    public IReadOnlyList<TextChunk> Split(string text, bool lineUnits = false)
+    public IReadOnlyList<TextChunk> Split(string text, bool lineUnits = false, bool sections = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         var chunks = new List<TextChunk>();
@@ -54,7 +55,7 @@ internal sealed partial class Chunker(int maxChars, int overlapChars)
                 inFence = !inFence;
             }
 
-            var heading = inFence || lineUnits ? null : HeadingOf(line);
+            var heading = inFence || (lineUnits && !sections) ? null : HeadingOf(line);
             if (heading is { } h)
             {
                 EndSection();
@@ -216,7 +217,7 @@ internal sealed partial class Chunker(int maxChars, int overlapChars)
     [GeneratedRegex(@"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")]
     private static partial Regex Heading();
 
-    [GeneratedRegex(@"^\s*(?:[-*+]|\d{1,3}[.)])\s+")]
+    [GeneratedRegex(@"^\s*(?:(?:[-*+]|\d{1,3}[.)])\s+|\|)")]
     private static partial Regex ListItem();
 
     [GeneratedRegex(@"[.!?…]+[""'”’)\]]*\s+")]

@@ -77,7 +77,7 @@ internal sealed class IngestActivity(
             return Fail(ex.Message);
         }
 
-        var chunks = new Chunker(settings.ChunkChars, settings.OverlapChars).Split(extracted.Text, extracted.LineUnits);
+        var chunks = new Chunker(settings.ChunkChars, settings.OverlapChars).Split(extracted.Text, extracted.LineUnits, extracted.Sections);
         if (chunks.Count == 0)
         {
             return Fail("no text to index was found");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 
@@ -6,18 +7,18 @@ namespace FluidManager.Knowledge.Ingestion;
 
 /// <summary>
 /// The text of a document, as chunked and cited: Markdown-style headings (<c># Title</c>) mark its sections.
-/// Format is text, markdown, html, csv, json or pdf. With LineUnits each line is a record (CSV rows, JSON
-/// values): chunks never split or merge lines as sentences.
+/// Format is text, markdown, html, csv, json, pdf, docx or xlsx. With LineUnits each line is a record (CSV
+/// rows, JSON values, spreadsheet rows): chunks never split or merge lines as sentences, and headings are
+/// only read when <see cref="Sections"/> is set (a workbook's sheets).
 /// </summary>
-internal sealed record ExtractedText(string Text, string Format, bool LineUnits = false);
+internal sealed record ExtractedText(string Text, string Format, bool LineUnits = false, bool Sections = false);
 
 /// <summary>A document whose text cannot be read (unsupported format, no text, unreadable file): retrying will not help.</summary>
 internal sealed class DocumentFormatException(string message) : Exception(message);
 
 /// <summary>
-/// Turns a document's bytes into text: plain text, Markdown, HTML, CSV and JSON. PDF is recognised and
-/// refused with an explanation: no PDF text library is available to this build (PdfPig is not in the
-/// package registry, and the PDFsharp there is AGPL-licensed).
+/// Turns a document's bytes into text: plain text, Markdown, HTML, CSV, JSON, PDF (<see cref="PdfText"/>),
+/// Word and Excel (<see cref="OfficeText"/>).
 /// </summary>
 internal static class TextExtractor
 {
@@ -27,8 +28,11 @@ internal static class TextExtractor
     public const string Csv = "csv";
     public const string Json = "json";
     public const string Pdf = "pdf";
+    public const string Docx = "docx";
+    public const string Xlsx = "xlsx";
 
-    public const string PdfUnsupported = "PDF documents cannot be read yet (no PDF text extractor is installed): upload the document as text, Markdown or HTML.";
+    /// <summary>The formats, as a sentence for error messages.</summary>
+    public const string Supported = "text, Markdown, HTML, CSV, JSON, PDF, Word (.docx) or Excel (.xlsx)";
 
     /// <summary>The format, from the media type, else the file extension, else the content itself.</summary>
     public static string? DetectFormat(ReadOnlySpan<byte> bytes, string? contentType, string? name)
@@ -43,6 +47,9 @@ internal static class TextExtractor
             "application/json" or "text/json" => Json,
             _ when media.EndsWith("+json", StringComparison.Ordinal) => Json,
             "application/pdf" => Pdf,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => Docx,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => Xlsx,
+            // Not application/vnd.ms-excel: Windows browsers send it for .csv files too; the extension decides.
             _ => null,
         };
         if (byMedia is not null)
@@ -57,6 +64,8 @@ internal static class TextExtractor
             ".csv" => Csv,
             ".json" => Json,
             ".pdf" => Pdf,
+            ".docx" or ".doc" => Docx, // a .doc is refused with the reason (the older binary format)
+            ".xlsx" or ".xls" => Xlsx,
             ".txt" or ".text" or ".log" => Text,
             _ => null,
         };
@@ -68,6 +77,11 @@ internal static class TextExtractor
         if (bytes.StartsWith("%PDF-"u8))
         {
             return Pdf;
+        }
+
+        if (bytes.StartsWith("PK\u0003\u0004"u8) && OfficePackage(bytes) is { } office)
+        {
+            return office;
         }
 
         if (bytes[..Math.Min(bytes.Length, 8000)].Contains((byte)0))
@@ -93,10 +107,12 @@ internal static class TextExtractor
     {
         ArgumentNullException.ThrowIfNull(bytes);
         var format = DetectFormat(bytes, contentType, name)
-            ?? throw new DocumentFormatException($"'{name}' ({contentType}) is not a supported document: upload text, Markdown, HTML, CSV or JSON.");
+            ?? throw new DocumentFormatException($"'{name}' ({contentType}) is not a supported document: upload {Supported}.");
         var extracted = format switch
         {
-            Pdf => throw new DocumentFormatException(PdfUnsupported),
+            Pdf => new ExtractedText(PdfText.ToText(bytes, name), Pdf),
+            Docx => new ExtractedText(OfficeText.WordToText(bytes, name), Docx),
+            Xlsx => new ExtractedText(OfficeText.SpreadsheetToText(bytes, name), Xlsx, LineUnits: true, Sections: true),
             Html => new ExtractedText(HtmlText.ToText(Decode(bytes, Charset(contentType))), Html),
             Csv => new ExtractedText(CsvToText(Decode(bytes, Charset(contentType))), Csv, LineUnits: true),
             Json => new ExtractedText(JsonToText(Decode(bytes, Charset(contentType))), Json, LineUnits: true),
@@ -105,6 +121,20 @@ internal static class TextExtractor
         return string.IsNullOrWhiteSpace(extracted.Text)
             ? throw new DocumentFormatException($"'{name}' contains no text.")
             : extracted with { Text = extracted.Text.Trim('\n') };
+    }
+
+    /// <summary>A zip file that is a Word or Excel package, by the part it holds; null for any other zip or a damaged one.</summary>
+    private static string? OfficePackage(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            using var zip = new ZipArchive(new MemoryStream(bytes.ToArray(), writable: false), ZipArchiveMode.Read);
+            return zip.GetEntry("word/document.xml") is not null ? Docx : zip.GetEntry("xl/workbook.xml") is not null ? Xlsx : null;
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Bytes to text: a byte-order mark or the declared charset wins; otherwise UTF-8, or Latin-1 when the bytes are not UTF-8.</summary>

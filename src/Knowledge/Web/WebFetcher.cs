@@ -239,7 +239,7 @@ public sealed class WebFetcher : IDisposable
                         with { ContentType = contentType?.ToString(), Bytes = bytes.Length };
                 }
 
-                var (text, title, error) = ToText(bytes, contentType);
+                var (text, title, error) = ToText(bytes, contentType, target.ToString(), truncated);
                 return error is not null
                     ? Refuse(WebOutcome.Error, error, target.ToString(), redirects, status) with { ContentType = contentType?.ToString(), Bytes = bytes.Length, Truncated = truncated }
                     : new WebFetchResult(WebOutcome.Ok, null, url, target.ToString(), status, contentType?.ToString(), title, text, bytes.Length, truncated, redirects, 0, 0);
@@ -311,7 +311,7 @@ public sealed class WebFetcher : IDisposable
         return (truncated ? body.GetBuffer().AsSpan(0, limit).ToArray() : body.ToArray(), truncated);
     }
 
-    private (string Text, string? Title, string? Error) ToText(byte[] bytes, MediaTypeHeaderValue? contentType)
+    private (string Text, string? Title, string? Error) ToText(byte[] bytes, MediaTypeHeaderValue? contentType, string url, bool truncated)
     {
         var media = contentType?.MediaType?.ToLowerInvariant() ?? "";
         string text;
@@ -320,12 +320,24 @@ public sealed class WebFetcher : IDisposable
         {
             (text, title) = HtmlText.ToDocument(TextExtractor.Decode(bytes, contentType?.CharSet));
         }
-        else if (media == "application/pdf")
+        else if (media == "application/pdf" || (media.Length == 0 && TextExtractor.DetectFormat(bytes, null, null) == TextExtractor.Pdf))
         {
-            return ("", null, TextExtractor.PdfUnsupported);
+            if (truncated)
+            {
+                return ("", null, $"the PDF is larger than the {_options.MaxResponseBytes:N0} bytes the tool reads");
+            }
+
+            try
+            {
+                text = PdfText.ToText(bytes, url);
+            }
+            catch (DocumentFormatException ex)
+            {
+                return ("", null, ex.Message);
+            }
         }
         else if (media.StartsWith("text/", StringComparison.Ordinal) || media.EndsWith("json", StringComparison.Ordinal) || media.EndsWith("xml", StringComparison.Ordinal)
-                 || (media.Length == 0 && TextExtractor.DetectFormat(bytes, null, null) is not null and not TextExtractor.Pdf))
+                 || (media.Length == 0 && TextExtractor.DetectFormat(bytes, null, null) is TextExtractor.Text or TextExtractor.Markdown or TextExtractor.Csv or TextExtractor.Json))
         {
             text = TextExtractor.Normalise(TextExtractor.Decode(bytes, contentType?.CharSet));
         }

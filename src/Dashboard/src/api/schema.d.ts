@@ -636,7 +636,7 @@ export interface paths {
         /** The space's documents with their ingestion status (pending, ingesting, ready, failed), error and progress. */
         get: operations["ListKnowledgeDocuments"];
         put?: never;
-        /** Uploads a document (multipart/form-data, field "file"; optional "name"): text, Markdown, HTML, CSV, JSON or PDF. 202: ingestion is queued; a document of the same name is replaced, its previous chunks staying searchable until the new ones are ready. Limit: Fluid:Knowledge:Ingestion:MaxDocumentBytes. */
+        /** Uploads a document (multipart/form-data, field "file"; optional "name"): text, Markdown, HTML, CSV, JSON, PDF, Word (.docx) or Excel (.xlsx). 202: ingestion is queued; an encrypted or damaged file fails its ingestion with the reason in the document's error; a document of the same name is replaced, its previous chunks staying searchable until the new ones are ready. Limit: Fluid:Knowledge:Ingestion:MaxDocumentBytes. */
         post: operations["UploadKnowledgeDocument"];
         delete?: never;
         options?: never;

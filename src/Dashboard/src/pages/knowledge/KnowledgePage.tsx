@@ -181,7 +181,7 @@ function SpaceDocuments({ space, canEdit }: { space: KnowledgeSpace; canEdit: bo
           type="file"
           multiple
           hidden
-          accept=".txt,.md,.markdown,.html,.htm,.csv,.json,.pdf,text/*,application/pdf,application/json"
+          accept=".txt,.md,.markdown,.html,.htm,.csv,.json,.pdf,.docx,.xlsx,text/*,application/pdf,application/json,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
           aria-label="Documents to upload"
           onChange={(event) => {
             const files = Array.from(event.target.files ?? []);
@@ -210,7 +210,7 @@ function SpaceDocuments({ space, canEdit }: { space: KnowledgeSpace; canEdit: bo
         {documents.isError && <ProblemAlert error={documents.error} />}
         {documents.data?.length === 0 && (
           <EmptyState icon={<FileText size={22} />} title="No document in this space">
-            Upload text, Markdown, HTML, CSV, JSON or PDF files.
+            Upload text, Markdown, HTML, CSV, JSON, PDF, Word (.docx) or Excel (.xlsx) files.
           </EmptyState>
         )}
         {documents.data && documents.data.length > 0 && (
