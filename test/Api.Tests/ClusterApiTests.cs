@@ -128,15 +128,43 @@ public sealed class ClusterApiTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         using var owner = await fixture.OwnerAsync();
         (await owner.GetAsync("/api/cluster/silos")).EnsureSuccessStatusCode(); // a request for the server's HTTP metrics
 
-        var response = await owner.GetAsync(OperatorMetrics.Path);
+        var text = await MetricsAsync(owner);
 
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
-        var text = await response.Content.ReadAsStringAsync();
-        var tasks = await fixture.ScalarAsync<long>("SELECT count(*) FROM tasks WHERE status = 'queued'");
-        text.Should().MatchRegex($"(?m)^fm_tasks(_[a-z]+)?\\{{[^}}]*status=\"queued\"[^}}]*\\}} {tasks}( |$)", "the queued tasks of every company are counted");
-        text.Should().MatchRegex("(?m)^fm_silos(_[a-z]+)?\\{[^}]*status=\"active\"[^}]*\\} [1-9]", "the api is an active silo of its cluster");
-        text.Should().Contain("fm_dead_letters").And.Contain("fm_activities").And.Contain("fm_model_spend_usd");
+        var queued = await fixture.ScalarAsync<long>("SELECT count(*) FROM tasks WHERE status = 'queued'");
+        text.Should().MatchRegex($"(?m)^fm_tasks\\{{[^}}]*status=\"queued\"[^}}]*\\}} {queued}( |$)", "the queued tasks of every company are counted");
+        text.Should().MatchRegex("(?m)^fm_silos\\{[^}]*status=\"active\"[^}]*\\} [1-9]", "the api is an active silo of its cluster");
+        text.Should().MatchRegex("(?m)^fm_dead_letters(\\{[^}]*\\})? [0-9]");
+        text.Should().MatchRegex("(?m)^fm_model_spend_usd_total(\\{[^}]*\\})? [0-9]");
         text.Should().Contain("http_server_request_duration_seconds_bucket", "ASP.NET Core's own instruments are exported");
+    }
+
+    [Fact]
+    public async Task Every_metric_the_grafana_dashboard_queries_is_exported()
+    {
+        using var owner = await fixture.OwnerAsync();
+        (await owner.GetAsync("/api/cluster/silos")).EnsureSuccessStatusCode();
+        var text = await MetricsAsync(owner);
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "FluidManager.slnx")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("no repository root above " + AppContext.BaseDirectory);
+        }
+
+        using var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root.FullName, "docker", "observability", "grafana", "dashboards", "fluidmanager.json")));
+        var queried = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!))
+            .SelectMany(expr => System.Text.RegularExpressions.Regex.Matches(expr, "\\b(fm_[a-z0-9_]+|http_server_[a-z0-9_]+)\\b").Select(m => m.Value))
+            .Distinct().ToList();
+
+        queried.Should().HaveCountGreaterThan(6);
+        queried.Where(name => !System.Text.RegularExpressions.Regex.IsMatch(text, $"(?m)^{name}[{{ ]")).Should().BeEmpty("a panel must not query a metric the api does not export");
+    }
+
+    private static async Task<string> MetricsAsync(HttpClient client)
+    {
+        var response = await client.GetAsync(OperatorMetrics.Path);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        return await response.Content.ReadAsStringAsync();
     }
 
     [Fact]
