@@ -11,12 +11,12 @@ internal static partial class Log
     [LoggerMessage(200, LogLevel.Warning, "Call to {Model} failed ({Reason}); retry {Attempt} in {DelayMs} ms")]
     public static partial void Retrying(ILogger logger, string model, string reason, int attempt, double delayMs);
 
-    [LoggerMessage(201, LogLevel.Debug, "Call to {Model} answered in {Milliseconds} ms: {InputTokens} in, {OutputTokens} out ({CorrelationId})")]
-    public static partial void CallCompleted(ILogger logger, string model, double milliseconds, int inputTokens, int outputTokens, string? correlationId);
+    [LoggerMessage(201, LogLevel.Debug, "Call to {Model} answered in {Milliseconds} ms after {Attempts} attempt(s)")]
+    public static partial void CallCompleted(ILogger logger, string model, double milliseconds, int attempts);
 
     [LoggerMessage(202, LogLevel.Warning, "Call to {Model} failed for good after {Attempts} attempt(s): {Reason}")]
     public static partial void CallFailed(ILogger logger, string model, int attempts, string reason);
 
-    [LoggerMessage(203, LogLevel.Debug, "{Model} reported no usage; tokens estimated from text length")]
-    public static partial void UsageEstimated(ILogger logger, string model);
+    [LoggerMessage(203, LogLevel.Debug, "{Model} reported no usage; tokens counted with its tokenizer")]
+    public static partial void UsageCounted(ILogger logger, string model);
 }

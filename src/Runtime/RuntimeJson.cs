@@ -10,5 +10,9 @@ public static class RuntimeJson
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+
+        // jsonb stores object keys in its own order, so a polymorphic type's "$type" (such as the contents of
+        // a Microsoft.Extensions.AI chat message) is rarely first when a payload is read back.
+        AllowOutOfOrderMetadataProperties = true,
     };
 }

@@ -2,6 +2,7 @@ using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Meetings;
 using FluidManager.Models;
 using FluidManager.Models.Offline;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 namespace FluidManager.Meetings.Tests;
@@ -61,8 +62,8 @@ public sealed class MinutesTests
         };
         var model = new OfflineChatModel(Options.Create(new ModelsOptions()));
         var request = new ChatRequest { Messages = [ChatMessage.System("Write the minutes.\n" + context.ToPromptBlock()), ChatMessage.User("Transcript: ...")], MaxOutputTokens = 2048 };
-        var first = await model.CompleteAsync(request, CancellationToken.None);
-        var second = await model.CompleteAsync(request, CancellationToken.None);
+        var first = await model.GetResponseAsync(request, CancellationToken.None);
+        var second = await model.GetResponseAsync(request, CancellationToken.None);
         second.Text.Should().Be(first.Text, "the offline model is deterministic");
 
         var (minutes, errors) = MinutesParser.Parse(first.Text, new HashSet<long> { 1, 2, 3, 4, 5, 6 }, Today);

@@ -19,8 +19,8 @@ internal static class AgentLoop
         Tools = tools ?? StandardTools.All,
     };
 
-    public static async Task<(List<ToolCall> Calls, ChatResponse Last, int Turns)> RunAsync(
-        IChatModel model, ChatRequest request, Func<ToolCall, string>? execute = null, int maxTurns = 30)
+    public static async Task<(List<ToolCall> Calls, Reply Last, int Turns)> RunAsync(
+        IChatClient model, ChatRequest request, Func<ToolCall, string>? execute = null, int maxTurns = 30)
     {
         var messages = request.Messages.ToList();
         var calls = new List<ToolCall>();

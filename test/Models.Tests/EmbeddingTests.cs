@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FluidManager.Models.Embeddings;
-using Microsoft.Extensions.AI;
 
 namespace FluidManager.Models.Tests;
 

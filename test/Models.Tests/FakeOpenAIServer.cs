@@ -17,12 +17,18 @@ public sealed record FakeReply(int Status, JsonNode? Body, IReadOnlyDictionary<s
         new(status, new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["type"] = "server_error" } }, headers);
 }
 
-/// <summary>A request the fake server received.</summary>
-public sealed record FakeRequest(string Path, JsonNode Body, string? Authorization, DateTimeOffset At);
+/// <summary>A request the fake server received: its path and query, body, <c>Authorization</c> and <c>api-key</c> headers.</summary>
+public sealed record FakeRequest(string Path, JsonNode Body, string? Authorization, DateTimeOffset At)
+{
+    public string Query { get; init; } = "";
+
+    public string? ApiKey { get; init; }
+}
 
 /// <summary>
 /// An OpenAI-compatible server on Kestrel (127.0.0.1, random port) speaking chat completions and
-/// embeddings: it answers queued replies first, then defaults (a text completion with usage; embeddings of
+/// embeddings, and Azure OpenAI's deployment path (<c>/openai/deployments/{deployment}/chat/completions?api-version=…</c>):
+/// it answers queued replies first, then defaults (a text completion with usage; embeddings of
 /// the requested size, as floats or base64 as asked), and records every request.
 /// </summary>
 public sealed class FakeOpenAIServer : IAsyncDisposable
@@ -39,6 +45,9 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The server's address without a path (the Azure OpenAI endpoint).</summary>
+    public string Root { get; private set; } = "";
+
     public IReadOnlyList<FakeRequest> Requests => [.. _requests];
 
     public static async Task<FakeOpenAIServer> StartAsync()
@@ -50,9 +59,11 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         var server = new FakeOpenAIServer(app);
         app.MapPost("/v1/chat/completions", (HttpContext context) => server.AnswerAsync(context, server._chat, DefaultChat));
         app.MapPost("/v1/embeddings", (HttpContext context) => server.AnswerAsync(context, server._embeddings, DefaultEmbeddings));
+        app.MapPost("/openai/deployments/{deployment}/chat/completions", (HttpContext context) => server.AnswerAsync(context, server._chat, DefaultChat));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = address.TrimEnd('/') + "/v1";
+        server.Root = address.TrimEnd('/');
+        server.BaseUrl = server.Root + "/v1";
         return server;
     }
 
@@ -107,7 +118,11 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     private async Task AnswerAsync(HttpContext context, ConcurrentQueue<FakeReply> queue, Func<JsonNode, FakeReply> fallback)
     {
         var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) ?? new JsonObject();
-        _requests.Enqueue(new FakeRequest(context.Request.Path, body, context.Request.Headers.Authorization.ToString(), DateTimeOffset.UtcNow));
+        _requests.Enqueue(new FakeRequest(context.Request.Path, body, context.Request.Headers.Authorization.ToString(), DateTimeOffset.UtcNow)
+        {
+            Query = context.Request.QueryString.Value ?? "",
+            ApiKey = context.Request.Headers.TryGetValue("api-key", out var key) ? key.ToString() : null,
+        });
         var reply = queue.TryDequeue(out var queued) ? queued : fallback(body);
         if (reply.Delay > TimeSpan.Zero)
         {

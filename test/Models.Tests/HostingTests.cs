@@ -1,7 +1,6 @@
 using FluidManager.Models.Embeddings;
 using FluidManager.Models.Hosting;
 using FluidManager.Models.OpenAICompatible;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -102,7 +102,7 @@ public sealed class ModelCatalogTests
 
         var response = await Catalog(options).Resolve("openai:gpt-4o-mini").CompleteAsync(Hello, CancellationToken.None);
 
-        response.Model.Should().Be("openai:gpt-4o-mini");
+        response.Model.Should().Be("gpt-4o-mini", "the answer names the provider's model");
         server.Requests.Should().ContainSingle().Which.Body["model"]!.GetValue<string>().Should().Be("gpt-4o-mini");
     }
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using FluidManager.Models.Embeddings;
 using FluidManager.Models.OpenAICompatible;
-using Microsoft.Extensions.AI;
 
 namespace FluidManager.Models.Tests;
 

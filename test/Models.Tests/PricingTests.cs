@@ -37,12 +37,17 @@ public sealed class PricingTests
     }
 
     [Fact]
-    public void Token_estimate_is_about_four_characters_per_token()
+    public void Token_counts_use_the_tiktoken_encoding_of_the_model()
     {
         TokenEstimator.Count("").Should().Be(0);
-        TokenEstimator.Count("abcd").Should().Be(1);
-        TokenEstimator.Count("abcde").Should().Be(2);
-        TokenEstimator.Count(new string('x', 4000)).Should().Be(1000);
+        TokenEstimator.Count("tiktoken is great!").Should().Be(6);
+
+        // The ids of the tokenizer reference (o200k_base for gpt-4o and unknown models, cl100k_base for gpt-4).
+        TokenEstimator.For(null).EncodeToIds("tiktoken is great!").Should().Equal(83, 8251, 2488, 382, 2212, 0);
+        TokenEstimator.For("openai:gpt-4o-mini").EncodeToIds("tiktoken is great!").Should().Equal(83, 8251, 2488, 382, 2212, 0);
+        TokenEstimator.For("llama3").EncodeToIds("tiktoken is great!").Should().Equal(83, 8251, 2488, 382, 2212, 0);
+        TokenEstimator.For("gpt-4").EncodeToIds("tiktoken is great!").Should().Equal(83, 1609, 5963, 374, 2294, 0);
+        TokenEstimator.For("offline").Should().BeSameAs(TokenEstimator.For(null));
     }
 
     [Fact]
@@ -50,13 +55,15 @@ public sealed class PricingTests
     {
         var request = new ChatRequest
         {
-            Messages = [ChatMessage.System(new string('s', 400)), ChatMessage.User(new string('u', 4000))],
+            Messages = [ChatMessage.System("You are the CFO. Keep answers short."), ChatMessage.User("Summarise the budget for the spring campaign, channel by channel.")],
             MaxOutputTokens = 500,
         };
 
         var reservation = TokenEstimator.EstimateReservation(request);
 
-        reservation.InputTokens.Should().Be(TokenEstimator.PerRequestOverhead + (2 * TokenEstimator.PerMessageOverhead) + 100 + 1000);
+        reservation.InputTokens.Should().Be(TokenEstimator.PerRequestOverhead + (2 * TokenEstimator.PerMessageOverhead)
+            + TokenEstimator.Count("You are the CFO. Keep answers short.") + TokenEstimator.Count("Summarise the budget for the spring campaign, channel by channel."));
+        reservation.InputTokens.Should().BeInRange(30, 40);
         reservation.OutputTokens.Should().Be(500);
         Pricing.EstimateMaxCost("openai:gpt-4o-mini", request).Should().Be(Pricing.Cost("openai:gpt-4o-mini", reservation));
     }
@@ -66,7 +73,8 @@ public sealed class PricingTests
     {
         var bare = new ChatRequest { Messages = [ChatMessage.User("hi")] };
         var withTools = bare with { Tools = StandardTools.All };
-        var withCall = bare with { Messages = [.. bare.Messages, ChatMessage.Assistant("", [new ToolCall("c1", "write_worklog", new string('a', 400))])] };
+        var body = string.Join(" ", Enumerable.Range(1, 120).Select(i => $"step {i} done"));
+        var withCall = bare with { Messages = [.. bare.Messages, ChatMessage.Assistant("", [FunctionCallContent.FromJson("c1", "write_worklog", $$"""{"body":"{{body}}"}""")])] };
 
         TokenEstimator.EstimateInput(withTools).Should().BeGreaterThan(TokenEstimator.EstimateInput(bare) + 100);
         TokenEstimator.EstimateInput(withCall).Should().BeGreaterThan(TokenEstimator.EstimateInput(bare) + 100);

@@ -34,10 +34,10 @@ public sealed class ScriptedChatModelTests
 
         first.Model.Should().Be("scripted:launch");
         first.Text.Should().Be("Splitting the launch.");
-        first.ToolCalls.Should().Equal(new ToolCall("call_ada_1", "delegate_task", """{ "to_agent_id": 8, "title": "Write the launch post" }"""));
+        first.ToolCalls.Should().Equal(new ToolCall("call_ada_1", "delegate_task", """{"to_agent_id":8,"title":"Write the launch post"}"""));
         first.Usage.Should().Be(new Usage(420, 38));
-        first.FinishReason.Should().Be(FinishReason.ToolCalls);
-        second.ToolCalls.Should().ContainSingle().Which.Should().Be(new ToolCall("call_launch_2_1_1", "complete_task", """{ "result": "Delegated the post to Bob." }"""));
+        first.FinishReason.Should().Be(ChatFinishReason.ToolCalls);
+        second.ToolCalls.Should().ContainSingle().Which.Should().Be(new ToolCall("call_launch_2_1_1", "complete_task", """{"result":"Delegated the post to Bob."}"""));
         second.Usage.InputTokens.Should().Be(TokenEstimator.EstimateInput(Ask(Ada, "Launch the spring range", first.ToMessage(), ChatMessage.Tool("call_ada_1", "delegated as task #9"))));
     }
 
@@ -51,7 +51,7 @@ public sealed class ScriptedChatModelTests
         var andAgain = await model.CompleteAsync(Ask(Bob, "Write the launch post"), CancellationToken.None);
 
         post.Text.Should().Be("Here is the post: Spring is here.");
-        post.FinishReason.Should().Be(FinishReason.Stop);
+        post.FinishReason.Should().Be(ChatFinishReason.Stop);
         again.Text.Should().Be("Anything else?");
         andAgain.Text.Should().Be("Anything else?");
     }

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using FluidManager.Models;
 using FluidManager.Runtime.Activities;
+using Microsoft.Extensions.AI;
 
 namespace FluidManager.Grains.Meetings;
 
@@ -12,7 +14,11 @@ public sealed record MeetingCallInput(long CompanyId, long MeetingId, long? Agen
 }
 
 /// <summary>The answer of one model call of a meeting.</summary>
-public sealed record MeetingCallResult(long CompanyId, long MeetingId, long? AgentId, int Step, string Model, ChatResponse Response, int? AnswersSeq);
+public sealed record MeetingCallResult(long CompanyId, long MeetingId, long? AgentId, int Step, string Model, ChatResponse Response, int? AnswersSeq)
+{
+    /// <summary>Wall-clock time of the call, the provider's retries and waits included.</summary>
+    public TimeSpan Duration { get; init; }
+}
 
 /// <summary>
 /// Activity <c>meeting.model_call</c>: resolves the model and calls it, with no side effect (meeting calls
@@ -30,7 +36,8 @@ public sealed class MeetingCallActivity(IChatModelProvider models) : ActivityHan
         ArgumentNullException.ThrowIfNull(input);
         var model = models.Resolve(input.Model);
         var request = input.Request with { CorrelationId = $"meeting:{input.MeetingId.ToString(CultureInfo.InvariantCulture)}/step:{input.Step.ToString(CultureInfo.InvariantCulture)}" };
-        var response = await model.CompleteAsync(request, cancellationToken);
-        return new MeetingCallResult(input.CompanyId, input.MeetingId, input.AgentId, input.Step, input.Model, response, input.AnswersSeq);
+        var started = Stopwatch.GetTimestamp();
+        var response = await model.GetResponseAsync(request, cancellationToken);
+        return new MeetingCallResult(input.CompanyId, input.MeetingId, input.AgentId, input.Step, input.Model, response, input.AnswersSeq) { Duration = Stopwatch.GetElapsedTime(started) };
     }
 }

@@ -282,8 +282,8 @@ public sealed class MeetingGrain(ITurnContext context, IServiceProvider services
         var companyId = result?.CompanyId ?? await context.Sql("SELECT company_id FROM meetings WHERE id = @id").With("id", Id).ScalarAsync<long>();
         var state = await MeetingState.LoadAsync(context, companyId, Id);
         var current = state.ActivityId == outcome.Id;
-        var usage = result?.Response.Usage ?? default;
-        var cost = result is not null && work.Pricing.TryGet(result.Response.Model, out var price) ? price.Cost(usage) : 0m;
+        var usage = result?.Response.TokenUsage ?? default;
+        var cost = result is not null && work.Pricing.TryGet(result.Model, out var price) ? price.Cost(usage) : 0m;
         if (result is not null || current)
         {
             await context.Sql(MeetingSql.InsertLlmCall)
@@ -292,12 +292,12 @@ public sealed class MeetingGrain(ITurnContext context, IServiceProvider services
                 .With("agent_id", result is not null ? result.AgentId : state.TurnAgentId)
                 .With("step", result?.Step ?? 0)
                 .WithGuid("activity_id", outcome.Id)
-                .With("model", AgentBriefing.Clip(result?.Response.Model ?? result?.Model ?? "unknown", 200))
+                .With("model", AgentBriefing.Clip(result?.Model ?? "unknown", 200))
                 .With("input_tokens", usage.InputTokens)
                 .With("output_tokens", usage.OutputTokens)
                 .With("cost", cost)
-                .With("duration_ms", (long)(result?.Response.Duration.TotalMilliseconds ?? 0))
-                .With<FinishReason>("finish_reason", result?.Response.FinishReason)
+                .With("duration_ms", (long)(result?.Duration.TotalMilliseconds ?? 0))
+                .With("finish_reason", result?.Response.FinishReasonText)
                 .With("succeeded", result is not null)
                 .With("error", result is null ? AgentBriefing.Clip(outcome.Error ?? "failed", 2000) : null)
                 .With("reserved_tokens", reservation?.Tokens ?? 0)
@@ -526,7 +526,7 @@ public sealed class MeetingGrain(ITurnContext context, IServiceProvider services
             return;
         }
 
-        await StoreMinutesAsync(state, minutes, result!.Response.Model);
+        await StoreMinutesAsync(state, minutes, result!.Model);
         state.Status = MeetingStatus.Completed;
         state.Error = null;
         state.SynthesisFeedback = null;

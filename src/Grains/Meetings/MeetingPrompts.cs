@@ -3,6 +3,7 @@ using System.Text;
 using FluidManager.Grains.Interfaces.Meetings;
 using FluidManager.Grains.Work;
 using FluidManager.Models;
+using Microsoft.Extensions.AI;
 
 namespace FluidManager.Grains.Meetings;
 

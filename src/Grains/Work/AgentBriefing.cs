@@ -8,6 +8,7 @@ using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Organization;
 using FluidManager.Models;
 using FluidManager.Runtime.Grains;
+using Microsoft.Extensions.AI;
 
 namespace FluidManager.Grains.Work;
 

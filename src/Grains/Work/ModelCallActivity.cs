@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,6 +7,7 @@ using FluidManager.Grains.Interfaces.Artifacts;
 using FluidManager.Grains.Storage;
 using FluidManager.Models;
 using FluidManager.Runtime.Activities;
+using Microsoft.Extensions.AI;
 
 namespace FluidManager.Grains.Work;
 
@@ -17,10 +19,15 @@ public sealed record ModelCallInput(long CompanyId, long TaskId, long AgentId, i
 /// (by tool call id): the bytes are written here, outside any turn, under a key derived from the
 /// activity and the call, so a rerun overwrites rather than duplicates.
 /// </summary>
-public sealed record ModelCallResult(long CompanyId, long TaskId, long AgentId, int Attempt, int Step, string Model, ChatResponse Response, IReadOnlyDictionary<string, StoredObject> Artifacts);
+public sealed record ModelCallResult(long CompanyId, long TaskId, long AgentId, int Attempt, int Step, string Model, ChatResponse Response, IReadOnlyDictionary<string, StoredObject> Artifacts)
+{
+    /// <summary>Wall-clock time of the call, the provider's retries and waits included.</summary>
+    public TimeSpan Duration { get; init; }
+}
 
 /// <summary>
-/// Activity <c>agent.model_call</c>: resolves the agent's model and calls it. Its only side effect is
+/// Activity <c>agent.model_call</c>: resolves the agent's model (an <see cref="IChatClient"/>) and calls it. Tool calls
+/// come back unrun: the runner records and runs each one itself. Its only side effect is
 /// storing the content of the artifacts the answer asks for; everything else happens when the runner
 /// receives the outcome, exactly once.
 /// </summary>
@@ -36,7 +43,9 @@ public sealed class ModelCallActivity(IChatModelProvider models, IObjectStore st
         ArgumentNullException.ThrowIfNull(execution);
         var model = models.Resolve(input.Model);
         var request = input.Request with { CorrelationId = $"task:{input.TaskId.ToString(CultureInfo.InvariantCulture)}/step:{input.Attempt.ToString(CultureInfo.InvariantCulture)}.{input.Step.ToString(CultureInfo.InvariantCulture)}" };
-        var response = await model.CompleteAsync(request, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        var response = await model.GetResponseAsync(request, cancellationToken);
+        var duration = Stopwatch.GetElapsedTime(started);
 
         var artifacts = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
         foreach (var call in response.ToolCalls.Where(c => c.Name == WorkTools.CreateArtifact))
@@ -53,12 +62,12 @@ public sealed class ModelCallActivity(IChatModelProvider models, IObjectStore st
             }
 
             var contentType = Text(arguments, "content_type", "mime_type", "media_type", "mime") is { Length: > 0 and <= 200 } type ? type : "text/markdown";
-            var key = $"{ObjectKeys.CompanyPrefix(input.CompanyId)}artifacts/{execution.Id:N}-{CallKey(call.Id)}";
+            var key = $"{ObjectKeys.CompanyPrefix(input.CompanyId)}artifacts/{execution.Id:N}-{CallKey(call.CallId)}";
             await using var stream = new MemoryStream(bytes, writable: false);
-            artifacts[call.Id] = await store.PutAsync(key, stream, contentType, cancellationToken);
+            artifacts[call.CallId] = await store.PutAsync(key, stream, contentType, cancellationToken);
         }
 
-        return new ModelCallResult(input.CompanyId, input.TaskId, input.AgentId, input.Attempt, input.Step, input.Model, response, artifacts);
+        return new ModelCallResult(input.CompanyId, input.TaskId, input.AgentId, input.Attempt, input.Step, input.Model, response, artifacts) { Duration = duration };
     }
 
     private static string? Content(JsonElement arguments) => Text(arguments, "content", "body", "text", "markdown", "data");

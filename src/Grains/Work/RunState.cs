@@ -5,6 +5,7 @@ using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Models;
 using FluidManager.Runtime;
 using FluidManager.Runtime.Grains;
+using Microsoft.Extensions.AI;
 using Npgsql;
 
 namespace FluidManager.Grains.Work;
@@ -54,7 +55,7 @@ internal sealed class RunState
     public bool IsActive => Status != TaskRunStatus.Stopped;
 
     /// <summary>The tool calls of the last assistant message that have no result yet, in order.</summary>
-    public IReadOnlyList<ToolCall> UnansweredCalls()
+    public IReadOnlyList<FunctionCallContent> UnansweredCalls()
     {
         var last = Conversation.FindLastIndex(m => m.Role == ChatRole.Assistant);
         if (last < 0 || Conversation[last].ToolCalls.Count == 0)
@@ -63,7 +64,7 @@ internal sealed class RunState
         }
 
         var answered = Conversation.Skip(last + 1).Where(m => m.Role == ChatRole.Tool).Select(m => m.ToolCallId).ToHashSet(StringComparer.Ordinal);
-        return Conversation[last].ToolCalls.Where(c => !answered.Contains(c.Id)).ToList();
+        return Conversation[last].ToolCalls.Where(c => !answered.Contains(c.CallId)).ToList();
     }
 
     public TaskRunDto ToDto() =>

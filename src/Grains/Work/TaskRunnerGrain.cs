@@ -15,6 +15,7 @@ using FluidManager.Models;
 using FluidManager.Runtime;
 using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.Telemetry;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -191,12 +192,12 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
         if (result is not null)
         {
-            await RecordCallAsync(work, outcome.Id, result.CompanyId, result.AgentId, result.Attempt, result.Step, result.Response.Model,
-                result.Response, error: null, reservation);
+            await RecordCallAsync(work, outcome.Id, result.CompanyId, result.AgentId, result.Attempt, result.Step, result.Model,
+                result.Response, result.Duration, error: null, reservation);
         }
         else if (current)
         {
-            await RecordCallAsync(work, outcome.Id, run!.CompanyId, run.AgentId, run.Attempt, run.Step, run.Model, response: null, outcome.Error ?? "failed", reservation);
+            await RecordCallAsync(work, outcome.Id, run!.CompanyId, run.AgentId, run.Attempt, run.Step, run.Model, response: null, TimeSpan.Zero, outcome.Error ?? "failed", reservation);
         }
 
         if (!current)
@@ -264,7 +265,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
                     answer.Reason,
                     answer.Metadata);
             await RecordToolCallAsync(run, task, call, StepKey(run, call), result, TimeSpan.FromMilliseconds(answer?.DurationMs ?? 0));
-            run.Conversation.Add(ChatMessage.Tool(call.Id, result.Result));
+            run.Conversation.Add(ChatMessage.Tool(call.CallId, result.Result));
         }
 
         if (task.Status != TaskState.Running)
@@ -498,7 +499,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
             var recorded = await context.Sql(WorkSql.ToolCallByStep).With("task_id", task.Id).With("step_key", stepKey).FirstOrDefaultAsync(WorkRows.MapToolCall);
             if (recorded is not null)
             {
-                run.Conversation.Add(ChatMessage.Tool(call.Id, recorded.Result));
+                run.Conversation.Add(ChatMessage.Tool(call.CallId, recorded.Result));
                 continue;
             }
 
@@ -513,7 +514,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
                 var activityId = Guid.CreateVersion7(context.Now);
                 await context.ScheduleActivityAsync(
                     AgentToolActivity.ActivityKind,
-                    new AgentToolCall(call.Name, new ToolInvocation(task.CompanyId, agent.Id, task.Id, call.Arguments, stepKey)),
+                    new AgentToolCall(call.Name, new ToolInvocation(task.CompanyId, agent.Id, task.Id, call.ArgumentsJson, stepKey)),
                     new ActivityOptions { MaxAttempts = 2, Timeout = work.Options.ToolTimeout, Backoff = TimeSpan.FromSeconds(1) },
                     activityId);
                 run.Status = TaskRunStatus.Calling;
@@ -527,14 +528,14 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
             }
 
             await RecordToolCallAsync(run, task, call, stepKey, result, Stopwatch.GetElapsedTime(started));
-            run.Conversation.Add(ChatMessage.Tool(call.Id, result.Result));
+            run.Conversation.Add(ChatMessage.Tool(call.CallId, result.Result));
         }
 
         run.Artifacts.Clear();
         return (task, false);
     }
 
-    private static string StepKey(RunState run, ToolCall call) => AgentBriefing.Clip($"{run.Attempt}:{run.Step}:{call.Id}", 200);
+    private static string StepKey(RunState run, FunctionCallContent call) => AgentBriefing.Clip($"{run.Attempt}:{run.Step}:{call.CallId}", 200);
 
     private async Task<ToolResult> RunInSavepointAsync(ToolBox toolBox, ToolScope scope)
     {
@@ -563,16 +564,16 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable
             or PostgresErrorCodes.InFailedSqlTransaction;
 
-    private async Task RecordToolCallAsync(RunState run, TaskDto task, ToolCall call, string stepKey, ToolResult result, TimeSpan duration)
+    private async Task RecordToolCallAsync(RunState run, TaskDto task, FunctionCallContent call, string stepKey, ToolResult result, TimeSpan duration)
     {
-        var arguments = call.TryParseArguments(out var parsed) ? parsed.GetRawText() : JsonSerializer.Serialize(new { raw = call.Arguments });
+        var arguments = call.TryParseArguments(out var parsed) ? parsed.GetRawText() : JsonSerializer.Serialize(new { raw = call.ArgumentsJson, error = call.Exception?.Message });
         var row = await context.Sql(WorkSql.InsertToolCall)
             .With("company_id", task.CompanyId)
             .With("task_id", task.Id)
             .With("agent_id", run.AgentId)
             .With("attempt", run.Attempt)
             .With("step", run.Step)
-            .With("tool_call_id", AgentBriefing.Clip(call.Id, 200))
+            .With("tool_call_id", AgentBriefing.Clip(call.CallId, 200))
             .With("step_key", stepKey)
             .With("tool", AgentBriefing.Clip(call.Name, 100))
             .WithJsonText("arguments", arguments)
@@ -588,10 +589,10 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
     }
 
     private async Task RecordCallAsync(AgentWork work, Guid activityId, long companyId, long agentId, int attempt, int step, string model,
-        ChatResponse? response, string? error, Budget.ReservationRow? reservation)
+        ChatResponse? response, TimeSpan duration, string? error, Budget.ReservationRow? reservation)
     {
-        var usage = response?.Usage ?? default;
-        var cost = response is not null && work.Pricing.TryGet(response.Model, out var price) ? price.Cost(usage) : 0m;
+        var usage = response?.TokenUsage ?? default;
+        var cost = response is not null && work.Pricing.TryGet(model, out var price) ? price.Cost(usage) : 0m;
         var call = await context.Sql(WorkSql.InsertLlmCall)
             .With("company_id", companyId)
             .With("task_id", Id)
@@ -603,8 +604,8 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
             .With("input_tokens", usage.InputTokens)
             .With("output_tokens", usage.OutputTokens)
             .With("cost", cost)
-            .With("duration_ms", (long)(response?.Duration.TotalMilliseconds ?? 0))
-            .With<FinishReason>("finish_reason", response?.FinishReason)
+            .With("duration_ms", (long)duration.TotalMilliseconds)
+            .With("finish_reason", response?.FinishReasonText)
             .With("tool_calls", response?.ToolCalls.Count ?? 0)
             .With("succeeded", response is not null)
             .With("error", error is null ? null : AgentBriefing.Clip(error, 2000))

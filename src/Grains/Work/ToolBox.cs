@@ -10,6 +10,7 @@ using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Grains.Organization;
 using FluidManager.Models;
 using FluidManager.Runtime.Grains;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace FluidManager.Grains.Work;
@@ -27,7 +28,7 @@ internal sealed record ToolResult(ToolOutcome Outcome, string Result, string? Re
 }
 
 /// <summary>What a tool call may touch: the run, its task and agent, and the tools offered.</summary>
-internal sealed record ToolScope(RunState Run, TaskDto Task, WorkingAgent Agent, ToolCall Call, string StepKey, IReadOnlySet<string> Offered, WorkOptions Options);
+internal sealed record ToolScope(RunState Run, TaskDto Task, WorkingAgent Agent, FunctionCallContent Call, string StepKey, IReadOnlySet<string> Offered, WorkOptions Options);
 
 /// <summary>
 /// Runs the agent's tool calls as grain operations inside the runner's turn. Every side effect carries
@@ -84,7 +85,7 @@ internal sealed partial class ToolBox(ITurnContext context, ILogger logger)
             return ToolResult.Error("'name' is required.");
         }
 
-        if (!scope.Run.Artifacts.TryGetValue(scope.Call.Id, out var stored))
+        if (!scope.Run.Artifacts.TryGetValue(scope.Call.CallId, out var stored))
         {
             return args.Text("content", "body", "text", "markdown", "data") is null
                 ? ToolResult.Error("'content' is required.")

@@ -1,7 +1,7 @@
 namespace FluidManager.Models;
 
 /// <summary>
-/// A model id split into provider and name: <c>offline</c>, <c>scripted:launch</c>,
+/// A model id split into provider and name: <c>offline</c>, <c>scripted:launch</c>, <c>azure:my-deployment</c>,
 /// <c>openai:gpt-4o-mini</c>. A bare name that is not a provider (<c>gpt-4o-mini</c>) is an OpenAI-compatible model.
 /// </summary>
 public readonly record struct ModelId(string Provider, string Name)
@@ -9,6 +9,7 @@ public readonly record struct ModelId(string Provider, string Name)
     public const string Offline = "offline";
     public const string Scripted = "scripted";
     public const string OpenAI = "openai";
+    public const string Azure = "azure";
 
     /// <summary>The canonical text: <c>offline</c> or <c>provider:name</c>.</summary>
     public override string ToString() => Name.Length == 0 ? Provider : $"{Provider}:{Name}";
@@ -25,6 +26,7 @@ public readonly record struct ModelId(string Provider, string Name)
             Offline => new ModelId(Offline, rest),
             Scripted => new ModelId(Scripted, rest),
             OpenAI => new ModelId(OpenAI, rest),
+            Azure => new ModelId(Azure, rest),
             _ => new ModelId(OpenAI, text),
         };
     }

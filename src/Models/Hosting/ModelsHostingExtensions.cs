@@ -1,6 +1,7 @@
 using FluidManager.Models.Embeddings;
 using FluidManager.Models.Offline;
 using FluidManager.Models.OpenAICompatible;
+using FluidManager.Models.Providers;
 using FluidManager.Models.Scripted;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,9 +17,11 @@ public static class ModelsHostingExtensions
 {
     /// <summary>
     /// Adds the model layer, configured from <c>Fluid:Models</c> (<see cref="ModelsOptions"/>, checked at
-    /// start-up): <see cref="IChatModelProvider"/> (the <see cref="ModelCatalog"/>), <see cref="ModelPricing"/>,
-    /// <see cref="OfflineChatModel"/>, <see cref="ScenarioLibrary"/> and the configured embedding model,
-    /// an <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of strings (MiniLM unless configured otherwise).
+    /// start-up): <see cref="IChatModelProvider"/> (the <see cref="ModelCatalog"/>, whose chat clients are
+    /// Microsoft.Extensions.AI <see cref="IChatClient"/>s traced under <see cref="ModelTelemetry.SourceName"/>),
+    /// <see cref="ModelPricing"/>, <see cref="OfflineChatModel"/>, <see cref="ScenarioLibrary"/>, the resilient HTTP
+    /// clients of remote providers (<see cref="ModelHttp"/>) and the configured embedding model, an
+    /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of strings (MiniLM unless configured otherwise).
     /// With no configuration at all, everything runs offline.
     /// </summary>
     public static IHostApplicationBuilder AddModels(this IHostApplicationBuilder builder)
@@ -28,6 +31,7 @@ public static class ModelsHostingExtensions
         services.AddOptions<ModelsOptions>().BindConfiguration(ModelsOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelsOptions>, ModelsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddModelHttpClients();
         services.TryAddSingleton(sp => new ModelPricing(sp.GetRequiredService<IOptions<ModelsOptions>>()));
         services.TryAddSingleton(sp => new OfflineChatModel(sp.GetRequiredService<IOptions<ModelsOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ScenarioLibrary(
@@ -38,7 +42,8 @@ public static class ModelsHostingExtensions
             sp.GetRequiredService<ScenarioLibrary>(),
             sp.GetRequiredService<ModelPricing>(),
             sp.GetService<ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IHttpClientFactory>()));
         services.TryAddSingleton<IChatModelProvider>(sp => sp.GetRequiredService<ModelCatalog>());
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(CreateEmbeddingModel);
         return builder;

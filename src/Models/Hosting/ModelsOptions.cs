@@ -8,6 +8,7 @@ namespace FluidManager.Models;
 ///   "Allowed": [ "offline", "scripted:*", "openai:gpt-4o-mini" ],
 ///   "Prices": { "gpt-4o-mini": { "InputPerMillion": 0.15, "OutputPerMillion": 0.60 } },
 ///   "OpenAI": { "BaseUrl": "https://api.openai.com/v1", "ApiKey": "(from a secret)", "Timeout": "00:01:40", "MaxRetries": 3 },
+///   "Azure": { "Endpoint": "https://my-resource.openai.azure.com/", "Deployment": "gpt-4o-mini", "ApiKey": "(optional: else Entra ID)" },
 ///   "Offline": { "LatencyMs": 400 },
 ///   "Scripted": { "ScenarioPath": "scenarios" },
 ///   "Embeddings": { "Model": "offline", "Dimensions": 384 } } }
@@ -34,6 +35,8 @@ public sealed class ModelsOptions
 
     public OpenAIModelOptions OpenAI { get; set; } = new();
 
+    public AzureOpenAIModelOptions Azure { get; set; } = new();
+
     public OfflineModelOptions Offline { get; set; } = new();
 
     public ScriptedModelOptions Scripted { get; set; } = new();
@@ -45,8 +48,31 @@ public sealed class ModelsOptions
         Allowed.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim()).ToList() is { Count: > 0 } list ? list : DefaultAllowed;
 }
 
-/// <summary>An OpenAI-compatible endpoint (OpenAI, Azure OpenAI v1, Ollama, vLLM…). Section <c>Fluid:Models:OpenAI</c>.</summary>
-public sealed class OpenAIModelOptions
+/// <summary>
+/// How calls to a model endpoint are made resilient: they go through an <c>HttpClient</c> from
+/// <c>IHttpClientFactory</c> with the standard resilience handler (Microsoft.Extensions.Http.Resilience),
+/// configured from these values.
+/// </summary>
+public abstract class ModelEndpointOptions
+{
+    /// <summary>How long one attempt may take before it is abandoned; a timed-out attempt is not retried (the model may still be working). Default 100 s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Retries after a transient failure only: 408, 429, a 5xx or a lost connection; 0 disables them. Default 3.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>First backoff delay when the server sends no Retry-After; doubles each retry, with jitter. Default 1 s.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between attempts. A Retry-After asking for more fails the call at once. Default 60 s.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest a call may take, every attempt and wait included: each attempt's timeout plus each wait at its longest.</summary>
+    public TimeSpan TotalTimeout => (Timeout * (MaxRetries + 1)) + (MaxRetryDelay * MaxRetries) + TimeSpan.FromSeconds(1);
+}
+
+/// <summary>An OpenAI-compatible endpoint (OpenAI, Ollama, vLLM…). Section <c>Fluid:Models:OpenAI</c>.</summary>
+public sealed class OpenAIModelOptions : ModelEndpointOptions
 {
     /// <summary>The API root, ending in <c>/v1</c> for most servers. Default: OpenAI's (<c>https://api.openai.com/v1</c>).</summary>
     public string? BaseUrl { get; set; }
@@ -56,18 +82,25 @@ public sealed class OpenAIModelOptions
 
     /// <summary>The model of the id <c>openai</c> without a name. Default <c>gpt-4o-mini</c>.</summary>
     public string Model { get; set; } = "gpt-4o-mini";
+}
 
-    /// <summary>How long one attempt may take before it is abandoned (not retried). Default 100 s.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
+/// <summary>
+/// Azure OpenAI, through Azure.AI.OpenAI: models are deployments of a resource (<c>azure:&lt;deployment&gt;</c>).
+/// Section <c>Fluid:Models:Azure</c>.
+/// </summary>
+public sealed class AzureOpenAIModelOptions : ModelEndpointOptions
+{
+    /// <summary>The resource's endpoint, such as <c>https://my-resource.openai.azure.com/</c>.</summary>
+    public string? Endpoint { get; set; }
 
-    /// <summary>Retries after a 429, a 5xx or a lost connection; 0 disables them. Default 3.</summary>
-    public int MaxRetries { get; set; } = 3;
+    /// <summary>The deployment of the id <c>azure</c> without a name.</summary>
+    public string? Deployment { get; set; }
 
-    /// <summary>First backoff delay when the server sends no Retry-After; doubles each retry, with jitter. Default 1 s.</summary>
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Longest wait between attempts. A Retry-After asking for more fails the call at once. Default 60 s.</summary>
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// The resource's API key, from configuration only (a secret or environment variable); never logged. Empty:
+    /// Microsoft Entra ID through <c>DefaultAzureCredential</c> (managed identity, workload identity, environment, Azure CLI…).
+    /// </summary>
+    public string? ApiKey { get; set; }
 }
 
 /// <summary>The offline deterministic model. Section <c>Fluid:Models:Offline</c>.</summary>

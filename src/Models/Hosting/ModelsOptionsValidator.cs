@@ -25,11 +25,15 @@ internal sealed class ModelsOptionsValidator(IHostEnvironment? environment = nul
             errors.Add($"'{S}:Default' is '{options.Default}', which '{S}:Allowed' ({string.Join(", ", allowed)}) does not include.");
         }
 
-        var real = allowed.Where(a => a != "*" && ModelId.Parse(a.EndsWith(":*", StringComparison.Ordinal) ? a[..^2] : a).Provider == ModelId.OpenAI).ToList();
-        if (!string.IsNullOrWhiteSpace(options.Default) && ModelId.Parse(options.Default).Provider == ModelId.OpenAI)
+        static ModelId Entry(string a) => ModelId.Parse(a.EndsWith(":*", StringComparison.Ordinal) ? a[..^2] : a);
+        var entries = allowed.Where(a => a != "*").ToList();
+        if (!string.IsNullOrWhiteSpace(options.Default))
         {
-            real.Add(options.Default);
+            entries.Add(options.Default);
         }
+
+        var real = entries.Where(a => Entry(a).Provider == ModelId.OpenAI).ToList();
+        var azure = entries.Where(a => Entry(a).Provider == ModelId.Azure).ToList();
 
         ModelId? embeddings = string.IsNullOrWhiteSpace(options.Embeddings.Model) ? null : ModelId.Parse(options.Embeddings.Model);
         if (embeddings is { Provider: ModelId.OpenAI })
@@ -42,11 +46,23 @@ internal sealed class ModelsOptionsValidator(IHostEnvironment? environment = nul
             errors.Add($"'{real[0]}' is configured but no API key is set: set '{S}:OpenAI:ApiKey' (environment variable 'Fluid__Models__OpenAI__ApiKey').");
         }
 
-        foreach (var id in real.Where(a => !a.EndsWith(":*", StringComparison.Ordinal)).Distinct(StringComparer.OrdinalIgnoreCase))
+        if (azure.Count > 0 && (string.IsNullOrWhiteSpace(options.Azure.Endpoint) || !Uri.TryCreate(options.Azure.Endpoint, UriKind.Absolute, out var azureUrl)
+            || (azureUrl.Scheme != Uri.UriSchemeHttp && azureUrl.Scheme != Uri.UriSchemeHttps)))
+        {
+            errors.Add($"'{azure[0]}' is configured but '{S}:Azure:Endpoint' is not an absolute http(s) URL: set it to the resource's endpoint, such as https://my-resource.openai.azure.com/.");
+        }
+
+        foreach (var id in real.Concat(azure).Where(a => !a.EndsWith(":*", StringComparison.Ordinal)).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var model = ModelId.Parse(id);
-            var full = model.Name.Length == 0 ? model with { Name = options.OpenAI.Model } : model;
-            if (!pricing.TryGet(full.ToString(), out _))
+            var full = model.Name.Length > 0 ? model
+                : model.Provider == ModelId.OpenAI ? model with { Name = options.OpenAI.Model }
+                : string.IsNullOrWhiteSpace(options.Azure.Deployment) ? model : model with { Name = options.Azure.Deployment.Trim() };
+            if (full.Name.Length == 0)
+            {
+                errors.Add($"'{id}' names no deployment: use 'azure:<deployment>' or set '{S}:Azure:Deployment'.");
+            }
+            else if (!pricing.TryGet(full.ToString(), out _))
             {
                 var key = ModelPricing.PriceKey(full.ToString());
                 errors.Add($"'{full}' has no price: set '{key}:InputPerMillion' and '{key}:OutputPerMillion' (USD per million tokens).");
@@ -67,25 +83,8 @@ internal sealed class ModelsOptionsValidator(IHostEnvironment? environment = nul
             errors.Add($"'{S}:OpenAI:BaseUrl' must be an absolute http(s) URL, such as https://api.openai.com/v1.");
         }
 
-        if (options.OpenAI.Timeout < TimeSpan.FromMilliseconds(10) || options.OpenAI.Timeout > TimeSpan.FromHours(1))
-        {
-            errors.Add($"'{S}:OpenAI:Timeout' must be between 00:00:00.010 and 01:00:00.");
-        }
-
-        if (options.OpenAI.MaxRetries is < 0 or > 10)
-        {
-            errors.Add($"'{S}:OpenAI:MaxRetries' must be between 0 and 10.");
-        }
-
-        if (options.OpenAI.RetryBaseDelay < TimeSpan.Zero || options.OpenAI.RetryBaseDelay > options.OpenAI.MaxRetryDelay)
-        {
-            errors.Add($"'{S}:OpenAI:RetryBaseDelay' must be zero or more and at most '{S}:OpenAI:MaxRetryDelay'.");
-        }
-
-        if (options.OpenAI.MaxRetryDelay > TimeSpan.FromHours(1))
-        {
-            errors.Add($"'{S}:OpenAI:MaxRetryDelay' must be at most 01:00:00.");
-        }
+        ValidateEndpoint(errors, options.OpenAI, $"{S}:OpenAI");
+        ValidateEndpoint(errors, options.Azure, $"{S}:Azure");
 
         if (options.Offline.LatencyMs is < 0 or > 600_000)
         {
@@ -117,5 +116,28 @@ internal sealed class ModelsOptionsValidator(IHostEnvironment? environment = nul
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateEndpoint(List<string> errors, ModelEndpointOptions options, string key)
+    {
+        if (options.Timeout < TimeSpan.FromMilliseconds(10) || options.Timeout > TimeSpan.FromHours(1))
+        {
+            errors.Add($"'{key}:Timeout' must be between 00:00:00.010 and 01:00:00.");
+        }
+
+        if (options.MaxRetries is < 0 or > 10)
+        {
+            errors.Add($"'{key}:MaxRetries' must be between 0 and 10.");
+        }
+
+        if (options.RetryBaseDelay < TimeSpan.Zero || options.RetryBaseDelay > options.MaxRetryDelay)
+        {
+            errors.Add($"'{key}:RetryBaseDelay' must be zero or more and at most '{key}:MaxRetryDelay'.");
+        }
+
+        if (options.MaxRetryDelay > TimeSpan.FromHours(1))
+        {
+            errors.Add($"'{key}:MaxRetryDelay' must be at most 01:00:00.");
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
 
 namespace FluidManager.Models.Offline;
 
@@ -18,7 +19,7 @@ internal static partial class OfflineAgent
 
     public sealed record Part(string Title, string Description, AgentRef Assignee);
 
-    public sealed record Decision(string Text, IReadOnlyList<ToolCall> ToolCalls);
+    public sealed record Decision(string Text, IReadOnlyList<FunctionCallContent> ToolCalls);
 
     private enum Approval
     {
@@ -131,7 +132,7 @@ internal static partial class OfflineAgent
             hash.Add(message.Role.ToString()).Add(message.Content).Add(message.ToolCallId);
             foreach (var call in message.ToolCalls)
             {
-                hash.Add(call.Id).Add(call.Name).Add(call.Arguments);
+                hash.Add(call.CallId).Add(call.Name).Add(call.ArgumentsJson);
             }
         }
 
@@ -163,7 +164,7 @@ internal static partial class OfflineAgent
     {
         var id = $"call_{StableHash.Of(seed, tool + "#" + situation.AssistantTurns.ToString(CultureInfo.InvariantCulture)):x16}";
         var json = ToolArguments.Build(situation.Tool(tool), fallbackText, arguments);
-        return new Decision(text, [new ToolCall(id, tool, json)]);
+        return new Decision(text, [FunctionCallContent.FromJson(id, tool, json)]);
     }
 
     private static Argument TaskId(Situation situation) =>
@@ -304,7 +305,7 @@ internal static partial class OfflineAgent
         return done;
     }
 
-    private static IEnumerable<string> StringValues(ToolCall call) =>
+    private static IEnumerable<string> StringValues(FunctionCallContent call) =>
         call.TryParseArguments(out var arguments)
             ? arguments.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).Select(p => p.Value.GetString()!)
             : [];

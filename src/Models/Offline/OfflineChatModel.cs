@@ -1,11 +1,12 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 namespace FluidManager.Models.Offline;
 
 /// <summary>
-/// The offline model: no key, no network, deterministic (the same request always gets the same
+/// The offline model, an <see cref="IChatClient"/>: no key, no network, deterministic (the same request always gets the same
 /// answer: hashes of the conversation seed every choice; the wording follows the task's opening messages so
-/// it stays consistent from turn to turn), with token counts that track text length
+/// it stays consistent from turn to turn), with real token counts (the <c>o200k_base</c> tokenizer)
 /// and a configurable, cancellable latency (<c>Fluid:Models:Offline:LatencyMs</c>).
 /// <para>
 /// <b>Without tools</b> it answers as the agent described by the system prompt (or the context block):
@@ -39,10 +40,12 @@ namespace FluidManager.Models.Offline;
 /// and after <see cref="MaxSteps"/> assistant turns it completes whatever is left.
 /// </para>
 /// </summary>
-public sealed class OfflineChatModel : IChatModel
+public sealed class OfflineChatModel : IChatClient
 {
     /// <summary>After this many assistant turns in one conversation the model completes the task.</summary>
     public const int MaxSteps = OfflineAgent.MaxSteps;
+
+    private static readonly ChatClientMetadata Metadata = new("fluid-offline", defaultModelId: ModelId.Offline);
 
     private readonly TimeSpan _latency;
     private readonly TimeProvider _time;
@@ -54,10 +57,9 @@ public sealed class OfflineChatModel : IChatModel
         _time = timeProvider ?? TimeProvider.System;
     }
 
-    public async Task<ChatResponse> CompleteAsync(ChatRequest request, CancellationToken cancellationToken)
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var started = _time.GetTimestamp();
+        var request = ChatRequest.From(messages, options);
         if (_latency > TimeSpan.Zero)
         {
             await Task.Delay(_latency, _time, cancellationToken);
@@ -68,21 +70,46 @@ public sealed class OfflineChatModel : IChatModel
             ? new OfflineAgent.Decision(OfflineMinutes.Write(meeting), [])
             : OfflineAgent.Decide(request);
         var text = decision.Text;
-        var finish = decision.ToolCalls.Count > 0 ? FinishReason.ToolCalls : FinishReason.Stop;
+        var finish = decision.ToolCalls.Count > 0 ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop;
         if (decision.ToolCalls.Count == 0 && request.MaxOutputTokens > 0 && TokenEstimator.Count(text) > request.MaxOutputTokens)
         {
-            text = text[..(int)(request.MaxOutputTokens * TokenEstimator.CharsPerToken)];
-            finish = FinishReason.Length;
+            text = TokenEstimator.Truncate(text, request.MaxOutputTokens);
+            finish = ChatFinishReason.Length;
         }
 
-        return new ChatResponse
+        return new ChatResponse(ChatMessage.Assistant(text, decision.ToolCalls))
         {
-            Model = ModelId.Offline,
-            Text = text,
-            ToolCalls = decision.ToolCalls,
+            ModelId = ModelId.Offline,
             FinishReason = finish,
-            Usage = new Usage(TokenEstimator.EstimateInput(request), TokenEstimator.CountOutput(text, decision.ToolCalls)),
-            Duration = _time.GetElapsedTime(started),
+            CreatedAt = _time.GetUtcNow(),
+            Usage = new UsageDetails
+            {
+                InputTokenCount = TokenEstimator.EstimateInput(request),
+                OutputTokenCount = TokenEstimator.CountOutput(text, decision.ToolCalls),
+            }.WithTotal(),
         };
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken);
+        foreach (var update in response.ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? Metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    public void Dispose()
+    {
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
 
 namespace FluidManager.Models.Offline;
 
@@ -150,7 +151,7 @@ internal sealed partial class OfflineWriter(Situation situation, ulong seed)
     public string ConversationSummary()
     {
         var points = _situation.Request.Messages
-            .Where(m => m.Role is ChatRole.User or ChatRole.Assistant or ChatRole.Tool)
+            .Where(m => m.Role == ChatRole.User || m.Role == ChatRole.Assistant || m.Role == ChatRole.Tool)
             .Select(m => FirstSentence(Situation.StripContext(m.Content)))
             .Where(s => s.Length > 0 && s != FirstSentence(_situation.LastUserText))
             .Distinct(StringComparer.Ordinal)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
 
 namespace FluidManager.Models.Offline;
 
@@ -35,7 +36,7 @@ internal sealed partial class Situation
         {
             foreach (var call in request.Messages[i].ToolCalls)
             {
-                calls.Add(new PastCall(call, results.GetValueOrDefault(call.Id), i));
+                calls.Add(new PastCall(call, results.GetValueOrDefault(call.CallId), i));
             }
         }
 
@@ -95,7 +96,7 @@ internal sealed partial class Situation
             for (var i = Request.Messages.Count - 1; i > last.MessageIndex; i--)
             {
                 var message = Request.Messages[i];
-                if (message.Role is ChatRole.User or ChatRole.Tool)
+                if (message.Role == ChatRole.User || message.Role == ChatRole.Tool)
                 {
                     yield return message.Content;
                 }
@@ -162,4 +163,4 @@ internal sealed partial class Situation
 }
 
 /// <summary>A tool call made earlier in the conversation and the text its result carried, if any.</summary>
-internal sealed record PastCall(ToolCall Call, string? Result, int MessageIndex);
+internal sealed record PastCall(FunctionCallContent Call, string? Result, int MessageIndex);

@@ -4,10 +4,10 @@ namespace FluidManager.Models;
 
 /// <summary>
 /// The price table of <c>Fluid:Models:Prices</c>. A price is looked up by the model's name
-/// (<c>gpt-4o-mini</c> for <c>openai:gpt-4o-mini</c>; a <c>:</c> in a name, as in Ollama tags, is written
-/// <c>_</c> in the key), then by its provider (<c>openai</c> prices every OpenAI-compatible model not listed,
-/// <c>offline</c>, <c>scripted</c>). The offline and scripted models are free unless priced. An
-/// OpenAI-compatible model without a price is refused: budgets are checked before a call, so every real
+/// (<c>gpt-4o-mini</c> for <c>openai:gpt-4o-mini</c>, the deployment for <c>azure:&lt;deployment&gt;</c>; a <c>:</c>
+/// in a name, as in Ollama tags, is written <c>_</c> in the key), then by its provider (<c>openai</c> prices every
+/// OpenAI-compatible model not listed, <c>azure</c> every deployment, <c>offline</c>, <c>scripted</c>). The offline and scripted models are free unless priced. An
+/// OpenAI-compatible or Azure model without a price is refused: budgets are checked before a call, so every real
 /// model needs one.
 /// </summary>
 public sealed class ModelPricing
@@ -70,13 +70,13 @@ public sealed class ModelPricing
     public static string PriceKey(string modelId)
     {
         var id = ModelId.Parse(modelId);
-        var name = id.Provider == ModelId.OpenAI && id.Name.Length > 0 ? id.Name.Replace(':', '_') : id.Provider;
+        var name = id.Provider is ModelId.OpenAI or ModelId.Azure && id.Name.Length > 0 ? id.Name.Replace(':', '_') : id.Provider;
         return $"{ModelsOptions.Section}:Prices:{name}";
     }
 
     private static IEnumerable<string> CandidateKeys(ModelId id)
     {
-        if (id.Provider == ModelId.OpenAI && id.Name.Length > 0)
+        if (id.Provider is ModelId.OpenAI or ModelId.Azure && id.Name.Length > 0)
         {
             yield return id.Name;
             yield return id.Name.Replace(':', '_');

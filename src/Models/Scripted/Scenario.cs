@@ -20,7 +20,7 @@ namespace FluidManager.Models.Scripted;
 /// name, <c>role</c> its role and department, <c>task</c> the task title (from the <see cref="AgentContext"/>
 /// block; without one, the system prompt for agent and role and the user messages for task), <c>lastMessage</c>
 /// the last message of the conversation. The first unused matching turn, in file order, answers. Without
-/// <c>usage</c>, tokens are estimated from the text; <c>finishReason</c> defaults to <c>tool_calls</c> when the
+/// <c>usage</c>, tokens are counted with the <c>o200k_base</c> tokenizer; <c>finishReason</c> defaults to <c>tool_calls</c> when the
 /// turn calls tools, else <c>stop</c>. <c>delayMs</c> makes the answer take that long.
 /// </summary>
 public sealed record Scenario
@@ -94,7 +94,7 @@ public sealed record ScenarioTurn
     /// <summary>How long the answer takes, in milliseconds (cancellable): lets a test act while a call is in flight.</summary>
     public int DelayMs { get; init; }
 
-    public FinishReason? FinishReason { get; init; }
+    public ScenarioFinishReason? FinishReason { get; init; }
 
     /// <summary>The conditions, for error messages.</summary>
     public override string ToString()
@@ -119,3 +119,12 @@ public sealed record ScenarioToolCall
 
 /// <summary>Prepared token counts.</summary>
 public sealed record ScenarioUsage(int InputTokens, int OutputTokens);
+
+/// <summary>The finish reason a scenario turn may set (<c>stop</c>, <c>tool_calls</c>, <c>length</c>, <c>content_filter</c>).</summary>
+public enum ScenarioFinishReason
+{
+    Stop,
+    ToolCalls,
+    Length,
+    ContentFilter,
+}

@@ -1,11 +1,15 @@
+using Microsoft.Extensions.AI;
+
 namespace FluidManager.Models.Scripted;
 
 /// <summary>
 /// Replays a <see cref="Scenario"/>: each request gets the first unused turn that matches it. Thread-safe:
 /// concurrent callers never get the same single-use turn. Deterministic as long as each agent's own calls
 /// come in order. A request no turn matches throws <see cref="ScenarioMismatchException"/> naming what was asked.
+/// An <see cref="IChatClient"/>: its tool calls are <see cref="FunctionCallContent"/>; without prepared usage,
+/// tokens are counted with the <c>o200k_base</c> tokenizer.
 /// </summary>
-public sealed class ScriptedChatModel : IChatModel
+public sealed class ScriptedChatModel : IChatClient
 {
     private readonly Lock _lock = new();
     private readonly int[] _uses;
@@ -44,9 +48,9 @@ public sealed class ScriptedChatModel : IChatModel
         }
     }
 
-    public async Task<ChatResponse> CompleteAsync(ChatRequest request, CancellationToken cancellationToken)
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        var request = ChatRequest.From(messages, options);
         cancellationToken.ThrowIfCancellationRequested();
         var started = _time.GetTimestamp();
         var asked = Asked.From(request);
@@ -75,7 +79,7 @@ public sealed class ScriptedChatModel : IChatModel
 
         var chosen = Scenario.Turns[index];
         var calls = chosen.ToolCalls
-            .Select((c, i) => new ToolCall(
+            .Select((c, i) => FunctionCallContent.FromJson(
                 c.Id ?? $"call_{Scenario.Name}_{index + 1}_{use}_{i + 1}",
                 c.Name,
                 c.Arguments.ValueKind switch
@@ -91,17 +95,46 @@ public sealed class ScriptedChatModel : IChatModel
             await Task.Delay(TimeSpan.FromMilliseconds(chosen.DelayMs), _time, cancellationToken);
         }
 
-        return new ChatResponse
+        var usage = chosen.Usage is { } prepared
+            ? new UsageDetails { InputTokenCount = prepared.InputTokens, OutputTokenCount = prepared.OutputTokens }
+            : new UsageDetails { InputTokenCount = TokenEstimator.EstimateInput(request), OutputTokenCount = TokenEstimator.CountOutput(text, calls) };
+        return new ChatResponse(ChatMessage.Assistant(text, calls))
         {
-            Model = ModelId,
-            Text = text,
-            ToolCalls = calls,
-            FinishReason = chosen.FinishReason ?? (calls.Count > 0 ? FinishReason.ToolCalls : FinishReason.Stop),
-            Usage = chosen.Usage is { } usage
-                ? new Usage(usage.InputTokens, usage.OutputTokens)
-                : new Usage(TokenEstimator.EstimateInput(request), TokenEstimator.CountOutput(text, calls)),
-            Duration = _time.GetElapsedTime(started),
+            ModelId = ModelId,
+            FinishReason = chosen.FinishReason switch
+            {
+                ScenarioFinishReason.Stop => ChatFinishReason.Stop,
+                ScenarioFinishReason.Length => ChatFinishReason.Length,
+                ScenarioFinishReason.ContentFilter => ChatFinishReason.ContentFilter,
+                ScenarioFinishReason.ToolCalls => ChatFinishReason.ToolCalls,
+                _ => calls.Count > 0 ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop,
+            },
+            CreatedAt = _time.GetUtcNow(),
+            Usage = usage.WithTotal(),
         };
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await GetResponseAsync(messages, options, cancellationToken);
+        foreach (var update in response.ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("fluid-scripted", defaultModelId: ModelId)
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    public void Dispose()
+    {
     }
 
     private ScenarioMismatchException Mismatch(Asked asked)
@@ -137,7 +170,7 @@ public sealed class ScriptedChatModel : IChatModel
             var lastText = last is null ? "" : Offline.Situation.StripContext(last.Content);
             if (last is not null && lastText.Length == 0 && last.ToolCalls.Count > 0)
             {
-                lastText = string.Join(" ", last.ToolCalls.Select(c => $"{c.Name} {c.Arguments}"));
+                lastText = string.Join(" ", last.ToolCalls.Select(c => $"{c.Name} {c.ArgumentsJson}"));
             }
 
             return new Asked(
