@@ -25,6 +25,9 @@ public sealed class LocalSiteFixture : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>Requests of <c>/flaky</c> per id: the first one answers 503.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> Hits { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -42,6 +45,9 @@ public sealed class LocalSiteFixture : IAsyncLifetime
         _app.MapGet("/redirect-inside", () => Results.Redirect("/page"));
         _app.MapGet("/redirect-outside", (HttpContext http) => Results.Redirect($"http://localhost:{http.Connection.LocalPort}/page"));
         _app.MapGet("/redirect-metadata", () => Results.Redirect("http://169.254.169.254/latest/meta-data/"));
+        _app.MapGet("/flaky", (string id) => Hits.AddOrUpdate(id, 1, (_, n) => n + 1) == 1
+            ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("Back again.", "text/plain"));
         _app.MapGet("/image", () => Results.Bytes([0x89, 0x50, 0x4E, 0x47], "image/png"));
         _app.MapGet("/report.pdf", () => Results.Bytes(Samples.PdfPages([new PdfLine("Annual report", 18), new PdfLine("Net income doubled in the second half.")]), "application/pdf"));
         _app.MapGet("/locked.pdf", () => Results.Bytes(Samples.EncryptedPdf(), "application/pdf"));
@@ -148,6 +154,19 @@ public sealed class WebToolTests(KnowledgeFixture fixture, LocalSiteFixture site
         result.Truncated.Should().BeTrue();
         result.Bytes.Should().Be(65536);
         (await fixture.ScalarAsync<bool>("SELECT truncated FROM web_fetch_log WHERE id = @id", ("id", result.LogId))).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_transient_503_is_tried_again_and_the_page_is_fetched()
+    {
+        var (company, agent) = await WebAgentAsync();
+        var id = Guid.NewGuid().ToString("N");
+
+        var result = await fixture.Web.FetchAsync(company, agent, null, $"{site.Root}/flaky?id={id}", CancellationToken.None);
+
+        result.Outcome.Should().Be(WebOutcome.Ok, result.Reason);
+        result.Text.Should().Contain("Back again.");
+        site.Hits[id].Should().Be(2, "the 503 was retried once by the resilience handler");
     }
 
     [Fact]

@@ -15,11 +15,13 @@ public sealed class WarmStateTests(RuntimeDatabase database) : IClassFixture<Run
     public async Task A_warm_read_comes_from_memory_and_a_commit_notification_renews_it()
     {
         await using var silo = await RuntimeHost.StartAsync(database, pumps: false);
+        await WaitUntilListeningAsync(silo);
         var counter = silo.Grains.GetGrain<ICounterGrain>("warm-notified");
         (await counter.IncrementAsync()).Should().Be(1);
         (await counter.GetRememberedAsync()).Should().Be(1);
 
-        // A commit that names the grain on the warm channel: the activation drops what it holds.
+        // A commit that names the grain on the warm channel: the activation drops what it holds (and
+        // nothing else can make it read the row again now that the listener is connected).
         await database.ExecuteAsync("UPDATE testgrains.counters SET value = 5 WHERE key = 'warm-notified'; SELECT pg_notify('fluid_warm', 'counter/warm-notified')");
         await Eventually.WaitAsync(counter.GetRememberedAsync, v => v == 5, Wait, "the notified activation to read the row again");
 
@@ -59,16 +61,38 @@ public sealed class WarmStateTests(RuntimeDatabase database) : IClassFixture<Run
     public async Task A_failed_write_turn_leaves_no_memory_behind()
     {
         await using var silo = await RuntimeHost.StartAsync(database, pumps: false);
+        await WaitUntilListeningAsync(silo);
         var counter = silo.Grains.GetGrain<ICounterGrain>("warm-failing");
         (await counter.IncrementAsync()).Should().Be(1);
         (await counter.GetRememberedAsync()).Should().Be(1);
-        await database.ExecuteAsync("UPDATE testgrains.counters SET value = 3 WHERE key = 'warm-failing'; SELECT pg_notify('fluid_warm', 'counter/warm-failing')");
-        await Eventually.WaitAsync(counter.GetRememberedAsync, v => v == 3, Wait, "the silo to listen for warm-state notifications");
 
         var act = () => counter.FailAfterWritingAsync("warm-failing-target");
         await act.Should().ThrowAsync<InvalidOperationException>();
         await database.ExecuteAsync("UPDATE testgrains.counters SET value = 7 WHERE key = 'warm-failing'");
 
         (await counter.GetRememberedAsync()).Should().Be(7, "the failed turn dropped the memory, so the next read loads the row");
+    }
+
+    /// <summary>
+    /// Waits until the silo's warm-state listener is connected and has dropped everything once (it
+    /// does on every connection), so that no late drop can explain what a test sees afterwards.
+    /// </summary>
+    private async Task WaitUntilListeningAsync(RuntimeHost silo)
+    {
+        var key = $"warm-probe-{Guid.NewGuid():N}";
+        var probe = silo.Grains.GetGrain<ICounterGrain>(key);
+        var value = await probe.IncrementAsync();
+        await probe.GetRememberedAsync();
+        await Eventually.WaitAsync(
+            async () =>
+            {
+                value++;
+                await database.ExecuteAsync($"UPDATE testgrains.counters SET value = {value} WHERE key = '{key}'; SELECT pg_notify('fluid_warm', 'counter/{key}')");
+                await Task.Delay(50);
+                return await probe.GetRememberedAsync() == value;
+            },
+            seen => seen,
+            Wait,
+            "the silo to listen on the warm channel");
     }
 }

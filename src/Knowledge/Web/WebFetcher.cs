@@ -5,9 +5,11 @@ using System.Net.Sockets;
 using FluidManager.Grains.Data;
 using FluidManager.Knowledge.Audit;
 using FluidManager.Knowledge.Ingestion;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Polly;
 
 namespace FluidManager.Knowledge.Web;
 
@@ -79,7 +81,25 @@ public sealed class WebFetcher : IDisposable
             MaxResponseHeadersLength = 64,
             ConnectCallback = (context, cancellationToken) => ConnectAsync(policy, context.DnsEndPoint, cancellationToken),
         };
-        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = Math.Max(1, _options.MaxResponseBytes) };
+        // Transient failures (5xx, 408, 429, a dropped connection) are tried again twice, within the
+        // request's own timeout; a refused address is not transient and is never tried again.
+        var retries = new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = 2,
+                Delay = TimeSpan.FromMilliseconds(200),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is not WebAccessDeniedException and not { InnerException: WebAccessDeniedException }
+                    && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+            })
+            .Build();
+        _client = new HttpClient(new ResilienceHandler(retries) { InnerHandler = handler })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            MaxResponseContentBufferSize = Math.Max(1, _options.MaxResponseBytes),
+        };
     }
 
     public async Task<WebFetchResult> FetchAsync(long companyId, long agentId, long? taskId, string url, CancellationToken cancellationToken)

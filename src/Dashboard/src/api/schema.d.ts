@@ -1006,6 +1006,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operators/knowledge/index": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The embedding model and dimension of the knowledge index, whether they match the configured model, and the last re-embed with its progress (done/total chunks). */
+        get: operations["GetKnowledgeIndex"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operators/knowledge/reembed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-embeds every chunk with the configured embedding model (after a model or dimension change), as background work; returns at once with the re-embed, or the one already running. Follow it with GET /api/operators/knowledge/index. */
+        post: operations["StartReembed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/chart": {
         parameters: {
             query?: never;
@@ -2437,6 +2471,23 @@ export interface components {
          * @enum {unknown}
          */
         DocumentStatus: "pending" | "ingesting" | "ready" | "failed";
+        /**
+         * @description The knowledge index's vectors and the last re-embed. string? EmbeddingIndexState.Model made the stored vectors (null when
+         *     unknown: written before the model was recorded); int EmbeddingIndexState.ColumnDimensions is the column's type.
+         *     bool EmbeddingIndexState.Ready when they match the configured model; string? EmbeddingIndexState.Problem says why not.
+         */
+        EmbeddingIndexState: {
+            /** Format: int32 */
+            columnDimensions: number;
+            /** Format: int32 */
+            configuredDimensions: number;
+            configuredModel: string;
+            hasChunks: boolean;
+            model: null | string;
+            problem: null | string;
+            ready: boolean;
+            reembed: null | components["schemas"]["ReembedState"];
+        };
         EscalateRequest: {
             body: null | string;
             subject: null | string;
@@ -2850,6 +2901,25 @@ export interface components {
             status?: number | null;
             title?: null | string;
             type?: null | string;
+        };
+        /** @description The last re-embed: its activity, target model, status (running, completed, failed) and progress. */
+        ReembedState: {
+            /** Format: uuid */
+            activityId: string;
+            /** Format: int32 */
+            dimensions: number;
+            /** Format: int32 */
+            done: number;
+            error: null | string;
+            /** Format: date-time */
+            finishedAt: null | string;
+            model: string;
+            stage: null | string;
+            /** Format: date-time */
+            startedAt: string;
+            status: string;
+            /** Format: int32 */
+            total: number;
         };
         ResolveEscalationRequest: {
             resolution: null | string;
@@ -6203,6 +6273,46 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetKnowledgeIndex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbeddingIndexState"];
+                };
+            };
+        };
+    };
+    StartReembed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbeddingIndexState"];
                 };
             };
         };
