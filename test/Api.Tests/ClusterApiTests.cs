@@ -131,10 +131,13 @@ public sealed class ClusterApiTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         var text = await MetricsAsync(owner);
 
         var queued = await fixture.ScalarAsync<long>("SELECT count(*) FROM tasks WHERE status = 'queued'");
-        text.Should().MatchRegex($"(?m)^fm_tasks\\{{[^}}]*status=\"queued\"[^}}]*\\}} {queued}( |$)", "the queued tasks of every company are counted");
-        text.Should().MatchRegex("(?m)^fm_silos\\{[^}]*status=\"active\"[^}]*\\} [1-9]", "the api is an active silo of its cluster");
-        text.Should().MatchRegex("(?m)^fm_dead_letters(\\{[^}]*\\})? [0-9]");
-        text.Should().MatchRegex("(?m)^fm_model_spend_usd_total(\\{[^}]*\\})? [0-9]");
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(fixture.ConnectionString).Database;
+        string Line(string metric, string? label = null) =>
+            $"(?m)^{metric}\\{{(?=[^}}]*database=\"{database}\")" + (label is null ? "" : $"(?=[^}}]*{label})") + "[^}]*\\} ";
+        text.Should().MatchRegex(Line("fm_tasks", "status=\"queued\"") + $"{queued}( |$)", "the queued tasks of every company of this database are counted");
+        text.Should().MatchRegex(Line("fm_silos", "status=\"active\"") + "[1-9]", "the api is an active silo of its cluster");
+        text.Should().MatchRegex(Line("fm_dead_letters") + "[0-9]");
+        text.Should().MatchRegex(Line("fm_model_spend_usd_total") + "[0-9]");
         text.Should().Contain("http_server_request_duration_seconds_bucket", "ASP.NET Core's own instruments are exported");
     }
 

@@ -114,6 +114,7 @@ public sealed class DatabaseGauges : IDisposable
     private readonly Meter _meter = new(MeterName);
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _clusterId;
+    private readonly KeyValuePair<string, object?> _database;
     private readonly TimeProvider _time;
     private readonly TimeSpan _refresh;
     private readonly ILogger<DatabaseGauges> _logger;
@@ -125,6 +126,8 @@ public sealed class DatabaseGauges : IDisposable
     {
         _dataSource = dataSource;
         _clusterId = cluster.ClusterId;
+        // Every figure names its database, so that two clusters (or two hosts in one process) never mix.
+        _database = new("database", new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database);
         _time = time;
         _refresh = options.Value.DatabaseRefresh;
         _logger = logger;
@@ -145,12 +148,12 @@ public sealed class DatabaseGauges : IDisposable
         var figures = Figures().Where(f => f.Metric == metric).ToList();
         if (labelName is null)
         {
-            return [new Measurement<double>(figures.Sum(f => f.Value))];
+            return [new Measurement<double>(figures.Sum(f => f.Value), _database)];
         }
 
         // Every label is reported, zero included, so a status that empties shows 0 rather than vanishing.
         return (labels ?? []).Union(figures.Select(f => f.Label))
-            .Select(label => new Measurement<double>(figures.Where(f => f.Label == label).Sum(f => f.Value), new KeyValuePair<string, object?>(labelName, label)));
+            .Select(label => new Measurement<double>(figures.Where(f => f.Label == label).Sum(f => f.Value), _database, new KeyValuePair<string, object?>(labelName, label)));
     }
 
     private IReadOnlyList<(string Metric, string Label, double Value)> Figures()
