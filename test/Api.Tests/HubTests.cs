@@ -1,17 +1,24 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
+using FluidManager.TestSupport;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace FluidManager.Api.Tests;
 
 /// <summary>
-/// The live hub through a real WebSocket and SignalR's JSON protocol, spoken by hand (the SignalR
-/// .NET client's transports are not in the package registry).
+/// The live hub through the SignalR .NET client over a real WebSocket to the test server, signed in
+/// with the session cookie the way the dashboard is. (The dashboard's own JavaScript client is
+/// proven end to end by test/e2e/listen.mjs in EndToEnd.Tests.)
 /// </summary>
 public sealed class HubTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
     [Fact]
     public async Task A_connection_receives_its_own_companys_events_and_never_another_companys()
     {
@@ -37,9 +44,10 @@ public sealed class HubTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     {
         var world = await fixture.WorldAsync();
         await using var viewer = await ConnectAsync(World.BetaViewerEmail, ApiFixture.Password);
-        await viewer.InvokeAsync("UnsubscribeAsync", "company");
-        await viewer.InvokeAsync("SubscribeAsync", "task:8");
-        (await viewer.InvokeAsync("SubscribeAsync", "not a stream")).TryGetProperty("error", out _).Should().BeTrue();
+        await viewer.Connection.InvokeAsync("UnsubscribeAsync", "company");
+        await viewer.Connection.InvokeAsync("SubscribeAsync", "task:8");
+        var badStream = () => viewer.Connection.InvokeAsync("SubscribeAsync", "not a stream");
+        (await badStream.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("A stream is \"company\" or \"<kind>:<id>\"");
 
         await EventsTests.WriteEventsAsync(fixture.ConnectionString, (world.Beta, "task:7", "task.created"), (world.Acme, "task:8", "task.created"), (world.Beta, "task:8", "task.created"));
         var received = (await viewer.ReceiveEventsAsync(1)).Single();
@@ -48,113 +56,126 @@ public sealed class HubTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task A_websocket_without_credentials_is_refused()
+    public async Task A_client_that_reconnects_catches_up_from_its_last_position_and_then_receives_live_again()
     {
-        var client = fixture.Factory.Server.CreateWebSocketClient();
-        var connect = () => client.ConnectAsync(new Uri(fixture.Factory.Server.BaseAddress, "/hubs/events"), CancellationToken.None);
-        (await connect.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("401");
+        var world = await fixture.WorldAsync();
+        var cookie = await SessionCookieAsync(World.BetaCeoEmail, ApiFixture.Password);
+        using var http = fixture.Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        http.DefaultRequestHeaders.Add("Cookie", cookie);
+
+        await using var first = await StartAsync(cookie);
+        await EventsTests.WriteEventsAsync(fixture.ConnectionString, (world.Beta, "task:10", "task.created"));
+        var seen = (await first.ReceiveEventsAsync(1)).Single();
+        seen.GetProperty("stream").GetString().Should().Be("task:10");
+        var lastPosition = seen.GetProperty("position").GetInt64();
+        await first.Connection.StopAsync();
+
+        // Written while the client is away: the hub has no one to push them to.
+        await EventsTests.WriteEventsAsync(fixture.ConnectionString, (world.Beta, "task:11", "task.created"), (world.Acme, "task:11", "task.created"), (world.Beta, "task:11", "task.done"));
+
+        await using var second = await StartAsync(cookie);
+        var missed = await Eventually.WaitAsync(
+            async () => (await (await http.GetAsync($"/api/events?after={lastPosition}")).ReadJsonAsync()).GetProperty("events").EnumerateArray().ToList(),
+            events => events.Count >= 2, TimeSpan.FromSeconds(10), "the two Beta events written while disconnected");
+        missed.Select(e => e.GetProperty("type").GetString()).Should().Equal("task.created", "task.done");
+        missed.Should().AllSatisfy(e => e.GetProperty("payload").GetProperty("company").GetInt64().Should().Be(world.Beta));
+        missed.Select(e => e.GetProperty("position").GetInt64()).Should().OnlyContain(p => p > lastPosition);
+
+        await EventsTests.WriteEventsAsync(fixture.ConnectionString, (world.Beta, "task:12", "task.created"));
+        var live = (await second.ReceiveEventsAsync(1)).Single();
+        live.GetProperty("stream").GetString().Should().Be("task:12");
+        live.GetProperty("position").GetInt64().Should().BeGreaterThan(missed.Max(e => e.GetProperty("position").GetInt64()));
     }
 
-    private async Task<RawHubConnection> ConnectAsync(string email, string password)
+    [Fact]
+    public async Task A_connection_without_credentials_is_refused()
     {
-        using var http = fixture.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        // Through negotiation, as the client starts by default.
+        await using var negotiating = Build(cookie: null, skipNegotiation: false);
+        var negotiate = () => negotiating.StartAsync();
+        (await negotiate.Should().ThrowAsync<HttpRequestException>()).Which.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        negotiating.State.Should().Be(HubConnectionState.Disconnected);
+
+        // Straight to the WebSocket upgrade.
+        await using var direct = Build(cookie: null, skipNegotiation: true);
+        var upgrade = () => direct.StartAsync();
+        (await upgrade.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("401");
+        direct.State.Should().Be(HubConnectionState.Disconnected);
+    }
+
+    private async Task<Listener> ConnectAsync(string email, string password) => await StartAsync(await SessionCookieAsync(email, password));
+
+    private async Task<string> SessionCookieAsync(string email, string password)
+    {
+        using var http = fixture.Factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
         var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
         login.StatusCode.Should().Be(HttpStatusCode.OK);
-        var cookie = login.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
-
-        var client = fixture.Factory.Server.CreateWebSocketClient();
-        client.ConfigureRequest = request => request.Headers.Cookie = cookie;
-        var socket = await client.ConnectAsync(new Uri(fixture.Factory.Server.BaseAddress, "/hubs/events"), CancellationToken.None);
-        var connection = new RawHubConnection(socket);
-        await connection.HandshakeAsync();
-        return connection;
+        return login.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
     }
 
-    /// <summary>SignalR's JSON hub protocol: records end with 0x1E; type 1 invocation, 3 completion, 6 ping.</summary>
-    private sealed class RawHubConnection(WebSocket socket) : IAsyncDisposable
+    private async Task<Listener> StartAsync(string cookie)
     {
-        private const char Separator = '\u001e';
-        private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
-        private readonly Queue<JsonElement> _pending = new();
-        private int _invocations;
+        var connection = Build(cookie, skipNegotiation: false);
+        var listener = new Listener(connection);
+        using var deadline = new CancellationTokenSource(Timeout);
+        await connection.StartAsync(deadline.Token);
+        return listener;
+    }
 
-        public async Task HandshakeAsync()
-        {
-            await SendAsync("""{"protocol":"json","version":1}""");
-            var handshake = await ReceiveAsync();
-            handshake.TryGetProperty("error", out _).Should().BeFalse(handshake.GetRawText());
-        }
-
-        /// <summary>Invokes a hub method and returns its completion message.</summary>
-        public async Task<JsonElement> InvokeAsync(string method, params object[] arguments)
-        {
-            var id = (++_invocations).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await SendAsync(JsonSerializer.Serialize(new { type = 1, invocationId = id, target = method, arguments }));
-            while (true)
+    /// <summary>A hub connection to the test server: negotiation through its handler, the WebSocket through its WebSocket client, both carrying the cookie.</summary>
+    private HubConnection Build(string? cookie, bool skipNegotiation)
+    {
+        var server = fixture.Factory.Server;
+        return new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/events"), HttpTransportType.WebSockets, options =>
             {
-                var message = await ReceiveAsync();
-                if (message.GetProperty("type").GetInt32() == 3 && message.GetProperty("invocationId").GetString() == id)
+                options.SkipNegotiation = skipNegotiation;
+                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                if (cookie is not null)
                 {
-                    return message;
+                    options.Headers["Cookie"] = cookie;
                 }
 
-                _pending.Enqueue(message);
-            }
+                options.WebSocketFactory = async (context, cancellationToken) =>
+                {
+                    var client = server.CreateWebSocketClient();
+                    if (cookie is not null)
+                    {
+                        client.ConfigureRequest = request => request.Headers.Cookie = cookie;
+                    }
+
+                    return await client.ConnectAsync(context.Uri, cancellationToken);
+                };
+            })
+            .Build();
+    }
+
+    /// <summary>A started connection and the "event" messages it has received, in order.</summary>
+    private sealed class Listener : IAsyncDisposable
+    {
+        private readonly Channel<JsonElement> _events = Channel.CreateUnbounded<JsonElement>();
+
+        public Listener(HubConnection connection)
+        {
+            Connection = connection;
+            connection.On<JsonElement>("event", e => _events.Writer.TryWrite(e));
         }
 
-        /// <summary>The next <paramref name="count"/> "event" messages (their single argument), waiting up to 15 s.</summary>
+        public HubConnection Connection { get; }
+
+        /// <summary>The next <paramref name="count"/> events, waiting up to 15 s in all.</summary>
         public async Task<List<JsonElement>> ReceiveEventsAsync(int count)
         {
+            using var deadline = new CancellationTokenSource(Timeout);
             var events = new List<JsonElement>();
             while (events.Count < count)
             {
-                var message = _pending.Count > 0 ? _pending.Dequeue() : await ReceiveAsync();
-                if (message.GetProperty("type").GetInt32() == 1 && message.GetProperty("target").GetString() == "event")
-                {
-                    events.Add(message.GetProperty("arguments")[0]);
-                }
+                events.Add(await _events.Reader.ReadAsync(deadline.Token));
             }
 
             return events;
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            if (socket.State == WebSocketState.Open)
-            {
-                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
-            }
-
-            socket.Dispose();
-        }
-
-        private Task SendAsync(string json) =>
-            socket.SendAsync(Encoding.UTF8.GetBytes(json + Separator), WebSocketMessageType.Text, true, CancellationToken.None);
-
-        private readonly StringBuilder _received = new();
-
-        private async Task<JsonElement> ReceiveAsync()
-        {
-            using var deadline = new CancellationTokenSource(Timeout);
-            var buffer = new byte[8192];
-            while (true)
-            {
-                var text = _received.ToString();
-                var end = text.IndexOf(Separator, StringComparison.Ordinal);
-                if (end >= 0)
-                {
-                    _received.Remove(0, end + 1);
-                    return JsonSerializer.Deserialize<JsonElement>(text[..end]);
-                }
-
-                var result = await socket.ReceiveAsync(buffer, deadline.Token);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    throw new InvalidOperationException($"The hub closed the connection: {result.CloseStatusDescription}");
-                }
-
-                _received.Append(Encoding.UTF8.GetString(buffer, 0, result.Count));
-            }
-        }
+        public ValueTask DisposeAsync() => Connection.DisposeAsync();
     }
 }
