@@ -177,7 +177,7 @@ internal sealed class OpenAIEndpoint
     };
 
     /// <summary>The <c>error.message</c> of an OpenAI-style error body, clipped.</summary>
-    private static string? ServerMessage(ClientResultException e)
+    internal static string? ServerMessage(ClientResultException e)
     {
         try
         {

@@ -1,8 +1,8 @@
 using System.ClientModel;
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using Azure.Identity;
+using FluidManager.Models.OpenAICompatible;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
@@ -70,7 +70,7 @@ internal sealed class ProviderErrorsChatClient(IChatClient inner, string model, 
 
     private string Describe(ClientResultException e, int attempts)
     {
-        var detail = ServerMessage(e);
+        var detail = OpenAIEndpoint.ServerMessage(e);
         var suffix = detail is null ? "" : $" Server said: {detail}";
         var wait = e.GetRawResponse() is { } raw && raw.Headers.TryGetValue("Retry-After", out var value)
             && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
@@ -96,36 +96,6 @@ internal sealed class ProviderErrorsChatClient(IChatClient inner, string model, 
             {
                 return found;
             }
-        }
-
-        return null;
-    }
-
-    /// <summary>The <c>error.message</c> of an OpenAI-style error body, clipped.</summary>
-    private static string? ServerMessage(ClientResultException e)
-    {
-        try
-        {
-            var content = e.GetRawResponse()?.Content;
-            if (content is null || content.ToMemory().Length == 0)
-            {
-                return null;
-            }
-
-            using var document = JsonDocument.Parse(content.ToMemory());
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("error", out var error)
-                && (error.ValueKind == JsonValueKind.String ? error : error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) ? m : default) is { ValueKind: JsonValueKind.String } text)
-            {
-                var message = text.GetString() ?? "";
-                return message.Length <= 300 ? message : message[..297] + "...";
-            }
-        }
-        catch (JsonException)
-        {
-        }
-        catch (InvalidOperationException)
-        {
         }
 
         return null;
