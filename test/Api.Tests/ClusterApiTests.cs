@@ -128,10 +128,10 @@ public sealed class ClusterApiTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         using var owner = await fixture.OwnerAsync();
         (await owner.GetAsync("/api/cluster/silos")).EnsureSuccessStatusCode(); // a request for the server's HTTP metrics
 
-        var text = await MetricsAsync(owner);
-
         var queued = await fixture.ScalarAsync<long>("SELECT count(*) FROM tasks WHERE status = 'queued'");
         var database = new Npgsql.NpgsqlConnectionStringBuilder(fixture.ConnectionString).Database;
+        var text = await ScrapeUntilAsync(owner, $"database=\"{database}\"");
+
         string Line(string metric, string? label = null) =>
             $"(?m)^{metric}\\{{(?=[^}}]*database=\"{database}\")" + (label is null ? "" : $"(?=[^}}]*{label})") + "[^}]*\\} ";
         text.Should().MatchRegex(Line("fm_tasks", "status=\"queued\"") + $"{queued}( |$)", "the queued tasks of every company of this database are counted");
@@ -146,7 +146,7 @@ public sealed class ClusterApiTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     {
         using var owner = await fixture.OwnerAsync();
         (await owner.GetAsync("/api/cluster/silos")).EnsureSuccessStatusCode();
-        var text = await MetricsAsync(owner);
+        var text = await ScrapeUntilAsync(owner, "fm_tasks{");
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "FluidManager.slnx")))
         {
@@ -162,6 +162,10 @@ public sealed class ClusterApiTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         queried.Should().HaveCountGreaterThan(6);
         queried.Where(name => !System.Text.RegularExpressions.Regex.IsMatch(text, $"(?m)^{name}[{{ ]")).Should().BeEmpty("a panel must not query a metric the api does not export");
     }
+
+    /// <summary>Scrapes until the text holds <paramref name="expected"/>: the database figures appear from the first collection after they are read.</summary>
+    private static Task<string> ScrapeUntilAsync(HttpClient client, string expected) =>
+        FluidManager.TestSupport.Eventually.WaitAsync(() => MetricsAsync(client), text => text.Contains(expected, StringComparison.Ordinal), TimeSpan.FromSeconds(20), $"/metrics to hold {expected}");
 
     private static async Task<string> MetricsAsync(HttpClient client)
     {
