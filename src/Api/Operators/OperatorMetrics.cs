@@ -44,7 +44,7 @@ public static class OperatorMetrics
             .Validate(o => o.DatabaseRefresh > TimeSpan.Zero, $"{MetricsOptions.Section}:DatabaseRefresh must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<DatabaseGauges>();
-        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(DatabaseGauges.MeterName).AddPrometheusExporter());
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter($"{DatabaseGauges.MeterName}.*").AddPrometheusExporter());
         builder.Services.AddSingleton<IAuthorizationHandler, MetricsAccessHandler>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddRequirements(new MetricsAccessRequirement()));
         return builder;
@@ -111,7 +111,7 @@ public sealed class DatabaseGauges : IDisposable
 
     private static readonly string[] TaskStatuses = ["queued", "running", "paused", "blocked", "awaiting_approval", "done", "failed", "cancelled"];
 
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _clusterId;
     private readonly KeyValuePair<string, object?> _database;
@@ -127,7 +127,11 @@ public sealed class DatabaseGauges : IDisposable
         _dataSource = dataSource;
         _clusterId = cluster.ClusterId;
         // Every figure names its database, so that two clusters (or two hosts in one process) never mix.
-        _database = new("database", new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database);
+        var database = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database;
+        _database = new("database", database);
+        // One meter per database (FluidManager.Cluster.<database>): listeners bind a metric stream to the
+        // first meter of a name, so two hosts in one process must not share one.
+        _meter = new Meter($"{MeterName}.{database}");
         _time = time;
         _refresh = options.Value.DatabaseRefresh;
         _logger = logger;
