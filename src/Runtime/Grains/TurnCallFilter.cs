@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
-using System.ComponentModel;
 using System.Diagnostics;
-using System.Reflection;
 using FluidManager.Runtime.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -15,8 +12,6 @@ namespace FluidManager.Runtime.Grains;
 /// </summary>
 internal sealed class TurnCallFilter(TurnExecutor executor, GrainRegistry registry, ILogger<TurnCallFilter> logger) : IIncomingGrainCallFilter
 {
-    private static readonly ConcurrentDictionary<MethodInfo, bool> ReadOnlyMethods = new();
-
     public async Task Invoke(IIncomingGrainCallContext call)
     {
         if (call.Grain is not DurableGrain grain || grain.Turn is not ActivationTurnContext activation || call.InterfaceMethod.DeclaringType == typeof(IWarmStateTarget))
@@ -25,7 +20,7 @@ internal sealed class TurnCallFilter(TurnExecutor executor, GrainRegistry regist
             return;
         }
 
-        var readOnly = ReadOnlyMethods.GetOrAdd(call.InterfaceMethod, static m => m.GetCustomAttribute<ReadOnlyAttribute>()?.IsReadOnly == true);
+        var readOnly = GrainMethods.IsReadOnly(call.InterfaceMethod);
         var id = new GrainKey(registry.ResolveImplementation(grain.GetType()).TypeName, call.TargetId.Key.ToString()!);
         var succeeded = false;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();

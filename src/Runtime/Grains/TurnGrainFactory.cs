@@ -25,7 +25,6 @@ public sealed class TurnGrainFactory(GrainRegistry registry, TurnExecutor execut
 public class TurnGrainProxy : DispatchProxy
 {
     private static readonly ConcurrentDictionary<MethodInfo, Func<TurnGrainProxy, MethodInfo, object?[], object>> Invokers = new();
-    private static readonly ConcurrentDictionary<MethodInfo, bool> ReadOnlyMethods = new();
     private static readonly MethodInfo InvokeTypedMethod = typeof(TurnGrainProxy).GetMethod(nameof(InvokeTyped), BindingFlags.NonPublic | BindingFlags.Instance)!;
 
     private GrainKey _id;
@@ -64,7 +63,7 @@ public class TurnGrainProxy : DispatchProxy
 
     private object InvokeTyped<T>(MethodInfo method, object?[] args, bool voidResult)
     {
-        var readOnly = ReadOnlyMethods.GetOrAdd(method, static m => m.GetCustomAttribute<System.ComponentModel.ReadOnlyAttribute>()?.IsReadOnly == true);
+        var readOnly = GrainMethods.IsReadOnly(method);
         if (readOnly && _executor.AnswersFromActivation(_id))
         {
             // The activation answers from memory; the call runs outside this turn's transaction.

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.ComponentModel;
-using System.Reflection;
 using Microsoft.Extensions.Logging;
 
 namespace FluidManager.Runtime.Grains;
@@ -22,12 +19,10 @@ internal sealed class UnsentCallRetryFilter(TimeProvider time, ILogger<UnsentCal
     /// <summary>How long a call keeps trying; membership declares a silo dead well within it.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private static readonly ConcurrentDictionary<MethodInfo, bool> ReadOnlyMethods = new();
-
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
         var readOnly = context.InterfaceMethod is { } method
-            && ReadOnlyMethods.GetOrAdd(method, static m => m.GetCustomAttribute<ReadOnlyAttribute>()?.IsReadOnly == true);
+            && GrainMethods.IsReadOnly(method);
         var deadline = time.GetUtcNow() + Patience;
         for (var attempt = 1; ; attempt++)
         {
