@@ -78,6 +78,6 @@ public sealed class SiloOptions
     /// <summary>How often a silo deletes the finished activities past their retention. Default 10 minutes.</summary>
     public TimeSpan ActivityPurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Run the message, reminder and activity pumps. Default true.</summary>
+    /// <summary>Run the message and activity pumps. Default true.</summary>
     public bool RunPumps { get; set; } = true;
 }

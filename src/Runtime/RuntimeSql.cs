@@ -117,13 +117,6 @@ internal static class RuntimeSql
 
     // ---- reminders ----
 
-    public const string ClaimDueReminders = """
-        SELECT grain_type, grain_key, name, due_at, period_ms, cron, time_zone
-        FROM runtime.reminders WHERE due_at <= @now
-        ORDER BY due_at LIMIT @limit
-        FOR UPDATE SKIP LOCKED
-        """;
-
     public const string OverdueReminders = "SELECT grain_type, grain_key, name FROM runtime.reminders WHERE due_at <= @now ORDER BY due_at";
 
     /// <summary>One grain's reminder, locked for the turn that fires it.</summary>

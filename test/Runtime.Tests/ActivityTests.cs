@@ -191,7 +191,7 @@ public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<Runt
             $"INSERT INTO runtime.messages (grain_type, grain_key, message_type, payload, sender, enqueued_at, due_at) VALUES ('{grainType}', 'w-queued', 'test.later', '{{}}', 'test', now(), now() + interval '1 hour')");
         await Eventually.WaitAsync(
             () => database.ScalarAsync("SELECT count(*) FROM runtime.messages WHERE grain_key = 'w-queued' AND sender = @sender", ("sender", $"activity:{id}")),
-            n => n == 1, TimeSpan.FromSeconds(10), "the outcome to be queued behind the message");
+            n => n == 1, TimeSpan.FromSeconds(30), "the outcome to be queued behind the message");
         (await OutcomesOf(id)).Should().Be(0);
         (await database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = @id AND status = 'completed'", ("id", id))).Should().Be(1);
     }

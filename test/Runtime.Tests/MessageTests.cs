@@ -15,7 +15,7 @@ public sealed class MessageTests(RuntimeDatabase database) : IClassFixture<Runti
 
         await using var silo1 = await RuntimeHost.StartAsync(database, pumps: true, name: "s1");
         await using var silo2 = await RuntimeHost.StartAsync(database, pumps: true, name: "s2");
-        await Eventually.WaitAsync(() => api.Grains.GetGrain<ICounterGrain>("fifo").GetAsync(), v => v >= 300, TimeSpan.FromSeconds(60), "300 messages applied");
+        await Eventually.WaitAsync(() => api.Grains.GetGrain<ICounterGrain>("fifo").GetAsync(), v => v >= 300, TimeSpan.FromSeconds(120), "300 messages applied");
 
         (await database.ScalarAsync("SELECT count(*) FROM testgrains.applied WHERE grain = 'fifo'")).Should().Be(300);
         var outOfOrder = await database.ScalarAsync("""

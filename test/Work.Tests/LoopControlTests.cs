@@ -108,7 +108,7 @@ public sealed class LoopControlTests(SlowWorkFixture fixture) : IClassFixture<Sl
         waiting.WaitingFor.Should().Be("schedule");
         (await fixture.Task(task.Id).GetAsync(company)).Status.Should().Be(TaskState.Queued);
 
-        var done = await fixture.WaitForAsync(company, task.Id, Finished, timeout: TimeSpan.FromSeconds(30));
+        var done = await fixture.WaitForAsync(company, task.Id, Finished, timeout: TimeSpan.FromSeconds(60));
         done.Status.Should().Be(TaskState.Done, done.StatusReason);
         done.StartedAt.Should().BeOnOrAfter(task.ScheduledAt!.Value);
     }

@@ -35,6 +35,8 @@ public static class OperatorMetrics
 
     private const string Policy = "metrics";
 
+    private static int s_hosts;
+
     public static IHostApplicationBuilder AddOperatorMetrics(this IHostApplicationBuilder builder)
     {
         builder.AddFluidTelemetry("fluidmanager-api");
@@ -43,8 +45,11 @@ public static class OperatorMetrics
             .Validate(o => o.Port is >= 0 and <= 65535, $"{MetricsOptions.Section}:Port must be a TCP port (0 for none).")
             .Validate(o => o.DatabaseRefresh > TimeSpan.Zero, $"{MetricsOptions.Section}:DatabaseRefresh must be positive.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<DatabaseGauges>();
-        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter($"{DatabaseGauges.MeterName}.*").AddPrometheusExporter());
+        // Each host listens to its own meter only: a meter listener binds a metric stream to the first
+        // meter of a name, so two hosts in one process (tests, or an embedded host) must never share one.
+        var meterName = $"{DatabaseGauges.MeterName}.{Interlocked.Increment(ref s_hosts)}";
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<DatabaseGauges>(sp, meterName));
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(meterName).AddPrometheusExporter());
         builder.Services.AddSingleton<IAuthorizationHandler, MetricsAccessHandler>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddRequirements(new MetricsAccessRequirement()));
         return builder;
@@ -122,16 +127,14 @@ public sealed class DatabaseGauges : IDisposable
     private IReadOnlyList<(string Metric, string Label, double Value)> _figures = [];
     private DateTimeOffset _readAt = DateTimeOffset.MinValue;
 
-    public DatabaseGauges(NpgsqlDataSource dataSource, FluidClusterOptions cluster, TimeProvider time, IOptions<MetricsOptions> options, ILogger<DatabaseGauges> logger)
+    public DatabaseGauges(string meterName, NpgsqlDataSource dataSource, FluidClusterOptions cluster, TimeProvider time, IOptions<MetricsOptions> options, ILogger<DatabaseGauges> logger)
     {
         _dataSource = dataSource;
         _clusterId = cluster.ClusterId;
         // Every figure names its database, so that two clusters (or two hosts in one process) never mix.
         var database = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database;
         _database = new("database", database);
-        // One meter per database (FluidManager.Cluster.<database>): listeners bind a metric stream to the
-        // first meter of a name, so two hosts in one process must not share one.
-        _meter = new Meter($"{MeterName}.{database}");
+        _meter = new Meter(meterName);
         _time = time;
         _refresh = options.Value.DatabaseRefresh;
         _logger = logger;

@@ -3,7 +3,6 @@ using FluidManager.Runtime.Events;
 using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.Messaging;
 using FluidManager.Runtime.Migrations;
-using FluidManager.Runtime.Reminders;
 using FluidManager.Runtime.Silos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,7 +67,7 @@ public static class FluidRuntimeHostingExtensions
         return builder;
     }
 
-    /// <summary>Adds the silo: membership with heartbeats and, unless disabled, the message, reminder and activity pumps.</summary>
+    /// <summary>Adds the silo: membership with heartbeats and, unless disabled, the message and activity pumps (Orleans reminders wake the grains).</summary>
     public static IHostApplicationBuilder AddSiloPumps(this IHostApplicationBuilder builder, string role = "silo")
     {
         builder.Services.AddOptions<SiloOptions>()
@@ -90,7 +89,6 @@ public static class FluidRuntimeHostingExtensions
             builder.Services.AddHostedService<WorkListener>();
             builder.Services.AddSingleton<MessagePump>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<MessagePump>());
-            builder.Services.AddHostedService<ReminderPump>();
             builder.Services.AddSingleton<ActivityWorker>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<ActivityWorker>());
         }
