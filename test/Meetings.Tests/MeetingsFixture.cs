@@ -192,13 +192,7 @@ public class MeetingsFixture : DatabaseFixture
     public Task AddScenarioAsync(string name, string json) => Cluster.AddScenarioAsync(name, json);
 
     /// <summary>A live hub connection as the CEO.</summary>
-    public async Task<HubClient> ConnectHubAsync()
-    {
-        var client = Api.Server.CreateWebSocketClient();
-        client.ConfigureRequest = request => request.Headers.Cookie = SessionCookie;
-        var socket = await client.ConnectAsync(new Uri(Api.Server.BaseAddress, "/hubs/events"), CancellationToken.None);
-        return await HubClient.ConnectAsync(socket);
-    }
+    public Task<HubClient> ConnectHubAsync() => HubClient.ConnectAsync(Api.Server, SessionCookie);
 
     /// <summary>Hires an agent through the Api; returns its id.</summary>
     public async Task<long> HireAsync(string firstName, string role, string department, long? managerId = null, string model = "offline")
