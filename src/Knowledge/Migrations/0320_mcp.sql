@@ -93,6 +93,3 @@ CREATE TABLE mcp_call_journal (
   CONSTRAINT mcp_call_journal_status_ck CHECK (status IN ('started', 'finished')),
   CONSTRAINT mcp_call_journal_finished_ck CHECK ((status = 'finished') = (finished_at IS NOT NULL))
 );
-
--- An approval may hold a tool call: approving runs it, rejecting answers the agent with the reason.
-ALTER TABLE approvals ADD COLUMN tool jsonb NULL;
