@@ -1,6 +1,7 @@
 using FluidManager.Grains.Access;
 using FluidManager.Grains.Tools;
 using FluidManager.Knowledge.Audit;
+using FluidManager.Knowledge.Email;
 using FluidManager.Knowledge.Embeddings;
 using FluidManager.Knowledge.Ingestion;
 using FluidManager.Knowledge.Mcp;
@@ -28,7 +29,8 @@ public static class KnowledgeHostingExtensions
     /// Adds knowledge spaces (grains <c>knowledge</c> and <c>knowledge-space</c>, the <c>knowledge.ingest</c>
     /// activity), retrieval, the SQL and web tools and their agent tools (<c>search_knowledge</c>,
     /// <c>query_sql</c>, <c>fetch_web_page</c>, run by the <c>agent.tool</c> activity), the company's MCP
-    /// servers as per-agent tool sources (secrets under Data Protection, health checks), the schema they own
+    /// servers as per-agent tool sources (secrets under Data Protection, health checks), the send_email tool
+    /// (the company's SMTP account, MailKit), the schema they own
     /// (migrations 0200-0249, 0320-0339 and 0900-0909), the embedding index that follows the configured model (checked at
     /// start-up; the <c>knowledge-index</c> grain and <c>knowledge.reembed</c> activity re-embed it) and the model
     /// layer for embeddings. Settings: <c>Fluid:Knowledge</c> (<see cref="KnowledgeOptions"/>), checked at start-up;
@@ -80,6 +82,8 @@ public static class KnowledgeHostingExtensions
         services.AddSingleton<McpServers>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgentToolSource, McpToolSource>());
         services.AddHostedService<McpHealthMonitor>();
+        services.AddSingleton<EmailSettings>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgentToolSource, EmailToolSource>());
         return builder;
     }
 

@@ -4,7 +4,7 @@ namespace FluidManager.Knowledge;
 
 /// <summary>
 /// The knowledge layer's log messages. Event ids: 5000-5099 spaces and ingestion, 5100-5199 retrieval,
-/// 5200-5299 the SQL tool, 5300-5399 the web tool, 5400-5499 the embedding index, 5500-5599 MCP servers.
+/// 5200-5299 the SQL tool, 5300-5399 the web tool, 5400-5499 the embedding index, 5500-5599 MCP servers, 5600-5699 e-mail.
 /// </summary>
 internal static partial class Log
 {
@@ -70,4 +70,7 @@ internal static partial class Log
 
     [LoggerMessage(5505, LogLevel.Warning, "The health check of MCP servers failed")]
     public static partial void McpHealthCheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5601, LogLevel.Information, "Company {CompanyId}: agent {AgentId} sent e-mail {MessageId} to {Recipients} recipients")]
+    public static partial void EmailSent(ILogger logger, long companyId, long agentId, string messageId, int recipients);
 }

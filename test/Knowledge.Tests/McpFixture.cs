@@ -40,6 +40,9 @@ public sealed class McpFixture : DatabaseFixture
     /// <summary>Every response body the API clients of this fixture received.</summary>
     public ConcurrentQueue<string> Responses { get; } = new();
 
+    /// <summary>The silo's services (its activities run the tool calls).</summary>
+    public IServiceProvider SiloServices => (_silo ?? throw new InvalidOperationException("not initialised")).Services;
+
     /// <summary>The silo's scenario library: its activities make the model calls.</summary>
     public ScenarioLibrary Scenarios => (_silo ?? throw new InvalidOperationException("not initialised")).Services.GetRequiredService<ScenarioLibrary>();
 

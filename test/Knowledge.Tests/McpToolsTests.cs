@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FluidManager.Grains.Tools;
+using FluidManager.Knowledge.Mcp;
 using FluidManager.Models.Scripted;
 using FluidManager.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FluidManager.Knowledge.Tests;
 
@@ -140,6 +143,106 @@ public sealed class McpToolsTests(McpFixture fixture) : IClassFixture<McpFixture
     }
 
     [Fact]
+    public async Task A_call_attempted_again_after_a_crash_returns_the_answer_received_and_an_interrupted_call_is_repeated_only_when_idempotent()
+    {
+        using var ceo = await fixture.CeoAsync();
+        var folder = Directory.CreateTempSubdirectory("fluid-mcp-journal-").FullName;
+        try
+        {
+            var server = await RegisterAsync(ceo, "journal", fixture.FilesystemServer, folder);
+            await PostAsync(ceo, $"/api/mcp/servers/{server}/refresh", new { }, HttpStatusCode.OK);
+            var company = await fixture.ScalarAsync<long>("SELECT company_id FROM mcp_servers WHERE id = @id", ("id", server));
+            var agent = await HireAsync(ceo, "Jo", "unused");
+            var source = fixture.SiloServices.GetServices<IAgentToolSource>().OfType<McpToolSource>().Single();
+            var file = Path.Combine(folder, "note.txt");
+            ToolInvocation Call(object arguments) => new(company, agent, null, JsonSerializer.Serialize(arguments));
+
+            // The answer arrived but its outcome was never delivered (the silo died): the next attempt, same key, does not call again.
+            var key = Guid.NewGuid();
+            var first = await source.ExecuteAsync("journal__write_file", Call(new { path = file, content = "first" }), key, CancellationToken.None);
+            first.Status.Should().Be(AgentToolStatus.Ok, first.Text);
+            File.ReadAllText(file).Should().Be("first");
+            await File.WriteAllTextAsync(file, "changed since");
+            var replay = await source.ExecuteAsync("journal__write_file", Call(new { path = file, content = "first" }), key, CancellationToken.None);
+            replay.Text.Should().Be(first.Text);
+            File.ReadAllText(file).Should().Be("changed since");
+            (await fixture.ScalarAsync<int>("SELECT attempts FROM mcp_call_journal WHERE activity_id = @k", ("k", key))).Should().Be(2);
+
+            // Interrupted during the call (started, never finished): a tool that is not idempotent is not called again…
+            var edit = await StartedAsync(server, "edit_file");
+            var unknown = await source.ExecuteAsync("journal__edit_file", Call(new { path = file, edits = new[] { new { oldText = "changed", newText = "edited" } } }), edit, CancellationToken.None);
+            unknown.Status.Should().Be(AgentToolStatus.Error);
+            unknown.Text.Should().Contain("outcome is unknown");
+            File.ReadAllText(file).Should().Be("changed since");
+
+            // …an idempotent one (write_file: idempotentHint) is, with the same key.
+            var rewrite = await StartedAsync(server, "write_file");
+            (await source.ExecuteAsync("journal__write_file", Call(new { path = file, content = "second" }), rewrite, CancellationToken.None)).Status.Should().Be(AgentToolStatus.Ok);
+            File.ReadAllText(file).Should().Be("second");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Send_email_to_a_local_smtp_server_delivers_exactly_one_message_after_approval_and_none_before_and_keeps_it_on_the_task()
+    {
+        using var ceo = await fixture.CeoAsync();
+        var mailbox = Directory.CreateTempSubdirectory("fluid-smtp-").FullName;
+        using var smtp = await SmtpSinkAsync(mailbox);
+        try
+        {
+            var password = "smtp-" + Guid.NewGuid().ToString("N");
+            var saved = await PutAsync(ceo, "/api/email/settings", new
+            {
+                host = "127.0.0.1", port = smtp.Port, security = "none", username = "mailer", password, fromAddress = "agents@acme.test", fromName = "Acme agents",
+            }, HttpStatusCode.OK);
+            saved.GetProperty("passwordSet").GetBoolean().Should().BeTrue();
+            saved.ToString().Should().NotContain(password);
+
+            var scenario = "mail-" + Guid.NewGuid().ToString("N");
+            fixture.Scenarios.Add(Scenario.Parse("""
+                { "turns": [
+                  { "lastMessage": "Email the supplier about order 42",
+                    "toolCalls": [ { "name": "send_email", "arguments": { "to": "supplier@example.test", "subject": "Order 42", "body": "Please ship order 42 by Friday." } } ] },
+                  { "lastMessage": "sent to",
+                    "toolCalls": [ { "name": "complete_task", "arguments": { "result": "The supplier has been asked to ship order 42." } } ] } ] }
+                """, scenario));
+            var agent = (await PostAsync(ceo, "/api/agents", new
+            {
+                profile = new { firstName = "Mia", lastName = "Test", role = "Buyer", department = "Purchasing", model = "scripted:" + scenario, allowedTools = new[] { "email" } },
+            }, HttpStatusCode.Created)).GetProperty("id").GetInt64();
+
+            var task = await CreateTaskAsync(ceo, agent, "Email the supplier about order 42");
+            var approval = await PendingApprovalAsync(ceo, task);
+            approval.GetProperty("kind").GetString().Should().Be("external");
+            approval.GetProperty("tool").GetProperty("tool").GetString().Should().Be("send_email");
+            approval.GetProperty("tool").GetProperty("arguments").GetProperty("to").GetString().Should().Be("supplier@example.test");
+            Directory.GetFiles(mailbox).Should().BeEmpty("nothing is sent before the CEO approves");
+
+            await PostAsync(ceo, $"/api/approvals/{approval.GetProperty("id").GetInt64()}/approve", new { comment = "Send it." }, HttpStatusCode.OK);
+            var done = await FinishedAsync(ceo, task);
+            done.GetProperty("status").GetString().Should().Be("done", done.ToString());
+            var sent = Directory.GetFiles(mailbox).Should().ContainSingle().Subject;
+            var raw = await File.ReadAllTextAsync(sent);
+            raw.Should().Contain("Subject: Order 42").And.Contain("Please ship order 42 by Friday.").And.Contain("supplier@example.test").And.Contain("agents@acme.test");
+            var artifacts = await GetAsync(ceo, $"/api/tasks/{task}/artifacts");
+            artifacts.EnumerateArray().Should().ContainSingle(a => a.GetProperty("name").GetString() == "E-mail Order 42.eml");
+            var call = (await TraceAsync(ceo, done)).Should().ContainSingle(c => c.GetProperty("tool").GetString() == "send_email").Subject;
+            call.GetProperty("outcome").GetString().Should().Be("ok");
+            fixture.Responses.Should().NotContain(r => r.Contains(password, StringComparison.Ordinal));
+            fixture.Logs.Should().NotContain(l => l.Contains(password, StringComparison.Ordinal));
+            (await fixture.ScalarAsync<long>("SELECT count(*) FROM runtime.events WHERE payload::text LIKE '%' || @s || '%'", ("s", password))).Should().Be(0);
+        }
+        finally
+        {
+            Directory.Delete(mailbox, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Secrets_are_write_only_encrypted_at_rest_and_never_in_responses_logs_or_events()
     {
         using var ceo = await fixture.CeoAsync();
@@ -211,6 +314,42 @@ public sealed class McpToolsTests(McpFixture fixture) : IClassFixture<McpFixture
         var classify = await ceo.PutAsJsonAsync("/api/mcp/tools/999999/classification", new { classification = "dangerous" });
         classify.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await ceo.PutAsJsonAsync("/api/mcp/tools/999999/classification", new { classification = "read" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    /// <summary>The local SMTP server of test/tools (smtp-server), writing each message it accepts into <paramref name="mailbox"/>.</summary>
+    private static async Task<SmtpSink> SmtpSinkAsync(string mailbox)
+    {
+        var script = await NodeTestTools.PathAsync("..", "smtp-sink.mjs");
+        await NodeTestTools.PathAsync("smtp-server", "package.json");
+        var process = new System.Diagnostics.Process
+        {
+            StartInfo = new System.Diagnostics.ProcessStartInfo("node") { ArgumentList = { script, mailbox }, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false },
+        };
+        process.Start();
+        process.BeginErrorReadLine();
+        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        line.Should().StartWith("listening on ");
+        return new SmtpSink(process, int.Parse(line!["listening on ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private sealed record SmtpSink(System.Diagnostics.Process Process, int Port) : IDisposable
+    {
+        public void Dispose()
+        {
+            Process.Kill(entireProcessTree: true);
+            Process.WaitForExit();
+            Process.Dispose();
+        }
+    }
+
+    /// <summary>A journal row as a call leaves it when its silo dies during the call.</summary>
+    private async Task<Guid> StartedAsync(long serverId, string tool)
+    {
+        var key = Guid.NewGuid();
+        (await fixture.ScalarAsync<int>(
+            "INSERT INTO mcp_call_journal (activity_id, company_id, tool_id, status, started_at) SELECT @k, company_id, id, 'started', now() FROM mcp_tools WHERE server_id = @s AND name = @t RETURNING 1",
+            ("k", key), ("s", serverId), ("t", tool))).Should().Be(1);
+        return key;
     }
 
     /// <summary>A local port nothing listens on.</summary>

@@ -1,4 +1,5 @@
 using FluidManager.Api.Access;
+using FluidManager.Knowledge.Email;
 using FluidManager.Knowledge.Mcp;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -87,7 +88,38 @@ public static class McpApi
             .WithSummary("Revokes an MCP tool from an agent; idempotent.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        var email = app.MapGroup("/api/email").WithTags("Integrations");
+
+        email.MapGet("/settings", GetEmailSettingsAsync)
+            .RequireAuthorization(AccessPolicies.Read)
+            .WithName("GetEmailSettings")
+            .WithSummary("The company's SMTP account for the send_email tool; the password only as passwordSet. 404 when none is set.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        email.MapPut("/settings", SaveEmailSettingsAsync)
+            .RequireAuthorization(AccessPolicies.Command)
+            .WithName("SaveEmailSettings")
+            .WithSummary("Sets the company's SMTP account: host, port, security (none, starttls, tls), username, password (write-only: null keeps it, empty removes it, stored encrypted), fromAddress, fromName.")
+            .ProducesValidationProblem();
+
+        email.MapDelete("/settings", DeleteEmailSettingsAsync)
+            .RequireAuthorization(AccessPolicies.Command)
+            .WithName("DeleteEmailSettings")
+            .WithSummary("Removes the company's SMTP account: send_email is offered to no agent any more.");
+
         return app;
+    }
+
+    private static async Task<Ok<EmailSettingsDto>> GetEmailSettingsAsync(ICompanyContext caller, EmailSettings settings, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.GetAsync(caller.CompanyId, cancellationToken));
+
+    private static async Task<Ok<EmailSettingsDto>> SaveEmailSettingsAsync(EmailSettingsInput request, ICompanyContext caller, EmailSettings settings, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.SaveAsync(caller.CompanyId, request, caller.Actor, cancellationToken));
+
+    private static async Task<NoContent> DeleteEmailSettingsAsync(ICompanyContext caller, EmailSettings settings, CancellationToken cancellationToken)
+    {
+        await settings.DeleteAsync(caller.CompanyId, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<IReadOnlyList<McpServerDto>>> ListServersAsync(ICompanyContext caller, McpServers servers, CancellationToken cancellationToken) =>
