@@ -47,6 +47,7 @@ app.MapSchedulesApi();
 app.MapApprovalsApi();
 app.MapCostsApi();
 app.MapKnowledgeApi();
+app.MapMcpApi();
 app.MapMeetingsApi();
 app.MapDashboard();
 

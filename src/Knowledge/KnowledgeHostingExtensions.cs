@@ -1,7 +1,10 @@
+using FluidManager.Grains.Access;
 using FluidManager.Grains.Tools;
 using FluidManager.Knowledge.Audit;
+using FluidManager.Knowledge.Email;
 using FluidManager.Knowledge.Embeddings;
 using FluidManager.Knowledge.Ingestion;
+using FluidManager.Knowledge.Mcp;
 using FluidManager.Knowledge.Retrieval;
 using FluidManager.Knowledge.Spaces;
 using FluidManager.Knowledge.SqlTool;
@@ -10,6 +13,8 @@ using FluidManager.Knowledge.Web;
 using FluidManager.Models.Hosting;
 using FluidManager.Runtime.Hosting;
 using FluidManager.Runtime.Silos;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -23,8 +28,10 @@ public static class KnowledgeHostingExtensions
     /// <summary>
     /// Adds knowledge spaces (grains <c>knowledge</c> and <c>knowledge-space</c>, the <c>knowledge.ingest</c>
     /// activity), retrieval, the SQL and web tools and their agent tools (<c>search_knowledge</c>,
-    /// <c>query_sql</c>, <c>fetch_web_page</c>, run by the <c>agent.tool</c> activity), the schema they own
-    /// (migrations 0200-0249 and 0900-0909), the embedding index that follows the configured model (checked at
+    /// <c>query_sql</c>, <c>fetch_web_page</c>, run by the <c>agent.tool</c> activity), the company's MCP
+    /// servers as per-agent tool sources (secrets under Data Protection, health checks), the send_email tool
+    /// (the company's SMTP account, MailKit), the schema they own
+    /// (migrations 0200-0249, 0320-0339 and 0900-0909), the embedding index that follows the configured model (checked at
     /// start-up; the <c>knowledge-index</c> grain and <c>knowledge.reembed</c> activity re-embed it) and the model
     /// layer for embeddings. Settings: <c>Fluid:Knowledge</c> (<see cref="KnowledgeOptions"/>), checked at start-up;
     /// the SQL tool's own connection string <c>ConnectionStrings:FluidSqlTool</c> (<see cref="SqlToolConnection"/>).
@@ -65,6 +72,18 @@ public static class KnowledgeHostingExtensions
         services.AddAgentTool<KnowledgeSearchTool>();
         services.AddAgentTool<SqlQueryTool>();
         services.AddAgentTool<WebFetchTool>();
+
+        // MCP servers as tool sources: secrets under Data Protection, whose key ring the database keeps.
+        services.AddDataProtection().SetApplicationName("fluidManager");
+        services.TryAddSingleton<DataProtectionKeyRepository>();
+        services.AddOptions<KeyManagementOptions>().Configure<DataProtectionKeyRepository>((o, keys) => o.XmlRepository = keys);
+        services.AddSingleton<McpSecrets>();
+        services.AddSingleton<McpConnections>();
+        services.AddSingleton<McpServers>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgentToolSource, McpToolSource>());
+        services.AddHostedService<McpHealthMonitor>();
+        services.AddSingleton<EmailSettings>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgentToolSource, EmailToolSource>());
         return builder;
     }
 

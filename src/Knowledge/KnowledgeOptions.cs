@@ -16,6 +16,31 @@ public sealed class KnowledgeOptions
     public SqlToolOptions Sql { get; set; } = new();
 
     public WebToolOptions Web { get; set; } = new();
+
+    public McpToolOptions Mcp { get; set; } = new();
+}
+
+/// <summary>MCP servers as tool sources. Section <c>Fluid:Knowledge:Mcp</c>.</summary>
+public sealed class McpToolOptions
+{
+    /// <summary>Longest wait for a server to start and answer the MCP handshake. Default 30 seconds.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest wait for one tool call or tool listing. Default 2 minutes.</summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often each server's health is checked (connected, tools listed again). Default 5 minutes; zero turns the checks off.</summary>
+    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Longest tool answer kept for the model, in characters. Default 20000.</summary>
+    public int MaxResultChars { get; set; } = 20_000;
+
+    /// <summary>
+    /// The programs a stdio server may start (such as <c>npx</c>, <c>node</c>, <c>uvx</c>), compared with the
+    /// command as registered. Empty (the default): any. A stdio server runs on the host of the silos with
+    /// their rights, so an installation shared by several companies should name its programs here.
+    /// </summary>
+    public IReadOnlyList<string> AllowedCommands { get; set; } = [];
 }
 
 /// <summary>Upload and ingestion. Section <c>Fluid:Knowledge:Ingestion</c>.</summary>

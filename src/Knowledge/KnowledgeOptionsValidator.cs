@@ -44,6 +44,12 @@ internal sealed class KnowledgeOptionsValidator : IValidateOptions<KnowledgeOpti
         Check(sql.MaxStatementChars is >= 10 and <= 1_000_000, $"'{S}:Sql:MaxStatementChars' must be between 10 and 1000000.");
         Check(sql.MaxParameters is >= 0 and <= 1000, $"'{S}:Sql:MaxParameters' must be between 0 and 1000.");
 
+        var mcp = options.Mcp;
+        Check(mcp.ConnectTimeout >= TimeSpan.FromMilliseconds(100), $"'{S}:Mcp:ConnectTimeout' must be at least 00:00:00.100.");
+        Check(mcp.CallTimeout >= TimeSpan.FromMilliseconds(100), $"'{S}:Mcp:CallTimeout' must be at least 00:00:00.100.");
+        Check(mcp.HealthInterval == TimeSpan.Zero || mcp.HealthInterval >= TimeSpan.FromSeconds(1), $"'{S}:Mcp:HealthInterval' must be zero (off) or at least 00:00:01.");
+        Check(mcp.MaxResultChars is >= 100 and <= 1_000_000, $"'{S}:Mcp:MaxResultChars' must be between 100 and 1000000.");
+
         var web = options.Web;
         Check(web.RequestTimeout >= TimeSpan.FromMilliseconds(10), $"'{S}:Web:RequestTimeout' must be at least 00:00:00.010.");
         Check(web.ConnectTimeout >= TimeSpan.FromMilliseconds(10), $"'{S}:Web:ConnectTimeout' must be at least 00:00:00.010.");

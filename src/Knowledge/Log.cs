@@ -4,7 +4,7 @@ namespace FluidManager.Knowledge;
 
 /// <summary>
 /// The knowledge layer's log messages. Event ids: 5000-5099 spaces and ingestion, 5100-5199 retrieval,
-/// 5200-5299 the SQL tool, 5300-5399 the web tool, 5400-5499 the embedding index.
+/// 5200-5299 the SQL tool, 5300-5399 the web tool, 5400-5499 the embedding index, 5500-5599 MCP servers, 5600-5699 e-mail.
 /// </summary>
 internal static partial class Log
 {
@@ -55,4 +55,22 @@ internal static partial class Log
 
     [LoggerMessage(5406, LogLevel.Error, "Re-embed {ActivityId} failed: {Error}")]
     public static partial void ReembedFailed(ILogger logger, Guid activityId, string error);
+
+    [LoggerMessage(5501, LogLevel.Information, "Company {CompanyId}: MCP server {Server} listed {Tools} tools")]
+    public static partial void McpToolsListed(ILogger logger, long companyId, string server, int tools);
+
+    [LoggerMessage(5502, LogLevel.Warning, "Company {CompanyId}: MCP server {Server} failed: {Error}")]
+    public static partial void McpServerFailed(ILogger logger, long companyId, string server, string error);
+
+    [LoggerMessage(5503, LogLevel.Information, "Company {CompanyId}: MCP tool {Tool} of {Server} called by agent {AgentId} ({Outcome}, {DurationMs} ms)")]
+    public static partial void McpToolCalled(ILogger logger, long companyId, string server, string tool, long agentId, string outcome, long durationMs);
+
+    [LoggerMessage(5504, LogLevel.Warning, "Company {CompanyId}: MCP tool {Tool} of {Server}: an interrupted call is not repeated (the tool is not idempotent)")]
+    public static partial void McpCallNotRepeated(ILogger logger, long companyId, string server, string tool);
+
+    [LoggerMessage(5505, LogLevel.Warning, "The health check of MCP servers failed")]
+    public static partial void McpHealthCheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5601, LogLevel.Information, "Company {CompanyId}: agent {AgentId} sent e-mail {MessageId} to {Recipients} recipients")]
+    public static partial void EmailSent(ILogger logger, long companyId, long agentId, string messageId, int recipients);
 }

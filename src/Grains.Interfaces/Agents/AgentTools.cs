@@ -7,5 +7,8 @@ public static class AgentTools
     public const string Sql = "sql";
     public const string Web = "web";
 
-    public static IReadOnlyList<string> All { get; } = [Rag, Sql, Web];
+    /// <summary>The send_email tool (once the company has an SMTP account).</summary>
+    public const string Email = "email";
+
+    public static IReadOnlyList<string> All { get; } = [Rag, Sql, Web, Email];
 }

@@ -8,4 +8,7 @@ public enum ApprovalAction
     Publication,
     Spending,
     ExternalAction,
+
+    /// <summary>A call of a tool classified as a write (an MCP tool that changes something inside the company's reach).</summary>
+    ToolWrite,
 }

@@ -3,6 +3,7 @@ namespace FluidManager.Grains.Interfaces.Work;
 /// <summary>
 /// An approval request. For <see cref="ApprovalKind.BudgetRaise"/>, <see cref="Limit"/> names the limit that
 /// was reached and <see cref="ProposedLimit"/> the value approving sets it to.
+/// For a tool call held for approval, <see cref="Tool"/> names the tool and its arguments: approving runs it, rejecting answers the agent with the reason.
 /// </summary>
 [GenerateSerializer]
 [Alias("fm.work.ApprovalDto")]
@@ -23,4 +24,5 @@ public sealed record ApprovalDto(
     [property: Id(13)] DateTimeOffset? ExpiresAt,
     [property: Id(14)] DateTimeOffset? DecidedAt,
     [property: Id(15)] string? DecidedBy,
-    [property: Id(16)] string? Comment);
+    [property: Id(16)] string? Comment,
+    [property: Id(17)] ApprovalToolCall? Tool = null);

@@ -60,6 +60,10 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
                 await TaskOf(approval).UnblockAsync(new TaskTransitionCommand(approval.CompanyId, Reason: AgentBriefing.Clip(reason, 2000)));
             }
         }
+        else if (approval.Tool is not null)
+        {
+            await ResumeToolCallAsync(approval, task, $"Approved (approval #{approval.Id}): {approval.Action}.{comment}");
+        }
         else if (task.Status == TaskState.AwaitingApproval)
         {
             await TaskOf(approval).ApproveAsync(new TaskTransitionCommand(approval.CompanyId, Reason: AgentBriefing.Clip($"Approved (approval #{approval.Id}).{comment}", 2000)));
@@ -73,7 +77,12 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
         ArgumentNullException.ThrowIfNull(command);
         var approval = await DecideAsync(command.CompanyId, ApprovalStatus.Rejected, command.Comment);
         var task = await TaskRows.LoadAsync(context, approval.CompanyId, approval.TaskId);
-        if (approval.Kind != ApprovalKind.BudgetRaise && task.Status == TaskState.AwaitingApproval)
+        if (approval.Tool is not null)
+        {
+            var reason = string.IsNullOrWhiteSpace(command.Comment) ? "" : $": {command.Comment.Trim()}";
+            await ResumeToolCallAsync(approval, task, $"The CEO rejected {approval.Action} (approval #{approval.Id}){reason}");
+        }
+        else if (approval.Kind != ApprovalKind.BudgetRaise && task.Status == TaskState.AwaitingApproval)
         {
             var comment = string.IsNullOrWhiteSpace(command.Comment) ? "" : $": {command.Comment.Trim()}";
             await TaskOf(approval).RejectAsync(new TaskTransitionCommand(approval.CompanyId, Reason: AgentBriefing.Clip($"The CEO rejected {approval.Action} (approval #{approval.Id}){comment}", 2000)));
@@ -115,7 +124,11 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
         await ApprovalRows.PublishAsync(context, WorkEventTypes.ApprovalExpired, approval);
         Log.ApprovalExpired(logger, Id);
         var task = await TaskRows.LoadAsync(context, companyId, approval.TaskId);
-        if (approval.Kind != ApprovalKind.BudgetRaise && task.Status == TaskState.AwaitingApproval)
+        if (approval.Tool is not null)
+        {
+            await ResumeToolCallAsync(approval, task, $"Approval #{Id} ({approval.Action}) expired unanswered.");
+        }
+        else if (approval.Kind != ApprovalKind.BudgetRaise && task.Status == TaskState.AwaitingApproval)
         {
             await TaskOf(approval).RejectAsync(new TaskTransitionCommand(companyId, Reason: $"Approval #{Id} ({approval.Action}) expired unanswered."));
         }
@@ -172,6 +185,18 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
         {
             await context.Grains.GetGrain<IAgentGrain>(approval.AgentId)
                 .UpdateAsync(new UpdateAgentCommand(approval.CompanyId, agent.Profile with { Limits = limits }));
+        }
+    }
+
+    /// <summary>
+    /// A tool call held for approval blocks its task; whatever the decision, the task goes on, and the agent
+    /// loop reads the decision by the call's step: approved, the call runs; otherwise the agent is told why.
+    /// </summary>
+    private async Task ResumeToolCallAsync(ApprovalDto approval, TaskDto task, string reason)
+    {
+        if (task.Status == TaskState.Blocked)
+        {
+            await TaskOf(approval).UnblockAsync(new TaskTransitionCommand(approval.CompanyId, Reason: AgentBriefing.Clip(reason, 2000)));
         }
     }
 

@@ -1,7 +1,9 @@
+using System.Text.Json;
 using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Events;
 using FluidManager.Grains.Interfaces.Work;
+using FluidManager.Runtime;
 using FluidManager.Runtime.Grains;
 
 namespace FluidManager.Grains.Work;
@@ -18,7 +20,8 @@ internal sealed record ApprovalDraft(
     decimal? Amount = null,
     BudgetLimit? Limit = null,
     decimal? CurrentLimit = null,
-    decimal? ProposedLimit = null);
+    decimal? ProposedLimit = null,
+    ApprovalToolCall? Tool = null);
 
 /// <summary>Approval rows: recorded by the loop (idempotent by step), read by everyone.</summary>
 internal static class ApprovalRows
@@ -44,6 +47,7 @@ internal static class ApprovalRows
             .With("current_limit", draft.CurrentLimit)
             .With("proposed_limit", draft.ProposedLimit)
             .With("step_key", draft.StepKey)
+            .WithJsonText("tool", draft.Tool is null ? null : JsonSerializer.Serialize(draft.Tool, RuntimeJson.Options))
             .With("expires_at", context.Now + timeToLive)
             .With("now", context.Now)
             .FirstOrDefaultAsync(WorkRows.MapApproval))!;

@@ -6,6 +6,7 @@ using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Events;
+using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Grains.Organization;
@@ -48,6 +49,9 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
     /// <summary>The governed tools (knowledge, SQL, web) this process offers, when any are registered.</summary>
     private AgentToolCatalog? Governed => services.GetService<AgentToolCatalog>();
+
+    /// <summary>The sources of per-agent tools (MCP servers), when any are registered.</summary>
+    private IEnumerable<IAgentToolSource> Sources => services.GetServices<IAgentToolSource>();
 
     public async Task<TaskRunDto?> GetRunAsync(long companyId)
     {
@@ -98,7 +102,8 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
                 await SettlePendingApprovalAsync(task, approved: false, message.Reason);
                 break;
             case TaskAction.Unblock when run is { IsActive: true }:
-                if (await DeliverAnswersAsync(run) == 0 && message.Reason is { Length: > 0 } reason)
+                // A held tool call's decision reaches the agent as the call's answer, not as a note.
+                if (await DeliverAnswersAsync(run) == 0 && message.Reason is { Length: > 0 } reason && run.WaitingFor != RunWaits.Approval)
                 {
                     run.Notes.Add(ChatMessage.User($"The task was unblocked by {Who(context.Actor)}: {reason}"));
                 }
@@ -377,7 +382,11 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
             ?? throw new NotFoundException("Agent", run.AgentId);
         var org = await OrgSnapshot.LoadAsync(context, task.CompanyId);
         var subordinates = await AgentBriefing.SubordinatesAsync(context, org, task.CompanyId, agent.Id);
-        IReadOnlyList<ToolDefinition> tools = [.. WorkTools.For(canDelegate: subordinates.Count > 0), .. Governed?.For(agent.AllowedTools).Select(t => t.Definition) ?? []];
+        List<ToolDefinition> tools = [.. WorkTools.For(canDelegate: subordinates.Count > 0), .. Governed?.For(agent.AllowedTools).Select(t => t.Definition) ?? []];
+        foreach (var source in Sources)
+        {
+            tools.AddRange(await source.OfferedAsync(context, task.CompanyId, agent.Id));
+        }
 
         if (run.UnansweredCalls().Count > 0)
         {
@@ -509,6 +518,31 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
             {
                 result = new ToolResult(ToolOutcome.Skipped, $"skipped: not run, because the task is {(task.Status == TaskState.Running ? "waiting for its subtasks" : task.Status.ToDb())} now. Call it again once the task goes on, if it is still needed.");
             }
+            else if (Governed?.Find(call.Name) is null && Sources.FirstOrDefault(s => s.Owns(call.Name)) is { } source)
+            {
+                var gate = await GateAsync(work, source, run, task, agent, call, stepKey);
+                if (gate.Parked)
+                {
+                    return (await TaskRows.LoadAsync(context, task.CompanyId, task.Id), false); // the call waits for the CEO, and the calls after it with it
+                }
+
+                if (gate.Answer is { } answer)
+                {
+                    result = answer;
+                }
+                else
+                {
+                    var activityId = Guid.CreateVersion7(context.Now);
+                    await context.ScheduleActivityAsync(
+                        AgentToolActivity.ActivityKind,
+                        new AgentToolCall(call.Name, new ToolInvocation(task.CompanyId, agent.Id, task.Id, call.ArgumentsJson, stepKey)),
+                        new ActivityOptions { MaxAttempts = 3, Timeout = work.Options.ToolTimeout, Backoff = TimeSpan.FromSeconds(1) },
+                        activityId);
+                    run.Status = TaskRunStatus.Calling;
+                    run.ActivityId = activityId;
+                    return (task, true);
+                }
+            }
             else if (offered.Contains(call.Name) && Governed?.Find(call.Name) is not null)
             {
                 var activityId = Guid.CreateVersion7(context.Now);
@@ -533,6 +567,86 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
         run.Artifacts.Clear();
         return (task, false);
+    }
+
+    /// <summary>What the gate of a per-agent tool decided: answer now (denied, rejected), wait for the CEO, or run.</summary>
+    private sealed record GateOutcome(ToolResult? Answer, bool Parked);
+
+    /// <summary>
+    /// The server's rules for a call of a per-agent (MCP) tool, whatever the model was told: an ungranted
+    /// tool is denied and the denial published as policy.denied; a call whose class the company's
+    /// approval_required rules name (external_action, tool_write) waits, with the task blocked, for the
+    /// CEO's decision on an approval that shows the tool, its arguments and the task. Approved, it runs;
+    /// rejected or expired, the agent reads why. The approval is keyed by the call's step, so a replay
+    /// finds the same decision.
+    /// </summary>
+    private async Task<GateOutcome> GateAsync(AgentWork work, IAgentToolSource source, RunState run, TaskDto task, WorkingAgent agent, FunctionCallContent call, string stepKey)
+    {
+        var gate = await source.CheckAsync(context, task.CompanyId, agent.Id, call.Name);
+        if (!gate.Granted)
+        {
+            await PolicyDenials.RecordAsync(context, logger, new PolicyDenial
+            {
+                CompanyId = task.CompanyId,
+                Action = "mcp.call",
+                Rule = gate.Rule!,
+                Reason = gate.Reason!,
+                Actor = Actor.AgentName(agent.Id),
+                FromAgentId = agent.Id,
+                TaskId = task.Id,
+            });
+            return new GateOutcome(ToolResult.Denied($"{gate.Reason} (rule {gate.Rule}).") with { Refs = new { rule = gate.Rule, tool = call.Name } }, false);
+        }
+
+        if (!call.TryParseArguments(out var arguments))
+        {
+            return new GateOutcome(ToolResult.Error("the arguments are not a JSON object."), false);
+        }
+
+        ApprovalAction? action = gate.Class switch
+        {
+            ToolClass.External => ApprovalAction.ExternalAction,
+            ToolClass.Write => ApprovalAction.ToolWrite,
+            _ => null,
+        };
+        if (action is null)
+        {
+            return new GateOutcome(null, false);
+        }
+
+        var approval = await context.Sql(WorkSql.ApprovalByStep).With("task_id", task.Id).With("step_key", stepKey).FirstOrDefaultAsync(WorkRows.MapApproval);
+        if (approval is null)
+        {
+            var rule = await context.Grains.GetGrain<IHierarchyPolicyGrain>(task.CompanyId).RequiresApprovalAsync(new ApprovalQuestion(task.CompanyId, action.Value));
+            if (!rule.Required)
+            {
+                return new GateOutcome(null, false);
+            }
+
+            var className = gate.Class.ToString().ToLowerInvariant();
+            approval = await ApprovalRows.OpenAsync(context, new ApprovalDraft(
+                task.CompanyId, task.Id, agent.Id, gate.Class == ToolClass.External ? ApprovalKind.External : ApprovalKind.Other,
+                $"Call {gate.Server}/{gate.ServerTool} ({className})",
+                $"{agent.Name} calls the {className} tool {gate.ServerTool} of {gate.Server} for task #{task.Id} '{task.Title}'. Rule {rule.Rule}: {rule.Reason}",
+                stepKey,
+                Tool: new ApprovalToolCall(call.Name, gate.Server, gate.ServerTool, className, arguments)), work.Options.ApprovalTimeToLive);
+        }
+
+        switch (approval.Status)
+        {
+            case ApprovalStatus.Approved:
+                return new GateOutcome(null, false);
+            case ApprovalStatus.Pending:
+                await TaskOf(task).BlockAsync(new TaskTransitionCommand(task.CompanyId, Reason: AgentBriefing.Clip(
+                    $"Waiting for the CEO's decision on approval #{approval.Id}: {approval.Action}.", 2000)));
+                run.WaitingFor = RunWaits.Approval;
+                return new GateOutcome(null, true);
+            default:
+                var comment = string.IsNullOrWhiteSpace(approval.Comment) ? "no reason given" : approval.Comment.Trim();
+                var verb = approval.Status == ApprovalStatus.Expired ? "expired unanswered" : $"was rejected by {Who(approval.DecidedBy)}";
+                return new GateOutcome(ToolResult.Denied($"approval #{approval.Id} for this call {verb}: {comment}.")
+                    with { Refs = new { approvalId = approval.Id, status = approval.Status.ToDb() } }, false);
+        }
     }
 
     private static string StepKey(RunState run, FunctionCallContent call) => AgentBriefing.Clip($"{run.Attempt}:{run.Step}:{call.CallId}", 200);
@@ -698,6 +812,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
             TaskState.Paused => RunWaits.Paused,
             TaskState.AwaitingApproval => RunWaits.Approval,
             TaskState.Blocked when run.WaitingFor is RunWaits.Budget => RunWaits.Budget,
+            TaskState.Blocked when run.WaitingFor is RunWaits.Approval => RunWaits.Approval,
             TaskState.Blocked when task.StatusReason?.StartsWith("Waiting for an answer", StringComparison.Ordinal) == true => RunWaits.Clarification,
             TaskState.Blocked => RunWaits.Blocked,
             _ => run.WaitingFor,
@@ -787,6 +902,12 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         var decided = await context.Sql(WorkSql.DecisionsToNote).With("task_id", run.TaskId).With("after", run.NotedApprovalId).ListAsync(WorkRows.MapApproval);
         foreach (var approval in decided)
         {
+            if (approval.Tool is not null)
+            {
+                run.NotedApprovalId = approval.Id; // its decision is the answer of the call it held
+                continue;
+            }
+
             var comment = string.IsNullOrWhiteSpace(approval.Comment) ? "" : $" Comment: {approval.Comment.Trim()}";
             run.Notes.Add(ChatMessage.User($"Decision on approval #{approval.Id} ({approval.Action}): {approval.Status.ToDb()} by {Who(approval.DecidedBy)}.{comment}"));
             run.NotedApprovalId = approval.Id;

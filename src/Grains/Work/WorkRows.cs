@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Work;
+using FluidManager.Runtime;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -86,7 +87,8 @@ internal static class WorkRows
         r.GetOrNull<DateTimeOffset>("expires_at"),
         r.GetOrNull<DateTimeOffset>("decided_at"),
         r.GetStringOrNull("decided_by"),
-        r.GetStringOrNull("comment"));
+        r.GetStringOrNull("comment"),
+        r.GetStringOrNull("tool") is { } tool ? JsonSerializer.Deserialize<ApprovalToolCall>(tool, RuntimeJson.Options) : null);
 
     public static ClarificationDto MapClarification(NpgsqlDataReader r) => new(
         r.Get<long>("id"),

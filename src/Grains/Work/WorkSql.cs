@@ -161,14 +161,14 @@ internal static class WorkSql
 
     public const string ApprovalColumns = """
         id, company_id, task_id, agent_id, kind, action, reason, amount, budget_limit, current_limit, proposed_limit,
-        status, requested_at, expires_at, decided_at, decided_by, comment
+        status, requested_at, expires_at, decided_at, decided_by, comment, tool
         """;
 
     public const string InsertApproval = """
         INSERT INTO approvals (company_id, task_id, agent_id, kind, action, reason, amount, budget_limit, current_limit,
-                               proposed_limit, step_key, requested_at, expires_at)
+                               proposed_limit, step_key, requested_at, expires_at, tool)
         VALUES (@company_id, @task_id, @agent_id, @kind, @action, @reason, @amount, @budget_limit, @current_limit,
-                @proposed_limit, @step_key, @now, @expires_at)
+                @proposed_limit, @step_key, @now, @expires_at, @tool::jsonb)
         ON CONFLICT (task_id, step_key) DO NOTHING
         RETURNING
         """ + " " + ApprovalColumns;

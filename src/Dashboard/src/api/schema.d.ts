@@ -486,6 +486,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/email/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's SMTP account for the send_email tool; the password only as passwordSet. 404 when none is set. */
+        get: operations["GetEmailSettings"];
+        /** Sets the company's SMTP account: host, port, security (none, starttls, tls), username, password (write-only: null keeps it, empty removes it, stored encrypted), fromAddress, fromName. */
+        put: operations["SaveEmailSettings"];
+        post?: never;
+        /** Removes the company's SMTP account: send_email is offered to no agent any more. */
+        delete: operations["DeleteEmailSettings"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -809,6 +828,129 @@ export interface paths {
         /** Every web request agents made, newest first; filters agentId, outcome (ok, denied, error, timeout), before, limit. */
         get: operations["ListWebLog"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mcp/agents/{agentId}/tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The MCP tools granted to an agent: the only ones its model is offered. */
+        get: operations["GetAgentMcpTools"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mcp/agents/{agentId}/tools/{toolId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Grants an MCP tool to an agent; idempotent. */
+        put: operations["GrantAgentMcpTool"];
+        post?: never;
+        /** Revokes an MCP tool from an agent; idempotent. */
+        delete: operations["RevokeAgentMcpTool"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mcp/servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's MCP servers with their health and tool count; secrets are named, never shown. */
+        get: operations["ListMcpServers"];
+        put?: never;
+        /** Registers an MCP server: transport stdio (command, arguments, environment) or http (url, headers); secrets (name → value) are stored encrypted and applied as environment variables or headers. Then POST …/refresh lists its tools. */
+        post: operations["CreateMcpServer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mcp/servers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One MCP server. */
+        get: operations["GetMcpServer"];
+        /** Changes an MCP server: fields given replace the stored ones; secrets merge (a null value removes one, a name left out keeps it). The next use connects again. */
+        put: operations["UpdateMcpServer"];
+        post?: never;
+        /** Removes an MCP server, its tools and their grants. */
+        delete: operations["DeleteMcpServer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mcp/servers/{id}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Connects to the server and lists its tools again; the health says whether it worked (and why not). */
+        post: operations["RefreshMcpServer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mcp/tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tools of the company's MCP servers (serverId narrows to one), with description, input schema, annotations, class and the agents granted each. */
+        get: operations["ListMcpTools"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mcp/tools/{id}/classification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets a tool's class: read, write or external (null: back to the default from its annotations). The approval_required rules external_action and tool_write decide which classes wait for the CEO. */
+        put: operations["ClassifyMcpTool"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1972,7 +2114,7 @@ export interface components {
          * @description Sensitive actions the CEO may require approval for.
          * @enum {unknown}
          */
-        ApprovalAction: "publication" | "spending" | "external_action";
+        ApprovalAction: "publication" | "spending" | "external_action" | "tool_write";
         ApprovalDecision: {
             reason?: null | string;
             required: boolean;
@@ -1981,6 +2123,7 @@ export interface components {
         /**
          * @description An approval request. For ApprovalKind.BudgetRaise, BudgetLimit? ApprovalDto.Limit names the limit that
          *     was reached and decimal? ApprovalDto.ProposedLimit the value approving sets it to.
+         *     For a tool call held for approval, ApprovalToolCall? ApprovalDto.Tool names the tool and its arguments: approving runs it, rejecting answers the agent with the reason.
          */
         ApprovalDto: {
             action: string;
@@ -2010,6 +2153,7 @@ export interface components {
             status: components["schemas"]["ApprovalStatus"];
             /** Format: int64 */
             taskId: number;
+            tool?: null | components["schemas"]["ApprovalToolCall"];
         };
         /**
          * @description What an approval request is about.
@@ -2029,6 +2173,14 @@ export interface components {
         };
         /** @enum {unknown} */
         ApprovalStatus: "pending" | "approved" | "rejected" | "expired";
+        /** @description The tool call an approval holds: the tool as the agent sees it, its server and class, and the arguments it will run with. */
+        ApprovalToolCall: {
+            arguments: components["schemas"]["JsonElement"];
+            classification: string;
+            server: string;
+            serverTool: string;
+            tool: string;
+        };
         ArtifactDto: {
             /** Format: int64 */
             agentId: number | null;
@@ -2471,6 +2623,33 @@ export interface components {
          * @enum {unknown}
          */
         DocumentStatus: "pending" | "ingesting" | "ready" | "failed";
+        /** @description The company's SMTP account as the API shows it: the password only as whether it is set. */
+        EmailSettingsDto: {
+            fromAddress: string;
+            fromName: null | string;
+            host: string;
+            passwordSet: boolean;
+            /** Format: int32 */
+            port: number;
+            security: string;
+            /** Format: date-time */
+            updatedAt: string;
+            username: null | string;
+        };
+        /**
+         * @description The SMTP account to save. string? EmailSettingsInput.Password is write-only: null keeps the stored one, an empty
+         *     text removes it. string? EmailSettingsInput.Security: none, starttls (the default) or tls.
+         */
+        EmailSettingsInput: {
+            fromAddress: null | string;
+            fromName: null | string;
+            host: null | string;
+            password: null | string;
+            /** Format: int32 */
+            port: number | null;
+            security: null | string;
+            username: null | string;
+        };
         /**
          * @description The knowledge index's vectors and the last re-embed. string? EmbeddingIndexState.Model made the stored vectors (null when
          *     unknown: written before the model was recorded); int EmbeddingIndexState.ColumnDimensions is the column's type.
@@ -2640,6 +2819,92 @@ export interface components {
             companyId: number | null;
             email: null | string;
             password: null | string;
+        };
+        /** @description A tool's class: read, write or external; null goes back to the default of its annotations. */
+        McpClassificationRequest: {
+            classification: null | string;
+        };
+        /** @description The outcome of connecting to a server and listing its tools. */
+        McpRefreshResult: {
+            server: components["schemas"]["McpServerDto"];
+            tools: components["schemas"]["McpToolDto"][];
+        };
+        /**
+         * @description A registered MCP server as the API shows it. Secrets are never shown: IReadOnlyList&lt;string&gt; McpServerDto.SecretNames says
+         *     which are set (as environment variables of a stdio server, or headers of an HTTP one).
+         */
+        McpServerDto: {
+            arguments: string[];
+            /** Format: date-time */
+            checkedAt: null | string;
+            command: null | string;
+            /** Format: date-time */
+            createdAt: string;
+            enabled: boolean;
+            environment: {
+                [key: string]: string;
+            };
+            headers: {
+                [key: string]: string;
+            };
+            health: string;
+            healthError: null | string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            secretNames: string[];
+            /** Format: int64 */
+            toolCount: number;
+            transport: string;
+            /** Format: date-time */
+            updatedAt: string;
+            url: null | string;
+            /** Format: int64 */
+            version: number;
+        };
+        /**
+         * @description A server to register or change. IReadOnlyDictionary&lt;string, string?&gt;? McpServerInput.Secrets is write-only: a name with a value sets it, a
+         *     name with null removes it, a name left out keeps it (on a change).
+         */
+        McpServerInput: {
+            arguments: null | string[];
+            command: null | string;
+            enabled: null | boolean;
+            environment: null | {
+                [key: string]: string;
+            };
+            headers: null | {
+                [key: string]: string;
+            };
+            name: null | string;
+            secrets: null | {
+                [key: string]: string;
+            };
+            transport: null | string;
+            url: null | string;
+        };
+        /**
+         * @description A tool a server listed. string McpToolDto.AgentName is the name the agents' model sees (server and tool);
+         *     string McpToolDto.Classification (read, write, external) governs calls, from string McpToolDto.DefaultClassification
+         *     (the tool's annotations) unless the CEO changed it (string? McpToolDto.ClassifiedBy).
+         */
+        McpToolDto: {
+            agentName: string;
+            annotations: null | components["schemas"]["JsonElement"];
+            classification: string;
+            classifiedBy: null | string;
+            defaultClassification: string;
+            description: string;
+            grantedTo: number[];
+            /** Format: int64 */
+            id: number;
+            inputSchema: components["schemas"]["JsonElement"];
+            name: string;
+            present: boolean;
+            server: string;
+            /** Format: int64 */
+            serverId: number;
+            title: null | string;
         };
         /** @description A meeting with its participants and its spend so far. */
         MeetingDto: {
@@ -4782,6 +5047,86 @@ export interface operations {
             };
         };
     };
+    GetEmailSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailSettingsDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SaveEmailSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailSettingsDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteEmailSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ReadEvents: {
         parameters: {
             query?: {
@@ -5765,6 +6110,373 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAgentMcpTools: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpToolDto"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GrantAgentMcpTool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: number;
+                toolId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpToolDto"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RevokeAgentMcpTool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentId: number;
+                toolId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpToolDto"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListMcpServers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServerDto"][];
+                };
+            };
+        };
+    };
+    CreateMcpServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["McpServerInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServerDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMcpServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServerDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateMcpServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["McpServerInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServerDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteMcpServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RefreshMcpServer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpRefreshResult"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListMcpTools: {
+        parameters: {
+            query?: {
+                serverId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpToolDto"][];
+                };
+            };
+        };
+    };
+    ClassifyMcpTool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["McpClassificationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpToolDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };

@@ -5,6 +5,7 @@ import {
   CheckCircle2,
   KanbanSquare,
   Network,
+  Plug,
   Server,
   ShieldCheck,
   Target,
@@ -53,6 +54,7 @@ export const navigation: NavSection[] = [
     title: 'Operations',
     items: [
       { path: '/policies', label: 'Policies', icon: ShieldCheck },
+      { path: '/integrations', label: 'Integrations', icon: Plug },
       { path: '/cluster', label: 'Cluster', icon: Server },
     ],
   },

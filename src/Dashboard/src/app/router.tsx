@@ -88,6 +88,12 @@ export const routes: RouteObject[] = [
         }),
       },
       {
+        path: 'integrations',
+        lazy: async () => ({
+          Component: (await import('../pages/integrations/IntegrationsPage')).IntegrationsPage,
+        }),
+      },
+      {
         path: 'cluster',
         lazy: async () => ({ Component: (await import('../pages/ClusterPage')).ClusterPage }),
       },

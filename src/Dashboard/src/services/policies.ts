@@ -28,6 +28,7 @@ export const approvalLabels: Record<ApprovalAction, string> = {
   publication: 'Publication',
   spending: 'Spending',
   external_action: 'External action',
+  tool_write: 'Tool that writes (MCP)',
 };
 
 export function fetchPolicyRules(signal?: AbortSignal): Promise<PolicyRule[]> {

@@ -240,6 +240,16 @@ function ApprovalItem({ approval, agent }: { approval: Approval; agent: Agent | 
           at={approval.requestedAt}
         />
         <p className="prose">{approval.reason}</p>
+        {approval.tool && (
+          <div className="stack" style={{ gap: 4 }} aria-label="Tool call">
+            <p className="small">
+              Tool <span className="mono">{approval.tool.serverTool}</span> of{' '}
+              <span className="mono">{approval.tool.server}</span> ({approval.tool.classification});
+              approving runs it with these arguments, rejecting tells the agent your comment.
+            </p>
+            <pre className="small mono">{JSON.stringify(approval.tool.arguments, null, 2)}</pre>
+          </div>
+        )}
         {(approval.amount !== null || approval.proposedLimit !== null) && (
           <p className="small">
             {approval.amount !== null && <>Amount: {formatUsd(approval.amount)}. </>}

@@ -7,6 +7,7 @@ const tools = [
   { id: 'rag', label: 'Knowledge search' },
   { id: 'sql', label: 'SQL queries' },
   { id: 'web', label: 'Web' },
+  { id: 'email', label: 'E-mail (send_email)' },
 ];
 
 const seniorityLabels: Record<string, string> = {

@@ -26,6 +26,7 @@ import { orgChartQueryKey } from '../../services/org';
 import { stateLabels, stateTone } from '../../services/tasks';
 import { AgentForm, emptyProfile, type ManagerOption } from './AgentForm';
 import { DataSources } from './DataSources';
+import { McpTools } from './McpTools';
 import { departmentColour } from './departments';
 
 export type PanelMode =
@@ -413,6 +414,7 @@ function AgentDetails({
       </section>
 
       <DataSources agentId={a.id} canEdit={canEdit} />
+      <McpTools agentId={a.id} canEdit={canEdit} />
 
       <Dialog
         open={confirmDelete}
