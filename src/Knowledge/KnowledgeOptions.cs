@@ -37,10 +37,21 @@ public sealed class McpToolOptions
 
     /// <summary>
     /// The programs a stdio server may start (such as <c>npx</c>, <c>node</c>, <c>uvx</c>), compared with the
-    /// command as registered. Empty (the default): any. A stdio server runs on the host of the silos with
-    /// their rights, so an installation shared by several companies should name its programs here.
+    /// command as registered; <c>*</c> allows any. A stdio server runs on the host of the silos with their
+    /// rights, so none is allowed until an operator names them (the default: stdio servers are refused,
+    /// streamable HTTP servers are not concerned).
     /// </summary>
     public IReadOnlyList<string> AllowedCommands { get; set; } = [];
+
+    /// <summary>Whether <see cref="AllowedCommands"/> lets a stdio server start <paramref name="command"/>.</summary>
+    public bool Allows(string command) => AllowedCommands.Any(allowed => allowed == "*" || string.Equals(allowed, command, StringComparison.Ordinal));
+
+    /// <summary>The problem with starting <paramref name="command"/>, or null when it is allowed.</summary>
+    public string? CommandProblem(string command) => Allows(command)
+        ? null
+        : AllowedCommands.Count == 0
+            ? "stdio servers are off on this installation: an operator names the programs they may start in Fluid:Knowledge:Mcp:AllowedCommands"
+            : $"'{command}' is not among the programs this installation allows (Fluid:Knowledge:Mcp:AllowedCommands: {string.Join(", ", AllowedCommands)})";
 }
 
 /// <summary>Upload and ingestion. Section <c>Fluid:Knowledge:Ingestion</c>.</summary>

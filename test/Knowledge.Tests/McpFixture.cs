@@ -57,6 +57,7 @@ public sealed class McpFixture : DatabaseFixture
         await base.InitializeAsync();
         var cluster = TestSilos.ClusterSettings(TestSilos.NewClusterId("mcp"));
         cluster["Fluid:Knowledge:Mcp:HealthInterval"] = "00:00:00";
+        cluster["Fluid:Knowledge:Mcp:AllowedCommands:0"] = "node";
         var settings = KnowledgeFixture.SiloSettings(ConnectionString, _storage, cluster);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {

@@ -307,6 +307,11 @@ public sealed class McpToolsTests(McpFixture fixture) : IClassFixture<McpFixture
         var noUrl = await ceo.PostAsJsonAsync("/api/mcp/servers", new { name = "remote", transport = "http", url = "ftp://example.test/mcp" });
         (await noUrl.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("url")[0].GetString().Should().Contain("not an absolute http or https address");
 
+        var shell = await ceo.PostAsJsonAsync("/api/mcp/servers", new { name = "shell", transport = "stdio", command = "bash", arguments = new[] { "-c", "id" } });
+        shell.StatusCode.Should().Be(HttpStatusCode.BadRequest, "this installation allows node only");
+        (await shell.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("command")[0].GetString()
+            .Should().Contain("'bash' is not among the programs this installation allows");
+
         await RegisterAsync(ceo, "twice", fixture.EverythingServer, "stdio");
         var again = await ceo.PostAsJsonAsync("/api/mcp/servers", new { name = "twice", transport = "stdio", command = "node" });
         again.StatusCode.Should().Be(HttpStatusCode.Conflict);

@@ -127,6 +127,11 @@ public sealed class McpConnections(IOptions<KnowledgeOptions> options, ILoggerFa
 
     private async Task<Entry> ConnectAsync(McpServerConnection server)
     {
+        if (server.Transport == "stdio" && Options.CommandProblem(server.Command!) is { } problem)
+        {
+            throw new InvalidOperationException(problem); // registered before the operator narrowed the list
+        }
+
         IClientTransport transport = server.Transport == "stdio"
             ? new StdioClientTransport(new StdioClientTransportOptions
             {

@@ -37,7 +37,7 @@ public sealed class McpServers(
     public async Task<McpServerDto> CreateAsync(long companyId, McpServerInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var valid = Validate(input, existing: null, options.Value.Mcp.AllowedCommands);
+        var valid = Validate(input, existing: null, options.Value.Mcp);
         var named = Secrets(input.Secrets, new Dictionary<string, string>());
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var id = await Bind(new NpgsqlCommand(McpSql.InsertServer, connection), companyId, valid, named).ScalarAsync<long?>(cancellationToken)
@@ -50,7 +50,7 @@ public sealed class McpServers(
     {
         ArgumentNullException.ThrowIfNull(input);
         var current = await GetAsync(companyId, id, cancellationToken);
-        var valid = Validate(input, current, options.Value.Mcp.AllowedCommands);
+        var valid = Validate(input, current, options.Value.Mcp);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var stored = await new NpgsqlCommand(McpSql.SecretsOfServer, connection, transaction).With("company_id", companyId).With("id", id).ScalarAsync<string>(cancellationToken);
@@ -248,7 +248,7 @@ public sealed class McpServers(
     private sealed record ValidServer(string Name, string Transport, string? Command, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment,
         string? Url, IReadOnlyDictionary<string, string> Headers, bool Enabled);
 
-    private static ValidServer Validate(McpServerInput input, McpServerDto? existing, IReadOnlyList<string> allowedCommands)
+    private static ValidServer Validate(McpServerInput input, McpServerDto? existing, McpToolOptions mcp)
     {
         var errors = new Dictionary<string, string[]>();
         var name = input.Name?.Trim() ?? existing?.Name;
@@ -266,9 +266,9 @@ public sealed class McpServers(
             {
                 errors["command"] = ["is required for a stdio server (the program to start, such as npx or node)"];
             }
-            else if (allowedCommands.Count > 0 && !allowedCommands.Contains(command, StringComparer.Ordinal))
+            else if (mcp.CommandProblem(command) is { } problem)
             {
-                errors["command"] = [$"'{command}' is not among the programs this installation allows (Fluid:Knowledge:Mcp:AllowedCommands: {string.Join(", ", allowedCommands)})"];
+                errors["command"] = [problem];
             }
         }
         else if (transport == Http)
