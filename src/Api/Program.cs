@@ -3,7 +3,7 @@ using FluidManager.Api.Demo;
 using FluidManager.Api.Events;
 using FluidManager.Api.Features;
 using FluidManager.Api.Hosting;
-using FluidManager.Api.Mcp;
+using FluidManager.Api.McpEndpoint;
 using FluidManager.Api.Operators;
 using FluidManager.Grains;
 using FluidManager.Grains.Work;

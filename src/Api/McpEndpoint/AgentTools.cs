@@ -7,7 +7,7 @@ using FluidManager.Grains.Interfaces.Companies;
 using FluidManager.Runtime.Grains;
 using ModelContextProtocol.Server;
 
-namespace FluidManager.Api.Mcp;
+namespace FluidManager.Api.McpEndpoint;
 
 /// <summary>The org chart's agents, read-only: the same grains as GET /api/agents.</summary>
 [McpServerToolType]

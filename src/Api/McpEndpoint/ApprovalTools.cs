@@ -6,7 +6,7 @@ using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Runtime.Grains;
 using ModelContextProtocol.Server;
 
-namespace FluidManager.Api.Mcp;
+namespace FluidManager.Api.McpEndpoint;
 
 /// <summary>The approvals inbox: read it (any member), approve or reject (the ceo). The same grains as /api/approvals.</summary>
 [McpServerToolType]

@@ -1,7 +1,7 @@
 using FluidManager.Api.Access;
 using ModelContextProtocol.Protocol;
 
-namespace FluidManager.Api.Mcp;
+namespace FluidManager.Api.McpEndpoint;
 
 /// <summary>
 /// fluidManager as an MCP server: the CEO's operations as tools at <c>/mcp</c> (streamable HTTP),
@@ -9,7 +9,7 @@ namespace FluidManager.Api.Mcp;
 /// (<c>Authorization: Bearer fm_…</c>), acts in that token's company and is judged by its role there.
 /// Stateless: any Api instance answers any request, so no session affinity is needed.
 /// </summary>
-public static class McpHostingExtensions
+public static class McpEndpointHostingExtensions
 {
     public const string Path = "/mcp";
 
@@ -25,7 +25,7 @@ public static class McpHostingExtensions
             .RequireClaim(AccessClaims.CompanyId));
         builder.Services.AddMcpServer(o =>
             {
-                o.ServerInfo = new Implementation { Name = "fluidManager", Version = typeof(McpHostingExtensions).Assembly.GetName().Version?.ToString() ?? "1.0" };
+                o.ServerInfo = new Implementation { Name = "fluidManager", Version = typeof(McpEndpointHostingExtensions).Assembly.GetName().Version?.ToString() ?? "1.0" };
                 o.ServerInstructions = "You act for a member of one fluidManager company, a company staffed by AI agents. "
                     + "Read its agents, tasks, meetings and approvals; a ceo's token may also create tasks and missions, pause, resume, cancel, retry and reprioritize tasks, "
                     + "approve or reject requests and start meetings. Ids come from the list tools. Errors say which argument was wrong.";

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace FluidManager.Api.Mcp;
+namespace FluidManager.Api.McpEndpoint;
 
 /// <summary>
 /// The caller's role governs each tool, by the REST API's own policy: a tool annotated read-only is
@@ -43,7 +43,13 @@ internal static class McpRoleGate
                 return await next(context, cancellationToken);
             }
 
-            var role = AccessClaims.ToIdentity(context.User)?.Role ?? "none";
+            var identity = AccessClaims.ToIdentity(context.User);
+            var role = identity?.Role ?? "none";
+            if (identity is not null && context.Services?.GetService<ILoggerFactory>() is { } logs)
+            {
+                Log.McpToolRefused(logs.CreateLogger(typeof(McpRoleGate)), name, identity.UserId, identity.CompanyId, role);
+            }
+
             return new CallToolResult
             {
                 IsError = true,

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 
-namespace FluidManager.Api.Mcp;
+namespace FluidManager.Api.McpEndpoint;
 
 /// <summary>
 /// What every MCP tool shares: the result as the same JSON the REST API returns, and a domain

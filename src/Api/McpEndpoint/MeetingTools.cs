@@ -6,7 +6,7 @@ using FluidManager.Grains.Interfaces.Meetings;
 using FluidManager.Runtime.Grains;
 using ModelContextProtocol.Server;
 
-namespace FluidManager.Api.Mcp;
+namespace FluidManager.Api.McpEndpoint;
 
 /// <summary>Meetings: read them, their transcript and minutes (any member); start one (the ceo). The same grains as /api/meetings.</summary>
 [McpServerToolType]

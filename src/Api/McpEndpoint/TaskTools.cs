@@ -8,7 +8,7 @@ using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Runtime.Grains;
 using ModelContextProtocol.Server;
 
-namespace FluidManager.Api.Mcp;
+namespace FluidManager.Api.McpEndpoint;
 
 /// <summary>A mission handed to an agent, and why that agent.</summary>
 public sealed record MissionCreated(TaskDto Task, string Assignment);
