@@ -7,26 +7,26 @@ namespace FluidManager.EndToEnd.Tests;
 
 /// <summary>
 /// fluidManager's /mcp driven by a client no one here wrote: the official MCP TypeScript SDK's client
-/// (test/e2e/mcp-client.mjs, streamable HTTP) against the Api and Silo running as processes.
+/// (test/e2e/mcp-client.mjs, streamable HTTP) against the same running Api and Silo as the company flow.
 /// </summary>
-public sealed class McpClientTests(RunningSystem system) : IClassFixture<RunningSystem>
+public sealed partial class CompanyFlowTests
 {
-    private const string ViewerEmail = "viewer@e2e.test";
-    private const string ViewerPassword = "viewer-password-for-e2e";
+    private const string McpViewerEmail = "viewer@e2e.test";
+    private const string McpViewerPassword = "viewer-password-for-e2e";
 
     [Fact]
-    public async Task The_typescript_sdk_client_lists_the_tools_creates_a_task_and_reads_it_back_a_viewer_cannot_create_and_no_token_gets_401()
+    public async Task The_mcp_typescript_sdk_client_lists_the_tools_creates_a_task_and_reads_it_back_a_viewer_cannot_create_and_no_token_gets_401()
     {
         using var owner = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = system.Url };
         await ReadAsync(await owner.PostAsJsonAsync("/api/auth/login", new { email = RunningSystem.OwnerEmail, password = RunningSystem.OwnerPassword }));
-        var ceoToken = await TokenAsync(owner);
-        await ReadAsync(await owner.PostAsJsonAsync("/api/users", new { email = ViewerEmail, displayName = "Viewer", password = ViewerPassword, role = "viewer" }), HttpStatusCode.Created);
+        var ceoToken = await McpTokenAsync(owner);
+        await ReadAsync(await owner.PostAsJsonAsync("/api/users", new { email = McpViewerEmail, displayName = "Viewer", password = McpViewerPassword, role = "viewer" }), HttpStatusCode.Created);
         using var viewer = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = system.Url };
-        await ReadAsync(await viewer.PostAsJsonAsync("/api/auth/login", new { email = ViewerEmail, password = ViewerPassword }));
-        var viewerToken = await TokenAsync(viewer);
+        await ReadAsync(await viewer.PostAsJsonAsync("/api/auth/login", new { email = McpViewerEmail, password = McpViewerPassword }));
+        var viewerToken = await McpTokenAsync(viewer);
         var title = $"Prepare the board pack {Guid.NewGuid():N}";
 
-        var report = await RunClientAsync(ceoToken, viewerToken, title);
+        var report = await RunMcpClientAsync(ceoToken, viewerToken, title);
 
         // No token: the SDK's connect fails on the server's 401.
         report.GetProperty("anonymous").GetProperty("connected").GetBoolean().Should().BeFalse();
@@ -59,7 +59,7 @@ public sealed class McpClientTests(RunningSystem system) : IClassFixture<Running
         viewerTasks.GetProperty("items").GetArrayLength().Should().Be(0);
     }
 
-    private async Task<JsonElement> RunClientAsync(string ceoToken, string viewerToken, string title)
+    private async Task<JsonElement> RunMcpClientAsync(string ceoToken, string viewerToken, string title)
     {
         var folder = Path.Combine(RunningSystem.RepositoryRoot, "test", "e2e");
         await NodeHubListener.EnsureInstalledAsync(folder);
@@ -93,13 +93,6 @@ public sealed class McpClientTests(RunningSystem system) : IClassFixture<Running
         return JsonSerializer.Deserialize<JsonElement>(await output);
     }
 
-    private static async Task<string> TokenAsync(HttpClient client) =>
+    private static async Task<string> McpTokenAsync(HttpClient client) =>
         (await ReadAsync(await client.PostAsJsonAsync("/api/tokens", new { name = "assistant" }), HttpStatusCode.Created)).GetProperty("token").GetString()!;
-
-    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.Should().Be(status, text);
-        return JsonSerializer.Deserialize<JsonElement>(text);
-    }
 }
