@@ -1,6 +1,6 @@
 namespace FluidManager.Api;
 
-/// <summary>The Api's log messages. Ids: 1xx first start (11x the demo company), 2xx sign-in, 3xx idempotency, 4xx live events, 5xx operators.</summary>
+/// <summary>The Api's log messages. Ids: 1xx first start (11x the demo company), 2xx sign-in, 3xx idempotency, 4xx live events, 5xx operators, 7xx the MCP endpoint.</summary>
 internal static partial class Log
 {
     [LoggerMessage(100, LogLevel.Warning, "Created the owner account {Email} of company \"{Company}\" with the generated password {Password} (shown only this once: sign in and change it)")]
@@ -53,4 +53,7 @@ internal static partial class Log
 
     [LoggerMessage(501, LogLevel.Warning, "Reading the cluster's figures for /metrics failed; the last ones are served: {Error}")]
     public static partial void MetricsReadFailed(ILogger logger, string error);
+
+    [LoggerMessage(700, LogLevel.Information, "MCP tool {Tool} refused to user {UserId} of company {CompanyId}: role {Role} may use the read-only tools only")]
+    public static partial void McpToolRefused(ILogger logger, string tool, long userId, long companyId, string role);
 }

@@ -3,6 +3,7 @@ using FluidManager.Api.Demo;
 using FluidManager.Api.Events;
 using FluidManager.Api.Features;
 using FluidManager.Api.Hosting;
+using FluidManager.Api.McpEndpoint;
 using FluidManager.Api.Operators;
 using FluidManager.Grains;
 using FluidManager.Grains.Work;
@@ -26,6 +27,7 @@ builder.AddOperators();
 builder.AddOperatorMetrics();
 builder.AddLiveEvents();
 builder.AddDemoCompany();
+builder.AddMcpEndpoint();
 
 var app = builder.Build();
 
@@ -49,6 +51,7 @@ app.MapCostsApi();
 app.MapKnowledgeApi();
 app.MapMcpApi();
 app.MapMeetingsApi();
+app.MapMcpEndpoint();
 app.MapDashboard();
 
 app.Run();

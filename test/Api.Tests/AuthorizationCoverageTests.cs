@@ -24,7 +24,7 @@ public sealed class AuthorizationCoverageTests(ApiFixture fixture) : IClassFixtu
     {
         var endpoints = Endpoints().Where(e => e.Endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null).ToList();
         endpoints.Should().Contain(e => e.Path == "/api/users/1").And.Contain(e => e.Path == "/hubs/events/negotiate")
-            .And.Contain(e => e.Path == "/orleans/DashboardCounters").And.Contain(e => e.Path == "/metrics");
+            .And.Contain(e => e.Path == "/orleans/DashboardCounters").And.Contain(e => e.Path == "/metrics").And.Contain(e => e.Path == "/mcp");
 
         using var client = fixture.Anonymous();
         var failures = new List<string>();
@@ -141,7 +141,7 @@ public sealed class AuthorizationCoverageTests(ApiFixture fixture) : IClassFixtu
         {
             var path = Sample(endpoint.RoutePattern);
             if (!includeAll && !path.StartsWith("/api/", StringComparison.Ordinal) && !path.StartsWith("/hubs/", StringComparison.Ordinal)
-                && !path.StartsWith("/orleans", StringComparison.Ordinal) && path != "/metrics")
+                && !path.StartsWith("/orleans", StringComparison.Ordinal) && path != "/metrics" && path != "/mcp")
             {
                 continue;
             }

@@ -10,7 +10,7 @@ namespace FluidManager.EndToEnd.Tests;
 /// The company driven like a script would drive it, over real HTTP, against the Api and Silo running
 /// as processes, while the SignalR JavaScript client listens to the company's live feed.
 /// </summary>
-public sealed class CompanyFlowTests(RunningSystem system) : IClassFixture<RunningSystem>
+public sealed partial class CompanyFlowTests(RunningSystem system) : IClassFixture<RunningSystem>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 

@@ -164,12 +164,14 @@ public sealed class NodeHubListener : IAsyncDisposable
         }
     }
 
-    private static async Task EnsureInstalledAsync(string folder)
+    /// <summary>Installs test/e2e's locked npm packages (the SignalR client, the MCP SDK) once, when any is missing.</summary>
+    internal static async Task EnsureInstalledAsync(string folder)
     {
         await InstallLock.WaitAsync();
         try
         {
-            if (File.Exists(Path.Combine(folder, "node_modules", "@microsoft", "signalr", "package.json")))
+            if (File.Exists(Path.Combine(folder, "node_modules", "@microsoft", "signalr", "package.json"))
+                && File.Exists(Path.Combine(folder, "node_modules", "@modelcontextprotocol", "sdk", "package.json")))
             {
                 return;
             }

@@ -47,8 +47,13 @@ public static class MissionsApi
         return app;
     }
 
-    private static async Task<Ok<MissionSuggestion>> SuggestAsync(ICompanyContext caller, ITurnGrainFactory grains, string? title = null, string? description = null)
+    private static async Task<Ok<MissionSuggestion>> SuggestAsync(ICompanyContext caller, ITurnGrainFactory grains, string? title = null, string? description = null) =>
+        TypedResults.Ok(await SuggestAssigneeAsync(grains, caller.CompanyId, title, description));
+
+    /// <summary>The suggestion behind GET /api/missions/suggest-assignee (the MCP tool create_mission asks it too).</summary>
+    public static async Task<MissionSuggestion> SuggestAssigneeAsync(ITurnGrainFactory grains, long companyId, string? title, string? description)
     {
+        ArgumentNullException.ThrowIfNull(grains);
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(title) && string.IsNullOrWhiteSpace(description))
         {
@@ -61,16 +66,16 @@ public static class MissionsApi
         }
 
         errors.ThrowIfAny();
-        var company = grains.GetGrain<ICompanyGrain>(caller.CompanyId);
-        var reports = (await company.ListAgentsAsync(new ListAgentsQuery(caller.CompanyId, AgentStatus.Active))).Where(a => a.ReportsToCeo).ToList();
+        var company = grains.GetGrain<ICompanyGrain>(companyId);
+        var reports = (await company.ListAgentsAsync(new ListAgentsQuery(companyId, AgentStatus.Active))).Where(a => a.ReportsToCeo).ToList();
         var open = new Dictionary<long, int>();
         foreach (var agent in reports)
         {
-            var tasks = await company.ListTasksAsync(new ListTasksQuery { CompanyId = caller.CompanyId, AssigneeAgentId = agent.Id, Limit = TasksApi.MaxPage });
+            var tasks = await company.ListTasksAsync(new ListTasksQuery { CompanyId = companyId, AssigneeAgentId = agent.Id, Limit = TasksApi.MaxPage });
             open[agent.Id] = tasks.Count(t => t.Status is not (TaskState.Done or TaskState.Cancelled or TaskState.Failed));
         }
 
-        return TypedResults.Ok(MissionRouting.Suggest($"{title} {description}", reports, open));
+        return MissionRouting.Suggest($"{title} {description}", reports, open);
     }
 }
 
