@@ -2,7 +2,9 @@ using FluidManager.Grains.Access;
 using FluidManager.Grains.Agents;
 using FluidManager.Grains.Companies;
 using FluidManager.Grains.Interfaces.Agents;
+using FluidManager.Grains.Governance;
 using FluidManager.Grains.Interfaces.Companies;
+using FluidManager.Grains.Interfaces.Governance;
 using FluidManager.Grains.Interfaces.Meetings;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
@@ -38,6 +40,7 @@ public static class GrainsHostingExtensions
         builder.Services.AddGrain<IScheduleGrain, ScheduleGrain>("schedule");
         builder.Services.AddGrain<IMeetingsGrain, MeetingsGrain>("meetings");
         builder.Services.AddGrain<IMeetingGrain, MeetingGrain>("meeting");
+        builder.Services.AddGrain<ICompanyPolicyGrain, CompanyPolicyGrain>("company-policy");
         builder.AddObjectStorage();
         return builder;
     }
