@@ -49,6 +49,9 @@ app.MapCostsApi();
 app.MapKnowledgeApi();
 app.MapMeetingsApi();
 app.MapCompanyPolicyApi();
+app.MapAnalyticsApi();
+app.MapAlertsApi();
+app.MapAuditApi();
 app.MapDashboard();
 
 app.Run();

@@ -1,7 +1,10 @@
 using FluidManager.Grains.Access;
 using FluidManager.Grains.Agents;
+using FluidManager.Grains.Alerts;
+using FluidManager.Grains.Analytics;
 using FluidManager.Grains.Companies;
 using FluidManager.Grains.Interfaces.Agents;
+using FluidManager.Grains.Interfaces.Analytics;
 using FluidManager.Grains.Governance;
 using FluidManager.Grains.Interfaces.Companies;
 using FluidManager.Grains.Interfaces.Governance;
@@ -41,6 +44,8 @@ public static class GrainsHostingExtensions
         builder.Services.AddGrain<IMeetingsGrain, MeetingsGrain>("meetings");
         builder.Services.AddGrain<IMeetingGrain, MeetingGrain>("meeting");
         builder.Services.AddGrain<ICompanyPolicyGrain, CompanyPolicyGrain>("company-policy");
+        builder.Services.AddGrain<IAnalyticsGrain, AnalyticsGrain>("analytics");
+        builder.Services.AddAlerts();
         builder.AddObjectStorage();
         return builder;
     }
