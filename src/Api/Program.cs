@@ -52,6 +52,10 @@ app.MapKnowledgeApi();
 app.MapMcpApi();
 app.MapMeetingsApi();
 app.MapMcpEndpoint();
+app.MapCompanyPolicyApi();
+app.MapAnalyticsApi();
+app.MapAlertsApi();
+app.MapAuditApi();
 app.MapDashboard();
 
 app.Run();

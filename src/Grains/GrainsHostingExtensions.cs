@@ -1,8 +1,13 @@
 using FluidManager.Grains.Access;
 using FluidManager.Grains.Agents;
+using FluidManager.Grains.Alerts;
+using FluidManager.Grains.Analytics;
 using FluidManager.Grains.Companies;
 using FluidManager.Grains.Interfaces.Agents;
+using FluidManager.Grains.Interfaces.Analytics;
+using FluidManager.Grains.Governance;
 using FluidManager.Grains.Interfaces.Companies;
+using FluidManager.Grains.Interfaces.Governance;
 using FluidManager.Grains.Interfaces.Meetings;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
@@ -38,6 +43,9 @@ public static class GrainsHostingExtensions
         builder.Services.AddGrain<IScheduleGrain, ScheduleGrain>("schedule");
         builder.Services.AddGrain<IMeetingsGrain, MeetingsGrain>("meetings");
         builder.Services.AddGrain<IMeetingGrain, MeetingGrain>("meeting");
+        builder.Services.AddGrain<ICompanyPolicyGrain, CompanyPolicyGrain>("company-policy");
+        builder.Services.AddGrain<IAnalyticsGrain, AnalyticsGrain>("analytics");
+        builder.Services.AddAlerts();
         builder.AddObjectStorage();
         return builder;
     }

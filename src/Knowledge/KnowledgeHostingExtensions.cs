@@ -62,6 +62,7 @@ public static class KnowledgeHostingExtensions
         services.AddHostedService<EmbeddingIndexStartup>();
 
         services.AddSingleton<DenialRecorder>();
+        services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<KnowledgeRetriever>();
         var configuration = builder.Configuration;
         services.TryAddSingleton(sp => SqlToolConnection.From(configuration, sp.GetRequiredService<RuntimeConnection>().ConnectionString));

@@ -35,6 +35,7 @@ public sealed class ApiFixture : DatabaseFixture
             b.UseSetting("Fluid:Cluster:GatewayPort", "0");
             b.UseSetting("Fluid:Bootstrap:OwnerPassword", OwnerPassword);
             b.UseSetting("Fluid:Storage:Path", _storage);
+            b.UseSetting("Fluid:Alerts:Interval", "00:00:00.500");
             b.UseEnvironment("Testing");
         });
     }

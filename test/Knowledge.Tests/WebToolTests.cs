@@ -211,6 +211,29 @@ public sealed class WebToolTests(KnowledgeFixture fixture, LocalSiteFixture site
     }
 
     [Fact]
+    public async Task A_company_quota_lower_than_the_servers_rations_the_companys_agents()
+    {
+        var (company, agent) = await WebAgentAsync();
+        var (otherCompany, other) = await WebAgentAsync();
+        await fixture.ExecuteAsync("INSERT INTO company_policies (company_id, web_daily_quota) VALUES (@c, 1)", ("c", company));
+        using var fetcher = Fetcher(o =>
+        {
+            o.AdditionalHosts = ["127.0.0.1"];
+            o.AllowedPrivateNetworks = ["127.0.0.1/32"];
+            o.DailyQuota = 5;
+        });
+
+        (await fetcher.FetchAsync(company, agent, null, $"{site.Root}/plain", CancellationToken.None)).Outcome.Should().Be(WebOutcome.Ok);
+        var second = await fetcher.FetchAsync(company, agent, null, $"{site.Root}/plain", CancellationToken.None);
+        second.Outcome.Should().Be(WebOutcome.Denied);
+        second.Reason.Should().Contain("daily quota of 1");
+        for (var i = 0; i < 2; i++)
+        {
+            (await fetcher.FetchAsync(otherCompany, other, null, $"{site.Root}/plain", CancellationToken.None)).Outcome.Should().Be(WebOutcome.Ok);
+        }
+    }
+
+    [Fact]
     public async Task An_agent_without_the_web_tool_and_non_http_urls_are_refused()
     {
         var company = await fixture.CreateCompanyAsync();

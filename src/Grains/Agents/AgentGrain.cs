@@ -1,6 +1,7 @@
 using System.Globalization;
 using FluidManager.Grains.Artifacts;
 using FluidManager.Grains.Data;
+using FluidManager.Grains.Governance;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Artifacts;
 using FluidManager.Grains.Interfaces.Companies;
@@ -13,13 +14,15 @@ using FluidManager.Grains.Organization;
 using FluidManager.Grains.Tasks;
 using FluidManager.Grains.Work;
 using FluidManager.Runtime.Grains;
+using FluidManager.Models;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FluidManager.Grains.Agents;
 
 /// <summary>One agent (key = agent id): its profile and status, its delegations and escalations.</summary>
 [GrainType("agent")]
-public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger) : DurableGrain, IAgentGrain, IHandle<EscalationReceived>
+public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger, IOptions<ModelsOptions> models) : DurableGrain, IAgentGrain, IHandle<EscalationReceived>
 {
     protected override ITurnContext Turn => context;
 
@@ -35,6 +38,12 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger)
         ArgumentNullException.ThrowIfNull(command);
         var agent = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
         var profile = AgentRows.Normalise(command.Profile);
+        if (!Same(profile.Model, agent.Profile.Model))
+        {
+            // An agent whose model a list dropped keeps it (flagged) until the CEO picks another: only a change is checked.
+            await CompanyPolicyStore.CheckModelAsync(context, command.CompanyId, profile.Model, models.Value.EffectiveAllowed);
+        }
+
         if (!Same(profile.Role, agent.Profile.Role) || !Same(profile.Department, agent.Profile.Department))
         {
             // Under the org lock, so that no org change slips in between the check and this write.

@@ -1,6 +1,7 @@
 using FluidManager.Grains.Agents;
 using FluidManager.Grains.Artifacts;
 using FluidManager.Grains.Data;
+using FluidManager.Grains.Governance;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Artifacts;
 using FluidManager.Grains.Interfaces.Companies;
@@ -9,7 +10,9 @@ using FluidManager.Grains.Interfaces.Events;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Tasks;
+using FluidManager.Models;
 using FluidManager.Runtime.Grains;
+using Microsoft.Extensions.Options;
 
 namespace FluidManager.Grains.Companies;
 
@@ -18,7 +21,7 @@ namespace FluidManager.Grains.Companies;
 /// rows, then lets the new grains and the hierarchy policy take over within the same turn.
 /// </summary>
 [GrainType("company")]
-public sealed class CompanyGrain(ITurnContext context) : DurableGrain, ICompanyGrain
+public sealed class CompanyGrain(ITurnContext context, IOptions<ModelsOptions> models) : DurableGrain, ICompanyGrain
 {
     protected override ITurnContext Turn => context;
 
@@ -27,6 +30,8 @@ public sealed class CompanyGrain(ITurnContext context) : DurableGrain, ICompanyG
         ArgumentNullException.ThrowIfNull(command);
         var companyId = await context.EnsureCompanyAsync(command.CompanyId);
         var profile = AgentRows.Normalise(command.Profile);
+        await CompanyPolicyStore.CheckModelAsync(context, companyId, profile.Model, models.Value.EffectiveAllowed);
+        profile = await CompanyPolicyStore.WithDefaultLimitsAsync(context, companyId, profile);
         new Fields()
             .Check(Enum.IsDefined(command.Status), "status", "is not a known agent status")
             .Check(command.PlaceInOrgChart || command.ManagerAgentId is null, "managerAgentId", "needs placeInOrgChart")

@@ -1,10 +1,12 @@
 using FluidManager.Grains.Agents;
 using FluidManager.Grains.Artifacts;
 using FluidManager.Grains.Data;
+using FluidManager.Grains.Governance;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Artifacts;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Events;
+using FluidManager.Grains.Interfaces.Governance;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
@@ -47,13 +49,31 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
             throw new ConflictException($"{agent.DisplayName} is archived and cannot take work.", "agent.archived");
         }
 
-        if (task.AssigneeAgentId == agent.Id)
+        var routing = await CeoRouting.DecideAsync(context, command.CompanyId, Id, agent.Id);
+        if (routing.Refusal is { } refusal)
+        {
+            throw await PolicyDenials.RecordAsync(context, logger, CeoRouting.Denial(command.CompanyId, Id, agent.Id, refusal));
+        }
+
+        if (task.AssigneeAgentId == routing.AssigneeId)
         {
             return task;
         }
 
-        await CheckAssignmentPolicyAsync(task, agent.Id);
-        return await ChangeStatusAsync(task, TaskAction.Assign, to, to == task.Status ? task.StatusReason : null, assignee: agent.Id);
+        await CheckAssignmentPolicyAsync(task, routing.AssigneeId);
+        if (routing.Routed is { } routed)
+        {
+            await context.Sql(CompanyPolicySql.AppendToDescription).With("id", Id).With("company_id", command.CompanyId).With("text", routed.Description).ExecuteAsync();
+        }
+
+        var reason = routing.Routed?.Description ?? (to == task.Status ? task.StatusReason : null);
+        var assigned = await ChangeStatusAsync(task, TaskAction.Assign, to, reason, assignee: routing.AssigneeId);
+        if (routing.Routed is { } route)
+        {
+            await context.PublishAsync(Streams.Task(Id), GovernanceEventTypes.TaskRouted, route, command.CompanyId);
+        }
+
+        return assigned;
     }
 
     public async Task<TaskDto> StartAsync(TaskTransitionCommand command)

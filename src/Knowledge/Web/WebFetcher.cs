@@ -37,6 +37,9 @@ public sealed class WebFetcher : IDisposable
         RETURNING used
         """;
 
+    /// <summary>The company's own quota per agent (company policy), when it set one.</summary>
+    private const string CompanyQuota = "SELECT web_daily_quota FROM company_policies WHERE company_id = @company_id";
+
     private const string InsertLog = """
         INSERT INTO web_fetch_log (company_id, agent_id, task_id, kind, url, final_url, outcome, allowed, reason, status_code, content_type, bytes, truncated, redirects, duration_ms, at)
         SELECT @company_id, @agent_id, @task_id, @kind, @url, @final_url, @outcome, @allowed, @reason, @status_code, @content_type, @bytes, @truncated, @redirects, @duration_ms, @at
@@ -388,20 +391,23 @@ public sealed class WebFetcher : IDisposable
         return reader.GetBoolean(0) ? (null, reader.GetFieldValue<string[]>(1)) : ("the web tool is not enabled for this agent", []);
     }
 
+    /// <summary>Takes one request of the agent's daily quota: the server's, or the company's policy when it is lower.</summary>
     private async Task<string?> TakeQuotaAsync(long companyId, long agentId, CancellationToken cancellationToken)
     {
-        if (_options.DailyQuota < 1)
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var companyQuota = await new NpgsqlCommand(CompanyQuota, connection).With("company_id", companyId).ScalarAsync<int?>(cancellationToken);
+        var quota = companyQuota is { } q && q < _options.DailyQuota ? q : _options.DailyQuota;
+        if (quota < 1)
         {
             return "the web tool's daily quota is 0";
         }
 
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var day = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
         var used = await new NpgsqlCommand(TakeQuota, connection)
-            .With("agent_id", agentId).With("company_id", companyId).With("quota", _options.DailyQuota)
+            .With("agent_id", agentId).With("company_id", companyId).With("quota", quota)
             .WithDate("day", day)
             .ScalarAsync<int?>(cancellationToken);
-        return used is null ? $"the daily quota of {_options.DailyQuota} web requests is used up (it resets at 00:00 UTC)" : null;
+        return used is null ? $"the daily quota of {quota} web requests is used up (it resets at 00:00 UTC)" : null;
     }
 
     private async Task<long> LogAsync(long companyId, long agentId, long? taskId, string kind, string url, WebFetchResult result, CancellationToken cancellationToken)
