@@ -8,6 +8,7 @@ using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Events;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
+using FluidManager.Grains.Memory;
 using FluidManager.Grains.Organization;
 using FluidManager.Grains.Tasks;
 using FluidManager.Grains.Tools;
@@ -18,6 +19,7 @@ using FluidManager.Runtime.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace FluidManager.Grains.Work;
@@ -48,6 +50,8 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
     /// <summary>The governed tools (knowledge, SQL, web) this process offers, when any are registered.</summary>
     private AgentToolCatalog? Governed => services.GetService<AgentToolCatalog>();
+
+    private MemoryOptions MemoryOptions => services.GetService<IOptions<MemoryOptions>>()?.Value ?? new MemoryOptions();
 
     public async Task<TaskRunDto?> GetRunAsync(long companyId)
     {
@@ -436,7 +440,8 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
         if (run.Conversation.Count == 0)
         {
-            var briefing = await AgentBriefing.WriteAsync(context, agent, task, run.Attempt, work.Options.RecentWorklog);
+            var memory = await MemoryBriefing.LoadAsync(context, services, MemoryOptions, logger, org, agent.Id, task, run.Attempt);
+            var briefing = await AgentBriefing.WriteAsync(context, agent, task, run.Attempt, work.Options.RecentWorklog, memory);
             run.Conversation.AddRange(briefing.Messages);
         }
 
@@ -730,6 +735,11 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         }
 
         await context.UnregisterReminderAsync(StartReminder);
+        if (run.Status != TaskRunStatus.Stopped)
+        {
+            await Episodes.WriteAsync(context, services, await TaskRows.LoadAsync(context, run.CompanyId, run.TaskId), run.AgentId, run.Attempt);
+        }
+
         run.Status = TaskRunStatus.Stopped;
         run.StopReason = AgentBriefing.Clip(reason, 2000);
         run.WaitingFor = null;

@@ -1,0 +1,8 @@
+namespace FluidManager.Grains.Interfaces.Memory;
+
+public enum PlaybookChangeStatus
+{
+    Proposed,
+    Approved,
+    Rejected,
+}
