@@ -155,6 +155,31 @@ public sealed class MemoryTests(WorkFixture fixture) : IClassFixture<WorkFixture
     }
 
     [Fact]
+    public async Task The_progress_of_an_agent_counts_its_finished_tasks_their_cost_its_worklog_and_its_memory()
+    {
+        var company = await fixture.CreateCompanyAsync();
+        var agent = await fixture.HireAsync(company, "Pia", "Copywriter", "Marketing");
+        await RejectedTaskAsync(company, agent.Id, "Publish the spring sale announcement", "State the discount.");
+        var done = await fixture.MissionAsync(company, agent.Id, "Publish the summer sale announcement");
+        (await fixture.WaitForAsync(company, done.Id, Finished, approve: true)).Status.Should().Be(TaskState.Done);
+
+        var progress = await Memory(agent.Id).GetProgressAsync(company, 7);
+        progress.TasksDone.Should().Be(1);
+        progress.TasksFailed.Should().Be(1);
+        progress.TasksOpen.Should().Be(0);
+        progress.SuccessRate.Should().Be(0.5);
+        progress.Cost.Should().BePositive();
+        progress.CostPerTask.Should().Be(progress.Cost / 2);
+        progress.Daily.Should().HaveCount(7);
+        progress.Daily[^1].Done.Should().Be(1);
+        progress.Worklog.Should().NotBeEmpty().And.OnlyContain(w => w.TaskId == done.Id || w.TaskTitle == "Publish the spring sale announcement");
+        progress.Memory.Should().Contain("episode", 2).And.Contain("lesson", 1);
+        progress.PendingPlaybookChanges.Should().Be(0);
+        var bad = async () => await Memory(agent.Id).GetProgressAsync(company, 0);
+        await bad.Should().ThrowAsync<ValidationException>();
+    }
+
+    [Fact]
     public async Task A_contradicting_fact_supersedes_the_older_one_and_only_the_newer_one_is_retrieved()
     {
         var company = await fixture.CreateCompanyAsync();

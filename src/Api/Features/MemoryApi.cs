@@ -109,6 +109,14 @@ public static class MemoryApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
+        app.MapGet("/api/agents/{id:long}/progress", GetProgressAsync)
+            .WithTags("Memory")
+            .RequireAuthorization(AccessPolicies.Read)
+            .WithName("GetAgentProgress")
+            .WithSummary("The agent's progress over the last days (default 30, up to 366): tasks done, failed and open, success rate, cost per finished task and its trend, tasks and cost by day, its worklog across tasks, its memory by kind and its pending playbook changes.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         app.MapGet("/api/inbox/playbook-changes", ListPendingPlaybookChangesAsync)
             .WithTags("Inbox")
             .RequireAuthorization(AccessPolicies.Read)
@@ -116,6 +124,9 @@ public static class MemoryApi
             .WithSummary("Proposed playbook changes of every agent waiting for the CEO's decision, oldest first.");
         return app;
     }
+
+    private static async Task<Ok<AgentProgressDto>> GetProgressAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, int? days = null) =>
+        TypedResults.Ok(await grains.GetGrain<IAgentMemoryGrain>(id).GetProgressAsync(caller.CompanyId, days ?? 30));
 
     private static async Task<Ok<IReadOnlyList<PlaybookChangeDto>>> ListPlaybookChangesAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, string? status = null)
     {

@@ -24,6 +24,11 @@ public interface IAgentMemoryGrain : IGrainWithStringKey
     [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<MemoryRecallDto>> ListRecallsAsync(long companyId, long? taskId, int limit);
 
+    /// <summary>The agent's progress over the last <paramref name="days"/> days (1-366): tasks, success rate, cost per task and its trend, worklog, memory.</summary>
+    [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
+    Task<AgentProgressDto> GetProgressAsync(long companyId, int days);
+
     Task<MemoryItemDto> RememberAsync(RememberCommand command);
 
     Task<MemoryItemDto> EditAsync(EditMemoryCommand command);

@@ -61,6 +61,22 @@ public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider serv
                 r.Get<string>("query"), r.Get<long[]>("item_ids"), r.Get<int>("tokens"), r.Get<double>("duration_ms"), r.Get<DateTimeOffset>("at")));
     }
 
+    public async Task<AgentProgressDto> GetProgressAsync(long companyId, int days)
+    {
+        new Fields().Check(days is >= 1 and <= 366, "days", "must be between 1 and 366").ThrowIfAny();
+        await EnsureAgentAsync(companyId);
+        var since = new DateTimeOffset(context.Now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-(days - 1));
+        var daily = await context.Sql(ProgressSql.Daily).With("company_id", companyId).With("agent_id", Id).With("since", since).With("now", context.Now)
+            .ListAsync(r => new AgentProgressDay(r.Get<DateOnly>("day"), r.Get<int>("done"), r.Get<int>("failed"), r.Get<decimal>("cost")));
+        var open = await context.Sql(ProgressSql.OpenTasks).With("company_id", companyId).With("agent_id", Id).ScalarAsync<int>();
+        var worklog = await context.Sql(ProgressSql.Worklog).With("company_id", companyId).With("agent_id", Id).With("limit", 100)
+            .ListAsync(r => new AgentWorklogEntry(r.Get<long>("id"), r.GetOrNull<long>("task_id"), r.GetStringOrNull("title"), r.Get<string>("body"), r.Get<DateTimeOffset>("created_at")));
+        var memory = (await context.Sql(ProgressSql.MemoryCounts).With("company_id", companyId).With("agent_id", Id).With("now", context.Now)
+            .ListAsync(r => (Kind: r.Get<string>("kind"), Count: r.Get<int>("n")))).ToDictionary(k => k.Kind, k => k.Count, StringComparer.Ordinal);
+        var pending = await context.Sql(ProgressSql.PendingChanges).With("company_id", companyId).With("agent_id", Id).ScalarAsync<int>();
+        return Progress.Summarise(Id, days, daily, open, worklog, memory, pending);
+    }
+
     public async Task<MemoryItemDto> RememberAsync(RememberCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
