@@ -4,6 +4,8 @@
 #   scripts/bench.sh rag       hybrid retrieval over 100,000 chunks with ACL filtering: latency and HNSW recall;
 #                              embedding throughput and hit@5 of the semantic and hashing models
 #   scripts/bench.sh agents    tasks per second through the whole agent loop, 1 and 2 silos, 0 and 200 ms model latency
+#   scripts/bench.sh memory    agents' memory retrieval: latency at 10,000 items per agent over 100 agents, hit@5 of the
+#                              right lesson on a labelled set, tokens memory adds to a briefing
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -12,6 +14,7 @@ usage() {
 Usage: scripts/bench.sh runtime [--clients N] [--seconds S]
        scripts/bench.sh rag [--chunks N] [--queries N]
        scripts/bench.sh agents [--tasks N] [--agents N] [--slots N]
+       scripts/bench.sh memory [--memory-agents N] [--items N] [--queries N]
   runtime     pgbench TPC-B-like vs grain turns, one-grain turns vs commit rate, warm read-only
               calls, posted messages and no-op activities through one silo (activities_per_s: a
               backlog claimed, run, completed and delivered to its grains; scheduled_activities_per_s:
@@ -27,10 +30,17 @@ Usage: scripts/bench.sh runtime [--clients N] [--seconds S]
               0 ms with 1 silo process at 1,000 agents and 5,000 tasks, and the managed heap per warm
               agent activation. The driver is an Orleans silo of the same cluster (grains, no pumps):
               activations may be placed on it, but messages and model calls run in the silo processes
+  memory      synthetic memory items (384 dims, clustered, written with binary COPY) for 100 agents:
+              p50/p95 of the product's retrieval statement searching one agent's items (as a briefing
+              does); then 30 lessons and 30 unrelated facts embedded with MiniLM, and 30 task briefs that
+              each paraphrase one lesson: hit@5 of the right lesson, and the tokens of each brief's
+              memory section within Fluid:Memory:BriefingMaxTokens
   --clients   concurrent clients for pgbench and turns (default 8)
   --seconds   duration of each timed batch (default 20)
   --chunks    chunks loaded for rag (default 100000)
-  --queries   queries measured for rag (default 300)
+  --queries   queries measured for rag and memory (default 300)
+  --memory-agents  agents with memory for memory (default 100)
+  --items     memory items per agent for memory (default 10000)
   --tasks     tasks per agents run (default 240)
   --agents    developers the tasks are spread over (default 48)
   --slots     model calls each silo runs at once (default 4: with 200 ms calls one silo is then
@@ -39,7 +49,7 @@ USAGE
 }
 [ $# -ge 1 ] || { usage >&2; exit 2; }
 SUITE="$1"; shift
-CLIENTS=8 SECONDS_PER=20 CHUNKS=100000 QUERIES=300 TASKS=240 AGENTS=48 SLOTS=4
+CLIENTS=8 SECONDS_PER=20 CHUNKS=100000 QUERIES=300 TASKS=240 AGENTS=48 SLOTS=4 MEMORY_AGENTS=100 ITEMS=10000
 while [ $# -gt 0 ]; do
   case "$1" in
     --clients) CLIENTS="$2"; shift 2 ;;
@@ -49,11 +59,13 @@ while [ $# -gt 0 ]; do
     --tasks) TASKS="$2"; shift 2 ;;
     --agents) AGENTS="$2"; shift 2 ;;
     --slots) SLOTS="$2"; shift 2 ;;
+    --memory-agents) MEMORY_AGENTS="$2"; shift 2 ;;
+    --items) ITEMS="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; fm_die "unknown option: $1" ;;
   esac
 done
-case "$SUITE" in runtime|rag|agents) ;; *) usage >&2; fm_die "unknown suite '$SUITE' (available: runtime, rag, agents)" ;; esac
+case "$SUITE" in runtime|rag|agents|memory) ;; *) usage >&2; fm_die "unknown suite '$SUITE' (available: runtime, rag, agents, memory)" ;; esac
 
 fm_ensure_tools
 WORK="$(mktemp -d /tmp/fluidmanager-bench.XXXXXX)"
@@ -86,6 +98,14 @@ if [ "$SUITE" = "rag" ]; then
   (cd "$FM_ROOT" && dotnet build test/Knowledge.Harness -c Release -nologo -clp:ErrorsOnly -warnaserror >/dev/null) || fm_die "knowledge harness build failed"
   fm_log "rag: $CHUNKS synthetic chunks with an ACL mix, HNSW and full-text indexes built after the load, $QUERIES queries; then the embedding models"
   dotnet "$FM_ROOT/test/Knowledge.Harness/bin/Release/net10.0/FluidManager.Knowledge.Harness.dll" bench-rag --chunks "$CHUNKS" --queries "$QUERIES"
+  exit 0
+fi
+if [ "$SUITE" = "memory" ]; then
+  (cd "$FM_ROOT" && dotnet build test/Work.Harness -c Release -nologo -clp:ErrorsOnly -warnaserror >/dev/null) || fm_die "work harness build failed"
+  WORK_HARNESS=(dotnet "$FM_ROOT/test/Work.Harness/bin/Release/net10.0/FluidManager.Work.Harness.dll")
+  "${WORK_HARNESS[@]}" migrate >/dev/null
+  fm_log "memory: $ITEMS synthetic items for each of $MEMORY_AGENTS agents, $QUERIES searches; then a labelled set of 30 lessons with MiniLM"
+  "${WORK_HARNESS[@]}" bench-recall "$MEMORY_AGENTS" "$ITEMS" "$QUERIES"
   exit 0
 fi
 if [ "$SUITE" = "agents" ]; then

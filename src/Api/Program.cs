@@ -56,6 +56,7 @@ app.MapCompanyPolicyApi();
 app.MapAnalyticsApi();
 app.MapAlertsApi();
 app.MapAuditApi();
+app.MapMemoryApi();
 app.MapDashboard();
 
 app.Run();

@@ -13,6 +13,7 @@ using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Schedules;
 using FluidManager.Grains.Meetings;
+using FluidManager.Grains.Memory;
 using FluidManager.Grains.Organization;
 using FluidManager.Grains.Schedules;
 using FluidManager.Grains.Storage;
@@ -39,6 +40,7 @@ public static class GrainsHostingExtensions
         builder.Services.AddGrain<IHierarchyPolicyGrain, HierarchyPolicyGrain>("hierarchy-policy");
         builder.Services.AddGrain<IPolicyAuditGrain, PolicyAuditGrain>("policy-audit");
         builder.Services.AddWorkGrains();
+        builder.Services.AddAgentMemory();
         builder.Services.AddGrain<ISchedulesGrain, SchedulesGrain>("schedules");
         builder.Services.AddGrain<IScheduleGrain, ScheduleGrain>("schedule");
         builder.Services.AddGrain<IMeetingsGrain, MeetingsGrain>("meetings");

@@ -178,7 +178,7 @@ public sealed class RetrievalTests(KnowledgeFixture fixture) : IClassFixture<Kno
         var space = await fixture.CreateSpaceAsync(company, "Support", SpaceScope.Department, "Support");
         var document = await fixture.IngestAsync(company, space.Id, "refunds.md", Samples.RefundPolicy);
         var catalog = fixture.Services.GetRequiredService<AgentToolCatalog>();
-        var tool = catalog.For([AgentTools.Rag]).Should().ContainSingle().Subject;
+        var tool = catalog.For([AgentTools.Rag]).Where(t => t.Permission == AgentTools.Rag).Should().ContainSingle().Subject;
 
         var answer = await tool.ExecuteAsync(new ToolInvocation(company, agent.Id, 901, """{"query":"Are gift cards refunded?"}"""), CancellationToken.None);
         var denied = await tool.ExecuteAsync(new ToolInvocation(company, outsider.Id, 902, """{"query":"Are gift cards refunded?"}"""), CancellationToken.None);

@@ -18,6 +18,8 @@ namespace FluidManager.Work.Harness;
 ///                                       through whatever silos are running, from a silo of their cluster (see
 ///                                       scripts/bench.sh agents)
 ///   bench-memory AGENTS                 as the only silo of a fresh database: managed heap per warm agent activation
+///   bench-recall AGENTS ITEMS QUERIES   on a migrated database: agent memory retrieval latency with ITEMS items per agent, hit@5 of
+///                                       lessons on a labelled set and the tokens memory adds to a briefing (see scripts/bench.sh memory)
 /// </summary>
 internal static class WorkHarness
 {
@@ -56,8 +58,17 @@ internal static class WorkHarness
                     return code;
                 }
 
+            case "bench-recall" when args.Length >= 4:
+                using (var host = ClientHost(migrate: false, models: true))
+                {
+                    var inv = System.Globalization.CultureInfo.InvariantCulture;
+                    return await MemoryRecallBench.RunAsync(host.Services, Environment.GetEnvironmentVariable("ConnectionStrings__Fluid")
+                        ?? throw new InvalidOperationException("Set ConnectionStrings__Fluid to the benchmark database."),
+                        int.Parse(args[1], inv), int.Parse(args[2], inv), int.Parse(args[3], inv));
+                }
+
             default:
-                await Console.Error.WriteLineAsync("usage: work-harness work-silo [NAME] | migrate | bench-agents TASKS AGENTS [TIMEOUT_SECONDS] | bench-memory AGENTS");
+                await Console.Error.WriteLineAsync("usage: work-harness work-silo [NAME] | migrate | bench-agents TASKS AGENTS [TIMEOUT_SECONDS] | bench-memory AGENTS | bench-recall AGENTS ITEMS QUERIES");
                 return 2;
         }
     }
@@ -102,14 +113,19 @@ internal static class WorkHarness
         return builder.Build();
     }
 
-    /// <summary>A process that applies the migrations, without Orleans, pumps or agent work.</summary>
-    private static IHost ClientHost(bool migrate)
+    /// <summary>A process that applies the migrations (or, with <paramref name="models"/>, embeds), without Orleans, pumps or agent work.</summary>
+    private static IHost ClientHost(bool migrate, bool models = false)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection([new("Fluid:Runtime:MigrateOnStart", migrate ? "true" : "false")]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddFluidRuntime();
         builder.AddGrains();
+        if (models)
+        {
+            builder.AddModels();
+        }
+
         return builder.Build();
     }
 }

@@ -9,6 +9,7 @@ using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Events;
 using FluidManager.Grains.Interfaces.Meetings;
 using FluidManager.Grains.Interfaces.Organization;
+using FluidManager.Grains.Memory;
 using FluidManager.Grains.Organization;
 using FluidManager.Grains.Tasks;
 using FluidManager.Grains.Work;
@@ -575,6 +576,12 @@ public sealed class MeetingGrain(ITurnContext context, IServiceProvider services
                 .With("now", context.Now)
                 .ExecuteAsync();
         }
+
+        var participants = await Participant.ListAsync(context, Id);
+        var facts = MeetingMemory.Facts(Id, state.Title, participants.Select(p => p.AgentId).ToList(),
+            minutes.Decisions.Select(d => new MeetingMemory.Decision(d)).ToList(),
+            minutes.CallsToAction.Select(c => new MeetingMemory.CallToAction(c.OwnerAgentId, c.Title, c.Description, c.DueDate, c.Decision is { } d ? minutes.Decisions[d - 1] : null)).ToList());
+        await MeetingMemory.WriteAsync(context, services, state.CompanyId, Id, facts);
     }
 
     /// <summary>Each call to action becomes a task at the right level, or is refused with the policy's reason.</summary>

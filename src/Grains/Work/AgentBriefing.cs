@@ -5,6 +5,7 @@ using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Grains.Memory;
 using FluidManager.Grains.Organization;
 using FluidManager.Models;
 using FluidManager.Runtime.Grains;
@@ -46,8 +47,9 @@ internal static class AgentBriefing
 {
     public sealed record Briefing(IReadOnlyList<ChatMessage> Messages, IReadOnlyList<ToolDefinition> Tools, IReadOnlyList<AgentRef> Subordinates);
 
-    public static async Task<Briefing> WriteAsync(ITurnContext context, WorkingAgent agent, TaskDto task, int attempt, int recentWorklog)
+    public static async Task<Briefing> WriteAsync(ITurnContext context, WorkingAgent agent, TaskDto task, int attempt, int recentWorklog, BriefedMemory? memory = null)
     {
+        memory ??= BriefedMemory.None;
         var org = await OrgSnapshot.LoadAsync(context, task.CompanyId);
         var subordinates = await SubordinatesAsync(context, org, task.CompanyId, agent.Id);
         var manager = org.ManagerOf(agent.Id) is { } managerId && org.Agent(managerId) is { } m ? $"{m.FirstName} {m.LastName} ({m.Role})" : "the CEO";
@@ -63,6 +65,7 @@ internal static class AgentBriefing
             Task = new TaskRef(task.Id, task.Title, task.Description),
             Subordinates = subordinates,
             DoneSteps = doneSteps,
+            Lessons = memory.Lessons is { Count: > 0 } lessons ? lessons : null,
         };
 
         var system = new StringBuilder();
@@ -80,6 +83,11 @@ internal static class AgentBriefing
         if (agent.StyleGuidelines.Length > 0)
         {
             system.Append("\nStyle: ").Append(agent.StyleGuidelines.Trim()).Append('\n');
+        }
+
+        if (memory.Playbook.Length > 0)
+        {
+            system.Append('\n').Append(memory.Playbook);
         }
 
         system.Append(CultureInfo.InvariantCulture, $"\nYou report to {manager}.");
@@ -102,6 +110,11 @@ internal static class AgentBriefing
         if (worklog.Count > 0)
         {
             system.Append("Recent worklog of this task:\n").Append(string.Join("\n", worklog)).Append('\n');
+        }
+
+        if (memory.Section.Length > 0)
+        {
+            system.Append('\n').Append(memory.Section);
         }
 
         if (doneSteps.Count > 0)

@@ -5,6 +5,7 @@ using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
+using FluidManager.Grains.Memory;
 using FluidManager.Grains.Tasks;
 using FluidManager.Runtime.Grains;
 using Microsoft.Extensions.Logging;
@@ -15,10 +16,11 @@ namespace FluidManager.Grains.Work;
 /// One approval request (key = approval id). Approving an action sends its task back to work (the
 /// agent reads the decision); rejecting it fails the task with the comment as reason. Approving a
 /// budget raise sets the new limit and unblocks the task; rejecting it leaves the task blocked. A
+/// rejection with a reason leaves a lesson in the agent's memory, with the task as its source. A
 /// request nobody decides expires after <see cref="WorkOptions.ApprovalTimeToLive"/> (a reminder).
 /// </summary>
 [GrainType("approval")]
-public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> logger) : DurableGrain, IApprovalGrain, IReminderTarget
+public sealed class ApprovalGrain(ITurnContext context, IServiceProvider services, ILogger<ApprovalGrain> logger) : DurableGrain, IApprovalGrain, IReminderTarget
 {
     protected override ITurnContext Turn => context;
 
@@ -86,6 +88,11 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
         {
             var comment = string.IsNullOrWhiteSpace(command.Comment) ? "" : $": {command.Comment.Trim()}";
             await TaskOf(approval).RejectAsync(new TaskTransitionCommand(approval.CompanyId, Reason: AgentBriefing.Clip($"The CEO rejected {approval.Action} (approval #{approval.Id}){comment}", 2000)));
+        }
+
+        if (approval.Kind != ApprovalKind.BudgetRaise)
+        {
+            await FeedbackLessons.LearnFromRejectionAsync(context, services, approval, task.Title);
         }
 
         return approval;

@@ -9,6 +9,7 @@ using FluidManager.Grains.Interfaces.Events;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
+using FluidManager.Grains.Memory;
 using FluidManager.Grains.Organization;
 using FluidManager.Grains.Tasks;
 using FluidManager.Grains.Tools;
@@ -19,6 +20,7 @@ using FluidManager.Runtime.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace FluidManager.Grains.Work;
@@ -52,6 +54,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
     /// <summary>The sources of per-agent tools (MCP servers), when any are registered.</summary>
     private IEnumerable<IAgentToolSource> Sources => services.GetServices<IAgentToolSource>();
+    private MemoryOptions MemoryOptions => services.GetService<IOptions<MemoryOptions>>()?.Value ?? new MemoryOptions();
 
     public async Task<TaskRunDto?> GetRunAsync(long companyId)
     {
@@ -445,7 +448,8 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
         if (run.Conversation.Count == 0)
         {
-            var briefing = await AgentBriefing.WriteAsync(context, agent, task, run.Attempt, work.Options.RecentWorklog);
+            var memory = await MemoryBriefing.LoadAsync(context, services, MemoryOptions, logger, org, agent.Id, task, run.Attempt);
+            var briefing = await AgentBriefing.WriteAsync(context, agent, task, run.Attempt, work.Options.RecentWorklog, memory);
             run.Conversation.AddRange(briefing.Messages);
         }
 
@@ -845,6 +849,11 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         }
 
         await context.UnregisterReminderAsync(StartReminder);
+        if (run.Status != TaskRunStatus.Stopped)
+        {
+            await Episodes.WriteAsync(context, services, await TaskRows.LoadAsync(context, run.CompanyId, run.TaskId), run.AgentId, run.Attempt);
+        }
+
         run.Status = TaskRunStatus.Stopped;
         run.StopReason = AgentBriefing.Clip(reason, 2000);
         run.WaitingFor = null;

@@ -27,6 +27,9 @@ namespace FluidManager.Models;
 /// a crash, an approval or a subtask report): tool names from <see cref="StandardTools"/>, optionally followed by
 /// <c>:</c> and a detail (<c>delegate_task:8</c>, <c>request_approval:approved</c>, <c>request_approval:rejected</c>,
 /// <c>request_approval:pending</c>). Tool calls already in the conversation count as done too.</item>
+/// <item><c>lessons</c>: lessons from the agent's memory that the briefing found relevant to this task, most
+/// relevant first, each with its memory item id (<c>{"id":12,"text":"..."}</c>); absent when there are none.
+/// The offline model follows the first and says so.</item>
 /// </list>
 /// </summary>
 public sealed record AgentContext
@@ -51,6 +54,9 @@ public sealed record AgentContext
     public IReadOnlyList<AgentRef> Subordinates { get; init; } = [];
 
     public IReadOnlyList<string> DoneSteps { get; init; } = [];
+
+    /// <summary>Lessons from memory relevant to the task, most relevant first; null when there are none.</summary>
+    public IReadOnlyList<LessonRef>? Lessons { get; init; }
 
     /// <summary>The block to append to the system message: tags around the JSON.</summary>
     public string ToPromptBlock() => $"{StartTag}\n{JsonSerializer.Serialize(this, Json)}\n{EndTag}";
@@ -110,3 +116,6 @@ public sealed record AgentRef(long Id, string Name, string Role, string? Departm
 
 /// <summary>A task in an <see cref="AgentContext"/>.</summary>
 public sealed record TaskRef(long Id, string Title, string Description = "");
+
+/// <summary>A lesson from the agent's memory in an <see cref="AgentContext"/>: the memory item's id and its text.</summary>
+public sealed record LessonRef(long Id, string Text);

@@ -98,7 +98,7 @@ internal static partial class OfflineAgent
                 {
                     if (!situation.Done(StandardTools.RequestApproval))
                     {
-                        var reason = $"'{title}' involves {sensitivity.Kind}; the draft is attached as {ArtifactName(title)}. Nothing goes out before the CEO approves.";
+                        var reason = $"'{title}' involves {sensitivity.Kind}; the draft is attached as {ArtifactName(title)}.{LessonNote(situation)} Nothing goes out before the CEO approves.";
                         return Call(situation, seed, "This needs the CEO's approval first.", StandardTools.RequestApproval, sensitivity.Action,
                             new Argument("action", sensitivity.Action, "what", "title", "subject", "summary"),
                             new Argument("reason", reason, "justification", "details", "description", "why"),
@@ -374,9 +374,16 @@ internal static partial class OfflineAgent
         var deliverable = char.ToUpperInvariant(writer.Area.Deliverable[0]) + writer.Area.Deliverable[1..];
         var sources = Sources(situation);
         return situation.Done(StandardTools.CreateArtifact)
-            ? $"{deliverable} for '{title}' is ready in {ArtifactName(title)}. {writer.Summary()}{sources}{approvalNote}"
-            : $"Finished '{title}'. {writer.Summary()}{sources}{approvalNote}";
+            ? $"{deliverable} for '{title}' is ready in {ArtifactName(title)}. {writer.Summary()}{sources}{LessonNote(situation)}{approvalNote}"
+            : $"Finished '{title}'. {writer.Summary()}{sources}{LessonNote(situation)}{approvalNote}";
     }
+
+    /// <summary>
+    /// " Following lesson [M12]: …" when the briefing brought lessons from memory (the most relevant one is
+    /// followed), or nothing: the offline agent shows which lesson it applied.
+    /// </summary>
+    private static string LessonNote(Situation situation) =>
+        situation.Context?.Lessons is [var lesson, ..] ? $" Following lesson [M{lesson.Id}]: {Shorten(lesson.Text, 60)}." : "";
 
     /// <summary>" Sources: [1] "Handbook"; [2] …" from the latest knowledge search's passages, or nothing.</summary>
     private static string Sources(Situation situation)

@@ -1,0 +1,267 @@
+using FluidManager.Grains.Data;
+using FluidManager.Grains.Interfaces.Errors;
+using FluidManager.Grains.Interfaces.Events;
+using FluidManager.Grains.Interfaces.Memory;
+using FluidManager.Grains.Interfaces.Organization;
+using FluidManager.Grains.Organization;
+using FluidManager.Runtime.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FluidManager.Grains.Memory;
+
+/// <summary>
+/// One agent's memory (key = agent id): episodes, facts and lessons with their provenance. Reads and writes
+/// are checked against the current org chart (<see cref="MemoryAccess"/>): an agent acting on another's
+/// memory without the right is refused with a recorded policy denial. People reach this grain through the
+/// Api, whose policy admits any member to reads and only the CEO to changes. Every change is an event on
+/// the agent's stream.
+/// </summary>
+[GrainType("agent-memory")]
+public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider services, ILogger<AgentMemoryGrain> logger) : DurableGrain, IAgentMemoryGrain
+{
+    protected override ITurnContext Turn => context;
+
+    private long Id => context.KeyAsId("Agent");
+
+    private MemoryOptions Options => services.GetService<IOptions<MemoryOptions>>()?.Value ?? new MemoryOptions();
+
+    public async Task<IReadOnlyList<MemoryHit>> SearchAsync(MemoryQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        new Fields().Check(query.Limit is >= 1 and <= 200, "limit", "must be between 1 and 200").Text("text", query.Text, 2000, required: false).ThrowIfAny();
+        await EnsureAgentAsync(query.CompanyId);
+        var reader = ActingAgent(query.ReaderAgentId);
+        if (reader is { } readerId)
+        {
+            await CheckReadAsync(query.CompanyId, readerId, query.TaskId);
+        }
+
+        return await MemoryStore.SearchAsync(context, Options, query.CompanyId, [Id], query.Text, query.Embedding, query.Kinds, query.Limit, query.IncludeInactive);
+    }
+
+    public async Task<MemoryItemDto> GetAsync(long companyId, long itemId, long? readerAgentId = null)
+    {
+        await EnsureAgentAsync(companyId);
+        if (ActingAgent(readerAgentId) is { } readerId)
+        {
+            await CheckReadAsync(companyId, readerId, taskId: null);
+        }
+
+        return await LoadAsync(companyId, itemId);
+    }
+
+    public async Task<IReadOnlyList<MemoryRecallDto>> ListRecallsAsync(long companyId, long? taskId, int limit)
+    {
+        new Fields().Check(limit is >= 1 and <= 500, "limit", "must be between 1 and 500").ThrowIfAny();
+        await EnsureAgentAsync(companyId);
+        return await context.Sql(MemorySql.Recalls).With("company_id", companyId).With("agent_id", Id).With("task_id", taskId).With("limit", limit)
+            .ListAsync(r => new MemoryRecallDto(r.Get<long>("id"), r.Get<long>("agent_id"), r.GetOrNull<long>("task_id"), r.GetOrNull<int>("attempt"), r.Get<string>("via"),
+                r.Get<string>("query"), r.Get<long[]>("item_ids"), r.Get<int>("tokens"), r.Get<double>("duration_ms"), r.Get<DateTimeOffset>("at")));
+    }
+
+    public async Task<AgentProgressDto> GetProgressAsync(long companyId, int days)
+    {
+        new Fields().Check(days is >= 1 and <= 366, "days", "must be between 1 and 366").ThrowIfAny();
+        await EnsureAgentAsync(companyId);
+        var since = new DateTimeOffset(context.Now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-(days - 1));
+        var daily = await context.Sql(ProgressSql.Daily).With("company_id", companyId).With("agent_id", Id).With("since", since).With("now", context.Now)
+            .ListAsync(r => new AgentProgressDay(r.Get<DateOnly>("day"), r.Get<int>("done"), r.Get<int>("failed"), r.Get<decimal>("cost")));
+        var open = await context.Sql(ProgressSql.OpenTasks).With("company_id", companyId).With("agent_id", Id).ScalarAsync<int>();
+        var worklog = await context.Sql(ProgressSql.Worklog).With("company_id", companyId).With("agent_id", Id).With("limit", 100)
+            .ListAsync(r => new AgentWorklogEntry(r.Get<long>("id"), r.GetOrNull<long>("task_id"), r.GetStringOrNull("title"), r.Get<string>("body"), r.Get<DateTimeOffset>("created_at")));
+        var memory = (await context.Sql(ProgressSql.MemoryCounts).With("company_id", companyId).With("agent_id", Id).With("now", context.Now)
+            .ListAsync(r => (Kind: r.Get<string>("kind"), Count: r.Get<int>("n")))).ToDictionary(k => k.Kind, k => k.Count, StringComparer.Ordinal);
+        var pending = await context.Sql(ProgressSql.PendingChanges).With("company_id", companyId).With("agent_id", Id).ScalarAsync<int>();
+        return Progress.Summarise(Id, days, daily, open, worklog, memory, pending);
+    }
+
+    public async Task<MemoryItemDto> RememberAsync(RememberCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        new Fields().Text("content", command.Content, 4000)
+            .Check(command.SourceKind != MemorySourceKind.Task || command.SourceTaskId is not null, "sourceTaskId", "is required when the source is a task")
+            .Check(command.SourceKind != MemorySourceKind.Meeting || command.SourceMeetingId is not null, "sourceMeetingId", "is required when the source is a meeting")
+            .Check(Enum.IsDefined(command.Kind), "kind", "must be episode, fact or lesson")
+            .ThrowIfAny();
+        await EnsureAgentAsync(command.CompanyId);
+        if (!command.FromSystem && ActingAgent(command.ActingAgentId) is { } acting)
+        {
+            var org = await OrgSnapshot.LoadAsync(context, command.CompanyId);
+            if (!MemoryAccess.CanWrite(org, acting, Id))
+            {
+                throw await DenyAsync(command.CompanyId, acting, "memory.write", MemoryAccess.EditRule,
+                    $"Agent {acting} may not write to the memory of agent {Id}: only the agent itself and its manager may.", taskId: command.SourceTaskId);
+            }
+        }
+
+        MemoryItemDto? older = null;
+        if (command.Supersedes is { } supersedes)
+        {
+            older = await LoadAsync(command.CompanyId, supersedes);
+            if (!older.Live(context.Now))
+            {
+                throw new ConflictException($"Memory item {supersedes} is no longer valid (forgotten, superseded or expired): it cannot be superseded.", "memory.not_live");
+            }
+        }
+
+        var actor = context.Actor ?? Actor.System;
+        var id = await context.Sql(MemorySql.Insert)
+            .With("company_id", command.CompanyId).With("agent_id", Id)
+            .With("kind", command.Kind.ToDb()).With("content", command.Content.Trim())
+            .With("source_kind", command.SourceKind.ToDb()).With("source_task_id", command.SourceTaskId).With("source_meeting_id", command.SourceMeetingId)
+            .With("source_actor", actor).With("now", context.Now).With("supersedes_id", command.Supersedes).With("pinned", command.Pinned)
+            .WithVector("embedding", command.Embedding).With("embedding_model", command.Embedding is null ? null : command.EmbeddingModel)
+            .ScalarAsync<long>();
+        if (older is not null)
+        {
+            await context.Sql(MemorySql.Supersede).With("id", older.Id).With("by_id", id).With("company_id", command.CompanyId).With("agent_id", Id).With("now", context.Now).ExecuteAsync();
+            await context.PublishAsync(Streams.Agent(Id), MemoryEventTypes.Superseded, await LoadAsync(command.CompanyId, older.Id), command.CompanyId);
+        }
+
+        var item = await LoadAsync(command.CompanyId, id);
+        await context.PublishAsync(Streams.Agent(Id), MemoryEventTypes.Added, item, command.CompanyId);
+        return item;
+    }
+
+    public async Task<MemoryItemDto> EditAsync(EditMemoryCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        new Fields().Text("content", command.Content, 4000, required: false)
+            .Check(command.Content is not null || command.Pinned is not null, "content", "give the new content or pinned")
+            .ThrowIfAny();
+        await EnsureAgentAsync(command.CompanyId);
+        await CheckEditAsync(command.CompanyId, command.ActingAgentId, "memory.edit");
+        var item = await LoadAsync(command.CompanyId, command.ItemId);
+        Guard.Version($"Memory item {item.Id}", command.ExpectedVersion, item.Version);
+        if (item.ForgottenAt is not null)
+        {
+            throw new ConflictException($"Memory item {item.Id} was forgotten: it cannot be changed.", "memory.forgotten");
+        }
+
+        await context.Sql(MemorySql.Edit).With("id", item.Id).With("company_id", command.CompanyId).With("agent_id", Id)
+            .With("content", string.IsNullOrWhiteSpace(command.Content) ? null : command.Content.Trim()).With("pinned", command.Pinned)
+            .WithVector("embedding", command.Embedding).With("embedding_model", command.Embedding is null ? null : command.EmbeddingModel)
+            .With("now", context.Now).ExecuteAsync();
+        item = await LoadAsync(command.CompanyId, item.Id);
+        await context.PublishAsync(Streams.Agent(Id), MemoryEventTypes.Edited, item, command.CompanyId);
+        return item;
+    }
+
+    public async Task<MemoryItemDto> ForgetAsync(ForgetMemoryCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        new Fields().Text("reason", command.Reason, 1000, required: false).ThrowIfAny();
+        await EnsureAgentAsync(command.CompanyId);
+        await CheckEditAsync(command.CompanyId, command.ActingAgentId, "memory.forget");
+        var item = await LoadAsync(command.CompanyId, command.ItemId);
+        if (item.ForgottenAt is not null)
+        {
+            return item;
+        }
+
+        await context.Sql(MemorySql.Forget).With("id", item.Id).With("company_id", command.CompanyId).With("agent_id", Id)
+            .With("actor", context.Actor ?? Actor.System).With("reason", command.Reason?.Trim()).With("now", context.Now).ExecuteAsync();
+        item = await LoadAsync(command.CompanyId, item.Id);
+        await context.PublishAsync(Streams.Agent(Id), MemoryEventTypes.Forgotten, item, command.CompanyId);
+        return item;
+    }
+
+    public async Task<IReadOnlyList<PlaybookChangeDto>> ListPlaybookChangesAsync(long companyId, PlaybookChangeStatus? status = null)
+    {
+        await EnsureAgentAsync(companyId);
+        return await context.Sql(PlaybookSql.ByAgent).With("company_id", companyId).With("agent_id", Id).With("status", status?.ToDb()).ListAsync(Playbook.Map);
+    }
+
+    public async Task<PlaybookChangeDto> DecidePlaybookChangeAsync(DecidePlaybookChangeCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        new Fields().Text("comment", command.Comment, 2000, required: false).ThrowIfAny();
+        await EnsureAgentAsync(command.CompanyId);
+        if (Actor.Parse(context.Actor) is { IsAgent: true })
+        {
+            throw new ConflictException("A playbook change is decided by a person, never by an agent.", "playbook.person_only");
+        }
+
+        var change = await LoadChangeAsync(command.CompanyId, command.ChangeId);
+        if (change.Status != PlaybookChangeStatus.Proposed)
+        {
+            throw new ConflictException($"Playbook change {change.Id} is already {change.Status.ToDb()}.", "playbook.decided");
+        }
+
+        var status = command.Approve ? PlaybookChangeStatus.Approved : PlaybookChangeStatus.Rejected;
+        await context.Sql(PlaybookSql.Decide).With("id", change.Id).With("company_id", command.CompanyId).With("agent_id", Id).With("status", status.ToDb())
+            .With("now", context.Now).With("actor", context.Actor ?? Actor.System).With("comment", string.IsNullOrWhiteSpace(command.Comment) ? null : command.Comment.Trim())
+            .ExecuteAsync();
+        change = await LoadChangeAsync(command.CompanyId, change.Id);
+        var type = command.Approve ? MemoryEventTypes.PlaybookApproved : MemoryEventTypes.PlaybookRejected;
+        await context.PublishAsync(Streams.Company(command.CompanyId), type, change, command.CompanyId);
+        await context.PublishAsync(Streams.Agent(Id), type, change, command.CompanyId);
+        return change;
+    }
+
+    public async Task<long> RecordRecallAsync(long companyId, long? taskId, string query, IReadOnlyList<long> itemIds, int tokens, double durationMs)
+    {
+        ArgumentNullException.ThrowIfNull(itemIds);
+        await EnsureAgentAsync(companyId);
+        return await RecallRecord.WriteAsync(context, companyId, Id, taskId, attempt: null, "recall", query, itemIds, tokens, durationMs);
+    }
+
+    /// <summary>The agent named by the command, or the caller when it is an agent (an agent never acts as a person).</summary>
+    private long? ActingAgent(long? named) => named ?? (Actor.Parse(context.Actor) is { IsAgent: true } actor ? actor.Id : null);
+
+    private async Task CheckReadAsync(long companyId, long readerId, long? taskId)
+    {
+        var org = await OrgSnapshot.LoadAsync(context, companyId);
+        if (!MemoryAccess.CanRead(org, readerId, Id))
+        {
+            throw await DenyAsync(companyId, readerId, "memory.read", MemoryAccess.ReadRule,
+                $"Agent {readerId} may not read the memory of agent {Id}: only the agent itself and the managers above it may.", taskId);
+        }
+    }
+
+    private async Task CheckEditAsync(long companyId, long? named, string action)
+    {
+        if (ActingAgent(named) is not { } acting)
+        {
+            return;
+        }
+
+        var org = await OrgSnapshot.LoadAsync(context, companyId);
+        if (!MemoryAccess.CanEdit(org, acting, Id))
+        {
+            throw await DenyAsync(companyId, acting, action, MemoryAccess.EditRule,
+                $"Agent {acting} may not change the memory of agent {Id}: only its manager and the CEO may.", taskId: null);
+        }
+    }
+
+    private async Task<PolicyDeniedException> DenyAsync(long companyId, long acting, string action, string rule, string reason, long? taskId) =>
+        await PolicyDenials.RecordAsync(context, logger, new PolicyDenial
+        {
+            CompanyId = companyId,
+            Action = action,
+            Rule = rule,
+            Reason = reason,
+            Actor = Actor.AgentName(acting),
+            FromAgentId = acting,
+            ToAgentId = Id,
+            TaskId = taskId,
+        });
+
+    private async Task EnsureAgentAsync(long companyId)
+    {
+        if (!await context.Sql(MemorySql.AgentExists).With("agent_id", Id).With("company_id", companyId).ScalarAsync<bool>())
+        {
+            throw new NotFoundException("Agent", Id);
+        }
+    }
+
+    private async Task<PlaybookChangeDto> LoadChangeAsync(long companyId, long changeId) =>
+        await context.Sql(PlaybookSql.ById).With("id", changeId).With("company_id", companyId).With("agent_id", Id).FirstOrDefaultAsync(Playbook.Map)
+        ?? throw new NotFoundException("Playbook change", changeId);
+
+    private async Task<MemoryItemDto> LoadAsync(long companyId, long itemId) =>
+        await context.Sql(MemorySql.ById).With("id", itemId).With("company_id", companyId).With("agent_id", Id).FirstOrDefaultAsync(MemoryRows.Map)
+        ?? throw new NotFoundException("Memory item", itemId);
+}

@@ -1,0 +1,28 @@
+namespace FluidManager.Grains.Memory;
+
+/// <summary>Settings of agent memory. Section <c>Fluid:Memory</c>.</summary>
+public sealed class MemoryOptions
+{
+    public const string Section = "Fluid:Memory";
+
+    /// <summary>The most tokens memory may add to a task's briefing; items that do not fit are left out. 0 turns memory in briefings off. Default 600.</summary>
+    public int BriefingMaxTokens { get; set; } = 600;
+
+    /// <summary>The most items a briefing cites. Default 8.</summary>
+    public int BriefingMaxItems { get; set; } = 8;
+
+    /// <summary>Candidates each half of the hybrid search (vector, full text) brings before fusion. Default 40.</summary>
+    public int CandidatesPerHalf { get; set; } = 40;
+
+    /// <summary>The k of reciprocal rank fusion (Σ 1 / (k + rank)). Default 60.</summary>
+    public int RrfK { get; set; } = 60;
+
+    /// <summary>Score added to a pinned item. Default 0.02 (more than one fused rank).</summary>
+    public double PinBonus { get; set; } = 0.02;
+
+    /// <summary>Score added to a brand-new item, halving every <see cref="RecencyHalfLifeDays"/>. Default 0.005.</summary>
+    public double RecencyBonus { get; set; } = 0.005;
+
+    /// <summary>Age in days at which an item's recency bonus is halved. Default 30.</summary>
+    public double RecencyHalfLifeDays { get; set; } = 30;
+}

@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Globalization;
+using FluidManager.Grains.Interfaces.Memory;
+using FluidManager.Grains.Memory;
+using FluidManager.Models.Embeddings;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using Pgvector;
+
+namespace FluidManager.Work.Harness;
+
+/// <summary>
+/// The agent memory benchmark, on a migrated database: AGENTS agents with ITEMS synthetic items each (384-dimensional
+/// vectors in clusters, with cluster words for the full-text half, written with binary COPY through Pgvector), then
+/// QUERIES searches, each as one agent over its own items, through the product's retrieval statement (the one the
+/// briefing and the recall tool run): p50 and p95. Then a labelled set the bench writes itself: 30 lessons and 30
+/// facts about other things in one agent's memory, embedded with the configured model (MiniLM by default), and 30
+/// task briefs each paraphrasing one lesson: hit@5 of the right lesson, and the tokens the briefing section of
+/// each brief takes within the configured bound.
+/// </summary>
+internal static class MemoryRecallBench
+{
+    private const int Dimensions = 384;
+    private const int Clusters = 100;
+    private const double TargetP95Ms = 20;
+    private const double TargetHitAt5 = 0.9;
+
+    private const string CopyItems = """
+        COPY agent_memory (company_id, agent_id, kind, content, source_kind, source_task_id, source_actor, valid_from, embedding, embedding_model,
+                           created_at, created_by, updated_at)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    /// <summary>Lessons (as a rejection would leave them) and a task brief in other words that each should bring back.</summary>
+    private static readonly (string Lesson, string Brief)[] Labelled =
+    [
+        ("Sale announcements must state the discount and the date it ends.", "Write the announcement for the summer promotion"),
+        ("Press releases need a quote from the CEO before they go out.", "Draft the press release about our new office"),
+        ("Invoices to German customers must include the VAT number.", "Send the monthly bill to the Berlin client"),
+        ("Never deploy to production on a Friday afternoon.", "Ship the hotfix to the live servers at the end of the week"),
+        ("Database migrations must be reviewed by the backend lead first.", "Add a new column to the orders table schema"),
+        ("Job postings must list the salary range.", "Publish the opening for a senior designer"),
+        ("Newsletters go out on Tuesday mornings, never on weekends.", "Schedule this month's email digest to subscribers"),
+        ("Refunds above 500 euros need the finance manager's sign-off.", "Process the customer's request to get their money back for the large order"),
+        ("Social media posts must include alt text for every image.", "Post the product photos on Instagram"),
+        ("Contracts must be sent as PDF, never as editable Word files.", "Send the signed agreement to the supplier"),
+        ("Bug reports must include the steps to reproduce.", "File the issue about the broken checkout button"),
+        ("Customer names never appear in public case studies without written consent.", "Write a success story about how a client used our product"),
+        ("Ad budgets over 1000 dollars need approval before the campaign starts.", "Launch the paid advertising campaign on search engines"),
+        ("Blog articles must cite the sources of every statistic.", "Write a blog post with market figures on remote work"),
+        ("Security incidents are reported to the CTO within one hour.", "Handle the suspicious login attempts on the admin panel"),
+        ("Meeting notes must list owners and due dates for every action.", "Summarise the planning session with the team"),
+        ("Pricing pages must show prices including tax for European visitors.", "Update the pricing table on the website for EU customers"),
+        ("API changes must keep backward compatibility for one release.", "Rename the fields of the public REST endpoint"),
+        ("Onboarding emails must be sent within a day of sign-up.", "Set up the welcome sequence for new users"),
+        ("Supplier quotes need at least three competing offers.", "Choose a vendor for the new office furniture"),
+        ("Logos must use the approved brand colours only.", "Design a banner with our logo for the conference"),
+        ("Performance reviews are written in private, never in shared channels.", "Give feedback on the junior developer's work this quarter"),
+        ("Travel bookings must be economy class for flights under six hours.", "Book the flights for the sales trip to Madrid"),
+        ("Backups are tested by restoring them every month.", "Check that we can recover the database if the server dies"),
+        ("Survey results must be anonymised before sharing.", "Share the employee satisfaction poll findings with the company"),
+        ("Translations must be proofread by a native speaker.", "Localise the landing page into Spanish"),
+        ("Free trial extensions are limited to 14 days.", "A prospect asks for more time to evaluate the product"),
+        ("Passwords are never sent by email; use the vault.", "Give the new contractor access to the staging server"),
+        ("Webinar invitations go out two weeks in advance.", "Invite customers to the online product demo"),
+        ("Quarterly reports must compare figures with the same quarter last year.", "Prepare the Q3 revenue summary for the board"),
+    ];
+
+    private static readonly string[] Distractors =
+    [
+        "The office coffee machine is serviced on Wednesdays.", "Our main competitor raised prices last spring.",
+        "The company was founded in Lyon in 2019.", "The design team prefers Figma over Sketch.",
+        "The CRM holds 12,000 active contacts.", "Parking spaces are assigned by the facilities team.",
+        "The support team answers within four hours on average.", "Our largest customer is a logistics firm.",
+        "The annual retreat takes place in September.", "The backend is written in C# on .NET.",
+        "The dashboard is built with React.", "The marketing budget for this year is fixed.",
+        "Our uptime last quarter was 99.95 percent.", "The sales team uses a shared inbox.",
+        "The wiki lives in the knowledge space called Handbook.", "New laptops are ordered through IT.",
+        "The cafeteria closes at three.", "The staging environment resets every night.",
+        "The podcast has forty episodes.", "Our mascot is an otter.",
+        "The board meets four times a year.", "Most customers pay by card.",
+        "The mobile app supports dark mode.", "Interns start in June.",
+        "The warehouse is in Rotterdam.", "The company values are written on the wall.",
+        "Our fiscal year starts in April.", "The legal team has two lawyers.",
+        "The product roadmap is reviewed monthly.", "The help centre has 300 articles.",
+    ];
+
+    public static async Task<int> RunAsync(IServiceProvider services, string connectionString, int agents, int items, int queries)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.UseVector();
+        await using var data = builder.Build();
+        var options = services.GetRequiredService<IOptions<MemoryOptions>>().Value;
+        var generator = services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+
+        var company = await ScalarAsync<long>(data, "INSERT INTO companies (name, slug) VALUES ('Memory bench', 'memory-bench-' || gen_random_uuid()) RETURNING id");
+        var agentIds = new List<long>();
+        for (var i = 0; i < agents + 1; i++)
+        {
+            agentIds.Add(await ScalarAsync<long>(data, $"""
+                INSERT INTO agents (company_id, first_name, last_name, role, department, seniority, model, created_at, updated_at)
+                VALUES ({company}, 'Agent', '{i}', 'Writer', 'Marketing', 'mid', 'offline', now(), now()) RETURNING id
+                """));
+        }
+
+        var labelledAgent = agentIds[^1];
+        var loadWatch = Stopwatch.StartNew();
+        var random = new Random(14);
+        var centers = Enumerable.Range(0, Clusters).Select(_ => Unit(Enumerable.Range(0, Dimensions).Select(_ => (float)Gaussian(random)).ToArray())).ToArray();
+        await using (var connection = await data.OpenConnectionAsync())
+        await using (var writer = await connection.BeginBinaryImportAsync(CopyItems))
+        {
+            var now = DateTimeOffset.UtcNow;
+            foreach (var agent in agentIds.Take(agents))
+            {
+                for (var n = 0; n < items; n++)
+                {
+                    var cluster = random.Next(Clusters);
+                    await writer.StartRowAsync();
+                    await writer.WriteAsync(company, NpgsqlDbType.Bigint);
+                    await writer.WriteAsync(agent, NpgsqlDbType.Bigint);
+                    await writer.WriteAsync(n % 3 == 0 ? "lesson" : n % 3 == 1 ? "fact" : "episode", NpgsqlDbType.Text);
+                    await writer.WriteAsync(string.Create(inv, $"Item {n} about topic{cluster} and theme{cluster % 17} for agent {agent}."), NpgsqlDbType.Text);
+                    await writer.WriteAsync("task", NpgsqlDbType.Text);
+                    await writer.WriteAsync((long)n, NpgsqlDbType.Bigint);
+                    await writer.WriteAsync("system", NpgsqlDbType.Text);
+                    await writer.WriteAsync(now.AddMinutes(-n), NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync(new Vector(Near(centers[cluster], random, 0.35)), "vector");
+                    await writer.WriteAsync("bench", NpgsqlDbType.Text);
+                    await writer.WriteAsync(now.AddMinutes(-n), NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync("system", NpgsqlDbType.Text);
+                    await writer.WriteAsync(now.AddMinutes(-n), NpgsqlDbType.TimestampTz);
+                }
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        await ExecuteAsync(data, "VACUUM ANALYZE agent_memory");
+        Console.WriteLine(string.Create(inv, $"memory_items={agents * items} memory_agents={agents} load_s={loadWatch.Elapsed.TotalSeconds:0.0}"));
+
+        // Latency: each query searches one agent's items, as a briefing does.
+        var latencies = new List<double>();
+        for (var q = 0; q < queries; q++)
+        {
+            var cluster = random.Next(Clusters);
+            var agent = agentIds[random.Next(agents)];
+            var vector = Near(centers[cluster], random, 0.35);
+            var watch = Stopwatch.StartNew();
+            var found = await SearchAsync(data, options, company, agent, string.Create(inv, $"topic{cluster} theme{cluster % 17}"), vector, options.BriefingMaxItems);
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+            if (found.Count == 0)
+            {
+                await Console.Error.WriteLineAsync($"query {q} found nothing in agent {agent}'s memory");
+                return 1;
+            }
+        }
+
+        latencies.Sort();
+        var p50 = Percentile(latencies, 0.50);
+        var p95 = Percentile(latencies, 0.95);
+
+        // hit@5 on the labelled set, with the configured embedding model.
+        var texts = Labelled.Select(l => l.Lesson).Concat(Distractors).ToList();
+        var vectors = await generator.EmbedAsync(texts, CancellationToken.None);
+        var lessonIds = new long[Labelled.Length];
+        for (var i = 0; i < texts.Count; i++)
+        {
+            await using var insert = data.CreateCommand(MemorySql.Insert);
+            insert.Parameters.AddWithValue("company_id", company);
+            insert.Parameters.AddWithValue("agent_id", labelledAgent);
+            insert.Parameters.AddWithValue("kind", i < Labelled.Length ? "lesson" : "fact");
+            insert.Parameters.AddWithValue("content", texts[i]);
+            insert.Parameters.AddWithValue("source_kind", "person");
+            insert.Parameters.Add(new NpgsqlParameter("source_task_id", NpgsqlDbType.Bigint) { Value = DBNull.Value });
+            insert.Parameters.Add(new NpgsqlParameter("source_meeting_id", NpgsqlDbType.Bigint) { Value = DBNull.Value });
+            insert.Parameters.AddWithValue("source_actor", "human:1");
+            insert.Parameters.AddWithValue("now", DateTimeOffset.UtcNow);
+            insert.Parameters.Add(new NpgsqlParameter("supersedes_id", NpgsqlDbType.Bigint) { Value = DBNull.Value });
+            insert.Parameters.AddWithValue("pinned", false);
+            insert.Parameters.Add(new NpgsqlParameter { ParameterName = "embedding", DataTypeName = "vector", Value = new Vector(vectors[i]) });
+            insert.Parameters.AddWithValue("embedding_model", generator.ModelId());
+            var id = (long)(await insert.ExecuteScalarAsync())!;
+            if (i < Labelled.Length)
+            {
+                lessonIds[i] = id;
+            }
+        }
+
+        var briefs = await generator.EmbedAsync(Labelled.Select(l => l.Brief).ToList(), CancellationToken.None);
+        var hits = 0;
+        var tokens = new List<int>();
+        for (var i = 0; i < Labelled.Length; i++)
+        {
+            var top = await SearchAsync(data, options, company, labelledAgent, Labelled[i].Brief, briefs[i], options.BriefingMaxItems);
+            if (top.Take(5).Any(h => h.Item.Id == lessonIds[i]))
+            {
+                hits++;
+            }
+
+            tokens.Add(MemoryBriefing.Compose(top, labelledAgent, _ => null, options.BriefingMaxTokens).Tokens);
+        }
+
+        var hitAt5 = (double)hits / Labelled.Length;
+        Console.WriteLine(string.Create(inv, $"memory_p50_ms={p50:0.00}"));
+        Console.WriteLine(string.Create(inv, $"memory_p95_ms={p95:0.00} (goal <= {TargetP95Ms})"));
+        Console.WriteLine(string.Create(inv, $"memory_hit_at_5={hitAt5:0.00} (goal >= {TargetHitAt5}, {generator.ModelId()}, {Labelled.Length} briefs)"));
+        Console.WriteLine(string.Create(inv, $"briefing_memory_tokens={tokens.Average():0} (mean; max {tokens.Max()}, bound {options.BriefingMaxTokens})"));
+        return 0;
+    }
+
+    private static async Task<IReadOnlyList<MemoryHit>> SearchAsync(NpgsqlDataSource data, MemoryOptions options, long company, long agent, string text, float[] vector, int limit)
+    {
+        await using var command = data.CreateCommand(MemorySql.Search);
+        command.Parameters.AddWithValue("company_id", company);
+        command.Parameters.AddWithValue("agent_ids", new[] { agent });
+        command.Parameters.Add(new NpgsqlParameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { ParameterName = "embedding", DataTypeName = "vector", Value = new Vector(vector) });
+        command.Parameters.AddWithValue("text", text);
+        command.Parameters.AddWithValue("k", Math.Max(limit, options.CandidatesPerHalf));
+        command.Parameters.AddWithValue("rrf_k", (double)options.RrfK);
+        command.Parameters.AddWithValue("pin_bonus", options.PinBonus);
+        command.Parameters.AddWithValue("recency_bonus", options.RecencyBonus);
+        command.Parameters.AddWithValue("half_life_days", options.RecencyHalfLifeDays);
+        command.Parameters.AddWithValue("now", DateTimeOffset.UtcNow);
+        command.Parameters.AddWithValue("limit", limit);
+        var result = new List<MemoryHit>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            result.Add(new MemoryHit(result.Count + 1, reader.GetDouble(reader.GetOrdinal("score")), MemoryRows.Map(reader)));
+        }
+
+        return result;
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource data, string sql)
+    {
+        await using var command = data.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource data, string sql)
+    {
+        await using var command = data.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static double Gaussian(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    private static float[] Near(float[] center, Random random, double spread) =>
+        Unit(center.Select(c => (float)(c + (spread * Gaussian(random) / Math.Sqrt(Dimensions)))).ToArray());
+
+    private static float[] Unit(float[] v)
+    {
+        var norm = (float)Math.Sqrt(v.Sum(x => (double)x * x));
+        return v.Select(x => x / norm).ToArray();
+    }
+}
