@@ -48,6 +48,7 @@ app.MapApprovalsApi();
 app.MapCostsApi();
 app.MapKnowledgeApi();
 app.MapMeetingsApi();
+app.MapWorkflowsApi();
 app.MapDashboard();
 
 app.Run();

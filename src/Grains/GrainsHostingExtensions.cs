@@ -7,12 +7,14 @@ using FluidManager.Grains.Interfaces.Meetings;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Schedules;
+using FluidManager.Grains.Interfaces.Workflows;
 using FluidManager.Grains.Meetings;
 using FluidManager.Grains.Organization;
 using FluidManager.Grains.Schedules;
 using FluidManager.Grains.Storage;
 using FluidManager.Grains.Tasks;
 using FluidManager.Grains.Work;
+using FluidManager.Grains.Workflows;
 using FluidManager.Runtime.Hosting;
 using Microsoft.Extensions.Hosting;
 
@@ -38,6 +40,8 @@ public static class GrainsHostingExtensions
         builder.Services.AddGrain<IScheduleGrain, ScheduleGrain>("schedule");
         builder.Services.AddGrain<IMeetingsGrain, MeetingsGrain>("meetings");
         builder.Services.AddGrain<IMeetingGrain, MeetingGrain>("meeting");
+        builder.Services.AddGrain<IWorkflowsGrain, WorkflowsGrain>("workflows");
+        builder.Services.AddGrain<IWorkflowGrain, WorkflowGrain>("workflow");
         builder.AddObjectStorage();
         return builder;
     }
