@@ -49,6 +49,7 @@ app.MapCostsApi();
 app.MapKnowledgeApi();
 app.MapMeetingsApi();
 app.MapWorkflowsApi();
+app.MapAgentCapabilitiesApi();
 app.MapDashboard();
 
 app.Run();
