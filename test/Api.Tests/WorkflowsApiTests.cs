@@ -115,6 +115,36 @@ public sealed class WorkflowsApiTests(ApiFixture fixture) : IClassFixture<ApiFix
     }
 
     [Fact]
+    public async Task Preview_binds_the_inputs_with_defaults_and_names_each_wrong_one()
+    {
+        using var ceo = await fixture.CeoAsync();
+        await HirePipelineTeamAsync(ceo, "P");
+        var created = await (await ceo.PostAsJsonAsync("/api/workflows", new { name = "Pipeline preview", definition = ProductPipeline() })).ReadJsonAsync(HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetInt64();
+
+        var preview = await (await ceo.PostAsJsonAsync($"/api/workflows/{id}/preview", new { inputs = new { product = "Kettle" } })).ReadJsonAsync();
+        preview.GetProperty("version").GetInt64().Should().Be(1);
+        preview.GetProperty("inputs").GetProperty("market").GetString().Should().Be("EU");
+        preview.GetProperty("inputs").GetProperty("maxPrice").GetInt32().Should().Be(500);
+        var steps = preview.GetProperty("steps").EnumerateArray().ToList();
+        steps[0].GetProperty("title").GetString().Should().Be("Market analysis: Kettle in EU");
+        steps[1].GetProperty("brief").GetString().Should().Be("Write the product page for Kettle, aimed at ${steps.analyse.result.segment}, at ${steps.analyse.result.price}.");
+        steps[1].GetProperty("condition").ValueKind.Should().Be(JsonValueKind.Null, "the condition needs a result");
+        steps[3].GetProperty("compensation").GetBoolean().Should().BeTrue();
+
+        var wrong = await (await ceo.PostAsJsonAsync($"/api/workflows/{id}/preview", new { inputs = new { maxPrice = "cheap", colour = "red" } }))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");
+        var errors = wrong.GetProperty("errors").Deserialize<Dictionary<string, string[]>>()!;
+        errors.Should().BeEquivalentTo(new Dictionary<string, string[]>
+        {
+            ["inputs.product"] = ["is required"],
+            ["inputs.maxPrice"] = ["must be of type number"],
+            ["inputs.colour"] = ["is not an input of this workflow"],
+        });
+        await (await ceo.PostAsJsonAsync("/api/workflows/987654321/preview", new { inputs = new { product = "x" } })).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Another_company_neither_sees_nor_changes_a_template()
     {
         using var ceo = await fixture.CeoAsync();

@@ -142,6 +142,26 @@ public sealed class WorkflowDefinitionTests
     }
 
     [Fact]
+    public void Inputs_take_their_defaults_and_a_condition_on_inputs_alone_can_be_decided_before_a_run()
+    {
+        var (definition, _) = Parse("""
+            {
+              "inputs": { "n": { "type": "integer", "default": 3 }, "tag": { "type": "string" }, "rush": { "type": "boolean", "required": true } },
+              "steps": [ { "id": "a", "agent": { "id": 1 }, "title": "Do ${inputs.n} for ${inputs.tag}", "if": "${inputs.rush} && ${inputs.n} > 2" } ]
+            }
+            """);
+        var errors = new WorkflowErrors();
+        var bound = WorkflowInputs.Bind(definition, JsonElement.Parse("""{ "rush": true }"""), errors);
+        errors.Count.Should().Be(0);
+        bound.ToJsonString().Should().Be("""{"n":3,"tag":null,"rush":true}""");
+        WorkflowTemplate.RenderInputs("Do ${inputs.n} for ${inputs.tag} after ${steps.x.result}", bound).Should().Be("Do 3 for  after ${steps.x.result}");
+        WorkflowCondition.Evaluate(definition.Steps[0].If!, new WorkflowScope(bound, new Dictionary<string, StepOutcome>())).Should().BeTrue();
+
+        WorkflowInputs.Bind(definition, JsonElement.Parse("""{ "n": 2.5 }"""), errors);
+        errors.ToDictionary().Should().BeEquivalentTo(new Dictionary<string, string[]> { ["inputs.n"] = ["must be of type integer"], ["inputs.rush"] = ["is required"] });
+    }
+
+    [Fact]
     public void Retries_back_off_doubling_from_the_first_retry()
     {
         var retries = new StepRetries(3, 30);

@@ -13,6 +13,9 @@ public sealed record SaveWorkflowRequest(string? Name, JsonElement? Definition, 
 /// <summary>A definition to check without saving it.</summary>
 public sealed record CheckWorkflowRequest(JsonElement? Definition);
 
+/// <summary>The inputs to preview a template with: an object of input name → value.</summary>
+public sealed record PreviewWorkflowRequest(JsonElement? Inputs);
+
 /// <summary>Workflow templates: steps with agents, dependencies, conditions, retries and failure policies, saved as versions.</summary>
 public static class WorkflowsApi
 {
@@ -47,6 +50,13 @@ public static class WorkflowsApi
             .RequireAuthorization(AccessPolicies.Read)
             .WithName("GetWorkflowVersion")
             .WithSummary("One saved version of the template.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/{id:long}/preview", PreviewAsync)
+            .RequireAuthorization(AccessPolicies.Command)
+            .WithName("PreviewWorkflow")
+            .WithSummary("Binds the inputs (defaults filled in; 400 names each missing or wrong one) and shows each step's title and brief as a run would write them.")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/", CreateAsync)
@@ -99,6 +109,9 @@ public static class WorkflowsApi
 
     private static async Task<Ok<WorkflowVersionDto>> GetVersionAsync(long id, long version, ICompanyContext caller, ITurnGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IWorkflowGrain>(id).GetVersionAsync(caller.CompanyId, version));
+
+    private static async Task<Ok<WorkflowPreviewDto>> PreviewAsync(long id, PreviewWorkflowRequest request, ICompanyContext caller, ITurnGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IWorkflowGrain>(id).PreviewAsync(caller.CompanyId, request.Inputs));
 
     private static async Task<Created<WorkflowDto>> CreateAsync(SaveWorkflowRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
     {

@@ -15,6 +15,11 @@ public interface IWorkflowGrain : IGrainWithStringKey
 
     Task DeleteAsync(long companyId, long? expectedVersion = null);
 
+    /// <summary>Binds inputs (defaults filled in; a validation error names each wrong one) and shows each step as it would read.</summary>
+    [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
+    Task<WorkflowPreviewDto> PreviewAsync(long companyId, System.Text.Json.JsonElement? inputs);
+
     /// <summary>Every saved version, newest first.</summary>
     [ReadOnly(true)]
     [ResponseTimeout(GrainCalls.ReadTimeout)]

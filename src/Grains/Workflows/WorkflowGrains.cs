@@ -85,6 +85,42 @@ public sealed class WorkflowGrain(ITurnContext context) : DurableGrain, IWorkflo
         await context.PublishAsync(WorkflowEvents.Stream(Id), WorkflowEvents.Deleted, new { Id, companyId }, companyId);
     }
 
+    public async Task<WorkflowPreviewDto> PreviewAsync(long companyId, JsonElement? inputs)
+    {
+        var workflow = await WorkflowRules.LoadAsync(context, companyId, Id);
+        var errors = new WorkflowErrors();
+        var definition = WorkflowDefinition.Parse(workflow.Definition, errors);
+        errors.ThrowIfAny("definition.");
+        var bound = WorkflowInputs.Bind(definition, inputs, errors);
+        errors.ThrowIfAny();
+        var steps = definition.Steps.Select((s, i) => new WorkflowStepPreviewDto(
+            s.Id,
+            WorkflowTemplate.RenderInputs(s.Title, bound),
+            WorkflowTemplate.RenderInputs(s.Brief, bound),
+            s.Requires,
+            ConditionOnInputs(s, i, bound),
+            s.IsCompensation)).ToList();
+        return new WorkflowPreviewDto(workflow.Version, JsonSerializer.SerializeToElement(bound), steps);
+    }
+
+    /// <summary>A step's <c>if</c> when it names inputs only; one that cannot give true or false with these inputs is named as the error it would be in a run.</summary>
+    private static bool? ConditionOnInputs(WorkflowStep step, int index, System.Text.Json.Nodes.JsonObject inputs)
+    {
+        if (step.If is not { } condition || WorkflowTemplate.References(condition).Any(r => r.Kind != WorkflowReferenceKind.Input))
+        {
+            return null;
+        }
+
+        try
+        {
+            return WorkflowCondition.Evaluate(condition, new WorkflowScope(inputs, new Dictionary<string, StepOutcome>()));
+        }
+        catch (WorkflowConditionException ex)
+        {
+            throw new ValidationException($"definition.steps[{index}].if", ex.Message);
+        }
+    }
+
     public async Task<IReadOnlyList<WorkflowVersionDto>> ListVersionsAsync(long companyId)
     {
         await WorkflowRules.LoadAsync(context, companyId, Id);

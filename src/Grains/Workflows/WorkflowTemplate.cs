@@ -39,6 +39,12 @@ internal static partial class WorkflowTemplate
     public static string Render(string text, WorkflowScope scope) =>
         Placeholder().Replace(text, m => AsText(Resolve(Read(m.Groups[1].Value.Trim()), scope)));
 
+    /// <summary>Fills in the inputs only; references to steps stay as written.</summary>
+    public static string RenderInputs(string text, JsonObject inputs) =>
+        Placeholder().Replace(text, m => Read(m.Groups[1].Value.Trim()) is { Kind: WorkflowReferenceKind.Input, Error: null } reference
+            ? AsText(Resolve(reference, new WorkflowScope(inputs, new Dictionary<string, StepOutcome>())))
+            : m.Value);
+
     /// <summary>Replaces each reference by a parameter name, for a condition evaluated with those parameters.</summary>
     public static string Parameterise(string text, Func<WorkflowReference, string> name) =>
         Placeholder().Replace(text, m => "[" + name(Read(m.Groups[1].Value.Trim())) + "]");
