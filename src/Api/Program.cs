@@ -57,6 +57,8 @@ app.MapAnalyticsApi();
 app.MapAlertsApi();
 app.MapAuditApi();
 app.MapMemoryApi();
+app.MapWorkflowsApi();
+app.MapAgentCapabilitiesApi();
 app.MapDashboard();
 
 app.Run();

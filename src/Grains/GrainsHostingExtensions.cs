@@ -12,6 +12,7 @@ using FluidManager.Grains.Interfaces.Meetings;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Schedules;
+using FluidManager.Grains.Interfaces.Workflows;
 using FluidManager.Grains.Meetings;
 using FluidManager.Grains.Memory;
 using FluidManager.Grains.Organization;
@@ -19,6 +20,7 @@ using FluidManager.Grains.Schedules;
 using FluidManager.Grains.Storage;
 using FluidManager.Grains.Tasks;
 using FluidManager.Grains.Work;
+using FluidManager.Grains.Workflows;
 using FluidManager.Runtime.Hosting;
 using Microsoft.Extensions.Hosting;
 
@@ -48,6 +50,8 @@ public static class GrainsHostingExtensions
         builder.Services.AddGrain<ICompanyPolicyGrain, CompanyPolicyGrain>("company-policy");
         builder.Services.AddGrain<IAnalyticsGrain, AnalyticsGrain>("analytics");
         builder.Services.AddAlerts();
+        builder.Services.AddGrain<IWorkflowsGrain, WorkflowsGrain>("workflows");
+        builder.Services.AddGrain<IWorkflowGrain, WorkflowGrain>("workflow");
         builder.AddObjectStorage();
         return builder;
     }

@@ -39,6 +39,11 @@ public interface IAgentGrain : IGrainWithStringKey
     [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<TaskDto>> ListOpenTasksAsync(long companyId);
 
+    /// <summary>Its role, skills, tools, data sources, limits and current load.</summary>
+    [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
+    Task<AgentCapabilitiesDto> GetCapabilitiesAsync(long companyId);
+
     /// <summary>Escalations addressed to this agent by its reports.</summary>
     [ReadOnly(true)]
     [ResponseTimeout(GrainCalls.ReadTimeout)]

@@ -12,9 +12,11 @@ using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Grains.Organization;
 using FluidManager.Grains.Tasks;
+using FluidManager.Grains.Tools;
 using FluidManager.Grains.Work;
 using FluidManager.Runtime.Grains;
 using FluidManager.Models;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +24,7 @@ namespace FluidManager.Grains.Agents;
 
 /// <summary>One agent (key = agent id): its profile and status, its delegations and escalations.</summary>
 [GrainType("agent")]
-public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger, IOptions<ModelsOptions> models) : DurableGrain, IAgentGrain, IHandle<EscalationReceived>
+public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger, IOptions<ModelsOptions> models, IServiceProvider services) : DurableGrain, IAgentGrain, IHandle<EscalationReceived>
 {
     protected override ITurnContext Turn => context;
 
@@ -246,6 +248,15 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
     {
         await AgentRows.LoadAsync(context, companyId, Id);
         return await context.Sql(TaskSql.OpenForAgent).With("agent_id", Id).With("company_id", companyId).ListAsync(TaskRows.Map);
+    }
+
+    public async Task<AgentCapabilitiesDto> GetCapabilitiesAsync(long companyId)
+    {
+        var agent = await AgentRows.LoadAsync(context, companyId, Id);
+        var load = await context.Sql(AgentCapabilities.LoadSql).With("agent_id", Id).With("company_id", companyId).With("now", context.Now)
+            .FirstOrDefaultAsync(r => new AgentLoadDto(r.Get<int>("queued"), r.Get<int>("running"), r.Get<int>("waiting"), r.Get<long>("tokens_today"), r.Get<decimal>("cost_today")));
+        var reports = await context.Sql(AgentCapabilities.DirectReportsSql).With("agent_id", Id).With("company_id", companyId).ScalarAsync<long>();
+        return AgentCapabilities.Of(agent, load!, (int)reports, services.GetService<AgentToolCatalog>());
     }
 
     public async Task<IReadOnlyList<EscalationDto>> ListInboxAsync(long companyId)
