@@ -76,6 +76,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agents/{id}/capabilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agent's role, skills, tools, data sources, limits and current load (its tasks by status and today's spend). */
+        get: operations["GetAgentCapabilities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agents/{id}/delegate": {
         parameters: {
             query?: never;
@@ -127,6 +144,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agents/{id}/memory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agent's memory: with q, ranked by hybrid search (meaning and words, pinned and recent items first); without, newest first. kind (episode, fact, lesson), limit (1-200, default 50), includeInactive (forgotten and superseded items too), asAgentId (read as that agent: 403 unless it is the agent or a manager above it). */
+        get: operations["SearchAgentMemory"];
+        put?: never;
+        /** Adds a fact or lesson (kind, content up to 4000 characters); supersedes ends the validity of the older item it contradicts (409 when that one is no longer valid). */
+        post: operations["AddAgentMemoryItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/{id}/memory/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One item with its provenance (source task, meeting or person), validity and supersedes links; the ETag header is its version. */
+        get: operations["GetAgentMemoryItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes an item's content or pin (If-Match or expectedVersion: 412 when stale; 409 when forgotten). */
+        patch: operations["EditAgentMemoryItem"];
+        trace?: never;
+    };
+    "/api/agents/{id}/memory/{itemId}/forget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forgets an item: it stays listed with includeInactive for provenance, but never reaches a search, a recall or a briefing again. A memory.forgotten event records it. */
+        post: operations["ForgetAgentMemoryItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/{id}/memory/recalls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** When memory was brought into the agent's tasks (via briefing or recall), newest first, with the items cited; taskId narrows to one task. */
+        get: operations["ListAgentMemoryRecalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/{id}/playbook/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agent's playbook changes (proposed, approved, rejected; status narrows), newest first, each with the playbook before and after and the lessons and tasks it came from. */
+        get: operations["ListPlaybookChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/{id}/playbook/changes/{changeId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approves a proposed change: its instruction is in the agent's next briefings (409 once decided). */
+        post: operations["ApprovePlaybookChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/{id}/playbook/changes/{changeId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rejects a proposed change: it is kept as rejected and never reaches a briefing (409 once decided). */
+        post: operations["RejectPlaybookChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agent's progress over the last days (default 30, up to 366): tasks done, failed and open, success rate, cost per finished task and its trend, tasks and cost by day, its worklog across tasks, its memory by kind and its pending playbook changes. */
+        get: operations["GetAgentProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agents/{id}/status": {
         parameters: {
             query?: never;
@@ -153,6 +308,57 @@ export interface paths {
         };
         /** The agent's open tasks (not done or cancelled). */
         get: operations["ListAgentOpenTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every kind of alert with the company's rule (or the default): task_failed, task_blocked, approval_waiting, budget_warning (80%), budget_reached (100%), schedule_failing. */
+        get: operations["ListAlertRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/rules/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Turns a kind of alert on or off and sets its threshold in minutes (blocked tasks, waiting approvals). */
+        put: operations["SetAlertRule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tasks finished, done and failed, failure rate, time to done (p50, p95), retries, approvals decided and their wait (average, p95), model calls and their latency (p50, p95), grouped by agent, department, project or day, over UTC days from..to (both included). */
+        get: operations["GetAnalytics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -223,6 +429,40 @@ export interface paths {
         put?: never;
         /** Rejects: an action's task fails with the comment as reason (it can be retried); a budget raise's task stays blocked. 409 once decided or expired. */
         post: operations["RejectApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit entries newest first; filters agentId, kind (sql, web, retrieval, tool, policy_denial, approval), outcome, from and to (at, from included), taskId, limit (1-10000, default 200). */
+        get: operations["ListAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same entries and filters as CSV (RFC 4180, a header row; limit default and maximum 10000). */
+        get: operations["ExportAudit"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -434,6 +674,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/company-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's governance settings, the server's allowed models (their outer bound) and the agents whose model the lists no longer allow; the ETag header is its version. */
+        get: operations["GetCompanyPolicy"];
+        /** Replaces the company's governance settings. A model outside the server's list is refused; agents on a model the new list drops keep it and are flagged. If-Match or expectedVersion: 412 when stale. */
+        put: operations["SetCompanyPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/costs": {
         parameters: {
             query?: never;
@@ -550,6 +808,23 @@ export interface paths {
         put?: never;
         /** Closes an escalation with the CEO's answer (409 when it is already resolved). */
         post: operations["ResolveEscalation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inbox/playbook-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Proposed playbook changes of every agent waiting for the CEO's decision, oldest first. */
+        get: operations["ListPendingPlaybookChanges"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1142,6 +1417,74 @@ export interface paths {
         get: operations["SuggestMissionAssignee"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's alerts, newest first; unread=true keeps the unread ones, taskId those of one task. */
+        get: operations["ListNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks one alert read; returns the new count. */
+        post: operations["ReadNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Unread alerts, and how many of them still hold. */
+        get: operations["CountNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks every alert read; returns the new count. */
+        post: operations["ReadAllNotifications"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1912,6 +2255,111 @@ export interface paths {
         patch: operations["UpdateUser"];
         trace?: never;
     };
+    "/api/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's workflow templates at their current version. */
+        get: operations["ListWorkflows"];
+        put?: never;
+        /** Creates a workflow template (version 1); 400 names each wrong field of the definition. */
+        post: operations["CreateWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One workflow template at its current version; the ETag header is its version. */
+        get: operations["GetWorkflow"];
+        /** Saves a new version of the template (If-Match or expectedVersion: 412 when stale). */
+        put: operations["UpdateWorkflow"];
+        post?: never;
+        /** Deletes the template and its versions. */
+        delete: operations["DeleteWorkflow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Binds the inputs (defaults filled in; 400 names each missing or wrong one) and shows each step's title and brief as a run would write them. */
+        post: operations["PreviewWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every saved version of the template, newest first. */
+        get: operations["ListWorkflowVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One saved version of the template. */
+        get: operations["GetWorkflowVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks a definition without saving it: 400 names each wrong field; 200 gives the steps in layers and the arrows between them. */
+        post: operations["CheckWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1978,6 +2426,34 @@ export interface components {
             stepKey: null | string;
             visibility: null | components["schemas"]["WorklogVisibility"];
         };
+        /**
+         * @description What an agent can take on, for whoever routes work to it: its role, skills, tools, data sources, limits and
+         *     the work it holds now.
+         */
+        AgentCapabilitiesDto: {
+            /** Format: int64 */
+            agentId: number;
+            department: string;
+            /** Format: int32 */
+            directReports?: number;
+            /** @description The governed tools of its profile (rag, sql, web). */
+            governedTools?: string[];
+            limits: components["schemas"]["AgentLimits"];
+            load: components["schemas"]["AgentLoadDto"];
+            model: string;
+            name: string;
+            role: string;
+            seniority: components["schemas"]["AgentSeniority"];
+            /** @description The topics the agent is drawn to (its profile's affinities). */
+            skills?: string[];
+            /** @description The SQL data sources the sql tool may query for it. */
+            sqlSources?: string[];
+            status: components["schemas"]["AgentStatus"];
+            /** @description The tools its task loop offers: the company tools, with delegation only for a manager, then the governed tools it is allowed. */
+            tools?: string[];
+            /** @description The domains the web tool may reach for it. */
+            webDomains?: string[];
+        };
         /** @description An agent as the dashboard sees it. long AgentDto.Version is the value to send back as ExpectedVersion (ETag). */
         AgentDto: {
             /** Format: int64 */
@@ -2015,6 +2491,19 @@ export interface components {
             /** @description Domains the web tool may reach, such as `example.com` or `*.example.com`. */
             webDomains?: string[];
         };
+        /** @description The work an agent holds now (its assigned tasks by status) and what it spent today (UTC day). */
+        AgentLoadDto: {
+            /** Format: double */
+            costToday: number;
+            /** Format: int32 */
+            queued: number;
+            /** Format: int32 */
+            running: number;
+            /** Format: int64 */
+            tokensToday: number;
+            /** Format: int32 */
+            waiting: number;
+        };
         /** @description Everything the CEO writes about an agent: identity, place in the company, prompt, model, tools and limits. */
         AgentProfile: {
             /** @description Topics the agent is drawn to; used to route work and meetings. */
@@ -2049,6 +2538,54 @@ export interface components {
             seniority: null | components["schemas"]["AgentSeniority"];
             styleGuidelines: null | string;
             systemPrompt: null | string;
+        };
+        /** @description One day of an agent's progress: tasks finished done and failed, and what they cost. */
+        AgentProgressDay: {
+            /** Format: double */
+            cost: number;
+            /** Format: date */
+            day: string;
+            /** Format: int32 */
+            done: number;
+            /** Format: int32 */
+            failed: number;
+        };
+        /**
+         * @description How an agent is doing over a window of days: tasks done and failed, success rate, cost per finished task and its
+         *     trend (the second half of the window against the first), its worklog across tasks, and what its memory holds.
+         */
+        AgentProgressDto: {
+            /** Format: int64 */
+            agentId: number;
+            /** Format: double */
+            cost: number;
+            /** Format: double */
+            costPerTask?: number | null;
+            /**
+             * Format: double
+             * @description Cost per finished task in the second half of the window over the first, minus one (-0.2: 20% cheaper); null without tasks in both halves.
+             */
+            costPerTaskTrend?: number | null;
+            daily: components["schemas"]["AgentProgressDay"][];
+            /** Format: int32 */
+            days: number;
+            memory: {
+                [key: string]: number;
+            };
+            /** Format: int32 */
+            pendingPlaybookChanges: number;
+            /**
+             * Format: double
+             * @description Done over done and failed; null before any task finished.
+             */
+            successRate?: number | null;
+            /** Format: int32 */
+            tasksDone: number;
+            /** Format: int32 */
+            tasksFailed: number;
+            /** Format: int32 */
+            tasksOpen: number;
+            worklog: components["schemas"]["AgentWorklogEntry"][];
         };
         /** @description Matches agents whose department or role is listed (case-insensitive). */
         AgentSelector: {
@@ -2091,6 +2628,114 @@ export interface components {
          * @enum {unknown}
          */
         AgentStatus: "active" | "paused" | "archived";
+        /** @description A worklog entry of the agent, with the task it belongs to. */
+        AgentWorklogEntry: {
+            /** Format: date-time */
+            at: string;
+            body: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            taskId: number | null;
+            taskTitle: null | string;
+        };
+        /** @description An alert, as the notification centre shows it; long? AlertDto.TaskId links to its cause when it is a task. */
+        AlertDto: {
+            /** @description What the alert is about, such as `task:12`, `approval:3` or `budget:2026-03`. */
+            cause: string;
+            /** Format: int64 */
+            companyId: number;
+            detail?: string;
+            /** Format: date-time */
+            firedAt?: string;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["AlertKind"];
+            /** Format: date-time */
+            readAt?: null | string;
+            /**
+             * Format: date-time
+             * @description When the condition cleared (null: still holds).
+             */
+            resolvedAt?: null | string;
+            subject: string;
+            /** Format: int64 */
+            taskId?: number | null;
+        };
+        /**
+         * @description What an alert rule watches.
+         * @enum {unknown}
+         */
+        AlertKind: "task_failed" | "task_blocked" | "approval_waiting" | "budget_warning" | "budget_reached" | "schedule_failing";
+        /** @description A company's rule for one kind of alert. int AlertRuleDto.ThresholdMinutes matters for blocked tasks and waiting approvals. */
+        AlertRuleDto: {
+            enabled: boolean;
+            isDefault: boolean;
+            kind: components["schemas"]["AlertKind"];
+            /** Format: int32 */
+            thresholdMinutes: number;
+        };
+        AlertRuleRequest: {
+            enabled: null | boolean;
+            /** Format: int32 */
+            thresholdMinutes: number | null;
+        };
+        /** @enum {unknown} */
+        AnalyticsGroupBy: "agent" | "department" | "project" | "day";
+        AnalyticsReportDto: {
+            /** Format: date */
+            from: null | string;
+            groupBy: components["schemas"]["AnalyticsGroupBy"];
+            rows: components["schemas"]["AnalyticsRowDto"][];
+            /** Format: date */
+            to: null | string;
+        };
+        /**
+         * @description One group's figures. Tasks count on the day they ended; approvals on the day they were decided; model calls
+         *     on the day they were made. Durations are milliseconds; a percentile is null when the group has no sample.
+         */
+        AnalyticsRowDto: {
+            /** Format: int64 */
+            approvalsDecided?: number;
+            /** Format: double */
+            approvalWaitAvgMs?: number | null;
+            /** Format: double */
+            approvalWaitP95Ms?: number | null;
+            /**
+             * Format: double
+             * @description Failed over finished (0 to 1); null when none ended.
+             */
+            failureRate?: number | null;
+            key: string;
+            label: string;
+            /** Format: int64 */
+            modelCalls?: number;
+            /** Format: double */
+            modelLatencyP50Ms?: number | null;
+            /** Format: double */
+            modelLatencyP95Ms?: number | null;
+            /**
+             * Format: int64
+             * @description Attempts beyond the first, over the tasks that ended.
+             */
+            retries?: number;
+            /** Format: int64 */
+            tasksDone?: number;
+            /** Format: int64 */
+            tasksFailed?: number;
+            /**
+             * Format: int64
+             * @description Tasks that ended, done or failed.
+             */
+            tasksFinished?: number;
+            /**
+             * Format: double
+             * @description Median time from creation to done.
+             */
+            timeToDoneP50Ms?: number | null;
+            /** Format: double */
+            timeToDoneP95Ms?: number | null;
+        };
         /** @description The answer to an agent's question. */
         AnswerClarificationRequest: {
             answer: null | string;
@@ -2211,6 +2856,23 @@ export interface components {
             /** Format: int64 */
             expectedVersion: number | null;
         };
+        /** @description One governed access, from any of the audits (see the `audit_entries` view). */
+        AuditEntry: {
+            /** Format: int64 */
+            agentId: number | null;
+            allowed: boolean;
+            /** Format: date-time */
+            at: string;
+            detail: string;
+            /** Format: double */
+            durationMs: number | null;
+            id: string;
+            kind: string;
+            outcome: string;
+            summary: string;
+            /** Format: int64 */
+            taskId: number | null;
+        };
         /** @enum {unknown} */
         BudgetLimit: "agent_tokens_per_day" | "agent_tokens_per_month" | "agent_max_cost" | "company_monthly_budget" | null;
         /** @description With `cascade`, the task's open subtasks (and theirs) are cancelled in the same change. */
@@ -2220,6 +2882,11 @@ export interface components {
             expectedVersion: number | null;
             reason: null | string;
         };
+        /**
+         * @description How a task the CEO assigns reaches an agent below the CEO's direct reports.
+         * @enum {unknown}
+         */
+        CeoAssignment: "follow_hierarchy" | "direct";
         ChangePasswordRequest: {
             currentPassword: null | string;
             newPassword: null | string;
@@ -2228,6 +2895,10 @@ export interface components {
             /** Format: int64 */
             expectedVersion: number | null;
             priority: null | components["schemas"]["TaskPriority"];
+        };
+        /** @description A definition to check without saving it. */
+        CheckWorkflowRequest: {
+            definition: null | components["schemas"]["JsonElement"];
         };
         /**
          * @description One passage returned by a search, with what a citation needs: the document, the chunk and its
@@ -2365,6 +3036,58 @@ export interface components {
             name: string;
             role: string;
             slug: string;
+        };
+        /** @description The company's governance settings, with the server's bounds and the agents they leave flagged. */
+        CompanyPolicyDto: {
+            /** @description Models the company's agents may use: ids or `provider:*`; empty: all of IReadOnlyList&lt;string&gt; CompanyPolicyDto.ServerAllowedModels. */
+            allowedModels?: string[];
+            ceoAssignment?: components["schemas"]["CeoAssignment"];
+            /** Format: int64 */
+            companyId: number;
+            defaultAgentLimits?: components["schemas"]["DefaultAgentLimits"];
+            /** @description Agents whose model the lists no longer allow. */
+            flaggedAgents?: components["schemas"]["FlaggedAgentDto"][];
+            /**
+             * Format: double
+             * @description Monthly budget for model calls in USD (null: none).
+             */
+            monthlyBudgetUsd?: number | null;
+            /**
+             * Format: int64
+             * @description Monthly budget in tokens (null: none).
+             */
+            monthlyTokenLimit?: number | null;
+            /** @description The server's list (`Fluid:Models:Allowed`), the outer bound of IReadOnlyList&lt;string&gt; CompanyPolicyDto.AllowedModels. */
+            serverAllowedModels?: string[];
+            /** Format: date-time */
+            updatedAt?: null | string;
+            /**
+             * Format: int64
+             * @description Bumped by every change (0: never set).
+             */
+            version?: number;
+            /**
+             * Format: int32
+             * @description Web tool requests one agent may make per UTC day (null: no quota).
+             */
+            webDailyQuota?: number | null;
+        };
+        /**
+         * @description The company's governance settings. Every field is replaced: one left out takes its default (no list, no
+         *     budget, no quota, `follow_hierarchy`).
+         */
+        CompanyPolicyRequest: {
+            allowedModels: null | string[];
+            ceoAssignment: null | components["schemas"]["CeoAssignment"];
+            defaultAgentLimits: null | components["schemas"]["DefaultAgentLimits"];
+            /** Format: int64 */
+            expectedVersion: number | null;
+            /** Format: double */
+            monthlyBudgetUsd: number | null;
+            /** Format: int64 */
+            monthlyTokenLimit: number | null;
+            /** Format: int32 */
+            webDailyQuota: number | null;
         };
         CompleteTaskRequest: {
             /** Format: int64 */
@@ -2539,12 +3262,27 @@ export interface components {
         DecideApprovalRequest: {
             comment: null | string;
         };
+        DecidePlaybookChangeRequest: {
+            comment: null | string;
+        };
         DecisionDto: {
             /** Format: int64 */
             id: number;
             /** Format: int32 */
             position: number;
             text: string;
+        };
+        /** @description The limits a new agent starts with when its profile sets none of its own (null: no limit). */
+        DefaultAgentLimits: {
+            /**
+             * Format: double
+             * @description Highest total cost, in USD.
+             */
+            maxCost?: number | null;
+            /** Format: int64 */
+            tokensPerDay?: number | null;
+            /** Format: int64 */
+            tokensPerMonth?: number | null;
         };
         /** @description Work the agent hands to one of its reports (the hierarchy rules apply, as if the agent asked). */
         DelegateRequest: {
@@ -2623,6 +3361,15 @@ export interface components {
          * @enum {unknown}
          */
         DocumentStatus: "pending" | "ingesting" | "ready" | "failed";
+        /** @description Changes an item's text or pin. `asAgentId`: the agent's manager acting; absent: the CEO. */
+        EditMemoryRequest: {
+            /** Format: int64 */
+            asAgentId: number | null;
+            content: null | string;
+            /** Format: int64 */
+            expectedVersion: number | null;
+            pinned: null | boolean;
+        };
         /** @description The company's SMTP account as the API shows it: the password only as whether it is set. */
         EmailSettingsDto: {
             fromAddress: string;
@@ -2711,6 +3458,19 @@ export interface components {
             events: components["schemas"]["EventMessage"][];
             /** Format: int64 */
             next: number;
+        };
+        /** @description An agent whose model the allowed lists no longer include; it keeps its model until the CEO picks another. */
+        FlaggedAgentDto: {
+            /** Format: int64 */
+            agentId: number;
+            displayName: string;
+            model: string;
+            reason: string;
+        };
+        ForgetMemoryRequest: {
+            /** Format: int64 */
+            asAgentId: number | null;
+            reason: null | string;
         };
         HttpValidationProblemDetails: {
             detail?: null | string;
@@ -3008,6 +3768,84 @@ export interface components {
             joinedAt: string;
             role: string;
         };
+        /** @description A retrieved item, its rank (1 = best) and the fused score (vector and full-text ranks, pin and recency). */
+        MemoryHit: {
+            item: components["schemas"]["MemoryItemDto"];
+            /** Format: int32 */
+            rank: number;
+            /** Format: double */
+            score: number;
+        };
+        /**
+         * @description One memory item of an agent, with its provenance: MemorySourceKind MemoryItemDto.SourceKind and the task, meeting or
+         *     person it came from; its validity (DateTimeOffset? MemoryItemDto.ValidTo is set when a newer item supersedes it) and
+         *     whether it was pinned or forgotten.
+         */
+        MemoryItemDto: {
+            /** Format: int64 */
+            agentId: number;
+            /** Format: int64 */
+            companyId: number;
+            content: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** Format: date-time */
+            forgottenAt?: null | string;
+            forgottenBy?: null | string;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["MemoryKind"];
+            pinned?: boolean;
+            sourceActor: string;
+            sourceKind: components["schemas"]["MemorySourceKind"];
+            /** Format: int64 */
+            sourceMeetingId?: number | null;
+            /** Format: int64 */
+            sourceTaskId?: number | null;
+            /** Format: int64 */
+            supersededById?: number | null;
+            /** Format: int64 */
+            supersedesId?: number | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validTo?: null | string;
+            /** Format: int64 */
+            version: number;
+        };
+        /**
+         * @description What a memory item is: an episode (a finished task), a fact, or a lesson learned from feedback.
+         * @enum {unknown}
+         */
+        MemoryKind: "episode" | "fact" | "lesson";
+        /** @description A recall: memory brought into a task by its briefing (`via` = briefing) or the recall tool, with the items cited in order and the tokens they took. */
+        MemoryRecallDto: {
+            /** Format: int64 */
+            agentId: number;
+            /** Format: date-time */
+            at: string;
+            /** Format: int32 */
+            attempt: number | null;
+            /** Format: double */
+            durationMs: number;
+            /** Format: int64 */
+            id: number;
+            itemIds: number[];
+            query: string;
+            /** Format: int64 */
+            taskId: number | null;
+            /** Format: int32 */
+            tokens: number;
+            via: string;
+        };
+        /**
+         * @description Where a memory item came from: a task, a meeting, a person (the CEO or a manager), or the agent itself (the remember tool).
+         * @enum {unknown}
+         */
+        MemorySourceKind: "task" | "meeting" | "person" | "agent";
         /** @description The minutes of a meeting. */
         MinutesDto: {
             /** Format: int32 */
@@ -3055,6 +3893,13 @@ export interface components {
             expectedVersion: number | null;
             /** Format: int64 */
             newManagerAgentId: number | null;
+        };
+        /** @description The notification centre's badge: unread alerts, and those of them still open. */
+        NotificationCountDto: {
+            /** Format: int64 */
+            unread: number;
+            /** Format: int64 */
+            unreadOpen: number;
         };
         /**
          * @description The org chart at a time: the CEO seat at level N, then its reports at N-1, and so on.
@@ -3116,6 +3961,37 @@ export interface components {
             /** Format: int64 */
             subordinateAgentId: number;
         };
+        /**
+         * @description A proposed change of an agent's standing instructions: the instruction to add, the playbook before and after
+         *     (the diff shown for approval), and the lessons and tasks it came from.
+         */
+        PlaybookChangeDto: {
+            /** Format: int64 */
+            agentId: number;
+            comment?: null | string;
+            /** Format: int64 */
+            companyId: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            decidedAt?: null | string;
+            decidedBy?: null | string;
+            /** Format: int64 */
+            id: number;
+            instruction: string;
+            lessonIds: number[];
+            playbookAfter: string;
+            playbookBefore: string;
+            sourceTaskIds: number[];
+            status: components["schemas"]["PlaybookChangeStatus"];
+            /** Format: int64 */
+            version: number;
+        };
+        /**
+         * @description Where a playbook change stands: waiting for a person, approved (in the agent's briefings) or rejected (kept, never applied).
+         * @enum {unknown}
+         */
+        PlaybookChangeStatus: "proposed" | "approved" | "rejected";
         /** @description The policy's answer; when not allowed, the rule that refused and why. */
         PolicyDecision: {
             allowed: boolean;
@@ -3159,6 +4035,10 @@ export interface components {
             name: null | string;
             roleSeparation: null | components["schemas"]["RoleSeparationRequest"];
         };
+        /** @description The inputs to preview a template with: an object of input name → value. */
+        PreviewWorkflowRequest: {
+            inputs: null | components["schemas"]["JsonElement"];
+        };
         ProblemDetails: {
             detail?: null | string;
             instance?: null | string;
@@ -3185,6 +4065,19 @@ export interface components {
             status: string;
             /** Format: int32 */
             total: number;
+        };
+        /**
+         * @description A new memory item. `asAgentId`: written by that agent (the agent itself or its manager) rather than the
+         *     CEO. `supersedes`: the older item this one contradicts.
+         */
+        RememberRequest: {
+            /** Format: int64 */
+            asAgentId: number | null;
+            content: null | string;
+            kind: null | components["schemas"]["MemoryKind"];
+            pinned: null | boolean;
+            /** Format: int64 */
+            supersedes: number | null;
         };
         ResolveEscalationRequest: {
             resolution: null | string;
@@ -3223,6 +4116,13 @@ export interface components {
             lower: components["schemas"]["AgentSelector"];
             reason: string;
             upper: components["schemas"]["AgentSelector"];
+        };
+        /** @description Creates a workflow template, or saves a new version of one. `definition` follows the format in the README. */
+        SaveWorkflowRequest: {
+            definition: null | components["schemas"]["JsonElement"];
+            /** Format: int64 */
+            expectedVersion: number | null;
+            name: null | string;
         };
         /** @description A schedule as the API shows it, with its next and last firing. */
         ScheduleDto: {
@@ -3712,6 +4612,66 @@ export interface components {
          * @enum {unknown}
          */
         WebOutcome: "ok" | "denied" | "error" | "timeout";
+        /** @description A definition that passed the checks: its steps in layers (each layer needs only the ones before it), for a DAG picture. */
+        WorkflowCheckDto: {
+            edges: components["schemas"]["WorkflowEdgeDto"][];
+            inputs: string[];
+            layers: string[][];
+        };
+        /** @description A workflow template at its current version. */
+        WorkflowDto: {
+            /** Format: int64 */
+            companyId: number;
+            /** Format: date-time */
+            createdAt: string;
+            definition: components["schemas"]["JsonElement"];
+            description: null | string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: int32 */
+            stepCount: number;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description An arrow of the workflow graph: `To` requires `From` (kind "requires"), or `To` compensates `From` (kind "compensates"). */
+        WorkflowEdgeDto: {
+            from: string;
+            kind: string;
+            to: string;
+        };
+        /** @description How a template reads with given inputs: the inputs with their defaults, and each step's title and brief. */
+        WorkflowPreviewDto: {
+            inputs: components["schemas"]["JsonElement"];
+            steps: components["schemas"]["WorkflowStepPreviewDto"][];
+            /** Format: int64 */
+            version: number;
+        };
+        /**
+         * @description One step with the inputs filled in; references to other steps' results stay as written (they are known only in a
+         *     run). `Condition` is the step's `if` when it names inputs only (null when there is none or it needs results).
+         */
+        WorkflowStepPreviewDto: {
+            brief: string;
+            compensation: boolean;
+            condition: null | boolean;
+            id: string;
+            requires: string[];
+            title: string;
+        };
+        /** @description One saved version of a workflow template. */
+        WorkflowVersionDto: {
+            /** Format: date-time */
+            createdAt: string;
+            definition: components["schemas"]["JsonElement"];
+            name: string;
+            /** Format: int64 */
+            version: number;
+            /** Format: int64 */
+            workflowId: number;
+        };
         WorklogEntryDto: {
             /** Format: int64 */
             agentId: number | null;
@@ -4087,6 +5047,37 @@ export interface operations {
             };
         };
     };
+    GetAgentCapabilities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentCapabilitiesDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     DelegateAsAgent: {
         parameters: {
             query?: never;
@@ -4224,6 +5215,518 @@ export interface operations {
             };
         };
     };
+    SearchAgentMemory: {
+        parameters: {
+            query?: {
+                asAgentId?: number;
+                includeInactive?: boolean;
+                kind?: string;
+                limit?: number;
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryHit"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AddAgentMemoryItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RememberRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryItemDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAgentMemoryItem: {
+        parameters: {
+            query?: {
+                asAgentId?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+                itemId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryItemDto"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    EditAgentMemoryItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                itemId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditMemoryRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryItemDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ForgetAgentMemoryItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                itemId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["ForgetMemoryRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryItemDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListAgentMemoryRecalls: {
+        parameters: {
+            query?: {
+                limit?: number;
+                taskId?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryRecallDto"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListPlaybookChanges: {
+        parameters: {
+            query?: {
+                status?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaybookChangeDto"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ApprovePlaybookChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                changeId: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["DecidePlaybookChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaybookChangeDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RejectPlaybookChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                changeId: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["DecidePlaybookChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaybookChangeDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAgentProgress: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentProgressDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     SetAgentStatus: {
         parameters: {
             query?: never;
@@ -4313,6 +5816,94 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListAlertRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleDto"][];
+                };
+            };
+        };
+    };
+    SetAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAnalytics: {
+        parameters: {
+            query?: {
+                from?: string;
+                groupBy?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReportDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
         };
@@ -4483,6 +6074,80 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListAudit: {
+        parameters: {
+            query?: {
+                agentId?: number;
+                from?: string;
+                kind?: string;
+                limit?: number;
+                outcome?: string;
+                taskId?: number;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntry"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ExportAudit: {
+        parameters: {
+            query?: {
+                agentId?: number;
+                from?: string;
+                kind?: string;
+                limit?: number;
+                outcome?: string;
+                taskId?: number;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
         };
@@ -4917,6 +6582,68 @@ export interface operations {
             };
         };
     };
+    GetCompanyPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyPolicyDto"];
+                };
+            };
+        };
+    };
+    SetCompanyPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompanyPolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyPolicyDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     GetCosts: {
         parameters: {
             query?: {
@@ -5229,6 +6956,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListPendingPlaybookChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaybookChangeDto"][];
                 };
             };
         };
@@ -6985,6 +8732,101 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListNotifications: {
+        parameters: {
+            query?: {
+                limit?: number;
+                taskId?: number;
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDto"][];
+                };
+            };
+        };
+    };
+    ReadNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationCountDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CountNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationCountDto"];
+                };
+            };
+        };
+    };
+    ReadAllNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationCountDto"];
                 };
             };
         };
@@ -9582,6 +11424,321 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListWorkflows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDto"][];
+                };
+            };
+        };
+    };
+    CreateWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveWorkflowRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveWorkflowRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PreviewWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewWorkflowRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowPreviewDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListWorkflowVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowVersionDto"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetWorkflowVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowVersionDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CheckWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckWorkflowRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowCheckDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
         };
