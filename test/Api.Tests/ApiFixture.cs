@@ -36,6 +36,7 @@ public sealed class ApiFixture : DatabaseFixture
             b.UseSetting("Fluid:Bootstrap:OwnerPassword", OwnerPassword);
             b.UseSetting("Fluid:Storage:Path", _storage);
             b.UseSetting("Fluid:Alerts:Interval", "00:00:00.500");
+            b.UseSetting("Fluid:Metrics:DatabaseRefresh", "00:00:00.200"); // each scrape reads fresh figures
             b.UseEnvironment("Testing");
         });
     }

@@ -128,12 +128,23 @@ public sealed class ClusterApiTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         using var owner = await fixture.OwnerAsync();
         (await owner.GetAsync("/api/cluster/silos")).EnsureSuccessStatusCode(); // a request for the server's HTTP metrics
 
-        var queued = await fixture.ScalarAsync<long>("SELECT count(*) FROM tasks WHERE status = 'queued'");
         var database = new Npgsql.NpgsqlConnectionStringBuilder(fixture.ConnectionString).Database;
-        var text = await ScrapeUntilAsync(owner, $"database=\"{database}\"");
-
         string Line(string metric, string? label = null) =>
             $"(?m)^{metric}\\{{(?=[^}}]*database=\"{database}\")" + (label is null ? "" : $"(?=[^}}]*{label})") + "[^}]*\\} ";
+
+        // Other tests of this host create tasks meanwhile: compare a scrape with the count read just before
+        // and just after it, at a moment when both agree.
+        var (queued, text) = await FluidManager.TestSupport.Eventually.WaitAsync(
+            async () =>
+            {
+                var before = await fixture.ScalarAsync<long>("SELECT count(*) FROM tasks WHERE status = 'queued'");
+                var scraped = await MetricsAsync(owner);
+                var after = await fixture.ScalarAsync<long>("SELECT count(*) FROM tasks WHERE status = 'queued'");
+                return (Count: before == after ? before : -1, Text: scraped);
+            },
+            probe => probe.Count >= 0 && System.Text.RegularExpressions.Regex.IsMatch(probe.Text, Line("fm_tasks", "status=\"queued\"") + $"{probe.Count}( |$)"),
+            TimeSpan.FromSeconds(30),
+            "a scrape whose queued tasks equal the database's count");
         text.Should().MatchRegex(Line("fm_tasks", "status=\"queued\"") + $"{queued}( |$)", "the queued tasks of every company of this database are counted");
         text.Should().MatchRegex(Line("fm_silos", "status=\"active\"") + "[1-9]", "the api is an active silo of its cluster");
         text.Should().MatchRegex(Line("fm_dead_letters") + "[0-9]");
