@@ -95,8 +95,11 @@ public sealed class CompanyPolicyTests(ApiFixture fixture) : IClassFixture<ApiFi
 
         // The USD budget is the one the spend checks use.
         (await (await ceo.GetAsync("/api/costs/budget")).ReadJsonAsync()).GetProperty("monthlyLimit").GetDecimal().Should().Be(250.5m);
-        var events = await ceo.EventsUntilAsync(null, e => e.Has("company.policy_changed"));
-        events.Last(e => e.GetProperty("type").GetString() == "company.policy_changed").GetProperty("payload").GetProperty("webDailyQuota").GetInt32().Should().Be(40);
+        // Other tests change this company's policy too: wait for the event of this change.
+        static bool ThisChange(JsonElement e) => e.GetProperty("type").GetString() == "company.policy_changed"
+            && e.GetProperty("payload").TryGetProperty("monthlyTokenLimit", out var tokens) && tokens.ValueKind == JsonValueKind.Number && tokens.GetInt64() == 2_000_000;
+        var events = await ceo.EventsUntilAsync(null, e => e.Any(ThisChange));
+        events.Last(ThisChange).GetProperty("payload").GetProperty("webDailyQuota").GetInt32().Should().Be(40);
 
         // A new agent takes the defaults for the limits its profile leaves unset.
         var agent = await HireAsync(ceo, new
