@@ -7,7 +7,8 @@ source "$(dirname "$0")/lib/common.sh"
 usage() {
   cat <<USAGE
 Usage: scripts/test.sh [--filter EXPR] [--no-dashboard] [--keep]
-  --filter EXPR   only .NET tests matching a dotnet test filter (e.g. FullyQualifiedName~Runtime)
+  --filter EXPR   only .NET tests matching a dotnet test filter (e.g. FullyQualifiedName~Runtime);
+                  the scripts in scripts/test.d (chaos, backups, browser flows) run only without it
   --no-dashboard  skip the dashboard's lint, build, unit tests and browser flows
   --keep          keep the throwaway cluster and results folder for inspection
 USAGE
@@ -86,6 +87,7 @@ fi
 # to the file named by FLUID_TEST_COUNTS, as the browser flows do.
 for extra in "$FM_ROOT"/scripts/test.d/*.sh; do
   [ -f "$extra" ] || continue
+  [ -n "$FILTER" ] && continue
   name="$(basename "$extra" .sh)"
   [ "$DASHBOARD" -eq 0 ] && [[ "$name" == dashboard-* ]] && continue
   fm_log "$name"
