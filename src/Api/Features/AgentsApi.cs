@@ -138,7 +138,8 @@ public static class AgentsApi
         group.MapGet("/{id:long}/avatar", GetAvatarAsync)
             .RequireAuthorization(AccessPolicies.Read)
             .WithName("GetAgentAvatar")
-            .WithSummary("The agent's avatar image (404 when it has none).")
+            .WithSummary("The agent's avatar image, in the type it was uploaded as (404 when it has none).")
+            .Produces(StatusCodes.Status200OK, responseType: null, contentType: "image/png", additionalContentTypes: ["image/jpeg", "image/gif", "image/webp", "image/svg+xml"])
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{id:long}/tasks", ListOpenTasksAsync)

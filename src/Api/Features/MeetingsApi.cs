@@ -119,6 +119,7 @@ public static class MeetingsApi
             .RequireAuthorization(AccessPolicies.Read)
             .WithName("GetMeetingMarkdown")
             .WithSummary("The meeting as Markdown: settings, minutes, calls to action and transcript.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/markdown")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{id:long}/export", ExportAsync)

@@ -240,6 +240,7 @@ public static class TasksApi
             .RequireAuthorization(AccessPolicies.Read)
             .WithName("DownloadTaskArtifact")
             .WithSummary("The bytes of one of the task's artifacts, with its content type and name (the ETag is its SHA-256).")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 

@@ -38,7 +38,7 @@ public static class ApiHostingExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         });
         builder.Services.AddHostedService<IdempotencyJanitor>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddContract());
         return builder;
     }
 
