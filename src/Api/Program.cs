@@ -59,6 +59,7 @@ app.MapAuditApi();
 app.MapMemoryApi();
 app.MapWorkflowsApi();
 app.MapAgentCapabilitiesApi();
+app.MapCompanyTransferApi();
 app.MapDashboard();
 
 app.Run();

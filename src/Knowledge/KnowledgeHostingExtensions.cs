@@ -1,5 +1,6 @@
 using FluidManager.Grains.Access;
 using FluidManager.Grains.Tools;
+using FluidManager.Grains.Transfer;
 using FluidManager.Knowledge.Audit;
 using FluidManager.Knowledge.Email;
 using FluidManager.Knowledge.Embeddings;
@@ -55,6 +56,7 @@ public static class KnowledgeHostingExtensions
         // Type names are stored in messages, reminders and activities: never rename them.
         services.AddGrain<IKnowledgeGrain, KnowledgeGrain>("knowledge");
         services.AddGrain<IKnowledgeSpaceGrain, KnowledgeSpaceGrain>("knowledge-space");
+        services.AddSingleton<ICompanySection, KnowledgeSpacesSection>();
         services.AddActivityHandler<IngestActivity>();
         services.AddGrain<IKnowledgeIndexGrain, KnowledgeIndexGrain>("knowledge-index");
         services.AddActivityHandler<ReembedActivity>();

@@ -147,7 +147,8 @@ public sealed class LoopControlTests(SlowWorkFixture fixture) : IClassFixture<Sl
         (await fixture.Task(first.Id).GetAsync(company)).Status.Should().Be(TaskState.Queued);
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM llm_calls WHERE agent_id = @a", ("a", agent.Id))).Should().Be(0);
 
-        // Well before the runners' own periodic check (a minute), both tasks are under way.
+        // Well before the runners' own periodic check (a minute), both tasks are under way: one after the other, since the
+        // agent runs one task at a time by default (the second starts as the first frees its slot).
         await agents.SetStatusAsync(new SetAgentStatusCommand(company, AgentStatus.Active));
         foreach (var task in new[] { first, second })
         {

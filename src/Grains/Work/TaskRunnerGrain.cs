@@ -42,6 +42,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
     protected override ITurnContext Turn => context;
 
     private const string StartReminder = "start";
+    private const string AttemptTimeoutReminder = "attempt-timeout";
     private const string ToolSavepoint = "tool_call";
 
     private long Id => context.KeyAsId("Task");
@@ -157,6 +158,12 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
     public async Task ReceiveReminderAsync(ReminderTick tick)
     {
         ArgumentNullException.ThrowIfNull(tick);
+        if (tick.Name == AttemptTimeoutReminder)
+        {
+            await OnAttemptTimeoutAsync();
+            return;
+        }
+
         if (tick.Name != StartReminder)
         {
             return;
@@ -340,7 +347,21 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
                 return;
             }
 
+            if (!await AgentSlots.MayStartAsync(context, task.CompanyId, agent.Id, task.Id))
+            {
+                // A slot freed by another task of the agent wakes this runner; the check every minute is a safety net.
+                await context.RegisterReminderAsync(StartReminder, ReminderSchedule.Every(TimeSpan.FromMinutes(1)));
+                await WaitAsync(run, AgentSlots.WaitingForSlot);
+                return;
+            }
+
+            if (run.Status == TaskRunStatus.Waiting)
+            {
+                await context.UnregisterReminderAsync(StartReminder);
+            }
+
             task = await TaskOf(task).StartAsync(new TaskTransitionCommand(task.CompanyId));
+            await StartAttemptClockAsync(run);
         }
 
         if (run.Status == TaskRunStatus.Calling)
@@ -363,6 +384,11 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         if (run is { ActivityId: { } inFlight })
         {
             await LetGoOfCallAsync(inFlight);
+        }
+
+        if (run is { IsActive: true } && run.AgentId != agent.Id)
+        {
+            await AgentSlots.WakeAsync(context, task.CompanyId, run.AgentId, $"task #{task.Id} was reassigned");
         }
 
         var fresh = new RunState
@@ -413,6 +439,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
             if (task.Subtasks.Open > 0)
             {
                 await WaitAsync(run, RunWaits.Subtasks);
+                await AgentSlots.WakeAsync(context, task.CompanyId, run.AgentId, $"task #{task.Id} waits for its subtasks");
                 return;
             }
 
@@ -822,6 +849,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
             _ => run.WaitingFor,
         };
         await WaitAsync(run, waitingFor);
+        await AgentSlots.WakeAsync(context, run.CompanyId, run.AgentId, $"task #{task.Id} is {task.Status.ToDb()}");
     }
 
     private async Task WaitAsync(RunState run, string? waitingFor)
@@ -849,6 +877,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         }
 
         await context.UnregisterReminderAsync(StartReminder);
+        await context.UnregisterReminderAsync(AttemptTimeoutReminder);
         if (run.Status != TaskRunStatus.Stopped)
         {
             await Episodes.WriteAsync(context, services, await TaskRows.LoadAsync(context, run.CompanyId, run.TaskId), run.AgentId, run.Attempt);
@@ -861,6 +890,50 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         await run.SaveAsync(context);
         await context.PublishAsync(Streams.Task(run.TaskId), WorkEventTypes.RunStopped, run.ToDto(), run.CompanyId);
         Log.RunStopped(logger, run.TaskId, run.Attempt, run.Step, run.StopReason);
+        await AgentSlots.WakeAsync(context, run.CompanyId, run.AgentId, $"task #{run.TaskId} stopped");
+    }
+
+    /// <summary>
+    /// The task just started (or started again after a pause, a block or an approval): the attempt's clock
+    /// starts now, and with the agent's attempt timeout set, a reminder fails a run that outlasts it.
+    /// </summary>
+    private async Task StartAttemptClockAsync(RunState run)
+    {
+        run.StartedAt = context.Now;
+        var limits = await AgentSlots.LimitsAsync(context, run.CompanyId, run.AgentId);
+        if (limits?.AttemptTimeout is { } timeout)
+        {
+            await context.RegisterReminderAsync(AttemptTimeoutReminder, ReminderSchedule.Every(TimeSpan.FromMinutes(1), timeout));
+        }
+    }
+
+    /// <summary>
+    /// The attempt timeout's reminder: a task still running past the agent's timeout fails with the reason
+    /// (a failed task follows the usual rules: the CEO may retry it while attempts are left). A parked
+    /// task is left alone; its clock starts again when it next starts.
+    /// </summary>
+    private async Task OnAttemptTimeoutAsync()
+    {
+        var run = await RunState.FindAsync(context, Id);
+        var task = run is { IsActive: true } ? await TaskRows.FindAsync(context, run.CompanyId, Id) : null;
+        var limits = task is { Status: TaskState.Running } ? await AgentSlots.LimitsAsync(context, run!.CompanyId, run.AgentId) : null;
+        if (limits?.AttemptTimeout is not { } timeout)
+        {
+            await context.UnregisterReminderAsync(AttemptTimeoutReminder);
+            return;
+        }
+
+        var remaining = run!.StartedAt + timeout - context.Now;
+        if (remaining > TimeSpan.Zero)
+        {
+            await context.RegisterReminderAsync(AttemptTimeoutReminder, ReminderSchedule.Every(TimeSpan.FromMinutes(1), remaining));
+            return;
+        }
+
+        await context.UnregisterReminderAsync(AttemptTimeoutReminder);
+        var seconds = (long)timeout.TotalSeconds;
+        await FailTaskAsync(run, task!, $"Attempt {run.Attempt} timed out: it ran longer than the agent's attempt timeout of {seconds} s "
+            + $"(started {run.StartedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC; profile.limits.attemptTimeoutSeconds).");
     }
 
     /// <summary>
