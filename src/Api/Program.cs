@@ -55,6 +55,7 @@ app.MapMcpEndpoint();
 app.MapCompanyPolicyApi();
 app.MapAnalyticsApi();
 app.MapAlertsApi();
+app.MapWebhooksApi();
 app.MapAuditApi();
 app.MapMemoryApi();
 app.MapWorkflowsApi();
