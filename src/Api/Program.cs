@@ -43,6 +43,7 @@ app.MapAgentsApi();
 app.MapOrgApi();
 app.MapPoliciesApi();
 app.MapTasksApi();
+app.MapEditingApi();
 app.MapMissionsApi();
 app.MapInboxApi();
 app.MapSchedulesApi();

@@ -55,6 +55,12 @@ public interface ITaskGrain : IGrainWithStringKey
 
     Task<TaskDto> SetDeadlineAsync(SetDeadlineCommand command);
 
+    /// <summary>Changes the title and description while the task is open (not done or cancelled).</summary>
+    Task<TaskDto> EditAsync(EditTaskCommand command);
+
+    /// <summary>Deletes a done or cancelled task: it leaves the lists, a tombstone event stays, its costs stay counted.</summary>
+    Task DeleteAsync(DeleteTaskCommand command);
+
     Task<TaskDto> RecordUsageAsync(RecordUsageCommand command);
 
     Task<CommentDto> CommentAsync(AddCommentCommand command);
