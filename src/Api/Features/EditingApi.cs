@@ -33,6 +33,12 @@ public static class EditingApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
+        group.MapDelete("/{id:long}/artifacts/{artifactId:long}", DeleteArtifactAsync)
+            .RequireAuthorization(AccessPolicies.Command)
+            .WithName("DeleteTaskArtifact")
+            .WithSummary("Deletes one version of a task's artifact; its other versions stay listed and downloadable.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         app.MapGroup("/api/meetings").WithTags("Meetings").MapDelete("/{id:long}", DeleteMeetingAsync)
             .RequireAuthorization(AccessPolicies.Command)
             .WithName("DeleteMeeting")
@@ -41,6 +47,12 @@ public static class EditingApi
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         return app;
+    }
+
+    private static async Task<NoContent> DeleteArtifactAsync(long id, long artifactId, ICompanyContext caller, ITurnGrainFactory grains)
+    {
+        await grains.GetGrain<ITaskGrain>(id).DeleteArtifactAsync(caller.CompanyId, artifactId);
+        return TypedResults.NoContent();
     }
 
     private static async Task<NoContent> DeleteMeetingAsync(long id, ICompanyContext caller, ITurnGrainFactory grains)

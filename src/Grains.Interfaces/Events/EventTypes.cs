@@ -37,6 +37,9 @@ public static class EventTypes
     /// <summary>Payload ArtifactDto.</summary>
     public const string TaskArtifactAdded = "task.artifact_added";
 
+    /// <summary>Payload ArtifactDto: the version deleted.</summary>
+    public const string TaskArtifactDeleted = "task.artifact_deleted";
+
     /// <summary>Payload SubtaskProgressEvent: a subtask changed status.</summary>
     public const string TaskSubtaskProgress = "task.subtask_progress";
 

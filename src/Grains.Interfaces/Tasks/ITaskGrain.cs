@@ -84,6 +84,9 @@ public interface ITaskGrain : IGrainWithStringKey
     [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<ArtifactDto>> ListArtifactsAsync(long companyId);
 
+    /// <summary>Deletes one version of the task's artifact; the other versions stay.</summary>
+    Task<ArtifactDto> DeleteArtifactAsync(long companyId, long artifactId);
+
     /// <summary>Grain-to-grain: a subtask reports a status change (fan-in). Not for the Api.</summary>
     Task OnSubtaskChangedAsync(SubtaskChanged notice);
 

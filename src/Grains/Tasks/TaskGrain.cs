@@ -330,6 +330,16 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
         return await ArtifactRows.ForTaskAsync(context, companyId, Id);
     }
 
+    public async Task<ArtifactDto> DeleteArtifactAsync(long companyId, long artifactId)
+    {
+        await TaskRows.LoadAsync(context, companyId, Id);
+        var deleted = await context.Sql(ArtifactSql.DeleteOfTask).With("id", artifactId).With("company_id", companyId).With("task_id", Id)
+            .With("now", context.Now).With("actor", context.Actor).FirstOrDefaultAsync(ArtifactRows.Map)
+            ?? throw new NotFoundException("Artifact", artifactId);
+        await context.PublishAsync(Streams.Task(Id), EventTypes.TaskArtifactDeleted, deleted, companyId);
+        return deleted;
+    }
+
     public async Task OnSubtaskChangedAsync(SubtaskChanged notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
