@@ -1,4 +1,5 @@
 using FluidManager.Grains.Access;
+using FluidManager.Grains.Alerts;
 using FluidManager.Grains.Tools;
 using FluidManager.Grains.Transfer;
 using FluidManager.Knowledge.Audit;
@@ -87,6 +88,16 @@ public static class KnowledgeHostingExtensions
         services.AddHostedService<McpHealthMonitor>();
         services.AddSingleton<EmailSettings>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgentToolSource, EmailToolSource>());
+
+        // Fired alerts leave the server: signed webhook deliveries and e-mails, each a leased activity.
+        services.AddSingleton<Webhooks.Webhooks>();
+        services.AddHttpClient(Webhooks.WebhookDeliveryActivity.HttpClientName, (sp, client) =>
+        {
+            client.Timeout = sp.GetRequiredService<IOptions<AlertOptions>>().Value.DeliveryTimeout;
+        });
+        services.AddActivityHandler<Webhooks.WebhookDeliveryActivity>();
+        services.AddActivityHandler<Webhooks.AlertEmailActivity>();
+        services.PostConfigure<AlertOptions>(o => o.EmailActivity ??= Webhooks.AlertEmailActivity.ActivityKind);
         return builder;
     }
 

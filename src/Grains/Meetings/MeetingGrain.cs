@@ -141,6 +141,19 @@ public sealed class MeetingGrain(ITurnContext context, IServiceProvider services
         return await GetAsync(companyId);
     }
 
+    public async Task DeleteAsync(long companyId)
+    {
+        var meeting = await GetAsync(companyId);
+        if (meeting.Status is not (MeetingStatus.Draft or MeetingStatus.Completed or MeetingStatus.Failed))
+        {
+            throw new ConflictException(
+                $"Meeting {Id} is {meeting.Status.ToDb()}: only a draft or ended (completed or failed) meeting can be deleted; end it first.", "meeting.in_progress");
+        }
+
+        await context.Sql(MeetingSql.Delete).With("id", Id).With("company_id", companyId).With("now", context.Now).With("actor", context.Actor).ExecuteAsync();
+        await context.PublishAsync(Streams.Meeting(Id), MeetingEventTypes.Deleted, meeting, companyId);
+    }
+
     public async Task<MeetingDto> UpdateSettingsAsync(UpdateMeetingSettingsCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);

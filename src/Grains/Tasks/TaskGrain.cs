@@ -173,6 +173,42 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
         return await PublishChangeAsync(task, EventTypes.TaskDeadlineChanged, command.DeadlineAt is null ? "Deadline cleared." : "Deadline set.");
     }
 
+    public async Task<TaskDto> EditAsync(EditTaskCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        new Fields()
+            .Text("title", command.Title, 300, required: false)
+            .Text("description", command.Description, 50_000, required: false)
+            .Check(command.Title is null || command.Title.Trim().Length > 0, "title", "must not be empty")
+            .ThrowIfAny();
+        var task = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
+        TaskStateMachine.Apply(task.Status, TaskAction.Edit);
+        var title = command.Title?.Trim() ?? task.Title;
+        var description = command.Description ?? task.Description;
+        if (title == task.Title && description == task.Description)
+        {
+            return task;
+        }
+
+        await context.Sql(TaskSql.SetText).With("id", Id).With("company_id", command.CompanyId).With("title", title).With("description", description)
+            .With("now", context.Now).ExecuteAsync();
+        return await PublishChangeAsync(task, EventTypes.TaskEdited, title == task.Title ? "Description edited." : $"Title \"{task.Title}\" → \"{title}\".");
+    }
+
+    public async Task DeleteAsync(DeleteTaskCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var task = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
+        if (task.Status is not (TaskState.Done or TaskState.Cancelled))
+        {
+            throw new ConflictException(
+                $"Task {Id} is {task.Status.ToDb()}: only a done or cancelled task can be deleted; cancel it first.", "task.not_finished");
+        }
+
+        await context.Sql(TaskSql.Delete).With("id", Id).With("company_id", command.CompanyId).With("now", context.Now).With("actor", context.Actor).ExecuteAsync();
+        await context.PublishAsync(Streams.Task(Id), EventTypes.TaskDeleted, new TaskDeletedEvent(Id, task.Title, task.Status, context.Actor, context.Now), command.CompanyId);
+    }
+
     public async Task<TaskDto> RecordUsageAsync(RecordUsageCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -292,6 +328,16 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
     {
         await TaskRows.LoadAsync(context, companyId, Id);
         return await ArtifactRows.ForTaskAsync(context, companyId, Id);
+    }
+
+    public async Task<ArtifactDto> DeleteArtifactAsync(long companyId, long artifactId)
+    {
+        await TaskRows.LoadAsync(context, companyId, Id);
+        var deleted = await context.Sql(ArtifactSql.DeleteOfTask).With("id", artifactId).With("company_id", companyId).With("task_id", Id)
+            .With("now", context.Now).With("actor", context.Actor).FirstOrDefaultAsync(ArtifactRows.Map)
+            ?? throw new NotFoundException("Artifact", artifactId);
+        await context.PublishAsync(Streams.Task(Id), EventTypes.TaskArtifactDeleted, deleted, companyId);
+        return deleted;
     }
 
     public async Task OnSubtaskChangedAsync(SubtaskChanged notice)
