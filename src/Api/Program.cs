@@ -58,6 +58,7 @@ app.MapAlertsApi();
 app.MapAuditApi();
 app.MapMemoryApi();
 app.MapWorkflowsApi();
+app.MapWorkflowRunsApi();
 app.MapAgentCapabilitiesApi();
 app.MapDashboard();
 

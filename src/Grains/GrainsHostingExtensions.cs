@@ -52,6 +52,7 @@ public static class GrainsHostingExtensions
         builder.Services.AddAlerts();
         builder.Services.AddGrain<IWorkflowsGrain, WorkflowsGrain>("workflows");
         builder.Services.AddGrain<IWorkflowGrain, WorkflowGrain>("workflow");
+        builder.Services.AddGrain<IWorkflowRunGrain, WorkflowRunGrain>("workflow-run");
         builder.AddObjectStorage();
         return builder;
     }
