@@ -60,6 +60,7 @@ app.MapWebhooksApi();
 app.MapAuditApi();
 app.MapMemoryApi();
 app.MapWorkflowsApi();
+app.MapWorkflowRunsApi();
 app.MapAgentCapabilitiesApi();
 app.MapCompanyTransferApi();
 app.MapDashboard();

@@ -54,6 +54,7 @@ public static class GrainsHostingExtensions
         builder.Services.AddGrain<IWorkflowsGrain, WorkflowsGrain>("workflows");
         builder.Services.AddGrain<IWorkflowGrain, WorkflowGrain>("workflow");
         builder.Services.AddCompanyTransfer();
+        builder.Services.AddGrain<IWorkflowRunGrain, WorkflowRunGrain>("workflow-run");
         builder.AddObjectStorage();
         return builder;
     }

@@ -415,6 +415,12 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
             await context.PostAsync<ITaskRunnerGrain>(context.Key, new TaskRunSignal(task.CompanyId, Id, task.Status, to, action, reason));
         }
 
+        if (to != task.Status && to is TaskState.Done or TaskState.Failed or TaskState.Cancelled)
+        {
+            // A step of a workflow run: the run learns the end of its task from this turn's outbox.
+            await Workflows.WorkflowRunRows.NotifyTaskEndedAsync(context, task.CompanyId, Id, to);
+        }
+
         if (notifyParent && to != task.Status && changed.ParentTaskId is { } parentId)
         {
             await context.Grains.GetGrain<ITaskGrain>(parentId).OnSubtaskChangedAsync(new SubtaskChanged(task.CompanyId, Id, task.Status, to));
