@@ -26,6 +26,12 @@ export const routes: RouteObject[] = [
         lazy: async () => ({ Component: (await import('../pages/org/OrgChartPage')).OrgChartPage }),
       },
       {
+        path: 'agents/:agentId/progress',
+        lazy: async () => ({
+          Component: (await import('../pages/agents/AgentProgressPage')).AgentProgressPage,
+        }),
+      },
+      {
         path: 'tasks',
         lazy: async () => ({ Component: (await import('../pages/tasks/TasksPage')).TasksPage }),
       },
