@@ -54,6 +54,12 @@ export const routes: RouteObject[] = [
         }),
       },
       {
+        path: 'workflows',
+        lazy: async () => ({
+          Component: (await import('../pages/workflows/WorkflowsPage')).WorkflowsPage,
+        }),
+      },
+      {
         path: 'policies',
         lazy: async () => ({
           Component: (await import('../pages/policies/PoliciesPage')).PoliciesPage,
