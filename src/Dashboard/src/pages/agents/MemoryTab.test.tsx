@@ -1,9 +1,13 @@
-import { screen, within } from '@testing-library/react';
+import { configure, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { problem, renderSignedIn, stubApi } from '../../test/render';
 import { MemoryTab } from './MemoryTab';
 import { PlaybookTab } from './PlaybookTab';
+
+// Flows of several steps: generous waits, as test machines can be loaded.
+configure({ asyncUtilTimeout: 5000 });
+const SLOW = 30_000;
 
 const realFetch = globalThis.fetch;
 afterEach(() => {
@@ -52,64 +56,68 @@ const change = {
 };
 
 describe('MemoryTab', () => {
-  it('searches the memory, links each item to its source and forgets one with the reason', async () => {
-    const user = userEvent.setup();
-    const searches: string[] = [];
-    const forgotten: unknown[] = [];
-    stubApi({
-      'GET /api/agents/7/memory': (request) => {
-        const q = new URL(request.url).searchParams.get('q') ?? '';
-        searches.push(q);
-        return Response.json(
-          q === 'discount'
-            ? [{ rank: 1, score: 0.8, item: item(1, 'Always state the discount.') }]
-            : [
-                { rank: 1, score: 1, item: item(1, 'Always state the discount.') },
-                {
-                  rank: 2,
-                  score: 1,
-                  item: item(2, 'The fiscal year starts in April.', {
-                    kind: 'fact',
-                    sourceKind: 'meeting',
-                    sourceTaskId: null,
-                    sourceMeetingId: 9,
-                  }),
-                },
-              ],
-        );
-      },
-      'GET /api/agents': () => Response.json([]),
-      'POST /api/agents/7/memory/1/forget': async (request) => {
-        forgotten.push(await request.json());
-        return Response.json(
-          item(1, 'Always state the discount.', { forgottenAt: '2026-01-02T00:00:00Z' }),
-        );
-      },
-    });
-    renderSignedIn(<MemoryTab agentId={7} canEdit />);
-    const list = await screen.findByRole('list', { name: 'Memory items' });
-    expect(within(list).getByRole('link', { name: 'Task #41' })).toHaveAttribute(
-      'href',
-      '/tasks/41',
-    );
-    expect(within(list).getByRole('link', { name: 'Meeting #9' })).toHaveAttribute(
-      'href',
-      '/meetings/9',
-    );
+  it(
+    'searches the memory, links each item to its source and forgets one with the reason',
+    async () => {
+      const user = userEvent.setup();
+      const searches: string[] = [];
+      const forgotten: unknown[] = [];
+      stubApi({
+        'GET /api/agents/7/memory': (request) => {
+          const q = new URL(request.url).searchParams.get('q') ?? '';
+          searches.push(q);
+          return Response.json(
+            q === 'discount'
+              ? [{ rank: 1, score: 0.8, item: item(1, 'Always state the discount.') }]
+              : [
+                  { rank: 1, score: 1, item: item(1, 'Always state the discount.') },
+                  {
+                    rank: 2,
+                    score: 1,
+                    item: item(2, 'The fiscal year starts in April.', {
+                      kind: 'fact',
+                      sourceKind: 'meeting',
+                      sourceTaskId: null,
+                      sourceMeetingId: 9,
+                    }),
+                  },
+                ],
+          );
+        },
+        'GET /api/agents': () => Response.json([]),
+        'POST /api/agents/7/memory/1/forget': async (request) => {
+          forgotten.push(await request.json());
+          return Response.json(
+            item(1, 'Always state the discount.', { forgottenAt: '2026-01-02T00:00:00Z' }),
+          );
+        },
+      });
+      renderSignedIn(<MemoryTab agentId={7} canEdit />);
+      const list = await screen.findByRole('list', { name: 'Memory items' });
+      expect(within(list).getByRole('link', { name: 'Task #41' })).toHaveAttribute(
+        'href',
+        '/tasks/41',
+      );
+      expect(within(list).getByRole('link', { name: 'Meeting #9' })).toHaveAttribute(
+        'href',
+        '/meetings/9',
+      );
 
-    await user.type(screen.getByLabelText('Search memory'), 'discount');
-    await user.click(screen.getByRole('button', { name: 'Search' }));
-    await screen.findByText('#1');
-    expect(screen.queryByText('The fiscal year starts in April.')).not.toBeInTheDocument();
-    expect(searches).toEqual(['', 'discount']);
+      await user.type(screen.getByLabelText('Search memory'), 'discount');
+      await user.click(screen.getByRole('button', { name: 'Search' }));
+      await screen.findByText('#1');
+      expect(screen.queryByText('The fiscal year starts in April.')).not.toBeInTheDocument();
+      expect(searches).toEqual(['', 'discount']);
 
-    await user.click(screen.getByRole('button', { name: 'Forget memory item 1' }));
-    const dialog = await screen.findByRole('dialog');
-    await user.type(within(dialog).getByLabelText('Why (kept in the record)'), 'Outdated.');
-    await user.click(within(dialog).getByRole('button', { name: /Forget/ }));
-    await screen.findByText('No search or briefing finds it again.');
-    expect(forgotten).toEqual([{ reason: 'Outdated.', asAgentId: null }]);
-  });
+      await user.click(screen.getByRole('button', { name: 'Forget memory item 1' }));
+      const dialog = await screen.findByRole('dialog');
+      await user.type(within(dialog).getByLabelText('Why (kept in the record)'), 'Outdated.');
+      await user.click(within(dialog).getByRole('button', { name: /Forget/ }));
+      await screen.findByText('No search or briefing finds it again.');
+      expect(forgotten).toEqual([{ reason: 'Outdated.', asAgentId: null }]);
+    },
+    SLOW,
+  );
 
   it('shows a viewer the controls disabled, with the reason', async () => {
     stubApi({
@@ -143,29 +151,33 @@ describe('MemoryTab', () => {
 });
 
 describe('PlaybookTab', () => {
-  it('shows the playbook before and after, and approves with a comment', async () => {
-    const user = userEvent.setup();
-    const decided: unknown[] = [];
-    stubApi({
-      'GET /api/agents/7/playbook/changes': () => Response.json([change]),
-      'GET /api/agents': () => Response.json([]),
-      'POST /api/agents/7/playbook/changes/5/approve': async (request) => {
-        decided.push(await request.json());
-        return Response.json({ ...change, status: 'approved' });
-      },
-    });
-    renderSignedIn(<PlaybookTab agentId={7} canEdit />);
-    const row = await screen.findByRole('listitem', { name: change.instruction });
-    expect(within(row).getByText('(empty)')).toBeInTheDocument();
-    expect(within(row).getByRole('link', { name: 'task #42' })).toHaveAttribute(
-      'href',
-      '/tasks/42',
-    );
-    await user.type(within(row).getByLabelText('Comment (optional)'), 'Yes, always.');
-    await user.click(within(row).getByRole('button', { name: 'Approve' }));
-    await screen.findByText('Added to the playbook');
-    expect(decided).toEqual([{ comment: 'Yes, always.' }]);
-  });
+  it(
+    'shows the playbook before and after, and approves with a comment',
+    async () => {
+      const user = userEvent.setup();
+      const decided: unknown[] = [];
+      stubApi({
+        'GET /api/agents/7/playbook/changes': () => Response.json([change]),
+        'GET /api/agents': () => Response.json([]),
+        'POST /api/agents/7/playbook/changes/5/approve': async (request) => {
+          decided.push(await request.json());
+          return Response.json({ ...change, status: 'approved' });
+        },
+      });
+      renderSignedIn(<PlaybookTab agentId={7} canEdit />);
+      const row = await screen.findByRole('listitem', { name: change.instruction });
+      expect(within(row).getByText('(empty)')).toBeInTheDocument();
+      expect(within(row).getByRole('link', { name: 'task #42' })).toHaveAttribute(
+        'href',
+        '/tasks/42',
+      );
+      await user.type(within(row).getByLabelText('Comment (optional)'), 'Yes, always.');
+      await user.click(within(row).getByRole('button', { name: 'Approve' }));
+      await screen.findByText('Added to the playbook');
+      expect(decided).toEqual([{ comment: 'Yes, always.' }]);
+    },
+    SLOW,
+  );
 
   it('disables approve and reject for a viewer', async () => {
     stubApi({
