@@ -10,6 +10,7 @@ import {
   ShieldCheck,
   Target,
   Users,
+  Workflow,
   type LucideIcon,
 } from 'lucide-react';
 
@@ -34,6 +35,7 @@ export const navigation: NavSection[] = [
       { path: '/tasks', label: 'Tasks', icon: KanbanSquare },
       { path: '/missions', label: 'Missions', icon: Target },
       { path: '/meetings', label: 'Meetings', icon: Users },
+      { path: '/workflows', label: 'Workflows', icon: Workflow },
       {
         path: '/approvals',
         label: 'Approvals',

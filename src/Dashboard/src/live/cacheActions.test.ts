@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../services/events';
 import { dataSourceKeys } from '../services/dataSources';
+import { memoryKeys } from '../services/memory';
 import { missionKeys } from '../services/missions';
 import { policyRuleKeys } from '../services/policies';
 import { taskKeys } from '../services/tasks';
@@ -100,6 +101,25 @@ describe('cacheActionsFor', () => {
       const actions = cacheActionsFor(event('company:1', type));
       expect(staled(actions, policyRuleKeys.rules())).toBe(true);
       expect(staled(actions, policyRuleKeys.canAssign(1, 2))).toBe(true);
+    }
+  });
+
+  it('refreshes the agent’s memory and progress when an item is added, edited or forgotten', () => {
+    const search = { q: 'deployments', kind: '' as const, includeInactive: false };
+    for (const type of ['memory.added', 'memory.edited', 'memory.forgotten', 'memory.superseded']) {
+      const actions = cacheActionsFor(event('agent:7', type));
+      expect(staled(actions, memoryKeys.search(7, search))).toBe(true);
+      expect(staled(actions, memoryKeys.progress(7, 30))).toBe(true);
+    }
+  });
+
+  it('refreshes the pending playbook changes and the agent’s playbook when a change is proposed or decided', () => {
+    for (const type of ['playbook.proposed', 'playbook.approved', 'playbook.rejected']) {
+      for (const stream of ['company:1', 'agent:7']) {
+        const actions = cacheActionsFor(event(stream, type));
+        expect(staled(actions, memoryKeys.pendingPlaybook)).toBe(true);
+        expect(staled(actions, memoryKeys.playbook(7))).toBe(true);
+      }
     }
   });
 

@@ -27,6 +27,8 @@ export function cacheActionsFor(event: LiveEvent): CacheAction[] {
   if (type.startsWith('approval.')) return [invalidate('approvals'), invalidate('tasks')];
   if (type.startsWith('clarification.')) return [invalidate('clarifications'), invalidate('tasks')];
   if (type.startsWith('budget.')) return [invalidate('costs'), invalidate('tasks')];
+  // Playbook changes travel on the company's stream (the CEO's inbox) and the agent's.
+  if (type.startsWith('playbook.')) return [invalidate('inbox'), invalidate('agents')];
   switch (kind) {
     case 'task': {
       if (type === 'llm.call') return [invalidate('tasks'), invalidate('costs')];

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Archive, Pause, Pencil, Play, Trash2, X } from 'lucide-react';
+import { Archive, LineChart, Pause, Pencil, Play, Trash2, X } from 'lucide-react';
 import { useState, type CSSProperties } from 'react';
 import { Link } from 'react-router';
 import { Avatar } from '../../components/Avatar';
@@ -336,6 +336,9 @@ function AgentDetails({
         </Tooltip>
       </div>
       {status.isError && <ProblemAlert error={status.error} />}
+      <Link className="button button--small" to={`/agents/${a.id}/progress`}>
+        <LineChart size={14} /> Progress, memory and playbook
+      </Link>
 
       <dl className="facts">
         <div>
