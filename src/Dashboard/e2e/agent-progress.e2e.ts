@@ -1,7 +1,14 @@
 import type { APIRequestContext, APIResponse, Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, screenshot, signIn, waitForLive } from './support/browser';
-import { addMember, signInAs } from './support/members';
+import {
+  launchBrowser,
+  newContext,
+  screenshot,
+  signIn,
+  signInAs,
+  waitForLive,
+} from './support/browser';
+import { addMember } from './support/members';
 
 interface Approval {
   id: number;
@@ -161,7 +168,7 @@ describe('agent progress', () => {
     const viewer = await addMember(request, 'viewer');
     const viewerContext = await newContext(browser);
     const viewerPage = await viewerContext.newPage();
-    await signInAs(viewerPage, viewer, `/agents/${agentId}/progress?tab=memory`);
+    await signInAs(viewerPage, viewer.email, viewer.password, `/agents/${agentId}/progress?tab=memory`);
     const viewerForget = viewerPage.getByRole('button', {
       name: `Forget memory item ${deployments.id}`,
     });

@@ -1,5 +1,8 @@
 import {
+  Activity,
   BarChart3,
+  FileSearch,
+  UserCog,
   BookOpen,
   CalendarClock,
   CheckCircle2,
@@ -48,6 +51,8 @@ export const navigation: NavSection[] = [
     title: 'Insight',
     items: [
       { path: '/costs', label: 'Costs', icon: BarChart3 },
+      { path: '/analytics', label: 'Analytics', icon: Activity },
+      { path: '/audit', label: 'Audit', icon: FileSearch },
       { path: '/schedules', label: 'Schedules', icon: CalendarClock },
       { path: '/knowledge', label: 'Knowledge', icon: BookOpen },
     ],
@@ -56,6 +61,7 @@ export const navigation: NavSection[] = [
     title: 'Operations',
     items: [
       { path: '/policies', label: 'Policies', icon: ShieldCheck },
+      { path: '/members', label: 'Members', icon: UserCog },
       { path: '/integrations', label: 'Integrations', icon: Plug },
       { path: '/cluster', label: 'Cluster', icon: Server },
     ],

@@ -88,6 +88,22 @@ export const routes: RouteObject[] = [
         lazy: async () => ({ Component: (await import('../pages/costs/CostsPage')).CostsPage }),
       },
       {
+        path: 'analytics',
+        lazy: async () => ({
+          Component: (await import('../pages/analytics/AnalyticsPage')).AnalyticsPage,
+        }),
+      },
+      {
+        path: 'audit',
+        lazy: async () => ({ Component: (await import('../pages/audit/AuditPage')).AuditPage }),
+      },
+      {
+        path: 'members',
+        lazy: async () => ({
+          Component: (await import('../pages/members/MembersPage')).MembersPage,
+        }),
+      },
+      {
         path: 'schedules',
         lazy: async () => ({
           Component: (await import('../pages/schedules/SchedulesPage')).SchedulesPage,
