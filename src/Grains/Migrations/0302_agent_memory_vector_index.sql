@@ -17,3 +17,5 @@ COMMENT ON INDEX agent_memory_embedding_ix IS 'Serves MemorySql.Search (vector_h
 -- Serves MemorySql.AgentsWithUnembedded and UnembeddedOfAgent: live items still waiting for their vector (the sweep at start-up).
 CREATE INDEX agent_memory_unembedded_ix ON agent_memory (id) WHERE embedding IS NULL AND forgotten_at IS NULL;
 COMMENT ON INDEX agent_memory_unembedded_ix IS 'Serves MemorySql.AgentsWithUnembedded and UnembeddedOfAgent: live items without a vector yet.';
+
+COMMENT ON INDEX agent_memory_live_ix IS 'Serves MemorySql.List, and MemorySql.Search when scanning the agents'' live items exactly is cheaper than the HNSW walk (few items).';
