@@ -93,6 +93,7 @@ internal static class MemoryRecallBench
     {
         var inv = CultureInfo.InvariantCulture;
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.ConnectionStringBuilder.CommandTimeout = 0; // the bulk load and the index build take minutes on a small machine
         builder.UseVector();
         await using var data = builder.Build();
         var options = services.GetRequiredService<IOptions<MemoryOptions>>().Value;
@@ -147,7 +148,7 @@ internal static class MemoryRecallBench
 
         var load = loadWatch.Elapsed;
         var indexWatch = Stopwatch.StartNew();
-        await ExecuteAsync(data, $"SET maintenance_work_mem = '2GB'; SET max_parallel_maintenance_workers = 2; {indexDefinition}");
+        await ExecuteAsync(data, $"SET maintenance_work_mem = '3GB'; SET max_parallel_maintenance_workers = 2; {indexDefinition}");
         var indexBuild = indexWatch.Elapsed;
         await ExecuteAsync(data, "VACUUM ANALYZE agent_memory");
         Console.WriteLine(string.Create(inv, $"memory_items={agents * items} memory_agents={agents} load_s={load.TotalSeconds:0.0} hnsw_build_s={indexBuild.TotalSeconds:0.0}"));
