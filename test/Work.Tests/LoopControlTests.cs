@@ -100,7 +100,7 @@ public sealed class LoopControlTests(SlowWorkFixture fixture) : IClassFixture<Sl
                 CompanyId = company,
                 Title = "Write the release notes",
                 AssigneeAgentId = agent.Id,
-                ScheduledAt = DateTimeOffset.UtcNow.AddSeconds(2),
+                ScheduledAt = DateTimeOffset.UtcNow.AddSeconds(10), // long enough for a loaded machine to see the wait
             });
         }
 
