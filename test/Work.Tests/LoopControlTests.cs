@@ -53,7 +53,7 @@ public sealed class LoopControlTests(SlowWorkFixture fixture) : IClassFixture<Sl
         var company = await fixture.CreateCompanyAsync();
         var agent = await fixture.HireAsync(company, "Sam", "Technical Writer", "Engineering");
         var task = await fixture.MissionAsync(company, agent.Id, "Write the onboarding guide");
-        var calling = await WaitForRunAsync(company, task.Id, r => r is { Status: TaskRunStatus.Calling }, "a model call in flight");
+        var calling = await WaitForRunAsync(company, task.Id, r => r is { Status: TaskRunStatus.Calling, Step: > 0 }, "a model call in flight (step 0 is the briefing's memory search)");
         var activityId = calling.ActivityId!.Value;
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM budget_reservations WHERE activity_id = @a", ("a", activityId))).Should().Be(1);
 
@@ -100,7 +100,7 @@ public sealed class LoopControlTests(SlowWorkFixture fixture) : IClassFixture<Sl
                 CompanyId = company,
                 Title = "Write the release notes",
                 AssigneeAgentId = agent.Id,
-                ScheduledAt = DateTimeOffset.UtcNow.AddSeconds(2),
+                ScheduledAt = DateTimeOffset.UtcNow.AddSeconds(10), // long enough for a loaded machine to see the wait
             });
         }
 

@@ -594,7 +594,7 @@ public sealed class MeetingGrain(ITurnContext context, IServiceProvider services
         var facts = MeetingMemory.Facts(Id, state.Title, participants.Select(p => p.AgentId).ToList(),
             minutes.Decisions.Select(d => new MeetingMemory.Decision(d)).ToList(),
             minutes.CallsToAction.Select(c => new MeetingMemory.CallToAction(c.OwnerAgentId, c.Title, c.Description, c.DueDate, c.Decision is { } d ? minutes.Decisions[d - 1] : null)).ToList());
-        await MeetingMemory.WriteAsync(context, services, state.CompanyId, Id, facts);
+        await MeetingMemory.WriteAsync(context, state.CompanyId, Id, facts);
     }
 
     /// <summary>Each call to action becomes a task at the right level, or is refused with the policy's reason.</summary>

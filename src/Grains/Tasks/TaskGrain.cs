@@ -10,6 +10,7 @@ using FluidManager.Grains.Interfaces.Governance;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
+using FluidManager.Grains.Memory;
 using FluidManager.Grains.Organization;
 using FluidManager.Grains.Work;
 using FluidManager.Runtime.Grains;
@@ -146,7 +147,13 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
             throw new ConflictException($"Task {Id} has used all {task.MaxAttempts} of its attempts.", "task.attempts_exhausted");
         }
 
-        return await ChangeStatusAsync(task, TaskAction.Retry, to, command.Reason);
+        var retried = await ChangeStatusAsync(task, TaskAction.Retry, to, command.Reason);
+        if (task.Status == TaskState.Failed)
+        {
+            await FeedbackLessons.LearnFromRetryAsync(context, task, command.Reason);
+        }
+
+        return retried;
     }
 
     public async Task<TaskDto> ChangePriorityAsync(ChangePriorityCommand command)
@@ -232,6 +239,7 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
             .With("now", context.Now)
             .FirstOrDefaultAsync(TaskRows.MapComment))!;
         await context.PublishAsync(Streams.Task(Id), EventTypes.TaskCommented, comment, command.CompanyId);
+        await FeedbackLessons.LearnFromCommentAsync(context, task, comment.Body);
         return comment;
     }
 

@@ -200,6 +200,12 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
             return;
         }
 
+        if (outcome.Kind == MemoryBriefingActivity.ActivityKind)
+        {
+            await OnMemorySearchedAsync(work, outcome);
+            return;
+        }
+
         var result = outcome.Succeeded ? outcome.ResultAs<ModelCallResult>() : null;
         var run = await RunState.FindAsync(context, Id);
         var reservation = await Budget.ReleaseAsync(context, outcome.Id);
@@ -281,6 +287,53 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
                     answer.Metadata);
             await RecordToolCallAsync(run, task, call, StepKey(run, call), result, TimeSpan.FromMilliseconds(answer?.DurationMs ?? 0));
             run.Conversation.Add(ChatMessage.Tool(call.CallId, result.Result));
+        }
+
+        if (task.Status != TaskState.Running)
+        {
+            await SettleAsync(run, task);
+            return;
+        }
+
+        await AdvanceAsync(work, run, task);
+    }
+
+    /// <summary>Starts the briefing's memory search outside the turn (an activity, read-only, retried); the loop waits for its hits.</summary>
+    private async Task SearchMemoryAsync(RunState run, MemoryBriefingInput search)
+    {
+        var activityId = await context.ScheduleActivityAsync(MemoryBriefingActivity.ActivityKind, search,
+            new ActivityOptions { MaxAttempts = 3, Timeout = TimeSpan.FromMinutes(1), Backoff = TimeSpan.FromSeconds(1) });
+        run.Status = TaskRunStatus.Calling;
+        run.ActivityId = activityId;
+        await run.SaveAsync(context);
+    }
+
+    /// <summary>
+    /// The briefing's memory search ended: what fits the token bound is kept and recorded as a recall, the briefing is
+    /// written, then the loop makes its first model call. A failed search leaves the briefing without memory.
+    /// </summary>
+    private async Task OnMemorySearchedAsync(AgentWork work, ActivityOutcome outcome)
+    {
+        var run = await RunState.FindAsync(context, Id);
+        if (run is null || run.ActivityId != outcome.Id)
+        {
+            return; // a search the loop had already let go of
+        }
+
+        run.ActivityId = null;
+        run.Status = TaskRunStatus.Idle;
+        var task = await TaskRows.LoadAsync(context, run.CompanyId, Id);
+        var found = outcome.Succeeded ? outcome.ResultAs<MemoryBriefingResult>() : null;
+        if (found is null)
+        {
+            Log.BriefingMemoryFailed(logger, Id, outcome.Attempts, outcome.Error ?? "no result");
+        }
+
+        if (run.Conversation.Count == 0 && await WorkingAgent.FindAsync(context, task.CompanyId, run.AgentId) is { } agent)
+        {
+            var org = await OrgSnapshot.LoadAsync(context, task.CompanyId);
+            var memory = await MemoryBriefing.CompleteAsync(context, MemoryOptions, org, agent.Id, task, run.Attempt, found);
+            run.Conversation.AddRange((await AgentBriefing.WriteAsync(context, agent, task, run.Attempt, work.Options.RecentWorklog, memory)).Messages);
         }
 
         if (task.Status != TaskState.Running)
@@ -475,8 +528,14 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
         if (run.Conversation.Count == 0)
         {
-            var memory = await MemoryBriefing.LoadAsync(context, services, MemoryOptions, logger, org, agent.Id, task, run.Attempt);
-            var briefing = await AgentBriefing.WriteAsync(context, agent, task, run.Attempt, work.Options.RecentWorklog, memory);
+            if (MemoryBriefing.Search(MemoryOptions, org, agent.Id, task, run.Attempt, context.Now) is { } search)
+            {
+                await SearchMemoryAsync(run, search); // the briefing is written when the search's hits come back
+                return;
+            }
+
+            var briefing = await AgentBriefing.WriteAsync(context, agent, task, run.Attempt, work.Options.RecentWorklog,
+                await MemoryBriefing.CompleteAsync(context, MemoryOptions, org, agent.Id, task, run.Attempt, found: null));
             run.Conversation.AddRange(briefing.Messages);
         }
 
@@ -880,7 +939,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         await context.UnregisterReminderAsync(AttemptTimeoutReminder);
         if (run.Status != TaskRunStatus.Stopped)
         {
-            await Episodes.WriteAsync(context, services, await TaskRows.LoadAsync(context, run.CompanyId, run.TaskId), run.AgentId, run.Attempt);
+            await Episodes.WriteAsync(context, await TaskRows.LoadAsync(context, run.CompanyId, run.TaskId), run.AgentId, run.Attempt);
         }
 
         run.Status = TaskRunStatus.Stopped;
