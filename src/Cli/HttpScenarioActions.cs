@@ -19,6 +19,13 @@ public sealed class HttpScenarioActions(FluidClient client) : IScenarioActions, 
         return agent.GetProperty("id").GetInt64();
     }
 
+    public async Task<IReadOnlyDictionary<string, long>> ImportCompanyAsync(string document, CancellationToken cancellationToken)
+    {
+        using var body = JsonDocument.Parse(document);
+        var report = await client.SendAsync(HttpMethod.Post, "/api/company/import", body.RootElement, cancellationToken);
+        return report.GetProperty("agents").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal);
+    }
+
     public async Task<long> CreateTaskAsync(ScenarioTaskSpec task, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);

@@ -19,6 +19,7 @@ using FluidManager.Grains.Organization;
 using FluidManager.Grains.Schedules;
 using FluidManager.Grains.Storage;
 using FluidManager.Grains.Tasks;
+using FluidManager.Grains.Transfer;
 using FluidManager.Grains.Work;
 using FluidManager.Grains.Workflows;
 using FluidManager.Runtime.Hosting;
@@ -52,6 +53,8 @@ public static class GrainsHostingExtensions
         builder.Services.AddAlerts();
         builder.Services.AddGrain<IWorkflowsGrain, WorkflowsGrain>("workflows");
         builder.Services.AddGrain<IWorkflowGrain, WorkflowGrain>("workflow");
+        builder.Services.AddCompanyTransfer();
+        builder.Services.AddGrain<IWorkflowRunGrain, WorkflowRunGrain>("workflow-run");
         builder.AddObjectStorage();
         return builder;
     }

@@ -1,5 +1,7 @@
 using FluidManager.Grains.Access;
+using FluidManager.Grains.Alerts;
 using FluidManager.Grains.Tools;
+using FluidManager.Grains.Transfer;
 using FluidManager.Knowledge.Audit;
 using FluidManager.Knowledge.Email;
 using FluidManager.Knowledge.Embeddings;
@@ -55,6 +57,7 @@ public static class KnowledgeHostingExtensions
         // Type names are stored in messages, reminders and activities: never rename them.
         services.AddGrain<IKnowledgeGrain, KnowledgeGrain>("knowledge");
         services.AddGrain<IKnowledgeSpaceGrain, KnowledgeSpaceGrain>("knowledge-space");
+        services.AddSingleton<ICompanySection, KnowledgeSpacesSection>();
         services.AddActivityHandler<IngestActivity>();
         services.AddGrain<IKnowledgeIndexGrain, KnowledgeIndexGrain>("knowledge-index");
         services.AddActivityHandler<ReembedActivity>();
@@ -85,6 +88,16 @@ public static class KnowledgeHostingExtensions
         services.AddHostedService<McpHealthMonitor>();
         services.AddSingleton<EmailSettings>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgentToolSource, EmailToolSource>());
+
+        // Fired alerts leave the server: signed webhook deliveries and e-mails, each a leased activity.
+        services.AddSingleton<Webhooks.Webhooks>();
+        services.AddHttpClient(Webhooks.WebhookDeliveryActivity.HttpClientName, (sp, client) =>
+        {
+            client.Timeout = sp.GetRequiredService<IOptions<AlertOptions>>().Value.DeliveryTimeout;
+        });
+        services.AddActivityHandler<Webhooks.WebhookDeliveryActivity>();
+        services.AddActivityHandler<Webhooks.AlertEmailActivity>();
+        services.PostConfigure<AlertOptions>(o => o.EmailActivity ??= Webhooks.AlertEmailActivity.ActivityKind);
         return builder;
     }
 

@@ -70,6 +70,9 @@ public interface IScenarioActions
     /// <summary>Hires an agent; placed under <paramref name="managerAgentId"/> (null: the CEO seat) when <paramref name="placed"/>.</summary>
     Task<long> CreateAgentAsync(IReadOnlyDictionary<string, JsonElement> profile, string? status, bool placed, long? managerAgentId, CancellationToken cancellationToken);
 
+    /// <summary>Imports a company document into the (empty) company; returns its agents' references with their new ids.</summary>
+    Task<IReadOnlyDictionary<string, long>> ImportCompanyAsync(string document, CancellationToken cancellationToken);
+
     /// <summary>Creates a task as the CEO (a mission when it has an assignee).</summary>
     Task<long> CreateTaskAsync(ScenarioTaskSpec task, CancellationToken cancellationToken);
 

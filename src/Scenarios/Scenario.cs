@@ -33,10 +33,24 @@ public sealed record Scenario
     public string? Note { get; init; }
 }
 
-/// <summary>The company the scenario describes; <see cref="Name"/> is used when the CLI creates a new company for it.</summary>
+/// <summary>
+/// The company the scenario describes; <see cref="Name"/> is used when the CLI creates a new company for it.
+/// <see cref="Import"/> names a company document (<c>GET /api/company/export</c>), relative to the scenario
+/// file: it is imported before anything else, and its agents' references (<c>agent-1</c>…) become agent refs.
+/// </summary>
 public sealed record ScenarioCompany
 {
     public string? Name { get; init; }
+
+    public string? Import { get; init; }
+
+    /// <summary>The text of the <see cref="Import"/> document, read with the scenario.</summary>
+    [JsonIgnore]
+    public string? ImportedDocument { get; init; }
+
+    /// <summary>The agent references of the <see cref="Import"/> document.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> ImportedAgents { get; init; } = [];
 
     public string? Note { get; init; }
 }

@@ -144,6 +144,14 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
     private async Task<List<(string Ref, string Status)>> HireAsync(Scenario scenario, ScenarioRun run, CancellationToken cancellationToken)
     {
         var declared = new List<(string, string)>();
+        if (scenario.Company?.ImportedDocument is { } document)
+        {
+            var imported = await actions.ImportCompanyAsync(document, cancellationToken);
+            foreach (var (reference, id) in imported)
+            {
+                run.Agents[reference] = id;
+            }
+        }
         var managerOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (manager, reports) in scenario.Org)
         {

@@ -45,10 +45,14 @@ public static class ScenarioReader
     public static async Task<Scenario> ReadFileAsync(string path, CancellationToken cancellationToken = default)
     {
         await using var file = File.OpenRead(path);
-        return await ReadAsync(file, cancellationToken);
+        return await ReadAsync(file, Path.GetDirectoryName(Path.GetFullPath(path)), cancellationToken);
     }
 
-    public static async Task<Scenario> ReadAsync(Stream json, CancellationToken cancellationToken = default)
+    public static Task<Scenario> ReadAsync(Stream json, CancellationToken cancellationToken = default) =>
+        ReadAsync(json, baseDirectory: null, cancellationToken);
+
+    /// <summary>Reads a scenario; a company document it imports is looked for relative to <paramref name="baseDirectory"/> (default: the current directory).</summary>
+    public static async Task<Scenario> ReadAsync(Stream json, string? baseDirectory, CancellationToken cancellationToken = default)
     {
         Scenario? scenario;
         try
@@ -60,7 +64,44 @@ public static class ScenarioReader
             throw new ScenarioFormatException([$"{ex.Path ?? "$"}: {ex.Message}"]);
         }
 
-        return Validate(scenario ?? throw new ScenarioFormatException(["$: the file holds no scenario object"]));
+        if (scenario is null)
+        {
+            throw new ScenarioFormatException(["$: the file holds no scenario object"]);
+        }
+
+        if (scenario.Company?.Import is { Length: > 0 } import)
+        {
+            scenario = scenario with { Company = await ReadImportAsync(scenario.Company, Path.Combine(baseDirectory ?? Directory.GetCurrentDirectory(), import), cancellationToken) };
+        }
+
+        return Validate(scenario);
+    }
+
+    /// <summary>Reads the company document a scenario imports, and the agent references it defines.</summary>
+    private static async Task<ScenarioCompany> ReadImportAsync(ScenarioCompany company, string path, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = await File.ReadAllTextAsync(path, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw new ScenarioFormatException([$"company.import: cannot read '{path}': {ex.Message}"]);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var agents = document.RootElement.TryGetProperty("sections", out var sections) && sections.TryGetProperty("agents", out var list) && list.ValueKind == JsonValueKind.Array
+                ? list.EnumerateArray().Select(a => a.TryGetProperty("ref", out var r) ? r.GetString() : null).OfType<string>().ToList()
+                : [];
+            return company with { ImportedDocument = text, ImportedAgents = agents };
+        }
+        catch (JsonException ex)
+        {
+            throw new ScenarioFormatException([$"company.import: '{path}' is not a company document: {ex.Message}"]);
+        }
     }
 
     public static Scenario Parse(string json)
@@ -75,6 +116,15 @@ public static class ScenarioReader
         ArgumentNullException.ThrowIfNull(scenario);
         var problems = new List<string>();
         var agents = new HashSet<string>(StringComparer.Ordinal);
+        if (scenario.Company?.Import is { Length: > 0 } && scenario.Company.ImportedDocument is null)
+        {
+            problems.Add("company.import: the document was not read (read the scenario with ScenarioReader)");
+        }
+
+        foreach (var imported in scenario.Company?.ImportedAgents ?? [])
+        {
+            agents.Add(imported);
+        }
         for (var i = 0; i < scenario.Agents.Count; i++)
         {
             var agent = scenario.Agents[i];

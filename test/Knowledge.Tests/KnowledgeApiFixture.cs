@@ -36,6 +36,8 @@ public sealed class KnowledgeApiFixture : DatabaseFixture
         await base.InitializeAsync();
         var cluster = TestSilos.ClusterSettings(TestSilos.NewClusterId("knowledge-api"));
         cluster["Fluid:Knowledge:Ingestion:MaxDocumentBytes"] = MaxDocumentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        cluster["Fluid:Alerts:Interval"] = "00:00:00.500";
+        cluster["Fluid:Alerts:DeliveryBackoff"] = "00:00:01";
         var settings = KnowledgeFixture.SiloSettings(ConnectionString, _storage, cluster);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {

@@ -53,7 +53,7 @@ public sealed class LoopControlTests(SlowWorkFixture fixture) : IClassFixture<Sl
         var company = await fixture.CreateCompanyAsync();
         var agent = await fixture.HireAsync(company, "Sam", "Technical Writer", "Engineering");
         var task = await fixture.MissionAsync(company, agent.Id, "Write the onboarding guide");
-        var calling = await WaitForRunAsync(company, task.Id, r => r is { Status: TaskRunStatus.Calling }, "a model call in flight");
+        var calling = await WaitForRunAsync(company, task.Id, r => r is { Status: TaskRunStatus.Calling, Step: > 0 }, "a model call in flight (step 0 is the briefing's memory search)");
         var activityId = calling.ActivityId!.Value;
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM budget_reservations WHERE activity_id = @a", ("a", activityId))).Should().Be(1);
 
@@ -100,7 +100,7 @@ public sealed class LoopControlTests(SlowWorkFixture fixture) : IClassFixture<Sl
                 CompanyId = company,
                 Title = "Write the release notes",
                 AssigneeAgentId = agent.Id,
-                ScheduledAt = DateTimeOffset.UtcNow.AddSeconds(2),
+                ScheduledAt = DateTimeOffset.UtcNow.AddSeconds(10), // long enough for a loaded machine to see the wait
             });
         }
 
@@ -147,7 +147,8 @@ public sealed class LoopControlTests(SlowWorkFixture fixture) : IClassFixture<Sl
         (await fixture.Task(first.Id).GetAsync(company)).Status.Should().Be(TaskState.Queued);
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM llm_calls WHERE agent_id = @a", ("a", agent.Id))).Should().Be(0);
 
-        // Well before the runners' own periodic check (a minute), both tasks are under way.
+        // Well before the runners' own periodic check (a minute), both tasks are under way: one after the other, since the
+        // agent runs one task at a time by default (the second starts as the first frees its slot).
         await agents.SetStatusAsync(new SetAgentStatusCommand(company, AgentStatus.Active));
         foreach (var task in new[] { first, second })
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Memory;
 using FluidManager.Grains.Interfaces.Tasks;
@@ -37,6 +38,15 @@ public sealed class MemoryTests(WorkFixture fixture) : IClassFixture<WorkFixture
         }
     }
 
+    /// <summary>Waits for the memory.embed activity to fill in the item's vector; the vector's cosine distance to <paramref name="text"/>'s.</summary>
+    private async Task<double> WaitForVectorAsync(long itemId, string text)
+    {
+        await Eventually.WaitAsync(() => fixture.ScalarAsync<bool>("SELECT embedding IS NOT NULL FROM agent_memory WHERE id = @i", ("i", itemId)),
+            filled => filled, TimeSpan.FromSeconds(60), $"memory item {itemId} to get its vector");
+        var expected = "[" + string.Join(",", (await EmbedAsync(text)).Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]";
+        return await fixture.ScalarAsync<double>("SELECT embedding <=> @v::vector FROM agent_memory WHERE id = @i", ("i", itemId), ("v", expected));
+    }
+
     private async Task<IReadOnlyList<MemoryHit>> SearchAsync(long company, long agentId, string text, long? reader = null) =>
         await Memory(agentId).SearchAsync(new MemoryQuery { CompanyId = company, Text = text, Embedding = await EmbedAsync(text), ReaderAgentId = reader, Limit = 5 });
 
@@ -59,6 +69,7 @@ public sealed class MemoryTests(WorkFixture fixture) : IClassFixture<WorkFixture
         lesson.SourceTaskId.Should().Be(first.Id);
         lesson.SourceActor.Should().Be("human:1");
         lesson.Content.Should().Contain("must state the discount and its end date");
+        (await WaitForVectorAsync(lesson.Id, lesson.Content)).Should().BeLessThan(1e-4, "the memory.embed activity embeds the lesson as written");
 
         var second = await fixture.MissionAsync(company, agent.Id, "Publish the summer sale announcement");
         await fixture.WaitForAsync(company, second.Id, [TaskState.AwaitingApproval]);
@@ -71,6 +82,9 @@ public sealed class MemoryTests(WorkFixture fixture) : IClassFixture<WorkFixture
         var prompt = await fixture.ScalarAsync<string>("SELECT coalesce(conversation->0->'contents'->0->>'text', (conversation->0)::text) FROM task_runs WHERE task_id = @t", ("t", second.Id));
         prompt.Should().Contain($"[M{lesson.Id}] lesson (task #{first.Id}");
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM runtime.events WHERE stream = @s AND type = 'memory.recalled'", ("s", $"task:{second.Id}"))).Should().Be(1);
+        (await fixture.ScalarAsync<long>(
+            "SELECT count(*) FROM runtime.activities WHERE grain_type = 'task-runner' AND grain_key = @k AND kind = 'memory.briefing' AND status = 'completed'", ("k", second.Id.ToString(CultureInfo.InvariantCulture))))
+            .Should().Be(1, "the briefing's memory search ran as an activity, outside the runner's turn");
 
         // The CEO approves what now follows the lesson.
         using (CallerContext.As("human:1"))
@@ -249,6 +263,114 @@ public sealed class MemoryTests(WorkFixture fixture) : IClassFixture<WorkFixture
         await selfForget.Should().ThrowAsync<PolicyDeniedException>();
         var pinned = await Memory(demo.Frontend).EditAsync(new EditMemoryCommand { CompanyId = demo.CompanyId, ItemId = item.Id, Pinned = true, ActingAgentId = demo.Manager });
         pinned.Pinned.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task An_item_written_without_a_vector_is_found_by_its_words_at_once_and_gets_its_vector_from_the_memory_embed_activity()
+    {
+        var company = await fixture.CreateCompanyAsync();
+        var agent = await fixture.HireAsync(company, "Olga", "Office Manager", "Operations");
+        MemoryItemDto item;
+        using (CallerContext.As("human:1"))
+        {
+            item = await Memory(agent.Id).RememberAsync(new RememberCommand
+            {
+                CompanyId = company,
+                Kind = MemoryKind.Fact,
+                Content = "The quokka mural in the lobby is cleaned every Thursday.",
+                SourceKind = MemorySourceKind.Person,
+            });
+        }
+
+        var byWords = await Memory(agent.Id).SearchAsync(new MemoryQuery { CompanyId = company, Text = "quokka mural", Limit = 5 });
+        byWords.Select(h => h.Item.Id).Should().Contain(item.Id, "the full-text half finds the item whether or not its vector is there yet");
+
+        (await WaitForVectorAsync(item.Id, item.Content)).Should().BeLessThan(1e-4);
+        (await fixture.ScalarAsync<string>("SELECT embedding_model FROM agent_memory WHERE id = @i", ("i", item.Id)))
+            .Should().Be(fixture.Host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().ModelId());
+        (await fixture.ScalarAsync<long>(
+            "SELECT count(*) FROM runtime.activities WHERE grain_type = 'agent-memory' AND grain_key = @k AND kind = 'memory.embed' AND status = 'completed'", ("k", agent.Id.ToString(CultureInfo.InvariantCulture))))
+            .Should().Be(1);
+        (await Memory(agent.Id).GetAsync(company, item.Id)).Version.Should().Be(item.Version, "filling the vector in is not an edit");
+        (await SearchAsync(company, agent.Id, "When is the animal painting at the entrance washed?")).Select(h => h.Item.Id).Should().Contain(item.Id, "now its meaning is searched too");
+
+        // An edit of the content without a vector embeds the new content.
+        const string Edited = "The quokka mural in the lobby is cleaned every other Friday.";
+        using (CallerContext.As("human:1"))
+        {
+            await Memory(agent.Id).EditAsync(new EditMemoryCommand { CompanyId = company, ItemId = item.Id, Content = Edited });
+        }
+
+        await Eventually.WaitAsync(
+            async () => await WaitForVectorAsync(item.Id, Edited), distance => distance < 1e-4, TimeSpan.FromSeconds(60), "the edited content to be embedded");
+    }
+
+    [Fact]
+    public async Task Items_left_without_a_vector_are_handed_to_memory_embed_activities_again()
+    {
+        var company = await fixture.CreateCompanyAsync();
+        var agent = await fixture.HireAsync(company, "Paul", "Buyer", "Operations");
+        const string Content = "Office chairs are ordered from the supplier in Ghent.";
+
+        // As an embedding that failed after its retries leaves it: a live item without a vector and no activity in flight.
+        var id = await fixture.ScalarAsync<long>(
+            """
+            INSERT INTO agent_memory (company_id, agent_id, kind, content, source_kind, source_actor, valid_from, created_at, created_by, updated_at)
+            VALUES (@c, @a, 'fact', @content, 'person', 'human:1', now(), now(), 'human:1', now()) RETURNING id
+            """, ("c", company), ("a", agent.Id), ("content", Content));
+
+        (await Memory(agent.Id).EmbedMissingAsync(company)).Should().Be(1);
+        (await WaitForVectorAsync(id, Content)).Should().BeLessThan(1e-4);
+        (await Memory(agent.Id).EmbedMissingAsync(company)).Should().Be(0, "nothing is left to embed");
+    }
+
+    [Fact]
+    public async Task A_retry_of_a_failed_task_and_a_comment_of_the_CEO_leave_lessons_with_the_task_as_source_and_an_agents_comment_none()
+    {
+        var company = await fixture.CreateCompanyAsync();
+        var agent = await fixture.HireAsync(company, "Vera", "Copywriter", "Marketing");
+        var task = await fixture.MissionAsync(company, agent.Id, "Publish the spring sale announcement");
+        await fixture.WaitForAsync(company, task.Id, [TaskState.AwaitingApproval]);
+        var approval = (await fixture.Work(company).ListApprovalsAsync(new ListApprovalsQuery(company, ApprovalStatus.Pending))).Single(a => a.TaskId == task.Id);
+        using (CallerContext.As("human:1"))
+        {
+            await fixture.Grains.GetGrain<IApprovalGrain>(approval.Id).RejectAsync(new DecideApprovalCommand(company, null));
+        }
+
+        (await fixture.WaitForAsync(company, task.Id, Finished)).Status.Should().Be(TaskState.Failed);
+        async Task<IReadOnlyList<MemoryItemDto>> LessonsAsync() =>
+            (await Memory(agent.Id).SearchAsync(new MemoryQuery { CompanyId = company, Kinds = [MemoryKind.Lesson] })).Select(h => h.Item).ToList();
+        (await LessonsAsync()).Should().BeEmpty("a rejection without a reason teaches nothing");
+
+        using (CallerContext.As("human:1"))
+        {
+            await fixture.Task(task.Id).RetryAsync(new TaskTransitionCommand(company, Reason: "Attach the banner image to the announcement"));
+        }
+
+        var retry = (await LessonsAsync()).Should().ContainSingle().Subject;
+        retry.SourceKind.Should().Be(MemorySourceKind.Task);
+        retry.SourceTaskId.Should().Be(task.Id);
+        retry.SourceActor.Should().Be("human:1");
+        retry.Content.Should().Contain("retried the failed task \"Publish the spring sale announcement\"").And.Contain("The CEO rejected")
+            .And.Contain("Attach the banner image to the announcement");
+        (await WaitForVectorAsync(retry.Id, retry.Content)).Should().BeLessThan(1e-4);
+
+        using (CallerContext.As($"agent:{agent.Id}"))
+        {
+            await fixture.Task(task.Id).CommentAsync(new AddCommentCommand(company, "I will attach the banner."));
+        }
+
+        (await LessonsAsync()).Should().ContainSingle("an agent's own comment teaches nothing");
+        using (CallerContext.As("human:1"))
+        {
+            await fixture.Task(task.Id).CommentAsync(new AddCommentCommand(company, "Use the spring palette for the banner."));
+        }
+
+        var comment = (await LessonsAsync()).Should().HaveCount(2).And.ContainSingle(l => l.Id != retry.Id).Subject;
+        comment.SourceTaskId.Should().Be(task.Id);
+        comment.SourceActor.Should().Be("human:1");
+        comment.Content.Should().Be("The CEO commented on the task \"Publish the spring sale announcement\": Use the spring palette for the banner. On similar work, take this into account.");
+        (await SearchAsync(company, agent.Id, "spring palette banner")).Select(h => h.Item.Id).Should().Contain(comment.Id);
     }
 
     [Fact]

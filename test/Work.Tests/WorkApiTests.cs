@@ -21,7 +21,7 @@ namespace FluidManager.Work.Tests;
 /// The real Api host and a silo host (agent work and pumps) on one database, together one Orleans cluster:
 /// the Api decides, the silo works, and grain calls go to whichever of them holds the grain.
 /// </summary>
-public sealed class WorkApiFixture : DatabaseFixture
+public class WorkApiFixture : DatabaseFixture
 {
     public const string OwnerPassword = "owner-password-for-work-tests";
 
@@ -31,6 +31,9 @@ public sealed class WorkApiFixture : DatabaseFixture
 
     protected override Assembly[] MigrationAssemblies => [typeof(FluidRuntimeHostingExtensions).Assembly, typeof(GrainsHostingExtensions).Assembly];
 
+    /// <summary>Delay of each offline answer, so a test can act while a step's task is still at work.</summary>
+    protected virtual int OfflineLatencyMs => 0;
+
     public ITurnGrainFactory Grains => _silo!.Services.GetRequiredService<ITurnGrainFactory>();
 
     public IHost Silo => _silo!;
@@ -39,7 +42,7 @@ public sealed class WorkApiFixture : DatabaseFixture
     {
         await base.InitializeAsync();
         _storage = Directory.CreateTempSubdirectory("fluid-work-api-").FullName;
-        var settings = WorkFixture.Settings(ConnectionString, _storage, offlineLatencyMs: 0);
+        var settings = WorkFixture.Settings(ConnectionString, _storage, OfflineLatencyMs);
         foreach (var (key, value) in TestSilos.ClusterSettings(TestSilos.NewClusterId("work-api")))
         {
             settings[key] = value;

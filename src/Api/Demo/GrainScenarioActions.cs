@@ -7,6 +7,7 @@ using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Meetings;
 using FluidManager.Grains.Interfaces.Schedules;
 using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Grains.Interfaces.Transfer;
 using FluidManager.Runtime.Grains;
 using FluidManager.Scenarios;
 
@@ -27,6 +28,9 @@ public sealed class GrainScenarioActions(ITurnGrainFactory grains, long companyI
             var command = AgentsApi.ToCommand(companyId, new CreateAgentRequest(request, Parse<AgentStatus>(status, "status"), managerAgentId, placed));
             return (await grains.GetGrain<ICompanyGrain>(companyId).CreateAgentAsync(command)).Id;
         });
+
+    public Task<IReadOnlyDictionary<string, long>> ImportCompanyAsync(string document, CancellationToken cancellationToken) =>
+        RefusalsAsync(async () => (await grains.GetGrain<ICompanyTransferGrain>(companyId).ImportAsync(new ImportCompanyCommand(companyId, document))).Agents);
 
     public Task<long> CreateTaskAsync(ScenarioTaskSpec task, CancellationToken cancellationToken) =>
         RefusalsAsync(async () =>

@@ -224,7 +224,7 @@ public static class TasksApi
             .DisableAntiforgery()
             .WithRequestBodyLimit(maxUpload + (64 * 1024))
             .WithName("UploadTaskArtifact")
-            .WithSummary("Uploads a file as an artifact of the task: multipart/form-data with the file in \"file\", and optionally name, kind (file, spec, post) and agentId. Limit: Fluid:Api:MaxUploadBytes (50 MiB).")
+            .WithSummary("Uploads a file as an artifact of the task: multipart/form-data with the file in \"file\", and optionally name, kind (file, spec, post), agentId and metadata (a JSON object). A name the task already holds makes the next version; earlier versions stay downloadable. Limit: Fluid:Api:MaxUploadBytes (50 MiB).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
@@ -427,6 +427,7 @@ public static class TasksApi
         [FromForm] string? name,
         [FromForm] string? kind,
         [FromForm] long? agentId,
+        [FromForm] string? metadata,
         ICompanyContext caller,
         ITurnGrainFactory grains,
         IObjectStore store,
@@ -450,6 +451,7 @@ public static class TasksApi
             Name = string.IsNullOrWhiteSpace(name) ? Uploads.NameOf(upload) : name,
             Object = stored,
             AgentId = agentId,
+            Metadata = metadata,
         }), cancellationToken);
         return TypedResults.Created($"/api/tasks/{id}/artifacts/{artifact.Id}", artifact);
     }

@@ -22,4 +22,12 @@ public sealed record AgentLimits
     /// <summary>Names of the SQL data sources the sql tool may query.</summary>
     [Id(4)]
     public IReadOnlyList<string> SqlSources { get; init; } = [];
+
+    /// <summary>How many of the agent's tasks may run at once (1-100); the others wait in the queue, by priority then age.</summary>
+    [Id(5)]
+    public int MaxConcurrentTasks { get; init; } = 1;
+
+    /// <summary>How long one attempt of a task may run, in seconds (1-604800); a longer attempt fails. Null: no limit.</summary>
+    [Id(6)]
+    public int? AttemptTimeoutSeconds { get; init; }
 }

@@ -22,4 +22,10 @@ public enum AlertKind
 
     /// <summary>A schedule whose last run was skipped.</summary>
     ScheduleFailing,
+
+    /// <summary>A message of the company's grains in the dead letters (open until it is replayed or removed).</summary>
+    DeadLetter,
+
+    /// <summary>A silo that the cluster declared dead without it stopping (open until it is back or the cluster forgets it).</summary>
+    SiloLost,
 }

@@ -1,5 +1,9 @@
 namespace FluidManager.Grains.Interfaces.Artifacts;
 
+/// <summary>
+/// An artifact. An upload under a name its task already holds is the next <see cref="Version"/>; <see cref="Metadata"/>
+/// is the free-form JSON object given with it, as text.
+/// </summary>
 [GenerateSerializer]
 [Alias("fm.artifacts.ArtifactDto")]
 public sealed record ArtifactDto(
@@ -16,4 +20,6 @@ public sealed record ArtifactDto(
     [property: Id(10)] string? Url,
     [property: Id(11)] string? StepKey,
     [property: Id(12)] string? CreatedBy,
-    [property: Id(13)] DateTimeOffset CreatedAt);
+    [property: Id(13)] DateTimeOffset CreatedAt,
+    [property: Id(14)] int Version = 1,
+    [property: Id(15)] string Metadata = "{}");

@@ -30,4 +30,8 @@ public sealed record AttachArtifactCommand
 
     [Id(6)]
     public string? StepKey { get; init; }
+
+    /// <summary>Free-form metadata of this version: a JSON object (null: none).</summary>
+    [Id(7)]
+    public string? Metadata { get; init; }
 }

@@ -22,6 +22,12 @@ public static class EventTypes
     public const string TaskDeadlineChanged = "task.deadline_changed";
     public const string TaskUsageRecorded = "task.usage_recorded";
 
+    /// <summary>Payload TaskChangedEvent.</summary>
+    public const string TaskEdited = "task.edited";
+
+    /// <summary>Payload TaskDeletedEvent: the tombstone of a deleted task.</summary>
+    public const string TaskDeleted = "task.deleted";
+
     /// <summary>Payload CommentDto.</summary>
     public const string TaskCommented = "task.commented";
 
@@ -30,6 +36,9 @@ public static class EventTypes
 
     /// <summary>Payload ArtifactDto.</summary>
     public const string TaskArtifactAdded = "task.artifact_added";
+
+    /// <summary>Payload ArtifactDto: the version deleted.</summary>
+    public const string TaskArtifactDeleted = "task.artifact_deleted";
 
     /// <summary>Payload SubtaskProgressEvent: a subtask changed status.</summary>
     public const string TaskSubtaskProgress = "task.subtask_progress";

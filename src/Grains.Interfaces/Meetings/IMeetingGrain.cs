@@ -38,6 +38,9 @@ public interface IMeetingGrain : IGrainWithStringKey
     /// <summary>Ends the conversation and writes the minutes (also retries a failed synthesis).</summary>
     Task<MeetingDto> EndAsync(long companyId);
 
+    /// <summary>Deletes a draft or ended (completed or failed) meeting; its event log keeps a tombstone and its costs stay counted.</summary>
+    Task DeleteAsync(long companyId);
+
     /// <summary>Changes the budget (USD, null: none) or the auto-dispatch setting.</summary>
     Task<MeetingDto> UpdateSettingsAsync(UpdateMeetingSettingsCommand command);
 

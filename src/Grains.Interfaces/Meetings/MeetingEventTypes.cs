@@ -15,6 +15,9 @@ public static class MeetingEventTypes
     /// <summary>Payload MeetingTurnEvent: a participant was asked to speak.</summary>
     public const string TurnStarted = "meeting.turn_started";
 
+    /// <summary>Payload MeetingDto as it was: the tombstone of a deleted meeting.</summary>
+    public const string Deleted = "meeting.deleted";
+
     /// <summary>Payload MeetingDto: the conversation is over (EndReason says why).</summary>
     public const string Ended = "meeting.ended";
 

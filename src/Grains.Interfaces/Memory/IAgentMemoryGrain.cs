@@ -43,6 +43,9 @@ public interface IAgentMemoryGrain : IGrainWithStringKey
     /// <summary>Approves or rejects a proposed change (a person's decision; 409 once decided).</summary>
     Task<PlaybookChangeDto> DecidePlaybookChangeAsync(DecidePlaybookChangeCommand command);
 
+    /// <summary>Starts a <c>memory.embed</c> activity for each live item still without a vector and without one in flight; how many.</summary>
+    Task<int> EmbedMissingAsync(long companyId);
+
     /// <summary>Records that <paramref name="itemIds"/> were brought into a task by the recall tool, and publishes it on the task's stream.</summary>
     Task<long> RecordRecallAsync(long companyId, long? taskId, string query, IReadOnlyList<long> itemIds, int tokens, double durationMs);
 }

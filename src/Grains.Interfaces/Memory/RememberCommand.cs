@@ -2,8 +2,8 @@ namespace FluidManager.Grains.Interfaces.Memory;
 
 /// <summary>
 /// Writes a memory item for the grain's agent. <see cref="Embedding"/> is computed by the caller (outside any
-/// turn) with the configured model, named in <see cref="EmbeddingModel"/>; without it the item is found by
-/// full text only. <see cref="Supersedes"/>: the older item this one contradicts, which stops being valid now.
+/// turn) with the configured model, named in <see cref="EmbeddingModel"/>; without it the item is stored at once
+/// and found by full text until the <c>memory.embed</c> activity it starts fills its vector in. <see cref="Supersedes"/>: the older item this one contradicts, which stops being valid now.
 /// <see cref="ActingAgentId"/>: the agent writing (itself, or its manager); null for a person (the CEO).
 /// </summary>
 [GenerateSerializer]
@@ -24,4 +24,7 @@ public sealed record RememberCommand
 
     /// <summary>Written by the product itself (an episode, a lesson from feedback, a meeting's decision): no agent's rights are checked.</summary>
     [Id(11)] public bool FromSystem { get; init; }
+
+    /// <summary>For a lesson from a person's feedback: the reason given. Once the lesson has its vector, an earlier lesson close in meaning proposes it as a playbook instruction.</summary>
+    [Id(12)] public string? FeedbackReason { get; init; }
 }

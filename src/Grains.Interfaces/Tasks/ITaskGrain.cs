@@ -55,6 +55,12 @@ public interface ITaskGrain : IGrainWithStringKey
 
     Task<TaskDto> SetDeadlineAsync(SetDeadlineCommand command);
 
+    /// <summary>Changes the title and description while the task is open (not done or cancelled).</summary>
+    Task<TaskDto> EditAsync(EditTaskCommand command);
+
+    /// <summary>Deletes a done or cancelled task: it leaves the lists, a tombstone event stays, its costs stay counted.</summary>
+    Task DeleteAsync(DeleteTaskCommand command);
+
     Task<TaskDto> RecordUsageAsync(RecordUsageCommand command);
 
     Task<CommentDto> CommentAsync(AddCommentCommand command);
@@ -77,6 +83,9 @@ public interface ITaskGrain : IGrainWithStringKey
 
     [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<ArtifactDto>> ListArtifactsAsync(long companyId);
+
+    /// <summary>Deletes one version of the task's artifact; the other versions stay.</summary>
+    Task<ArtifactDto> DeleteArtifactAsync(long companyId, long artifactId);
 
     /// <summary>Grain-to-grain: a subtask reports a status change (fan-in). Not for the Api.</summary>
     Task OnSubtaskChangedAsync(SubtaskChanged notice);

@@ -28,4 +28,12 @@ public interface IWorkflowGrain : IGrainWithStringKey
     [ReadOnly(true)]
     [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<WorkflowVersionDto> GetVersionAsync(long companyId, long version);
+
+    /// <summary>Starts a run of the current version: the inputs are bound (400 names each wrong one), then the first steps start.</summary>
+    Task<WorkflowRunDto> StartRunAsync(long companyId, System.Text.Json.JsonElement? inputs);
+
+    /// <summary>The template's runs, newest first.</summary>
+    [ReadOnly(true)]
+    [ResponseTimeout(GrainCalls.ReadTimeout)]
+    Task<IReadOnlyList<WorkflowRunDto>> ListRunsAsync(long companyId);
 }

@@ -54,6 +54,11 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
 
         await Policy(command.CompanyId).NoteAgentChangedAsync(command.CompanyId, Id);
         await context.Sql(AgentSql.UpdateProfile).WithProfile(profile).With("id", Id).With("now", context.Now).ExecuteAsync();
+        if (profile.Limits.MaxConcurrentTasks > agent.Profile.Limits.MaxConcurrentTasks)
+        {
+            await AgentSlots.WakeAsync(context, command.CompanyId, Id, $"{agent.DisplayName} may run {profile.Limits.MaxConcurrentTasks} tasks at once");
+        }
+
         return await PublishAsync(command.CompanyId, EventTypes.AgentUpdated);
     }
 

@@ -41,6 +41,8 @@ internal static partial class AgentRows
             .Check(limits.TokensPerDay is null or >= 0, "profile.limits.tokensPerDay", "must not be negative")
             .Check(limits.TokensPerMonth is null or >= 0, "profile.limits.tokensPerMonth", "must not be negative")
             .Check(limits.MaxCost is null or >= 0, "profile.limits.maxCost", "must not be negative")
+            .Check(limits.MaxConcurrentTasks is >= 1 and <= 100, "profile.limits.maxConcurrentTasks", "must be between 1 and 100")
+            .Check(limits.AttemptTimeoutSeconds is null or >= 1 and <= 604_800, "profile.limits.attemptTimeoutSeconds", "must be between 1 and 604800 (7 days)")
             .Check((limits.SqlSources ?? []).All(s => !string.IsNullOrWhiteSpace(s) && s.Length <= 200), "profile.limits.sqlSources", "each must be 1-200 characters");
         foreach (var tool in profile.AllowedTools ?? [])
         {
@@ -89,7 +91,9 @@ internal static partial class AgentRows
         .With("tokens_per_month", profile.Limits.TokensPerMonth)
         .With("max_cost", profile.Limits.MaxCost)
         .With("web_domains", profile.Limits.WebDomains)
-        .With("sql_sources", profile.Limits.SqlSources);
+        .With("sql_sources", profile.Limits.SqlSources)
+        .With("max_concurrent_tasks", profile.Limits.MaxConcurrentTasks)
+        .With("attempt_timeout_seconds", profile.Limits.AttemptTimeoutSeconds);
 
     public static AgentDto Map(NpgsqlDataReader r) => new(
         r.Get<long>("id"),
@@ -114,6 +118,8 @@ internal static partial class AgentRows
                 MaxCost = r.GetOrNull<decimal>("max_cost"),
                 WebDomains = r.Get<string[]>("web_domains"),
                 SqlSources = r.Get<string[]>("sql_sources"),
+                MaxConcurrentTasks = r.Get<int>("max_concurrent_tasks"),
+                AttemptTimeoutSeconds = r.GetOrNull<int>("attempt_timeout_seconds"),
             },
         },
         r.GetEnum<AgentStatus>("status"),

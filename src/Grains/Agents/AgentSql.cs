@@ -7,7 +7,7 @@ internal static class AgentSql
     public const string Select = """
         SELECT a.id, a.company_id, a.first_name, a.last_name, a.role, a.department, a.seniority, a.bio, a.affinities,
                a.system_prompt, a.style_guidelines, a.model, a.allowed_tools, a.tokens_per_day, a.tokens_per_month,
-               a.max_cost, a.web_domains, a.sql_sources, a.status, a.avatar_artifact_id, a.version, a.created_at, a.updated_at,
+               a.max_cost, a.web_domains, a.sql_sources, a.max_concurrent_tasks, a.attempt_timeout_seconds, a.status, a.avatar_artifact_id, a.version, a.created_at, a.updated_at,
                e.manager_agent_id, (e.id IS NOT NULL AND e.manager_agent_id IS NULL) AS reports_to_ceo
         FROM agents a
         LEFT JOIN org_edges e ON e.subordinate_agent_id = a.id AND e.effective_to IS NULL
@@ -20,10 +20,10 @@ internal static class AgentSql
     public const string Insert = """
         INSERT INTO agents (company_id, first_name, last_name, role, department, seniority, bio, affinities, system_prompt,
                             style_guidelines, model, allowed_tools, tokens_per_day, tokens_per_month, max_cost, web_domains,
-                            sql_sources, status, created_at, updated_at)
+                            sql_sources, max_concurrent_tasks, attempt_timeout_seconds, status, created_at, updated_at)
         VALUES (@company_id, @first_name, @last_name, @role, @department, @seniority, @bio, @affinities, @system_prompt,
                 @style_guidelines, @model, @allowed_tools, @tokens_per_day, @tokens_per_month, @max_cost, @web_domains,
-                @sql_sources, @status, @now, @now)
+                @sql_sources, @max_concurrent_tasks, @attempt_timeout_seconds, @status, @now, @now)
         RETURNING id
         """;
 
@@ -32,7 +32,8 @@ internal static class AgentSql
                seniority = @seniority, bio = @bio, affinities = @affinities, system_prompt = @system_prompt,
                style_guidelines = @style_guidelines, model = @model, allowed_tools = @allowed_tools,
                tokens_per_day = @tokens_per_day, tokens_per_month = @tokens_per_month, max_cost = @max_cost,
-               web_domains = @web_domains, sql_sources = @sql_sources, version = version + 1, updated_at = @now
+               web_domains = @web_domains, sql_sources = @sql_sources, max_concurrent_tasks = @max_concurrent_tasks,
+               attempt_timeout_seconds = @attempt_timeout_seconds, version = version + 1, updated_at = @now
         WHERE id = @id
         """;
 

@@ -3,6 +3,8 @@ using FluidManager.Grains.Interfaces.Alerts;
 using FluidManager.Grains.Interfaces.Events;
 using FluidManager.Grains.Work;
 using FluidManager.Runtime.Grains;
+using FluidManager.Runtime.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace FluidManager.Grains.Alerts;
@@ -13,7 +15,7 @@ namespace FluidManager.Grains.Alerts;
 /// open alert whose condition cleared is resolved (an event). Reading is the notification centre's business.
 /// </summary>
 [GrainType("alerts")]
-public sealed class AlertsGrain(ITurnContext context) : DurableGrain, IAlertsGrain
+public sealed class AlertsGrain(ITurnContext context, IOptions<AlertOptions> options, FluidClusterOptions cluster) : DurableGrain, IAlertsGrain, IActivityOwner
 {
     protected override ITurnContext Turn => context;
 
@@ -55,6 +57,8 @@ public sealed class AlertsGrain(ITurnContext context) : DurableGrain, IAlertsGra
             (AlertKind.TaskBlocked, AlertsSql.BlockedTasks, AlertsSql.BlockedTasksStillOpen),
             (AlertKind.ApprovalWaiting, AlertsSql.WaitingApprovals, AlertsSql.WaitingApprovalsStillOpen),
             (AlertKind.ScheduleFailing, AlertsSql.FailingSchedules, null),
+            (AlertKind.DeadLetter, AlertsSql.DeadLetters, null),
+            (AlertKind.SiloLost, AlertsSql.LostSilos, null),
         })
         {
             if (!rules.TryGetValue(kind, out var rule))
@@ -64,6 +68,7 @@ public sealed class AlertsGrain(ITurnContext context) : DurableGrain, IAlertsGra
 
             conditions.AddRange(await context.Sql(sql)
                 .With("company_id", companyId)
+                .With("cluster", cluster.ClusterId)
                 .With("since", now - TimeSpan.FromMinutes(rule.ThresholdMinutes))
                 .ListAsync(r => new AlertConditions.Condition(kind, r.Get<string>("key"), r.GetOrNull<long>("task_id"), r.Get<string>("subject"), r.Get<string>("detail"))));
             if (stillOpen is not null)
@@ -102,9 +107,13 @@ public sealed class AlertsGrain(ITurnContext context) : DurableGrain, IAlertsGra
             if (fired is not null)
             {
                 await context.PublishAsync(Streams.Company(companyId), AlertEventTypes.Fired, fired, companyId);
+                await AlertDeliveries.FanOutAsync(context, options.Value, fired);
             }
         }
     }
+
+    /// <summary>A webhook delivery ended: delivered, or failed after its last attempt.</summary>
+    public Task OnActivityCompletedAsync(ActivityOutcome outcome) => AlertDeliveries.FinishAsync(context, outcome);
 
     public async Task<IReadOnlyList<AlertDto>> ListAsync(ListAlertsQuery query)
     {

@@ -58,6 +58,63 @@ internal static class AlertsSql
         WHERE s.company_id = @company_id AND r.outcome = 'skipped'
         """;
 
+    /// <summary>
+    /// Unreplayed dead letters of the company's grains: those whose message carries the company's id (every command
+    /// does). The condition holds until the letter is replayed or removed.
+    /// </summary>
+    public const string DeadLetters = """
+        SELECT 'dead_letter:dead_letter:' || d.id AS key, NULL::bigint AS task_id,
+               'Message dead-lettered: ' || d.message_type || ' to ' || d.grain_type || ' ' || d.grain_key AS subject,
+               'After ' || d.attempts || ' attempts: ' || d.error AS detail
+        FROM runtime.dead_letters d
+        WHERE d.replayed_at IS NULL AND d.payload ->> 'companyId' = @company_id::text
+        """;
+
+    /// <summary>
+    /// Silos of this cluster that Orleans declared dead (status 6) without their process stopping (a silo that stops
+    /// marks itself draining first), and that no later generation of the same silo replaced. A silo that never ran
+    /// the work pumps has no row in runtime.silos and is not watched. Clears when the silo is back or its row expires.
+    /// </summary>
+    public const string LostSilos = """
+        SELECT 'silo_lost:silo:' || m.siloname || '@' || m.address || ':' || m.port || ':' || m.generation AS key, NULL::bigint AS task_id,
+               'Silo lost: ' || m.siloname AS subject,
+               'Declared dead by the cluster; it was started at ' || to_char(m.starttime AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
+                 || ' UTC and last said it was alive at ' || to_char(m.iamalivetime AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC.' AS detail
+        FROM orleansmembershiptable m
+        WHERE m.deploymentid = @cluster AND m.status = 6
+          AND EXISTS (SELECT 1 FROM runtime.silos s WHERE s.name = m.siloname)
+          AND NOT EXISTS (SELECT 1 FROM runtime.silos s WHERE s.name = m.siloname AND s.status IN ('draining', 'stopped') AND s.heartbeat_at >= m.starttime)
+          AND NOT EXISTS (SELECT 1 FROM orleansmembershiptable n
+                          WHERE n.deploymentid = m.deploymentid AND n.siloname = m.siloname AND n.status = 3 AND n.starttime > m.starttime)
+        """;
+
+    // ---- fan-out of a fired alert ----
+
+    /// <summary>The company's enabled webhooks subscribed to the kind (or to every kind with "*").</summary>
+    public const string Subscribers = """
+        SELECT id FROM webhooks
+        WHERE company_id = @company_id AND enabled AND (@kind = ANY (events) OR '*' = ANY (events))
+        ORDER BY id
+        """;
+
+    /// <summary>Whether the company has a mail server; asked only when the mail library (which owns the table) set <see cref="AlertOptions.EmailActivity"/>.</summary>
+    public const string HasMailServer = "SELECT EXISTS (SELECT FROM company_email_settings WHERE company_id = @company_id)";
+
+    public const string InsertDelivery = """
+        INSERT INTO webhook_deliveries (company_id, webhook_id, activity_id, event_type, alert_id, payload, status, created_at)
+        VALUES (@company_id, @webhook_id, @activity_id, @event_type, @alert_id, @payload::jsonb, 'pending', @now)
+        RETURNING id
+        """;
+
+    /// <summary>The outcome of a delivery's last attempt; attempts, response code and duration were logged by the attempts themselves.</summary>
+    public const string FinishDelivery = """
+        UPDATE webhook_deliveries
+        SET status = CASE WHEN @succeeded THEN 'delivered' ELSE 'failed' END,
+            error = CASE WHEN @succeeded THEN NULL ELSE COALESCE(@error, error) END,
+            attempts = GREATEST(attempts, @attempts), finished_at = @now
+        WHERE activity_id = @activity_id
+        """;
+
     // ---- alerts ----
 
     private const string Columns = "id, company_id, kind, condition_key, subject, detail, task_id, fired_at, resolved_at, read_at";

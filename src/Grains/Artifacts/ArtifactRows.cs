@@ -40,6 +40,7 @@ internal static partial class ArtifactRows
             .With("sha256", stored?.Sha256.ToLowerInvariant())
             .With("url", command.Url)
             .With("step_key", command.StepKey)
+            .With("metadata", command.Metadata)
             .With("created_by", context.Actor)
             .With("now", context.Now)
             .FirstOrDefaultAsync(Map);
@@ -77,7 +78,9 @@ internal static partial class ArtifactRows
         r.GetStringOrNull("url"),
         r.GetStringOrNull("step_key"),
         r.GetStringOrNull("created_by"),
-        r.Get<DateTimeOffset>("created_at"));
+        r.Get<DateTimeOffset>("created_at"),
+        r.Get<int>("version"),
+        r.Get<string>("metadata"));
 
     private static async Task<ArtifactDto?> FindByStepAsync(ITurnContext context, long? taskId, long? agentId, string stepKey) => taskId is { } task
         ? await context.Sql(ArtifactSql.ByTaskStep).With("task_id", task).With("step_key", stepKey).FirstOrDefaultAsync(Map)
@@ -87,7 +90,9 @@ internal static partial class ArtifactRows
     {
         var fields = new Fields()
             .Text("name", command.Name, 300)
-            .Text("stepKey", command.StepKey, 200, required: false);
+            .Text("stepKey", command.StepKey, 200, required: false)
+            .Text("metadata", command.Metadata, 10_000, required: false)
+            .Check(command.Metadata is null || IsJsonObject(command.Metadata), "metadata", "must be a JSON object, such as {\"reviewedBy\": \"cfo\"}");
         if (command.Kind == ArtifactKind.Link)
         {
             fields.Check(command.Url is not null && Uri.TryCreate(command.Url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https", "url", "must be an absolute http(s) address")
@@ -107,6 +112,19 @@ internal static partial class ArtifactRows
         }
 
         fields.ThrowIfAny();
+    }
+
+    private static bool IsJsonObject(string text)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 
     [GeneratedRegex("^[0-9a-fA-F]{64}$")]

@@ -141,6 +141,19 @@ public sealed class MeetingGrain(ITurnContext context, IServiceProvider services
         return await GetAsync(companyId);
     }
 
+    public async Task DeleteAsync(long companyId)
+    {
+        var meeting = await GetAsync(companyId);
+        if (meeting.Status is not (MeetingStatus.Draft or MeetingStatus.Completed or MeetingStatus.Failed))
+        {
+            throw new ConflictException(
+                $"Meeting {Id} is {meeting.Status.ToDb()}: only a draft or ended (completed or failed) meeting can be deleted; end it first.", "meeting.in_progress");
+        }
+
+        await context.Sql(MeetingSql.Delete).With("id", Id).With("company_id", companyId).With("now", context.Now).With("actor", context.Actor).ExecuteAsync();
+        await context.PublishAsync(Streams.Meeting(Id), MeetingEventTypes.Deleted, meeting, companyId);
+    }
+
     public async Task<MeetingDto> UpdateSettingsAsync(UpdateMeetingSettingsCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -581,7 +594,7 @@ public sealed class MeetingGrain(ITurnContext context, IServiceProvider services
         var facts = MeetingMemory.Facts(Id, state.Title, participants.Select(p => p.AgentId).ToList(),
             minutes.Decisions.Select(d => new MeetingMemory.Decision(d)).ToList(),
             minutes.CallsToAction.Select(c => new MeetingMemory.CallToAction(c.OwnerAgentId, c.Title, c.Description, c.DueDate, c.Decision is { } d ? minutes.Decisions[d - 1] : null)).ToList());
-        await MeetingMemory.WriteAsync(context, services, state.CompanyId, Id, facts);
+        await MeetingMemory.WriteAsync(context, state.CompanyId, Id, facts);
     }
 
     /// <summary>Each call to action becomes a task at the right level, or is refused with the policy's reason.</summary>

@@ -16,9 +16,15 @@ internal static class MeetingSql
           FROM llm_calls WHERE meeting_id = m.id) s ON true
         """;
 
-    public const string ById = "SELECT " + Columns + " FROM meetings m " + Spend + " WHERE m.id = @id AND m.company_id = @company_id";
+    public const string ById = "SELECT " + Columns + " FROM meetings m " + Spend + " WHERE m.id = @id AND m.company_id = @company_id AND m.deleted_at IS NULL";
 
-    public const string ByCompany = "SELECT " + Columns + " FROM meetings m " + Spend + " WHERE m.company_id = @company_id ORDER BY m.id DESC LIMIT 200";
+    public const string ByCompany = "SELECT " + Columns + " FROM meetings m " + Spend + " WHERE m.company_id = @company_id AND m.deleted_at IS NULL ORDER BY m.id DESC LIMIT 200";
+
+    /// <summary>A soft delete: the row stays so that the meeting's model calls stay in the cost views.</summary>
+    public const string Delete = """
+        UPDATE meetings SET deleted_at = @now, deleted_by = @actor
+        WHERE id = @id AND company_id = @company_id AND deleted_at IS NULL
+        """;
 
     public const string Insert = """
         INSERT INTO meetings (company_id, title, goal, agenda, max_rounds, max_tokens, budget, auto_dispatch, model, created_by, created_at, updated_at)

@@ -16,10 +16,11 @@ namespace FluidManager.Grains.Memory;
 /// are checked against the current org chart (<see cref="MemoryAccess"/>): an agent acting on another's
 /// memory without the right is refused with a recorded policy denial. People reach this grain through the
 /// Api, whose policy admits any member to reads and only the CEO to changes. Every change is an event on
-/// the agent's stream.
+/// the agent's stream. An item written without its vector is stored at once and gets it from a <c>memory.embed</c>
+/// activity (no embedding inside a turn); its outcome comes back here and fills the vector in.
 /// </summary>
 [GrainType("agent-memory")]
-public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider services, ILogger<AgentMemoryGrain> logger) : DurableGrain, IAgentMemoryGrain
+public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider services, ILogger<AgentMemoryGrain> logger) : DurableGrain, IAgentMemoryGrain, IActivityOwner
 {
     protected override ITurnContext Turn => context;
 
@@ -121,6 +122,11 @@ public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider serv
         }
 
         var item = await LoadAsync(command.CompanyId, id);
+        if (command.Embedding is null)
+        {
+            await ScheduleEmbedAsync(item, command.FeedbackReason);
+        }
+
         await context.PublishAsync(Streams.Agent(Id), MemoryEventTypes.Added, item, command.CompanyId);
         return item;
     }
@@ -144,7 +150,13 @@ public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider serv
             .With("content", string.IsNullOrWhiteSpace(command.Content) ? null : command.Content.Trim()).With("pinned", command.Pinned)
             .WithVector("embedding", command.Embedding).With("embedding_model", command.Embedding is null ? null : command.EmbeddingModel)
             .With("now", context.Now).ExecuteAsync();
+        var contentChanged = item.Content != (await LoadAsync(command.CompanyId, item.Id)).Content;
         item = await LoadAsync(command.CompanyId, item.Id);
+        if (contentChanged && command.Embedding is null)
+        {
+            await ScheduleEmbedAsync(item, feedbackReason: null);
+        }
+
         await context.PublishAsync(Streams.Agent(Id), MemoryEventTypes.Edited, item, command.CompanyId);
         return item;
     }
@@ -207,6 +219,57 @@ public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider serv
         await EnsureAgentAsync(companyId);
         return await RecallRecord.WriteAsync(context, companyId, Id, taskId, attempt: null, "recall", query, itemIds, tokens, durationMs);
     }
+
+    public async Task<int> EmbedMissingAsync(long companyId)
+    {
+        await EnsureAgentAsync(companyId);
+        var missing = await context.Sql(MemorySql.UnembeddedOfAgent).With("company_id", companyId).With("agent_id", Id)
+            .With("grain_key", context.Key).With("kind", MemoryEmbedActivity.ActivityKind).With("limit", 10_000).ListAsync(MemoryRows.Map);
+        foreach (var item in missing)
+        {
+            await ScheduleEmbedAsync(item, feedbackReason: null);
+        }
+
+        return missing.Count;
+    }
+
+    /// <summary>
+    /// A <c>memory.embed</c> activity ended: the vector is written when the item still holds the content embedded (an
+    /// edit meanwhile started another embedding); a lesson from feedback then looks for an earlier lesson close in
+    /// meaning to propose a playbook change. A failed embedding leaves the item to its words until the next sweep.
+    /// </summary>
+    public async Task OnActivityCompletedAsync(ActivityOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Kind != MemoryEmbedActivity.ActivityKind)
+        {
+            return;
+        }
+
+        if (!outcome.Succeeded || outcome.ResultAs<MemoryEmbedResult>() is not { Vector: { } vector } result)
+        {
+            Log.MemoryNotEmbedded(logger, Id, outcome.Attempts, outcome.Error ?? "no embedding model in the process that ran it");
+            return;
+        }
+
+        var written = await context.Sql(MemorySql.SetEmbedding).With("id", result.ItemId).With("company_id", result.CompanyId).With("agent_id", Id)
+            .With("content", result.Content).WithVector("embedding", vector).With("embedding_model", result.Model).ExecuteAsync();
+        if (written == 0 || result.FeedbackReason is not { Length: > 0 } reason)
+        {
+            return;
+        }
+
+        var lesson = await LoadAsync(result.CompanyId, result.ItemId);
+        if (lesson.Live(context.Now) && !await context.Sql(MemorySql.LessonProposed).With("company_id", result.CompanyId).With("agent_id", Id).With("id", lesson.Id).ScalarAsync<bool>())
+        {
+            await Playbook.ProposeIfRepeatedAsync(context, lesson, vector, FeedbackLessons.Reason(reason), FeedbackLessons.Instruction(reason));
+        }
+    }
+
+    /// <summary>Starts the embedding of an item's content outside the turn (retried; its outcome comes back to this grain).</summary>
+    private async Task ScheduleEmbedAsync(MemoryItemDto item, string? feedbackReason) =>
+        await context.ScheduleActivityAsync(MemoryEmbedActivity.ActivityKind, new MemoryEmbedInput(item.CompanyId, Id, item.Id, item.Content, feedbackReason),
+            new ActivityOptions { MaxAttempts = Options.EmbedAttempts, Timeout = TimeSpan.FromMinutes(2), Backoff = TimeSpan.FromSeconds(2) });
 
     /// <summary>The agent named by the command, or the caller when it is an agent (an agent never acts as a person).</summary>
     private long? ActingAgent(long? named) => named ?? (Actor.Parse(context.Actor) is { IsAgent: true } actor ? actor.Id : null);

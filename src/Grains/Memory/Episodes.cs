@@ -9,7 +9,7 @@ namespace FluidManager.Grains.Memory;
 /// <summary>
 /// The episode a finished attempt leaves in its agent's memory: what the task asked, how it ended (the result or
 /// the reason, which carries the feedback of a rejection), and what it cost. Written in the turn that stops the
-/// run, so it commits with it.
+/// run, so it commits with it; its vector comes later, from the <c>memory.embed</c> activity the write starts.
 /// </summary>
 internal static class Episodes
 {
@@ -23,7 +23,7 @@ internal static class Episodes
             $"Task #{task.Id} \"{task.Title}\" (attempt {attempt}).{asked} {outcome} Cost: {calls} model call(s), {tokens} tokens, ${cost:0.####}.");
     }
 
-    public static async Task WriteAsync(ITurnContext context, IServiceProvider services, TaskDto task, long agentId, int attempt)
+    public static async Task WriteAsync(ITurnContext context, TaskDto task, long agentId, int attempt)
     {
         if (task.Status is not (TaskState.Done or TaskState.Failed))
         {
@@ -33,7 +33,6 @@ internal static class Episodes
         var (tokens, cost, calls) = await context.Sql(MemorySql.AttemptCost).With("task_id", task.Id).With("company_id", task.CompanyId).With("attempt", attempt)
             .FirstOrDefaultAsync(r => new Tuple<long, decimal, int>(r.Get<long>("tokens"), r.Get<decimal>("cost"), r.Get<int>("calls"))) ?? new(0, 0m, 0);
         var text = Describe(task, attempt, tokens, cost, calls);
-        var (vector, model) = await MemoryStore.TryEmbedAsync(services, text);
         await context.Grains.GetGrain<IAgentMemoryGrain>(agentId).RememberAsync(new RememberCommand
         {
             CompanyId = task.CompanyId,
@@ -41,8 +40,6 @@ internal static class Episodes
             Content = text,
             SourceKind = MemorySourceKind.Task,
             SourceTaskId = task.Id,
-            Embedding = vector,
-            EmbeddingModel = model,
             FromSystem = true,
         });
     }

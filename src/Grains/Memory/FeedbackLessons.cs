@@ -1,13 +1,16 @@
 using FluidManager.Grains.Interfaces.Memory;
+using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Runtime.Grains;
 
 namespace FluidManager.Grains.Memory;
 
 /// <summary>
-/// Lessons from a person's feedback: when the CEO rejects an agent's request with a reason, the agent's memory
-/// gets a lesson with the task as its source, in the rejecting turn (so the two commit together). The lesson
-/// names the work and the reason in words a similar task's briefing finds again.
+/// Lessons from a person's feedback: when the CEO rejects an agent's request with a reason, retries a failed task
+/// with a reason, or comments on a task, the agent's memory (the requesting agent, or the task's assignee) gets a
+/// lesson with the task as its source, in the same turn (so the two commit together). The lesson names the work and
+/// the reason in words a similar task's briefing finds again. Without a reason there is nothing to learn; an agent's
+/// own comments teach nothing.
 /// </summary>
 internal static class FeedbackLessons
 {
@@ -24,7 +27,28 @@ internal static class FeedbackLessons
         return lesson.Length <= 4000 ? lesson : lesson[..3999] + "…";
     }
 
-    /// <summary>Writes the lesson of a rejected approval to the requesting agent's memory; the item, or null when there is nothing to learn.</summary>
+    /// <summary>The lesson a person's retry of a failed task teaches, or null when the retry gives no reason.</summary>
+    public static string? FromRetry(string taskTitle, string? failure, string? comment)
+    {
+        if (string.IsNullOrWhiteSpace(comment))
+        {
+            return null;
+        }
+
+        var failed = string.IsNullOrWhiteSpace(failure) ? "" : $" (it failed: {Flat(failure, 600)})";
+        return Clip($"The CEO retried the failed task \"{taskTitle.Trim()}\"{failed}: {Reason(comment)}. On similar work, do this from the start.");
+    }
+
+    /// <summary>The lesson a person's comment on a task teaches, or null for an empty comment.</summary>
+    public static string? FromComment(string taskTitle, string? comment) =>
+        string.IsNullOrWhiteSpace(comment) ? null : Clip($"The CEO commented on the task \"{taskTitle.Trim()}\": {Reason(comment)}. On similar work, take this into account.");
+
+    /// <summary>Whether a turn was asked for by a person (a lesson comes from a person's feedback only).</summary>
+    public static bool ByPerson(string? actor) => Data.Actor.Parse(actor).Kind == "human";
+
+    /// <summary>The reason of a comment as earlier lessons carry it word for word.</summary>
+    public static string Reason(string comment) => comment.Trim().TrimEnd('.');
+
     /// <summary>The instruction a repeated rejection reason becomes: the reason as one sentence.</summary>
     public static string Instruction(string comment)
     {
@@ -35,28 +59,48 @@ internal static class FeedbackLessons
 
     /// <summary>
     /// Writes the lesson of a rejected approval to the requesting agent's memory, and, when the agent already had
-    /// the same lesson, proposes the reason as a standing instruction of its playbook. The lesson, or null when there is nothing to learn.
+    /// the same lesson word for word, proposes the reason as a standing instruction of its playbook (a lesson the same in
+    /// meaning does so once the lesson has its vector: see <see cref="AgentMemoryGrain"/>). The lesson, or null when there is nothing to learn.
     /// </summary>
-    public static async Task<MemoryItemDto?> LearnFromRejectionAsync(ITurnContext context, IServiceProvider services, ApprovalDto approval, string taskTitle)
-    {
-        if (FromRejection(taskTitle, approval.Action, approval.Comment) is not { } lesson || approval.Comment is not { } comment)
-        {
-            return null;
-        }
+    public static async Task<MemoryItemDto?> LearnFromRejectionAsync(ITurnContext context, ApprovalDto approval, string taskTitle) =>
+        FromRejection(taskTitle, approval.Action, approval.Comment) is { } lesson && approval.Comment is { } comment
+            ? await LearnAsync(context, approval.CompanyId, approval.AgentId, approval.TaskId, lesson, comment)
+            : null;
 
-        var (vector, model) = await MemoryStore.TryEmbedAsync(services, lesson);
-        var item = await context.Grains.GetGrain<IAgentMemoryGrain>(approval.AgentId).RememberAsync(new RememberCommand
+    /// <summary>The lesson of a person's retry of a failed task, for its assignee; null when there is nothing to learn.</summary>
+    public static async Task<MemoryItemDto?> LearnFromRetryAsync(ITurnContext context, TaskDto failed, string? comment) =>
+        failed.AssigneeAgentId is { } agentId && ByPerson(context.Actor) && FromRetry(failed.Title, failed.StatusReason, comment) is { } lesson
+            ? await LearnAsync(context, failed.CompanyId, agentId, failed.Id, lesson, comment!)
+            : null;
+
+    /// <summary>The lesson of a person's comment on a task, for its assignee; null when there is nothing to learn.</summary>
+    public static async Task<MemoryItemDto?> LearnFromCommentAsync(ITurnContext context, TaskDto task, string comment) =>
+        task.AssigneeAgentId is { } agentId && ByPerson(context.Actor) && FromComment(task.Title, comment) is { } lesson
+            ? await LearnAsync(context, task.CompanyId, agentId, task.Id, lesson, comment)
+            : null;
+
+    /// <summary>Writes a lesson from feedback (vector later, by its memory.embed activity) and proposes a playbook change when it repeats an earlier one word for word.</summary>
+    private static async Task<MemoryItemDto> LearnAsync(ITurnContext context, long companyId, long agentId, long taskId, string lesson, string comment)
+    {
+        var item = await context.Grains.GetGrain<IAgentMemoryGrain>(agentId).RememberAsync(new RememberCommand
         {
-            CompanyId = approval.CompanyId,
+            CompanyId = companyId,
             Kind = MemoryKind.Lesson,
             Content = lesson,
             SourceKind = MemorySourceKind.Task,
-            SourceTaskId = approval.TaskId,
-            Embedding = vector,
-            EmbeddingModel = model,
+            SourceTaskId = taskId,
             FromSystem = true,
+            FeedbackReason = comment,
         });
-        await Playbook.ProposeIfRepeatedAsync(context, item, vector, comment.Trim().TrimEnd('.'), Instruction(comment));
+        await Playbook.ProposeIfRepeatedAsync(context, item, embedding: null, Reason(comment), Instruction(comment));
         return item;
     }
+
+    private static string Flat(string text, int max)
+    {
+        var flat = text.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+        return flat.Length <= max ? flat : flat[..(max - 1)] + "…";
+    }
+
+    private static string Clip(string lesson) => lesson.Length <= 4000 ? lesson : lesson[..3999] + "…";
 }

@@ -7,7 +7,7 @@ namespace FluidManager.Grains.Memory;
 /// <summary>
 /// Meetings feed memory: when the minutes are stored, every decision becomes a fact of each agent that took part,
 /// and every call to action a fact of the agent that owns it, with the meeting as their source. Written in the
-/// turn that stores the minutes, so they commit together.
+/// turn that stores the minutes, so they commit together; their vectors come from <c>memory.embed</c> activities.
 /// </summary>
 internal static class MeetingMemory
 {
@@ -37,16 +37,10 @@ internal static class MeetingMemory
         return facts;
     }
 
-    public static async Task WriteAsync(ITurnContext context, IServiceProvider services, long companyId, long meetingId, IReadOnlyList<(long AgentId, string Text)> facts)
+    public static async Task WriteAsync(ITurnContext context, long companyId, long meetingId, IReadOnlyList<(long AgentId, string Text)> facts)
     {
-        var vectors = new Dictionary<string, (float[]? Vector, string? Model)>(StringComparer.Ordinal);
         foreach (var (agentId, text) in facts)
         {
-            if (!vectors.TryGetValue(text, out var embedded))
-            {
-                vectors[text] = embedded = await MemoryStore.TryEmbedAsync(services, text);
-            }
-
             await context.Grains.GetGrain<IAgentMemoryGrain>(agentId).RememberAsync(new RememberCommand
             {
                 CompanyId = companyId,
@@ -54,8 +48,6 @@ internal static class MeetingMemory
                 Content = text,
                 SourceKind = MemorySourceKind.Meeting,
                 SourceMeetingId = meetingId,
-                Embedding = embedded.Vector,
-                EmbeddingModel = embedded.Model,
                 FromSystem = true,
             });
         }

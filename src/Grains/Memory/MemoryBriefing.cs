@@ -1,12 +1,11 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Memory;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Organization;
 using FluidManager.Models;
 using FluidManager.Runtime.Grains;
-using Microsoft.Extensions.Logging;
 
 namespace FluidManager.Grains.Memory;
 
@@ -26,33 +25,39 @@ internal sealed record BriefedMemory(IReadOnlyList<MemoryHit> Items, string Sect
 /// The memory part of a task's briefing: the most relevant live facts, lessons and episodes of the agent and
 /// of the agents below it (whose memory it may read), by hybrid search on the task's title and description,
 /// within <see cref="MemoryOptions.BriefingMaxTokens"/>; recorded as a recall so the trace cites each item.
+/// The search (an embedding and a query) runs outside the turn as the <c>memory.briefing</c> activity
+/// (<see cref="Search"/>); the turn that receives its hits keeps what fits, records the recall and writes the
+/// briefing (<see cref="CompleteAsync"/>), all committed with the runner's state.
 /// </summary>
 internal static class MemoryBriefing
 {
-    public static async Task<BriefedMemory> LoadAsync(ITurnContext context, IServiceProvider services, MemoryOptions options, ILogger logger,
-        OrgSnapshot org, long agentId, TaskDto task, int attempt)
+    /// <summary>The search a briefing needs, or null when memory in briefings is off.</summary>
+    public static MemoryBriefingInput? Search(MemoryOptions options, OrgSnapshot org, long agentId, TaskDto task, int attempt, DateTimeOffset now) =>
+        options.BriefingMaxTokens <= 0 || options.BriefingMaxItems <= 0
+            ? null
+            : new MemoryBriefingInput(task.CompanyId, task.Id, agentId, attempt, MemoryAccess.Readable(org, agentId), Query(task), now, options.BriefingMaxItems);
+
+    /// <summary>The words a briefing searches memory with: the task's title and description.</summary>
+    public static string Query(TaskDto task) => task.Description.Length > 0 ? $"{task.Title}\n{task.Description}" : task.Title;
+
+    /// <summary>
+    /// The briefing's memory from the search's hits (null: no search, or it failed): as many items as fit the token
+    /// bound, recorded as a recall (the trace's citations) in this turn, and the agent's approved playbook.
+    /// </summary>
+    public static async Task<BriefedMemory> CompleteAsync(ITurnContext context, MemoryOptions options, OrgSnapshot org, long agentId, TaskDto task, int attempt,
+        MemoryBriefingResult? found)
     {
         var playbook = Playbook.Section(await Playbook.ApprovedAsync(context, task.CompanyId, agentId));
         var none = BriefedMemory.None with { Playbook = playbook };
-        if (options.BriefingMaxTokens <= 0 || options.BriefingMaxItems <= 0)
+        if (found is null || options.BriefingMaxTokens <= 0 || options.BriefingMaxItems <= 0)
         {
             return none;
         }
 
-        var query = task.Description.Length > 0 ? $"{task.Title}\n{task.Description}" : task.Title;
-        var started = Stopwatch.GetTimestamp();
-        IReadOnlyList<MemoryHit> hits;
-        try
-        {
-            var (vector, _) = await MemoryStore.EmbedAsync(services, query, CancellationToken.None);
-            hits = await MemoryStore.SearchAsync(context, options, task.CompanyId, MemoryAccess.Readable(org, agentId), query, vector, kinds: null, options.BriefingMaxItems);
-        }
-        catch (Models.ModelCallException ex)
-        {
-            Log.BriefingMemoryFailed(logger, task.Id, ex);
-            return none;
-        }
-
+        // An item forgotten, superseded or edited since the search is left out: the briefing cites what memory holds now.
+        var live = (await context.Sql(MemorySql.StillLive).With("company_id", task.CompanyId).With("ids", found.Hits.Select(h => h.Item.Id).ToArray()).With("now", context.Now)
+            .ListAsync(r => (Id: r.Get<long>("id"), Version: r.Get<long>("version")))).ToHashSet();
+        var hits = found.Hits.Where(h => live.Contains((h.Item.Id, h.Item.Version))).Take(options.BriefingMaxItems).ToList();
         var nameOf = (long id) => org.Agent(id) is { } other ? $"{other.FirstName} {other.LastName}" : null;
         var (kept, text, tokens) = Compose(hits, agentId, nameOf, options.BriefingMaxTokens);
         if (kept.Count == 0)
@@ -61,8 +66,8 @@ internal static class MemoryBriefing
         }
 
         var ranked = kept.Select((h, i) => h with { Rank = i + 1 }).ToList();
-        var recallId = await RecallRecord.WriteAsync(context, task.CompanyId, agentId, task.Id, attempt, "briefing", query,
-            ranked.Select(h => h.Item.Id).ToList(), tokens, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var recallId = await RecallRecord.WriteAsync(context, task.CompanyId, agentId, task.Id, attempt, "briefing", Query(task),
+            ranked.Select(h => h.Item.Id).ToList(), tokens, found.DurationMs);
         return new BriefedMemory(ranked, text, tokens, recallId) { Playbook = playbook };
     }
 

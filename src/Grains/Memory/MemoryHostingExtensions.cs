@@ -11,7 +11,8 @@ public static class MemoryHostingExtensions
     /// <summary>
     /// The <c>agent-memory</c> grain (known to every process that runs turns), its settings
     /// (<see cref="MemoryOptions"/>, section <c>Fluid:Memory</c>, checked at start-up) and the <c>recall</c> and
-    /// <c>remember</c> tools every agent is offered. Called by <c>AddGrains</c>. The grain type name is stored: never rename it.
+    /// <c>remember</c> tools every agent is offered, the <c>memory.embed</c> and <c>memory.briefing</c> activities and the
+    /// sweep that embeds, at start-up, items still waiting for their vector. Called by <c>AddGrains</c>. The grain type name is stored: never rename it.
     /// </summary>
     public static IServiceCollection AddAgentMemory(this IServiceCollection services)
     {
@@ -22,10 +23,16 @@ public static class MemoryHostingExtensions
             .Validate(o => o.BriefingMaxTokens >= 0, $"{MemoryOptions.Section}:BriefingMaxTokens must be 0 or more.")
             .Validate(o => o.BriefingMaxItems is >= 0 and <= 50, $"{MemoryOptions.Section}:BriefingMaxItems must be between 0 and 50.")
             .Validate(o => o.CandidatesPerHalf is >= 1 and <= 1000, $"{MemoryOptions.Section}:CandidatesPerHalf must be between 1 and 1000.")
+            .Validate(o => o.VectorEfSearch is >= 1 and <= 1000, $"{MemoryOptions.Section}:VectorEfSearch must be between 1 and 1000.")
+            .Validate(o => o.VectorMaxScanTuples >= 1, $"{MemoryOptions.Section}:VectorMaxScanTuples must be at least 1.")
+            .Validate(o => o.EmbedAttempts is >= 1 and <= 100, $"{MemoryOptions.Section}:EmbedAttempts must be between 1 and 100.")
             .Validate(o => o.RrfK >= 1, $"{MemoryOptions.Section}:RrfK must be at least 1.")
             .Validate(o => o.PinBonus >= 0 && o.RecencyBonus >= 0, $"{MemoryOptions.Section}:PinBonus and RecencyBonus must be 0 or more.")
             .Validate(o => o.RecencyHalfLifeDays > 0, $"{MemoryOptions.Section}:RecencyHalfLifeDays must be more than 0.")
             .ValidateOnStart();
+        services.AddActivityHandler<MemoryEmbedActivity>();
+        services.AddActivityHandler<MemoryBriefingActivity>();
+        services.AddHostedService<MemoryEmbeddingSweep>();
         services.AddAgentTool<RecallTool>();
         services.AddAgentTool<RememberTool>();
         return services;

@@ -14,6 +14,18 @@ public sealed class MemoryOptions
     /// <summary>Candidates each half of the hybrid search (vector, full text) brings before fusion. Default 40.</summary>
     public int CandidatesPerHalf { get; set; } = 40;
 
+    /// <summary>Candidates the HNSW index keeps while it walks its graph (pgvector's <c>hnsw.ef_search</c>); more is slower and finds more. Default 100.</summary>
+    public int VectorEfSearch { get; set; } = 100;
+
+    /// <summary>
+    /// The most index entries the vector half visits to find its candidates among the searched agents' items (pgvector's
+    /// <c>hnsw.max_scan_tuples</c>, iterative scan). Default 20000.
+    /// </summary>
+    public int VectorMaxScanTuples { get; set; } = 20000;
+
+    /// <summary>Attempts of the <c>memory.embed</c> activity that computes a new item's vector. Default 5.</summary>
+    public int EmbedAttempts { get; set; } = 5;
+
     /// <summary>The k of reciprocal rank fusion (Σ 1 / (k + rank)). Default 60.</summary>
     public int RrfK { get; set; } = 60;
 

@@ -9,6 +9,9 @@ internal static class MemorySql
         m.created_at, m.created_by, m.updated_at
         """;
 
+    /// <summary>The dimension of the embedding column (a vector of another length is never written nor searched).</summary>
+    public const string ColumnDimensions = "(SELECT a.atttypmod FROM pg_attribute a WHERE a.attrelid = 'agent_memory'::regclass AND a.attname = 'embedding')";
+
     public const string ById = "SELECT " + Columns + """
 
          FROM agent_memory m
@@ -17,11 +20,12 @@ internal static class MemorySql
 
     public const string AgentExists = "SELECT EXISTS (SELECT 1 FROM agents WHERE id = @agent_id AND company_id = @company_id)";
 
-    public const string Insert = """
+    public const string Insert = $"""
         INSERT INTO agent_memory (company_id, agent_id, kind, content, source_kind, source_task_id, source_meeting_id, source_actor,
                                   valid_from, supersedes_id, pinned, embedding, embedding_model, created_at, created_by, updated_at)
-        VALUES (@company_id, @agent_id, @kind, @content, @source_kind, @source_task_id, @source_meeting_id, @source_actor,
-                @now, @supersedes_id, @pinned, @embedding, @embedding_model, @now, @source_actor, @now)
+        SELECT @company_id, @agent_id, @kind, @content, @source_kind, @source_task_id, @source_meeting_id, @source_actor,
+               @now, @supersedes_id, @pinned, e.embedding, CASE WHEN e.embedding IS NULL THEN NULL ELSE @embedding_model END, @now, @source_actor, @now
+        FROM (SELECT CASE WHEN vector_dims(@embedding::vector) = {ColumnDimensions} THEN @embedding::vector END AS embedding) e
         RETURNING id
         """;
 
@@ -32,11 +36,11 @@ internal static class MemorySql
          WHERE id = @id AND company_id = @company_id AND agent_id = @agent_id
         """;
 
-    public const string Edit = """
+    public const string Edit = $"""
         UPDATE agent_memory
            SET content = coalesce(@content, content),
-               embedding = CASE WHEN @content IS NULL THEN embedding ELSE @embedding END,
-               embedding_model = CASE WHEN @content IS NULL THEN embedding_model ELSE @embedding_model END,
+               embedding = CASE WHEN @content IS NULL THEN embedding WHEN vector_dims(@embedding::vector) = {ColumnDimensions} THEN @embedding::vector END,
+               embedding_model = CASE WHEN @content IS NULL THEN embedding_model WHEN vector_dims(@embedding::vector) = {ColumnDimensions} THEN @embedding_model END,
                pinned = coalesce(@pinned, pinned),
                version = version + 1, updated_at = @now
          WHERE id = @id AND company_id = @company_id AND agent_id = @agent_id
@@ -60,37 +64,50 @@ internal static class MemorySql
         """;
 
     /// <summary>
-    /// Hybrid retrieval over the live items of the agents: the vector top-k (exact cosine distance over the
-    /// agents' items, of the query vector's length only) and the full-text top-k (ts_rank_cd over the OR of the
-    /// query's lexemes), fused by reciprocal rank (Σ 1 / (k + rank)), plus a bonus for pinned items and a
-    /// small one that fades with age (half of it after @half_life_days). Forgotten, superseded and expired
-    /// items never match.
+    /// Set in the search's transaction before <see cref="SearchQuery"/>: the HNSW scan goes on past its first candidates
+    /// until @k of them pass the company and agent filter (pgvector's iterative scan), visiting at most @max_tuples.
     /// </summary>
-    public const string Search = """
-        WITH live AS MATERIALIZED (
-          SELECT m.id, m.embedding, m.tsv, m.pinned, m.created_at
-          FROM agent_memory m
-          WHERE m.company_id = @company_id AND m.agent_id = ANY (@agent_ids) AND m.forgotten_at IS NULL
-            AND m.valid_from <= @now AND (m.valid_to IS NULL OR m.valid_to > @now)
-            AND (@kinds::text[] IS NULL OR m.kind = ANY (@kinds::text[]))),
-        vector_hits AS MATERIALIZED (
-          SELECT l.id, l.embedding <=> @embedding AS distance
-          FROM live l
-          WHERE @embedding IS NOT NULL AND l.embedding IS NOT NULL AND vector_dims(l.embedding) = vector_dims(@embedding)
-          ORDER BY l.embedding <=> @embedding, l.id
-          LIMIT @k),
+    public const string SearchSettings = """
+        SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', @ef_search, true),
+               set_config('hnsw.max_scan_tuples', @max_tuples, true)
+        """;
+
+    /// <summary>
+    /// Hybrid retrieval over the live items of the agents: the vector top-k (cosine distance, by the HNSW index
+    /// filtered by company and agents, or by an exact scan of the agents' items when the planner finds that
+    /// cheaper; only with a query vector of the column's length) and the full-text top-k (ts_rank_cd over the
+    /// query's words, all of them required: websearch_to_tsquery), fused by reciprocal rank (Σ 1 / (k + rank)),
+    /// plus a bonus for pinned items and a small one that fades with age (half of it after @half_life_days).
+    /// Forgotten, superseded and expired items never match.
+    /// </summary>
+    public const string SearchQuery = $"""
+        WITH vector_hits AS MATERIALIZED (
+          SELECT v.id, row_number() OVER (ORDER BY v.distance, v.id)::int AS r
+          FROM (
+            SELECT m.id, m.embedding <=> @embedding::vector AS distance
+            FROM agent_memory m
+            WHERE @embedding::vector IS NOT NULL
+              AND vector_dims(@embedding::vector) = {ColumnDimensions}
+              AND m.company_id = @company_id AND m.agent_id = ANY (@agent_ids) AND m.forgotten_at IS NULL
+              AND m.valid_from <= @now AND (m.valid_to IS NULL OR m.valid_to > @now)
+              AND (@kinds::text[] IS NULL OR m.kind = ANY (@kinds::text[]))
+            ORDER BY m.embedding <=> @embedding::vector
+            LIMIT @k) v),
         text_hits AS MATERIALIZED (
-          SELECT l.id, ts_rank_cd(l.tsv, q.query) AS rank
-          FROM live l, (SELECT replace(plainto_tsquery('english', @text)::text, '&', '|')::tsquery AS query) q
-          WHERE l.tsv @@ q.query
-          ORDER BY rank DESC, l.id
-          LIMIT @k),
-        ranked AS (
-          SELECT id, row_number() OVER (ORDER BY distance, id)::int AS r FROM vector_hits
-          UNION ALL
-          SELECT id, row_number() OVER (ORDER BY rank DESC, id)::int FROM text_hits),
+          SELECT t.id, row_number() OVER (ORDER BY t.rank DESC, t.id)::int AS r
+          FROM (
+            SELECT m.id, ts_rank_cd(m.tsv, q.query) AS rank
+            FROM agent_memory m, websearch_to_tsquery('english', @text) q (query)
+            WHERE m.tsv @@ q.query
+              AND m.company_id = @company_id AND m.agent_id = ANY (@agent_ids) AND m.forgotten_at IS NULL
+              AND m.valid_from <= @now AND (m.valid_to IS NULL OR m.valid_to > @now)
+              AND (@kinds::text[] IS NULL OR m.kind = ANY (@kinds::text[]))
+            ORDER BY rank DESC, m.id
+            LIMIT @k) t),
         fused AS (
-          SELECT r.id, sum(1.0 / (@rrf_k + r.r))::float8 AS score FROM ranked r GROUP BY r.id)
+          SELECT f.id, sum(1.0 / (@rrf_k + f.r))::float8 AS score
+          FROM (SELECT id, r FROM vector_hits UNION ALL SELECT id, r FROM text_hits) f
+          GROUP BY f.id)
         """ + "\nSELECT " + Columns + """
         , (f.score + CASE WHEN m.pinned THEN @pin_bonus ELSE 0 END
                 + @recency_bonus * power(0.5, extract(epoch FROM (@now - m.created_at)) / 86400.0 / @half_life_days))::float8 AS score
@@ -98,6 +115,49 @@ internal static class MemorySql
         JOIN agent_memory m ON m.id = f.id
         ORDER BY score DESC, m.id DESC
         LIMIT @limit
+        """;
+
+    /// <summary>
+    /// <see cref="SearchSettings"/> then <see cref="SearchQuery"/>, sent together: one round trip, one transaction (the
+    /// caller's, or the implicit one of the two statements), so the settings hold for the search only.
+    /// </summary>
+    public const string Search = SearchSettings + ";\n" + SearchQuery;
+
+    /// <summary>Fills in the vector of an item whose content is still the one embedded (an edit since starts another embedding).</summary>
+    public const string SetEmbedding = $"""
+        UPDATE agent_memory
+           SET embedding = @embedding, embedding_model = @embedding_model
+         WHERE id = @id AND company_id = @company_id AND agent_id = @agent_id AND content = @content
+           AND vector_dims(@embedding) = {ColumnDimensions}
+        """;
+
+    /// <summary>An agent's live items without a vector and without a <c>memory.embed</c> activity pending or running for them.</summary>
+    public const string UnembeddedOfAgent = "SELECT " + Columns + """
+
+         FROM agent_memory m
+        WHERE m.company_id = @company_id AND m.agent_id = @agent_id AND m.embedding IS NULL AND m.forgotten_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM runtime.activities a
+                          WHERE a.grain_type = 'agent-memory' AND a.grain_key = @grain_key AND a.kind = @kind AND a.status IN ('pending', 'running')
+                            AND a.input ->> 'itemId' = m.id::text)
+        ORDER BY m.id
+        LIMIT @limit
+        """;
+
+    /// <summary>The agents with live items still waiting for their vector (the sweep at start-up).</summary>
+    public const string AgentsWithUnembedded = """
+        SELECT DISTINCT m.company_id, m.agent_id FROM agent_memory m WHERE m.embedding IS NULL AND m.forgotten_at IS NULL
+        """;
+
+    /// <summary>Which of the items found are still live, with their version (the briefing's turn checks the activity's hits).</summary>
+    public const string StillLive = """
+        SELECT m.id, m.version FROM agent_memory m
+        WHERE m.company_id = @company_id AND m.id = ANY (@ids) AND m.forgotten_at IS NULL
+          AND m.valid_from <= @now AND (m.valid_to IS NULL OR m.valid_to > @now)
+        """;
+
+    /// <summary>Whether a lesson is already behind a playbook change.</summary>
+    public const string LessonProposed = """
+        SELECT EXISTS (SELECT 1 FROM agent_playbook_changes c WHERE c.company_id = @company_id AND c.agent_id = @agent_id AND @id = ANY (c.lesson_ids))
         """;
 
     public const string InsertRecall = """

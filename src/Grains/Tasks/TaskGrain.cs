@@ -10,6 +10,7 @@ using FluidManager.Grains.Interfaces.Governance;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
+using FluidManager.Grains.Memory;
 using FluidManager.Grains.Organization;
 using FluidManager.Grains.Work;
 using FluidManager.Runtime.Grains;
@@ -146,7 +147,13 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
             throw new ConflictException($"Task {Id} has used all {task.MaxAttempts} of its attempts.", "task.attempts_exhausted");
         }
 
-        return await ChangeStatusAsync(task, TaskAction.Retry, to, command.Reason);
+        var retried = await ChangeStatusAsync(task, TaskAction.Retry, to, command.Reason);
+        if (task.Status == TaskState.Failed)
+        {
+            await FeedbackLessons.LearnFromRetryAsync(context, task, command.Reason);
+        }
+
+        return retried;
     }
 
     public async Task<TaskDto> ChangePriorityAsync(ChangePriorityCommand command)
@@ -173,6 +180,42 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
         return await PublishChangeAsync(task, EventTypes.TaskDeadlineChanged, command.DeadlineAt is null ? "Deadline cleared." : "Deadline set.");
     }
 
+    public async Task<TaskDto> EditAsync(EditTaskCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        new Fields()
+            .Text("title", command.Title, 300, required: false)
+            .Text("description", command.Description, 50_000, required: false)
+            .Check(command.Title is null || command.Title.Trim().Length > 0, "title", "must not be empty")
+            .ThrowIfAny();
+        var task = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
+        TaskStateMachine.Apply(task.Status, TaskAction.Edit);
+        var title = command.Title?.Trim() ?? task.Title;
+        var description = command.Description ?? task.Description;
+        if (title == task.Title && description == task.Description)
+        {
+            return task;
+        }
+
+        await context.Sql(TaskSql.SetText).With("id", Id).With("company_id", command.CompanyId).With("title", title).With("description", description)
+            .With("now", context.Now).ExecuteAsync();
+        return await PublishChangeAsync(task, EventTypes.TaskEdited, title == task.Title ? "Description edited." : $"Title \"{task.Title}\" → \"{title}\".");
+    }
+
+    public async Task DeleteAsync(DeleteTaskCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var task = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
+        if (task.Status is not (TaskState.Done or TaskState.Cancelled))
+        {
+            throw new ConflictException(
+                $"Task {Id} is {task.Status.ToDb()}: only a done or cancelled task can be deleted; cancel it first.", "task.not_finished");
+        }
+
+        await context.Sql(TaskSql.Delete).With("id", Id).With("company_id", command.CompanyId).With("now", context.Now).With("actor", context.Actor).ExecuteAsync();
+        await context.PublishAsync(Streams.Task(Id), EventTypes.TaskDeleted, new TaskDeletedEvent(Id, task.Title, task.Status, context.Actor, context.Now), command.CompanyId);
+    }
+
     public async Task<TaskDto> RecordUsageAsync(RecordUsageCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -196,6 +239,7 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
             .With("now", context.Now)
             .FirstOrDefaultAsync(TaskRows.MapComment))!;
         await context.PublishAsync(Streams.Task(Id), EventTypes.TaskCommented, comment, command.CompanyId);
+        await FeedbackLessons.LearnFromCommentAsync(context, task, comment.Body);
         return comment;
     }
 
@@ -294,6 +338,16 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
         return await ArtifactRows.ForTaskAsync(context, companyId, Id);
     }
 
+    public async Task<ArtifactDto> DeleteArtifactAsync(long companyId, long artifactId)
+    {
+        await TaskRows.LoadAsync(context, companyId, Id);
+        var deleted = await context.Sql(ArtifactSql.DeleteOfTask).With("id", artifactId).With("company_id", companyId).With("task_id", Id)
+            .With("now", context.Now).With("actor", context.Actor).FirstOrDefaultAsync(ArtifactRows.Map)
+            ?? throw new NotFoundException("Artifact", artifactId);
+        await context.PublishAsync(Streams.Task(Id), EventTypes.TaskArtifactDeleted, deleted, companyId);
+        return deleted;
+    }
+
     public async Task OnSubtaskChangedAsync(SubtaskChanged notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
@@ -367,6 +421,12 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
         {
             // The agent loop follows the task: it starts, parks, resumes or stops on its status changes.
             await context.PostAsync<ITaskRunnerGrain>(context.Key, new TaskRunSignal(task.CompanyId, Id, task.Status, to, action, reason));
+        }
+
+        if (to != task.Status && to is TaskState.Done or TaskState.Failed or TaskState.Cancelled)
+        {
+            // A step of a workflow run: the run learns the end of its task from this turn's outbox.
+            await Workflows.WorkflowRunRows.NotifyTaskEndedAsync(context, task.CompanyId, Id, to);
         }
 
         if (notifyParent && to != task.Status && changed.ParentTaskId is { } parentId)

@@ -26,9 +26,20 @@ internal static class TaskSql
           FROM tasks c WHERE c.parent_task_id = t.id) p
         """;
 
-    public const string ById = Select + " WHERE t.id = @id AND t.company_id = @company_id";
+    public const string ById = Select + " WHERE t.id = @id AND t.company_id = @company_id AND t.deleted_at IS NULL";
 
-    public const string Subtasks = Select + " WHERE t.parent_task_id = @id AND t.company_id = @company_id ORDER BY t.id";
+    public const string Subtasks = Select + " WHERE t.parent_task_id = @id AND t.company_id = @company_id AND t.deleted_at IS NULL ORDER BY t.id";
+
+    public const string SetText = """
+        UPDATE tasks SET title = @title, description = @description, version = version + 1, updated_at = @now
+        WHERE id = @id AND company_id = @company_id
+        """;
+
+    /// <summary>A soft delete: the row stays for the cost views and the event log, every read of tasks skips it.</summary>
+    public const string Delete = """
+        UPDATE tasks SET deleted_at = @now, deleted_by = @actor, version = version + 1, updated_at = @now
+        WHERE id = @id AND company_id = @company_id AND deleted_at IS NULL
+        """;
 
     public const string OpenSubtaskIds = """
         SELECT id FROM tasks WHERE parent_task_id = @id AND status NOT IN ('done', 'cancelled') ORDER BY id
@@ -36,7 +47,7 @@ internal static class TaskSql
 
     public const string List = Select + """
 
-        WHERE t.company_id = @company_id
+        WHERE t.company_id = @company_id AND t.deleted_at IS NULL
           AND (@status::text IS NULL OR t.status = @status)
           AND (@assignee::bigint IS NULL OR t.assignee_agent_id = @assignee)
           AND (@parent::bigint IS NULL OR t.parent_task_id = @parent)

@@ -20,7 +20,7 @@ namespace FluidManager.Grains.Work;
 /// request nobody decides expires after <see cref="WorkOptions.ApprovalTimeToLive"/> (a reminder).
 /// </summary>
 [GrainType("approval")]
-public sealed class ApprovalGrain(ITurnContext context, IServiceProvider services, ILogger<ApprovalGrain> logger) : DurableGrain, IApprovalGrain, IReminderTarget
+public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> logger) : DurableGrain, IApprovalGrain, IReminderTarget
 {
     protected override ITurnContext Turn => context;
 
@@ -92,7 +92,7 @@ public sealed class ApprovalGrain(ITurnContext context, IServiceProvider service
 
         if (approval.Kind != ApprovalKind.BudgetRaise)
         {
-            await FeedbackLessons.LearnFromRejectionAsync(context, services, approval, task.Title);
+            await FeedbackLessons.LearnFromRejectionAsync(context, approval, task.Title);
         }
 
         return approval;

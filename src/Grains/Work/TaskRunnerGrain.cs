@@ -42,6 +42,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
     protected override ITurnContext Turn => context;
 
     private const string StartReminder = "start";
+    private const string AttemptTimeoutReminder = "attempt-timeout";
     private const string ToolSavepoint = "tool_call";
 
     private long Id => context.KeyAsId("Task");
@@ -157,6 +158,12 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
     public async Task ReceiveReminderAsync(ReminderTick tick)
     {
         ArgumentNullException.ThrowIfNull(tick);
+        if (tick.Name == AttemptTimeoutReminder)
+        {
+            await OnAttemptTimeoutAsync();
+            return;
+        }
+
         if (tick.Name != StartReminder)
         {
             return;
@@ -190,6 +197,12 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         if (outcome.Kind == AgentToolActivity.ActivityKind)
         {
             await OnToolCompletedAsync(work, outcome);
+            return;
+        }
+
+        if (outcome.Kind == MemoryBriefingActivity.ActivityKind)
+        {
+            await OnMemorySearchedAsync(work, outcome);
             return;
         }
 
@@ -285,6 +298,53 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         await AdvanceAsync(work, run, task);
     }
 
+    /// <summary>Starts the briefing's memory search outside the turn (an activity, read-only, retried); the loop waits for its hits.</summary>
+    private async Task SearchMemoryAsync(RunState run, MemoryBriefingInput search)
+    {
+        var activityId = await context.ScheduleActivityAsync(MemoryBriefingActivity.ActivityKind, search,
+            new ActivityOptions { MaxAttempts = 3, Timeout = TimeSpan.FromMinutes(1), Backoff = TimeSpan.FromSeconds(1) });
+        run.Status = TaskRunStatus.Calling;
+        run.ActivityId = activityId;
+        await run.SaveAsync(context);
+    }
+
+    /// <summary>
+    /// The briefing's memory search ended: what fits the token bound is kept and recorded as a recall, the briefing is
+    /// written, then the loop makes its first model call. A failed search leaves the briefing without memory.
+    /// </summary>
+    private async Task OnMemorySearchedAsync(AgentWork work, ActivityOutcome outcome)
+    {
+        var run = await RunState.FindAsync(context, Id);
+        if (run is null || run.ActivityId != outcome.Id)
+        {
+            return; // a search the loop had already let go of
+        }
+
+        run.ActivityId = null;
+        run.Status = TaskRunStatus.Idle;
+        var task = await TaskRows.LoadAsync(context, run.CompanyId, Id);
+        var found = outcome.Succeeded ? outcome.ResultAs<MemoryBriefingResult>() : null;
+        if (found is null)
+        {
+            Log.BriefingMemoryFailed(logger, Id, outcome.Attempts, outcome.Error ?? "no result");
+        }
+
+        if (run.Conversation.Count == 0 && await WorkingAgent.FindAsync(context, task.CompanyId, run.AgentId) is { } agent)
+        {
+            var org = await OrgSnapshot.LoadAsync(context, task.CompanyId);
+            var memory = await MemoryBriefing.CompleteAsync(context, MemoryOptions, org, agent.Id, task, run.Attempt, found);
+            run.Conversation.AddRange((await AgentBriefing.WriteAsync(context, agent, task, run.Attempt, work.Options.RecentWorklog, memory)).Messages);
+        }
+
+        if (task.Status != TaskState.Running)
+        {
+            await SettleAsync(run, task);
+            return;
+        }
+
+        await AdvanceAsync(work, run, task);
+    }
+
     /// <summary>Acts on the task's current status (the signals only say that something changed).</summary>
     private async Task ReconcileAsync(AgentWork work, TaskDto task, RunState? run)
     {
@@ -340,7 +400,21 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
                 return;
             }
 
+            if (!await AgentSlots.MayStartAsync(context, task.CompanyId, agent.Id, task.Id))
+            {
+                // A slot freed by another task of the agent wakes this runner; the check every minute is a safety net.
+                await context.RegisterReminderAsync(StartReminder, ReminderSchedule.Every(TimeSpan.FromMinutes(1)));
+                await WaitAsync(run, AgentSlots.WaitingForSlot);
+                return;
+            }
+
+            if (run.Status == TaskRunStatus.Waiting)
+            {
+                await context.UnregisterReminderAsync(StartReminder);
+            }
+
             task = await TaskOf(task).StartAsync(new TaskTransitionCommand(task.CompanyId));
+            await StartAttemptClockAsync(run);
         }
 
         if (run.Status == TaskRunStatus.Calling)
@@ -363,6 +437,11 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         if (run is { ActivityId: { } inFlight })
         {
             await LetGoOfCallAsync(inFlight);
+        }
+
+        if (run is { IsActive: true } && run.AgentId != agent.Id)
+        {
+            await AgentSlots.WakeAsync(context, task.CompanyId, run.AgentId, $"task #{task.Id} was reassigned");
         }
 
         var fresh = new RunState
@@ -413,6 +492,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
             if (task.Subtasks.Open > 0)
             {
                 await WaitAsync(run, RunWaits.Subtasks);
+                await AgentSlots.WakeAsync(context, task.CompanyId, run.AgentId, $"task #{task.Id} waits for its subtasks");
                 return;
             }
 
@@ -448,8 +528,14 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
         if (run.Conversation.Count == 0)
         {
-            var memory = await MemoryBriefing.LoadAsync(context, services, MemoryOptions, logger, org, agent.Id, task, run.Attempt);
-            var briefing = await AgentBriefing.WriteAsync(context, agent, task, run.Attempt, work.Options.RecentWorklog, memory);
+            if (MemoryBriefing.Search(MemoryOptions, org, agent.Id, task, run.Attempt, context.Now) is { } search)
+            {
+                await SearchMemoryAsync(run, search); // the briefing is written when the search's hits come back
+                return;
+            }
+
+            var briefing = await AgentBriefing.WriteAsync(context, agent, task, run.Attempt, work.Options.RecentWorklog,
+                await MemoryBriefing.CompleteAsync(context, MemoryOptions, org, agent.Id, task, run.Attempt, found: null));
             run.Conversation.AddRange(briefing.Messages);
         }
 
@@ -822,6 +908,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
             _ => run.WaitingFor,
         };
         await WaitAsync(run, waitingFor);
+        await AgentSlots.WakeAsync(context, run.CompanyId, run.AgentId, $"task #{task.Id} is {task.Status.ToDb()}");
     }
 
     private async Task WaitAsync(RunState run, string? waitingFor)
@@ -849,9 +936,10 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         }
 
         await context.UnregisterReminderAsync(StartReminder);
+        await context.UnregisterReminderAsync(AttemptTimeoutReminder);
         if (run.Status != TaskRunStatus.Stopped)
         {
-            await Episodes.WriteAsync(context, services, await TaskRows.LoadAsync(context, run.CompanyId, run.TaskId), run.AgentId, run.Attempt);
+            await Episodes.WriteAsync(context, await TaskRows.LoadAsync(context, run.CompanyId, run.TaskId), run.AgentId, run.Attempt);
         }
 
         run.Status = TaskRunStatus.Stopped;
@@ -861,6 +949,50 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         await run.SaveAsync(context);
         await context.PublishAsync(Streams.Task(run.TaskId), WorkEventTypes.RunStopped, run.ToDto(), run.CompanyId);
         Log.RunStopped(logger, run.TaskId, run.Attempt, run.Step, run.StopReason);
+        await AgentSlots.WakeAsync(context, run.CompanyId, run.AgentId, $"task #{run.TaskId} stopped");
+    }
+
+    /// <summary>
+    /// The task just started (or started again after a pause, a block or an approval): the attempt's clock
+    /// starts now, and with the agent's attempt timeout set, a reminder fails a run that outlasts it.
+    /// </summary>
+    private async Task StartAttemptClockAsync(RunState run)
+    {
+        run.StartedAt = context.Now;
+        var limits = await AgentSlots.LimitsAsync(context, run.CompanyId, run.AgentId);
+        if (limits?.AttemptTimeout is { } timeout)
+        {
+            await context.RegisterReminderAsync(AttemptTimeoutReminder, ReminderSchedule.Every(TimeSpan.FromMinutes(1), timeout));
+        }
+    }
+
+    /// <summary>
+    /// The attempt timeout's reminder: a task still running past the agent's timeout fails with the reason
+    /// (a failed task follows the usual rules: the CEO may retry it while attempts are left). A parked
+    /// task is left alone; its clock starts again when it next starts.
+    /// </summary>
+    private async Task OnAttemptTimeoutAsync()
+    {
+        var run = await RunState.FindAsync(context, Id);
+        var task = run is { IsActive: true } ? await TaskRows.FindAsync(context, run.CompanyId, Id) : null;
+        var limits = task is { Status: TaskState.Running } ? await AgentSlots.LimitsAsync(context, run!.CompanyId, run.AgentId) : null;
+        if (limits?.AttemptTimeout is not { } timeout)
+        {
+            await context.UnregisterReminderAsync(AttemptTimeoutReminder);
+            return;
+        }
+
+        var remaining = run!.StartedAt + timeout - context.Now;
+        if (remaining > TimeSpan.Zero)
+        {
+            await context.RegisterReminderAsync(AttemptTimeoutReminder, ReminderSchedule.Every(TimeSpan.FromMinutes(1), remaining));
+            return;
+        }
+
+        await context.UnregisterReminderAsync(AttemptTimeoutReminder);
+        var seconds = (long)timeout.TotalSeconds;
+        await FailTaskAsync(run, task!, $"Attempt {run.Attempt} timed out: it ran longer than the agent's attempt timeout of {seconds} s "
+            + $"(started {run.StartedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC; profile.limits.attemptTimeoutSeconds).");
     }
 
     /// <summary>

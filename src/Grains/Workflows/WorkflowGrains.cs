@@ -121,6 +121,46 @@ public sealed class WorkflowGrain(ITurnContext context) : DurableGrain, IWorkflo
         }
     }
 
+    public async Task<WorkflowRunDto> StartRunAsync(long companyId, JsonElement? inputs)
+    {
+        var workflow = await WorkflowRules.LoadAsync(context, companyId, Id);
+        var errors = new WorkflowErrors();
+        var definition = WorkflowDefinition.Parse(workflow.Definition, errors);
+        errors.ThrowIfAny("definition.");
+        var bound = WorkflowInputs.Bind(definition, inputs, errors);
+        errors.ThrowIfAny();
+        var runId = await context.Sql(WorkflowRunSql.InsertRun)
+            .With("company_id", companyId)
+            .With("workflow_id", Id)
+            .With("workflow_version", workflow.Version)
+            .With("inputs", bound.ToJsonString())
+            .With("started_by", context.Actor ?? Actor.System)
+            .With("now", context.Now)
+            .ScalarAsync<long>();
+        for (var i = 0; i < definition.Steps.Count; i++)
+        {
+            await context.Sql(WorkflowRunSql.InsertStep).With("company_id", companyId).With("run_id", runId).With("step_key", definition.Steps[i].Id).With("position", i).ExecuteAsync();
+        }
+
+        await context.PublishAsync(WorkflowRunEvents.Stream(runId), WorkflowRunEvents.RunStarted,
+            new { RunId = runId, WorkflowId = Id, workflow.Name, workflow.Version, Inputs = bound }, companyId);
+        return await context.Grains.GetGrain<IWorkflowRunGrain>(runId).BeginAsync(companyId);
+    }
+
+    public async Task<IReadOnlyList<WorkflowRunDto>> ListRunsAsync(long companyId)
+    {
+        await WorkflowRules.LoadAsync(context, companyId, Id);
+        var ids = await context.Sql(WorkflowRunSql.RunsOfWorkflow).With("company_id", companyId).With("workflow_id", Id).ListAsync(r => r.GetInt64(0));
+        var runs = new List<WorkflowRunDto>(ids.Count);
+        foreach (var runId in ids)
+        {
+            var row = await WorkflowRunRows.LoadAsync(context, companyId, runId);
+            runs.Add(await WorkflowRunRows.ShowAsync(context, row, await WorkflowRunRows.StepsAsync(context, runId), definition: null));
+        }
+
+        return runs;
+    }
+
     public async Task<IReadOnlyList<WorkflowVersionDto>> ListVersionsAsync(long companyId)
     {
         await WorkflowRules.LoadAsync(context, companyId, Id);

@@ -11,8 +11,6 @@ using FluidManager.Knowledge.Tools;
 using FluidManager.Models;
 using FluidManager.Runtime;
 using FluidManager.Runtime.Grains;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 using Npgsql;
@@ -125,22 +123,7 @@ public sealed class EmailToolSource(
             message.Headers.Add("X-Fluid-Task", taskId.ToString(CultureInfo.InvariantCulture));
         }
 
-        using (var smtp = new SmtpClient())
-        {
-            await smtp.ConnectAsync(account.Host, account.Port, account.Security switch
-            {
-                "tls" => SecureSocketOptions.SslOnConnect,
-                "starttls" => SecureSocketOptions.StartTls,
-                _ => SecureSocketOptions.None,
-            }, cancellationToken);
-            if (account.Username is { } user)
-            {
-                await smtp.AuthenticateAsync(user, account.Password ?? "", cancellationToken);
-            }
-
-            await smtp.SendAsync(message, cancellationToken);
-            await smtp.DisconnectAsync(quit: true, cancellationToken);
-        }
+        await SmtpSender.SendAsync(account, message, cancellationToken);
 
         Log.EmailSent(logger, invocation.CompanyId, invocation.AgentId, messageId, to.Count + cc.Count);
         long? artifactId = null;

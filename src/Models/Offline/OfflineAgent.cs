@@ -114,7 +114,9 @@ internal static partial class OfflineAgent
             }
         }
 
-        var result = Result(situation, writer, parts, sensitivity, approval);
+        var result = parts.Count == 0 && StructuredOutput.FindSchema(situation.Task.Description) is { } schema
+            ? OfflineJson.Write(schema, title, situation.Task.Description, WordingSeed(request))?.ToJsonString() ?? "null"
+            : Result(situation, writer, parts, sensitivity, approval);
         return situation.Offers(StandardTools.CompleteTask)
             ? Call(situation, seed, $"Wrapping up '{title}'.", StandardTools.CompleteTask, result,
                 new Argument("result", result, "summary", "output", "outcome", "text", "report"),
@@ -173,6 +175,11 @@ internal static partial class OfflineAgent
     private static string TextAnswer(Situation situation, OfflineWriter writer)
     {
         var ask = situation.LastUserText;
+        if (StructuredOutput.FindSchema(ask) is { } schema)
+        {
+            return OfflineJson.Write(schema, situation.Task.Title, ask, StableHash.Of(ask))?.ToJsonString() ?? "null";
+        }
+
         if (SummaryPattern().IsMatch(ask))
         {
             return writer.ConversationSummary();

@@ -32,6 +32,11 @@ namespace FluidManager.Models.Offline;
 /// publishing, spending or an external action; then <c>complete_task</c> with a summary.</item>
 /// </list>
 /// <para>
+/// <b>Structured results</b>: when the brief asks for a result matching a JSON Schema (a <see cref="StructuredOutput"/>
+/// paragraph), the result (or the plain answer) is a JSON value that conforms to the schema, built from the brief's
+/// own sentences and the task's title.
+/// </para>
+/// <para>
 /// Steps whose tool is not offered are skipped; without <c>complete_task</c> the last answer is plain
 /// text. After <c>request_approval</c>, a result or later message saying "pending"/"waiting"/"requested"
 /// gets a plain-text "waiting" answer (the loop should suspend until the decision); "rejected"/"denied"

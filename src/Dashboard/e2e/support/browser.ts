@@ -41,9 +41,19 @@ export async function newContext(
 
 /** Signs in through the login form and waits for the signed-in frame. */
 export async function signIn(page: Page, path = '/'): Promise<void> {
+  await signInAs(page, e2e.email, e2e.password, path);
+}
+
+/** Signs in as another member (see support/members.ts) through the same form. */
+export async function signInAs(
+  page: Page,
+  email: string,
+  password: string,
+  path = '/',
+): Promise<void> {
   await page.goto(path);
-  await page.getByLabel('E-mail').fill(e2e.email);
-  await page.getByLabel('Password').fill(e2e.password);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Pages' }).waitFor();
 }

@@ -7,6 +7,7 @@ import { ConnectionBanner } from '../live/ConnectionBanner';
 import { useLive, type LiveStatus } from '../live/liveContext';
 import { CompanySwitcher } from './CompanySwitcher';
 import { navigation, navItemFor } from './navigation';
+import { NotificationBell } from './NotificationBell';
 import { useSession } from './session';
 import { useWaitingCount } from './useWaitingCount';
 import { UserMenu } from './UserMenu';
@@ -107,6 +108,7 @@ export function Shell() {
           {navigationState.state === 'loading' && (
             <span className="spinner" aria-label="Loading page" />
           )}
+          <NotificationBell />
           <LiveIndicator />
         </header>
         <main className="content" id="main" tabIndex={-1}>

@@ -1,5 +1,8 @@
 import {
+  Activity,
   BarChart3,
+  FileSearch,
+  UserCog,
   BookOpen,
   CalendarClock,
   CheckCircle2,
@@ -10,6 +13,7 @@ import {
   ShieldCheck,
   Target,
   Users,
+  Workflow,
   type LucideIcon,
 } from 'lucide-react';
 
@@ -34,6 +38,7 @@ export const navigation: NavSection[] = [
       { path: '/tasks', label: 'Tasks', icon: KanbanSquare },
       { path: '/missions', label: 'Missions', icon: Target },
       { path: '/meetings', label: 'Meetings', icon: Users },
+      { path: '/workflows', label: 'Workflows', icon: Workflow },
       {
         path: '/approvals',
         label: 'Approvals',
@@ -46,6 +51,8 @@ export const navigation: NavSection[] = [
     title: 'Insight',
     items: [
       { path: '/costs', label: 'Costs', icon: BarChart3 },
+      { path: '/analytics', label: 'Analytics', icon: Activity },
+      { path: '/audit', label: 'Audit', icon: FileSearch },
       { path: '/schedules', label: 'Schedules', icon: CalendarClock },
       { path: '/knowledge', label: 'Knowledge', icon: BookOpen },
     ],
@@ -54,6 +61,7 @@ export const navigation: NavSection[] = [
     title: 'Operations',
     items: [
       { path: '/policies', label: 'Policies', icon: ShieldCheck },
+      { path: '/members', label: 'Members', icon: UserCog },
       { path: '/integrations', label: 'Integrations', icon: Plug },
       { path: '/cluster', label: 'Cluster', icon: Server },
     ],

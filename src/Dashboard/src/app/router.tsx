@@ -26,6 +26,12 @@ export const routes: RouteObject[] = [
         lazy: async () => ({ Component: (await import('../pages/org/OrgChartPage')).OrgChartPage }),
       },
       {
+        path: 'agents/:agentId/progress',
+        lazy: async () => ({
+          Component: (await import('../pages/agents/AgentProgressPage')).AgentProgressPage,
+        }),
+      },
+      {
         path: 'tasks',
         lazy: async () => ({ Component: (await import('../pages/tasks/TasksPage')).TasksPage }),
       },
@@ -45,6 +51,12 @@ export const routes: RouteObject[] = [
         path: 'missions/:taskId',
         lazy: async () => ({
           Component: (await import('../pages/missions/MissionPage')).MissionPage,
+        }),
+      },
+      {
+        path: 'workflows',
+        lazy: async () => ({
+          Component: (await import('../pages/workflows/WorkflowsPage')).WorkflowsPage,
         }),
       },
       {
@@ -74,6 +86,22 @@ export const routes: RouteObject[] = [
       {
         path: 'costs',
         lazy: async () => ({ Component: (await import('../pages/costs/CostsPage')).CostsPage }),
+      },
+      {
+        path: 'analytics',
+        lazy: async () => ({
+          Component: (await import('../pages/analytics/AnalyticsPage')).AnalyticsPage,
+        }),
+      },
+      {
+        path: 'audit',
+        lazy: async () => ({ Component: (await import('../pages/audit/AuditPage')).AuditPage }),
+      },
+      {
+        path: 'members',
+        lazy: async () => ({
+          Component: (await import('../pages/members/MembersPage')).MembersPage,
+        }),
       },
       {
         path: 'schedules',

@@ -86,3 +86,36 @@ export function describeProblem(error: unknown): ProblemText {
       return { title: error.title, detail: error.detail, fields };
   }
 }
+
+function normalField(field: string): string {
+  return field
+    .replace(/^(profile|request|body)\./i, '')
+    .replace(/\[\d+\]/g, '')
+    .toLowerCase();
+}
+
+/**
+ * The Api's messages about one field of a refused request, in words ("must be between 0 and 1,000,000."),
+ * for showing beside that field. Matches the field name without case and without a "profile." prefix.
+ */
+export function fieldErrors(error: unknown, field: string): string[] {
+  if (!(error instanceof ApiError)) return [];
+  const wanted = normalField(field);
+  return Object.entries(error.errors)
+    .filter(([name]) => normalField(name) === wanted)
+    .flatMap(([, messages]) => messages.map((m) => sentence(m)));
+}
+
+/** The refused fields of an error that no control on the form shows (these stay in the alert). */
+export function otherFieldErrors(error: unknown, shown: readonly string[]): string[] {
+  if (!(error instanceof ApiError)) return [];
+  const known = new Set(shown.map(normalField));
+  return Object.entries(error.errors)
+    .filter(([name]) => !known.has(normalField(name)))
+    .flatMap(([name, messages]) => messages.map((m) => fieldMessage(name, m)));
+}
+
+function sentence(message: string): string {
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../services/events';
+import { agentKeys } from '../services/agents';
+import { analyticsKeys } from '../services/analytics';
+import { auditKeys } from '../services/audit';
+import { companyPolicyKeys } from '../services/companyPolicy';
 import { dataSourceKeys } from '../services/dataSources';
+import { memoryKeys } from '../services/memory';
+import { notificationKeys } from '../services/notifications';
 import { missionKeys } from '../services/missions';
 import { policyRuleKeys } from '../services/policies';
 import { taskKeys } from '../services/tasks';
@@ -62,6 +68,8 @@ describe('cacheActionsFor', () => {
     expect(cacheActionsFor(event('company:1', 'approval.requested'))).toEqual([
       { kind: 'invalidate', queryKey: ['approvals'] },
       { kind: 'invalidate', queryKey: ['tasks'] },
+      { kind: 'invalidate', queryKey: ['audit'] },
+      { kind: 'invalidate', queryKey: ['analytics'] },
     ]);
     expect(
       cacheActionsFor(event('task:4', 'clarification.answered')).map((a) => a.queryKey),
@@ -69,6 +77,7 @@ describe('cacheActionsFor', () => {
     expect(cacheActionsFor(event('task:4', 'llm.call'))).toEqual([
       { kind: 'invalidate', queryKey: ['tasks'] },
       { kind: 'invalidate', queryKey: ['costs'] },
+      { kind: 'invalidate', queryKey: ['analytics'] },
     ]);
     expect(cacheActionsFor(event('schedule:2', 'schedule.fired'))).toEqual([
       { kind: 'invalidate', queryKey: ['schedules'] },
@@ -103,9 +112,49 @@ describe('cacheActionsFor', () => {
     }
   });
 
+  it('refreshes the agent’s memory and progress when an item is added, edited or forgotten', () => {
+    const search = { q: 'deployments', kind: '' as const, includeInactive: false };
+    for (const type of ['memory.added', 'memory.edited', 'memory.forgotten', 'memory.superseded']) {
+      const actions = cacheActionsFor(event('agent:7', type));
+      expect(staled(actions, memoryKeys.search(7, search))).toBe(true);
+      expect(staled(actions, memoryKeys.progress(7, 30))).toBe(true);
+    }
+  });
+
+  it('refreshes the pending playbook changes and the agent’s playbook when a change is proposed or decided', () => {
+    for (const type of ['playbook.proposed', 'playbook.approved', 'playbook.rejected']) {
+      for (const stream of ['company:1', 'agent:7']) {
+        const actions = cacheActionsFor(event(stream, type));
+        expect(staled(actions, memoryKeys.pendingPlaybook)).toBe(true);
+        expect(staled(actions, memoryKeys.playbook(7))).toBe(true);
+      }
+    }
+  });
+
+  it('refreshes the governance views: the company policy, the bell, the audit and the analytics', () => {
+    const policy = cacheActionsFor(event('company:1', 'company.policy_changed'));
+    expect(staled(policy, companyPolicyKeys.current())).toBe(true);
+    expect(staled(policy, agentKeys.detail(3))).toBe(true);
+    for (const type of ['alert.fired', 'alert.resolved', 'alert.read']) {
+      const actions = cacheActionsFor(event('company:1', type));
+      expect(staled(actions, notificationKeys.count())).toBe(true);
+      expect(staled(actions, notificationKeys.list(true))).toBe(true);
+    }
+    expect(staled(cacheActionsFor(event('company:1', 'policy.denied')), auditKeys.list({}))).toBe(
+      true,
+    );
+    expect(staled(cacheActionsFor(event('task:4', 'tool.call')), auditKeys.list({}))).toBe(true);
+    expect(
+      staled(
+        cacheActionsFor(event('task:4', 'task.failed')),
+        analyticsKeys.report('agent', '', ''),
+      ),
+    ).toBe(true);
+  });
+
   it('ignores what it does not know', () => {
     expect(cacheActionsFor(event('mission:3', 'mission.started'))).toEqual([]);
-    expect(cacheActionsFor(event('company:1', 'policy.denied'))).toEqual([]);
+    expect(cacheActionsFor(event('company:1', 'company.renamed'))).toEqual([]);
   });
 });
 

@@ -24,19 +24,34 @@ export function cacheActionsFor(event: LiveEvent): CacheAction[] {
   const [kind, id] = parseStream(event.stream);
   const type = event.type;
   // Approvals, questions and budgets travel on several streams; they mean the same everywhere.
-  if (type.startsWith('approval.')) return [invalidate('approvals'), invalidate('tasks')];
+  if (type.startsWith('approval.')) {
+    return [
+      invalidate('approvals'),
+      invalidate('tasks'),
+      invalidate('audit'),
+      invalidate('analytics'),
+    ];
+  }
+  // The notification centre: alerts fire, resolve and are read on the company stream.
+  if (type.startsWith('alert.')) return [invalidate('notifications')];
   if (type.startsWith('clarification.')) return [invalidate('clarifications'), invalidate('tasks')];
   if (type.startsWith('budget.')) return [invalidate('costs'), invalidate('tasks')];
+  // Playbook changes travel on the company's stream (the CEO's inbox) and the agent's.
+  if (type.startsWith('playbook.')) return [invalidate('inbox'), invalidate('agents')];
   switch (kind) {
     case 'task': {
-      if (type === 'llm.call') return [invalidate('tasks'), invalidate('costs')];
-      if (type === 'tool.call' || type.startsWith('task.run_') || type === 'task.step_started') {
+      if (type === 'llm.call')
+        return [invalidate('tasks'), invalidate('costs'), invalidate('analytics')];
+      if (type === 'tool.call') return [invalidate('tasks'), invalidate('audit')];
+      if (type.startsWith('task.run_') || type === 'task.step_started') {
         return [invalidate('tasks')];
       }
       // A meeting's calls to action show their tasks' status.
       const actions = [invalidate('tasks'), invalidate('agents'), invalidate('meetings', 'detail')];
       if (type === 'task.created' || type === 'task.assigned')
         actions.push(invalidate('org-chart'));
+      if (type === 'task.completed' || type === 'task.failed' || type === 'task.retried')
+        actions.push(invalidate('analytics'));
       return actions;
     }
     case 'agent': {
@@ -54,6 +69,11 @@ export function cacheActionsFor(event: LiveEvent): CacheAction[] {
     case 'company': {
       if (type.startsWith('org.')) return [invalidate('org-chart'), invalidate('agents')];
       if (type.startsWith('policy.rule_')) return [invalidate('policies')];
+      if (type === 'policy.denied') return [invalidate('audit')];
+      // The company's governance: its policy, and the agents it flags.
+      if (type === 'company.policy_changed') {
+        return [invalidate('company-policy'), invalidate('agents')];
+      }
       if (type.startsWith('inbox.')) return [invalidate('inbox')];
       return [];
     }

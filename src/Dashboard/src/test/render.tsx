@@ -14,8 +14,18 @@ export const testSession: Session = {
   authentication: 'cookie',
 };
 
-/** Renders a page as the signed-in CEO of Acme, with a fresh query cache and no retries. */
-export function renderSignedIn(ui: ReactElement, { path = '/' }: { path?: string } = {}) {
+/** The same member of Acme as a viewer: every command is refused. */
+export const viewerSession: Session = {
+  ...testSession,
+  company: { ...testSession.company, role: 'viewer' },
+  role: 'viewer',
+};
+
+/** Renders a page as the signed-in CEO of Acme (or `session`), with a fresh query cache and no retries. */
+export function renderSignedIn(
+  ui: ReactElement,
+  { path = '/', session = testSession }: { path?: string; session?: Session } = {},
+) {
   const queryClient = new QueryClient({
     defaultOptions: { queries: { retry: false, staleTime: Infinity }, mutations: { retry: false } },
   });
@@ -23,7 +33,7 @@ export function renderSignedIn(ui: ReactElement, { path = '/' }: { path?: string
     <QueryClientProvider client={queryClient}>
       <ToastProvider>
         <MemoryRouter initialEntries={[path]}>
-          <SessionContext.Provider value={testSession}>{ui}</SessionContext.Provider>
+          <SessionContext.Provider value={session}>{ui}</SessionContext.Provider>
         </MemoryRouter>
       </ToastProvider>
     </QueryClientProvider>,

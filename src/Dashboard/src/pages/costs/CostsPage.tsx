@@ -321,6 +321,9 @@ function CostTable({ rows, total }: { rows: CostRow[]; total: CostRow }) {
             <th scope="col" className="num">
               Cost
             </th>
+            <th scope="col" className="num">
+              Model time
+            </th>
             <th scope="col" className="num hide-narrow">
               Share
             </th>
@@ -346,6 +349,7 @@ function CostTable({ rows, total }: { rows: CostRow[]; total: CostRow }) {
                   <td className="num">{formatTokens(row.inputTokens)}</td>
                   <td className="num">{formatTokens(row.outputTokens)}</td>
                   <td className="num">{formatUsd(row.cost)}</td>
+                  <td className="num">{formatDuration(row.durationMs)}</td>
                   <td className="num hide-narrow">
                     <span className="share">
                       <span

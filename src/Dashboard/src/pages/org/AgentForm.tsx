@@ -1,7 +1,17 @@
+import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { fieldErrors } from '../../components/problem';
 import { seniorities, type Agent, type AgentProfileRequest } from '../../services/agents';
-import { Field, TextAreaField } from '../../components/Field';
+import {
+  companyPolicyKeys,
+  effectiveModels,
+  fetchCompanyPolicy,
+  modelAllowedBy,
+} from '../../services/companyPolicy';
+import { splitList } from '../../services/policies';
+import { Field, TextAreaField, TextField } from '../../components/Field';
+import { LimitUse, type AgentUse } from './AgentUse';
 
 const tools = [
   { id: 'rag', label: 'Knowledge search' },
@@ -18,6 +28,10 @@ const seniorityLabels: Record<string, string> = {
   principal: 'Principal',
   executive: 'Executive',
 };
+
+function text(value: number | null | undefined): string {
+  return value === null || value === undefined ? '' : String(value);
+}
 
 export interface ManagerOption {
   id: number | null;
@@ -52,6 +66,7 @@ export function AgentForm({
   error,
   onSubmit,
   onCancel,
+  use,
 }: {
   initial: AgentProfileRequest;
   agents: Agent[];
@@ -62,54 +77,104 @@ export function AgentForm({
   error: unknown;
   onSubmit: (profile: AgentProfileRequest, manager: number | null) => void;
   onCancel: () => void;
+  /** What the agent has used so far, shown beside its budgets (editing only). */
+  use?: AgentUse;
 }) {
   const id = useId();
   const [profile, setProfile] = useState(initial);
   const [manager, setManager] = useState<number | null>(initialManager ?? null);
+  // Lists are edited as text and split on save, so that a comma can be typed.
+  const [affinities, setAffinities] = useState((initial.affinities ?? []).join(', '));
+  const [webDomains, setWebDomains] = useState((initial.limits?.webDomains ?? []).join(', '));
+  const [limitText, setLimitText] = useState({
+    tokensPerDay: text(initial.limits?.tokensPerDay),
+    tokensPerMonth: text(initial.limits?.tokensPerMonth),
+    maxCost: text(initial.limits?.maxCost),
+  });
+  const [localErrors, setLocalErrors] = useState<Record<string, string[]>>({});
+  const policy = useQuery({
+    queryKey: companyPolicyKeys.current(),
+    queryFn: ({ signal }) => fetchCompanyPolicy(signal),
+  });
+  const allowed = effectiveModels(policy.data);
   const departments = [...new Set(agents.map((a) => a.profile.department))].sort();
-  const models = [...new Set(['offline', ...agents.map((a) => a.profile.model)])].sort();
+  // The models one may choose: the allowed ids, and the models of agents that the lists still allow.
+  const models = [
+    ...new Set([
+      ...allowed.filter((m) => !m.includes('*')),
+      ...agents.map((a) => a.profile.model).filter((m) => modelAllowedBy(m, allowed)),
+    ]),
+  ].sort();
+  const currentModel = profile.model ?? '';
+  const modelRefused = policy.data !== undefined && !modelAllowedBy(currentModel, allowed);
   const set = <K extends keyof AgentProfileRequest>(key: K, value: AgentProfileRequest[K]) =>
     setProfile((p) => ({ ...p, [key]: value }));
-  const text = (
-    key: 'firstName' | 'lastName' | 'role' | 'department' | 'model' | 'bio' | 'systemPrompt',
+  const textOf = (
+    key:
+      | 'firstName'
+      | 'lastName'
+      | 'role'
+      | 'department'
+      | 'model'
+      | 'bio'
+      | 'systemPrompt'
+      | 'styleGuidelines',
   ) => profile[key] ?? '';
+  const errorsOf = (field: string) => localErrors[field] ?? fieldErrors(error, field);
+  const webOn = profile.allowedTools?.includes('web') ?? false;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    onSubmit(profile, manager);
+    const errors: Record<string, string[]> = {};
+    const number = (value: string, field: string) => {
+      if (value.trim() === '') return null;
+      const n = Number(value.trim());
+      if (!Number.isFinite(n)) {
+        errors[field] = ['Enter a number, or leave it empty for no limit.'];
+        return null;
+      }
+      return n;
+    };
+    const limits = {
+      ...(profile.limits ?? {}),
+      tokensPerDay: number(limitText.tokensPerDay, 'limits.tokensPerDay'),
+      tokensPerMonth: number(limitText.tokensPerMonth, 'limits.tokensPerMonth'),
+      maxCost: number(limitText.maxCost, 'limits.maxCost'),
+      webDomains: splitList(webDomains),
+    };
+    setLocalErrors(errors);
+    if (Object.keys(errors).length > 0) return;
+    onSubmit({ ...profile, affinities: splitList(affinities), limits }, manager);
   };
 
   return (
     <form className="form" onSubmit={submit} aria-label={submitLabel}>
       <div className="form-grid">
-        <Field label="First name">
-          <input
-            className="input"
-            value={text('firstName')}
-            onChange={(e) => set('firstName', e.target.value)}
-            autoFocus
-          />
-        </Field>
-        <Field label="Last name">
-          <input
-            className="input"
-            value={text('lastName')}
-            onChange={(e) => set('lastName', e.target.value)}
-          />
-        </Field>
-        <Field label="Role">
-          <input
-            className="input"
-            value={text('role')}
-            onChange={(e) => set('role', e.target.value)}
-            placeholder="Developer, CTO, Sales Manager…"
-          />
-        </Field>
-        <Field label="Department">
+        <TextField
+          label="First name"
+          value={textOf('firstName')}
+          onChange={(v) => set('firstName', v)}
+          errors={errorsOf('firstName')}
+          autoFocus
+        />
+        <TextField
+          label="Last name"
+          value={textOf('lastName')}
+          onChange={(v) => set('lastName', v)}
+          errors={errorsOf('lastName')}
+        />
+        <TextField
+          label="Role"
+          value={textOf('role')}
+          onChange={(v) => set('role', v)}
+          errors={errorsOf('role')}
+          placeholder="Developer, CTO, Sales Manager…"
+        />
+        <Field label="Department" errors={errorsOf('department')}>
           <input
             className="input"
             list={`${id}-departments`}
-            value={text('department')}
+            value={textOf('department')}
             onChange={(e) => set('department', e.target.value)}
           />
           <datalist id={`${id}-departments`}>
@@ -118,7 +183,7 @@ export function AgentForm({
             ))}
           </datalist>
         </Field>
-        <Field label="Seniority">
+        <Field label="Seniority" errors={errorsOf('seniority')}>
           <select
             className="select"
             value={profile.seniority ?? 'mid'}
@@ -131,18 +196,31 @@ export function AgentForm({
             ))}
           </select>
         </Field>
-        <Field label="Model">
-          <input
-            className="input"
-            list={`${id}-models`}
-            value={text('model')}
+        <Field label="Model" errors={errorsOf('model')}>
+          <select
+            className="select mono"
+            value={currentModel}
+            aria-invalid={modelRefused || undefined}
             onChange={(e) => set('model', e.target.value)}
-          />
-          <datalist id={`${id}-models`}>
+          >
+            {!models.includes(currentModel) && (
+              <option value={currentModel}>
+                {currentModel}
+                {modelRefused ? ' (no longer allowed)' : ''}
+              </option>
+            )}
             {models.map((m) => (
-              <option key={m} value={m} />
+              <option key={m} value={m}>
+                {m}
+              </option>
             ))}
-          </datalist>
+          </select>
+          {modelRefused && (
+            <span className="field__error" data-testid="model-flag">
+              The company no longer allows {currentModel}: choose another model.
+            </span>
+          )}
+          {policy.data && <span className="field__hint">Allowed: {allowed.join(', ')}</span>}
         </Field>
       </div>
       {managers && (
@@ -164,6 +242,35 @@ export function AgentForm({
         </Field>
       )}
       <fieldset className="field fieldset">
+        <legend className="field__label">Budgets (empty: no limit of its own)</legend>
+        <div className="form-grid">
+          <TextField
+            label="Tokens per day"
+            inputMode="numeric"
+            value={limitText.tokensPerDay}
+            onChange={(v) => setLimitText((l) => ({ ...l, tokensPerDay: v }))}
+            errors={errorsOf('limits.tokensPerDay')}
+          />
+          {use && <LimitUse label="Used today" value={use.tokensToday} kind="tokens" />}
+          <TextField
+            label="Tokens per month"
+            inputMode="numeric"
+            value={limitText.tokensPerMonth}
+            onChange={(v) => setLimitText((l) => ({ ...l, tokensPerMonth: v }))}
+            errors={errorsOf('limits.tokensPerMonth')}
+          />
+          {use && <LimitUse label="Used this month" value={use.tokensThisMonth} kind="tokens" />}
+          <TextField
+            label="Highest total cost (USD)"
+            inputMode="decimal"
+            value={limitText.maxCost}
+            onChange={(v) => setLimitText((l) => ({ ...l, maxCost: v }))}
+            errors={errorsOf('limits.maxCost')}
+          />
+          {use && <LimitUse label="Spent so far" value={use.costTotal} kind="usd" />}
+        </div>
+      </fieldset>
+      <fieldset className="field fieldset">
         <legend className="field__label">Tools</legend>
         <div className="row" style={{ flexWrap: 'wrap', gap: 14 }}>
           {tools.map((tool) => (
@@ -184,19 +291,49 @@ export function AgentForm({
             </label>
           ))}
         </div>
+        {fieldErrors(error, 'allowedTools').map((m) => (
+          <span key={m} className="field__error">
+            {m}
+          </span>
+        ))}
       </fieldset>
+      <TextField
+        label="Web: allowed domains"
+        value={webDomains}
+        onChange={setWebDomains}
+        disabled={!webOn}
+        placeholder={webOn ? 'example.com, *.example.org' : 'switch the web tool on first'}
+        errors={errorsOf('limits.webDomains')}
+      />
+      <TextField
+        label="Affinities"
+        value={affinities}
+        onChange={setAffinities}
+        placeholder="pricing, onboarding, security"
+        errors={errorsOf('affinities')}
+      />
       <TextAreaField
         label="Bio"
         rows={2}
-        value={text('bio')}
+        value={textOf('bio')}
         onChange={(value) => set('bio', value)}
+        errors={errorsOf('bio')}
       />
       <TextAreaField
         label="System prompt"
         rows={4}
-        value={text('systemPrompt')}
+        value={textOf('systemPrompt')}
         onChange={(value) => set('systemPrompt', value)}
         placeholder="How this agent thinks and works."
+        errors={errorsOf('systemPrompt')}
+      />
+      <TextAreaField
+        label="Style guidelines"
+        rows={3}
+        value={textOf('styleGuidelines')}
+        onChange={(value) => set('styleGuidelines', value)}
+        placeholder="Tone, format and words to use or avoid."
+        errors={errorsOf('styleGuidelines')}
       />
       {error !== null && error !== undefined && <ProblemAlert error={error} />}
       <div className="form__actions">

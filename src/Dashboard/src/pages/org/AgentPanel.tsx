@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Archive, Pause, Pencil, Play, Trash2, X } from 'lucide-react';
+import { Archive, LineChart, Pause, Pencil, Play, Trash2, X } from 'lucide-react';
 import { useState, type CSSProperties } from 'react';
 import { Link } from 'react-router';
 import { Avatar } from '../../components/Avatar';
@@ -24,7 +24,12 @@ import {
 } from '../../services/agents';
 import { orgChartQueryKey } from '../../services/org';
 import { stateLabels, stateTone } from '../../services/tasks';
+import { companyPolicyKeys, fetchCompanyPolicy } from '../../services/companyPolicy';
+import { formatUsd } from '../../services/costs';
+import { formatTokens } from '../tasks/parts';
 import { AgentForm, emptyProfile, type ManagerOption } from './AgentForm';
+import { useAgentUse } from './AgentUse';
+import { AvatarUpload } from './AvatarUpload';
 import { DataSources } from './DataSources';
 import { McpTools } from './McpTools';
 import { departmentColour } from './departments';
@@ -182,6 +187,11 @@ function AgentDetails({
     queryKey: agentKeys.openTasks(agentId),
     queryFn: ({ signal }) => fetchAgentOpenTasks(agentId, signal),
   });
+  const policy = useQuery({
+    queryKey: companyPolicyKeys.current(),
+    queryFn: ({ signal }) => fetchCompanyPolicy(signal),
+  });
+  const use = useAgentUse(agentId);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [moveError, setMoveError] = useState<unknown>(null);
   const [moving, setMoving] = useState(false);
@@ -235,6 +245,7 @@ function AgentDetails({
         error={save.error}
         onSubmit={(profile) => save.mutate(profile)}
         onCancel={() => onMode({ kind: 'view', agentId })}
+        use={use}
       />
     );
   }
@@ -242,6 +253,16 @@ function AgentDetails({
   const manager = a.managerAgentId === null ? null : agents.find((x) => x.id === a.managerAgentId);
   const reportsTo = a.reportsToCeo ? 'CEO (you)' : manager ? agentName(manager) : 'Nobody yet';
   const disabledReason = canEdit ? undefined : NO_RIGHTS;
+  const flagged = policy.data?.flaggedAgents?.find((f) => f.agentId === a.id);
+  const limits = a.profile.limits;
+  const limitText = (limit: number | null | undefined, usd = false) =>
+    limit === null || limit === undefined
+      ? 'no limit'
+      : usd
+        ? formatUsd(limit)
+        : formatTokens(limit);
+  const used = (value: number | undefined, usd = false) =>
+    value === undefined ? '…' : usd ? formatUsd(value) : formatTokens(value);
 
   return (
     <div className="stack">
@@ -277,6 +298,18 @@ function AgentDetails({
           </div>
         </div>
       </div>
+
+      <AvatarUpload agent={a} disabledReason={disabledReason} />
+      {flagged && (
+        <div className="alert alert--warn" role="alert" data-testid="model-flag">
+          <div className="alert__body">
+            <p className="alert__title">Its model is no longer allowed</p>
+            <p className="alert__detail">
+              {a.profile.model}: {flagged.reason}. Edit the agent to choose another.
+            </p>
+          </div>
+        </div>
+      )}
 
       <div className="row" style={{ flexWrap: 'wrap' }}>
         <Tooltip text={disabledReason}>
@@ -336,6 +369,9 @@ function AgentDetails({
         </Tooltip>
       </div>
       {status.isError && <ProblemAlert error={status.error} />}
+      <Link className="button button--small" to={`/agents/${a.id}/progress`}>
+        <LineChart size={14} /> Progress, memory and playbook
+      </Link>
 
       <dl className="facts">
         <div>
@@ -376,8 +412,45 @@ function AgentDetails({
         </div>
         <div>
           <dt>Model</dt>
-          <dd className="mono">{a.profile.model}</dd>
+          <dd className="mono">
+            {a.profile.model}
+            {flagged && <span className="badge badge--warn"> not allowed</span>}
+          </dd>
         </div>
+        <div>
+          <dt>Tokens today</dt>
+          <dd data-testid="use-day">
+            {used(use.tokensToday)} of {limitText(limits?.tokensPerDay)}
+          </dd>
+        </div>
+        <div>
+          <dt>Tokens this month</dt>
+          <dd data-testid="use-month">
+            {used(use.tokensThisMonth)} of {limitText(limits?.tokensPerMonth)}
+          </dd>
+        </div>
+        <div>
+          <dt>Cost so far</dt>
+          <dd data-testid="use-cost">
+            {used(use.costTotal, true)} of {limitText(limits?.maxCost, true)}
+          </dd>
+        </div>
+        <div>
+          <dt>Web</dt>
+          <dd>
+            {a.profile.allowedTools?.includes('web')
+              ? limits?.webDomains?.length
+                ? limits.webDomains.join(', ')
+                : 'on, no domain allowed yet'
+              : 'off'}
+          </dd>
+        </div>
+        {a.profile.affinities && a.profile.affinities.length > 0 && (
+          <div>
+            <dt>Affinities</dt>
+            <dd>{a.profile.affinities.join(', ')}</dd>
+          </div>
+        )}
         <div>
           <dt>Tools</dt>
           <dd>
@@ -391,6 +464,12 @@ function AgentDetails({
       </dl>
       {moveError !== null && <ProblemAlert error={moveError} />}
       {a.profile.bio && <p className="bio">{a.profile.bio}</p>}
+      {a.profile.styleGuidelines && (
+        <p className="bio">
+          <span className="muted">Style: </span>
+          {a.profile.styleGuidelines}
+        </p>
+      )}
 
       <section className="stack" style={{ gap: 8 }} aria-labelledby="open-work">
         <h3 id="open-work" className="section-title small-title">

@@ -31,8 +31,10 @@ import {
 } from '../../services/policies';
 import { useAgentDirectory } from '../tasks/parts';
 import { Field, TextField } from '../../components/Field';
+import { CompanyPolicyCard } from './CompanyPolicyCard';
 
 const ONLY_CEO = 'Only the CEO changes the hierarchy rules.';
+const ONLY_CEO_POLICY = 'Only the CEO changes the company policy.';
 
 export function PoliciesPage() {
   usePageTitle('Policies');
@@ -43,7 +45,7 @@ export function PoliciesPage() {
     <div className="page">
       <PageHeader
         title="Policies"
-        description="The hierarchy rules: who may assign work to whom, who may never be above whom, and what needs your approval. Agents and the dashboard ask them; they never guess."
+        description="The company policy (models, budgets, quotas, approvals) and the hierarchy rules: who may assign work to whom, who may never be above whom, and what needs your approval. Agents and the dashboard ask them; they never guess."
         actions={
           <Tooltip text={reason}>
             <button
@@ -57,6 +59,7 @@ export function PoliciesPage() {
           </Tooltip>
         }
       />
+      <CompanyPolicyCard disabledReason={isCeo(session) ? undefined : ONLY_CEO_POLICY} />
       <Rules disabledReason={reason} />
       <CanAssign />
       <AddRuleDialog open={adding} onClose={() => setAdding(false)} />
