@@ -28,6 +28,7 @@ public static class OpenApiContract
         ["Cluster"] = "Operators' view of the silos, dead letters and the knowledge index.",
         ["Companies"] = "The companies the caller belongs to, and creating new ones.",
         ["Company policy"] = "Allowed models, budgets, default limits, web quota and assignment routing of a company.",
+        ["Company transfer"] = "Exporting a company as one JSON document (never its secrets) and importing it into an empty company, or as a dry run.",
         ["Costs"] = "Tokens, cost and duration by agent, task, mission, meeting and period, and each task's model and tool calls.",
         ["Events"] = "The committed event log, read from a position (the hub streams the same events live).",
         ["Inbox"] = "Everything waiting for the caller: approvals, clarifications, escalations and playbook changes.",
@@ -42,7 +43,9 @@ public static class OpenApiContract
         ["Tasks"] = "Tasks and their control: pause, resume, cancel, retry, reassign, priority, deadlines, comments, worklog and artifacts.",
         ["Tokens"] = "The caller's personal API tokens.",
         ["Users"] = "The members of the current company and their roles.",
-        ["Workflows"] = "Workflow templates: validation, versions and previews.",
+        ["Webhooks"] = "Outbound webhooks: signed deliveries of the company's alerts, retried with backoff, and their delivery log.",
+        ["Workflow runs"] = "Runs of workflow templates: their steps as tasks, results, costs, and pause, resume, retry, skip and cancel.",
+        ["Workflows"] = "Workflow templates: validation, versions, previews and starting runs.",
     };
 
     /// <summary>Adds the contract's transformers to the OpenAPI document.</summary>

@@ -168,7 +168,12 @@ describe('agent progress', () => {
     const viewer = await addMember(request, 'viewer');
     const viewerContext = await newContext(browser);
     const viewerPage = await viewerContext.newPage();
-    await signInAs(viewerPage, viewer.email, viewer.password, `/agents/${agentId}/progress?tab=memory`);
+    await signInAs(
+      viewerPage,
+      viewer.email,
+      viewer.password,
+      `/agents/${agentId}/progress?tab=memory`,
+    );
     const viewerForget = viewerPage.getByRole('button', {
       name: `Forget memory item ${deployments.id}`,
     });

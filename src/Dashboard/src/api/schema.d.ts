@@ -14,7 +14,10 @@ export interface paths {
         /** The company's agents, optionally of one status (active, paused, archived), by id. */
         get: operations["ListAgents"];
         put?: never;
-        /** Hires an agent, placed under managerAgentId (or the CEO seat) unless placeInOrgChart is false. The placement obeys the hierarchy rules. */
+        /**
+         * Hires an agent, placed under managerAgentId (or the CEO seat) unless placeInOrgChart is false. The placement obeys the hierarchy rules.
+         * @description Requires: the CEO role.
+         */
         post: operations["CreateAgent"];
         delete?: never;
         options?: never;
@@ -31,10 +34,16 @@ export interface paths {
         };
         /** One agent with its manager; the ETag header is its version (send it back as If-Match). */
         get: operations["GetAgent"];
-        /** Replaces the agent's profile (If-Match or expectedVersion: 412 when stale). A new role or department must fit the hierarchy rules. */
+        /**
+         * Replaces the agent's profile (If-Match or expectedVersion: 412 when stale). A new role or department must fit the hierarchy rules.
+         * @description Requires: the CEO role.
+         */
         put: operations["UpdateAgent"];
         post?: never;
-        /** Deletes the agent; refused (409) while it has open work or direct reports: archive it instead. */
+        /**
+         * Deletes the agent; refused (409) while it has open work or direct reports: archive it instead.
+         * @description Requires: the CEO role.
+         */
         delete: operations["DeleteAgent"];
         options?: never;
         head?: never;
@@ -65,9 +74,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The agent's avatar image (404 when it has none). */
+        /** The agent's avatar image, in the type it was uploaded as (404 when it has none). */
         get: operations["GetAgentAvatar"];
-        /** Uploads the agent's avatar (multipart/form-data, field "file", an image of at most 5 MB), stored as an artifact. */
+        /**
+         * Uploads the agent's avatar (multipart/form-data, field "file", an image of at most 5 MB), stored as an artifact.
+         * @description Requires: the CEO role.
+         */
         put: operations["SetAgentAvatar"];
         post?: never;
         delete?: never;
@@ -102,7 +114,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Acts as the agent: hands work to one of its reports as a (sub)task. The hierarchy rules judge it as the agent's own delegation: a refusal is 403 with the rule, and nothing is created. */
+        /**
+         * Acts as the agent: hands work to one of its reports as a (sub)task. The hierarchy rules judge it as the agent's own delegation: a refusal is 403 with the rule, and nothing is created.
+         * @description Requires: the CEO role.
+         */
         post: operations["DelegateAsAgent"];
         delete?: never;
         options?: never;
@@ -119,7 +134,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Acts as the agent: hands a problem up to its nearest active manager, or to the CEO inbox. */
+        /**
+         * Acts as the agent: hands a problem up to its nearest active manager, or to the CEO inbox.
+         * @description Requires: the CEO role.
+         */
         post: operations["EscalateAsAgent"];
         delete?: never;
         options?: never;
@@ -154,7 +172,10 @@ export interface paths {
         /** The agent's memory: with q, ranked by hybrid search (meaning and words, pinned and recent items first); without, newest first. kind (episode, fact, lesson), limit (1-200, default 50), includeInactive (forgotten and superseded items too), asAgentId (read as that agent: 403 unless it is the agent or a manager above it). */
         get: operations["SearchAgentMemory"];
         put?: never;
-        /** Adds a fact or lesson (kind, content up to 4000 characters); supersedes ends the validity of the older item it contradicts (409 when that one is no longer valid). */
+        /**
+         * Adds a fact or lesson (kind, content up to 4000 characters); supersedes ends the validity of the older item it contradicts (409 when that one is no longer valid).
+         * @description Requires: the CEO role.
+         */
         post: operations["AddAgentMemoryItem"];
         delete?: never;
         options?: never;
@@ -176,7 +197,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Changes an item's content or pin (If-Match or expectedVersion: 412 when stale; 409 when forgotten). */
+        /**
+         * Changes an item's content or pin (If-Match or expectedVersion: 412 when stale; 409 when forgotten).
+         * @description Requires: the CEO role.
+         */
         patch: operations["EditAgentMemoryItem"];
         trace?: never;
     };
@@ -189,7 +213,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Forgets an item: it stays listed with includeInactive for provenance, but never reaches a search, a recall or a briefing again. A memory.forgotten event records it. */
+        /**
+         * Forgets an item: it stays listed with includeInactive for provenance, but never reaches a search, a recall or a briefing again. A memory.forgotten event records it.
+         * @description Requires: the CEO role.
+         */
         post: operations["ForgetAgentMemoryItem"];
         delete?: never;
         options?: never;
@@ -240,7 +267,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approves a proposed change: its instruction is in the agent's next briefings (409 once decided). */
+        /**
+         * Approves a proposed change: its instruction is in the agent's next briefings (409 once decided).
+         * @description Requires: the CEO role.
+         */
         post: operations["ApprovePlaybookChange"];
         delete?: never;
         options?: never;
@@ -257,7 +287,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rejects a proposed change: it is kept as rejected and never reaches a briefing (409 once decided). */
+        /**
+         * Rejects a proposed change: it is kept as rejected and never reaches a briefing (409 once decided).
+         * @description Requires: the CEO role.
+         */
         post: operations["RejectPlaybookChange"];
         delete?: never;
         options?: never;
@@ -290,7 +323,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Pauses, activates or archives the agent. */
+        /**
+         * Pauses, activates or archives the agent.
+         * @description Requires: the CEO role.
+         */
         put: operations["SetAgentStatus"];
         post?: never;
         delete?: never;
@@ -323,7 +359,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every kind of alert with the company's rule (or the default): task_failed, task_blocked, approval_waiting, budget_warning (80%), budget_reached (100%), schedule_failing. */
+        /** Every kind of alert with the company's rule (or the default): task_failed, task_blocked, approval_waiting, budget_warning (80%), budget_reached (100%), schedule_failing, dead_letter, silo_lost. */
         get: operations["ListAlertRules"];
         put?: never;
         post?: never;
@@ -341,7 +377,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Turns a kind of alert on or off and sets its threshold in minutes (blocked tasks, waiting approvals). */
+        /**
+         * Turns a kind of alert on or off and sets its threshold in minutes (blocked tasks, waiting approvals).
+         * @description Requires: the CEO role.
+         */
         put: operations["SetAlertRule"];
         post?: never;
         delete?: never;
@@ -410,7 +449,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approves: the task goes back to work and its agent reads the decision; a budget raise sets the new limit and unblocks the task. 409 once decided or expired. */
+        /**
+         * Approves: the task goes back to work and its agent reads the decision; a budget raise sets the new limit and unblocks the task. 409 once decided or expired.
+         * @description Requires: the CEO role.
+         */
         post: operations["ApproveApproval"];
         delete?: never;
         options?: never;
@@ -427,7 +469,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rejects: an action's task fails with the comment as reason (it can be retried); a budget raise's task stays blocked. 409 once decided or expired. */
+        /**
+         * Rejects: an action's task fails with the comment as reason (it can be retried); a budget raise's task stays blocked. 409 once decided or expired.
+         * @description Requires: the CEO role.
+         */
         post: operations["RejectApproval"];
         delete?: never;
         options?: never;
@@ -580,7 +625,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Answers an agent's question: the task is unblocked and the agent reads the answer. 409 once answered. */
+        /**
+         * Answers an agent's question: the task is unblocked and the agent reads the answer. 409 once answered.
+         * @description Requires: the CEO role.
+         */
         post: operations["AnswerClarification"];
         delete?: never;
         options?: never;
@@ -595,7 +643,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages that kept failing, newest first, with their last error (cluster-level). */
+        /**
+         * Messages that kept failing, newest first, with their last error (cluster-level).
+         * @description Requires: an operator.
+         */
         get: operations["ListDeadLetters"];
         put?: never;
         post?: never;
@@ -614,7 +665,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queues a dead letter again for its grain (404 when unknown or already replayed). */
+        /**
+         * Queues a dead letter again for its grain (404 when unknown or already replayed).
+         * @description Requires: an operator.
+         */
         post: operations["ReplayDeadLetter"];
         delete?: never;
         options?: never;
@@ -629,7 +683,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The Orleans membership: every silo with its status, address, start and last alive times, activation count and in-flight work (cluster-level). */
+        /**
+         * The Orleans membership: every silo with its status, address, start and last alive times, activation count and in-flight work (cluster-level).
+         * @description Requires: an operator.
+         */
         get: operations["ListSilos"];
         put?: never;
         post?: never;
@@ -649,7 +706,10 @@ export interface paths {
         /** The companies the caller belongs to, with the caller's role in each. */
         get: operations["ListCompanies"];
         put?: never;
-        /** Creates a company whose ceo is the caller; POST /api/auth/switch moves the session into it. */
+        /**
+         * Creates a company whose ceo is the caller; POST /api/auth/switch moves the session into it.
+         * @description Requires: the CEO role.
+         */
         post: operations["CreateCompany"];
         delete?: never;
         options?: never;
@@ -683,9 +743,49 @@ export interface paths {
         };
         /** The company's governance settings, the server's allowed models (their outer bound) and the agents whose model the lists no longer allow; the ETag header is its version. */
         get: operations["GetCompanyPolicy"];
-        /** Replaces the company's governance settings. A model outside the server's list is refused; agents on a model the new list drops keep it and are flagged. If-Match or expectedVersion: 412 when stale. */
+        /**
+         * Replaces the company's governance settings. A model outside the server's list is refused; agents on a model the new list drops keep it and are flagged. If-Match or expectedVersion: 412 when stale.
+         * @description Requires: the CEO role.
+         */
         put: operations["SetCompanyPolicy"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/company/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company as one JSON document (format version 1): agents with their settings and place in the org chart, company policy, hierarchy rules, schedules, workflow templates and knowledge spaces with their ACL; documents' contents with documents=true. Never a secret. */
+        get: operations["ExportCompany"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/company/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Creates a company document's contents in this company, which must be empty (409 company.not_empty), in one transaction. dryRun=true writes nothing and lists what differs from the company, section by section. An unknown formatVersion is refused (400).
+         * @description Requires: the CEO role.
+         */
+        post: operations["ImportCompany"];
         delete?: never;
         options?: never;
         head?: never;
@@ -735,7 +835,10 @@ export interface paths {
         };
         /** The company's monthly budget and this UTC month's settled and reserved spend. */
         get: operations["GetBudget"];
-        /** Sets the company's monthly budget in USD (null removes it); calls that would pass it are not made and their tasks are blocked. */
+        /**
+         * Sets the company's monthly budget in USD (null removes it); calls that would pass it are not made and their tasks are blocked.
+         * @description Requires: the CEO role.
+         */
         put: operations["SetBudget"];
         post?: never;
         delete?: never;
@@ -753,10 +856,16 @@ export interface paths {
         };
         /** The company's SMTP account for the send_email tool; the password only as passwordSet. 404 when none is set. */
         get: operations["GetEmailSettings"];
-        /** Sets the company's SMTP account: host, port, security (none, starttls, tls), username, password (write-only: null keeps it, empty removes it, stored encrypted), fromAddress, fromName. */
+        /**
+         * Sets the company's SMTP account: host, port, security (none, starttls, tls), username, password (write-only: null keeps it, empty removes it, stored encrypted), fromAddress, fromName.
+         * @description Requires: the CEO role.
+         */
         put: operations["SaveEmailSettings"];
         post?: never;
-        /** Removes the company's SMTP account: send_email is offered to no agent any more. */
+        /**
+         * Removes the company's SMTP account: send_email is offered to no agent any more.
+         * @description Requires: the CEO role.
+         */
         delete: operations["DeleteEmailSettings"];
         options?: never;
         head?: never;
@@ -806,7 +915,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Closes an escalation with the CEO's answer (409 when it is already resolved). */
+        /**
+         * Closes an escalation with the CEO's answer (409 when it is already resolved).
+         * @description Requires: the CEO role.
+         */
         post: operations["ResolveEscalation"];
         delete?: never;
         options?: never;
@@ -857,7 +969,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Searches as an agent (hybrid: vector and full text, fused by rank), over the spaces it may read. 200 with citations, or 403 when the agent may read no (matching) space: the denial is recorded. */
+        /**
+         * Searches as an agent (hybrid: vector and full text, fused by rank), over the spaces it may read. 200 with citations, or 403 when the agent may read no (matching) space: the denial is recorded.
+         * @description Requires: the CEO role.
+         */
         post: operations["SearchKnowledgeAsAgent"];
         delete?: never;
         options?: never;
@@ -875,7 +990,10 @@ export interface paths {
         /** The company's knowledge spaces with their ACL rules and document counts. */
         get: operations["ListKnowledgeSpaces"];
         put?: never;
-        /** Creates a space scoped to the company, a department or project (scopeRef) or an agent (agentId). Without acl, the scope's default rules are written: everyone, the department, nobody, or the agent. */
+        /**
+         * Creates a space scoped to the company, a department or project (scopeRef) or an agent (agentId). Without acl, the scope's default rules are written: everyone, the department, nobody, or the agent.
+         * @description Requires: the CEO role.
+         */
         post: operations["CreateKnowledgeSpace"];
         delete?: never;
         options?: never;
@@ -892,10 +1010,16 @@ export interface paths {
         };
         /** One space; the ETag header is its version. */
         get: operations["GetKnowledgeSpace"];
-        /** Renames a space or changes its description (If-Match or expectedVersion: 412 when stale). */
+        /**
+         * Renames a space or changes its description (If-Match or expectedVersion: 412 when stale).
+         * @description Requires: the CEO role.
+         */
         put: operations["UpdateKnowledgeSpace"];
         post?: never;
-        /** Deletes a space with its documents, chunks and stored bytes. */
+        /**
+         * Deletes a space with its documents, chunks and stored bytes.
+         * @description Requires: the CEO role.
+         */
         delete: operations["DeleteKnowledgeSpace"];
         options?: never;
         head?: never;
@@ -911,7 +1035,10 @@ export interface paths {
         };
         /** The space's ACL rules: kind (everyone, agent, role, department), name or agentId, canRead, canWrite. */
         get: operations["GetKnowledgeSpaceAcl"];
-        /** Replaces the space's ACL rules. Retrieval applies them inside its SQL statement from the next search on. */
+        /**
+         * Replaces the space's ACL rules. Retrieval applies them inside its SQL statement from the next search on.
+         * @description Requires: the CEO role.
+         */
         put: operations["SetKnowledgeSpaceAcl"];
         post?: never;
         delete?: never;
@@ -930,7 +1057,10 @@ export interface paths {
         /** The space's documents with their ingestion status (pending, ingesting, ready, failed), error and progress. */
         get: operations["ListKnowledgeDocuments"];
         put?: never;
-        /** Uploads a document (multipart/form-data, field "file"; optional "name"): text, Markdown, HTML, CSV, JSON, PDF, Word (.docx) or Excel (.xlsx). 202: ingestion is queued; an encrypted or damaged file fails its ingestion with the reason in the document's error; a document of the same name is replaced, its previous chunks staying searchable until the new ones are ready. Limit: Fluid:Knowledge:Ingestion:MaxDocumentBytes. */
+        /**
+         * Uploads a document (multipart/form-data, field "file"; optional "name"): text, Markdown, HTML, CSV, JSON, PDF, Word (.docx) or Excel (.xlsx). 202: ingestion is queued; an encrypted or damaged file fails its ingestion with the reason in the document's error; a document of the same name is replaced, its previous chunks staying searchable until the new ones are ready. Limit: Fluid:Knowledge:Ingestion:MaxDocumentBytes.
+         * @description Requires: the CEO role.
+         */
         post: operations["UploadKnowledgeDocument"];
         delete?: never;
         options?: never;
@@ -949,7 +1079,10 @@ export interface paths {
         get: operations["GetKnowledgeDocument"];
         put?: never;
         post?: never;
-        /** Deletes the document, its chunks and its stored bytes. */
+        /**
+         * Deletes the document, its chunks and its stored bytes.
+         * @description Requires: the CEO role.
+         */
         delete: operations["DeleteKnowledgeDocument"];
         options?: never;
         head?: never;
@@ -965,7 +1098,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ingests the document again from its stored bytes (409 while it is being ingested). */
+        /**
+         * Ingests the document again from its stored bytes (409 while it is being ingested).
+         * @description Requires: the CEO role.
+         */
         post: operations["RetryKnowledgeDocument"];
         delete?: never;
         options?: never;
@@ -998,10 +1134,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Grants a data source (such as crm.customers, or crm for every crm view) to an agent; idempotent. The sql tool must also be among the agent's allowed tools. */
+        /**
+         * Grants a data source (such as crm.customers, or crm for every crm view) to an agent; idempotent. The sql tool must also be among the agent's allowed tools.
+         * @description Requires: the CEO role.
+         */
         put: operations["GrantAgentSqlSource"];
         post?: never;
-        /** Revokes a data source from an agent; idempotent. */
+        /**
+         * Revokes a data source from an agent; idempotent.
+         * @description Requires: the CEO role.
+         */
         delete: operations["RevokeAgentSqlSource"];
         options?: never;
         head?: never;
@@ -1034,7 +1176,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Fills the company's demo CRM (customers and orders, the same rows every time; existing rows are kept). */
+        /**
+         * Fills the company's demo CRM (customers and orders, the same rows every time; existing rows are kept).
+         * @description Requires: the CEO role.
+         */
         post: operations["SeedDemoCrm"];
         delete?: never;
         options?: never;
@@ -1051,7 +1196,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Runs one read-only statement as an agent, exactly as its sql tool does. 200 with rows; 403 when PostgreSQL or the tool refuses it; 422 when it is invalid, times out or fails. Audited either way. */
+        /**
+         * Runs one read-only statement as an agent, exactly as its sql tool does. 200 with rows; 403 when PostgreSQL or the tool refuses it; 422 when it is invalid, times out or fails. Audited either way.
+         * @description Requires: the CEO role.
+         */
         post: operations["QuerySqlAsAgent"];
         delete?: never;
         options?: never;
@@ -1085,7 +1233,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Fetches a page as an agent, exactly as its web tool does. 200 with the readable text; 403 when refused (tool, allowlist, private address, quota); 422 when the fetch fails. Logged either way. */
+        /**
+         * Fetches a page as an agent, exactly as its web tool does. 200 with the readable text; 403 when refused (tool, allowlist, private address, quota); 422 when the fetch fails. Logged either way.
+         * @description Requires: the CEO role.
+         */
         post: operations["FetchWebAsAgent"];
         delete?: never;
         options?: never;
@@ -1135,10 +1286,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Grants an MCP tool to an agent; idempotent. */
+        /**
+         * Grants an MCP tool to an agent; idempotent.
+         * @description Requires: the CEO role.
+         */
         put: operations["GrantAgentMcpTool"];
         post?: never;
-        /** Revokes an MCP tool from an agent; idempotent. */
+        /**
+         * Revokes an MCP tool from an agent; idempotent.
+         * @description Requires: the CEO role.
+         */
         delete: operations["RevokeAgentMcpTool"];
         options?: never;
         head?: never;
@@ -1155,7 +1312,10 @@ export interface paths {
         /** The company's MCP servers with their health and tool count; secrets are named, never shown. */
         get: operations["ListMcpServers"];
         put?: never;
-        /** Registers an MCP server: transport stdio (command, arguments, environment) or http (url, headers); secrets (name → value) are stored encrypted and applied as environment variables or headers. Then POST …/refresh lists its tools. */
+        /**
+         * Registers an MCP server: transport stdio (command, arguments, environment) or http (url, headers); secrets (name → value) are stored encrypted and applied as environment variables or headers. Then POST …/refresh lists its tools.
+         * @description Requires: the CEO role.
+         */
         post: operations["CreateMcpServer"];
         delete?: never;
         options?: never;
@@ -1172,10 +1332,16 @@ export interface paths {
         };
         /** One MCP server. */
         get: operations["GetMcpServer"];
-        /** Changes an MCP server: fields given replace the stored ones; secrets merge (a null value removes one, a name left out keeps it). The next use connects again. */
+        /**
+         * Changes an MCP server: fields given replace the stored ones; secrets merge (a null value removes one, a name left out keeps it). The next use connects again.
+         * @description Requires: the CEO role.
+         */
         put: operations["UpdateMcpServer"];
         post?: never;
-        /** Removes an MCP server, its tools and their grants. */
+        /**
+         * Removes an MCP server, its tools and their grants.
+         * @description Requires: the CEO role.
+         */
         delete: operations["DeleteMcpServer"];
         options?: never;
         head?: never;
@@ -1191,7 +1357,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Connects to the server and lists its tools again; the health says whether it worked (and why not). */
+        /**
+         * Connects to the server and lists its tools again; the health says whether it worked (and why not).
+         * @description Requires: the CEO role.
+         */
         post: operations["RefreshMcpServer"];
         delete?: never;
         options?: never;
@@ -1224,7 +1393,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Sets a tool's class: read, write or external (null: back to the default from its annotations). The approval_required rules external_action and tool_write decide which classes wait for the CEO. */
+        /**
+         * Sets a tool's class: read, write or external (null: back to the default from its annotations). The approval_required rules external_action and tool_write decide which classes wait for the CEO.
+         * @description Requires: the CEO role.
+         */
         put: operations["ClassifyMcpTool"];
         post?: never;
         delete?: never;
@@ -1243,7 +1415,10 @@ export interface paths {
         /** The company's meetings, newest first, with their participants and spend. */
         get: operations["ListMeetings"];
         put?: never;
-        /** Creates a draft meeting: title, goal, agenda, participants from the org chart, optional round or token limit, budget (USD) and auto-dispatch. */
+        /**
+         * Creates a draft meeting: title, goal, agenda, participants from the org chart, optional round or token limit, budget (USD) and auto-dispatch.
+         * @description Requires: the CEO role.
+         */
         post: operations["CreateMeeting"];
         delete?: never;
         options?: never;
@@ -1262,10 +1437,17 @@ export interface paths {
         get: operations["GetMeeting"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Deletes a draft or ended (completed or failed) meeting (409 meeting.in_progress otherwise): it leaves the list, its event log keeps a meeting.deleted tombstone and its costs stay in the cost views.
+         * @description Requires: the CEO role.
+         */
+        delete: operations["DeleteMeeting"];
         options?: never;
         head?: never;
-        /** Changes the meeting's budget (USD; removeBudget: none) or auto-dispatch. */
+        /**
+         * Changes the meeting's budget (USD; removeBudget: none) or auto-dispatch.
+         * @description Requires: the CEO role.
+         */
         patch: operations["UpdateMeeting"];
         trace?: never;
     };
@@ -1282,7 +1464,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Edits, reassigns, drops or takes back a call to action that is not dispatched yet. */
+        /**
+         * Edits, reassigns, drops or takes back a call to action that is not dispatched yet.
+         * @description Requires: the CEO role.
+         */
         patch: operations["UpdateMeetingCta"];
         trace?: never;
     };
@@ -1295,7 +1480,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Turns calls to action into tasks at the right level of the org chart; a route the hierarchy policy refuses is shown on the call, not bypassed. */
+        /**
+         * Turns calls to action into tasks at the right level of the org chart; a route the hierarchy policy refuses is shown on the call, not bypassed.
+         * @description Requires: the CEO role.
+         */
         post: operations["DispatchMeetingCtas"];
         delete?: never;
         options?: never;
@@ -1312,7 +1500,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ends the conversation (the turn in flight is dropped) and writes the minutes; on a meeting whose minutes failed, tries again. */
+        /**
+         * Ends the conversation (the turn in flight is dropped) and writes the minutes; on a meeting whose minutes failed, tries again.
+         * @description Requires: the CEO role.
+         */
         post: operations["EndMeeting"];
         delete?: never;
         options?: never;
@@ -1329,7 +1520,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stores the Markdown of the meeting as an artifact of the meeting and returns it. */
+        /**
+         * Stores the Markdown of the meeting as an artifact of the meeting and returns it.
+         * @description Requires: the CEO role.
+         */
         post: operations["ExportMeeting"];
         delete?: never;
         options?: never;
@@ -1364,7 +1558,10 @@ export interface paths {
         /** The transcript after message number 'after' (default 0), in order. Live: events 'meeting.message' on stream meeting:{id}. */
         get: operations["ListMeetingMessages"];
         put?: never;
-        /** The CEO speaks in a running meeting; with toAgentId the participant is asked and answers next (409 when not running). */
+        /**
+         * The CEO speaks in a running meeting; with toAgentId the participant is asked and answers next (409 when not running).
+         * @description Requires: the CEO role.
+         */
         post: operations["SpeakInMeeting"];
         delete?: never;
         options?: never;
@@ -1398,7 +1595,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Starts a draft meeting: the facilitator gives the floor to the first participant (409 when not a draft). */
+        /**
+         * Starts a draft meeting: the facilitator gives the floor to the first participant (409 when not a draft).
+         * @description Requires: the CEO role.
+         */
         post: operations["StartMeeting"];
         delete?: never;
         options?: never;
@@ -1449,7 +1649,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Marks one alert read; returns the new count. */
+        /**
+         * Marks one alert read; returns the new count.
+         * @description Requires: the CEO role.
+         */
         post: operations["ReadNotification"];
         delete?: never;
         options?: never;
@@ -1483,7 +1686,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Marks every alert read; returns the new count. */
+        /**
+         * Marks every alert read; returns the new count.
+         * @description Requires: the CEO role.
+         */
         post: operations["ReadAllNotifications"];
         delete?: never;
         options?: never;
@@ -1498,7 +1704,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The embedding model and dimension of the knowledge index, whether they match the configured model, and the last re-embed with its progress (done/total chunks). */
+        /**
+         * The embedding model and dimension of the knowledge index, whether they match the configured model, and the last re-embed with its progress (done/total chunks).
+         * @description Requires: an operator.
+         */
         get: operations["GetKnowledgeIndex"];
         put?: never;
         post?: never;
@@ -1517,7 +1726,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Re-embeds every chunk with the configured embedding model (after a model or dimension change), as background work; returns at once with the re-embed, or the one already running. Follow it with GET /api/operators/knowledge/index. */
+        /**
+         * Re-embeds every chunk with the configured embedding model (after a model or dimension change), as background work; returns at once with the re-embed, or the one already running. Follow it with GET /api/operators/knowledge/index.
+         * @description Requires: an operator.
+         */
         post: operations["StartReembed"];
         delete?: never;
         options?: never;
@@ -1552,7 +1764,10 @@ export interface paths {
         /** The reporting lines (manager → subordinate; a null manager is the CEO seat), now or at asOf, with the chart's version as ETag. */
         get: operations["GetOrgEdges"];
         put?: never;
-        /** Places an agent that has no manager under managerAgentId (null: the CEO seat). 409 for a cycle or a second manager, 403 with the rule when a hierarchy rule forbids it, 412 on a stale version. */
+        /**
+         * Places an agent that has no manager under managerAgentId (null: the CEO seat). 409 for a cycle or a second manager, 403 with the rule when a hierarchy rule forbids it, 412 on a stale version.
+         * @description Requires: the CEO role.
+         */
         post: operations["AddOrgEdge"];
         delete?: never;
         options?: never;
@@ -1570,7 +1785,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Ends the agent's reporting line (it keeps its own reports); the line stays in the chart's history. */
+        /**
+         * Ends the agent's reporting line (it keeps its own reports); the line stays in the chart's history.
+         * @description Requires: the CEO role.
+         */
         delete: operations["RemoveOrgEdge"];
         options?: never;
         head?: never;
@@ -1586,7 +1804,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Moves an agent with its whole team under a new manager (null: the CEO seat), in one change checked against the hierarchy rules. */
+        /**
+         * Moves an agent with its whole team under a new manager (null: the CEO seat), in one change checked against the hierarchy rules.
+         * @description Requires: the CEO role.
+         */
         post: operations["MoveOrgSubtree"];
         delete?: never;
         options?: never;
@@ -1655,7 +1876,10 @@ export interface paths {
         /** The company's hierarchy rules, enabled or not. */
         get: operations["ListPolicyRules"];
         put?: never;
-        /** Adds a rule (name: a slug such as sales-never-above-engineering; kind: delegation_scope, role_separation or approval_required). */
+        /**
+         * Adds a rule (name: a slug such as sales-never-above-engineering; kind: delegation_scope, role_separation or approval_required).
+         * @description Requires: the CEO role.
+         */
         post: operations["AddPolicyRule"];
         delete?: never;
         options?: never;
@@ -1672,10 +1896,16 @@ export interface paths {
         };
         /** One rule; the ETag header is its version. */
         get: operations["GetPolicyRule"];
-        /** Replaces a rule's description, switch and settings (its name and kind stay). If-Match or expectedVersion: 412 when stale. */
+        /**
+         * Replaces a rule's description, switch and settings (its name and kind stay). If-Match or expectedVersion: 412 when stale.
+         * @description Requires: the CEO role.
+         */
         put: operations["UpdatePolicyRule"];
         post?: never;
-        /** Deletes a rule (disable it instead to keep it for later). */
+        /**
+         * Deletes a rule (disable it instead to keep it for later).
+         * @description Requires: the CEO role.
+         */
         delete: operations["DeletePolicyRule"];
         options?: never;
         head?: never;
@@ -1692,7 +1922,10 @@ export interface paths {
         /** The company's schedules with their next and last firing. */
         get: operations["ListSchedules"];
         put?: never;
-        /** Creates a schedule that creates a task from the template for the agent at each firing. */
+        /**
+         * Creates a schedule that creates a task from the template for the agent at each firing.
+         * @description Requires: the CEO role.
+         */
         post: operations["CreateSchedule"];
         delete?: never;
         options?: never;
@@ -1709,10 +1942,16 @@ export interface paths {
         };
         /** One schedule; the ETag header is its version. */
         get: operations["GetSchedule"];
-        /** Replaces the schedule's name, agent, template and timing (If-Match or expectedVersion: 412 when stale). */
+        /**
+         * Replaces the schedule's name, agent, template and timing (If-Match or expectedVersion: 412 when stale).
+         * @description Requires: the CEO role.
+         */
         put: operations["UpdateSchedule"];
         post?: never;
-        /** Deletes the schedule and its run history; tasks it created stay. */
+        /**
+         * Deletes the schedule and its run history; tasks it created stay.
+         * @description Requires: the CEO role.
+         */
         delete: operations["DeleteSchedule"];
         options?: never;
         head?: never;
@@ -1728,7 +1967,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stops the schedule from firing until it is resumed (409 when already paused). */
+        /**
+         * Stops the schedule from firing until it is resumed (409 when already paused).
+         * @description Requires: the CEO role.
+         */
         post: operations["PauseSchedule"];
         delete?: never;
         options?: never;
@@ -1745,7 +1987,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Lets a paused schedule fire again from its next occurrence (409 when already active). */
+        /**
+         * Lets a paused schedule fire again from its next occurrence (409 when already active).
+         * @description Requires: the CEO role.
+         */
         post: operations["ResumeSchedule"];
         delete?: never;
         options?: never;
@@ -1780,7 +2025,10 @@ export interface paths {
         /** The company's tasks by id, filtered by status, assignee, parent, project, priority, deadline range (deadlineFrom, deadlineTo) and text (q); page with after and limit. */
         get: operations["ListTasks"];
         put?: never;
-        /** Creates a task (a mission when it goes to an agent from the CEO), optionally as a subtask and already assigned. */
+        /**
+         * Creates a task (a mission when it goes to an agent from the CEO), optionally as a subtask and already assigned.
+         * @description Requires: the CEO role.
+         */
         post: operations["CreateTask"];
         delete?: never;
         options?: never;
@@ -1799,10 +2047,18 @@ export interface paths {
         get: operations["GetTask"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Deletes a done or cancelled task (409 task.not_finished otherwise): it leaves every list, its event log keeps a task.deleted tombstone and its costs stay in the cost views.
+         * @description Requires: the CEO role.
+         */
+        delete: operations["DeleteTask"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Changes the title and/or description of an open or failed task; refused (409 task.illegal_transition) once it is done or cancelled.
+         * @description Requires: the CEO role.
+         */
+        patch: operations["EditTask"];
         trace?: never;
     };
     "/api/tasks/{id}/artifacts": {
@@ -1815,7 +2071,10 @@ export interface paths {
         /** The task's artifacts (files, specs, posts, links), oldest first. */
         get: operations["ListTaskArtifacts"];
         put?: never;
-        /** Uploads a file as an artifact of the task: multipart/form-data with the file in "file", and optionally name, kind (file, spec, post) and agentId. Limit: Fluid:Api:MaxUploadBytes (50 MiB). */
+        /**
+         * Uploads a file as an artifact of the task: multipart/form-data with the file in "file", and optionally name, kind (file, spec, post), agentId and metadata (a JSON object). A name the task already holds makes the next version; earlier versions stay downloadable. Limit: Fluid:Api:MaxUploadBytes (50 MiB).
+         * @description Requires: the CEO role.
+         */
         post: operations["UploadTaskArtifact"];
         delete?: never;
         options?: never;
@@ -1834,7 +2093,11 @@ export interface paths {
         get: operations["DownloadTaskArtifact"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Deletes one version of a task's artifact; its other versions stay listed and downloadable.
+         * @description Requires: the CEO role.
+         */
+        delete: operations["DeleteTaskArtifact"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1849,7 +2112,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Assigns or reassigns the task to an agent (a running task goes back to the queue for its new assignee). */
+        /**
+         * Assigns or reassigns the task to an agent (a running task goes back to the queue for its new assignee).
+         * @description Requires: the CEO role.
+         */
         post: operations["AssignTask"];
         delete?: never;
         options?: never;
@@ -1866,7 +2132,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Blocks a queued or running task, with the reason. 409 (code task.illegal_transition) when the status does not allow it; 412 on a stale If-Match. */
+        /**
+         * Blocks a queued or running task, with the reason. 409 (code task.illegal_transition) when the status does not allow it; 412 on a stale If-Match.
+         * @description Requires: the CEO role.
+         */
         post: operations["BlockTask"];
         delete?: never;
         options?: never;
@@ -1883,7 +2152,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancels the task; with cascade, its open subtasks (and theirs) too, in the same change. */
+        /**
+         * Cancels the task; with cascade, its open subtasks (and theirs) too, in the same change.
+         * @description Requires: the CEO role.
+         */
         post: operations["CancelTask"];
         delete?: never;
         options?: never;
@@ -1901,7 +2173,10 @@ export interface paths {
         /** The task's comments, oldest first. */
         get: operations["ListTaskComments"];
         put?: never;
-        /** Adds a comment (any status, finished tasks included). */
+        /**
+         * Adds a comment (any status, finished tasks included).
+         * @description Requires: the CEO role.
+         */
         post: operations["CommentTask"];
         delete?: never;
         options?: never;
@@ -1918,7 +2193,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Completes a running task with its result. */
+        /**
+         * Completes a running task with its result.
+         * @description Requires: the CEO role.
+         */
         post: operations["CompleteTask"];
         delete?: never;
         options?: never;
@@ -1934,10 +2212,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Sets the deadline (null clears it) of an open or failed task. */
+        /**
+         * Sets the deadline (null clears it) of an open or failed task.
+         * @description Requires: the CEO role.
+         */
         put: operations["SetTaskDeadline"];
         post?: never;
-        /** Clears the deadline of an open or failed task. */
+        /**
+         * Clears the deadline of an open or failed task.
+         * @description Requires: the CEO role.
+         */
         delete: operations["ClearTaskDeadline"];
         options?: never;
         head?: never;
@@ -1953,7 +2237,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Fails an open task; the reason is its error. 409 (code task.illegal_transition) when the status does not allow it; 412 on a stale If-Match. */
+        /**
+         * Fails an open task; the reason is its error. 409 (code task.illegal_transition) when the status does not allow it; 412 on a stale If-Match.
+         * @description Requires: the CEO role.
+         */
         post: operations["FailTask"];
         delete?: never;
         options?: never;
@@ -1970,7 +2257,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Attaches a link (an absolute http(s) address) to the task as an artifact. */
+        /**
+         * Attaches a link (an absolute http(s) address) to the task as an artifact.
+         * @description Requires: the CEO role.
+         */
         post: operations["AddTaskLink"];
         delete?: never;
         options?: never;
@@ -2004,7 +2294,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pauses a queued or running task. 409 (code task.illegal_transition) when the status does not allow it; 412 on a stale If-Match. */
+        /**
+         * Pauses a queued or running task. 409 (code task.illegal_transition) when the status does not allow it; 412 on a stale If-Match.
+         * @description Requires: the CEO role.
+         */
         post: operations["PauseTask"];
         delete?: never;
         options?: never;
@@ -2020,7 +2313,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Changes the priority (low, normal, high, urgent) of an open or failed task. */
+        /**
+         * Changes the priority (low, normal, high, urgent) of an open or failed task.
+         * @description Requires: the CEO role.
+         */
         put: operations["ChangeTaskPriority"];
         post?: never;
         delete?: never;
@@ -2038,7 +2334,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resumes a paused task (back to the queue). 409 (code task.illegal_transition) when the status does not allow it; 412 on a stale If-Match. */
+        /**
+         * Resumes a paused task (back to the queue). 409 (code task.illegal_transition) when the status does not allow it; 412 on a stale If-Match.
+         * @description Requires: the CEO role.
+         */
         post: operations["ResumeTask"];
         delete?: never;
         options?: never;
@@ -2055,7 +2354,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sends a failed task back to the queue while attempts remain. 409 (code task.illegal_transition) when the status does not allow it; 412 on a stale If-Match. */
+        /**
+         * Sends a failed task back to the queue while attempts remain. 409 (code task.illegal_transition) when the status does not allow it; 412 on a stale If-Match.
+         * @description Requires: the CEO role.
+         */
         post: operations["RetryTask"];
         delete?: never;
         options?: never;
@@ -2089,7 +2391,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Starts an attempt of a queued, assigned task (queued → running). 409 (code task.illegal_transition) when the status does not allow it; 412 on a stale If-Match. */
+        /**
+         * Starts an attempt of a queued, assigned task (queued → running). 409 (code task.illegal_transition) when the status does not allow it; 412 on a stale If-Match.
+         * @description Requires: the CEO role.
+         */
         post: operations["StartTask"];
         delete?: never;
         options?: never;
@@ -2157,7 +2462,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Unblocks a blocked task (back to the queue). 409 (code task.illegal_transition) when the status does not allow it; 412 on a stale If-Match. */
+        /**
+         * Unblocks a blocked task (back to the queue). 409 (code task.illegal_transition) when the status does not allow it; 412 on a stale If-Match.
+         * @description Requires: the CEO role.
+         */
         post: operations["UnblockTask"];
         delete?: never;
         options?: never;
@@ -2175,7 +2483,10 @@ export interface paths {
         /** The agents' progress notes on the task; with viewerAgentId, only what that agent may read. */
         get: operations["ListTaskWorklog"];
         put?: never;
-        /** Adds a progress note on behalf of an agent (visibility agent, manager or project); a repeated stepKey returns the first note. */
+        /**
+         * Adds a progress note on behalf of an agent (visibility agent, manager or project); a repeated stepKey returns the first note.
+         * @description Requires: the CEO role.
+         */
         post: operations["AddTaskWorklog"];
         delete?: never;
         options?: never;
@@ -2225,10 +2536,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The members of the current company with their roles. */
+        /**
+         * The members of the current company with their roles.
+         * @description Requires: the CEO or admin role.
+         */
         get: operations["ListUsers"];
         put?: never;
-        /** Adds a member: a new account, or an existing one by its e-mail. A generated password is returned once. Only a ceo makes someone ceo. */
+        /**
+         * Adds a member: a new account, or an existing one by its e-mail. A generated password is returned once. Only a ceo makes someone ceo.
+         * @description Requires: the CEO or admin role.
+         */
         post: operations["AddUser"];
         delete?: never;
         options?: never;
@@ -2243,16 +2560,205 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One member of the current company. */
+        /**
+         * One member of the current company.
+         * @description Requires: the CEO or admin role.
+         */
         get: operations["GetUser"];
         put?: never;
         post?: never;
-        /** Removes a member from the current company (the account and its other companies stay). The last active ceo cannot be removed. */
+        /**
+         * Removes a member from the current company (the account and its other companies stay). The last active ceo cannot be removed.
+         * @description Requires: the CEO or admin role.
+         */
         delete: operations["RemoveUser"];
         options?: never;
         head?: never;
-        /** Changes a member's role (and, for an account of this company only, its name, password or disabled flag). The last active ceo stays ceo. */
+        /**
+         * Changes a member's role (and, for an account of this company only, its name, password or disabled flag). The last active ceo stays ceo.
+         * @description Requires: the CEO or admin role.
+         */
         patch: operations["UpdateUser"];
+        trace?: never;
+    };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's webhooks, without their secrets. */
+        get: operations["ListWebhooks"];
+        put?: never;
+        /**
+         * Adds a webhook: url (http or https), events (alert kinds such as task_failed, or "*"), secret (at least 16 characters, write-only, stored encrypted), description, enabled.
+         * @description Requires: the CEO role.
+         */
+        post: operations["CreateWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook, without its secret. */
+        get: operations["GetWebhook"];
+        /**
+         * Replaces a webhook's url, events, description and enabled; secret null keeps the stored one.
+         * @description Requires: the CEO role.
+         */
+        put: operations["ReplaceWebhook"];
+        post?: never;
+        /**
+         * Removes a webhook and its delivery log.
+         * @description Requires: the CEO role.
+         */
+        delete: operations["DeleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The webhook's deliveries, newest first: status (pending, retrying, delivered, failed), attempts, last response code, duration and error. */
+        get: operations["ListWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow-runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run: its status, inputs, cost (the sum of its steps' task costs) and each step's status, task, result and cost. */
+        get: operations["GetWorkflowRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow-runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancels the run and its open steps with their tasks; 409 when it is already over.
+         * @description Requires: the CEO role.
+         */
+        post: operations["CancelWorkflowRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow-runs/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts no new step and pauses the running steps' tasks; 409 unless the run is running.
+         * @description Requires: the CEO role.
+         */
+        post: operations["PauseWorkflowRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow-runs/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resumes a paused run: its tasks go on and the ready steps start; 409 unless the run is paused.
+         * @description Requires: the CEO role.
+         */
+        post: operations["ResumeWorkflowRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow-runs/{id}/steps/{key}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs a failed or cancelled step again as a new task; a failed run is reopened. 409 for any other step.
+         * @description Requires: the CEO role.
+         */
+        post: operations["RetryWorkflowStep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow-runs/{id}/steps/{key}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Settles a step as skipped with the given result (its running task is cancelled); the steps after it go on.
+         * @description Requires: the CEO role.
+         */
+        post: operations["SkipWorkflowStep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/workflows": {
@@ -2265,7 +2771,10 @@ export interface paths {
         /** The company's workflow templates at their current version. */
         get: operations["ListWorkflows"];
         put?: never;
-        /** Creates a workflow template (version 1); 400 names each wrong field of the definition. */
+        /**
+         * Creates a workflow template (version 1); 400 names each wrong field of the definition.
+         * @description Requires: the CEO role.
+         */
         post: operations["CreateWorkflow"];
         delete?: never;
         options?: never;
@@ -2282,10 +2791,16 @@ export interface paths {
         };
         /** One workflow template at its current version; the ETag header is its version. */
         get: operations["GetWorkflow"];
-        /** Saves a new version of the template (If-Match or expectedVersion: 412 when stale). */
+        /**
+         * Saves a new version of the template (If-Match or expectedVersion: 412 when stale).
+         * @description Requires: the CEO role.
+         */
         put: operations["UpdateWorkflow"];
         post?: never;
-        /** Deletes the template and its versions. */
+        /**
+         * Deletes the template and its versions.
+         * @description Requires: the CEO role.
+         */
         delete: operations["DeleteWorkflow"];
         options?: never;
         head?: never;
@@ -2301,8 +2816,32 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Binds the inputs (defaults filled in; 400 names each missing or wrong one) and shows each step's title and brief as a run would write them. */
+        /**
+         * Binds the inputs (defaults filled in; 400 names each missing or wrong one) and shows each step's title and brief as a run would write them.
+         * @description Requires: the CEO role.
+         */
         post: operations["PreviewWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The template's runs, newest first, with their steps and cost. */
+        get: operations["ListWorkflowRuns"];
+        put?: never;
+        /**
+         * Starts a run of the template's current version; 400 names each missing or wrong input (inputs.name).
+         * @description Requires: the CEO role.
+         */
+        post: operations["StartWorkflowRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2352,7 +2891,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Checks a definition without saving it: 400 names each wrong field; 200 gives the steps in layers and the arrows between them. */
+        /**
+         * Checks a definition without saving it: 400 names each wrong field; 200 gives the steps in layers and the arrows between them.
+         * @description Requires: the CEO role.
+         */
         post: operations["CheckWorkflow"];
         delete?: never;
         options?: never;
@@ -2376,7 +2918,7 @@ export interface components {
          */
         AclRule: {
             /** Format: int64 */
-            agentId?: number | null;
+            agentId?: null | number;
             /** @default true */
             canRead: boolean;
             /** @default false */
@@ -2399,18 +2941,18 @@ export interface components {
         /** @description A link artifact: a name and an absolute http(s) address. */
         AddLinkRequest: {
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             name: null | string;
             url: null | string;
         };
         /** @description Places an unplaced agent under a manager (null: the CEO seat). */
         AddOrgEdgeRequest: {
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
             /** Format: int64 */
-            managerAgentId: number | null;
+            managerAgentId: null | number;
             /** Format: int64 */
-            subordinateAgentId: number | null;
+            subordinateAgentId: null | number;
         };
         /** @description A new member: a new account (with the given password, or a generated one returned once) or an existing account (no password: it keeps its own). */
         AddUserRequest: {
@@ -2421,7 +2963,7 @@ export interface components {
         };
         AddWorklogRequest: {
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             body: null | string;
             stepKey: null | string;
             visibility: null | components["schemas"]["WorklogVisibility"];
@@ -2457,7 +2999,7 @@ export interface components {
         /** @description An agent as the dashboard sees it. long AgentDto.Version is the value to send back as ExpectedVersion (ETag). */
         AgentDto: {
             /** Format: int64 */
-            avatarArtifactId: number | null;
+            avatarArtifactId: null | number;
             /** Format: int64 */
             companyId: number;
             /** Format: date-time */
@@ -2466,7 +3008,7 @@ export interface components {
             /** Format: int64 */
             id: number;
             /** Format: int64 */
-            managerAgentId: number | null;
+            managerAgentId: null | number;
             profile: components["schemas"]["AgentProfile"];
             reportsToCeo: boolean;
             status: components["schemas"]["AgentStatus"];
@@ -2478,16 +3020,26 @@ export interface components {
         /** @description What an agent may consume and reach. A null limit means "no limit of its own". */
         AgentLimits: {
             /**
+             * Format: int32
+             * @description How long one attempt of a task may run, in seconds (1-604800); a longer attempt fails. Null: no limit.
+             */
+            attemptTimeoutSeconds?: null | number;
+            /**
+             * Format: int32
+             * @description How many of the agent's tasks may run at once (1-100); the others wait in the queue, by priority then age.
+             */
+            maxConcurrentTasks?: number;
+            /**
              * Format: double
              * @description Highest total cost, in the company's currency.
              */
-            maxCost?: number | null;
+            maxCost?: null | number;
             /** @description Names of the SQL data sources the sql tool may query. */
             sqlSources?: string[];
             /** Format: int64 */
-            tokensPerDay?: number | null;
+            tokensPerDay?: null | number;
             /** Format: int64 */
-            tokensPerMonth?: number | null;
+            tokensPerMonth?: null | number;
             /** @description Domains the web tool may reach, such as `example.com` or `*.example.com`. */
             webDomains?: string[];
         };
@@ -2560,12 +3112,12 @@ export interface components {
             /** Format: double */
             cost: number;
             /** Format: double */
-            costPerTask?: number | null;
+            costPerTask?: null | number;
             /**
              * Format: double
              * @description Cost per finished task in the second half of the window over the first, minus one (-0.2: 20% cheaper); null without tasks in both halves.
              */
-            costPerTaskTrend?: number | null;
+            costPerTaskTrend?: null | number;
             daily: components["schemas"]["AgentProgressDay"][];
             /** Format: int32 */
             days: number;
@@ -2578,7 +3130,7 @@ export interface components {
              * Format: double
              * @description Done over done and failed; null before any task finished.
              */
-            successRate?: number | null;
+            successRate?: null | number;
             /** Format: int32 */
             tasksDone: number;
             /** Format: int32 */
@@ -2636,7 +3188,7 @@ export interface components {
             /** Format: int64 */
             id: number;
             /** Format: int64 */
-            taskId: number | null;
+            taskId: null | number;
             taskTitle: null | string;
         };
         /** @description An alert, as the notification centre shows it; long? AlertDto.TaskId links to its cause when it is a task. */
@@ -2660,13 +3212,13 @@ export interface components {
             resolvedAt?: null | string;
             subject: string;
             /** Format: int64 */
-            taskId?: number | null;
+            taskId?: null | number;
         };
         /**
          * @description What an alert rule watches.
          * @enum {unknown}
          */
-        AlertKind: "task_failed" | "task_blocked" | "approval_waiting" | "budget_warning" | "budget_reached" | "schedule_failing";
+        AlertKind: "task_failed" | "task_blocked" | "approval_waiting" | "budget_warning" | "budget_reached" | "schedule_failing" | "dead_letter" | "silo_lost";
         /** @description A company's rule for one kind of alert. int AlertRuleDto.ThresholdMinutes matters for blocked tasks and waiting approvals. */
         AlertRuleDto: {
             enabled: boolean;
@@ -2678,7 +3230,7 @@ export interface components {
         AlertRuleRequest: {
             enabled: null | boolean;
             /** Format: int32 */
-            thresholdMinutes: number | null;
+            thresholdMinutes: null | number;
         };
         /** @enum {unknown} */
         AnalyticsGroupBy: "agent" | "department" | "project" | "day";
@@ -2698,22 +3250,22 @@ export interface components {
             /** Format: int64 */
             approvalsDecided?: number;
             /** Format: double */
-            approvalWaitAvgMs?: number | null;
+            approvalWaitAvgMs?: null | number;
             /** Format: double */
-            approvalWaitP95Ms?: number | null;
+            approvalWaitP95Ms?: null | number;
             /**
              * Format: double
              * @description Failed over finished (0 to 1); null when none ended.
              */
-            failureRate?: number | null;
+            failureRate?: null | number;
             key: string;
             label: string;
             /** Format: int64 */
             modelCalls?: number;
             /** Format: double */
-            modelLatencyP50Ms?: number | null;
+            modelLatencyP50Ms?: null | number;
             /** Format: double */
-            modelLatencyP95Ms?: number | null;
+            modelLatencyP95Ms?: null | number;
             /**
              * Format: int64
              * @description Attempts beyond the first, over the tasks that ended.
@@ -2732,9 +3284,9 @@ export interface components {
              * Format: double
              * @description Median time from creation to done.
              */
-            timeToDoneP50Ms?: number | null;
+            timeToDoneP50Ms?: null | number;
             /** Format: double */
-            timeToDoneP95Ms?: number | null;
+            timeToDoneP95Ms?: null | number;
         };
         /** @description The answer to an agent's question. */
         AnswerClarificationRequest: {
@@ -2775,12 +3327,12 @@ export interface components {
             /** Format: int64 */
             agentId: number;
             /** Format: double */
-            amount: number | null;
+            amount: null | number;
             comment: null | string;
             /** Format: int64 */
             companyId: number;
             /** Format: double */
-            currentLimit: number | null;
+            currentLimit: null | number;
             /** Format: date-time */
             decidedAt: null | string;
             decidedBy: null | string;
@@ -2791,7 +3343,7 @@ export interface components {
             kind: components["schemas"]["ApprovalKind"];
             limit: null | components["schemas"]["BudgetLimit"];
             /** Format: double */
-            proposedLimit: number | null;
+            proposedLimit: null | number;
             reason: string;
             /** Format: date-time */
             requestedAt: string;
@@ -2809,12 +3361,12 @@ export interface components {
         ApprovalRule: {
             action: components["schemas"]["ApprovalAction"];
             /** Format: double */
-            threshold?: number | null;
+            threshold?: null | number;
         };
         ApprovalRuleRequest: {
             action: null | components["schemas"]["ApprovalAction"];
             /** Format: double */
-            threshold: number | null;
+            threshold: null | number;
         };
         /** @enum {unknown} */
         ApprovalStatus: "pending" | "approved" | "rejected" | "expired";
@@ -2826,9 +3378,13 @@ export interface components {
             serverTool: string;
             tool: string;
         };
+        /**
+         * @description An artifact. An upload under a name its task already holds is the next int ArtifactDto.Version; string ArtifactDto.Metadata
+         *     is the free-form JSON object given with it, as text.
+         */
         ArtifactDto: {
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             /** Format: int64 */
             companyId: number;
             contentType: null | string;
@@ -2838,40 +3394,47 @@ export interface components {
             /** Format: int64 */
             id: number;
             kind: components["schemas"]["ArtifactKind"];
+            /** @default {} */
+            metadata: string;
             name: string;
             sha256: null | string;
             /** Format: int64 */
-            size: number | null;
+            size: null | number;
             stepKey: null | string;
             storageKey: null | string;
             /** Format: int64 */
-            taskId: number | null;
+            taskId: null | number;
             url: null | string;
+            /**
+             * Format: int32
+             * @default 1
+             */
+            version: number;
         };
         /** @enum {unknown} */
         ArtifactKind: "spec" | "file" | "link" | "post" | "avatar";
         AssignTaskRequest: {
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
         };
         /** @description One governed access, from any of the audits (see the `audit_entries` view). */
         AuditEntry: {
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             allowed: boolean;
             /** Format: date-time */
             at: string;
             detail: string;
             /** Format: double */
-            durationMs: number | null;
+            durationMs: null | number;
             id: string;
             kind: string;
             outcome: string;
             summary: string;
             /** Format: int64 */
-            taskId: number | null;
+            taskId: null | number;
         };
         /** @enum {unknown} */
         BudgetLimit: "agent_tokens_per_day" | "agent_tokens_per_month" | "agent_max_cost" | "company_monthly_budget" | null;
@@ -2879,7 +3442,11 @@ export interface components {
         CancelTaskRequest: {
             cascade: null | boolean;
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
+            reason: null | string;
+        };
+        /** @description Why a run is cancelled (optional). */
+        CancelWorkflowRunRequest: {
             reason: null | string;
         };
         /**
@@ -2893,7 +3460,7 @@ export interface components {
         };
         ChangePriorityRequest: {
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
             priority: null | components["schemas"]["TaskPriority"];
         };
         /** @description A definition to check without saving it. */
@@ -2913,7 +3480,7 @@ export interface components {
             /** Format: int64 */
             chunkId: number;
             /** Format: double */
-            distance: number | null;
+            distance: null | number;
             /** Format: int64 */
             documentId: number;
             documentName: string;
@@ -2929,9 +3496,9 @@ export interface components {
             spaceName: string;
             text: string;
             /** Format: int32 */
-            textRank: number | null;
+            textRank: null | number;
             /** Format: int32 */
-            vectorRank: number | null;
+            vectorRank: null | number;
         };
         /** @description A question from an agent to whoever created its task (string ClarificationDto.AskedOf: "human:3" or "agent:7"). */
         ClarificationDto: {
@@ -2965,7 +3532,7 @@ export interface components {
              * Format: int32
              * @description Activations the silo holds (grains and system targets); null when it is not active or did not answer.
              */
-            activationCount: number | null;
+            activationCount: null | number;
             /** @description Silo-to-silo endpoint, `ip:port`. */
             address: string;
             /**
@@ -2989,14 +3556,14 @@ export interface components {
              * Format: int64
              * @description Grain inboxes leased to it; null when no live silo row has its name.
              */
-            leasedInboxes: number | null;
+            leasedInboxes: null | number;
             /** @description Orleans silo name. */
             name: string;
             /**
              * Format: int64
              * @description Leased activities running on it; null when no live silo row has its name.
              */
-            runningActivities: number | null;
+            runningActivities: null | number;
             /**
              * Format: date-time
              * @description When the silo started.
@@ -3023,7 +3590,7 @@ export interface components {
             /** Format: date */
             month: string;
             /** Format: double */
-            monthlyLimit: number | null;
+            monthlyLimit: null | number;
             /** Format: double */
             reserved: number;
             /** Format: double */
@@ -3051,12 +3618,12 @@ export interface components {
              * Format: double
              * @description Monthly budget for model calls in USD (null: none).
              */
-            monthlyBudgetUsd?: number | null;
+            monthlyBudgetUsd?: null | number;
             /**
              * Format: int64
              * @description Monthly budget in tokens (null: none).
              */
-            monthlyTokenLimit?: number | null;
+            monthlyTokenLimit?: null | number;
             /** @description The server's list (`Fluid:Models:Allowed`), the outer bound of IReadOnlyList&lt;string&gt; CompanyPolicyDto.AllowedModels. */
             serverAllowedModels?: string[];
             /** Format: date-time */
@@ -3070,7 +3637,7 @@ export interface components {
              * Format: int32
              * @description Web tool requests one agent may make per UTC day (null: no quota).
              */
-            webDailyQuota?: number | null;
+            webDailyQuota?: null | number;
         };
         /**
          * @description The company's governance settings. Every field is replaced: one left out takes its default (no list, no
@@ -3081,17 +3648,17 @@ export interface components {
             ceoAssignment: null | components["schemas"]["CeoAssignment"];
             defaultAgentLimits: null | components["schemas"]["DefaultAgentLimits"];
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
             /** Format: double */
-            monthlyBudgetUsd: number | null;
+            monthlyBudgetUsd: null | number;
             /** Format: int64 */
-            monthlyTokenLimit: number | null;
+            monthlyTokenLimit: null | number;
             /** Format: int32 */
-            webDailyQuota: number | null;
+            webDailyQuota: null | number;
         };
         CompleteTaskRequest: {
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
             result: null | string;
         };
         /** @enum {unknown} */
@@ -3125,7 +3692,7 @@ export interface components {
         /** @description Hires an agent. `placeInOrgChart` (default true) puts it under `managerAgentId`, or the CEO seat when that is null. */
         CreateAgentRequest: {
             /** Format: int64 */
-            managerAgentId: number | null;
+            managerAgentId: null | number;
             placeInOrgChart: null | boolean;
             profile: null | components["schemas"]["AgentProfileRequest"];
             status: null | components["schemas"]["AgentStatus"];
@@ -3149,7 +3716,7 @@ export interface components {
         CreateKnowledgeSpaceRequest: {
             acl: null | components["schemas"]["AclRule"][];
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             description: null | string;
             name: null | string;
             scope: null | components["schemas"]["SpaceScope"];
@@ -3160,12 +3727,12 @@ export interface components {
             agenda: null | string[];
             autoDispatch: null | boolean;
             /** Format: double */
-            budget: number | null;
+            budget: null | number;
             goal: null | string;
             /** Format: int32 */
-            maxRounds: number | null;
+            maxRounds: null | number;
             /** Format: int64 */
-            maxTokens: number | null;
+            maxTokens: null | number;
             model: null | string;
             participantAgentIds: null | number[];
             title: null | string;
@@ -3173,7 +3740,7 @@ export interface components {
         /** @description Creates a cyclic task. `timing` holds exactly one of `intervalMinutes` or `cron` (+ `timeZone`). */
         CreateScheduleRequest: {
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             name: null | string;
             paused: null | boolean;
             template: null | components["schemas"]["TaskTemplate"];
@@ -3182,17 +3749,17 @@ export interface components {
         /** @description A new task, by the CEO. With `assigneeAgentId` it is assigned at once; with `parentTaskId` it is a subtask. */
         CreateTaskRequest: {
             /** Format: int64 */
-            assigneeAgentId: number | null;
+            assigneeAgentId: null | number;
             /** Format: double */
-            costEstimate: number | null;
+            costEstimate: null | number;
             /** Format: date-time */
             deadlineAt: null | string;
             description: null | string;
             failurePolicy: null | components["schemas"]["SubtaskFailurePolicy"];
             /** Format: int32 */
-            maxAttempts: number | null;
+            maxAttempts: null | number;
             /** Format: int64 */
-            parentTaskId: number | null;
+            parentTaskId: null | number;
             priority: null | components["schemas"]["TaskPriority"];
             project: null | string;
             /** Format: date-time */
@@ -3210,9 +3777,9 @@ export interface components {
          */
         CtaDto: {
             /** Format: int64 */
-            assigneeAgentId: number | null;
+            assigneeAgentId: null | number;
             /** Format: int64 */
-            decisionId: number | null;
+            decisionId: null | number;
             description: string;
             /** Format: date */
             dueDate: null | string;
@@ -3221,7 +3788,7 @@ export interface components {
             /** Format: int64 */
             meetingId: number;
             /** Format: int64 */
-            ownerAgentId: number | null;
+            ownerAgentId: null | number;
             ownerName: null | string;
             /** Format: int32 */
             position: number;
@@ -3232,7 +3799,7 @@ export interface components {
             route: number[];
             status: components["schemas"]["CtaStatus"];
             /** Format: int64 */
-            taskId: number | null;
+            taskId: null | number;
             taskStatus: null | components["schemas"]["TaskState"];
             title: string;
             /** Format: int64 */
@@ -3278,11 +3845,11 @@ export interface components {
              * Format: double
              * @description Highest total cost, in USD.
              */
-            maxCost?: number | null;
+            maxCost?: null | number;
             /** Format: int64 */
-            tokensPerDay?: number | null;
+            tokensPerDay?: null | number;
             /** Format: int64 */
-            tokensPerMonth?: number | null;
+            tokensPerMonth?: null | number;
         };
         /** @description Work the agent hands to one of its reports (the hierarchy rules apply, as if the agent asked). */
         DelegateRequest: {
@@ -3290,12 +3857,12 @@ export interface components {
             deadlineAt: null | string;
             description: null | string;
             /** Format: int64 */
-            parentTaskId: number | null;
+            parentTaskId: null | number;
             priority: null | components["schemas"]["TaskPriority"];
             project: null | string;
             title: null | string;
             /** Format: int64 */
-            toAgentId: number | null;
+            toAgentId: null | number;
         };
         /** @enum {unknown} */
         DelegationScope: "direct_subordinates" | "subtree";
@@ -3307,7 +3874,7 @@ export interface components {
         };
         DemoCrmRequest: {
             /** Format: int32 */
-            customers: number | null;
+            customers: null | number;
         };
         DemoCrmResponse: {
             /** Format: int32 */
@@ -3324,7 +3891,7 @@ export interface components {
          */
         DocumentDto: {
             /** Format: int32 */
-            activeGeneration: number | null;
+            activeGeneration: null | number;
             /** Format: int32 */
             attempts: number;
             /** Format: int64 */
@@ -3364,11 +3931,18 @@ export interface components {
         /** @description Changes an item's text or pin. `asAgentId`: the agent's manager acting; absent: the CEO. */
         EditMemoryRequest: {
             /** Format: int64 */
-            asAgentId: number | null;
+            asAgentId: null | number;
             content: null | string;
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
             pinned: null | boolean;
+        };
+        /** @description A task's new title and/or description; a field left out stays as it is. */
+        EditTaskRequest: {
+            description: null | string;
+            /** Format: int64 */
+            expectedVersion: null | number;
+            title: null | string;
         };
         /** @description The company's SMTP account as the API shows it: the password only as whether it is set. */
         EmailSettingsDto: {
@@ -3393,7 +3967,7 @@ export interface components {
             host: null | string;
             password: null | string;
             /** Format: int32 */
-            port: number | null;
+            port: null | number;
             security: null | string;
             username: null | string;
         };
@@ -3418,7 +3992,7 @@ export interface components {
             body: null | string;
             subject: null | string;
             /** Format: int64 */
-            taskId: number | null;
+            taskId: null | number;
         };
         /** @description An escalation; long? EscalationDto.ToAgentId null means the CEO seat (the CEO inbox). */
         EscalationDto: {
@@ -3438,9 +4012,9 @@ export interface components {
             resolvedBy: null | string;
             subject: string;
             /** Format: int64 */
-            taskId: number | null;
+            taskId: null | number;
             /** Format: int64 */
-            toAgentId: number | null;
+            toAgentId: null | number;
         };
         /** @description An event as clients see it, live ("event" messages on /hubs/events) and in GET /api/events. */
         EventMessage: {
@@ -3469,7 +4043,7 @@ export interface components {
         };
         ForgetMemoryRequest: {
             /** Format: int64 */
-            asAgentId: number | null;
+            asAgentId: null | number;
             reason: null | string;
         };
         HttpValidationProblemDetails: {
@@ -3479,25 +4053,38 @@ export interface components {
             };
             instance?: null | string;
             /** Format: int32 */
-            status?: number | null;
+            status?: null | number;
             title?: null | string;
             type?: null | string;
         };
         /** Format: binary */
         IFormFile: string;
+        /**
+         * @description What an import changed (or, in a dry run, would change), section by section; after an import,
+         *     IReadOnlyDictionary&lt;string, long&gt; ImportReportDto.Agents maps each agent reference of the document to the new agent's id.
+         */
+        ImportReportDto: {
+            agents: {
+                [key: string]: number;
+            };
+            dryRun: boolean;
+            /** Format: int32 */
+            formatVersion: number;
+            sections: components["schemas"]["SectionChangesDto"][];
+        };
         JsonElement: unknown;
         /** @description A search made as an agent: `space` (a name) or `spaceId` narrows it to one space. */
         KnowledgeSearchRequest: {
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             /** Format: int32 */
-            limit: number | null;
+            limit: null | number;
             query: null | string;
             space: null | string;
             /** Format: int64 */
-            spaceId: number | null;
+            spaceId: null | number;
             /** Format: int64 */
-            taskId: number | null;
+            taskId: null | number;
         };
         KnowledgeSearchResponse: {
             citations: components["schemas"]["Citation"][];
@@ -3511,7 +4098,7 @@ export interface components {
         KnowledgeSpaceDto: {
             acl: components["schemas"]["AclRule"][];
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             /** Format: int64 */
             chunkCount: number;
             /** Format: int64 */
@@ -3576,7 +4163,7 @@ export interface components {
         };
         LoginRequest: {
             /** Format: int64 */
-            companyId: number | null;
+            companyId: null | number;
             email: null | string;
             password: null | string;
         };
@@ -3671,7 +4258,7 @@ export interface components {
             agenda: string[];
             autoDispatch: boolean;
             /** Format: double */
-            budget: number | null;
+            budget: null | number;
             /** Format: int64 */
             companyId: number;
             /** Format: double */
@@ -3689,9 +4276,9 @@ export interface components {
             /** Format: int64 */
             inputTokens: number;
             /** Format: int32 */
-            maxRounds: number | null;
+            maxRounds: null | number;
             /** Format: int64 */
-            maxTokens: number | null;
+            maxTokens: null | number;
             model: null | string;
             /** Format: int64 */
             outputTokens: number;
@@ -3699,7 +4286,7 @@ export interface components {
             /** Format: int32 */
             round: number;
             /** Format: int64 */
-            speakingAgentId: number | null;
+            speakingAgentId: null | number;
             /** Format: date-time */
             startedAt: null | string;
             status: components["schemas"]["MeetingStatus"];
@@ -3712,7 +4299,7 @@ export interface components {
         /** @description One complete message of the transcript; int MeetingMessageDto.Seq orders them. */
         MeetingMessageDto: {
             /** Format: int32 */
-            answeredBySeq: number | null;
+            answeredBySeq: null | number;
             /** Format: date-time */
             at: string;
             /** Format: double */
@@ -3731,11 +4318,11 @@ export interface components {
             seq: number;
             speaker: string;
             /** Format: int64 */
-            speakerAgentId: number | null;
+            speakerAgentId: null | number;
             speakerKind: components["schemas"]["SpeakerKind"];
             text: string;
             /** Format: int64 */
-            toAgentId: number | null;
+            toAgentId: null | number;
         };
         /** @description A participant with what its turns used. */
         MeetingParticipantDto: {
@@ -3800,13 +4387,13 @@ export interface components {
             sourceActor: string;
             sourceKind: components["schemas"]["MemorySourceKind"];
             /** Format: int64 */
-            sourceMeetingId?: number | null;
+            sourceMeetingId?: null | number;
             /** Format: int64 */
-            sourceTaskId?: number | null;
+            sourceTaskId?: null | number;
             /** Format: int64 */
-            supersededById?: number | null;
+            supersededById?: null | number;
             /** Format: int64 */
-            supersedesId?: number | null;
+            supersedesId?: null | number;
             /** Format: date-time */
             updatedAt: string;
             /** Format: date-time */
@@ -3828,7 +4415,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** Format: int32 */
-            attempt: number | null;
+            attempt: null | number;
             /** Format: double */
             durationMs: number;
             /** Format: int64 */
@@ -3836,7 +4423,7 @@ export interface components {
             itemIds: number[];
             query: string;
             /** Format: int64 */
-            taskId: number | null;
+            taskId: null | number;
             /** Format: int32 */
             tokens: number;
             via: string;
@@ -3883,16 +4470,16 @@ export interface components {
             candidates: components["schemas"]["MissionCandidate"][];
             reason: string;
             /** Format: int64 */
-            suggestedAgentId: number | null;
+            suggestedAgentId: null | number;
         };
         /** @description Moves an agent and its whole team under a new manager (null: the CEO seat). */
         MoveSubtreeRequest: {
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
             /** Format: int64 */
-            newManagerAgentId: number | null;
+            newManagerAgentId: null | number;
         };
         /** @description The notification centre's badge: unread alerts, and those of them still open. */
         NotificationCountDto: {
@@ -3920,9 +4507,9 @@ export interface components {
          */
         OrgChartNode: {
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             /** Format: int64 */
-            avatarArtifactId: number | null;
+            avatarArtifactId: null | number;
             department: null | string;
             /** Format: int32 */
             depth: number;
@@ -3957,7 +4544,7 @@ export interface components {
             /** Format: int64 */
             id: number;
             /** Format: int64 */
-            managerAgentId: number | null;
+            managerAgentId: null | number;
             /** Format: int64 */
             subordinateAgentId: number;
         };
@@ -4030,7 +4617,7 @@ export interface components {
             description: null | string;
             enabled: null | boolean;
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
             kind: null | components["schemas"]["PolicyRuleKind"];
             name: null | string;
             roleSeparation: null | components["schemas"]["RoleSeparationRequest"];
@@ -4043,7 +4630,7 @@ export interface components {
             detail?: null | string;
             instance?: null | string;
             /** Format: int32 */
-            status?: number | null;
+            status?: null | number;
             title?: null | string;
             type?: null | string;
         };
@@ -4072,12 +4659,12 @@ export interface components {
          */
         RememberRequest: {
             /** Format: int64 */
-            asAgentId: number | null;
+            asAgentId: null | number;
             content: null | string;
             kind: null | components["schemas"]["MemoryKind"];
             pinned: null | boolean;
             /** Format: int64 */
-            supersedes: number | null;
+            supersedes: null | number;
         };
         ResolveEscalationRequest: {
             resolution: null | string;
@@ -4086,7 +4673,7 @@ export interface components {
         RetrievalRecord: {
             actor: null | string;
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             allowed: boolean;
             /** Format: date-time */
             at: string;
@@ -4104,7 +4691,7 @@ export interface components {
             spaceFilter: null | string;
             spaces: number[];
             /** Format: int64 */
-            taskId: number | null;
+            taskId: null | number;
         };
         RoleSeparationRequest: {
             lower: null | components["schemas"]["AgentSelectorRequest"];
@@ -4121,7 +4708,7 @@ export interface components {
         SaveWorkflowRequest: {
             definition: null | components["schemas"]["JsonElement"];
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
             name: null | string;
         };
         /** @description A schedule as the API shows it, with its next and last firing. */
@@ -4160,7 +4747,7 @@ export interface components {
             /** Format: int64 */
             scheduleId: number;
             /** Format: int64 */
-            taskId: number | null;
+            taskId: null | number;
             taskStatus: null | components["schemas"]["TaskState"];
         };
         /**
@@ -4176,12 +4763,24 @@ export interface components {
         ScheduleTiming: {
             cron?: null | string;
             /** Format: int32 */
-            intervalMinutes?: number | null;
+            intervalMinutes?: null | number;
             timeZone?: string;
         };
         ScheduleVersionRequest: {
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
+        };
+        /**
+         * @description One section of a company document compared with the company: the keys (agent names, rule, schedule,
+         *     workflow and space names) of the items the document adds, those only the company has, and those that differ.
+         */
+        SectionChangesDto: {
+            added: string[];
+            changed: string[];
+            removed: string[];
+            section: string;
+            /** Format: int32 */
+            unchanged: number;
         };
         /** @description The signed-in user, the current company and role, every company the user belongs to, and how the request authenticated ("cookie" or "token"). */
         Session: {
@@ -4199,28 +4798,32 @@ export interface components {
         };
         SetAgentStatusRequest: {
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
             status: null | components["schemas"]["AgentStatus"];
         };
         /** @description The company's monthly budget for model calls in USD; null removes it. */
         SetBudgetRequest: {
             /** Format: double */
-            monthlyLimit: number | null;
+            monthlyLimit: null | number;
         };
         /** @description A null `deadlineAt` clears the deadline. */
         SetDeadlineRequest: {
             /** Format: date-time */
             deadlineAt: null | string;
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
         };
         SetKnowledgeAclRequest: {
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
             rules: null | components["schemas"]["AclRule"][];
         };
         /** @enum {unknown} */
         SiloStatus: "none" | "created" | "joining" | "active" | "shutting_down" | "stopping" | "dead";
+        /** @description The result a skipped step stands for (optional; checked against the step's output schema). */
+        SkipWorkflowStepRequest: {
+            result: null | components["schemas"]["JsonElement"];
+        };
         /**
          * @description What a knowledge space belongs to. The scope sets the default ACL at creation; the ACL alone decides access.
          * @enum {unknown}
@@ -4232,13 +4835,13 @@ export interface components {
         SpeakRequest: {
             text: null | string;
             /** Format: int64 */
-            toAgentId: number | null;
+            toAgentId: null | number;
         };
         /** @description One audited statement. */
         SqlAuditRecord: {
             actor: null | string;
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             allowed: boolean;
             /** Format: date-time */
             at: string;
@@ -4258,7 +4861,7 @@ export interface components {
             sql: string;
             sqlState: null | string;
             /** Format: int64 */
-            taskId: number | null;
+            taskId: null | number;
             truncated: boolean;
         };
         /**
@@ -4269,11 +4872,11 @@ export interface components {
         /** @description A statement run as an agent, with values for $1, $2… in `parameters`. */
         SqlQueryRequest: {
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             parameters: null | unknown[];
             sql: null | string;
             /** Format: int64 */
-            taskId: number | null;
+            taskId: null | number;
         };
         /** @description The outcome of a statement: rows as JSON objects (at most the row and byte limits), or the refusal and why; AuditId is its sql_audit row. */
         SqlResult: {
@@ -4297,6 +4900,10 @@ export interface components {
             description: string;
             kind: string;
             name: string;
+        };
+        /** @description The inputs of a new run: an object of input name → value (defaults fill in the rest). */
+        StartWorkflowRunRequest: {
+            inputs: null | components["schemas"]["JsonElement"];
         };
         /**
          * @description What a parent task does when one of its subtasks fails.
@@ -4333,7 +4940,7 @@ export interface components {
         };
         SwitchCompanyRequest: {
             /** Format: int64 */
-            companyId: number | null;
+            companyId: null | number;
         };
         /**
          * @description Every command that the task state machine rules on.
@@ -4348,7 +4955,7 @@ export interface components {
              */
             allowedActions?: components["schemas"]["TaskAction"][];
             /** Format: int64 */
-            assigneeAgentId?: number | null;
+            assigneeAgentId?: null | number;
             /** Format: int32 */
             attemptCount: number;
             /** Format: int64 */
@@ -4376,7 +4983,7 @@ export interface components {
             /** Format: int32 */
             maxAttempts: number;
             /** Format: int64 */
-            parentTaskId?: number | null;
+            parentTaskId?: null | number;
             priority: components["schemas"]["TaskPriority"];
             project?: null | string;
             result?: null | string;
@@ -4405,7 +5012,7 @@ export interface components {
         TaskPage: {
             items: components["schemas"]["TaskDto"][];
             /** Format: int64 */
-            next: number | null;
+            next: null | number;
         };
         /** @enum {unknown} */
         TaskPriority: "low" | "normal" | "high" | "urgent";
@@ -4453,7 +5060,7 @@ export interface components {
              * Format: int32
              * @description When set, each created task is due this many minutes after it was created.
              */
-            deadlineAfterMinutes?: number | null;
+            deadlineAfterMinutes?: null | number;
             description?: string;
             /** Format: int32 */
             maxAttempts?: number;
@@ -4464,7 +5071,7 @@ export interface components {
         /** @description The body of a status command; optional. The version may come as If-Match instead. */
         TaskTransitionRequest: {
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
             reason: null | string;
         };
         /**
@@ -4506,7 +5113,7 @@ export interface components {
         ToolOutcome: "ok" | "denied" | "error" | "waiting" | "skipped";
         UpdateAgentRequest: {
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
             profile: null | components["schemas"]["AgentProfileRequest"];
         };
         /** @description The CEO's review of a call to action: edit, reassign (ownerAgentId), drop (dropped: true) or take back (dropped: false). */
@@ -4516,28 +5123,28 @@ export interface components {
             /** Format: date */
             dueDate: null | string;
             /** Format: int64 */
-            ownerAgentId: number | null;
+            ownerAgentId: null | number;
             priority: null | components["schemas"]["TaskPriority"];
             title: null | string;
         };
         UpdateKnowledgeSpaceRequest: {
             description: null | string;
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
             name: null | string;
         };
         /** @description Changes the budget (removeBudget: none) and the auto-dispatch setting. */
         UpdateMeetingRequest: {
             autoDispatch: null | boolean;
             /** Format: double */
-            budget: number | null;
+            budget: null | number;
             removeBudget: null | boolean;
         };
         UpdateScheduleRequest: {
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             /** Format: int64 */
-            expectedVersion: number | null;
+            expectedVersion: null | number;
             name: null | string;
             template: null | components["schemas"]["TaskTemplate"];
             timing: null | components["schemas"]["ScheduleTiming"];
@@ -4551,9 +5158,9 @@ export interface components {
         };
         WebFetchRequest: {
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             /** Format: int64 */
-            taskId: number | null;
+            taskId: null | number;
             url: null | string;
         };
         /** @description A fetched page reduced to readable text, or the refusal and why. long WebFetchResult.LogId is its web_fetch_log row. */
@@ -4572,16 +5179,67 @@ export interface components {
             /** Format: int32 */
             redirects: number;
             /** Format: int32 */
-            statusCode: number | null;
+            statusCode: null | number;
             text: string;
             title: null | string;
             truncated: boolean;
             url: string;
         };
+        /** @description One delivery of an event to a webhook, with its last attempt's response code and duration. */
+        WebhookDeliveryDto: {
+            /** Format: int64 */
+            alertId: null | number;
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            deliveryId: string;
+            /** Format: int32 */
+            durationMs: null | number;
+            error: null | string;
+            eventType: string;
+            /** Format: date-time */
+            finishedAt: null | string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            lastAttemptAt: null | string;
+            /** Format: int32 */
+            responseCode: null | number;
+            status: string;
+            /** Format: int64 */
+            webhookId: number;
+        };
+        /** @description A webhook as the API shows it: never its secret. */
+        WebhookDto: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            enabled: boolean;
+            events: string[];
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        /**
+         * @description A webhook to create or replace. IReadOnlyList&lt;string&gt;? WebhookInput.Events: alert kinds (task_failed, dead_letter, …) or "*" for every
+         *     kind. string? WebhookInput.Secret signs each delivery; it is write-only (on a replace, null keeps the stored one) and at
+         *     least 16 characters.
+         */
+        WebhookInput: {
+            description: null | string;
+            enabled: null | boolean;
+            events: null | string[];
+            secret: null | string;
+            url: null | string;
+        };
         /** @description One logged web request. */
         WebLogRecord: {
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             allowed: boolean;
             /** Format: date-time */
             at: string;
@@ -4601,9 +5259,9 @@ export interface components {
             /** Format: int32 */
             redirects: number;
             /** Format: int32 */
-            statusCode: number | null;
+            statusCode: null | number;
             /** Format: int64 */
-            taskId: number | null;
+            taskId: null | number;
             truncated: boolean;
             url: string;
         };
@@ -4649,6 +5307,56 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /** @description A workflow run: its status (running, paused, compensating, completed, failed, cancelled), inputs, steps and cost. */
+        WorkflowRunDto: {
+            /** Format: int64 */
+            companyId: number;
+            /** Format: double */
+            cost: number;
+            /** Format: date-time */
+            createdAt: string;
+            error: null | string;
+            /** Format: date-time */
+            finishedAt: null | string;
+            /** Format: int64 */
+            id: number;
+            inputs: components["schemas"]["JsonElement"];
+            startedBy: string;
+            status: string;
+            steps: components["schemas"]["WorkflowRunStepDto"][];
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int64 */
+            workflowId: number;
+            /** Format: int64 */
+            workflowVersion: number;
+        };
+        /**
+         * @description One step of a run: status (pending, waiting, running, completed, failed, skipped, cancelled), the attempt and task
+         *     of its latest try, its result (the structured result when it has an output schema), error and cost (all attempts).
+         */
+        WorkflowRunStepDto: {
+            /** Format: int64 */
+            agentId: null | number;
+            /** Format: int32 */
+            attempt: number;
+            /** Format: double */
+            cost: number;
+            error: null | string;
+            /** Format: date-time */
+            finishedAt: null | string;
+            isCompensation: boolean;
+            key: string;
+            result: null | components["schemas"]["JsonElement"];
+            /** Format: date-time */
+            retryAt: null | string;
+            /** Format: date-time */
+            startedAt: null | string;
+            status: string;
+            /** Format: int64 */
+            taskId: null | number;
+            taskIds: number[];
+        };
         /**
          * @description One step with the inputs filled in; references to other steps' results stay as written (they are known only in a
          *     run). `Condition` is the step's `if` when it names inputs only (null when there is none or it needs results).
@@ -4674,7 +5382,7 @@ export interface components {
         };
         WorklogEntryDto: {
             /** Format: int64 */
-            agentId: number | null;
+            agentId: null | number;
             body: string;
             /** Format: date-time */
             createdAt: string;
@@ -4728,6 +5436,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     CreateAgent: {
@@ -4759,6 +5476,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Forbidden */
@@ -4810,6 +5536,15 @@ export interface operations {
                     "application/json": components["schemas"]["AgentDto"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -4852,6 +5587,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Forbidden */
@@ -4900,6 +5644,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Not Found */
             404: {
@@ -4950,6 +5712,15 @@ export interface operations {
                     "application/json": components["schemas"]["ArtifactDto"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -4972,6 +5743,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -5016,6 +5803,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -5067,6 +5872,15 @@ export interface operations {
                     "application/json": components["schemas"]["AgentCapabilitiesDto"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -5109,6 +5923,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Forbidden */
@@ -5173,6 +5996,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -5202,6 +6043,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EscalationDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -5248,6 +6098,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Forbidden */
@@ -5303,6 +6162,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Forbidden */
             403: {
                 headers: {
@@ -5353,6 +6221,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MemoryItemDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Forbidden */
@@ -5407,6 +6284,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Forbidden */
@@ -5481,6 +6367,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Forbidden */
             403: {
                 headers: {
@@ -5524,6 +6419,15 @@ export interface operations {
                     "application/json": components["schemas"]["MemoryRecallDto"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -5564,6 +6468,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -5609,6 +6522,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -5665,6 +6596,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -5716,6 +6665,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -5758,6 +6716,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -5809,6 +6785,15 @@ export interface operations {
                     "application/json": components["schemas"]["TaskDto"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -5836,6 +6821,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AlertRuleDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5873,6 +6867,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     GetAnalytics: {
@@ -5904,6 +6916,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5939,6 +6960,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     GetApproval: {
@@ -5959,6 +6989,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApprovalDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -6003,6 +7042,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -6056,6 +7113,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -6113,6 +7188,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ExportAudit: {
@@ -6148,6 +7232,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -6239,6 +7332,15 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ChangePassword: {
@@ -6268,6 +7370,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -6301,6 +7412,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -6354,6 +7474,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     AnswerClarification: {
@@ -6387,6 +7516,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -6438,6 +7585,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ReplayDeadLetter: {
@@ -6457,6 +7622,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Not Found */
             404: {
@@ -6487,6 +7670,24 @@ export interface operations {
                     "application/json": components["schemas"]["ClusterSilo"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ListCompanies: {
@@ -6505,6 +7706,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CompanyMembership"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -6540,6 +7750,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -6571,6 +7799,15 @@ export interface operations {
                     "application/json": components["schemas"]["CompanyMembership"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -6598,6 +7835,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CompanyPolicyDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -6633,8 +7879,117 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Precondition Failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ExportCompany: {
+        parameters: {
+            query?: {
+                documents?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ImportCompany: {
+        parameters: {
+            query?: {
+                dryRun?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["JsonElement"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6675,6 +8030,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     GetAgentSpend: {
@@ -6710,6 +8074,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -6737,6 +8110,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CompanyBudgetDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -6772,6 +8154,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     GetEmailSettings: {
@@ -6790,6 +8190,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EmailSettingsDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -6834,6 +8243,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     DeleteEmailSettings: {
@@ -6851,6 +8278,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
         };
     };
@@ -6885,6 +8330,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ListCeoEscalations: {
@@ -6903,6 +8357,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EscalationDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -6938,6 +8401,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -6978,6 +8459,15 @@ export interface operations {
                     "application/json": components["schemas"]["PlaybookChangeDto"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ListKnowledgeRetrievals: {
@@ -7013,6 +8503,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     SearchKnowledgeAsAgent: {
@@ -7046,6 +8545,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Forbidden */
             403: {
                 headers: {
@@ -7073,6 +8581,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KnowledgeSpaceDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -7108,6 +8625,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -7137,6 +8672,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KnowledgeSpaceDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -7181,6 +8725,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -7230,6 +8792,24 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -7268,6 +8848,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AclRule"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -7314,6 +8903,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -7352,6 +8959,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DocumentDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -7400,6 +9016,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Forbidden */
@@ -7452,6 +9077,15 @@ export interface operations {
                     "application/json": components["schemas"]["DocumentDto"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -7481,6 +9115,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Not Found */
             404: {
@@ -7512,6 +9164,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DocumentDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -7552,6 +9222,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgentSqlGrantsDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -7595,6 +9274,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -7625,6 +9322,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgentSqlGrantsDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -7670,6 +9385,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     SeedDemoCrm: {
@@ -7703,6 +9427,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     QuerySqlAsAgent: {
@@ -7734,6 +9476,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Forbidden */
@@ -7774,6 +9525,15 @@ export interface operations {
                     "application/json": components["schemas"]["SqlSourceDto"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     FetchWebAsAgent: {
@@ -7805,6 +9565,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Forbidden */
@@ -7859,6 +9628,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     GetAgentMcpTools: {
@@ -7879,6 +9657,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["McpToolDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -7913,6 +9700,24 @@ export interface operations {
                     "application/json": components["schemas"]["McpToolDto"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -7945,6 +9750,24 @@ export interface operations {
                     "application/json": components["schemas"]["McpToolDto"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -7972,6 +9795,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["McpServerDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -8007,6 +9839,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -8036,6 +9886,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["McpServerDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -8082,6 +9941,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -8120,6 +9997,24 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -8151,6 +10046,24 @@ export interface operations {
                     "application/json": components["schemas"]["McpRefreshResult"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -8180,6 +10093,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["McpToolDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -8217,6 +10139,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -8244,6 +10184,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeetingDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -8279,6 +10228,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     GetMeeting: {
@@ -8301,8 +10268,73 @@ export interface operations {
                     "application/json": components["schemas"]["MeetingDto"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8343,6 +10375,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -8390,6 +10440,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -8434,6 +10502,24 @@ export interface operations {
                     "application/json": components["schemas"]["CtaDto"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -8472,6 +10558,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeetingDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -8514,6 +10618,24 @@ export interface operations {
                     "application/json": components["schemas"]["ArtifactDto"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -8536,6 +10658,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -8567,6 +10705,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeetingMessageDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -8613,6 +10760,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -8653,6 +10818,15 @@ export interface operations {
                     "application/json": components["schemas"]["MinutesDto"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -8682,6 +10856,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeetingDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -8734,6 +10926,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ListNotifications: {
@@ -8758,6 +10959,15 @@ export interface operations {
                     "application/json": components["schemas"]["AlertDto"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ReadNotification: {
@@ -8778,6 +10988,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationCountDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -8809,6 +11037,15 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationCountDto"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ReadAllNotifications: {
@@ -8827,6 +11064,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationCountDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -8849,6 +11104,24 @@ export interface operations {
                     "application/json": components["schemas"]["EmbeddingIndexState"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     StartReembed: {
@@ -8867,6 +11140,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EmbeddingIndexState"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -8891,6 +11182,15 @@ export interface operations {
                     "application/json": components["schemas"]["OrgChartTree"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     GetOrgEdges: {
@@ -8911,6 +11211,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrgChartDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -8944,6 +11253,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Forbidden */
@@ -9004,6 +11322,24 @@ export interface operations {
                     "application/json": components["schemas"]["OrgChartDto"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -9053,6 +11389,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Forbidden */
@@ -9123,6 +11468,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -9162,6 +11516,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -9205,6 +11568,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     ListPolicyRules: {
@@ -9223,6 +11595,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolicyRuleDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -9258,6 +11639,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -9287,6 +11686,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolicyRuleDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -9333,6 +11741,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -9370,6 +11796,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Not Found */
             404: {
@@ -9409,6 +11853,15 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduleDto"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     CreateSchedule: {
@@ -9442,6 +11895,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -9471,6 +11942,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ScheduleDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -9517,6 +11997,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -9554,6 +12052,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Not Found */
             404: {
@@ -9597,6 +12113,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ScheduleDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -9652,6 +12186,24 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduleDto"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -9703,6 +12255,15 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduleRunDto"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -9752,6 +12313,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     CreateTask: {
@@ -9783,6 +12353,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -9825,8 +12413,162 @@ export interface operations {
                     "application/json": components["schemas"]["TaskDto"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    EditTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9854,6 +12596,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ArtifactDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -9887,6 +12638,8 @@ export interface operations {
                 } & {
                     /** Format: int64 */
                     agentId?: number;
+                } & {
+                    metadata?: string;
                 };
             };
         };
@@ -9907,6 +12660,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -9941,6 +12712,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -9952,6 +12739,54 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteTaskArtifact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                artifactId: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9992,6 +12827,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -10056,6 +12909,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -10118,6 +12989,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -10167,6 +13056,15 @@ export interface operations {
                     "application/json": components["schemas"]["CommentDto"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -10211,6 +13109,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -10253,6 +13169,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -10317,6 +13251,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -10364,6 +13316,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -10428,6 +13398,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -10490,6 +13478,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -10519,6 +13525,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LlmCallDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -10563,6 +13578,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -10627,6 +13660,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -10687,6 +13738,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -10751,6 +13820,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -10807,6 +13894,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -10849,6 +13945,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -10911,6 +14025,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -10954,6 +14077,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -10983,6 +14115,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ToolCallDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -11027,6 +14168,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -11080,6 +14239,15 @@ export interface operations {
                     "application/json": components["schemas"]["WorklogEntryDto"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -11124,6 +14292,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -11151,6 +14337,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiTokenInfo"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -11186,6 +14381,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     RevokeToken: {
@@ -11205,6 +14409,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Not Found */
             404: {
@@ -11233,6 +14446,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Member"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -11266,6 +14497,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Forbidden */
@@ -11308,6 +14548,24 @@ export interface operations {
                     "application/json": components["schemas"]["Member"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -11336,6 +14594,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Forbidden */
             403: {
@@ -11399,7 +14666,636 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReplaceWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetWorkflowRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowRunDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CancelWorkflowRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["CancelWorkflowRunRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowRunDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PauseWorkflowRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowRunDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ResumeWorkflowRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowRunDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RetryWorkflowStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowRunDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SkipWorkflowStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["SkipWorkflowStepRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowRunDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11446,6 +15342,15 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDto"][];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     CreateWorkflow: {
@@ -11479,6 +15384,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     GetWorkflow: {
@@ -11499,6 +15422,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -11545,6 +15477,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -11582,6 +15532,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Not Found */
             404: {
@@ -11636,6 +15604,126 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListWorkflowRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowRunDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    StartWorkflowRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["StartWorkflowRunRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowRunDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -11665,6 +15753,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowVersionDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -11697,6 +15794,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowVersionDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not Found */
@@ -11739,6 +15845,24 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };

@@ -16,6 +16,8 @@ export const alertKindLabels: Record<Schemas['AlertKind'], string> = {
   budget_warning: 'Budget at 80%',
   budget_reached: 'Budget reached',
   schedule_failing: 'Schedule failing',
+  dead_letter: 'Dead letter',
+  silo_lost: 'Silo lost',
 };
 
 export function fetchNotificationCount(signal?: AbortSignal): Promise<NotificationCount> {
