@@ -47,6 +47,9 @@ public sealed record AgentProfileRequest(
 /// <summary>Hires an agent. <c>placeInOrgChart</c> (default true) puts it under <c>managerAgentId</c>, or the CEO seat when that is null.</summary>
 public sealed record CreateAgentRequest(AgentProfileRequest? Profile, AgentStatus? Status, long? ManagerAgentId, bool? PlaceInOrgChart);
 
+/// <summary>A note in the agent's own worklog, outside any task.</summary>
+public sealed record AddAgentWorklogRequest(string? Body, WorklogVisibility? Visibility);
+
 public sealed record UpdateAgentRequest(AgentProfileRequest? Profile, long? ExpectedVersion);
 
 public sealed record SetAgentStatusRequest(AgentStatus? Status, long? ExpectedVersion);
@@ -146,6 +149,13 @@ public static class AgentsApi
             .RequireAuthorization(AccessPolicies.Read)
             .WithName("ListAgentOpenTasks")
             .WithSummary("The agent's open tasks (not done or cancelled).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/{id:long}/worklog", AddWorklogAsync)
+            .RequireAuthorization(AccessPolicies.Command)
+            .WithName("AddAgentWorklog")
+            .WithSummary("Adds a note to the agent's own worklog, outside any task (visibility agent, manager or project; default manager). It shows with the agent's worklog on its progress page.")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{id:long}/inbox", ListInboxAsync)
@@ -257,6 +267,13 @@ public static class AgentsApi
 
     private static async Task<Ok<IReadOnlyList<TaskDto>>> ListOpenTasksAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IAgentGrain>(id).ListOpenTasksAsync(caller.CompanyId));
+
+    private static async Task<Created<WorklogEntryDto>> AddWorklogAsync(long id, AddAgentWorklogRequest request, ICompanyContext caller, ITurnGrainFactory grains)
+    {
+        var entry = await grains.GetGrain<IAgentGrain>(id).AddWorklogAsync(
+            new AddAgentWorklogCommand(caller.CompanyId, request.Body!, request.Visibility ?? WorklogVisibility.Manager));
+        return TypedResults.Created($"/api/agents/{id}/progress", entry);
+    }
 
     private static async Task<Ok<IReadOnlyList<EscalationDto>>> ListInboxAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IAgentGrain>(id).ListInboxAsync(caller.CompanyId));

@@ -34,6 +34,9 @@ public interface IAgentGrain : IGrainWithStringKey
     [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<IReadOnlyList<ArtifactDto>> ListArtifactsAsync(long companyId);
 
+    /// <summary>Adds a note to the agent's own worklog, outside any task.</summary>
+    Task<WorklogEntryDto> AddWorklogAsync(AddAgentWorklogCommand command);
+
     /// <summary>Tasks assigned to the agent that are not done or cancelled.</summary>
     [ReadOnly(true)]
     [ResponseTimeout(GrainCalls.ReadTimeout)]

@@ -62,6 +62,9 @@ public static class EventTypes
     /// <summary>Payload ArtifactDto.</summary>
     public const string AgentArtifactAdded = "agent.artifact_added";
 
+    /// <summary>Payload WorklogEntryDto (a note of the agent outside any task).</summary>
+    public const string AgentWorklogAdded = "agent.worklog_added";
+
     /// <summary>Payload DelegatedEvent.</summary>
     public const string AgentDelegated = "agent.delegated";
 

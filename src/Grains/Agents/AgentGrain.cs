@@ -112,6 +112,7 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
 
         await Policy(command.CompanyId).RemoveAgentAsync(command.CompanyId, Id);
         await context.Sql(AgentSql.DeleteOwnArtifacts).With("id", Id).ExecuteAsync();
+        await context.Sql(AgentSql.DeleteOwnWorklog).With("id", Id).ExecuteAsync();
         await context.Sql(AgentSql.Delete).With("id", Id).ExecuteAsync();
         await context.PublishAsync(Streams.Agent(Id), EventTypes.AgentDeleted, new AgentDeletedEvent(Id, command.CompanyId, agent.DisplayName), command.CompanyId);
     }
@@ -247,6 +248,26 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
     {
         await AgentRows.LoadAsync(context, companyId, Id);
         return await ArtifactRows.ForAgentAsync(context, companyId, Id);
+    }
+
+    public async Task<WorklogEntryDto> AddWorklogAsync(AddAgentWorklogCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        new Fields()
+            .Text("body", command.Body, 20_000)
+            .Check(Enum.IsDefined(command.Visibility), "visibility", "is not a known visibility")
+            .ThrowIfAny();
+        await AgentRows.LoadAsync(context, command.CompanyId, Id);
+        var entry = await context.Sql(AgentSql.InsertOwnWorklog)
+            .With("company_id", command.CompanyId)
+            .With("agent_id", Id)
+            .With<WorklogVisibility>("visibility", command.Visibility)
+            .With("body", command.Body.Trim())
+            .With("created_by", context.Actor)
+            .With("now", context.Now)
+            .FirstOrDefaultAsync(TaskRows.MapWorklog) ?? throw new InvalidOperationException("The worklog insert returned no row.");
+        await context.PublishAsync(Streams.Agent(Id), EventTypes.AgentWorklogAdded, entry, command.CompanyId);
+        return entry;
     }
 
     public async Task<IReadOnlyList<TaskDto>> ListOpenTasksAsync(long companyId)

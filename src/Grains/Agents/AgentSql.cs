@@ -53,6 +53,14 @@ internal static class AgentSql
 
     public const string DeleteOwnArtifacts = "DELETE FROM artifacts WHERE agent_id = @id AND task_id IS NULL";
 
+    public const string DeleteOwnWorklog = "DELETE FROM worklog WHERE agent_id = @id AND task_id IS NULL";
+
+    public const string InsertOwnWorklog = """
+        INSERT INTO worklog (company_id, task_id, agent_id, visibility, body, created_by, created_at)
+        VALUES (@company_id, NULL, @agent_id, @visibility, @body, @created_by, @now)
+        RETURNING id, task_id, agent_id, visibility, body, step_key, created_at
+        """;
+
     public const string DeleteOldAvatars = "DELETE FROM artifacts WHERE agent_id = @id AND kind = 'avatar' AND id <> @keep";
 
     public const string Delete = "DELETE FROM agents WHERE id = @id";

@@ -60,7 +60,7 @@ internal static class TaskRows
 
     public static WorklogEntryDto MapWorklog(NpgsqlDataReader r) => new(
         r.Get<long>("id"),
-        r.Get<long>("task_id"),
+        r.GetOrNull<long>("task_id"),
         r.GetOrNull<long>("agent_id"),
         r.GetEnum<WorklogVisibility>("visibility"),
         r.Get<string>("body"),
