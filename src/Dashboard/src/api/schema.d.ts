@@ -352,6 +352,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agents/{id}/worklog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds a note to the agent's own worklog, outside any task (visibility agent, manager or project; default manager). It shows with the agent's worklog on its progress page.
+         * @description Requires: the CEO role.
+         */
+        post: operations["AddAgentWorklog"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/alerts/rules": {
         parameters: {
             query?: never;
@@ -2926,6 +2946,11 @@ export interface components {
             kind: components["schemas"]["AclPrincipalKind"];
             name?: null | string;
         };
+        /** @description A note in the agent's own worklog, outside any task. */
+        AddAgentWorklogRequest: {
+            body: null | string;
+            visibility: null | components["schemas"]["WorklogVisibility"];
+        };
         AddCommentRequest: {
             body: null | string;
         };
@@ -5390,7 +5415,7 @@ export interface components {
             id: number;
             stepKey: null | string;
             /** Format: int64 */
-            taskId: number;
+            taskId: null | number;
             visibility: components["schemas"]["WorklogVisibility"];
         };
         /**
@@ -6787,6 +6812,68 @@ export interface operations {
             };
             /** @description Not signed in, or the API token is unknown, expired or revoked. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AddAgentWorklog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddAgentWorklogRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorklogEntryDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -111,6 +111,16 @@ export function forgetMemory(
   );
 }
 
+/** Adds a note to the agent's own worklog, outside any task (the CEO only). */
+export function addAgentNote(agentId: number, body: string): Promise<Schemas['WorklogEntryDto']> {
+  return unwrap(
+    api.POST('/api/agents/{id}/worklog', {
+      params: { path: { id: agentId } },
+      body: { body, visibility: null },
+    }),
+  );
+}
+
 export function fetchPlaybookChanges(
   agentId: number,
   signal?: AbortSignal,

@@ -146,7 +146,7 @@ export function AgentProgressPage() {
             ) : progress.isPending ? (
               <LoadingBlock label="Adding up the agent's work…" />
             ) : (
-              <ProgressTab agentId={agentId} progress={progress.data} />
+              <ProgressTab agentId={agentId} progress={progress.data} canEdit={canEdit} />
             ))}
           {tab === 'memory' && <MemoryTab agentId={agentId} canEdit={canEdit} />}
           {tab === 'playbook' && <PlaybookTab agentId={agentId} canEdit={canEdit} />}
@@ -156,7 +156,15 @@ export function AgentProgressPage() {
   );
 }
 
-function ProgressTab({ agentId, progress }: { agentId: number; progress: AgentProgress }) {
+function ProgressTab({
+  agentId,
+  progress,
+  canEdit,
+}: {
+  agentId: number;
+  progress: AgentProgress;
+  canEdit: boolean;
+}) {
   const finished = progress.tasksDone + progress.tasksFailed;
   const trend = trendLabel(progress.costPerTaskTrend);
   return (
@@ -208,7 +216,7 @@ function ProgressTab({ agentId, progress }: { agentId: number; progress: AgentPr
       <ProgressChart daily={progress.daily} days={progress.days} />
       <BudgetUse agentId={agentId} />
       <div className="agent-progress__columns">
-        <WorklogCard entries={progress.worklog} />
+        <WorklogCard agentId={agentId} entries={progress.worklog} canEdit={canEdit} />
         <ArtifactsCard agentId={agentId} />
       </div>
     </div>

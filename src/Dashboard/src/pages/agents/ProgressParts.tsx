@@ -1,6 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { FileText, Link2 } from 'lucide-react';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import {
   Bar,
@@ -13,11 +13,14 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { TextAreaField } from '../../components/Field';
 import { LoadingBlock } from '../../components/Loading';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { RelativeTime } from '../../components/RelativeTime';
+import { fieldErrors } from '../../components/problem';
 import { formatUsd, utcDay } from '../../services/costs';
 import {
+  addAgentNote,
   fetchAgentArtifacts,
   fetchAgentCapabilities,
   fetchAgentSpend,
@@ -219,13 +222,57 @@ export function BudgetUse({ agentId }: { agentId: number }) {
   );
 }
 
-/** The agent's notes across its tasks, newest first; some belong to no task. */
-export function WorklogCard({ entries }: { entries: WorklogEntry[] }) {
+/** The agent's notes across its tasks, newest first; some belong to no task, as the CEO's notes. */
+export function WorklogCard({
+  agentId,
+  entries,
+  canEdit,
+}: {
+  agentId: number;
+  entries: WorklogEntry[];
+  canEdit: boolean;
+}) {
+  const queryClient = useQueryClient();
+  const [note, setNote] = useState('');
+  const add = useMutation({
+    mutationFn: () => addAgentNote(agentId, note),
+    onSuccess: () => setNote(''),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['agents', 'detail', agentId] }),
+  });
+  const reason = canEdit ? undefined : 'Only the CEO adds notes to an agent’s worklog.';
   return (
     <section className="card card--padded" aria-labelledby="agent-worklog-title">
       <h2 id="agent-worklog-title" className="section-title">
         Worklog
       </h2>
+      <form
+        className="stack"
+        style={{ gap: 8 }}
+        aria-label="Add a note"
+        onSubmit={(event) => {
+          event.preventDefault();
+          add.mutate();
+        }}
+      >
+        <TextAreaField
+          label="A note outside any task"
+          value={note}
+          onChange={setNote}
+          disabled={reason !== undefined}
+          title={reason}
+          errors={fieldErrors(add.error, 'body')}
+        />
+        <div>
+          <button
+            type="submit"
+            className="button button--primary button--small"
+            disabled={reason !== undefined || add.isPending}
+            title={reason}
+          >
+            Add note
+          </button>
+        </div>
+      </form>
       {entries.length === 0 ? (
         <p className="muted">No notes yet. The agent writes here as it works.</p>
       ) : (
