@@ -137,6 +137,52 @@ public sealed class WorkflowTriggerTests(WorkApiFixture fixture) : IClassFixture
         (await RunsAsync(ceo, workflow)).Should().Be(2, "the runs the trigger started stay");
     }
 
+    [Fact]
+    public async Task The_same_delivery_sent_twice_at_once_starts_one_run_and_other_companies_and_viewers_cannot_change_triggers()
+    {
+        var (ceo, company) = await fixture.CeoAsync();
+        var workflow = await TopicWorkflowAsync(ceo, company, "Twice");
+        var created = await ceo.PostAsJsonAsync($"/api/workflows/{workflow}/triggers", new { name = "Twice" });
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var secret = body.GetProperty("secret").GetString()!;
+        var triggerId = body.GetProperty("trigger").GetProperty("id").GetInt64();
+
+        using var outside = fixture.AnonymousClient();
+        var payload = """{"topic":"Twice"}""";
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => DeliverAsync(outside, triggerId, payload, "same", now, Sign(secret, now, payload))));
+        answers.Select(a => a.StatusCode).Should().ContainSingle(c => c == HttpStatusCode.Accepted).And.OnlyContain(c => c == HttpStatusCode.Accepted || c == HttpStatusCode.OK);
+        var runIds = await Task.WhenAll(answers.Select(async a => (await a.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetInt64()));
+        runIds.Distinct().Should().ContainSingle();
+        (await RunsAsync(ceo, workflow)).Should().Be(1);
+
+        // A viewer of the company reads the trigger but cannot change it.
+        const string password = "viewer-password-for-trigger-tests";
+        var email = $"viewer-{Guid.NewGuid():N}@triggers.test";
+        var added = await ceo.PostAsJsonAsync("/api/users", new { email, displayName = "Vera", password, role = "viewer" });
+        added.StatusCode.Should().Be(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
+        using var viewer = fixture.AnonymousClient(cookies: true);
+        (await viewer.PostAsJsonAsync("/api/auth/login", new { email, password })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await viewer.GetAsync($"/api/triggers/{triggerId}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await viewer.GetAsync($"/api/triggers/{triggerId}/firings")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await viewer.PostAsJsonAsync($"/api/workflows/{workflow}/triggers", new { name = "Mine" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await viewer.PostAsync($"/api/triggers/{triggerId}/secret", null)).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await viewer.DeleteAsync($"/api/triggers/{triggerId}")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+
+        // Another company sees none of it.
+        var (other, _) = await fixture.CeoAsync();
+        var otherCompany = await other.PostAsJsonAsync("/api/companies", new { name = $"Elsewhere {Guid.NewGuid():N}" });
+        otherCompany.StatusCode.Should().Be(HttpStatusCode.Created, await otherCompany.Content.ReadAsStringAsync());
+        var switched = await other.PostAsJsonAsync("/api/auth/switch", new { companyId = (await otherCompany.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64() });
+        switched.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await other.GetAsync($"/api/triggers/{triggerId}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await other.GetAsync($"/api/triggers/{triggerId}/firings")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await other.GetAsync($"/api/workflows/{workflow}/triggers")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await other.PostAsync($"/api/triggers/{triggerId}/secret", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await other.DeleteAsync($"/api/triggers/{triggerId}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await ceo.GetAsync($"/api/triggers/{triggerId}")).StatusCode.Should().Be(HttpStatusCode.OK, "the trigger is still there");
+    }
+
     /// <summary>The scheme the README documents, computed here independently of the product's code.</summary>
     private static string Sign(string secret, long timestamp, string body) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + "." + body)));
