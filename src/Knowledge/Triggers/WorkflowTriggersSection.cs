@@ -6,8 +6,9 @@ using FluidManager.Grains.Transfer;
 namespace FluidManager.Knowledge.Triggers;
 
 /// <summary>
-/// The workflow triggers of a company document: name, workflow (by name), enabled and replay window; never the
-/// secret. An imported trigger gets a new secret nobody has seen, so it arrives disabled: rotate its secret
+/// The workflow triggers of a company document: name, workflow (by name) and replay window; never the secret. An
+/// imported trigger gets a new secret nobody has seen, so it always arrives disabled (and the document does not say
+/// whether a trigger is enabled, so that an imported company exports to the same document): rotate its secret
 /// (<c>POST /api/triggers/{id}/secret</c>) and enable it.
 /// </summary>
 public sealed class WorkflowTriggersSection(WorkflowTriggers triggers) : ICompanySection
@@ -24,7 +25,6 @@ public sealed class WorkflowTriggersSection(WorkflowTriggers triggers) : ICompan
         {
             ["workflow"] = r.Get<string>("workflow"),
             ["name"] = r.Get<string>("name"),
-            ["enabled"] = r.Get<bool>("enabled"),
             ["replayWindowSeconds"] = r.Get<int>("replay_window_seconds"),
         })]);
     }

@@ -41,7 +41,7 @@ internal static class WorkflowTriggersSql
 
     /// <summary>The company's triggers for an export, with their workflow's name (never the secret).</summary>
     public const string ForExport = """
-        SELECT w.name AS workflow, t.name, t.enabled, t.replay_window_seconds
+        SELECT w.name AS workflow, t.name, t.replay_window_seconds
         FROM workflow_triggers t JOIN workflows w ON w.company_id = t.company_id AND w.id = t.workflow_id
         WHERE t.company_id = @company_id ORDER BY t.id
         """;
