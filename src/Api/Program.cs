@@ -61,6 +61,7 @@ app.MapAuditApi();
 app.MapMemoryApi();
 app.MapWorkflowsApi();
 app.MapWorkflowRunsApi();
+app.MapWorkflowTriggersApi();
 app.MapAgentCapabilitiesApi();
 app.MapCompanyTransferApi();
 app.MapDashboard();

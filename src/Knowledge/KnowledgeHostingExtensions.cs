@@ -58,6 +58,7 @@ public static class KnowledgeHostingExtensions
         services.AddGrain<IKnowledgeGrain, KnowledgeGrain>("knowledge");
         services.AddGrain<IKnowledgeSpaceGrain, KnowledgeSpaceGrain>("knowledge-space");
         services.AddSingleton<ICompanySection, KnowledgeSpacesSection>();
+        services.AddSingleton<ICompanySection, Triggers.WorkflowTriggersSection>();
         services.AddActivityHandler<IngestActivity>();
         services.AddGrain<IKnowledgeIndexGrain, KnowledgeIndexGrain>("knowledge-index");
         services.AddActivityHandler<ReembedActivity>();
@@ -91,6 +92,7 @@ public static class KnowledgeHostingExtensions
 
         // Fired alerts leave the server: signed webhook deliveries and e-mails, each a leased activity.
         services.AddSingleton<Webhooks.Webhooks>();
+        services.AddSingleton<Triggers.WorkflowTriggers>();
         services.AddHttpClient(Webhooks.WebhookDeliveryActivity.HttpClientName, (sp, client) =>
         {
             client.Timeout = sp.GetRequiredService<IOptions<AlertOptions>>().Value.DeliveryTimeout;

@@ -85,6 +85,9 @@ public class WorkApiFixture : DatabaseFixture
         await base.DisposeAsync();
     }
 
+    /// <summary>A client of the Api with no session and no token (with <paramref name="cookies"/>, one that keeps the session it signs in to).</summary>
+    public HttpClient AnonymousClient(bool cookies = false) => _api!.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = cookies, AllowAutoRedirect = false });
+
     /// <summary>The owner (ceo of the bootstrap company), signed in; and that company's id.</summary>
     public async Task<(HttpClient Client, long CompanyId)> CeoAsync()
     {

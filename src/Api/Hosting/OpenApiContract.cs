@@ -45,6 +45,7 @@ public static class OpenApiContract
         ["Users"] = "The members of the current company and their roles.",
         ["Webhooks"] = "Outbound webhooks: signed deliveries of the company's alerts, retried with backoff, and their delivery log.",
         ["Workflow runs"] = "Runs of workflow templates: their steps as tasks, results, costs, and pause, resume, retry, skip and cancel.",
+        ["Workflow triggers"] = "Webhook triggers whose signed deliveries start workflow runs, and each trigger's firing history.",
         ["Workflows"] = "Workflow templates: validation, versions, previews and starting runs.",
     };
 

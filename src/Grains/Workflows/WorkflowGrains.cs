@@ -121,7 +121,35 @@ public sealed class WorkflowGrain(ITurnContext context) : DurableGrain, IWorkflo
         }
     }
 
-    public async Task<WorkflowRunDto> StartRunAsync(long companyId, JsonElement? inputs)
+    public Task<WorkflowRunDto> StartRunAsync(long companyId, JsonElement? inputs) => StartAsync(companyId, inputs, recordFiring: null);
+
+    public async Task<TriggeredRunDto> StartTriggeredRunAsync(TriggeredRunCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var trigger = await context.Sql(WorkflowTriggerSql.TriggerOfWorkflow)
+            .With("id", command.TriggerId).With("company_id", command.CompanyId).With("workflow_id", Id)
+            .ScalarAsync<bool>();
+        if (!trigger)
+        {
+            throw new NotFoundException("Trigger", command.TriggerId);
+        }
+
+        var seen = await context.Sql(WorkflowTriggerSql.RunOfDelivery)
+            .With("trigger_id", command.TriggerId).With("delivery_id", command.DeliveryId)
+            .ScalarAsync<long>();
+        if (seen != 0)
+        {
+            return new TriggeredRunDto(seen, Duplicate: true);
+        }
+
+        var run = await StartAsync(command.CompanyId, command.Inputs, async runId => await context.Sql(WorkflowTriggerSql.InsertStartedFiring)
+            .With("company_id", command.CompanyId).With("trigger_id", command.TriggerId).With("delivery_id", command.DeliveryId)
+            .With("run_id", runId).With("now", context.Now)
+            .ExecuteAsync());
+        return new TriggeredRunDto(run.Id, Duplicate: false);
+    }
+
+    private async Task<WorkflowRunDto> StartAsync(long companyId, JsonElement? inputs, Func<long, Task>? recordFiring)
     {
         var workflow = await WorkflowRules.LoadAsync(context, companyId, Id);
         var errors = new WorkflowErrors();
@@ -140,6 +168,11 @@ public sealed class WorkflowGrain(ITurnContext context) : DurableGrain, IWorkflo
         for (var i = 0; i < definition.Steps.Count; i++)
         {
             await context.Sql(WorkflowRunSql.InsertStep).With("company_id", companyId).With("run_id", runId).With("step_key", definition.Steps[i].Id).With("position", i).ExecuteAsync();
+        }
+
+        if (recordFiring is not null)
+        {
+            await recordFiring(runId);
         }
 
         await context.PublishAsync(WorkflowRunEvents.Stream(runId), WorkflowRunEvents.RunStarted,

@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace FluidManager.Grains.Interfaces.Workflows;
+
+/// <summary>Starts a run for a trigger's delivery: a delivery already started returns its run instead of a second one.</summary>
+[GenerateSerializer]
+[Alias("fm.workflows.TriggeredRunCommand")]
+public sealed record TriggeredRunCommand
+{
+    [Id(0)]
+    public required long CompanyId { get; init; }
+
+    [Id(1)]
+    public required long TriggerId { get; init; }
+
+    /// <summary>The sender's delivery id, remembered per trigger.</summary>
+    [Id(2)]
+    public required string DeliveryId { get; init; }
+
+    /// <summary>The run's inputs (bound to the template's declared inputs; a wrong one is a validation error).</summary>
+    [Id(3)]
+    public JsonElement? Inputs { get; init; }
+}
