@@ -112,7 +112,8 @@ export function WorkflowGraph({
         width={layout.width}
         height={layout.height}
         viewBox={`0 0 ${layout.width} ${layout.height}`}
-        role="img"
+        // Selectable steps are controls: a group of them, not one picture.
+        role={onSelect ? 'group' : 'img'}
         aria-label={`Steps of the workflow: ${layers.map((l) => l.join(' and ')).join(', then ')}`}
       >
         <defs>
