@@ -60,6 +60,12 @@ export const routes: RouteObject[] = [
         }),
       },
       {
+        path: 'workflows/runs/:runId',
+        lazy: async () => ({
+          Component: (await import('../pages/workflows/WorkflowRunPage')).WorkflowRunPage,
+        }),
+      },
+      {
         path: 'policies',
         lazy: async () => ({
           Component: (await import('../pages/policies/PoliciesPage')).PoliciesPage,

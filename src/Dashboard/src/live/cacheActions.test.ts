@@ -84,6 +84,19 @@ describe('cacheActionsFor', () => {
     ]);
   });
 
+  it('keeps a workflow run live: its steps, its template’s runs and, for a step, its tasks', () => {
+    expect(cacheActionsFor(event('workflow-run:9', 'run.paused'))).toEqual([
+      { kind: 'invalidate', queryKey: ['workflow-runs'] },
+    ]);
+    for (const type of ['step.started', 'step.completed', 'step.failed', 'step.skipped']) {
+      expect(cacheActionsFor(event('workflow-run:9', type)).map((a) => a.queryKey)).toEqual([
+        ['workflow-runs'],
+        ['tasks'],
+        ['costs'],
+      ]);
+    }
+  });
+
   it('keeps a mission live: its task tree and the assignee suggestion go stale on task events', () => {
     for (const type of [
       'task.created',

@@ -79,6 +79,12 @@ export function cacheActionsFor(event: LiveEvent): CacheAction[] {
     }
     case 'schedule':
       return [invalidate('schedules')];
+    // A run's steps and status (its page and its template's list of runs); a step's cost is its
+    // tasks' cost.
+    case 'workflow-run':
+      return type.startsWith('step.')
+        ? [invalidate('workflow-runs'), invalidate('tasks'), invalidate('costs')]
+        : [invalidate('workflow-runs')];
     default:
       return [];
   }

@@ -93,6 +93,7 @@ describe('WorkflowsPage', () => {
               createdAt: '2026-01-01T00:00:00Z',
             })),
           ),
+        'GET /api/workflows/3/runs': () => Response.json([]),
         'POST /api/workflows/check': async (request) => {
           const body = (await request.json()) as {
             definition: { steps: { requires?: string[] }[] };
@@ -141,6 +142,7 @@ describe('WorkflowsPage', () => {
     stubApi({
       'GET /api/workflows': () => Response.json([workflow(1)]),
       'GET /api/workflows/3/versions': () => Response.json([]),
+      'GET /api/workflows/3/runs': () => Response.json([]),
     });
     renderSignedIn(
       <SessionContext.Provider value={{ ...testSession, role: 'viewer' }}>
@@ -156,5 +158,75 @@ describe('WorkflowsPage', () => {
     expect(screen.getAllByText('Only the CEO writes workflow templates.').length).toBeGreaterThan(
       0,
     );
+    expect(screen.getByRole('button', { name: 'Start a run' })).toBeDisabled();
   });
+
+  it(
+    'starts a run from the template’s inputs and shows the server’s refusal beside the named input',
+    async () => {
+      const user = userEvent.setup();
+      const withInputs = {
+        ...workflow(1),
+        definition: {
+          ...definition,
+          inputs: {
+            product: { type: 'string', required: true },
+            budget: { type: 'number', default: 100 },
+          },
+        },
+      };
+      const started: unknown[] = [];
+      stubApi({
+        'GET /api/workflows': () => Response.json([withInputs]),
+        'GET /api/workflows/3/versions': () => Response.json([]),
+        'POST /api/workflows/check': () => Response.json(shape),
+        'GET /api/workflows/3/runs': () =>
+          Response.json([
+            {
+              id: 12,
+              companyId: 1,
+              workflowId: 3,
+              workflowVersion: 1,
+              status: 'failed',
+              inputs: {},
+              steps: [],
+              cost: 0.5,
+              error: null,
+              startedBy: 'owner@fluid.local',
+              createdAt: '2026-01-01T00:00:00Z',
+              updatedAt: '2026-01-01T00:00:00Z',
+              finishedAt: null,
+            },
+          ]),
+        'POST /api/workflows/3/runs': async (request) => {
+          const body = (await request.json()) as { inputs: Record<string, unknown> };
+          started.push(body);
+          return problem(400, {
+            title: 'One or more validation errors occurred.',
+            errors: { 'inputs.budget': ['must be of type number'] },
+          });
+        },
+      });
+      renderSignedIn(<WorkflowsPage />);
+      await user.click(await screen.findByRole('button', { name: /Product pipeline/ }));
+      const runs = await screen.findByRole('table', { name: 'Runs' });
+      expect(runs).toHaveTextContent('Run #12');
+      expect(runs).toHaveTextContent('failed');
+      expect(runs).toHaveTextContent('$0.50');
+
+      const budget = screen.getByLabelText('budget (number)');
+      expect(budget).toHaveValue('100');
+      await user.type(screen.getByLabelText('product (string, required)'), 'Widget');
+      await user.clear(budget);
+      await user.type(budget, 'lots');
+      await user.click(screen.getByRole('button', { name: 'Start a run' }));
+      expect(await screen.findByText(/must be of type number/)).toHaveTextContent(
+        'inputs.budget: must be of type number',
+      );
+      expect(budget).toHaveAttribute('aria-invalid', 'true');
+      expect(budget).toHaveAccessibleDescription('inputs.budget: must be of type number');
+      expect(started).toEqual([{ inputs: { product: 'Widget', budget: 'lots' } }]);
+    },
+    SLOW,
+  );
 });

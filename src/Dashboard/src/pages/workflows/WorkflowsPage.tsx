@@ -26,6 +26,7 @@ import {
   type WorkflowCheck,
 } from '../../services/workflows';
 import { WorkflowGraph } from './WorkflowGraph';
+import { ONLY_CEO_RUNS, WorkflowRuns } from './WorkflowRuns';
 import './workflows.css';
 
 const ONLY_CEO = 'Only the CEO writes workflow templates.';
@@ -152,6 +153,7 @@ export function WorkflowsPage() {
           <Editor
             key={`${draft.id ?? 'new'}:${draft.baseVersion ?? 0}:${draft.fromVersion ?? 0}`}
             draft={draft}
+            saved={workflows.data?.find((w) => w.id === draft.id)}
             reason={reason}
             onSaved={(workflow) => setDraft(draftOf(workflow))}
             onLoad={setDraft}
@@ -171,12 +173,15 @@ export function WorkflowsPage() {
 
 function Editor({
   draft,
+  saved,
   reason,
   onSaved,
   onLoad,
   onDeleted,
 }: {
   draft: Draft;
+  /** The template as saved (its runs start from its current version). */
+  saved?: Workflow;
   reason?: string;
   onSaved: (workflow: Workflow) => void;
   onLoad: (draft: Draft) => void;
@@ -340,6 +345,7 @@ function Editor({
           </p>
         </section>
       )}
+      {saved && <WorkflowRuns workflow={saved} reason={reason && ONLY_CEO_RUNS} />}
       {draft.id !== null && (
         <Versions
           id={draft.id}
