@@ -909,6 +909,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/hooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A signed delivery to a webhook trigger (no session): X-Fluid-Timestamp (Unix seconds, within the replay window), X-Fluid-Delivery (an id; a delivery starts at most one run) and X-Fluid-Signature (sha256= and the hex HMAC-SHA256 of "{timestamp}.{body}" keyed with the trigger's secret). The JSON body is the run's inputs. 202 with the run started, 200 when the delivery had already started it, 401 when the signature, timestamp or delivery id is wrong, 400 naming each wrong input. */
+        post: operations["DeliverWorkflowTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/inbox/escalations": {
         parameters: {
             query?: never;
@@ -2549,6 +2566,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/triggers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One trigger, without its secret; path is where its deliveries are posted. */
+        get: operations["GetWorkflowTrigger"];
+        /**
+         * Changes a trigger's name, enabled and replayWindowSeconds (the secret cannot change: create a new trigger).
+         * @description Requires: the CEO role.
+         */
+        put: operations["UpdateWorkflowTrigger"];
+        post?: never;
+        /**
+         * Removes a trigger and its firing history; the runs it started stay.
+         * @description Requires: the CEO role.
+         */
+        delete: operations["DeleteWorkflowTrigger"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/triggers/{id}/firings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The trigger's firings, newest first: when, the delivery id, the outcome (started or rejected), and the run or the error. */
+        get: operations["ListWorkflowTriggerFirings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/triggers/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replaces the trigger's secret with a generated one, shown this once; deliveries signed with the old one are refused from now on.
+         * @description Requires: the CEO role.
+         */
+        post: operations["RotateWorkflowTriggerSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -2862,6 +2941,27 @@ export interface paths {
          * @description Requires: the CEO role.
          */
         post: operations["StartWorkflowRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workflow's triggers, without their secrets. */
+        get: operations["ListWorkflowTriggers"];
+        put?: never;
+        /**
+         * Adds a webhook trigger: name, secret (at least 16 characters; generated when omitted), enabled, replayWindowSeconds (default 300). The answer holds the secret, shown this once.
+         * @description Requires: the CEO role.
+         */
+        post: operations["CreateWorkflowTrigger"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3738,6 +3838,11 @@ export interface components {
             prefix: string;
             token: string;
         };
+        /** @description A trigger just created, with its secret: the only time the secret is shown. */
+        CreatedWorkflowTriggerDto: {
+            secret: string;
+            trigger: components["schemas"]["WorkflowTriggerDto"];
+        };
         CreateKnowledgeSpaceRequest: {
             acl: null | components["schemas"]["AclRule"][];
             /** Format: int64 */
@@ -4070,6 +4175,12 @@ export interface components {
             /** Format: int64 */
             asAgentId: null | number;
             reason: null | string;
+        };
+        /** @description What a delivery came to: the run it started, and whether the delivery had started it before. */
+        HookDeliveryResult: {
+            duplicate: boolean;
+            /** Format: int64 */
+            runId: number;
         };
         HttpValidationProblemDetails: {
             detail?: null | string;
@@ -5393,6 +5504,49 @@ export interface components {
             id: string;
             requires: string[];
             title: string;
+        };
+        /** @description A workflow trigger as the API shows it: never its secret. string WorkflowTriggerDto.Path is where its deliveries are posted. */
+        WorkflowTriggerDto: {
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            enabled: boolean;
+            /** Format: int64 */
+            id: number;
+            kind: string;
+            name: string;
+            path: string;
+            /** Format: int32 */
+            replayWindowSeconds: number;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int64 */
+            workflowId: number;
+        };
+        /** @description One firing of a trigger: the delivery, its outcome (started or rejected), and the run it started or the error. */
+        WorkflowTriggerFiringDto: {
+            /** Format: date-time */
+            createdAt: string;
+            deliveryId: string;
+            error: null | string;
+            /** Format: int64 */
+            id: number;
+            outcome: string;
+            /** Format: int64 */
+            runId: null | number;
+            /** Format: int64 */
+            triggerId: number;
+        };
+        /**
+         * @description A webhook trigger to create or change. string? WorkflowTriggerInput.Secret (creation only) signs each delivery; when omitted one is
+         *     generated. int? WorkflowTriggerInput.ReplayWindowSeconds: how far a delivery's timestamp may be from now (default 300).
+         */
+        WorkflowTriggerInput: {
+            enabled: null | boolean;
+            name: null | string;
+            /** Format: int32 */
+            replayWindowSeconds: null | number;
+            secret: null | string;
         };
         /** @description One saved version of a workflow template. */
         WorkflowVersionDto: {
@@ -8418,6 +8572,55 @@ export interface operations {
                 };
             };
             /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeliverWorkflowTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookDeliveryResult"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookDeliveryResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -14517,6 +14720,246 @@ export interface operations {
             };
         };
     };
+    GetWorkflowTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowTriggerDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateWorkflowTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowTriggerInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowTriggerDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteWorkflowTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListWorkflowTriggerFirings: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowTriggerFiringDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RotateWorkflowTriggerSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWorkflowTriggerDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ListUsers: {
         parameters: {
             query?: never;
@@ -15782,6 +16225,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowRunDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListWorkflowTriggers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowTriggerDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateWorkflowTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowTriggerInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWorkflowTriggerDto"];
                 };
             };
             /** @description Bad Request */
