@@ -61,7 +61,10 @@ public sealed class ScriptedMeetingTests(MeetingsFixture fixture) : IClassFixtur
             .Should().Equal(1, 1, 1, 1, 2, 2, 2);
 
         // The hub saw each message once, in transcript order, as it was made.
-        var live = await hub.WaitAsync(e => Messages(e, id).Count == transcript.Count, "every message live");
+        // The minutes' event may reach the hub after the API already serves them: wait for it too.
+        var live = await hub.WaitAsync(
+            e => Messages(e, id).Count == transcript.Count && e.Any(x => x.GetProperty("stream").GetString() == $"meeting:{id}" && x.GetProperty("type").GetString() == "meeting.minutes"),
+            "every message and the minutes live");
         Messages(live, id).Select(m => m.GetProperty("seq").GetInt32()).Should().Equal(transcript.Select(m => m.GetProperty("seq").GetInt32()));
         var types = live.Where(e => e.GetProperty("stream").GetString() == $"meeting:{id}").Select(e => e.GetProperty("type").GetString()).ToList();
         types.Should().ContainInOrder("meeting.started", "meeting.message", "meeting.ended", "meeting.synthesis_rejected", "meeting.minutes");
