@@ -11,6 +11,9 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The stack shares the machine with the flows: a list that refetches after a change may take
+    // seconds under load, so a poll waits as long as a locator does rather than the default second.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     globalSetup: ['./support/globalSetup.ts'],
   },
 });
