@@ -74,6 +74,48 @@ public sealed class WebhookTests(KnowledgeApiFixture fixture) : IClassFixture<Kn
     }
 
     [Fact]
+    public async Task A_failed_task_alert_is_e_mailed_once_to_the_ceo_once_a_mail_server_is_configured()
+    {
+        using var smtp = await SmtpSink.StartAsync();
+        using var ceo = await fixture.CeoAsync();
+        var password = "smtp-" + Guid.NewGuid().ToString("N");
+        (await ceo.PutAsJsonAsync("/api/email/settings", new
+        {
+            host = "127.0.0.1", port = smtp.Port, security = "none", username = "alerts", password, fromAddress = "alerts@acme.test", fromName = "Acme alerts",
+        })).StatusCode.Should().Be(HttpStatusCode.OK);
+        try
+        {
+            var task = await CreateTaskAsync(ceo, "Renew the certificate " + Guid.NewGuid().ToString("N")[..6]);
+            (await ceo.PostAsJsonAsync($"/api/tasks/{task}/fail", new { reason = "The registrar refused the card." })).StatusCode.Should().Be(HttpStatusCode.OK);
+            var alert = (await Eventually.WaitAsync(() => AlertsOfAsync(ceo, task), a => a.Count == 1, TimeSpan.FromSeconds(60), "the alert")).Single();
+            var alertId = alert.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture);
+            (await ceo.PostAsJsonAsync($"/api/tasks/{task}/retry", new { })).StatusCode.Should().Be(HttpStatusCode.OK);
+            (await ceo.PostAsJsonAsync($"/api/tasks/{task}/fail", new { reason = "Refused again." })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+            List<string> OfAlert() => smtp.Messages.Where(m => m.Contains("X-Fluid-Alert: " + alertId + "\r\n", StringComparison.Ordinal)).ToList();
+            await Eventually.WaitAsync(() => Task.FromResult(OfAlert()), m => m.Count >= 1, TimeSpan.FromSeconds(90), "the alert e-mail");
+
+            // A second alert e-mailed afterwards: by then the sweeps have seen the first task's second failure.
+            var later = await CreateTaskAsync(ceo, "Pay the registrar " + Guid.NewGuid().ToString("N")[..6]);
+            (await ceo.PostAsJsonAsync($"/api/tasks/{later}/fail", new { reason = "No card." })).StatusCode.Should().Be(HttpStatusCode.OK);
+            var laterAlert = (await Eventually.WaitAsync(() => AlertsOfAsync(ceo, later), a => a.Count == 1, TimeSpan.FromSeconds(60), "the second alert")).Single();
+            var laterId = laterAlert.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture);
+            await Eventually.WaitAsync(
+                () => Task.FromResult(smtp.Messages.Count(m => m.Contains("X-Fluid-Alert: " + laterId + "\r\n", StringComparison.Ordinal))),
+                n => n >= 1, TimeSpan.FromSeconds(90), "the second alert's e-mail");
+
+            var mail = OfAlert().Should().ContainSingle("an alert fires once, even when its task fails again before it is read").Subject;
+            mail.Should().Contain("Subject: [fluidManager alert]").And.Contain("To: " + KnowledgeApiFixture.OwnerEmail).And.Contain("alerts@acme.test")
+                .And.Contain("Kind: task_failed").And.Contain("Message-Id: <");
+            smtp.Messages.Should().NotContain(m => m.Contains(password, StringComparison.Ordinal));
+        }
+        finally
+        {
+            (await ceo.DeleteAsync("/api/email/settings")).IsSuccessStatusCode.Should().BeTrue();
+        }
+    }
+
+    [Fact]
     public async Task Bad_webhooks_are_refused_naming_the_field_and_a_deleted_webhook_is_gone()
     {
         using var ceo = await fixture.CeoAsync();
