@@ -1,4 +1,5 @@
 using FluidManager.Grains.Interfaces.Agents;
+using FluidManager.Grains.Interfaces.Governance;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Runtime.Grains;
@@ -90,6 +91,46 @@ public sealed class BudgetTests(WorkFixture fixture) : IClassFixture<WorkFixture
         }
 
         (await fixture.Work(company).GetBudgetAsync(company)).MonthlyLimit.Should().Be(first.ProposedLimit);
+        var resumed = await fixture.WaitForAsync(company, first.TaskId, [TaskState.Done, TaskState.Blocked, TaskState.Failed], timeout: TimeSpan.FromSeconds(30));
+        resumed.Status.Should().NotBe(TaskState.Failed, resumed.StatusReason);
+    }
+
+    [Fact]
+    public async Task Parallel_tasks_of_many_agents_never_pass_the_company_monthly_token_limit_and_a_raise_sets_the_policy()
+    {
+        const long Limit = 3_000;
+        var company = await fixture.CreateCompanyAsync();
+        var policies = fixture.Grains.GetGrain<ICompanyPolicyGrain>(company);
+        using (CallerContext.As("human:1"))
+        {
+            await policies.SetAsync(new SetCompanyPolicyCommand { CompanyId = company, MonthlyTokenLimit = Limit });
+        }
+
+        var agents = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            agents.Add((await fixture.HireAsync(company, $"Analyst{i}", "Technical Writer", "Engineering")).Id);
+        }
+
+        var tasks = await CreateManyAsync(company, agents, 8);
+        var peak = await WatchAsync(company, tasks,
+            "SELECT COALESCE((SELECT sum(input_tokens + output_tokens) FROM llm_calls WHERE company_id = @c), 0) + COALESCE((SELECT sum(tokens) FROM budget_reservations WHERE company_id = @c), 0)",
+            ("c", company));
+        peak.Should().BeLessThanOrEqualTo(Limit, "settled and reserved tokens never pass the company's monthly limit together");
+        var states = await Task.WhenAll(tasks.Select(t => fixture.Task(t).GetAsync(company)));
+        states.Should().Contain(t => t.Status == TaskState.Blocked && t.StatusReason!.Contains("monthly token limit", StringComparison.Ordinal));
+        var raises = await fixture.Work(company).ListApprovalsAsync(new ListApprovalsQuery(company));
+        raises.Should().NotBeEmpty().And.OnlyContain(a => a.Kind == ApprovalKind.BudgetRaise && a.Limit == BudgetLimit.CompanyMonthlyTokens && a.CurrentLimit == Limit && a.ProposedLimit > Limit);
+        raises[0].Action.Should().Contain("the company's monthly token limit");
+
+        // Approving a raise lifts the policy's limit (only ever upwards), and its task carries on.
+        var first = raises[0];
+        using (CallerContext.As("human:1"))
+        {
+            await fixture.Grains.GetGrain<IApprovalGrain>(first.Id).ApproveAsync(new DecideApprovalCommand(company, "Finish the guides."));
+        }
+
+        (await policies.GetAsync(company)).MonthlyTokenLimit.Should().Be(first.ProposedLimit!.Value.ToLong());
         var resumed = await fixture.WaitForAsync(company, first.TaskId, [TaskState.Done, TaskState.Blocked, TaskState.Failed], timeout: TimeSpan.FromSeconds(30));
         resumed.Status.Should().NotBe(TaskState.Failed, resumed.StatusReason);
     }

@@ -16,4 +16,7 @@ public enum BudgetLimit
 
     /// <summary>The company's cost per UTC calendar month.</summary>
     CompanyMonthlyBudget,
+
+    /// <summary>The company's tokens (in + out, every agent and meeting) per UTC calendar month.</summary>
+    CompanyMonthlyTokens,
 }

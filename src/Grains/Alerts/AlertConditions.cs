@@ -35,4 +35,25 @@ internal static class AlertConditions
             yield return new Condition(AlertKind.BudgetReached, $"budget_reached:{month}", null, "Monthly budget reached", detail);
         }
     }
+
+    /// <summary>The same conditions for this month's tokens against the company's monthly token limit.</summary>
+    public static IEnumerable<Condition> Tokens(long? limit, long used, DateTimeOffset now, bool at80, bool at100)
+    {
+        if (limit is not > 0)
+        {
+            yield break;
+        }
+
+        var month = now.ToUniversalTime().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var detail = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{used:#,0} tokens used of {limit:#,0} in {month}.");
+        if (at80 && used >= limit.Value * 0.8m)
+        {
+            yield return new Condition(AlertKind.BudgetWarning, $"token_limit_warning:{month}", null, "Monthly token limit at 80%", detail);
+        }
+
+        if (at100 && used >= limit.Value)
+        {
+            yield return new Condition(AlertKind.BudgetReached, $"token_limit_reached:{month}", null, "Monthly token limit reached", detail);
+        }
+    }
 }

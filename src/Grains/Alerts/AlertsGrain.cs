@@ -84,6 +84,12 @@ public sealed class AlertsGrain(ITurnContext context, IOptions<AlertOptions> opt
             var spent = await context.Sql(WorkSql.CompanyUse).With("company_id", companyId).With("month_start", monthStart)
                 .FirstOrDefaultAsync(r => new[] { r.Get<decimal>("spent") });
             conditions.AddRange(AlertConditions.Budget(limit, spent![0], now, rules.ContainsKey(AlertKind.BudgetWarning), rules.ContainsKey(AlertKind.BudgetReached)));
+            var tokenLimit = await context.Sql(WorkSql.CompanyTokenLimit).With("company_id", companyId).ScalarAsync<long?>();
+            if (tokenLimit is > 0)
+            {
+                var used = await context.Sql(WorkSql.CompanyTokenUse).With("company_id", companyId).With("month_start", monthStart).ScalarAsync<long>();
+                conditions.AddRange(AlertConditions.Tokens(tokenLimit, used, now, rules.ContainsKey(AlertKind.BudgetWarning), rules.ContainsKey(AlertKind.BudgetReached)));
+            }
         }
 
         holding.UnionWith(conditions.Select(c => c.Key));

@@ -3,6 +3,7 @@ using FluidManager.Grains.Agents;
 using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Errors;
+using FluidManager.Grains.Interfaces.Governance;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Grains.Memory;
@@ -173,6 +174,29 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
             if (budget.MonthlyLimit is { } current && current < proposed)
             {
                 await context.Grains.GetGrain<ICompanyWorkGrain>(approval.CompanyId).SetBudgetAsync(new SetCompanyBudgetCommand(approval.CompanyId, proposed));
+            }
+
+            return;
+        }
+
+        if (approval.Limit == BudgetLimit.CompanyMonthlyTokens)
+        {
+            var policies = context.Grains.GetGrain<ICompanyPolicyGrain>(approval.CompanyId);
+            var policy = await policies.GetAsync(approval.CompanyId);
+            var raised = (long)Math.Ceiling(proposed);
+            if (policy.MonthlyTokenLimit is { } tokenLimit && tokenLimit < raised)
+            {
+                await policies.SetAsync(new SetCompanyPolicyCommand
+                {
+                    CompanyId = approval.CompanyId,
+                    AllowedModels = policy.AllowedModels,
+                    MonthlyBudgetUsd = policy.MonthlyBudgetUsd,
+                    MonthlyTokenLimit = raised,
+                    DefaultAgentLimits = policy.DefaultAgentLimits,
+                    WebDailyQuota = policy.WebDailyQuota,
+                    CeoAssignment = policy.CeoAssignment,
+                    ExpectedVersion = policy.Version,
+                });
             }
 
             return;

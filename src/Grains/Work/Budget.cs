@@ -87,6 +87,17 @@ internal static class Budget
             }
         }
 
+        if (await context.Sql(WorkSql.CompanyTokenLimit).With("company_id", companyId).ScalarAsync<long?>() is not null
+            && await context.Sql(WorkSql.LockCompanyTokenLimit).With("company_id", companyId).ScalarAsync<long?>() is { } tokenLimit)
+        {
+            var use = await context.Sql(WorkSql.CompanyTokenUse).With("company_id", companyId).With("month_start", monthStart)
+                .FirstOrDefaultAsync(r => new TokenUseRow(r.Get<long>("used"), r.Get<long>("reserved")));
+            if (use!.Used + use.Reserved + tokens > tokenLimit)
+            {
+                return Over(BudgetLimit.CompanyMonthlyTokens, tokenLimit, use.Used, use.Reserved, tokens, "The company is over its monthly token limit");
+            }
+        }
+
         await context.Sql(WorkSql.InsertReservation)
             .With("company_id", companyId)
             .With("agent_id", agentId)
@@ -127,6 +138,8 @@ internal static class Budget
     private sealed record AgentUseRow(long DayTokens, long MonthTokens, decimal TotalCost, long ReservedTokens, decimal ReservedCost);
 
     private sealed record CompanyUseRow(decimal Spent, decimal Reserved);
+
+    private sealed record TokenUseRow(long Used, long Reserved);
 
     public sealed record ReservationRow(long Tokens, decimal Cost);
 

@@ -839,6 +839,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
             BudgetLimit.AgentTokensPerDay => $"{agent.Name}'s daily token limit",
             BudgetLimit.AgentTokensPerMonth => $"{agent.Name}'s monthly token limit",
             BudgetLimit.AgentMaxCost => $"{agent.Name}'s cost limit",
+            BudgetLimit.CompanyMonthlyTokens => "the company's monthly token limit",
             _ => "the company's monthly budget",
         };
         var approval = await ApprovalRows.OpenAsync(context, new ApprovalDraft(

@@ -145,6 +145,17 @@ internal static class WorkSql
                COALESCE((SELECT sum(cost) FROM budget_reservations WHERE company_id = @company_id), 0)::numeric AS reserved
         """;
 
+    /// <summary>The company's monthly token limit (its governance policy), read without a lock.</summary>
+    public const string CompanyTokenLimit = "SELECT monthly_token_limit FROM company_policies WHERE company_id = @company_id";
+
+    /// <summary>Takes the company's token lock (its policy row) and reads the limit again under it.</summary>
+    public const string LockCompanyTokenLimit = "SELECT monthly_token_limit FROM company_policies WHERE company_id = @company_id FOR NO KEY UPDATE";
+
+    public const string CompanyTokenUse = """
+        SELECT COALESCE((SELECT sum(input_tokens + output_tokens) FROM llm_calls WHERE company_id = @company_id AND at >= @month_start), 0)::bigint AS used,
+               COALESCE((SELECT sum(tokens) FROM budget_reservations WHERE company_id = @company_id), 0)::bigint AS reserved
+        """;
+
     public const string InsertReservation = """
         INSERT INTO budget_reservations (company_id, agent_id, task_id, meeting_id, activity_id, tokens, cost, created_at)
         VALUES (@company_id, @agent_id, @task_id, @meeting_id, @activity_id, @tokens, @cost, @now)
