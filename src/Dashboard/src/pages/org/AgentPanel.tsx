@@ -14,7 +14,9 @@ import {
   avatarUrl,
   createAgent,
   deleteAgent,
+  DEFAULT_MAX_CONCURRENT_TASKS,
   fetchAgent,
+  fetchAgentCapabilities,
   fetchAgentOpenTasks,
   setAgentStatus,
   toProfileRequest,
@@ -190,6 +192,10 @@ function AgentDetails({
   const policy = useQuery({
     queryKey: companyPolicyKeys.current(),
     queryFn: ({ signal }) => fetchCompanyPolicy(signal),
+  });
+  const capabilities = useQuery({
+    queryKey: agentKeys.capabilities(agentId),
+    queryFn: ({ signal }) => fetchAgentCapabilities(agentId, signal),
   });
   const use = useAgentUse(agentId);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -433,6 +439,28 @@ function AgentDetails({
           <dt>Cost so far</dt>
           <dd data-testid="use-cost">
             {used(use.costTotal, true)} of {limitText(limits?.maxCost, true)}
+          </dd>
+        </div>
+        <div>
+          <dt>Tasks at once</dt>
+          <dd data-testid="max-concurrent">
+            {limits?.maxConcurrentTasks ?? DEFAULT_MAX_CONCURRENT_TASKS}
+          </dd>
+        </div>
+        <div>
+          <dt>Attempt time limit</dt>
+          <dd data-testid="attempt-timeout">
+            {limits?.attemptTimeoutSeconds ? `${limits.attemptTimeoutSeconds} s` : 'no limit'}
+          </dd>
+        </div>
+        <div>
+          <dt>Load now</dt>
+          <dd data-testid="agent-load">
+            {capabilities.data
+              ? `${capabilities.data.load.running} running · ${capabilities.data.load.queued} queued · ${capabilities.data.load.waiting} waiting`
+              : capabilities.isError
+                ? 'unavailable'
+                : '…'}
           </dd>
         </div>
         <div>
