@@ -25,11 +25,11 @@ import {
   type AgentStatus,
 } from '../../services/agents';
 import { orgChartQueryKey } from '../../services/org';
-import { stateLabels, stateTone } from '../../services/tasks';
 import { companyPolicyKeys, fetchCompanyPolicy } from '../../services/companyPolicy';
 import { formatUsd } from '../../services/costs';
 import { formatTokens } from '../tasks/parts';
 import { AgentForm, emptyProfile, type ManagerOption } from './AgentForm';
+import { AgentQueue } from './AgentQueue';
 import { useAgentUse } from './AgentUse';
 import { AvatarUpload } from './AvatarUpload';
 import { DataSources } from './DataSources';
@@ -42,6 +42,7 @@ export type PanelMode =
   | { kind: 'create'; managerId: number | null };
 
 const NO_RIGHTS = 'Only the CEO changes the company’s agents.';
+const ONLY_CEO_WORK = 'Only the CEO directs the company’s work.';
 
 function managerOptions(agents: Agent[], exclude?: number): ManagerOption[] {
   return [
@@ -505,18 +506,12 @@ function AgentDetails({
         </h3>
         {tasks.isPending && <span className="skeleton" style={{ height: 36 }} />}
         {tasks.isError && <ProblemAlert error={tasks.error} />}
-        {tasks.data?.length === 0 && <p className="muted">Nothing assigned right now.</p>}
-        {tasks.data && tasks.data.length > 0 && (
-          <ul className="mini-list">
-            {tasks.data.map((task) => (
-              <li key={task.id}>
-                <Link to={`/tasks/${task.id}`}>{task.title}</Link>
-                <span className={`badge badge--${stateTone[task.status] || 'plain'}`}>
-                  {stateLabels[task.status]}
-                </span>
-              </li>
-            ))}
-          </ul>
+        {tasks.data && (
+          <AgentQueue
+            agentId={a.id}
+            tasks={tasks.data}
+            reason={canEdit ? undefined : ONLY_CEO_WORK}
+          />
         )}
       </section>
 
