@@ -98,4 +98,55 @@ describe('agent concurrency', () => {
     await viewer.context.close();
     await context.close();
   });
+
+  it('lists the agent’s open work in queue order, and a new priority moves a task up', async () => {
+    const { context, page } = await ceoPage(browser, '/org');
+    const name = `Oto${Date.now() % 100000}`;
+    const id = await hire(page.request, name);
+    // Scheduled for tomorrow: the tasks wait in the queue while the flow looks at them.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const ids: number[] = [];
+    for (const [title, priority] of [
+      [`Audit ${name}`, 'normal'],
+      [`Archive ${name}`, 'low'],
+    ] as const) {
+      const response = await page.request.post('/api/tasks', {
+        data: {
+          title,
+          description: 'Later.',
+          assigneeAgentId: id,
+          priority,
+          scheduledAt: tomorrow,
+          costEstimate: null,
+          deadlineAt: null,
+          failurePolicy: null,
+          maxAttempts: null,
+          parentTaskId: null,
+          project: null,
+        },
+      });
+      if (!response.ok())
+        throw new Error(`creating a task answered ${response.status()}: ${await response.text()}`);
+      ids.push(((await response.json()) as { id: number }).id);
+    }
+    await waitForLive(page);
+    const panel = await openPanel(page, name);
+    const queue = panel.getByRole('list', { name: 'Open work in queue order' });
+    await queue.getByRole('link', { name: `Archive ${name}` }).waitFor();
+    expect(await queue.getByRole('link').allTextContents()).toEqual([
+      `Audit ${name}`,
+      `Archive ${name}`,
+    ]);
+
+    await panel.getByLabel(`Priority of Archive ${name}`).selectOption('urgent');
+    await expect
+      .poll(async () => queue.getByRole('link').allTextContents())
+      .toEqual([`Archive ${name}`, `Audit ${name}`]);
+    const task = (await (await page.request.get(`/api/tasks/${ids[1]}`)).json()) as {
+      priority: string;
+    };
+    expect(task.priority).toBe('urgent');
+    await screenshot(page, 'agent-queue-priority');
+    await context.close();
+  });
 });

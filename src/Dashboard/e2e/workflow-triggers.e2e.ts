@@ -120,7 +120,9 @@ describe('workflow triggers', () => {
         return list.map((f) => `${f.deliveryId}:${f.outcome}`);
       })
       .toEqual(['order-2:rejected', 'order-1:started']);
+    // A refused delivery starts no run, so no event: it shows once the page asks again.
     await page.reload();
+    await page.getByRole('button', { name: new RegExp(template.name) }).click();
     const rejected = page
       .getByRole('listitem', { name: 'Trigger Orders' })
       .getByRole('row')

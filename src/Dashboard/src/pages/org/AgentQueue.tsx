@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { Tooltip } from '../../components/Tooltip';
@@ -38,13 +39,19 @@ export function AgentQueue({
   reason?: string;
 }) {
   const queryClient = useQueryClient();
+  // The select shows what was asked until the Api answers: the task moved, or a refusal.
+  const [asked, setAsked] = useState<{ id: number; priority: TaskPriority } | null>(null);
   const change = useMutation({
     mutationFn: ({ task, priority }: { task: Task; priority: TaskPriority }) =>
       changePriority(task, priority),
-    onSuccess: () => {
+    onSuccess: (updated) => {
+      queryClient.setQueryData<Task[]>(agentKeys.openTasks(agentId), (list) =>
+        list?.map((t) => (t.id === updated.id ? updated : t)),
+      );
       void queryClient.invalidateQueries({ queryKey: agentKeys.openTasks(agentId) });
       void queryClient.invalidateQueries({ queryKey: taskKeys.all });
     },
+    onSettled: () => setAsked(null),
   });
   if (tasks.length === 0) return <p className="muted">Nothing assigned right now.</p>;
   return (
@@ -56,10 +63,7 @@ export function AgentQueue({
             (task.allowedActions?.includes('edit')
               ? undefined
               : `Not possible while the task is ${stateLabels[task.status].toLowerCase()}.`);
-          const asked =
-            change.isPending && change.variables.task.id === task.id
-              ? change.variables.priority
-              : task.priority;
+          const priority = asked?.id === task.id ? asked.priority : task.priority;
           return (
             <li key={task.id}>
               <Link to={`/tasks/${task.id}`}>{task.title}</Link>
@@ -68,11 +72,13 @@ export function AgentQueue({
                   <select
                     className="select select--inline"
                     aria-label={`Priority of ${task.title}`}
-                    value={asked}
+                    value={priority}
                     disabled={why !== undefined || change.isPending}
-                    onChange={(event) =>
-                      change.mutate({ task, priority: event.target.value as TaskPriority })
-                    }
+                    onChange={(event) => {
+                      const next = event.target.value as TaskPriority;
+                      setAsked({ id: task.id, priority: next });
+                      change.mutate({ task, priority: next });
+                    }}
                   >
                     <PriorityOptions />
                   </select>

@@ -98,9 +98,18 @@ function TriggerItem({
   const queryClient = useQueryClient();
   const [confirm, setConfirm] = useState<'rotate' | 'delete' | null>(null);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: workflowTriggerKeys.all });
+  // The switch shows what was asked until the Api answers: the new trigger, or a refusal.
+  const [asked, setAsked] = useState<boolean | null>(null);
   const toggle = useMutation({
     mutationFn: (enabled: boolean) => setTriggerEnabled(trigger, enabled),
-    onSuccess: refresh,
+    onSuccess: (updated) => {
+      queryClient.setQueryData<WorkflowTrigger[]>(
+        workflowTriggerKeys.list(updated.workflowId),
+        (list) => list?.map((t) => (t.id === updated.id ? updated : t)),
+      );
+      refresh();
+    },
+    onSettled: () => setAsked(null),
   });
   const rotate = useMutation({
     mutationFn: () => rotateTriggerSecret(trigger.id),
@@ -119,9 +128,7 @@ function TriggerItem({
   });
   const webhook = trigger.kind === 'webhook';
   const extra = Object.entries(extraFields(trigger));
-  // While the Api has not answered, the switch shows what was asked.
-  const enabled =
-    toggle.isPending && toggle.variables !== undefined ? toggle.variables : trigger.enabled;
+  const enabled = asked ?? trigger.enabled;
   return (
     <li className="trigger" aria-label={`Trigger ${trigger.name}`}>
       <div className="trigger__head">
@@ -169,7 +176,10 @@ function TriggerItem({
               type="checkbox"
               checked={enabled}
               disabled={reason !== undefined || toggle.isPending}
-              onChange={(event) => toggle.mutate(event.target.checked)}
+              onChange={(event) => {
+                setAsked(event.target.checked);
+                toggle.mutate(event.target.checked);
+              }}
             />
             Enabled
           </label>
