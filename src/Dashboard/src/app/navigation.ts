@@ -1,5 +1,6 @@
 import {
   Activity,
+  ArrowLeftRight,
   BarChart3,
   FileSearch,
   UserCog,
@@ -61,6 +62,7 @@ export const navigation: NavSection[] = [
     title: 'Operations',
     items: [
       { path: '/policies', label: 'Policies', icon: ShieldCheck },
+      { path: '/company/transfer', label: 'Export & import', icon: ArrowLeftRight },
       { path: '/members', label: 'Members', icon: UserCog },
       { path: '/integrations', label: 'Integrations', icon: Plug },
       { path: '/cluster', label: 'Cluster', icon: Server },

@@ -72,6 +72,12 @@ export const routes: RouteObject[] = [
         }),
       },
       {
+        path: 'company/transfer',
+        lazy: async () => ({
+          Component: (await import('../pages/company/CompanyTransferPage')).CompanyTransferPage,
+        }),
+      },
+      {
         path: 'meetings',
         lazy: async () => ({
           Component: (await import('../pages/meetings/MeetingsPage')).MeetingsPage,

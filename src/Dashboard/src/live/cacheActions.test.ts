@@ -97,6 +97,15 @@ describe('cacheActionsFor', () => {
     }
   });
 
+  it('shows a trigger’s new firing live: a run that starts makes the triggers’ firings stale', () => {
+    expect(cacheActionsFor(event('workflow-run:12', 'run.started')).map((a) => a.queryKey)).toEqual(
+      [['workflow-runs'], ['workflow-triggers']],
+    );
+    expect(
+      cacheActionsFor(event('workflow-run:12', 'run.completed')).map((a) => a.queryKey),
+    ).not.toContainEqual(['workflow-triggers']);
+  });
+
   it('keeps a mission live: its task tree and the assignee suggestion go stale on task events', () => {
     for (const type of [
       'task.created',

@@ -80,8 +80,10 @@ export function cacheActionsFor(event: LiveEvent): CacheAction[] {
     case 'schedule':
       return [invalidate('schedules')];
     // A run's steps and status (its page and its template's list of runs); a step's cost is its
-    // tasks' cost.
+    // tasks' cost. A run that starts may be a trigger's firing.
     case 'workflow-run':
+      if (type === 'run.started')
+        return [invalidate('workflow-runs'), invalidate('workflow-triggers')];
       return type.startsWith('step.')
         ? [invalidate('workflow-runs'), invalidate('tasks'), invalidate('costs')]
         : [invalidate('workflow-runs')];

@@ -5,12 +5,14 @@ export type AgentProfile = Schemas['AgentProfile'];
 export type AgentStatus = Schemas['AgentStatus'];
 export type AgentSeniority = Schemas['AgentSeniority'];
 export type AgentProfileRequest = Schemas['AgentProfileRequest'];
+export type AgentCapabilities = Schemas['AgentCapabilitiesDto'];
 
 export const agentKeys = {
   all: ['agents'] as const,
   list: () => ['agents', 'list'] as const,
   detail: (id: number) => ['agents', 'detail', id] as const,
   openTasks: (id: number) => ['agents', 'detail', id, 'tasks'] as const,
+  capabilities: (id: number) => ['agents', 'detail', id, 'capabilities'] as const,
 };
 
 export const seniorities: AgentSeniority[] = [
@@ -33,6 +35,20 @@ export function fetchAgent(id: number, signal?: AbortSignal): Promise<Agent> {
 export function fetchAgentOpenTasks(id: number, signal?: AbortSignal) {
   return unwrap(api.GET('/api/agents/{id}/tasks', { params: { path: { id } }, signal }), signal);
 }
+
+/** The agent's limits and current load: its tasks running, queued and waiting, today's spend. */
+export function fetchAgentCapabilities(
+  id: number,
+  signal?: AbortSignal,
+): Promise<AgentCapabilities> {
+  return unwrap(
+    api.GET('/api/agents/{id}/capabilities', { params: { path: { id } }, signal }),
+    signal,
+  );
+}
+
+/** How many tasks an agent runs at once when its profile says nothing (the Api's default). */
+export const DEFAULT_MAX_CONCURRENT_TASKS = 1;
 
 export function createAgent(
   profile: AgentProfileRequest,

@@ -2,7 +2,12 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { fieldErrors } from '../../components/problem';
-import { seniorities, type Agent, type AgentProfileRequest } from '../../services/agents';
+import {
+  DEFAULT_MAX_CONCURRENT_TASKS,
+  seniorities,
+  type Agent,
+  type AgentProfileRequest,
+} from '../../services/agents';
 import {
   companyPolicyKeys,
   effectiveModels,
@@ -90,6 +95,8 @@ export function AgentForm({
     tokensPerDay: text(initial.limits?.tokensPerDay),
     tokensPerMonth: text(initial.limits?.tokensPerMonth),
     maxCost: text(initial.limits?.maxCost),
+    maxConcurrentTasks: text(initial.limits?.maxConcurrentTasks ?? DEFAULT_MAX_CONCURRENT_TASKS),
+    attemptTimeoutSeconds: text(initial.limits?.attemptTimeoutSeconds),
   });
   const [localErrors, setLocalErrors] = useState<Record<string, string[]>>({});
   const policy = useQuery({
@@ -135,11 +142,32 @@ export function AgentForm({
       }
       return n;
     };
+    // Whole numbers; the Api judges the range and names the field when it refuses.
+    const whole = (value: string, field: string, empty: string) => {
+      if (value.trim() === '') return null;
+      const n = Number(value.trim());
+      if (!Number.isInteger(n)) {
+        errors[field] = [`Enter a whole number${empty}.`];
+        return null;
+      }
+      return n;
+    };
+    const concurrency = whole(
+      limitText.maxConcurrentTasks,
+      'limits.maxConcurrentTasks',
+      ` (empty: ${DEFAULT_MAX_CONCURRENT_TASKS})`,
+    );
     const limits = {
       ...(profile.limits ?? {}),
       tokensPerDay: number(limitText.tokensPerDay, 'limits.tokensPerDay'),
       tokensPerMonth: number(limitText.tokensPerMonth, 'limits.tokensPerMonth'),
       maxCost: number(limitText.maxCost, 'limits.maxCost'),
+      maxConcurrentTasks: concurrency ?? DEFAULT_MAX_CONCURRENT_TASKS,
+      attemptTimeoutSeconds: whole(
+        limitText.attemptTimeoutSeconds,
+        'limits.attemptTimeoutSeconds',
+        ', or leave it empty for no limit',
+      ),
       webDomains: splitList(webDomains),
     };
     setLocalErrors(errors);
@@ -269,6 +297,30 @@ export function AgentForm({
           />
           {use && <LimitUse label="Spent so far" value={use.costTotal} kind="usd" />}
         </div>
+      </fieldset>
+      <fieldset className="field fieldset">
+        <legend className="field__label">Work at once</legend>
+        <div className="form-grid">
+          <TextField
+            label="Tasks at once"
+            inputMode="numeric"
+            value={limitText.maxConcurrentTasks}
+            onChange={(v) => setLimitText((l) => ({ ...l, maxConcurrentTasks: v }))}
+            errors={errorsOf('limits.maxConcurrentTasks')}
+          />
+          <TextField
+            label="Attempt time limit (seconds)"
+            inputMode="numeric"
+            placeholder="no limit"
+            value={limitText.attemptTimeoutSeconds}
+            onChange={(v) => setLimitText((l) => ({ ...l, attemptTimeoutSeconds: v }))}
+            errors={errorsOf('limits.attemptTimeoutSeconds')}
+          />
+        </div>
+        <span className="field__hint">
+          Its other tasks wait in its queue, highest priority first, then oldest. An attempt that
+          runs longer than the limit fails.
+        </span>
       </fieldset>
       <fieldset className="field fieldset">
         <legend className="field__label">Tools</legend>

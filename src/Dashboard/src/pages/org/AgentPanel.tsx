@@ -14,7 +14,9 @@ import {
   avatarUrl,
   createAgent,
   deleteAgent,
+  DEFAULT_MAX_CONCURRENT_TASKS,
   fetchAgent,
+  fetchAgentCapabilities,
   fetchAgentOpenTasks,
   setAgentStatus,
   toProfileRequest,
@@ -23,11 +25,11 @@ import {
   type AgentStatus,
 } from '../../services/agents';
 import { orgChartQueryKey } from '../../services/org';
-import { stateLabels, stateTone } from '../../services/tasks';
 import { companyPolicyKeys, fetchCompanyPolicy } from '../../services/companyPolicy';
 import { formatUsd } from '../../services/costs';
 import { formatTokens } from '../tasks/parts';
 import { AgentForm, emptyProfile, type ManagerOption } from './AgentForm';
+import { AgentQueue } from './AgentQueue';
 import { useAgentUse } from './AgentUse';
 import { AvatarUpload } from './AvatarUpload';
 import { DataSources } from './DataSources';
@@ -40,6 +42,7 @@ export type PanelMode =
   | { kind: 'create'; managerId: number | null };
 
 const NO_RIGHTS = 'Only the CEO changes the company’s agents.';
+const ONLY_CEO_WORK = 'Only the CEO directs the company’s work.';
 
 function managerOptions(agents: Agent[], exclude?: number): ManagerOption[] {
   return [
@@ -190,6 +193,10 @@ function AgentDetails({
   const policy = useQuery({
     queryKey: companyPolicyKeys.current(),
     queryFn: ({ signal }) => fetchCompanyPolicy(signal),
+  });
+  const capabilities = useQuery({
+    queryKey: agentKeys.capabilities(agentId),
+    queryFn: ({ signal }) => fetchAgentCapabilities(agentId, signal),
   });
   const use = useAgentUse(agentId);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -436,6 +443,28 @@ function AgentDetails({
           </dd>
         </div>
         <div>
+          <dt>Tasks at once</dt>
+          <dd data-testid="max-concurrent">
+            {limits?.maxConcurrentTasks ?? DEFAULT_MAX_CONCURRENT_TASKS}
+          </dd>
+        </div>
+        <div>
+          <dt>Attempt time limit</dt>
+          <dd data-testid="attempt-timeout">
+            {limits?.attemptTimeoutSeconds ? `${limits.attemptTimeoutSeconds} s` : 'no limit'}
+          </dd>
+        </div>
+        <div>
+          <dt>Load now</dt>
+          <dd data-testid="agent-load">
+            {capabilities.data
+              ? `${capabilities.data.load.running} running · ${capabilities.data.load.queued} queued · ${capabilities.data.load.waiting} waiting`
+              : capabilities.isError
+                ? 'unavailable'
+                : '…'}
+          </dd>
+        </div>
+        <div>
           <dt>Web</dt>
           <dd>
             {a.profile.allowedTools?.includes('web')
@@ -477,18 +506,12 @@ function AgentDetails({
         </h3>
         {tasks.isPending && <span className="skeleton" style={{ height: 36 }} />}
         {tasks.isError && <ProblemAlert error={tasks.error} />}
-        {tasks.data?.length === 0 && <p className="muted">Nothing assigned right now.</p>}
-        {tasks.data && tasks.data.length > 0 && (
-          <ul className="mini-list">
-            {tasks.data.map((task) => (
-              <li key={task.id}>
-                <Link to={`/tasks/${task.id}`}>{task.title}</Link>
-                <span className={`badge badge--${stateTone[task.status] || 'plain'}`}>
-                  {stateLabels[task.status]}
-                </span>
-              </li>
-            ))}
-          </ul>
+        {tasks.data && (
+          <AgentQueue
+            agentId={a.id}
+            tasks={tasks.data}
+            reason={canEdit ? undefined : ONLY_CEO_WORK}
+          />
         )}
       </section>
 

@@ -27,6 +27,7 @@ import {
 } from '../../services/workflows';
 import { WorkflowGraph } from './WorkflowGraph';
 import { ONLY_CEO_RUNS, WorkflowRuns } from './WorkflowRuns';
+import { ONLY_CEO_TRIGGERS, WorkflowTriggers } from './WorkflowTriggers';
 import './workflows.css';
 
 const ONLY_CEO = 'Only the CEO writes workflow templates.';
@@ -346,6 +347,7 @@ function Editor({
         </section>
       )}
       {saved && <WorkflowRuns workflow={saved} reason={reason && ONLY_CEO_RUNS} />}
+      {saved && <WorkflowTriggers workflowId={saved.id} reason={reason && ONLY_CEO_TRIGGERS} />}
       {draft.id !== null && (
         <Versions
           id={draft.id}
