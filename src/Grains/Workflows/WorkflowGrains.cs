@@ -142,10 +142,15 @@ public sealed class WorkflowGrain(ITurnContext context) : DurableGrain, IWorkflo
             return new TriggeredRunDto(seen, Duplicate: true);
         }
 
-        var run = await StartAsync(command.CompanyId, command.Inputs, async runId => await context.Sql(WorkflowTriggerSql.InsertStartedFiring)
-            .With("company_id", command.CompanyId).With("trigger_id", command.TriggerId).With("delivery_id", command.DeliveryId)
-            .With("run_id", runId).With("now", context.Now)
-            .ExecuteAsync());
+        var run = await StartAsync(command.CompanyId, command.Inputs, async runId =>
+        {
+            await context.Sql(WorkflowTriggerSql.InsertStartedFiring)
+                .With("company_id", command.CompanyId).With("trigger_id", command.TriggerId).With("delivery_id", command.DeliveryId)
+                .With("run_id", runId).With("event_position", command.EventPosition).With("event_type", command.EventType).With("depth", command.Depth)
+                .With("now", context.Now)
+                .ExecuteAsync();
+            await context.Sql(WorkflowTriggerSql.SetRunDepth).With("company_id", command.CompanyId).With("run_id", runId).With("depth", command.Depth).ExecuteAsync();
+        });
         return new TriggeredRunDto(run.Id, Duplicate: false);
     }
 
