@@ -34,7 +34,7 @@ public static class WorkflowTriggersApi
         workflows.MapPost("/", CreateAsync)
             .RequireAuthorization(AccessPolicies.Command)
             .WithName("CreateWorkflowTrigger")
-            .WithSummary("Adds a trigger to the workflow. A webhook (kind omitted or webhook): name, secret (at least 16 characters; generated when omitted), enabled, replayWindowSeconds (default 300); the answer holds the secret, shown this once. An event trigger (kind event): name, eventType (task.completed, custom.<name>…), condition (NCalc over ${payload.…}, optional), target workflow (inputs: the run's inputs, strings may hold ${payload.…}) or task (task: title, description, agentId, priority, project), enabled.")
+            .WithSummary("Adds a trigger to the workflow. A webhook (kind omitted or webhook): name, secret (at least 16 characters; generated when omitted), enabled, replayWindowSeconds (default 300); the answer holds the secret, shown this once. An event trigger (kind event): name, eventType (task.completed, meeting.minutes, approval.approved, custom.<name>…), condition (NCalc over ${payload.…}, optional), target workflow (inputs: the run's inputs, strings may hold ${payload.…}) or task (task: title, description, agentId, priority, project), enabled.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 

@@ -176,13 +176,11 @@ public sealed class ScheduleGrain(ITurnContext context) : DurableGrain, ISchedul
     /// </summary>
     private async Task StartWorkflowAsync(ScheduleDto schedule, long workflowId, ReminderTick tick)
     {
-        Interfaces.Workflows.WorkflowRunDto run;
+        WorkflowRunDto run;
         try
         {
-            using (CallerContext.As($"schedule:{Id}"))
-            {
-                run = await context.Grains.GetGrain<Interfaces.Workflows.IWorkflowGrain>(workflowId).StartRunAsync(schedule.CompanyId, schedule.WorkflowInputs);
-            }
+            run = await context.Grains.GetGrain<IWorkflowGrain>(workflowId)
+                .StartRunAsAsync(schedule.CompanyId, schedule.WorkflowInputs, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"schedule:{Id}"));
         }
         catch (Exception ex) when (ex is ValidationException or NotFoundException)
         {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Workflows;
@@ -67,6 +69,11 @@ public sealed class EventTriggerDispatcher(
 
         foreach (var e in events)
         {
+            if (IsCompanyCopy(e, events))
+            {
+                continue;
+            }
+
             foreach (var trigger in triggers.Where(t => t.CompanyId == e.CompanyId && t.Type == e.Type))
             {
                 await FireAsync(trigger.Id, e, cancellationToken);
@@ -81,6 +88,15 @@ public sealed class EventTriggerDispatcher(
         return events.Count == Page;
     }
 
+    /// <summary>
+    /// The company-stream copy of an event the same transaction wrote on its own stream too (an approval's decision is
+    /// written on its task's stream and on the company's): a trigger fires once for the happening, on the first.
+    /// </summary>
+    internal static bool IsCompanyCopy(EventRecord e, IReadOnlyList<EventRecord> page) =>
+        e.Stream.StartsWith("company:", StringComparison.Ordinal)
+        && page.Any(o => o.Position != e.Position && o.Position >> 20 == e.Position >> 20 && o.Type == e.Type
+            && !o.Stream.StartsWith("company:", StringComparison.Ordinal) && JsonElement.DeepEquals(o.Payload, e.Payload));
+
     private async Task FireAsync(long triggerId, EventRecord e, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<IEventTriggerGrain>(triggerId);
@@ -92,6 +108,7 @@ public sealed class EventTriggerDispatcher(
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
+                using var caller = CallerContext.As(string.Create(CultureInfo.InvariantCulture, $"trigger:{triggerId}"));
                 await grain.FireAsync(new EventFiringCommand
                 {
                     CompanyId = e.CompanyId!.Value,
@@ -118,6 +135,7 @@ public sealed class EventTriggerDispatcher(
             }
         }
 
+        using var failing = CallerContext.As(string.Create(CultureInfo.InvariantCulture, $"trigger:{triggerId}"));
         await grain.RecordFailureAsync(new FailedFiringCommand { CompanyId = e.CompanyId!.Value, Position = e.Position, Type = e.Type, Error = error, Attempts = attempt });
     }
 }

@@ -72,29 +72,27 @@ public sealed class EventTriggerGrain(ITurnContext context, IOptions<TriggerOpti
                 string.Create(CultureInfo.InvariantCulture, $"the trigger started {recent} run(s) or task(s) in the last minute; the limit is {limits.MaxFiringsPerMinute} (Fluid:Triggers:MaxFiringsPerMinute)"));
         }
 
+        // The turn's actor is its caller's (the dispatcher calls as trigger:{id}), which the run records as startedBy.
         long? runId = null;
         long? taskId = null;
-        using (CallerContext.As(string.Create(CultureInfo.InvariantCulture, $"trigger:{Id}")))
+        if (trigger.Target == "task")
         {
-            if (trigger.Target == "task")
+            taskId = await CreateTaskAsync(trigger, seen, command, depth);
+        }
+        else
+        {
+            var inputs = TriggerRules.Render(trigger.Inputs is { } template ? JsonNode.Parse(template) : null, seen);
+            var run = await context.Grains.GetGrain<IWorkflowGrain>(trigger.WorkflowId!.Value).StartTriggeredRunAsync(new TriggeredRunCommand
             {
-                taskId = await CreateTaskAsync(trigger, seen, command, depth);
-            }
-            else
-            {
-                var inputs = TriggerRules.Render(trigger.Inputs is { } template ? JsonNode.Parse(template) : null, seen);
-                var run = await context.Grains.GetGrain<IWorkflowGrain>(trigger.WorkflowId!.Value).StartTriggeredRunAsync(new TriggeredRunCommand
-                {
-                    CompanyId = trigger.CompanyId,
-                    TriggerId = Id,
-                    DeliveryId = DeliveryId(command.Position),
-                    Inputs = inputs is null ? null : JsonSerializer.SerializeToElement(inputs, RuntimeJson.Options),
-                    EventPosition = command.Position,
-                    EventType = command.Type,
-                    Depth = depth,
-                });
-                runId = run.RunId;
-            }
+                CompanyId = trigger.CompanyId,
+                TriggerId = Id,
+                DeliveryId = DeliveryId(command.Position),
+                Inputs = inputs is null ? null : JsonSerializer.SerializeToElement(inputs, RuntimeJson.Options),
+                EventPosition = command.Position,
+                EventType = command.Type,
+                Depth = depth,
+            });
+            runId = run.RunId;
         }
 
         await context.Sql(TriggersSql.ClearError).With("id", Id).ExecuteAsync();

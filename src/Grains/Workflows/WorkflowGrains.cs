@@ -123,6 +123,8 @@ public sealed class WorkflowGrain(ITurnContext context) : DurableGrain, IWorkflo
 
     public Task<WorkflowRunDto> StartRunAsync(long companyId, JsonElement? inputs) => StartAsync(companyId, inputs, recordFiring: null);
 
+    public Task<WorkflowRunDto> StartRunAsAsync(long companyId, JsonElement? inputs, string startedBy) => StartAsync(companyId, inputs, recordFiring: null, startedBy);
+
     public async Task<TriggeredRunDto> StartTriggeredRunAsync(TriggeredRunCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -154,7 +156,7 @@ public sealed class WorkflowGrain(ITurnContext context) : DurableGrain, IWorkflo
         return new TriggeredRunDto(run.Id, Duplicate: false);
     }
 
-    private async Task<WorkflowRunDto> StartAsync(long companyId, JsonElement? inputs, Func<long, Task>? recordFiring)
+    private async Task<WorkflowRunDto> StartAsync(long companyId, JsonElement? inputs, Func<long, Task>? recordFiring, string? startedBy = null)
     {
         var workflow = await WorkflowRules.LoadAsync(context, companyId, Id);
         var errors = new WorkflowErrors();
@@ -167,7 +169,7 @@ public sealed class WorkflowGrain(ITurnContext context) : DurableGrain, IWorkflo
             .With("workflow_id", Id)
             .With("workflow_version", workflow.Version)
             .With("inputs", bound.ToJsonString())
-            .With("started_by", context.Actor ?? Actor.System)
+            .With("started_by", startedBy ?? context.Actor ?? Actor.System)
             .With("now", context.Now)
             .ScalarAsync<long>();
         for (var i = 0; i < definition.Steps.Count; i++)
