@@ -55,8 +55,13 @@ public sealed class EventTriggerDispatcher(
         List<(long Id, long CompanyId, string Type)> triggers;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            await new NpgsqlCommand(TriggersSql.StartCursor, connection).ExecuteAsync(cancellationToken);
-            cursor = await new NpgsqlCommand(TriggersSql.Cursor, connection).ScalarAsync<long>(cancellationToken);
+            if (await new NpgsqlCommand(TriggersSql.Cursor, connection).ScalarAsync<long?>(cancellationToken) is not { } stored)
+            {
+                await new NpgsqlCommand(TriggersSql.StartCursor, connection).ExecuteAsync(cancellationToken);
+                stored = await new NpgsqlCommand(TriggersSql.Cursor, connection).ScalarAsync<long>(cancellationToken);
+            }
+
+            cursor = stored;
             triggers = await new NpgsqlCommand(TriggersSql.EnabledEventTriggers, connection)
                 .ListAsync(r => (r.GetInt64(0), r.GetInt64(1), r.GetString(2)), cancellationToken);
         }
