@@ -20,6 +20,7 @@ using FluidManager.Grains.Schedules;
 using FluidManager.Grains.Storage;
 using FluidManager.Grains.Tasks;
 using FluidManager.Grains.Transfer;
+using FluidManager.Grains.Triggers;
 using FluidManager.Grains.Work;
 using FluidManager.Grains.Workflows;
 using FluidManager.Runtime.Hosting;
@@ -55,6 +56,7 @@ public static class GrainsHostingExtensions
         builder.Services.AddGrain<IWorkflowGrain, WorkflowGrain>("workflow");
         builder.Services.AddCompanyTransfer();
         builder.Services.AddGrain<IWorkflowRunGrain, WorkflowRunGrain>("workflow-run");
+        builder.Services.AddEventTriggers();
         builder.AddObjectStorage();
         return builder;
     }

@@ -61,7 +61,7 @@ public sealed class AlertsTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         using var ceo = await fixture.CeoAsync();
         var rules = (await (await ceo.GetAsync("/api/alerts/rules")).ReadJsonAsync()).EnumerateArray().ToList();
         rules.Select(r => r.GetProperty("kind").GetString()).Should()
-            .BeEquivalentTo(["task_failed", "task_blocked", "approval_waiting", "budget_warning", "budget_reached", "schedule_failing", "dead_letter", "silo_lost"]);
+            .BeEquivalentTo(["task_failed", "task_blocked", "approval_waiting", "budget_warning", "budget_reached", "schedule_failing", "dead_letter", "silo_lost", "trigger_failing"]);
 
         var negative = await (await ceo.PutAsJsonAsync("/api/alerts/rules/task_blocked", new { enabled = true, thresholdMinutes = -1 }))
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation");

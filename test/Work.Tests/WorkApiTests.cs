@@ -88,6 +88,15 @@ public class WorkApiFixture : DatabaseFixture
     /// <summary>A client of the Api with no session and no token (with <paramref name="cookies"/>, one that keeps the session it signs in to).</summary>
     public HttpClient AnonymousClient(bool cookies = false) => _api!.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = cookies, AllowAutoRedirect = false });
 
+    /// <summary>Adds a scripted scenario (model id <c>scripted:{name}</c>) on the Api and the silo (either may run the calls).</summary>
+    public void AddScenario(string name, string json)
+    {
+        foreach (var services in new[] { _api!.Services, _silo!.Services })
+        {
+            services.GetService<ScenarioLibrary>()?.Add(Scenario.Parse(json, name));
+        }
+    }
+
     /// <summary>The owner (ceo of the bootstrap company), signed in; and that company's id.</summary>
     public async Task<(HttpClient Client, long CompanyId)> CeoAsync()
     {

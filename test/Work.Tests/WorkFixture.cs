@@ -149,6 +149,10 @@ public class WorkFixture : DatabaseFixture
         ["Fluid:Models:Prices:offline:InputPerMillion"] = InputPerMillion.ToString(CultureInfo.InvariantCulture),
         ["Fluid:Models:Prices:offline:OutputPerMillion"] = OutputPerMillion.ToString(CultureInfo.InvariantCulture),
         ["Fluid:Models:Offline:LatencyMs"] = offlineLatencyMs.ToString(CultureInfo.InvariantCulture),
+        ["Fluid:Triggers:PollInterval"] = "00:00:00.200",
+        ["Fluid:Triggers:MaxDepth"] = "3",
+        ["Fluid:Triggers:MaxFiringsPerMinute"] = "5",
+        ["Fluid:Triggers:RetryBackoff"] = "00:00:00.200",
     };
 
     /// <summary>Registers a test silo as src/Silo's Program.cs does (without knowledge, which these tests do not use).</summary>

@@ -21,7 +21,7 @@ public static class AlertsApi
         rules.MapGet("/", ListRulesAsync)
             .RequireAuthorization(AccessPolicies.Read)
             .WithName("ListAlertRules")
-            .WithSummary("Every kind of alert with the company's rule (or the default): task_failed, task_blocked, approval_waiting, budget_warning (80%), budget_reached (100%), schedule_failing, dead_letter, silo_lost.");
+            .WithSummary("Every kind of alert with the company's rule (or the default): task_failed, task_blocked, approval_waiting, budget_warning (80%), budget_reached (100%), schedule_failing, dead_letter, silo_lost, trigger_failing.");
 
         rules.MapPut("/{kind}", SetRuleAsync)
             .RequireAuthorization(AccessPolicies.Command)

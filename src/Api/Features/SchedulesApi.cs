@@ -7,9 +7,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace FluidManager.Api.Features;
 
 /// <summary>Creates a cyclic task. <c>timing</c> holds exactly one of <c>intervalMinutes</c> or <c>cron</c> (+ <c>timeZone</c>).</summary>
-public sealed record CreateScheduleRequest(string? Name, long? AgentId, TaskTemplate? Template, ScheduleTiming? Timing, bool? Paused);
+/// <summary>
+/// With <c>workflowId</c>, each firing starts a run of that workflow with <c>workflowInputs</c> instead of creating a task
+/// (the template may then be omitted; the agent stays the schedule's owner).
+/// </summary>
+public sealed record CreateScheduleRequest(
+    string? Name, long? AgentId, TaskTemplate? Template, ScheduleTiming? Timing, bool? Paused, long? WorkflowId = null, System.Text.Json.JsonElement? WorkflowInputs = null);
 
-public sealed record UpdateScheduleRequest(string? Name, long? AgentId, TaskTemplate? Template, ScheduleTiming? Timing, long? ExpectedVersion);
+public sealed record UpdateScheduleRequest(
+    string? Name, long? AgentId, TaskTemplate? Template, ScheduleTiming? Timing, long? ExpectedVersion, long? WorkflowId = null, System.Text.Json.JsonElement? WorkflowInputs = null);
 
 public sealed record ScheduleVersionRequest(long? ExpectedVersion);
 
@@ -34,13 +40,13 @@ public static class SchedulesApi
         group.MapGet("/{id:long}/runs", ListRunsAsync)
             .RequireAuthorization(AccessPolicies.Read)
             .WithName("ListScheduleRuns")
-            .WithSummary("The schedule's firings, newest first, each with the task it created and that task's current status.")
+            .WithSummary("The schedule's firings, newest first, each with the task it created and that task's current status, or the workflow run it started (runId).")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/", CreateAsync)
             .RequireAuthorization(AccessPolicies.Command)
             .WithName("CreateSchedule")
-            .WithSummary("Creates a schedule that creates a task from the template for the agent at each firing.")
+            .WithSummary("Creates a schedule that creates a task from the template for the agent at each firing, or, with workflowId, starts a run of that workflow with workflowInputs.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -93,16 +99,18 @@ public static class SchedulesApi
     private static async Task<Created<ScheduleDto>> CreateAsync(CreateScheduleRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
     {
         var errors = new FieldErrors();
-        Require(errors, request.Name, request.AgentId, request.Template, request.Timing);
+        Require(errors, request.Name, request.AgentId, request.Template ?? WorkflowTemplate(request.Name, request.WorkflowId), request.Timing);
         errors.ThrowIfAny();
         var schedule = await grains.GetGrain<ISchedulesGrain>(caller.CompanyId).CreateAsync(new CreateScheduleCommand
         {
             CompanyId = caller.CompanyId,
             Name = request.Name!,
             AgentId = request.AgentId!.Value,
-            Template = request.Template!,
+            Template = (request.Template ?? WorkflowTemplate(request.Name, request.WorkflowId))!,
             Timing = request.Timing!,
             Paused = request.Paused ?? false,
+            WorkflowId = request.WorkflowId,
+            WorkflowInputs = request.WorkflowInputs,
         });
         return http.WithETag(TypedResults.Created($"/api/schedules/{schedule.Id}", schedule), schedule.Version);
     }
@@ -110,7 +118,7 @@ public static class SchedulesApi
     private static async Task<Ok<ScheduleDto>> UpdateAsync(long id, UpdateScheduleRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
     {
         var errors = new FieldErrors();
-        Require(errors, request.Name, request.AgentId, request.Template, request.Timing);
+        Require(errors, request.Name, request.AgentId, request.Template ?? WorkflowTemplate(request.Name, request.WorkflowId), request.Timing);
         errors.ThrowIfAny();
         var schedule = await grains.GetGrain<IScheduleGrain>(id).UpdateAsync(new UpdateScheduleCommand
         {
@@ -118,8 +126,10 @@ public static class SchedulesApi
             ExpectedVersion = Versions.Expected(http, request.ExpectedVersion),
             Name = request.Name!,
             AgentId = request.AgentId!.Value,
-            Template = request.Template!,
+            Template = (request.Template ?? WorkflowTemplate(request.Name, request.WorkflowId))!,
             Timing = request.Timing!,
+            WorkflowId = request.WorkflowId,
+            WorkflowInputs = request.WorkflowInputs,
         });
         return http.WithETag(TypedResults.Ok(schedule), schedule.Version);
     }
@@ -141,6 +151,10 @@ public static class SchedulesApi
         await grains.GetGrain<IScheduleGrain>(id).DeleteAsync(caller.CompanyId, Versions.Expected(http));
         return TypedResults.NoContent();
     }
+
+    /// <summary>A workflow schedule needs no task template: its name stands in for one.</summary>
+    private static TaskTemplate? WorkflowTemplate(string? name, long? workflowId) =>
+        workflowId is null || string.IsNullOrWhiteSpace(name) ? null : new TaskTemplate { Title = name.Trim() };
 
     private static void Require(FieldErrors errors, string? name, long? agentId, TaskTemplate? template, ScheduleTiming? timing)
     {

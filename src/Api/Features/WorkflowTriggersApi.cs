@@ -14,7 +14,8 @@ public sealed record HookDeliveryResult(long RunId, bool Duplicate);
 
 /// <summary>
 /// Workflow triggers: webhooks whose signed deliveries start runs of their workflow (the JSON body is the run's inputs),
-/// and each trigger's firing history. Only the CEO changes triggers; every member reads them; secrets are shown once.
+/// event triggers that start a run or create a task when a committed event of their type meets their condition, and
+/// each trigger's firing history. Only the CEO changes triggers; every member reads them; secrets are shown once.
 /// </summary>
 public static class WorkflowTriggersApi
 {
@@ -33,9 +34,22 @@ public static class WorkflowTriggersApi
         workflows.MapPost("/", CreateAsync)
             .RequireAuthorization(AccessPolicies.Command)
             .WithName("CreateWorkflowTrigger")
-            .WithSummary("Adds a webhook trigger: name, secret (at least 16 characters; generated when omitted), enabled, replayWindowSeconds (default 300). The answer holds the secret, shown this once.")
+            .WithSummary("Adds a trigger to the workflow. A webhook (kind omitted or webhook): name, secret (at least 16 characters; generated when omitted), enabled, replayWindowSeconds (default 300); the answer holds the secret, shown this once. An event trigger (kind event): name, eventType (task.completed, meeting.minutes, approval.approved, custom.<name>…), condition (NCalc over ${payload.…}, optional), target workflow (inputs: the run's inputs, strings may hold ${payload.…}) or task (task: title, description, agentId, priority, project), enabled.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var company = app.MapGroup("/api/triggers").WithTags(Tag);
+
+        company.MapGet("/", ListAllAsync)
+            .RequireAuthorization(AccessPolicies.Read)
+            .WithName("ListTriggers")
+            .WithSummary("Every trigger of the company, webhook and event, without secrets.");
+
+        company.MapPost("/", CreateForCompanyAsync)
+            .RequireAuthorization(AccessPolicies.Command)
+            .WithName("CreateTrigger")
+            .WithSummary("Adds a trigger as POST /api/workflows/{id}/triggers does, with the workflow in workflowId; an event trigger whose target is task needs no workflow.")
+            .ProducesValidationProblem();
 
         var triggers = app.MapGroup("/api/triggers/{id:long}").WithTags(Tag);
 
@@ -48,7 +62,7 @@ public static class WorkflowTriggersApi
         triggers.MapPut("/", UpdateAsync)
             .RequireAuthorization(AccessPolicies.Command)
             .WithName("UpdateWorkflowTrigger")
-            .WithSummary("Changes a trigger's name, enabled and replayWindowSeconds (the secret cannot change: create a new trigger).")
+            .WithSummary("Changes a webhook trigger's name, enabled and replayWindowSeconds (the secret cannot change: create a new trigger), or an event trigger's name, enabled, eventType, condition, target, inputs and task (kind cannot change).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -61,13 +75,14 @@ public static class WorkflowTriggersApi
         triggers.MapPost("/secret", RotateSecretAsync)
             .RequireAuthorization(AccessPolicies.Command)
             .WithName("RotateWorkflowTriggerSecret")
-            .WithSummary("Replaces the trigger's secret with a generated one, shown this once; deliveries signed with the old one are refused from now on.")
+            .WithSummary("Replaces the trigger's secret with a generated one, shown this once; deliveries signed with the old one are refused from now on (400 for an event trigger, which has none).")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         triggers.MapGet("/firings", FiringsAsync)
             .RequireAuthorization(AccessPolicies.Read)
             .WithName("ListWorkflowTriggerFirings")
-            .WithSummary("The trigger's firings, newest first: when, the delivery id, the outcome (started or rejected), and the run or the error.")
+            .WithSummary("The trigger's firings, newest first: when, the delivery id (event:<position> for an event trigger), the outcome (started, rejected, skipped: condition false, limited: depth or rate, failed: after its attempts), the run or task started or the error; for events also eventPosition, eventType, depth and attempts.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         app.MapPost("/api/hooks/{id:long}", DeliverAsync)
@@ -84,6 +99,15 @@ public static class WorkflowTriggersApi
 
     private static async Task<Ok<IReadOnlyList<WorkflowTriggerDto>>> ListAsync(long id, ICompanyContext caller, WorkflowTriggers triggers, CancellationToken cancellationToken) =>
         TypedResults.Ok(await triggers.ListAsync(caller.CompanyId, id, cancellationToken));
+
+    private static async Task<Ok<IReadOnlyList<WorkflowTriggerDto>>> ListAllAsync(ICompanyContext caller, WorkflowTriggers triggers, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await triggers.ListAllAsync(caller.CompanyId, cancellationToken));
+
+    private static async Task<Created<CreatedWorkflowTriggerDto>> CreateForCompanyAsync(WorkflowTriggerInput request, ICompanyContext caller, WorkflowTriggers triggers, CancellationToken cancellationToken)
+    {
+        var created = await triggers.CreateAsync(caller.CompanyId, workflowId: null, request, caller.Actor, cancellationToken);
+        return TypedResults.Created($"/api/triggers/{created.Trigger.Id}", created);
+    }
 
     private static async Task<Created<CreatedWorkflowTriggerDto>> CreateAsync(long id, WorkflowTriggerInput request, ICompanyContext caller, WorkflowTriggers triggers, CancellationToken cancellationToken)
     {

@@ -10,5 +10,8 @@ public static class AgentTools
     /// <summary>The send_email tool (once the company has an SMTP account).</summary>
     public const string Email = "email";
 
-    public static IReadOnlyList<string> All { get; } = [Rag, Sql, Web, Email];
+    /// <summary>The emit_event tool: custom events that workflow triggers act on.</summary>
+    public const string Events = "events";
+
+    public static IReadOnlyList<string> All { get; } = [Rag, Sql, Web, Email, Events];
 }

@@ -28,4 +28,7 @@ public enum AlertKind
 
     /// <summary>A silo that the cluster declared dead without it stopping (open until it is back or the cluster forgets it).</summary>
     SiloLost,
+
+    /// <summary>A workflow trigger whose last firing failed to start its run or task after its retries (open until a later firing succeeds).</summary>
+    TriggerFailing,
 }

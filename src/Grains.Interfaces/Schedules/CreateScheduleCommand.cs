@@ -23,4 +23,12 @@ public sealed record CreateScheduleCommand
     /// <summary>Create it paused (it fires only once resumed).</summary>
     [Id(5)]
     public bool Paused { get; init; }
+
+    /// <summary>When set, each firing starts a run of this workflow (with <see cref="WorkflowInputs"/>) instead of creating a task from the template.</summary>
+    [Id(6)]
+    public long? WorkflowId { get; init; }
+
+    /// <summary>The inputs of the runs a workflow schedule starts (checked against the workflow's declared inputs).</summary>
+    [Id(7)]
+    public System.Text.Json.JsonElement? WorkflowInputs { get; init; }
 }

@@ -15,4 +15,6 @@ public sealed record ScheduleDto(
     [property: Id(8)] DateTimeOffset? LastRunAt,
     [property: Id(9)] int RunCount,
     [property: Id(10)] long Version,
-    [property: Id(11)] DateTimeOffset CreatedAt);
+    [property: Id(11)] DateTimeOffset CreatedAt,
+    [property: Id(12)] long? WorkflowId = null,
+    [property: Id(13)] System.Text.Json.JsonElement? WorkflowInputs = null);

@@ -13,4 +13,5 @@ public sealed record ScheduleRunDto(
     [property: Id(4)] long? TaskId,
     [property: Id(5)] TaskState? TaskStatus,
     [property: Id(6)] string Outcome,
-    [property: Id(7)] string? Reason);
+    [property: Id(7)] string? Reason,
+    [property: Id(8)] long? RunId = null);

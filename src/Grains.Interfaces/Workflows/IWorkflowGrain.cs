@@ -32,6 +32,9 @@ public interface IWorkflowGrain : IGrainWithStringKey
     /// <summary>Starts a run of the current version: the inputs are bound (400 names each wrong one), then the first steps start.</summary>
     Task<WorkflowRunDto> StartRunAsync(long companyId, System.Text.Json.JsonElement? inputs);
 
+    /// <summary>Starts a run as <see cref="StartRunAsync"/> does, recorded as started by <paramref name="startedBy"/> (a schedule's firing: <c>schedule:{id}</c>).</summary>
+    Task<WorkflowRunDto> StartRunAsAsync(long companyId, System.Text.Json.JsonElement? inputs, string startedBy);
+
     /// <summary>Starts a run for a trigger's delivery, recording the firing in the same transaction; a delivery seen before returns its run.</summary>
     Task<TriggeredRunDto> StartTriggeredRunAsync(TriggeredRunCommand command);
 

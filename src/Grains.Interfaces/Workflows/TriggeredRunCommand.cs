@@ -20,4 +20,15 @@ public sealed record TriggeredRunCommand
     /// <summary>The run's inputs (bound to the template's declared inputs; a wrong one is a validation error).</summary>
     [Id(3)]
     public JsonElement? Inputs { get; init; }
+
+    /// <summary>The event that fired an event trigger (null for a webhook delivery): recorded on the firing, unique per trigger.</summary>
+    [Id(4)]
+    public long? EventPosition { get; init; }
+
+    [Id(5)]
+    public string? EventType { get; init; }
+
+    /// <summary>How many trigger firings led to this run, this one included.</summary>
+    [Id(6)]
+    public int Depth { get; init; } = 1;
 }

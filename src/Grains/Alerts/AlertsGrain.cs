@@ -59,6 +59,7 @@ public sealed class AlertsGrain(ITurnContext context, IOptions<AlertOptions> opt
             (AlertKind.ScheduleFailing, AlertsSql.FailingSchedules, null),
             (AlertKind.DeadLetter, AlertsSql.DeadLetters, null),
             (AlertKind.SiloLost, AlertsSql.LostSilos, null),
+            (AlertKind.TriggerFailing, AlertsSql.FailingTriggers, null),
         })
         {
             if (!rules.TryGetValue(kind, out var rule))

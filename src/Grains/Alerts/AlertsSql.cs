@@ -49,13 +49,21 @@ internal static class AlertsSql
         WHERE a.company_id = @company_id AND a.kind = 'approval_waiting' AND a.resolved_at IS NULL AND ap.status = 'pending'
         """;
 
-    /// <summary>Schedules whose latest run was skipped.</summary>
+    /// <summary>Enabled triggers whose last firing failed to start its run or task (the error is cleared by the next firing that starts one).</summary>
+    public const string FailingTriggers = """
+        SELECT 'trigger_failing:trigger:' || t.id AS key, NULL::bigint AS task_id, 'Trigger failing: ' || t.name AS subject,
+               t.last_error AS detail
+        FROM workflow_triggers t
+        WHERE t.company_id = @company_id AND t.enabled AND t.last_error IS NOT NULL
+        """;
+
+    /// <summary>Schedules whose latest run was skipped or failed.</summary>
     public const string FailingSchedules = """
         SELECT 'schedule_failing:schedule:' || s.id AS key, NULL::bigint AS task_id, 'Schedule failing: ' || s.name AS subject,
                COALESCE(r.reason, '') AS detail
         FROM schedules s
         JOIN LATERAL (SELECT outcome, reason FROM schedule_runs WHERE schedule_id = s.id ORDER BY id DESC LIMIT 1) r ON true
-        WHERE s.company_id = @company_id AND r.outcome = 'skipped'
+        WHERE s.company_id = @company_id AND r.outcome IN ('skipped', 'failed')
         """;
 
     /// <summary>

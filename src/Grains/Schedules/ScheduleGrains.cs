@@ -4,6 +4,7 @@ using FluidManager.Grains.Interfaces.Companies;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Schedules;
 using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Grains.Interfaces.Workflows;
 using FluidManager.Runtime;
 using FluidManager.Runtime.Grains;
 using Npgsql;
@@ -22,6 +23,7 @@ public sealed class SchedulesGrain(ITurnContext context) : DurableGrain, ISchedu
         var companyId = await context.EnsureCompanyAsync(command.CompanyId);
         ScheduleRules.Validate(command.Name, command.Template, command.Timing);
         await ScheduleRules.EnsureAgentAsync(context, companyId, command.AgentId);
+        var workflowInputs = await ScheduleRules.CheckWorkflowAsync(context, companyId, command.WorkflowId, command.WorkflowInputs);
         var id = await context.Sql(ScheduleSql.Insert)
             .With("company_id", companyId)
             .With("name", command.Name.Trim())
@@ -31,6 +33,8 @@ public sealed class SchedulesGrain(ITurnContext context) : DurableGrain, ISchedu
             .With("cron", command.Timing.Cron)
             .With("time_zone", command.Timing.TimeZone)
             .With<ScheduleStatus>("status", command.Paused ? ScheduleStatus.Paused : ScheduleStatus.Active)
+            .With("workflow_id", command.WorkflowId)
+            .With("workflow_inputs", workflowInputs)
             .With("now", context.Now)
             .ScalarAsync<long>();
         var schedule = context.Grains.GetGrain<IScheduleGrain>(id);
@@ -75,6 +79,7 @@ public sealed class ScheduleGrain(ITurnContext context) : DurableGrain, ISchedul
         Guard.Version("Schedule", command.ExpectedVersion, before.Version);
         var reminder = ScheduleRules.Validate(command.Name, command.Template, command.Timing);
         await ScheduleRules.EnsureAgentAsync(context, command.CompanyId, command.AgentId);
+        var workflowInputs = await ScheduleRules.CheckWorkflowAsync(context, command.CompanyId, command.WorkflowId, command.WorkflowInputs);
         await context.Sql(ScheduleSql.Update)
             .With("id", Id)
             .With("company_id", command.CompanyId)
@@ -84,6 +89,8 @@ public sealed class ScheduleGrain(ITurnContext context) : DurableGrain, ISchedul
             .With("interval_minutes", command.Timing.IntervalMinutes)
             .With("cron", command.Timing.Cron)
             .With("time_zone", command.Timing.TimeZone)
+            .With("workflow_id", command.WorkflowId)
+            .With("workflow_inputs", workflowInputs)
             .With("now", context.Now)
             .ExecuteAsync();
         if (before.Status == ScheduleStatus.Active)
@@ -117,10 +124,10 @@ public sealed class ScheduleGrain(ITurnContext context) : DurableGrain, ISchedul
             .ListAsync(r => new ScheduleRunDto(
                 r.Get<long>("id"), r.Get<long>("schedule_id"), r.Get<DateTimeOffset>("due_at"), r.Get<DateTimeOffset>("fired_at"),
                 r.GetOrNull<long>("task_id"), r.GetStringOrNull("task_status") is { } s ? DbEnum.Parse<TaskState>(s) : null,
-                r.Get<string>("outcome"), r.GetStringOrNull("reason")));
+                r.Get<string>("outcome"), r.GetStringOrNull("reason"), r.GetOrNull<long>("run_id")));
     }
 
-    /// <summary>A firing: one task from the template, or a recorded skip when the agent cannot take work.</summary>
+    /// <summary>A firing: one task from the template (or one run of the schedule's workflow), or a recorded skip when the agent cannot take work.</summary>
     public async Task ReceiveReminderAsync(ReminderTick tick)
     {
         ArgumentNullException.ThrowIfNull(tick);
@@ -128,6 +135,12 @@ public sealed class ScheduleGrain(ITurnContext context) : DurableGrain, ISchedul
         if (schedule is null || schedule.Status != ScheduleStatus.Active)
         {
             await context.UnregisterReminderAsync(Reminder); // deleted or paused meanwhile: stop firing
+            return;
+        }
+
+        if (schedule.WorkflowId is { } workflowId)
+        {
+            await StartWorkflowAsync(schedule, workflowId, tick);
             return;
         }
 
@@ -157,13 +170,40 @@ public sealed class ScheduleGrain(ITurnContext context) : DurableGrain, ISchedul
         await context.PublishAsync(ScheduleEvents.Stream(Id), ScheduleEvents.Fired, new { schedule.Id, TaskId = task.Id, tick.DueAt, tick.FiredAt }, schedule.CompanyId);
     }
 
-    private async Task RecordRunAsync(ScheduleDto schedule, ReminderTick tick, long? taskId, string outcome, string? reason) =>
+    /// <summary>
+    /// Starts a run of the schedule's workflow with its inputs, in this turn. A workflow whose inputs no longer fit
+    /// (changed since) records a failed firing with the reason, which the schedule_failing alert shows.
+    /// </summary>
+    private async Task StartWorkflowAsync(ScheduleDto schedule, long workflowId, ReminderTick tick)
+    {
+        WorkflowRunDto run;
+        try
+        {
+            run = await context.Grains.GetGrain<IWorkflowGrain>(workflowId)
+                .StartRunAsAsync(schedule.CompanyId, schedule.WorkflowInputs, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"schedule:{Id}"));
+        }
+        catch (Exception ex) when (ex is ValidationException or NotFoundException)
+        {
+            var reason = ex is ValidationException invalid
+                ? string.Join("; ", invalid.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))
+                : ex.Message;
+            await RecordRunAsync(schedule, tick, taskId: null, "failed", $"workflow {workflowId} did not start: {reason}");
+            await context.PublishAsync(ScheduleEvents.Stream(Id), ScheduleEvents.Skipped, new { schedule.Id, Reason = reason }, schedule.CompanyId);
+            return;
+        }
+
+        await RecordRunAsync(schedule, tick, taskId: null, "started", null, run.Id);
+        await context.PublishAsync(ScheduleEvents.Stream(Id), ScheduleEvents.Fired, new { schedule.Id, RunId = run.Id, WorkflowId = workflowId, tick.DueAt, tick.FiredAt }, schedule.CompanyId);
+    }
+
+    private async Task RecordRunAsync(ScheduleDto schedule, ReminderTick tick, long? taskId, string outcome, string? reason, long? runId = null) =>
         await context.Sql(ScheduleSql.InsertRun)
             .With("company_id", schedule.CompanyId)
             .With("schedule_id", schedule.Id)
             .With("due_at", tick.DueAt)
             .With("fired_at", tick.FiredAt)
             .With("task_id", taskId)
+            .With("run_id", runId)
             .With("outcome", outcome)
             .With("reason", reason)
             .ScalarAsync<long>();
@@ -238,6 +278,41 @@ internal static class ScheduleRules
         return reminder!;
     }
 
+    /// <summary>
+    /// A workflow schedule's workflow exists in the company and its inputs fit the workflow's declared inputs
+    /// (errors named <c>workflowInputs.x</c>); returns the inputs as stored (null without a workflow).
+    /// </summary>
+    public static async Task<string?> CheckWorkflowAsync(ITurnContext context, long companyId, long? workflowId, JsonElement? inputs)
+    {
+        if (workflowId is not { } id)
+        {
+            return inputs is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) }
+                ? throw new ValidationException("workflowInputs", "needs a workflowId")
+                : null;
+        }
+
+        WorkflowDto workflow;
+        try
+        {
+            workflow = await Workflows.WorkflowRules.LoadAsync(context, companyId, id);
+        }
+        catch (NotFoundException)
+        {
+            throw new ValidationException("workflowId", $"workflow {id} does not exist in this company");
+        }
+
+        var errors = new Workflows.WorkflowErrors();
+        var definition = Workflows.WorkflowDefinition.Parse(workflow.Definition, errors);
+        Workflows.WorkflowInputs.Bind(definition, inputs, errors);
+        var problems = errors.ToDictionary();
+        if (problems.Count > 0)
+        {
+            throw new ValidationException(problems.ToDictionary(p => p.Key.StartsWith("inputs", StringComparison.Ordinal) ? "workflowInputs" + p.Key["inputs".Length..] : "workflowId", p => p.Value));
+        }
+
+        return inputs is { ValueKind: JsonValueKind.Object } given ? given.GetRawText() : null;
+    }
+
     public static async Task EnsureAgentAsync(ITurnContext context, long companyId, long agentId)
     {
         var status = await context.Sql(ScheduleSql.AgentStatus).With("agent_id", agentId).With("company_id", companyId).ScalarAsync<string>();
@@ -264,5 +339,7 @@ internal static class ScheduleRules
         r.GetOrNull<DateTimeOffset>("last_run_at"),
         r.Get<int>("run_count"),
         r.Get<long>("version"),
-        r.Get<DateTimeOffset>("created_at"));
+        r.Get<DateTimeOffset>("created_at"),
+        r.GetOrNull<long>("workflow_id"),
+        r.GetStringOrNull("workflow_inputs") is { } inputs ? JsonElement.Parse(inputs) : null);
 }

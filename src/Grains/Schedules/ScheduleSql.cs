@@ -6,7 +6,7 @@ internal static class ScheduleSql
     /// <summary>A schedule with its next firing (from its reminder) and its run statistics.</summary>
     public const string Select = """
         SELECT s.id, s.company_id, s.name, s.agent_id, s.template::text AS template, s.interval_minutes, s.cron, s.time_zone,
-               s.status, s.version, s.created_at, r.due_at AS next_run_at,
+               s.status, s.version, s.created_at, s.workflow_id, s.workflow_inputs::text AS workflow_inputs, r.due_at AS next_run_at,
                (SELECT max(fired_at) FROM schedule_runs x WHERE x.schedule_id = s.id) AS last_run_at,
                (SELECT count(*)::int FROM schedule_runs x WHERE x.schedule_id = s.id) AS run_count
         FROM schedules s
@@ -21,14 +21,15 @@ internal static class ScheduleSql
     public const string ByCompany = Select + " WHERE s.company_id = @company_id ORDER BY s.id";
 
     public const string Insert = """
-        INSERT INTO schedules (company_id, name, agent_id, template, interval_minutes, cron, time_zone, status, created_at, updated_at)
-        VALUES (@company_id, @name, @agent_id, @template, @interval_minutes, @cron, @time_zone, @status, @now, @now)
+        INSERT INTO schedules (company_id, name, agent_id, template, interval_minutes, cron, time_zone, status, workflow_id, workflow_inputs, created_at, updated_at)
+        VALUES (@company_id, @name, @agent_id, @template, @interval_minutes, @cron, @time_zone, @status, @workflow_id, @workflow_inputs::jsonb, @now, @now)
         RETURNING id
         """;
 
     public const string Update = """
         UPDATE schedules SET name = @name, agent_id = @agent_id, template = @template, interval_minutes = @interval_minutes,
-               cron = @cron, time_zone = @time_zone, version = version + 1, updated_at = @now
+               cron = @cron, time_zone = @time_zone, workflow_id = @workflow_id, workflow_inputs = @workflow_inputs::jsonb,
+               version = version + 1, updated_at = @now
         WHERE id = @id AND company_id = @company_id
         """;
 
@@ -39,13 +40,13 @@ internal static class ScheduleSql
     public const string AgentStatus = "SELECT status FROM agents WHERE id = @agent_id AND company_id = @company_id";
 
     public const string InsertRun = """
-        INSERT INTO schedule_runs (company_id, schedule_id, due_at, fired_at, task_id, outcome, reason)
-        VALUES (@company_id, @schedule_id, @due_at, @fired_at, @task_id, @outcome, @reason)
+        INSERT INTO schedule_runs (company_id, schedule_id, due_at, fired_at, task_id, run_id, outcome, reason)
+        VALUES (@company_id, @schedule_id, @due_at, @fired_at, @task_id, @run_id, @outcome, @reason)
         RETURNING id
         """;
 
     public const string Runs = """
-        SELECT r.id, r.schedule_id, r.due_at, r.fired_at, r.task_id, t.status AS task_status, r.outcome, r.reason
+        SELECT r.id, r.schedule_id, r.due_at, r.fired_at, r.task_id, t.status AS task_status, r.outcome, r.reason, r.run_id
         FROM schedule_runs r LEFT JOIN tasks t ON t.id = r.task_id
         WHERE r.schedule_id = @id AND r.company_id = @company_id
         ORDER BY r.id DESC LIMIT @limit

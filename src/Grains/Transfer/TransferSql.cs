@@ -7,4 +7,8 @@ internal static class TransferSql
 
     /// <summary>Tasks make a company non-empty too, though no section carries them.</summary>
     public const string TaskCount = "SELECT count(*)::int FROM tasks WHERE company_id = @company_id";
+
+    public const string WorkflowName = "SELECT name FROM workflows WHERE company_id = @company_id AND id = @id";
+
+    public const string WorkflowByName = "SELECT COALESCE((SELECT id FROM workflows WHERE company_id = @company_id AND lower(name) = lower(@name)), 0)";
 }

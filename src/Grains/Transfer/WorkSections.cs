@@ -1,28 +1,46 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Schedules;
 using FluidManager.Grains.Interfaces.Workflows;
 
 namespace FluidManager.Grains.Transfer;
 
-/// <summary>The schedules: name, agent (by reference), task template, timing and whether it is paused.</summary>
+/// <summary>
+/// The schedules: name, agent (by reference), task template, timing and whether it is paused; a schedule that starts a
+/// workflow names it (<c>workflow</c>, by name) with its <c>workflowInputs</c>.
+/// </summary>
 public sealed class SchedulesSection : ICompanySection
 {
     public string Name => "schedules";
 
-    public int Order => 40;
+    /// <summary>After the workflows (50), which a schedule may start.</summary>
+    public int Order => 52;
 
     public async Task<JsonNode> ExportAsync(TransferScope scope)
     {
         var schedules = await Grain(scope).ListAsync(scope.CompanyId);
-        return new JsonArray([.. schedules.OrderBy(s => s.Id).Select(s => new JsonObject
+        var items = new JsonArray();
+        foreach (var s in schedules.OrderBy(s => s.Id))
         {
-            ["name"] = s.Name,
-            ["agent"] = scope.RefOf(s.AgentId),
-            ["status"] = TransferScope.ToNode(s.Status),
-            ["template"] = TransferScope.ToNode(s.Template),
-            ["timing"] = TransferScope.ToNode(s.Timing),
-        })]);
+            var item = new JsonObject
+            {
+                ["name"] = s.Name,
+                ["agent"] = scope.RefOf(s.AgentId),
+                ["status"] = TransferScope.ToNode(s.Status),
+                ["template"] = TransferScope.ToNode(s.Template),
+                ["timing"] = TransferScope.ToNode(s.Timing),
+            };
+            if (s.WorkflowId is { } workflowId)
+            {
+                item["workflow"] = await scope.Turn.Sql(TransferSql.WorkflowName).With("company_id", scope.CompanyId).With("id", workflowId).ScalarAsync<string>();
+                item["workflowInputs"] = s.WorkflowInputs is { } inputs ? JsonNode.Parse(inputs.GetRawText()) : null;
+            }
+
+            items.Add(item);
+        }
+
+        return items;
     }
 
     public async Task<int> CountAsync(TransferScope scope) => (await Grain(scope).ListAsync(scope.CompanyId)).Count;
@@ -33,6 +51,13 @@ public sealed class SchedulesSection : ICompanySection
         foreach (var item in AgentsSection.Array(section))
         {
             var field = $"sections.schedules[{i++}]";
+            long? workflowId = null;
+            if (item?["workflow"] is { } workflow)
+            {
+                var id = await scope.Turn.Sql(TransferSql.WorkflowByName).With("company_id", scope.CompanyId).With("name", workflow.ToString()).ScalarAsync<long>();
+                workflowId = id != 0 ? id : throw new Interfaces.Errors.ValidationException($"{field}.workflow", $"must name a workflow of the workflows section ('{workflow}')");
+            }
+
             await Grain(scope).CreateAsync(new CreateScheduleCommand
             {
                 CompanyId = scope.CompanyId,
@@ -41,6 +66,8 @@ public sealed class SchedulesSection : ICompanySection
                 Template = TransferScope.FromNode<TaskTemplate>(item?["template"], $"{field}.template"),
                 Timing = TransferScope.FromNode<ScheduleTiming>(item?["timing"], $"{field}.timing"),
                 Paused = TransferScope.FromNode<ScheduleStatus>(item?["status"], $"{field}.status") == ScheduleStatus.Paused,
+                WorkflowId = workflowId,
+                WorkflowInputs = item?["workflowInputs"] is { } inputs ? JsonSerializer.SerializeToElement(inputs) : null,
             });
         }
     }

@@ -123,6 +123,8 @@ public sealed class WorkflowGrain(ITurnContext context) : DurableGrain, IWorkflo
 
     public Task<WorkflowRunDto> StartRunAsync(long companyId, JsonElement? inputs) => StartAsync(companyId, inputs, recordFiring: null);
 
+    public Task<WorkflowRunDto> StartRunAsAsync(long companyId, JsonElement? inputs, string startedBy) => StartAsync(companyId, inputs, recordFiring: null, startedBy);
+
     public async Task<TriggeredRunDto> StartTriggeredRunAsync(TriggeredRunCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -142,14 +144,19 @@ public sealed class WorkflowGrain(ITurnContext context) : DurableGrain, IWorkflo
             return new TriggeredRunDto(seen, Duplicate: true);
         }
 
-        var run = await StartAsync(command.CompanyId, command.Inputs, async runId => await context.Sql(WorkflowTriggerSql.InsertStartedFiring)
-            .With("company_id", command.CompanyId).With("trigger_id", command.TriggerId).With("delivery_id", command.DeliveryId)
-            .With("run_id", runId).With("now", context.Now)
-            .ExecuteAsync());
+        var run = await StartAsync(command.CompanyId, command.Inputs, async runId =>
+        {
+            await context.Sql(WorkflowTriggerSql.InsertStartedFiring)
+                .With("company_id", command.CompanyId).With("trigger_id", command.TriggerId).With("delivery_id", command.DeliveryId)
+                .With("run_id", runId).With("event_position", command.EventPosition).With("event_type", command.EventType).With("depth", command.Depth)
+                .With("now", context.Now)
+                .ExecuteAsync();
+            await context.Sql(WorkflowTriggerSql.SetRunDepth).With("company_id", command.CompanyId).With("run_id", runId).With("depth", command.Depth).ExecuteAsync();
+        });
         return new TriggeredRunDto(run.Id, Duplicate: false);
     }
 
-    private async Task<WorkflowRunDto> StartAsync(long companyId, JsonElement? inputs, Func<long, Task>? recordFiring)
+    private async Task<WorkflowRunDto> StartAsync(long companyId, JsonElement? inputs, Func<long, Task>? recordFiring, string? startedBy = null)
     {
         var workflow = await WorkflowRules.LoadAsync(context, companyId, Id);
         var errors = new WorkflowErrors();
@@ -162,7 +169,7 @@ public sealed class WorkflowGrain(ITurnContext context) : DurableGrain, IWorkflo
             .With("workflow_id", Id)
             .With("workflow_version", workflow.Version)
             .With("inputs", bound.ToJsonString())
-            .With("started_by", context.Actor ?? Actor.System)
+            .With("started_by", startedBy ?? context.Actor ?? Actor.System)
             .With("now", context.Now)
             .ScalarAsync<long>();
         for (var i = 0; i < definition.Steps.Count; i++)

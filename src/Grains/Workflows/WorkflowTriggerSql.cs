@@ -13,7 +13,10 @@ internal static class WorkflowTriggerSql
         """;
 
     public const string InsertStartedFiring = """
-        INSERT INTO workflow_trigger_firings (company_id, trigger_id, delivery_id, outcome, run_id, created_at)
-        VALUES (@company_id, @trigger_id, @delivery_id, 'started', @run_id, @now)
+        INSERT INTO workflow_trigger_firings (company_id, trigger_id, delivery_id, outcome, run_id, event_position, event_type, depth, created_at)
+        VALUES (@company_id, @trigger_id, @delivery_id, 'started', @run_id, @event_position, @event_type, @depth, @now)
         """;
+
+    /// <summary>How many trigger firings led to the run.</summary>
+    public const string SetRunDepth = "UPDATE workflow_runs SET trigger_depth = @depth WHERE company_id = @company_id AND id = @run_id";
 }

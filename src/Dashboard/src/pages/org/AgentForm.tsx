@@ -23,6 +23,7 @@ const tools = [
   { id: 'sql', label: 'SQL queries' },
   { id: 'web', label: 'Web' },
   { id: 'email', label: 'E-mail (send_email)' },
+  { id: 'events', label: 'Custom events (emit_event)' },
 ];
 
 const seniorityLabels: Record<string, string> = {
