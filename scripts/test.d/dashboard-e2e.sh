@@ -72,6 +72,8 @@ export Fluid__Auth__LoginAttemptsPerEmail=1000 Fluid__Auth__LoginAttemptsPerAddr
 # The offline model answers after 100 ms, as a person would see a meeting or a task go: an instant
 # model runs a 50-round meeting to its end before a flow has typed the CEO's question.
 export Fluid__Models__Offline__LatencyMs=100
+# Agents on scripted:<name> models play the flows' scenarios (e2e/scenarios/<name>.json).
+export Fluid__Models__Scripted__ScenarioPath="$DASH/e2e/scenarios"
 
 fm_log "dashboard e2e: starting the Api on $BASE_URL and one silo"
 ASPNETCORE_URLS="$BASE_URL" Fluid__Api__DashboardPath="$DASH/dist" Fluid__Bootstrap__OwnerPassword="$PASSWORD" \

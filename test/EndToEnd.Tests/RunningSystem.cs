@@ -13,7 +13,7 @@ namespace FluidManager.EndToEnd.Tests;
 /// database of the test cluster, the Api listening on a free port of 127.0.0.1 with the demo company
 /// loaded on first start. Tests talk to it only over the network.
 /// </summary>
-public sealed class RunningSystem : IAsyncLifetime
+public class RunningSystem : IAsyncLifetime
 {
     public const string OwnerEmail = "owner@fluid.local";
     public const string OwnerPassword = "owner-password-for-e2e";
@@ -32,6 +32,12 @@ public sealed class RunningSystem : IAsyncLifetime
 
     public static string DemoScenario => Path.Combine(RepositoryRoot, "scenarios", "demo-company.json");
 
+    /// <summary>Settings every process of this system gets on top of the defaults (environment variable names).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
+    /// <summary>Whether the Api loads the demo company on first start.</summary>
+    protected virtual bool LoadsDemo => true;
+
     public async Task InitializeAsync()
     {
         _database = await TestCluster.CreateDatabaseAsync("e2e", typeof(Runtime.Hosting.FluidRuntimeHostingExtensions).Assembly, typeof(Grains.GrainsHostingExtensions).Assembly);
@@ -47,6 +53,11 @@ public sealed class RunningSystem : IAsyncLifetime
             ["Fluid__Cluster__GatewayPort"] = "0",
             ["Fluid__Cluster__FastMembership"] = "true",
         };
+        foreach (var (key, value) in Settings)
+        {
+            common[key] = value;
+        }
+
         _common = common;
         StartSilo("e2e-silo");
         var api = HostProcess.Start("Api", new Dictionary<string, string>(common)
@@ -54,7 +65,7 @@ public sealed class RunningSystem : IAsyncLifetime
             ["ASPNETCORE_URLS"] = Url.ToString(),
             ["Fluid__Bootstrap__OwnerEmail"] = OwnerEmail,
             ["Fluid__Bootstrap__OwnerPassword"] = OwnerPassword,
-            ["Fluid__Demo__Load"] = "true",
+            ["Fluid__Demo__Load"] = LoadsDemo ? "true" : "false",
             ["Fluid__Demo__Path"] = DemoScenario,
         });
         _processes.Add(api);

@@ -36,6 +36,7 @@ async function json<T>(response: APIResponse, what: string): Promise<{ value: T;
 describe('integrations', () => {
   let browser: Browser;
   let mcp: TestMcpServer | undefined;
+  let ledger: TestMcpServer | undefined;
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -43,6 +44,7 @@ describe('integrations', () => {
   afterAll(async () => {
     await browser?.close();
     await mcp?.close();
+    await ledger?.close();
   });
 
   it('registers an HTTP MCP server with a secret, lists its tools and health, reclassifies a tool and grants it to an agent; the secret is never shown back', async () => {
@@ -165,4 +167,147 @@ describe('integrations', () => {
     expect(await grants()).not.toContain(lookup.id);
     await context.close();
   });
+
+  it('an agent’s external MCP call waits in the approvals inbox; approved in the browser, it runs once and the task goes on, live', async () => {
+    const secret = `sk-e2e-ledger-${Math.random().toString(36).slice(2)}`;
+    ledger = await startMcpServer(secret, [
+      {
+        name: 'send_invoice',
+        description: 'Sends the invoice of an order to the customer.',
+        annotations: { readOnlyHint: false, openWorldHint: true },
+      },
+    ]);
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page, '/approvals');
+    await waitForLive(page);
+    const request = page.request;
+
+    // The ledger's send_invoice is open world, so external; an accountant on the scripted model
+    // (e2e/scenarios/e2e-invoice.json) is granted it and asked to invoice an order.
+    const server = (
+      await json<McpServer>(
+        await request.post('/api/mcp/servers', {
+          data: {
+            name: 'ledger',
+            transport: 'http',
+            url: ledger.url,
+            secrets: { 'X-Api-Key': secret },
+          },
+        }),
+        'registering the ledger',
+      )
+    ).value;
+    await json(
+      await request.post(`/api/mcp/servers/${server.id}/refresh`, { data: {} }),
+      'refresh',
+    );
+    const tool = (
+      await json<McpTool[]>(await request.get(`/api/mcp/tools?serverId=${server.id}`), 'tools')
+    ).value.find((t) => t.name === 'send_invoice');
+    if (!tool) throw new Error('The ledger’s send_invoice was not listed.');
+    expect(tool).toMatchObject({ classification: 'external', agentName: 'ledger__send_invoice' });
+    const agent = (
+      await json<{ id: number }>(
+        await request.post('/api/agents', {
+          data: {
+            profile: {
+              firstName: `Ines${Date.now().toString(36)}`,
+              lastName: 'Ledger',
+              role: 'Accountant',
+              department: 'Finance',
+              model: 'scripted:e2e-invoice',
+            },
+            managerAgentId: null,
+            placeInOrgChart: true,
+            status: null,
+          },
+        }),
+        'hiring the accountant',
+      )
+    ).value;
+    await json(await request.put(`/api/mcp/agents/${agent.id}/tools/${tool.id}`), 'the grant');
+    const task = (
+      await json<{ id: number }>(
+        await request.post('/api/tasks', {
+          data: { title: 'Invoice order ORD-42', assigneeAgentId: agent.id },
+        }),
+        'the task',
+      )
+    ).value;
+
+    // A second tab shows the task's calls; it is never reloaded.
+    const watcherContext = await newContext(browser);
+    const watcher = await watcherContext.newPage();
+    await signIn(watcher, `/tasks/${task.id}`);
+    await waitForLive(watcher);
+    await watcher.getByRole('tab', { name: 'Tool & model calls' }).click();
+
+    // The call waits in the CEO's inbox with its tool and arguments; nothing reached the ledger.
+    let approvalId: number | undefined;
+    await expect
+      .poll(
+        async () => {
+          const pending = (
+            await json<{ id: number; taskId: number }[]>(
+              await request.get(`/api/approvals?taskId=${task.id}`),
+              'the approvals',
+            )
+          ).value;
+          approvalId = pending[0]?.id;
+          return approvalId;
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBeDefined();
+    const item = page.locator(`[data-approval="${approvalId}"]`);
+    await item.waitFor({ timeout: 30_000 });
+    const toolCall = item.getByLabel('Tool call');
+    await toolCall.getByText('send_invoice', { exact: true }).waitFor();
+    await toolCall.getByText('ledger', { exact: true }).waitFor();
+    await toolCall.getByText(/"reference": "ORD-42"/).waitFor();
+    await watcher
+      .getByText(new RegExp(`decision on approval #${approvalId}:`))
+      .first()
+      .waitFor({ timeout: 30_000 });
+    expect(ledger.calls).toEqual([]);
+    await item.scrollIntoViewIfNeeded();
+    await screenshot(page, 'approval-external-mcp-call');
+
+    // The CEO approves in the browser: the call runs once, with an idempotency key.
+    await item.getByLabel(/Comment on/).fill('Send it.');
+    await item.getByRole('button', { name: 'Approve' }).click();
+    await item.waitFor({ state: 'detached' });
+
+    // The watching tab sees the call's result and the task done, live.
+    const call = watcher.locator('li.note').filter({ hasText: 'ledger__send_invoice' });
+    await call.waitFor({ timeout: 60_000 });
+    await call.getByText('ok', { exact: true }).waitFor();
+    await call.getByText('Arguments and result').click();
+    await call.getByText('send_invoice: done for ORD-42').waitFor();
+    await watcher
+      .locator('p.prose', { hasText: 'The invoice of order ORD-42 is on its way.' })
+      .waitFor({ timeout: 60_000 });
+    await watcher.locator('.task-head').getByText('Done', { exact: true }).waitFor();
+    await screenshot(watcher, 'task-after-external-call');
+    expect(ledger.calls).toHaveLength(1);
+    expect(ledger.calls[0]).toMatchObject({
+      tool: 'send_invoice',
+      arguments: { reference: 'ORD-42' },
+    });
+    expect(ledger.calls[0]!.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+    const trace = (
+      await json<{ tool: string; refs: { idempotencyKey?: string } | null }[]>(
+        await request.get(`/api/tasks/${task.id}/tool-calls`),
+        'the trace',
+      )
+    ).value;
+    expect(trace.find((c) => c.tool === 'ledger__send_invoice')?.refs?.idempotencyKey).toBe(
+      ledger.calls[0]!.idempotencyKey,
+    );
+
+    expect((await request.delete(`/api/mcp/servers/${server.id}`)).ok()).toBe(true);
+    await watcherContext.close();
+    await context.close();
+  }, 300_000);
 });

@@ -8,13 +8,22 @@ import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprot
 export interface TestTool {
   name: string;
   description: string;
-  annotations: { readOnlyHint?: boolean; openWorldHint?: boolean };
+  annotations: { readOnlyHint?: boolean; openWorldHint?: boolean; idempotentHint?: boolean };
+}
+
+/** A tool call the server received: the tool, its arguments and the caller's idempotency key. */
+export interface TestToolCall {
+  tool: string;
+  arguments: Record<string, unknown>;
+  idempotencyKey: string | undefined;
 }
 
 export interface TestMcpServer {
   url: string;
   /** The X-Api-Key values of every request, in order (a missing header is an empty string). */
   keys: string[];
+  /** The tool calls, in order of arrival. */
+  calls: TestToolCall[];
   close(): Promise<void>;
 }
 
@@ -37,10 +46,13 @@ function readBody(request: IncomingMessage): Promise<unknown> {
 /**
  * A streamable HTTP MCP server made with the official TypeScript SDK (stateless: one SDK server
  * per request), on a free loopback port. It answers only requests that carry `X-Api-Key: apiKey`
- * (401 otherwise), so a healthy registration proves the secret reached it as a header.
+ * (401 otherwise), so a healthy registration proves the secret reached it as a header. Every tool
+ * call is kept (with the idempotency key fluidManager sends in `_meta`) and answered
+ * `<tool>: done for <reference>`.
  */
 export async function startMcpServer(apiKey: string, tools: TestTool[]): Promise<TestMcpServer> {
   const keys: string[] = [];
+  const calls: TestToolCall[] = [];
   const http: HttpServer = createServer((request, response) => {
     const key = request.headers['x-api-key'];
     keys.push(typeof key === 'string' ? key : '');
@@ -71,9 +83,19 @@ export async function startMcpServer(apiKey: string, tools: TestTool[]): Promise
           annotations: tool.annotations,
         })),
       }));
-      server.setRequestHandler(CallToolRequestSchema, (call) => ({
-        content: [{ type: 'text' as const, text: `${call.params.name}: done` }],
-      }));
+      server.setRequestHandler(CallToolRequestSchema, (call) => {
+        const args = call.params.arguments ?? {};
+        const key = call.params._meta?.['io.fluidmanager/idempotency-key'];
+        calls.push({
+          tool: call.params.name,
+          arguments: args,
+          idempotencyKey: typeof key === 'string' ? key : undefined,
+        });
+        const reference = typeof args.reference === 'string' ? args.reference : '(none)';
+        return {
+          content: [{ type: 'text' as const, text: `${call.params.name}: done for ${reference}` }],
+        };
+      });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
       response.on('close', () => {
         void transport.close();
@@ -92,6 +114,7 @@ export async function startMcpServer(apiKey: string, tools: TestTool[]): Promise
   return {
     url: `http://127.0.0.1:${port}/mcp`,
     keys,
+    calls,
     close: () =>
       new Promise<void>((resolve) => {
         http.closeAllConnections();
