@@ -55,8 +55,8 @@ public sealed class WorkflowCrashTests(ProcessWorkFixture fixture, ITestOutputHe
                     Definition = JsonElement.Parse(definition.ToJsonString()),
                 });
 
-                // Orleans is asked to place the run, and the grains its first turn activates, on the doomed silo (a placement hint),
-                // so that the kill is likely to take the run's activation too; the output tells where it was.
+                // Orleans is asked to place the run, and the grains its first turn activates, on the doomed silo (a placement hint):
+                // the kill takes the run's activation too.
                 RequestContext.Set(IPlacementDirector.PlacementHintKey, doomedSilo);
                 try
                 {
@@ -83,6 +83,7 @@ public sealed class WorkflowCrashTests(ProcessWorkFixture fixture, ITestOutputHe
             var stepsBefore = await StepStatusesAsync(runId);
             output.WriteLine($"killed the doomed silo with run {runId}'s activation on [{string.Join(", ", holders)}], steps {string.Join(", ", stepsBefore)} and {interrupted.Count} model call(s) in flight");
             interrupted.Should().NotBeEmpty("the silo died holding a step's model call");
+            holders.Should().Equal(["doomed"], "the silo died holding the run's activation");
 
             await TestSilos.WaitForDeadSiloAsync(fixture.Host.Services, "doomed");
             survivor = StartSilo("survivor");
