@@ -9,6 +9,13 @@ public sealed class FluidClusterOptions
 {
     public const string Section = "Fluid:Cluster";
 
+    /// <summary>
+    /// Section bound to Orleans' <c>ClusterMembershipOptions</c> (ProbeTimeout, NumMissedProbesLimit,
+    /// NumVotesForDeathDeclaration, TableRefreshTimeout…), applied over <see cref="FastMembership"/>.
+    /// Unset keys keep Orleans' defaults.
+    /// </summary>
+    public const string MembershipSection = Section + ":Membership";
+
     /// <summary>Orleans ClusterId: silos with the same id form one cluster. Default <c>fluid</c>.</summary>
     public string ClusterId { get; set; } = "fluid";
 

@@ -83,6 +83,9 @@ public static class SiloHostingExtensions
                 });
             }
 
+            // Any of Orleans' membership settings, over the preset above (Orleans validates them at start-up).
+            silo.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration(FluidClusterOptions.MembershipSection);
+
             if (cluster.Dashboard)
             {
                 silo.AddDashboard();
