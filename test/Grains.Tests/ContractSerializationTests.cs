@@ -324,7 +324,7 @@ public sealed class ContractSerializationTests
     {
         using var progress = JsonDocument.Parse("""{"stage":"embedding","done":3,"total":10}""");
         var document = new DocumentDto(4, 7, 2, "handbook.md", "text/markdown", 2048, "abc", DocumentStatus.Ingesting, null, "markdown", 2, 1, 10, 9000, 1,
-            progress.RootElement, "human:3", Now, Now, null);
+            progress.RootElement, "human:3", Now, Now, null, ["handbook", "onboarding"], new Dictionary<string, string> { ["owner"] = "Ada" });
         var space = new KnowledgeSpaceDto(2, 7, "Handbook", "", SpaceScope.Department, "Engineering", null,
             [new AclRule(AclPrincipalKind.Department, "Engineering"), new AclRule(AclPrincipalKind.Agent, AgentId: 12, CanWrite: true)], 1, 0, 10, 3, "human:3", Now, Now);
         var create = new CreateSpaceCommand(7, "Handbook", Scope: SpaceScope.Project, ScopeRef: "launch", Acl: [new AclRule(AclPrincipalKind.Everyone)]);
@@ -337,6 +337,10 @@ public sealed class ContractSerializationTests
         RoundTrip(add).Should().Be(add);
         RoundTrip(new SetAclCommand(7, [new AclRule(AclPrincipalKind.Role, "CTO", CanRead: false)], 3)).Should().BeEquivalentTo(new SetAclCommand(7, [new AclRule(AclPrincipalKind.Role, "CTO", CanRead: false)], 3));
         RoundTrip(new UpdateSpaceCommand(7, "Renamed")).Should().Be(new UpdateSpaceCommand(7, "Renamed"));
+        var labels = new UpdateDocumentCommand(7, 4, ["policy"], new Dictionary<string, string?> { ["owner"] = "Ada" });
+        RoundTrip(labels).Should().BeEquivalentTo(labels);
+        RoundTrip(document).Tags.Should().Equal("handbook", "onboarding");
+        RoundTrip(document).Metadata.Should().Equal(new Dictionary<string, string> { ["owner"] = "Ada" });
     }
 
     [Fact]

@@ -130,6 +130,68 @@ public sealed class KnowledgeApiTests(KnowledgeApiFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Documents_take_tags_and_metadata_on_upload_are_edited_with_patch_filtered_by_tag_and_bad_values_name_the_field()
+    {
+        using var ceo = await fixture.CeoAsync();
+        var space = await PostAsync(ceo, "/api/knowledge/spaces", new { name = $"Tagged {Guid.NewGuid():N}" }, HttpStatusCode.Created);
+        var spaceId = space.GetProperty("id").GetInt64();
+
+        using (var form = new MultipartFormDataContent())
+        {
+            var file = new ByteArrayContent(Encoding.UTF8.GetBytes("# Leave\n\nTwenty-five days a year.\n"));
+            file.Headers.ContentType = new MediaTypeHeaderValue("text/markdown");
+            form.Add(file, "file", "leave.md");
+            form.Add(new StringContent(" HR, Policy ,hr"), "tags");
+            form.Add(new StringContent("""{"owner": " Ada ", "reviewed": "2026-11"}"""), "metadata");
+            var uploaded = await ceo.PostAsync($"/api/knowledge/spaces/{spaceId}/documents", form);
+            uploaded.StatusCode.Should().Be(HttpStatusCode.Accepted, await uploaded.Content.ReadAsStringAsync());
+            var body = await uploaded.Content.ReadFromJsonAsync<JsonElement>();
+            body.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).Should().Equal("hr", "policy");
+            body.GetProperty("metadata").GetProperty("owner").GetString().Should().Be("Ada");
+        }
+
+        var other = await UploadAsync(ceo, spaceId, "canteen.md", "# Canteen\n\nNoon to two.\n");
+        var leave = (await DocumentsAsync(ceo, spaceId, "hr")).Single();
+        leave.GetProperty("name").GetString().Should().Be("leave.md");
+        leave.GetProperty("metadata").GetProperty("reviewed").GetString().Should().Be("2026-11");
+        (await DocumentsAsync(ceo, spaceId, "POLICY ")).Should().ContainSingle();
+        (await DocumentsAsync(ceo, spaceId, null)).Should().HaveCount(2);
+
+        var patched = await ceo.PatchAsJsonAsync($"/api/knowledge/spaces/{spaceId}/documents/{other}", new { tags = new[] { "Facilities" } });
+        patched.StatusCode.Should().Be(HttpStatusCode.OK, await patched.Content.ReadAsStringAsync());
+        var after = await patched.Content.ReadFromJsonAsync<JsonElement>();
+        after.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).Should().Equal("facilities");
+        after.GetProperty("metadata").EnumerateObject().Should().BeEmpty("metadata was not sent, so it is left as it was");
+        (await DocumentsAsync(ceo, spaceId, "facilities")).Single().GetProperty("id").GetInt64().Should().Be(other);
+
+        var cleared = await ceo.PatchAsJsonAsync($"/api/knowledge/spaces/{spaceId}/documents/{leave.GetProperty("id").GetInt64()}", new { metadata = new { } });
+        var kept = await cleared.Content.ReadFromJsonAsync<JsonElement>();
+        kept.GetProperty("metadata").EnumerateObject().Should().BeEmpty();
+        kept.GetProperty("tags").GetArrayLength().Should().Be(2, "tags were not sent, so they are kept");
+
+        var badTag = await ceo.PatchAsJsonAsync($"/api/knowledge/spaces/{spaceId}/documents/{other}", new { tags = new[] { "ok", "#nope" } });
+        badTag.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await badTag.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("tags[1]")[0].GetString().Should().Contain("'#nope' is not a tag");
+        var badValue = await ceo.PatchAsJsonAsync($"/api/knowledge/spaces/{spaceId}/documents/{other}", new { metadata = new Dictionary<string, string> { ["owner"] = " " } });
+        (await badValue.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("metadata.owner", out _).Should().BeTrue();
+        var nothing = await ceo.PatchAsJsonAsync($"/api/knowledge/spaces/{spaceId}/documents/{other}", new { });
+        nothing.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        using (var form = new MultipartFormDataContent())
+        {
+            form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes("text")), "file", "bad.txt");
+            form.Add(new StringContent("[1, 2]"), "metadata");
+            var refused = await ceo.PostAsync($"/api/knowledge/spaces/{spaceId}/documents", form);
+            refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("metadata", out _).Should().BeTrue();
+        }
+
+        (await DocumentsAsync(ceo, spaceId, "facilities")).Single().GetProperty("tags").EnumerateArray().Select(t => t.GetString()).Should().Equal("facilities");
+        (await ceo.PatchAsJsonAsync($"/api/knowledge/spaces/{spaceId}/documents/999999999", new { tags = new[] { "x" } })).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var events = await (await ceo.GetAsync($"/api/events?after=0&stream=knowledge-space:{spaceId}")).Content.ReadFromJsonAsync<JsonElement>();
+        events.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("type").GetString()).Should().Contain(["knowledge.space_created", "knowledge.document_uploaded", "knowledge.document_updated"]);
+    }
+
+    [Fact]
     public async Task A_failed_document_shows_its_error_and_is_retried_and_deleted_through_the_api()
     {
         using var ceo = await fixture.CeoAsync();
@@ -274,6 +336,13 @@ public sealed class KnowledgeApiTests(KnowledgeApiFixture fixture) : IClassFixtu
         var citations = found.GetProperty("citations").EnumerateArray().ToList();
         citations.Should().Contain(c => c.GetProperty("documentName").GetString() == documentName, $"the search for '{query}' finds {documentName}");
         return citations.First(c => c.GetProperty("documentName").GetString() == documentName);
+    }
+
+    private static async Task<List<JsonElement>> DocumentsAsync(HttpClient ceo, long spaceId, string? tag)
+    {
+        var response = await ceo.GetAsync($"/api/knowledge/spaces/{spaceId}/documents" + (tag is null ? "" : "?tag=" + Uri.EscapeDataString(tag)));
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().ToList();
     }
 
     private static Task<long> UploadAsync(HttpClient ceo, long spaceId, string name, string content, string contentType = "text/markdown") =>

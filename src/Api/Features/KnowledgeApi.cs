@@ -20,6 +20,9 @@ public sealed record CreateKnowledgeSpaceRequest(string? Name, string? Descripti
 
 public sealed record UpdateKnowledgeSpaceRequest(string? Name, string? Description, long? ExpectedVersion);
 
+/// <summary>The document's new tags and/or metadata; an absent one is left as it is, an empty one clears it.</summary>
+public sealed record UpdateKnowledgeDocumentRequest(IReadOnlyList<string?>? Tags, IReadOnlyDictionary<string, string?>? Metadata);
+
 public sealed record SetKnowledgeAclRequest(IReadOnlyList<AclRule>? Rules, long? ExpectedVersion);
 
 /// <summary>A search made as an agent: <c>space</c> (a name) or <c>spaceId</c> narrows it to one space.</summary>
@@ -101,7 +104,7 @@ public static class KnowledgeApi
         group.MapGet("/spaces/{id:long}/documents", ListDocumentsAsync)
             .RequireAuthorization(AccessPolicies.Read)
             .WithName("ListKnowledgeDocuments")
-            .WithSummary("The space's documents with their ingestion status (pending, ingesting, ready, failed), error and progress.")
+            .WithSummary("The space's documents with their ingestion status (pending, ingesting, ready, failed), error, progress, tags and metadata; tag keeps those carrying that tag.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/spaces/{id:long}/documents", UploadDocumentAsync)
@@ -109,7 +112,7 @@ public static class KnowledgeApi
             .DisableAntiforgery()
             .WithRequestBodyLimit(maxDocument + (64 * 1024))
             .WithName("UploadKnowledgeDocument")
-            .WithSummary("Uploads a document (multipart/form-data, field \"file\"; optional \"name\"): text, Markdown, HTML, CSV, JSON, PDF, Word (.docx) or Excel (.xlsx). 202: ingestion is queued; "
+            .WithSummary("Uploads a document (multipart/form-data, field \"file\"; optional \"name\", \"tags\" (comma-separated) and \"metadata\" (a JSON object of strings)): text, Markdown, HTML, CSV, JSON, PDF, Word (.docx) or Excel (.xlsx). 202: ingestion is queued; "
                 + "an encrypted or damaged file fails its ingestion with the reason in the document's error; "
                 + "a document of the same name is replaced, its previous chunks staying searchable until the new ones are ready. Limit: Fluid:Knowledge:Ingestion:MaxDocumentBytes.")
             .ProducesValidationProblem()
@@ -121,6 +124,14 @@ public static class KnowledgeApi
             .RequireAuthorization(AccessPolicies.Read)
             .WithName("GetKnowledgeDocument")
             .WithSummary("One document with its ingestion status and progress.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPatch("/spaces/{id:long}/documents/{documentId:long}", UpdateDocumentAsync)
+            .RequireAuthorization(AccessPolicies.Command)
+            .WithName("UpdateKnowledgeDocument")
+            .WithSummary("Replaces the document's tags (lower-cased, at most 20) and/or metadata (a flat object of strings, at most 30 entries); an absent field is left as it is.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/spaces/{id:long}/documents/{documentId:long}/retry", RetryDocumentAsync)
@@ -254,19 +265,25 @@ public static class KnowledgeApi
         return http.WithETag(TypedResults.Ok(space), space.Version);
     }
 
-    private static async Task<Ok<IReadOnlyList<DocumentDto>>> ListDocumentsAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IKnowledgeSpaceGrain>(id).ListDocumentsAsync(caller.CompanyId));
+    private static async Task<Ok<IReadOnlyList<DocumentDto>>> ListDocumentsAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, string? tag = null) =>
+        TypedResults.Ok(await grains.GetGrain<IKnowledgeSpaceGrain>(id).ListDocumentsAsync(caller.CompanyId, tag));
+
+    private static async Task<Ok<DocumentDto>> UpdateDocumentAsync(long id, long documentId, UpdateKnowledgeDocumentRequest request, ICompanyContext caller, ITurnGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IKnowledgeSpaceGrain>(id).UpdateDocumentAsync(new UpdateDocumentCommand(caller.CompanyId, documentId, request.Tags, request.Metadata)));
 
     private static async Task<Accepted<DocumentDto>> UploadDocumentAsync(
         long id,
         IFormFile? file,
         [FromForm] string? name,
+        [FromForm] string? tags,
+        [FromForm] string? metadata,
         ICompanyContext caller,
         ITurnGrainFactory grains,
         IObjectStore store,
         CancellationToken cancellationToken)
     {
         var upload = Uploads.Require(file);
+        var labels = UploadLabels(tags, metadata);
         var space = grains.GetGrain<IKnowledgeSpaceGrain>(id);
         await space.GetAsync(caller.CompanyId); // 404 before any byte is stored
         var key = ObjectKeys.CompanyPrefix(caller.CompanyId) + "knowledge/" + Guid.CreateVersion7().ToString("N");
@@ -280,7 +297,8 @@ public static class KnowledgeApi
         DocumentUpload recorded;
         try
         {
-            recorded = await space.AddDocumentAsync(new AddDocumentCommand(caller.CompanyId, string.IsNullOrWhiteSpace(name) ? Uploads.NameOf(upload, "document") : name, stored));
+            recorded = await space.AddDocumentAsync(new AddDocumentCommand(
+                caller.CompanyId, string.IsNullOrWhiteSpace(name) ? Uploads.NameOf(upload, "document") : name, stored, labels.Tags, labels.Metadata));
         }
         catch
         {
@@ -295,6 +313,26 @@ public static class KnowledgeApi
 
         var document = recorded.Document;
         return TypedResults.Accepted($"/api/knowledge/spaces/{id}/documents/{document.Id}", document);
+    }
+
+    /// <summary>The upload's tags (comma-separated) and metadata (a JSON object of strings), null when absent.</summary>
+    private static (IReadOnlyList<string?>? Tags, IReadOnlyDictionary<string, string?>? Metadata) UploadLabels(string? tags, string? metadata)
+    {
+        var tagList = tags?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList<string?>();
+        if (string.IsNullOrWhiteSpace(metadata))
+        {
+            return (tagList, null);
+        }
+
+        try
+        {
+            return (tagList, JsonSerializer.Deserialize<Dictionary<string, string?>>(metadata)
+                ?? throw new ValidationException("metadata", "must be a JSON object of strings, such as {\"author\": \"Ada\"}"));
+        }
+        catch (JsonException)
+        {
+            throw new ValidationException("metadata", "must be a JSON object of strings, such as {\"author\": \"Ada\"}");
+        }
     }
 
     private static async Task<Ok<DocumentDto>> GetDocumentAsync(long id, long documentId, ICompanyContext caller, ITurnGrainFactory grains) =>

@@ -5,7 +5,8 @@ namespace FluidManager.Knowledge.Spaces;
 /// <summary>
 /// A document of a space. <see cref="Generation"/> counts its uploads and retries; <see cref="ActiveGeneration"/>
 /// is the one whose chunks are searchable (null before the first successful ingestion). <see cref="Progress"/>
-/// is the running ingestion's last report (stage, done, total).
+/// is the running ingestion's last report (stage, done, total). <see cref="Tags"/> (lower case, sorted) and
+/// <see cref="Metadata"/> (string values) describe it; a space's documents are filtered by tag.
 /// </summary>
 [GenerateSerializer]
 [Alias("fm.knowledge.DocumentDto")]
@@ -29,4 +30,6 @@ public sealed record DocumentDto(
     [property: Id(16)] string? UploadedBy,
     [property: Id(17)] DateTimeOffset CreatedAt,
     [property: Id(18)] DateTimeOffset UpdatedAt,
-    [property: Id(19)] DateTimeOffset? IngestedAt);
+    [property: Id(19)] DateTimeOffset? IngestedAt,
+    [property: Id(20)] IReadOnlyList<string> Tags,
+    [property: Id(21)] IReadOnlyDictionary<string, string> Metadata);

@@ -25,15 +25,18 @@ public interface IKnowledgeSpaceGrain : IGrainWithStringKey
     /// <summary>Records an uploaded document (or a new version of the one with the same name) and queues its ingestion.</summary>
     Task<DocumentUpload> AddDocumentAsync(AddDocumentCommand command);
 
+    /// <summary>The space's documents, or only those carrying <paramref name="tag"/>.</summary>
     [ReadOnly(true)]
-
     [ResponseTimeout(GrainCalls.ReadTimeout)]
-    Task<IReadOnlyList<DocumentDto>> ListDocumentsAsync(long companyId);
+    Task<IReadOnlyList<DocumentDto>> ListDocumentsAsync(long companyId, string? tag = null);
 
     [ReadOnly(true)]
 
     [ResponseTimeout(GrainCalls.ReadTimeout)]
     Task<DocumentDto> GetDocumentAsync(long companyId, long documentId);
+
+    /// <summary>Replaces the document's tags and/or metadata (checked by the space's ACL when an agent does so).</summary>
+    Task<DocumentDto> UpdateDocumentAsync(UpdateDocumentCommand command);
 
     /// <summary>Queues a new ingestion of a failed (or ready) document from its stored bytes.</summary>
     Task<DocumentDto> RetryDocumentAsync(long companyId, long documentId);

@@ -29,6 +29,9 @@ public static class KnowledgeEvents
     /// <summary>Payload DocumentDto.</summary>
     public const string DocumentFailed = "knowledge.document_failed";
 
+    /// <summary>Payload DocumentDto: its tags or metadata changed.</summary>
+    public const string DocumentUpdated = "knowledge.document_updated";
+
     /// <summary>Payload { id, spaceId, companyId }.</summary>
     public const string DocumentDeleted = "knowledge.document_deleted";
 

@@ -1,3 +1,4 @@
+using FluidManager.Grains.Access;
 using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Storage;
@@ -82,6 +83,7 @@ public sealed class KnowledgeSpaceGrain(ITurnContext context, IOptions<Knowledge
         var space = await SpaceRows.LoadAsync(context, command.CompanyId, Id);
         await RequireWriterAsync(space);
         var name = DocumentName(command.Name);
+        var (tags, metadata) = Labels(command.Tags, command.Metadata);
         var stored = command.Object;
         if (!ObjectKeys.BelongsTo(stored.Key, space.CompanyId))
         {
@@ -103,7 +105,7 @@ public sealed class KnowledgeSpaceGrain(ITurnContext context, IOptions<Knowledge
             documentId = await context.Sql(SpaceSql.InsertDocument)
                 .With("company_id", space.CompanyId).With("space_id", space.Id).With("name", name).With("content_type", contentType)
                 .With("size_bytes", stored.Size).With("sha256", stored.Sha256).With("storage_key", stored.Key)
-                .With("uploaded_by", context.Actor).With("now", context.Now)
+                .With("uploaded_by", context.Actor).With("now", context.Now).WithTags(tags).WithMetadata(metadata)
                 .ScalarAsync<long>();
             generation = 1;
         }
@@ -113,7 +115,7 @@ public sealed class KnowledgeSpaceGrain(ITurnContext context, IOptions<Knowledge
             documentId = existing.Document.Id;
             generation = await context.Sql(SpaceSql.ReplaceDocument)
                 .With("id", documentId).With("content_type", contentType).With("size_bytes", stored.Size).With("sha256", stored.Sha256)
-                .With("storage_key", stored.Key).With("uploaded_by", context.Actor).With("now", context.Now)
+                .With("storage_key", stored.Key).With("uploaded_by", context.Actor).With("now", context.Now).WithTags(tags).WithMetadata(metadata)
                 .ScalarAsync<int>();
         }
 
@@ -124,11 +126,33 @@ public sealed class KnowledgeSpaceGrain(ITurnContext context, IOptions<Knowledge
         return new DocumentUpload(document.Document, replacedKey, existing is not null);
     }
 
-    public async Task<IReadOnlyList<DocumentDto>> ListDocumentsAsync(long companyId)
+    public async Task<IReadOnlyList<DocumentDto>> ListDocumentsAsync(long companyId, string? tag = null)
     {
         var space = await SpaceRows.LoadAsync(context, companyId, Id);
-        return (await context.Sql(SpaceSql.DocumentsOfSpace).With("space_id", space.Id).With("company_id", companyId).ListAsync(SpaceRows.MapDocument))
+        var wanted = string.IsNullOrWhiteSpace(tag) ? null : tag.Trim().ToLowerInvariant();
+        return (await context.Sql(SpaceSql.DocumentsOfSpace).With("space_id", space.Id).With("company_id", companyId).With("tag", wanted)
+                .ListAsync(SpaceRows.MapDocument))
             .Select(d => d.Document).ToList();
+    }
+
+    public async Task<DocumentDto> UpdateDocumentAsync(UpdateDocumentCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var space = await SpaceRows.LoadAsync(context, command.CompanyId, Id);
+        await RequireWriterAsync(space);
+        await LoadDocumentAsync(command.CompanyId, command.DocumentId);
+        if (command.Tags is null && command.Metadata is null)
+        {
+            throw new ValidationException("tags", "tags or metadata is required: the change to make");
+        }
+
+        var (tags, metadata) = Labels(command.Tags, command.Metadata);
+        await context.Sql(SpaceSql.UpdateDocumentLabels)
+            .With("id", command.DocumentId).With("space_id", space.Id).With("now", context.Now).WithTags(tags).WithMetadata(metadata)
+            .ExecuteAsync();
+        var document = (await LoadDocumentAsync(command.CompanyId, command.DocumentId)).Document;
+        await context.PublishAsync(KnowledgeEvents.Stream(space.Id), KnowledgeEvents.DocumentUpdated, document, command.CompanyId);
+        return document;
     }
 
     public async Task<DocumentDto> GetDocumentAsync(long companyId, long documentId) => (await LoadDocumentAsync(companyId, documentId)).Document;
@@ -268,6 +292,16 @@ public sealed class KnowledgeSpaceGrain(ITurnContext context, IOptions<Knowledge
             new IngestInput(companyId, Id, documentId, generation, storageKey, contentType, name),
             new ActivityOptions { MaxAttempts = settings.MaxAttempts, Timeout = settings.Timeout, Backoff = TimeSpan.FromSeconds(2) });
         await context.Sql(SpaceSql.SetActivity).With("id", documentId).With("activity_id", activity).ExecuteAsync();
+    }
+
+    private static (IReadOnlyList<string>? Tags, IReadOnlyDictionary<string, string>? Metadata) Labels(
+        IReadOnlyList<string?>? tags, IReadOnlyDictionary<string, string?>? metadata)
+    {
+        var errors = new FieldErrors();
+        var cleanTags = DocumentLabels.Tags(tags, errors);
+        var cleanMetadata = DocumentLabels.Metadata(metadata, errors);
+        errors.ThrowIfAny();
+        return (cleanTags, cleanMetadata);
     }
 
     private static string DocumentName(string? name)

@@ -174,9 +174,24 @@ internal static class SpaceRows
             r.Get<long>("size_bytes"), r.Get<string>("sha256"), DbEnum.Parse<DocumentStatus>(r.Get<string>("status")), r.GetStringOrNull("error"),
             r.GetStringOrNull("format"), r.Get<int>("generation"), r.GetOrNull<int>("active_generation"), r.Get<int>("chunk_count"), r.Get<long>("char_count"),
             r.Get<int>("attempts"), r.GetStringOrNull("progress") is { } progress ? JsonDocument.Parse(progress).RootElement.Clone() : null,
-            r.GetStringOrNull("uploaded_by"), r.Get<DateTimeOffset>("created_at"), r.Get<DateTimeOffset>("updated_at"), r.GetOrNull<DateTimeOffset>("ingested_at")),
+            r.GetStringOrNull("uploaded_by"), r.Get<DateTimeOffset>("created_at"), r.Get<DateTimeOffset>("updated_at"), r.GetOrNull<DateTimeOffset>("ingested_at"),
+            r.Get<string[]>("tags"), JsonSerializer.Deserialize<Dictionary<string, string>>(r.Get<string>("metadata")) ?? new Dictionary<string, string>()),
         r.Get<string>("storage_key"),
         r.GetOrNull<Guid>("activity_id"));
+
+    /// <summary>Tags as text[] (null leaves the column as it is in the statements that coalesce).</summary>
+    public static NpgsqlCommand WithTags(this NpgsqlCommand command, IReadOnlyList<string>? tags)
+    {
+        command.Parameters.Add(new NpgsqlParameter("tags", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = tags?.ToArray() ?? (object)DBNull.Value });
+        return command;
+    }
+
+    /// <summary>Metadata as a JSON object (null leaves the column as it is in the statements that coalesce).</summary>
+    public static NpgsqlCommand WithMetadata(this NpgsqlCommand command, IReadOnlyDictionary<string, string>? metadata)
+    {
+        command.Parameters.Add(new NpgsqlParameter("metadata", NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = metadata is null ? DBNull.Value : JsonSerializer.Serialize(metadata) });
+        return command;
+    }
 
     private static NpgsqlCommand WithBools(this NpgsqlCommand command, string name, bool[] values)
     {

@@ -68,13 +68,14 @@ internal static class SpaceSql
     private const string SelectDocument = """
         SELECT d.id, d.company_id, d.space_id, d.name, d.content_type, d.size_bytes, d.sha256, d.storage_key, d.status, d.error, d.format,
                d.generation, d.active_generation, d.chunk_count, d.char_count, d.attempts, d.activity_id, d.uploaded_by,
-               d.created_at, d.updated_at, d.ingested_at,
+               d.created_at, d.updated_at, d.ingested_at, d.tags, d.metadata::text AS metadata,
                CASE WHEN d.status IN ('pending', 'ingesting') THEN a.progress::text END AS progress
         FROM knowledge_documents d
         LEFT JOIN runtime.activities a ON a.id = d.activity_id
         """;
 
-    public const string DocumentsOfSpace = SelectDocument + " WHERE d.space_id = @space_id AND d.company_id = @company_id ORDER BY lower(d.name), d.id";
+    public const string DocumentsOfSpace = SelectDocument
+        + " WHERE d.space_id = @space_id AND d.company_id = @company_id AND (@tag::text IS NULL OR d.tags @> ARRAY[@tag::text]) ORDER BY lower(d.name), d.id";
 
     public const string DocumentById = SelectDocument + " WHERE d.id = @id AND d.space_id = @space_id AND d.company_id = @company_id";
 
@@ -85,15 +86,17 @@ internal static class SpaceSql
     public const string DocumentByActivity = SelectDocument + " WHERE d.space_id = @space_id AND d.activity_id = @activity_id";
 
     public const string InsertDocument = """
-        INSERT INTO knowledge_documents (company_id, space_id, name, content_type, size_bytes, sha256, storage_key, status, uploaded_by, created_at, updated_at)
-        VALUES (@company_id, @space_id, @name, @content_type, @size_bytes, @sha256, @storage_key, 'pending', @uploaded_by, @now, @now)
+        INSERT INTO knowledge_documents (company_id, space_id, name, content_type, size_bytes, sha256, storage_key, status, uploaded_by, created_at, updated_at, tags, metadata)
+        VALUES (@company_id, @space_id, @name, @content_type, @size_bytes, @sha256, @storage_key, 'pending', @uploaded_by, @now, @now,
+                coalesce(@tags, '{}'), coalesce(@metadata, '{}'))
         RETURNING id
         """;
 
-    /// <summary>A new version of the bytes (re-upload): the next generation, pending.</summary>
+    /// <summary>A new version of the bytes (re-upload): the next generation, pending; tags and metadata are kept unless given.</summary>
     public const string ReplaceDocument = """
         UPDATE knowledge_documents
         SET content_type = @content_type, size_bytes = @size_bytes, sha256 = @sha256, storage_key = @storage_key, uploaded_by = @uploaded_by,
+            tags = coalesce(@tags, tags), metadata = coalesce(@metadata, metadata),
             generation = generation + 1, status = 'pending', error = NULL, attempts = 0, version = version + 1, updated_at = @now
         WHERE id = @id
         RETURNING generation
@@ -132,6 +135,12 @@ internal static class SpaceSql
         WHERE d.id = @id AND c.document_id = d.id
           AND c.generation <> coalesce(d.active_generation, 0)
           AND (d.status NOT IN ('pending', 'ingesting') OR c.generation <> d.generation)
+        """;
+
+    /// <summary>Replaces the tags and/or the metadata (a null parameter keeps the column).</summary>
+    public const string UpdateDocumentLabels = """
+        UPDATE knowledge_documents SET tags = coalesce(@tags, tags), metadata = coalesce(@metadata, metadata), version = version + 1, updated_at = @now
+        WHERE id = @id AND space_id = @space_id
         """;
 
     public const string DeleteDocument = "DELETE FROM knowledge_documents WHERE id = @id AND space_id = @space_id";

@@ -1091,11 +1091,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The space's documents with their ingestion status (pending, ingesting, ready, failed), error and progress. */
+        /** The space's documents with their ingestion status (pending, ingesting, ready, failed), error, progress, tags and metadata; tag keeps those carrying that tag. */
         get: operations["ListKnowledgeDocuments"];
         put?: never;
         /**
-         * Uploads a document (multipart/form-data, field "file"; optional "name"): text, Markdown, HTML, CSV, JSON, PDF, Word (.docx) or Excel (.xlsx). 202: ingestion is queued; an encrypted or damaged file fails its ingestion with the reason in the document's error; a document of the same name is replaced, its previous chunks staying searchable until the new ones are ready. Limit: Fluid:Knowledge:Ingestion:MaxDocumentBytes.
+         * Uploads a document (multipart/form-data, field "file"; optional "name", "tags" (comma-separated) and "metadata" (a JSON object of strings)): text, Markdown, HTML, CSV, JSON, PDF, Word (.docx) or Excel (.xlsx). 202: ingestion is queued; an encrypted or damaged file fails its ingestion with the reason in the document's error; a document of the same name is replaced, its previous chunks staying searchable until the new ones are ready. Limit: Fluid:Knowledge:Ingestion:MaxDocumentBytes.
          * @description Requires: the CEO role.
          */
         post: operations["UploadKnowledgeDocument"];
@@ -1123,7 +1123,11 @@ export interface paths {
         delete: operations["DeleteKnowledgeDocument"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Replaces the document's tags (lower-cased, at most 20) and/or metadata (a flat object of strings, at most 30 entries); an absent field is left as it is.
+         * @description Requires: the CEO role.
+         */
+        patch: operations["UpdateKnowledgeDocument"];
         trace?: never;
     };
     "/api/knowledge/spaces/{id}/documents/{documentId}/retry": {
@@ -4017,7 +4021,8 @@ export interface components {
         /**
          * @description A document of a space. int DocumentDto.Generation counts its uploads and retries; int? DocumentDto.ActiveGeneration
          *     is the one whose chunks are searchable (null before the first successful ingestion). JsonElement? DocumentDto.Progress
-         *     is the running ingestion's last report (stage, done, total).
+         *     is the running ingestion's last report (stage, done, total). IReadOnlyList&lt;string&gt; DocumentDto.Tags (lower case, sorted) and
+         *     IReadOnlyDictionary&lt;string, string&gt; DocumentDto.Metadata (string values) describe it; a space's documents are filtered by tag.
          */
         DocumentDto: {
             /** Format: int32 */
@@ -4041,6 +4046,9 @@ export interface components {
             id: number;
             /** Format: date-time */
             ingestedAt: null | string;
+            metadata: {
+                [key: string]: string;
+            };
             name: string;
             progress: null | components["schemas"]["JsonElement"];
             sha256: string;
@@ -4049,6 +4057,7 @@ export interface components {
             /** Format: int64 */
             spaceId: number;
             status: components["schemas"]["DocumentStatus"];
+            tags: string[];
             /** Format: date-time */
             updatedAt: string;
             uploadedBy: null | string;
@@ -5262,6 +5271,13 @@ export interface components {
             ownerAgentId: null | number;
             priority: null | components["schemas"]["TaskPriority"];
             title: null | string;
+        };
+        /** @description The document's new tags and/or metadata; an absent one is left as it is, an empty one clears it. */
+        UpdateKnowledgeDocumentRequest: {
+            metadata: null | {
+                [key: string]: string;
+            };
+            tags: null | string[];
         };
         UpdateKnowledgeSpaceRequest: {
             description: null | string;
@@ -9233,7 +9249,9 @@ export interface operations {
     };
     ListKnowledgeDocuments: {
         parameters: {
-            query?: never;
+            query?: {
+                tag?: string;
+            };
             header?: never;
             path: {
                 id: number;
@@ -9286,6 +9304,10 @@ export interface operations {
                     file?: components["schemas"]["IFormFile"];
                 } & {
                     name?: string;
+                } & {
+                    tags?: string;
+                } & {
+                    metadata?: string;
                 };
             };
         };
@@ -9416,6 +9438,69 @@ export interface operations {
                 };
             };
             /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateKnowledgeDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                documentId: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateKnowledgeDocumentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;

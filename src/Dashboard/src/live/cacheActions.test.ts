@@ -9,6 +9,7 @@ import { memoryKeys } from '../services/memory';
 import { notificationKeys } from '../services/notifications';
 import { missionKeys } from '../services/missions';
 import { policyRuleKeys } from '../services/policies';
+import { knowledgeKeys } from '../services/knowledge';
 import { taskKeys } from '../services/tasks';
 import { cacheActionsFor, cacheActionsForAll, parseStream } from './cacheActions';
 
@@ -30,6 +31,21 @@ describe('cacheActionsFor', () => {
       { kind: 'invalidate', queryKey: ['agents'] },
       { kind: 'invalidate', queryKey: ['meetings', 'detail'] },
     ]);
+  });
+
+  it('refreshes the knowledge page on every event of a space (created, renamed, access, documents)', () => {
+    for (const type of [
+      'knowledge.space_created',
+      'knowledge.space_updated',
+      'knowledge.acl_changed',
+      'knowledge.space_deleted',
+      'knowledge.document_updated',
+      'knowledge.document_ready',
+    ]) {
+      expect(cacheActionsFor(event('knowledge-space:7', type))).toEqual([
+        { kind: 'invalidate', queryKey: knowledgeKeys.all },
+      ]);
+    }
   });
 
   it('refreshes meetings on a meeting event (a new message, the minutes)', () => {

@@ -77,6 +77,9 @@ export function cacheActionsFor(event: LiveEvent): CacheAction[] {
       if (type.startsWith('inbox.')) return [invalidate('inbox')];
       return [];
     }
+    // Spaces, their access rules and documents (created, renamed, deleted, tagged, read).
+    case 'knowledge-space':
+      return [invalidate('knowledge')];
     case 'schedule':
       return [invalidate('schedules')];
     // A run's steps and status (its page and its template's list of runs); a step's cost is its

@@ -3,12 +3,34 @@ import { apiErrorFrom, networkError } from './http';
 
 export type KnowledgeSpace = Schemas['KnowledgeSpaceDto'];
 export type KnowledgeDocument = Schemas['DocumentDto'];
+export type AclRule = Schemas['AclRule'];
+export type AclPrincipalKind = Schemas['AclPrincipalKind'];
+export type SpaceScope = Schemas['SpaceScope'];
+
+export const spaceScopes: SpaceScope[] = ['company', 'department', 'project', 'agent'];
+export const principalKinds: AclPrincipalKind[] = ['everyone', 'agent', 'role', 'department'];
 
 export const knowledgeKeys = {
   all: ['knowledge'] as const,
   spaces: () => ['knowledge', 'spaces'] as const,
-  documents: (spaceId: number) => ['knowledge', 'spaces', spaceId, 'documents'] as const,
+  documents: (spaceId: number, tag?: string) =>
+    tag
+      ? (['knowledge', 'spaces', spaceId, 'documents', tag] as const)
+      : (['knowledge', 'spaces', spaceId, 'documents'] as const),
 };
+
+/** Who a rule names, in words: "every agent", "department sales", "agent 12". */
+export function describeRule(
+  rule: AclRule,
+  agentName?: (id: number) => string | undefined,
+): string {
+  if (rule.kind === 'everyone') return 'every agent';
+  if (rule.kind === 'agent') {
+    const id = rule.agentId ?? 0;
+    return agentName?.(id) ?? `agent ${id}`;
+  }
+  return `${rule.kind} ${rule.name ?? ''}`.trim();
+}
 
 export function fetchSpaces(signal?: AbortSignal): Promise<KnowledgeSpace[]> {
   return unwrap(api.GET('/api/knowledge/spaces', { signal }), signal);
@@ -16,20 +38,88 @@ export function fetchSpaces(signal?: AbortSignal): Promise<KnowledgeSpace[]> {
 
 export function fetchDocuments(
   spaceId: number,
+  tag?: string,
   signal?: AbortSignal,
 ): Promise<KnowledgeDocument[]> {
   return unwrap(
-    api.GET('/api/knowledge/spaces/{id}/documents', { params: { path: { id: spaceId } }, signal }),
+    api.GET('/api/knowledge/spaces/{id}/documents', {
+      params: { path: { id: spaceId }, query: tag ? { tag } : {} },
+      signal,
+    }),
     signal,
   );
 }
 
-export function createSpace(name: string, description: string): Promise<KnowledgeSpace> {
+export interface NewSpace {
+  name: string;
+  description: string;
+  scope: SpaceScope;
+  /** The department or project of those scopes. */
+  scopeRef: string | null;
+  /** The agent of an agent space. */
+  agentId: number | null;
+}
+
+/** Without ACL rules: the scope's default ones (everyone, the department, nobody, the agent). */
+export function createSpace(space: NewSpace): Promise<KnowledgeSpace> {
+  return unwrap(api.POST('/api/knowledge/spaces', { body: { ...space, acl: null } }));
+}
+
+export function updateSpace(
+  space: Pick<KnowledgeSpace, 'id' | 'version'>,
+  name: string,
+  description: string,
+): Promise<KnowledgeSpace> {
   return unwrap(
-    api.POST('/api/knowledge/spaces', {
-      body: { name, description, scope: 'company', scopeRef: null, agentId: null, acl: null },
+    api.PUT('/api/knowledge/spaces/{id}', {
+      params: { path: { id: space.id } },
+      body: { name, description, expectedVersion: space.version },
     }),
   );
+}
+
+export async function deleteSpace(space: Pick<KnowledgeSpace, 'id' | 'version'>): Promise<void> {
+  await unwrap(
+    api.DELETE('/api/knowledge/spaces/{id}', {
+      params: { path: { id: space.id } },
+      headers: { 'If-Match': `"${space.version}"` },
+    }),
+  );
+}
+
+export function setAcl(
+  space: Pick<KnowledgeSpace, 'id' | 'version'>,
+  rules: AclRule[],
+): Promise<KnowledgeSpace> {
+  return unwrap(
+    api.PUT('/api/knowledge/spaces/{id}/acl', {
+      params: { path: { id: space.id } },
+      body: { rules, expectedVersion: space.version },
+    }),
+  );
+}
+
+/** Replaces a document's tags and metadata. */
+export function updateDocument(
+  spaceId: number,
+  documentId: number,
+  tags: string[],
+  metadata: Record<string, string>,
+): Promise<KnowledgeDocument> {
+  return unwrap(
+    api.PATCH('/api/knowledge/spaces/{id}/documents/{documentId}', {
+      params: { path: { id: spaceId, documentId } },
+      body: { tags, metadata },
+    }),
+  );
+}
+
+/** "policy, HR ,, hr" → ["policy", "HR", "hr"]: the Api lower-cases and removes repeats. */
+export function parseTags(text: string): string[] {
+  return text
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
 }
 
 export async function deleteDocument(spaceId: number, documentId: number): Promise<void> {

@@ -1,8 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { BookOpen, FileText, Plus, RotateCcw, Trash2, Upload } from 'lucide-react';
+import { BookOpen, FileText, Pencil, Plus, RotateCcw, Tag, Trash2, Upload } from 'lucide-react';
 import { useRef, useState } from 'react';
 import { isCeo, useSession } from '../../app/session';
-import { FormDialog } from '../../components/FormDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { LoadingBlock, SkeletonRows } from '../../components/Loading';
 import { PageHeader } from '../../components/PageHeader';
@@ -11,9 +10,10 @@ import { RelativeTime } from '../../components/RelativeTime';
 import { useToast } from '../../components/Toasts';
 import { Tooltip } from '../../components/Tooltip';
 import { usePageTitle } from '../../hooks/usePageTitle';
+import { agentKeys, fetchAgents, type Agent } from '../../services/agents';
 import {
-  createSpace,
   deleteDocument,
+  describeRule,
   fetchDocuments,
   fetchSpaces,
   knowledgeKeys,
@@ -22,7 +22,9 @@ import {
   type KnowledgeDocument,
   type KnowledgeSpace,
 } from '../../services/knowledge';
-import { TextAreaField, TextField } from '../../components/Field';
+import { AclEditor } from './AclEditor';
+import { DocumentLabelsDialog } from './DocumentLabelsDialog';
+import { DeleteSpaceDialog, NewSpaceDialog, RenameSpaceDialog } from './SpaceDialogs';
 
 const statusBadge: Record<KnowledgeDocument['status'], string> = {
   pending: 'badge',
@@ -55,6 +57,18 @@ export function KnowledgePage() {
   });
   const [selected, setSelected] = useState<number | null>(null);
   const [creating, setCreating] = useState(false);
+  const agents = useQuery({
+    queryKey: agentKeys.list(),
+    queryFn: ({ signal }) => fetchAgents(signal),
+  });
+  const agentList = (agents.data ?? []).filter((a) => a.status !== 'archived');
+  const projects = [
+    ...new Set(
+      (spaces.data ?? [])
+        .filter((s) => s.scope === 'project' && s.scopeRef)
+        .map((s) => s.scopeRef as string),
+    ),
+  ].sort();
   const reason = isCeo(session) ? undefined : ONLY_CEO;
   const current = spaces.data?.find((s) => s.id === selected) ?? spaces.data?.[0];
 
@@ -109,11 +123,19 @@ export function KnowledgePage() {
               </button>
             ))}
           </nav>
-          <SpaceDocuments key={current.id} space={current} canEdit={reason === undefined} />
+          <SpaceDetail
+            key={current.id}
+            space={current}
+            agents={agentList}
+            reason={reason}
+            onDeleted={() => setSelected(null)}
+          />
         </div>
       )}
       <NewSpaceDialog
         open={creating}
+        agents={agentList}
+        projects={projects}
         onClose={() => setCreating(false)}
         onCreated={(space) => {
           setCreating(false);
@@ -124,18 +146,38 @@ export function KnowledgePage() {
   );
 }
 
-function SpaceDocuments({ space, canEdit }: { space: KnowledgeSpace; canEdit: boolean }) {
+function SpaceDetail({
+  space,
+  agents,
+  reason,
+  onDeleted,
+}: {
+  space: KnowledgeSpace;
+  agents: Agent[];
+  reason: string | undefined;
+  onDeleted: () => void;
+}) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const input = useRef<HTMLInputElement>(null);
-  const documents = useQuery({
+  const [renaming, setRenaming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [labelling, setLabelling] = useState<KnowledgeDocument | null>(null);
+  const [tag, setTag] = useState('');
+  const all = useQuery({
     queryKey: knowledgeKeys.documents(space.id),
-    queryFn: ({ signal }) => fetchDocuments(space.id, signal),
-    // Ingestion publishes no event: while a document is being read, ask again.
+    queryFn: ({ signal }) => fetchDocuments(space.id, undefined, signal),
+    // Events say when a document is ready; while one is being read, its progress is asked for.
     refetchInterval: (query) =>
       query.state.data?.some((d) => d.status === 'pending' || d.status === 'ingesting')
         ? 2000
         : false,
+  });
+  const tags = [...new Set((all.data ?? []).flatMap((d) => d.tags))].sort();
+  const filtered = useQuery({
+    queryKey: knowledgeKeys.documents(space.id, tag),
+    queryFn: ({ signal }) => fetchDocuments(space.id, tag, signal),
+    enabled: tag !== '',
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: knowledgeKeys.all });
   const upload = useMutation({
@@ -157,7 +199,11 @@ function SpaceDocuments({ space, canEdit }: { space: KnowledgeSpace; canEdit: bo
       action === 'delete' ? deleteDocument(space.id, doc.id) : retryDocument(space.id, doc.id),
     onSettled: () => refresh(),
   });
-  const reason = canEdit ? undefined : ONLY_CEO;
+  const documents = tag === '' ? all : filtered;
+  const agentName = (id: number) => {
+    const agent = agents.find((a) => a.id === id);
+    return agent ? `${agent.profile.firstName} ${agent.profile.lastName}` : undefined;
+  };
 
   return (
     <section className="card" aria-labelledby="space-title">
@@ -165,50 +211,101 @@ function SpaceDocuments({ space, canEdit }: { space: KnowledgeSpace; canEdit: bo
         <div>
           <h2 id="space-title">{space.name}</h2>
           {space.description && <p className="muted small">{space.description}</p>}
+          <p className="small muted">
+            {space.scope} space{space.scopeRef ? ` · ${space.scopeRef}` : ''}
+            {space.agentId ? ` · ${agentName(space.agentId) ?? `agent ${space.agentId}`}` : ''}
+          </p>
         </div>
-        <Tooltip text={reason}>
-          <button
-            type="button"
-            className="button"
-            disabled={reason !== undefined || upload.isPending}
-            onClick={() => input.current?.click()}
-          >
-            <Upload size={15} /> {upload.isPending ? 'Uploading…' : 'Upload documents'}
-          </button>
-        </Tooltip>
-        <input
-          ref={input}
-          type="file"
-          multiple
-          hidden
-          accept=".txt,.md,.markdown,.html,.htm,.csv,.json,.pdf,.docx,.xlsx,text/*,application/pdf,application/json,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          aria-label="Documents to upload"
-          onChange={(event) => {
-            const files = Array.from(event.target.files ?? []);
-            event.target.value = '';
-            if (files.length > 0) upload.mutate(files);
-          }}
-        />
+        <span className="row">
+          <Tooltip text={reason}>
+            <button
+              type="button"
+              className="button"
+              disabled={reason !== undefined}
+              onClick={() => setRenaming(true)}
+            >
+              <Pencil size={15} /> Rename
+            </button>
+          </Tooltip>
+          <Tooltip text={reason}>
+            <button
+              type="button"
+              className="button danger-text"
+              disabled={reason !== undefined}
+              onClick={() => setDeleting(true)}
+            >
+              <Trash2 size={15} /> Delete space
+            </button>
+          </Tooltip>
+          <Tooltip text={reason}>
+            <button
+              type="button"
+              className="button"
+              disabled={reason !== undefined || upload.isPending}
+              onClick={() => input.current?.click()}
+            >
+              <Upload size={15} /> {upload.isPending ? 'Uploading…' : 'Upload documents'}
+            </button>
+          </Tooltip>
+          <input
+            ref={input}
+            type="file"
+            multiple
+            hidden
+            accept=".txt,.md,.markdown,.html,.htm,.csv,.json,.pdf,.docx,.xlsx,text/*,application/pdf,application/json,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            aria-label="Documents to upload"
+            onChange={(event) => {
+              const files = Array.from(event.target.files ?? []);
+              event.target.value = '';
+              if (files.length > 0) upload.mutate(files);
+            }}
+          />
+        </span>
       </div>
       <div className="card__body stack">
         {upload.isError && <ProblemAlert error={upload.error} />}
         {act.isError && <ProblemAlert error={act.error} />}
-        <p className="small muted">
+        <p className="small muted" data-testid="space-readers">
           Readers:{' '}
-          {space.acl.length === 0
+          {space.acl.filter((rule) => rule.canRead).length === 0
             ? 'nobody yet'
             : space.acl
                 .filter((rule) => rule.canRead)
-                .map((rule) =>
-                  rule.kind === 'everyone'
-                    ? 'every agent'
-                    : `${rule.kind} ${rule.name ?? rule.agentId ?? ''}`.trim(),
-                )
+                .map((rule) => describeRule(rule, agentName))
                 .join(', ')}
         </p>
+        <AclEditor
+          key={`${space.id}:${space.version}`}
+          space={space}
+          agents={agents}
+          canEdit={reason === undefined}
+          reason={reason}
+        />
+        <div className="row" style={{ justifyContent: 'space-between' }}>
+          <h3>Documents</h3>
+          <label className="row small">
+            <span>Tag</span>
+            <select
+              className="select"
+              aria-label="Filter by tag"
+              value={tag}
+              onChange={(e) => setTag(e.target.value)}
+            >
+              <option value="">Every document</option>
+              {[...new Set([...tags, ...(tag ? [tag] : [])])].map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
         {documents.isPending && <LoadingBlock label="Loading the documents…" />}
         {documents.isError && <ProblemAlert error={documents.error} />}
-        {documents.data?.length === 0 && (
+        {documents.data?.length === 0 && tag !== '' && (
+          <p className="small muted">No document carries the tag “{tag}”.</p>
+        )}
+        {documents.data?.length === 0 && tag === '' && (
           <EmptyState icon={<FileText size={22} />} title="No document in this space">
             Upload text, Markdown, HTML, CSV, JSON, PDF, Word (.docx) or Excel (.xlsx) files.
           </EmptyState>
@@ -223,6 +320,22 @@ function SpaceDocuments({ space, canEdit }: { space: KnowledgeSpace; canEdit: bo
                     {size(doc.sizeBytes)} · {doc.chunkCount} passages · uploaded{' '}
                     <RelativeTime value={doc.createdAt} intervalMs={30_000} />
                   </span>
+                  {doc.tags.length > 0 && (
+                    <span className="row" style={{ gap: 4, flexWrap: 'wrap' }}>
+                      {doc.tags.map((t) => (
+                        <span key={t} className="badge" data-testid="document-tag">
+                          {t}
+                        </span>
+                      ))}
+                    </span>
+                  )}
+                  {Object.keys(doc.metadata).length > 0 && (
+                    <span className="cell-sub" data-testid="document-metadata">
+                      {Object.entries(doc.metadata)
+                        .map(([k, v]) => `${k}: ${v}`)
+                        .join(' · ')}
+                    </span>
+                  )}
                   {doc.error && <span className="small danger-text">{doc.error}</span>}
                 </span>
                 <span className="row">
@@ -248,6 +361,17 @@ function SpaceDocuments({ space, canEdit }: { space: KnowledgeSpace; canEdit: bo
                   <Tooltip text={reason}>
                     <button
                       type="button"
+                      className="button button--ghost button--small"
+                      disabled={reason !== undefined}
+                      onClick={() => setLabelling(doc)}
+                      aria-label={`Tags and metadata of ${doc.name}`}
+                    >
+                      <Tag size={14} />
+                    </button>
+                  </Tooltip>
+                  <Tooltip text={reason}>
+                    <button
+                      type="button"
                       className="button button--ghost button--small danger-text"
                       disabled={reason !== undefined}
                       onClick={() => act.mutate({ doc, action: 'delete' })}
@@ -262,54 +386,30 @@ function SpaceDocuments({ space, canEdit }: { space: KnowledgeSpace; canEdit: bo
           </ul>
         )}
       </div>
-    </section>
-  );
-}
-
-function NewSpaceDialog({
-  open,
-  onClose,
-  onCreated,
-}: {
-  open: boolean;
-  onClose: () => void;
-  onCreated: (space: KnowledgeSpace) => void;
-}) {
-  const queryClient = useQueryClient();
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const create = useMutation({
-    mutationFn: () => createSpace(name.trim(), description.trim()),
-    onSuccess: (space) => {
-      void queryClient.invalidateQueries({ queryKey: knowledgeKeys.all });
-      setName('');
-      setDescription('');
-      create.reset();
-      onCreated(space);
-    },
-  });
-  return (
-    <FormDialog
-      open={open}
-      onClose={() => {
-        create.reset();
-        onClose();
-      }}
-      title="New knowledge space"
-      description="A company-wide space: every agent with the knowledge tool may read it."
-      submitLabel="Create space"
-      pending={create.isPending}
-      onSubmit={() => create.mutate()}
-    >
-      <TextField
-        label="Name"
-        value={name}
-        onChange={setName}
-        placeholder="Product handbook"
-        autoFocus
+      <RenameSpaceDialog
+        key={`rename:${space.version}:${renaming}`}
+        space={space}
+        open={renaming}
+        onClose={() => setRenaming(false)}
       />
-      <TextAreaField label="Description" rows={2} value={description} onChange={setDescription} />
-      {create.isError && <ProblemAlert error={create.error} />}
-    </FormDialog>
+      <DeleteSpaceDialog
+        space={space}
+        open={deleting}
+        onClose={() => setDeleting(false)}
+        onDeleted={() => {
+          setDeleting(false);
+          onDeleted();
+        }}
+      />
+      {labelling && (
+        <DocumentLabelsDialog
+          key={labelling.id}
+          spaceId={space.id}
+          document={labelling}
+          open
+          onClose={() => setLabelling(null)}
+        />
+      )}
+    </section>
   );
 }
