@@ -379,7 +379,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every kind of alert with the company's rule (or the default): task_failed, task_blocked, approval_waiting, budget_warning (80%), budget_reached (100%), schedule_failing, dead_letter, silo_lost. */
+        /** Every kind of alert with the company's rule (or the default): task_failed, task_blocked, approval_waiting, budget_warning (80%), budget_reached (100%), schedule_failing, dead_letter, silo_lost, trigger_failing. */
         get: operations["ListAlertRules"];
         put?: never;
         post?: never;
@@ -1964,7 +1964,7 @@ export interface paths {
         get: operations["ListSchedules"];
         put?: never;
         /**
-         * Creates a schedule that creates a task from the template for the agent at each firing.
+         * Creates a schedule that creates a task from the template for the agent at each firing, or, with workflowId, starts a run of that workflow with workflowInputs.
          * @description Requires: the CEO role.
          */
         post: operations["CreateSchedule"];
@@ -2046,7 +2046,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The schedule's firings, newest first, each with the task it created and that task's current status. */
+        /** The schedule's firings, newest first, each with the task it created and that task's current status, or the workflow run it started (runId). */
         get: operations["ListScheduleRuns"];
         put?: never;
         post?: never;
@@ -2570,6 +2570,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every trigger of the company, webhook and event, without secrets. */
+        get: operations["ListTriggers"];
+        put?: never;
+        /**
+         * Adds a trigger as POST /api/workflows/{id}/triggers does, with the workflow in workflowId; an event trigger whose target is task needs no workflow.
+         * @description Requires: the CEO role.
+         */
+        post: operations["CreateTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/triggers/{id}": {
         parameters: {
             query?: never;
@@ -2580,7 +2601,7 @@ export interface paths {
         /** One trigger, without its secret; path is where its deliveries are posted. */
         get: operations["GetWorkflowTrigger"];
         /**
-         * Changes a trigger's name, enabled and replayWindowSeconds (the secret cannot change: create a new trigger).
+         * Changes a webhook trigger's name, enabled and replayWindowSeconds (the secret cannot change: create a new trigger), or an event trigger's name, enabled, eventType, condition, target, inputs and task (kind cannot change).
          * @description Requires: the CEO role.
          */
         put: operations["UpdateWorkflowTrigger"];
@@ -2602,7 +2623,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The trigger's firings, newest first: when, the delivery id, the outcome (started or rejected), and the run or the error. */
+        /** The trigger's firings, newest first: when, the delivery id (event:<position> for an event trigger), the outcome (started, rejected, skipped: condition false, limited: depth or rate, failed: after its attempts), the run or task started or the error; for events also eventPosition, eventType, depth and attempts. */
         get: operations["ListWorkflowTriggerFirings"];
         put?: never;
         post?: never;
@@ -2622,7 +2643,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Replaces the trigger's secret with a generated one, shown this once; deliveries signed with the old one are refused from now on.
+         * Replaces the trigger's secret with a generated one, shown this once; deliveries signed with the old one are refused from now on (400 for an event trigger, which has none).
          * @description Requires: the CEO role.
          */
         post: operations["RotateWorkflowTriggerSecret"];
@@ -2962,7 +2983,7 @@ export interface paths {
         get: operations["ListWorkflowTriggers"];
         put?: never;
         /**
-         * Adds a webhook trigger: name, secret (at least 16 characters; generated when omitted), enabled, replayWindowSeconds (default 300). The answer holds the secret, shown this once.
+         * Adds a trigger to the workflow. A webhook (kind omitted or webhook): name, secret (at least 16 characters; generated when omitted), enabled, replayWindowSeconds (default 300); the answer holds the secret, shown this once. An event trigger (kind event): name, eventType (task.completed, meeting.minutes, approval.approved, custom.<name>…), condition (NCalc over ${payload.…}, optional), target workflow (inputs: the run's inputs, strings may hold ${payload.…}) or task (task: title, description, agentId, priority, project), enabled.
          * @description Requires: the CEO role.
          */
         post: operations["CreateWorkflowTrigger"];
@@ -3347,7 +3368,7 @@ export interface components {
          * @description What an alert rule watches.
          * @enum {unknown}
          */
-        AlertKind: "task_failed" | "task_blocked" | "approval_waiting" | "budget_warning" | "budget_reached" | "schedule_failing" | "dead_letter" | "silo_lost";
+        AlertKind: "task_failed" | "task_blocked" | "approval_waiting" | "budget_warning" | "budget_reached" | "schedule_failing" | "dead_letter" | "silo_lost" | "trigger_failing";
         /** @description A company's rule for one kind of alert. int AlertRuleDto.ThresholdMinutes matters for blocked tasks and waiting approvals. */
         AlertRuleDto: {
             enabled: boolean;
@@ -3566,7 +3587,7 @@ export interface components {
             taskId: null | number;
         };
         /** @enum {unknown} */
-        BudgetLimit: "agent_tokens_per_day" | "agent_tokens_per_month" | "agent_max_cost" | "company_monthly_budget" | null;
+        BudgetLimit: "agent_tokens_per_day" | "agent_tokens_per_month" | "agent_max_cost" | "company_monthly_budget" | "company_monthly_tokens" | null;
         /** @description With `cascade`, the task's open subtasks (and theirs) are cancelled in the same change. */
         CancelTaskRequest: {
             cascade: null | boolean;
@@ -3842,9 +3863,9 @@ export interface components {
             prefix: string;
             token: string;
         };
-        /** @description A trigger just created, with its secret: the only time the secret is shown. */
+        /** @description A trigger just created, with its secret: the only time the secret is shown (an event trigger has none). */
         CreatedWorkflowTriggerDto: {
-            secret: string;
+            secret: null | string;
             trigger: components["schemas"]["WorkflowTriggerDto"];
         };
         CreateKnowledgeSpaceRequest: {
@@ -3879,6 +3900,9 @@ export interface components {
             paused: null | boolean;
             template: null | components["schemas"]["TaskTemplate"];
             timing: null | components["schemas"]["ScheduleTiming"];
+            /** Format: int64 */
+            workflowId?: null | number;
+            workflowInputs?: unknown;
         };
         /** @description A new task, by the CEO. With `assigneeAgentId` it is assigned at once; with `parentTaskId` it is a subtask. */
         CreateTaskRequest: {
@@ -4171,6 +4195,18 @@ export interface components {
             events: components["schemas"]["EventMessage"][];
             /** Format: int64 */
             next: number;
+        };
+        /**
+         * @description The task an event trigger creates: title and description may hold `${payload.x}` (and `${event.type}`,
+         *     `${event.position}`) references; the task is assigned to long? EventTriggerTask.AgentId.
+         */
+        EventTriggerTask: {
+            /** Format: int64 */
+            agentId?: null | number;
+            description?: null | string;
+            priority?: null | components["schemas"]["TaskPriority"];
+            project?: null | string;
+            title?: null | string;
         };
         /** @description An agent whose model the allowed lists no longer include; it keeps its model until the CEO picks another. */
         FlaggedAgentDto: {
@@ -4878,6 +4914,9 @@ export interface components {
             timing: components["schemas"]["ScheduleTiming"];
             /** Format: int64 */
             version: number;
+            /** Format: int64 */
+            workflowId?: null | number;
+            workflowInputs?: unknown;
         };
         /** @description One firing: the task it created (and that task's current status), or why it was skipped. */
         ScheduleRunDto: {
@@ -4889,6 +4928,8 @@ export interface components {
             id: number;
             outcome: string;
             reason: null | string;
+            /** Format: int64 */
+            runId?: null | number;
             /** Format: int64 */
             scheduleId: number;
             /** Format: int64 */
@@ -5300,6 +5341,9 @@ export interface components {
             name: null | string;
             template: null | components["schemas"]["TaskTemplate"];
             timing: null | components["schemas"]["ScheduleTiming"];
+            /** Format: int64 */
+            workflowId?: null | number;
+            workflowInputs?: unknown;
         };
         /** @description Fields to change; omitted ones stay. Name, password and disabled apply to the account: only for accounts that belong to this company alone, or your own. */
         UpdateUserRequest: {
@@ -5521,48 +5565,94 @@ export interface components {
             requires: string[];
             title: string;
         };
-        /** @description A workflow trigger as the API shows it: never its secret. string WorkflowTriggerDto.Path is where its deliveries are posted. */
+        /**
+         * @description A workflow trigger as the API shows it: never its secret. A webhook trigger: string? WorkflowTriggerDto.Path is where its
+         *     deliveries are posted. An event trigger (kind event): string? WorkflowTriggerDto.EventType, string? WorkflowTriggerDto.Condition and
+         *     string? WorkflowTriggerDto.Target (workflow: a run of long? WorkflowTriggerDto.WorkflowId with JsonElement? WorkflowTriggerDto.Inputs; task: a task from
+         *     EventTriggerTask? WorkflowTriggerDto.Task), and the error of its last failed firing until one succeeds (string? WorkflowTriggerDto.LastError).
+         */
         WorkflowTriggerDto: {
+            condition?: null | string;
             /** Format: date-time */
             createdAt: string;
             createdBy: string;
             enabled: boolean;
+            eventType?: null | string;
             /** Format: int64 */
             id: number;
+            inputs?: unknown;
             kind: string;
+            lastError?: null | string;
+            /** Format: date-time */
+            lastErrorAt?: null | string;
             name: string;
-            path: string;
+            path: null | string;
             /** Format: int32 */
             replayWindowSeconds: number;
+            target?: null | string;
+            task?: null | components["schemas"]["EventTriggerTask"];
             /** Format: date-time */
             updatedAt: string;
             /** Format: int64 */
-            workflowId: number;
+            workflowId: null | number;
         };
-        /** @description One firing of a trigger: the delivery, its outcome (started or rejected), and the run it started or the error. */
+        /**
+         * @description One firing of a trigger: the delivery (an event trigger's is `event:&lt;position&gt;`), its outcome (started,
+         *     rejected, skipped: the condition did not hold, limited: depth or rate, failed: after its attempts), and the run or
+         *     task it started or the error; for an event trigger also the event, the causation depth and the attempts.
+         */
         WorkflowTriggerFiringDto: {
+            /**
+             * Format: int32
+             * @default 1
+             */
+            attempts: number;
             /** Format: date-time */
             createdAt: string;
             deliveryId: string;
+            /**
+             * Format: int32
+             * @default 0
+             */
+            depth: number;
             error: null | string;
+            /** Format: int64 */
+            eventPosition?: null | number;
+            eventType?: null | string;
             /** Format: int64 */
             id: number;
             outcome: string;
             /** Format: int64 */
             runId: null | number;
             /** Format: int64 */
+            taskId?: null | number;
+            /** Format: int64 */
             triggerId: number;
         };
         /**
-         * @description A webhook trigger to create or change. string? WorkflowTriggerInput.Secret (creation only) signs each delivery; when omitted one is
-         *     generated. int? WorkflowTriggerInput.ReplayWindowSeconds: how far a delivery's timestamp may be from now (default 300).
+         * @description A trigger to create or change. string? WorkflowTriggerInput.Kind: webhook (default) or event; it cannot change.
+         *     A webhook: string? WorkflowTriggerInput.Secret (creation only) signs each delivery, generated when omitted;
+         *     int? WorkflowTriggerInput.ReplayWindowSeconds: how far a delivery's timestamp may be from now (default 300).
+         *     An event trigger: string? WorkflowTriggerInput.EventType (task.completed, custom.lead_qualified…), an optional NCalc
+         *     string? WorkflowTriggerInput.Condition over `${payload.…}`, and a string? WorkflowTriggerInput.Target: workflow (the default when the trigger
+         *     belongs to a workflow; JsonElement? WorkflowTriggerInput.Inputs is the run's inputs, whose strings may hold `${payload.…}`) or task
+         *     (EventTriggerTask? WorkflowTriggerInput.Task: title, description, agentId, priority, project). long? WorkflowTriggerInput.WorkflowId is read only by
+         *     `POST /api/triggers`, which creates a trigger outside a workflow's path.
          */
         WorkflowTriggerInput: {
+            condition?: null | string;
             enabled: null | boolean;
+            eventType?: null | string;
+            inputs?: unknown;
+            kind?: null | string;
             name: null | string;
             /** Format: int32 */
             replayWindowSeconds: null | number;
             secret: null | string;
+            target?: null | string;
+            task?: null | components["schemas"]["EventTriggerTask"];
+            /** Format: int64 */
+            workflowId?: null | number;
         };
         /** @description One saved version of a workflow template. */
         WorkflowVersionDto: {
@@ -14805,6 +14895,86 @@ export interface operations {
             };
         };
     };
+    ListTriggers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowTriggerDto"][];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowTriggerInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWorkflowTriggerDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     GetWorkflowTrigger: {
         parameters: {
             query?: never;
@@ -15014,6 +15184,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreatedWorkflowTriggerDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
             /** @description Not signed in, or the API token is unknown, expired or revoked. */

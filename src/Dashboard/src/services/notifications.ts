@@ -18,6 +18,7 @@ export const alertKindLabels: Record<Schemas['AlertKind'], string> = {
   schedule_failing: 'Schedule failing',
   dead_letter: 'Dead letter',
   silo_lost: 'Silo lost',
+  trigger_failing: 'Trigger failing',
 };
 
 export function fetchNotificationCount(signal?: AbortSignal): Promise<NotificationCount> {

@@ -103,10 +103,11 @@ function TriggerItem({
   const toggle = useMutation({
     mutationFn: (enabled: boolean) => setTriggerEnabled(trigger, enabled),
     onSuccess: (updated) => {
-      queryClient.setQueryData<WorkflowTrigger[]>(
-        workflowTriggerKeys.list(updated.workflowId),
-        (list) => list?.map((t) => (t.id === updated.id ? updated : t)),
-      );
+      if (updated.workflowId != null)
+        queryClient.setQueryData<WorkflowTrigger[]>(
+          workflowTriggerKeys.list(updated.workflowId),
+          (list) => list?.map((t) => (t.id === updated.id ? updated : t)),
+        );
       refresh();
     },
     onSettled: () => setAsked(null),
@@ -453,7 +454,7 @@ function SecretOnceDialog({
             <p className="field__label">Secret</p>
             <div className="secret">
               <code data-testid="new-trigger-secret">{created.secret}</code>
-              <CopyButton text={created.secret} label="Copy secret" />
+              {created.secret && <CopyButton text={created.secret} label="Copy secret" />}
             </div>
           </div>
           <p className="small muted">
