@@ -84,8 +84,8 @@ internal static class MemorySql
 
     /// <summary>
     /// Hybrid retrieval over the live items of the agents: the vector top-k (cosine distance; only with a query vector
-    /// of the column's length) and the full-text top-k (ts_rank_cd over the query's words, any of them: the more of
-    /// them an item has, and the closer together, the higher it ranks), fused by reciprocal rank (Σ 1 / (k + rank)),
+    /// of the column's length) and the full-text top-k (ts_rank_cd over the query's words, all of them required:
+    /// websearch_to_tsquery), fused by reciprocal rank (Σ 1 / (k + rank)),
     /// plus a bonus for pinned items and a small one that fades with age (half of it after @half_life_days).
     /// Forgotten, superseded and expired items never match. The vector half is exact when the agents searched have at
     /// most @exact_max live items (their rows, found by agent_memory_live_ix, each measured: a few milliseconds for
@@ -122,7 +122,7 @@ internal static class MemorySql
           SELECT t.id, row_number() OVER (ORDER BY t.rank DESC, t.id)::int AS r
           FROM (
             SELECT m.id, ts_rank_cd(m.tsv, q.query) AS rank
-            FROM agent_memory m, (SELECT replace(plainto_tsquery('english', @text)::text, ' & ', ' | ')::tsquery) q (query)
+            FROM agent_memory m, websearch_to_tsquery('english', @text) q (query)
             WHERE m.tsv @@ q.query
               AND m.company_id = @company_id AND m.agent_id = ANY (@agent_ids) AND m.forgotten_at IS NULL
               AND m.valid_from <= @now AND (m.valid_to IS NULL OR m.valid_to > @now)
