@@ -430,7 +430,9 @@ public sealed class MemoryTests(WorkFixture fixture) : IClassFixture<WorkFixture
         var reason = await fixture.ScalarAsync<string>(
             "SELECT payload ->> 'reason' FROM runtime.events WHERE stream = @s AND type = 'memory.lesson_fallback'", ("s", $"agent:{agent.Id}"));
         // The scenario's one answer goes to whichever call comes first: the lesson request then fails, or gets an answer that is no lesson.
-        reason.Should().Contain("written from the feedback alone").And.Match(r => r.Contains("the model call failed after 3 attempt(s)") || r.Contains("not a lesson in the format asked"));
+        reason.Should().Contain("written from the feedback alone");
+        (reason.Contains("the model call failed after 3 attempt(s)", StringComparison.Ordinal) || reason.Contains("not a lesson in the format asked", StringComparison.Ordinal))
+            .Should().BeTrue(reason);
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM runtime.events WHERE stream = @s AND type = 'memory.lesson_fallback'", ("s", $"task:{task.Id}"))).Should().Be(1);
         (await fixture.ScalarAsync<long>("SELECT count(*) FROM llm_calls WHERE task_id = @t AND step = 0", ("t", task.Id)))
             .Should().Be(1, "the lesson request's call is in the task's trace");
