@@ -33,7 +33,6 @@ public static class MemoryHostingExtensions
             .ValidateOnStart();
         services.AddActivityHandler<MemoryEmbedActivity>();
         services.AddActivityHandler<MemoryBriefingActivity>();
-        services.AddActivityHandler<MemoryLessonActivity>();
         services.AddHostedService<MemoryEmbeddingSweep>();
         services.AddAgentTool<RecallTool>();
         services.AddAgentTool<RememberTool>();
