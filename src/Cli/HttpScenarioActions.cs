@@ -101,6 +101,9 @@ public sealed class HttpScenarioActions(FluidClient client) : IScenarioActions, 
         };
     }
 
+    public Task RememberAsync(long agentId, string kind, string content, CancellationToken cancellationToken) =>
+        client.SendAsync(HttpMethod.Post, $"/api/agents/{agentId.ToString(CultureInfo.InvariantCulture)}/memory", new { kind, content }, cancellationToken);
+
     public async Task<long> StartMeetingAsync(ScenarioMeetingSpec meeting, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(meeting);

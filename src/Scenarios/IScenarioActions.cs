@@ -89,6 +89,9 @@ public interface IScenarioActions
 
     Task RunTaskCommandAsync(ScenarioTaskCommand command, CancellationToken cancellationToken);
 
+    /// <summary>Writes a fact or a lesson (<paramref name="kind"/>) to the agent's memory as the CEO (see <c>POST /api/agents/{id}/memory</c>).</summary>
+    Task RememberAsync(long agentId, string kind, string content, CancellationToken cancellationToken);
+
     /// <summary>Creates a meeting as the CEO and starts it; returns its id.</summary>
     Task<long> StartMeetingAsync(ScenarioMeetingSpec meeting, CancellationToken cancellationToken);
 

@@ -157,7 +157,7 @@ public sealed record ScenarioStep
     /// <summary>The agent acting (delegate, escalate).</summary>
     public string? From { get; init; }
 
-    /// <summary>The agent receiving the work (delegate, createTask, assign).</summary>
+    /// <summary>The agent receiving the work (delegate, createTask, assign), or whose memory a remember step writes to.</summary>
     public string? To { get; init; }
 
     /// <summary>The task a command acts on (or an escalation is about).</summary>
@@ -184,8 +184,11 @@ public sealed record ScenarioStep
 
     public bool? Cascade { get; init; }
 
-    /// <summary>A comment's text, or an escalation's body.</summary>
+    /// <summary>A comment's text, an escalation's body, or what a remember step writes to the agent's memory.</summary>
     public string? Body { get; init; }
+
+    /// <summary>What a remember step writes: "fact" (default) or "lesson".</summary>
+    public string? Kind { get; init; }
 
     /// <summary>An escalation's subject.</summary>
     public string? Subject { get; init; }

@@ -231,6 +231,9 @@ public sealed class ScenarioPlayer(IScenarioActions actions, TimeProvider? time 
             case "dispatch":
                 NameCallsToAction(step.Meeting!, await actions.DispatchMeetingAsync(run.Meetings[step.Meeting!], cancellationToken), run);
                 return null;
+            case "remember":
+                await actions.RememberAsync(Agent(step.To)!.Value, step.Kind ?? "fact", step.Body!, cancellationToken);
+                return null;
             default:
                 await actions.RunTaskCommandAsync(new ScenarioTaskCommand(
                     step.Do, Task(step.Task)!.Value, Agent(step.To), step.Reason, step.Result, step.Cascade ?? false, step.Priority, deadline, step.Body), cancellationToken);

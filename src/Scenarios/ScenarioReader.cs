@@ -16,7 +16,13 @@ public static class ScenarioReader
     public static readonly IReadOnlySet<string> StepVerbs = new HashSet<string>(StringComparer.Ordinal)
     {
         "delegate", "createTask", "assign", "start", "pause", "resume", "block", "unblock", "complete", "fail", "cancel", "retry",
-        "priority", "deadline", "comment", "escalate", "meeting", "dispatch",
+        "priority", "deadline", "comment", "escalate", "meeting", "dispatch", "remember",
+    };
+
+    /// <summary>What a remember step may write to an agent's memory (episodes are written when a task ends).</summary>
+    public static readonly IReadOnlySet<string> MemoryKinds = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "fact", "lesson",
     };
 
     public static readonly IReadOnlySet<string> ExpectationTypes = new HashSet<string>(StringComparer.Ordinal)
@@ -330,6 +336,15 @@ public static class ScenarioReader
                 case "comment":
                     Task(step.Task, where + ".task");
                     Required(step.Body, where + ".body");
+                    break;
+                case "remember":
+                    Agent(step.To, where + ".to");
+                    Required(step.Body, where + ".body");
+                    if (step.Kind is not null && !MemoryKinds.Contains(step.Kind))
+                    {
+                        problems.Add($"{where}.kind: '{step.Kind}' is not one of {string.Join(", ", MemoryKinds)}");
+                    }
+
                     break;
                 case "priority":
                     Task(step.Task, where + ".task");

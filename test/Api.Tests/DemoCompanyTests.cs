@@ -41,12 +41,21 @@ public sealed class DemoCompanyTests : IAsyncLifetime
             var schedules = (await (await ceo.GetAsync("/api/schedules")).ReadJsonAsync()).EnumerateArray().ToList();
             schedules.Select(s => s.GetProperty("name").GetString()).Should().BeEquivalentTo("Weekly KPI report", "Daily mailbox check");
             schedules.Should().OnlyContain(s => s.GetProperty("timing").GetProperty("timeZone").GetString() == "Europe/Paris" && s.GetProperty("status").GetString() == "active");
+
+            // Agents with history: the facts the CEO told them are in their memory from the start (their finished tasks,
+            // lessons and playbook change come from the agent loop and the memory.lesson activities, which silos run).
+            long AgentNamed(string firstName) => agents.EnumerateArray().Single(a => a.GetProperty("profile").GetProperty("firstName").GetString() == firstName).GetProperty("id").GetInt64();
+            foreach (var name in new[] { "Noah", "Kenji", "Lucas" })
+            {
+                var progress = await (await ceo.GetAsync($"/api/agents/{AgentNamed(name)}/progress")).ReadJsonAsync();
+                progress.GetProperty("memory").GetProperty("fact").GetInt32().Should().Be(1, $"{name} was told one fact");
+            }
         }
 
         await using var second = Start();
         using var again = await SignInAsync(second);
         (await (await again.GetAsync("/api/agents")).ReadJsonAsync()).GetArrayLength().Should().Be(14);
-        (await (await again.GetAsync("/api/tasks?limit=500")).ReadJsonAsync()).GetProperty("items").GetArrayLength().Should().Be(14);
+        (await (await again.GetAsync("/api/tasks?limit=500")).ReadJsonAsync()).GetProperty("items").GetArrayLength().Should().Be(18);
         (await (await again.GetAsync("/api/schedules")).ReadJsonAsync()).GetArrayLength().Should().Be(2);
     }
 

@@ -47,6 +47,12 @@ public sealed class MemoryTests(WorkFixture fixture) : IClassFixture<WorkFixture
         return await fixture.ScalarAsync<double>("SELECT embedding <=> @v::vector FROM agent_memory WHERE id = @i", ("i", itemId), ("v", expected));
     }
 
+    /// <summary>Waits for the <c>memory.lesson</c> activities to write <paramref name="count"/> lessons of the agent; its lessons, newest first.</summary>
+    private async Task<IReadOnlyList<MemoryItemDto>> WaitForLessonsAsync(long company, long agentId, int count) =>
+        await Eventually.WaitAsync(
+            async () => (await Memory(agentId).SearchAsync(new MemoryQuery { CompanyId = company, Kinds = [MemoryKind.Lesson] })).Select(h => h.Item).ToList(),
+            lessons => lessons.Count >= count, TimeSpan.FromSeconds(90), $"{count} lesson(s) of agent {agentId}");
+
     private async Task<IReadOnlyList<MemoryHit>> SearchAsync(long company, long agentId, string text, long? reader = null) =>
         await Memory(agentId).SearchAsync(new MemoryQuery { CompanyId = company, Text = text, Embedding = await EmbedAsync(text), ReaderAgentId = reader, Limit = 5 });
 
@@ -64,11 +70,28 @@ public sealed class MemoryTests(WorkFixture fixture) : IClassFixture<WorkFixture
         }
 
         (await fixture.WaitForAsync(company, first.Id, Finished)).Status.Should().Be(TaskState.Failed);
-        var lesson = (await Memory(agent.Id).SearchAsync(new MemoryQuery { CompanyId = company, Kinds = [MemoryKind.Lesson] })).Should().ContainSingle().Subject.Item;
+        var lesson = (await WaitForLessonsAsync(company, agent.Id, 1)).Should().ContainSingle().Subject;
         lesson.SourceKind.Should().Be(MemorySourceKind.Task);
         lesson.SourceTaskId.Should().Be(first.Id);
         lesson.SourceActor.Should().Be("human:1");
-        lesson.Content.Should().Contain("must state the discount and its end date");
+        lesson.Content.Should().Be(
+            "On work like \"Publish the spring sale announcement\", before asking for approval: Sale announcements must state the discount and its end date.",
+            "the agent's (offline) model proposed the lesson from the task and the feedback");
+        (await fixture.ScalarAsync<long>(
+            "SELECT count(*) FROM runtime.activities WHERE grain_type = 'agent-memory' AND grain_key = @k AND kind = 'memory.lesson' AND status = 'completed'",
+            ("k", agent.Id.ToString(CultureInfo.InvariantCulture)))).Should().Be(1, "the model was asked in a memory.lesson activity, outside any turn");
+        var call = (await fixture.ListAsync(
+            "SELECT input_tokens, output_tokens, cost, duration_ms, succeeded, model FROM llm_calls WHERE task_id = @t AND step = 0",
+            r => (In: r.GetInt32(0), Out: r.GetInt32(1), Cost: r.GetDecimal(2), Ms: r.GetInt64(3), Ok: r.GetBoolean(4), Model: r.GetString(5)), ("t", first.Id)))
+            .Should().ContainSingle("the lesson's model call is in the task's trace").Subject;
+        call.Ok.Should().BeTrue();
+        call.Model.Should().Be("offline");
+        call.In.Should().BePositive();
+        call.Out.Should().BePositive();
+        call.Cost.Should().BePositive();
+        call.Ms.Should().BeGreaterThanOrEqualTo(0);
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM runtime.events WHERE stream = @s AND type = 'memory.lesson_fallback'", ("s", $"agent:{agent.Id}")))
+            .Should().Be(0);
         (await WaitForVectorAsync(lesson.Id, lesson.Content)).Should().BeLessThan(1e-4, "the memory.embed activity embeds the lesson as written");
 
         var second = await fixture.MissionAsync(company, agent.Id, "Publish the summer sale announcement");
@@ -109,6 +132,8 @@ public sealed class MemoryTests(WorkFixture fixture) : IClassFixture<WorkFixture
         }
 
         await fixture.WaitForAsync(company, task.Id, Finished);
+        await Eventually.WaitAsync(() => fixture.ScalarAsync<long>("SELECT count(*) FROM agent_memory WHERE kind = 'lesson' AND source_task_id = @t", ("t", task.Id)),
+            n => n == 1, TimeSpan.FromSeconds(90), $"the lesson of task {task.Id}");
     }
 
     private async Task<string> PromptOfNextTaskAsync(long company, long agentId, string title)
@@ -341,18 +366,19 @@ public sealed class MemoryTests(WorkFixture fixture) : IClassFixture<WorkFixture
         async Task<IReadOnlyList<MemoryItemDto>> LessonsAsync() =>
             (await Memory(agent.Id).SearchAsync(new MemoryQuery { CompanyId = company, Kinds = [MemoryKind.Lesson] })).Select(h => h.Item).ToList();
         (await LessonsAsync()).Should().BeEmpty("a rejection without a reason teaches nothing");
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM runtime.activities WHERE kind = 'memory.lesson' AND input ->> 'taskId' = @t", ("t", task.Id.ToString(CultureInfo.InvariantCulture))))
+            .Should().Be(0, "nothing to learn: the model is not asked");
 
         using (CallerContext.As("human:1"))
         {
             await fixture.Task(task.Id).RetryAsync(new TaskTransitionCommand(company, Reason: "Attach the banner image to the announcement"));
         }
 
-        var retry = (await LessonsAsync()).Should().ContainSingle().Subject;
+        var retry = (await WaitForLessonsAsync(company, agent.Id, 1)).Should().ContainSingle().Subject;
         retry.SourceKind.Should().Be(MemorySourceKind.Task);
         retry.SourceTaskId.Should().Be(task.Id);
         retry.SourceActor.Should().Be("human:1");
-        retry.Content.Should().Contain("retried the failed task \"Publish the spring sale announcement\"").And.Contain("The CEO rejected")
-            .And.Contain("Attach the banner image to the announcement");
+        retry.Content.Should().Be("On work like \"Publish the spring sale announcement\", from the start: Attach the banner image to the announcement.");
         (await WaitForVectorAsync(retry.Id, retry.Content)).Should().BeLessThan(1e-4);
 
         using (CallerContext.As($"agent:{agent.Id}"))
@@ -360,17 +386,74 @@ public sealed class MemoryTests(WorkFixture fixture) : IClassFixture<WorkFixture
             await fixture.Task(task.Id).CommentAsync(new AddCommentCommand(company, "I will attach the banner."));
         }
 
-        (await LessonsAsync()).Should().ContainSingle("an agent's own comment teaches nothing");
         using (CallerContext.As("human:1"))
         {
+            await fixture.Task(task.Id).CommentAsync(new AddCommentCommand(company, "Thanks, looks good."));
             await fixture.Task(task.Id).CommentAsync(new AddCommentCommand(company, "Use the spring palette for the banner."));
         }
 
-        var comment = (await LessonsAsync()).Should().HaveCount(2).And.ContainSingle(l => l.Id != retry.Id).Subject;
+        var lessons = await WaitForLessonsAsync(company, agent.Id, 2);
+        await Eventually.WaitAsync(() => fixture.ScalarAsync<long>("SELECT count(*) FROM runtime.events WHERE stream = @s AND type = 'memory.lesson_declined'", ("s", $"agent:{agent.Id}")),
+            n => n == 1, TimeSpan.FromSeconds(90), "the model to find nothing to learn in a thank-you");
+        lessons = await LessonsAsync();
+        lessons.Should().HaveCount(2, "an agent's own comment and a thank-you teach nothing");
+        var comment = lessons.Should().ContainSingle(l => l.Id != retry.Id).Subject;
         comment.SourceTaskId.Should().Be(task.Id);
         comment.SourceActor.Should().Be("human:1");
-        comment.Content.Should().Be("The CEO commented on the task \"Publish the spring sale announcement\": Use the spring palette for the banner. On similar work, take this into account.");
+        comment.Content.Should().Be("On work like \"Publish the spring sale announcement\": Use the spring palette for the banner.");
         (await SearchAsync(company, agent.Id, "spring palette banner")).Select(h => h.Item.Id).Should().Contain(comment.Id);
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM llm_calls WHERE task_id = @t AND step = 0 AND succeeded", ("t", task.Id)))
+            .Should().Be(3, "the retry, the thank-you and the comment each asked the model once, traced on the task");
+    }
+
+    [Fact]
+    public async Task A_failing_model_leaves_the_lesson_of_the_feedback_alone_and_says_so_in_an_event()
+    {
+        var company = await fixture.CreateCompanyAsync();
+        fixture.AddScenario("once-" + company, """
+            { "turns": [ { "agent": "Olga", "toolCalls": [ { "name": "complete_task", "arguments": { "result": "The report is attached." } } ] } ] }
+            """);
+        var agent = await fixture.HireAsync(company, "Olga", "Analyst", "Finance", model: "scripted:once-" + company);
+        var task = await fixture.MissionAsync(company, agent.Id, "Write the quarterly cash report");
+        await fixture.WaitForAsync(company, task.Id, Finished);
+
+        // The scenario's only turn is used: the lesson request finds no answer, and fails after its attempts.
+        using (CallerContext.As("human:1"))
+        {
+            await fixture.Task(task.Id).CommentAsync(new AddCommentCommand(company, "Always attach the source spreadsheet."));
+        }
+
+        var lesson = (await WaitForLessonsAsync(company, agent.Id, 1)).Should().ContainSingle().Subject;
+        lesson.Content.Should().Be("The CEO commented on the task \"Write the quarterly cash report\": Always attach the source spreadsheet. On similar work, take this into account.");
+        lesson.SourceTaskId.Should().Be(task.Id);
+        lesson.SourceActor.Should().Be("human:1");
+        var reason = await fixture.ScalarAsync<string>(
+            "SELECT payload ->> 'reason' FROM runtime.events WHERE stream = @s AND type = 'memory.lesson_fallback'", ("s", $"agent:{agent.Id}"));
+        // The scenario's one answer goes to whichever call comes first: the lesson request then fails, or gets an answer that is no lesson.
+        reason.Should().Contain("written from the feedback alone");
+        (reason.Contains("the model call failed after 3 attempt(s)", StringComparison.Ordinal) || reason.Contains("not a lesson in the format asked", StringComparison.Ordinal))
+            .Should().BeTrue(reason);
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM runtime.events WHERE stream = @s AND type = 'memory.lesson_fallback'", ("s", $"task:{task.Id}"))).Should().Be(1);
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM llm_calls WHERE task_id = @t AND step = 0", ("t", task.Id)))
+            .Should().Be(1, "the lesson request's call is in the task's trace");
+    }
+
+    [Fact]
+    public async Task A_lesson_request_with_bad_input_names_the_field_and_another_companys_agent_is_not_found()
+    {
+        var company = await fixture.CreateCompanyAsync();
+        var other = await fixture.CreateCompanyAsync("Other");
+        var agent = await fixture.HireAsync(company, "Rita", "Copywriter", "Marketing");
+        var task = await fixture.MissionAsync(company, agent.Id, "Write the product newsletter");
+        ProposeLessonCommand Command(long companyId, string kind = "comment", string feedback = "Keep it under 300 words.") =>
+            new() { CompanyId = companyId, TaskId = task.Id, Kind = kind, Feedback = feedback, FallbackLesson = "Keep newsletters under 300 words." };
+
+        var badKind = async () => await Memory(agent.Id).ProposeLessonAsync(Command(company, kind: "praise"));
+        (await badKind.Should().ThrowAsync<ValidationException>()).Which.Errors.Should().ContainKey("kind");
+        var noFeedback = async () => await Memory(agent.Id).ProposeLessonAsync(Command(company, feedback: " "));
+        (await noFeedback.Should().ThrowAsync<ValidationException>()).Which.Errors.Should().ContainKey("feedback");
+        var elsewhere = async () => await Memory(agent.Id).ProposeLessonAsync(Command(other));
+        await elsewhere.Should().ThrowAsync<NotFoundException>();
     }
 
     [Fact]

@@ -59,10 +59,16 @@ public class WorkApiFixture : DatabaseFixture
             b.UseSetting("Fluid:Silo:Name", "api");
             b.UseSetting("Fluid:Bootstrap:OwnerPassword", OwnerPassword);
             b.UseEnvironment("Testing");
+            ConfigureApi(b);
         });
         using var warmUp = _api.CreateClient(); // starts the Api: it applies any migration the template lacks
         _silo = await TestSilos.StartHostAsync(settings, builder => WorkFixture.AddSilo(builder));
         await TestSilos.WaitForActiveSilosAsync([_silo.Services, _api.Services], 2);
+    }
+
+    /// <summary>Settings a derived fixture adds to the Api's.</summary>
+    protected virtual void ConfigureApi(IWebHostBuilder builder)
+    {
     }
 
     public override async Task DisposeAsync()

@@ -5,6 +5,7 @@ using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Companies;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Meetings;
+using FluidManager.Grains.Interfaces.Memory;
 using FluidManager.Grains.Interfaces.Schedules;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Transfer;
@@ -87,6 +88,19 @@ public sealed class GrainScenarioActions(ITurnGrainFactory grains, long companyI
             await RunAsync(command);
             return true;
         });
+
+    /// <summary>
+    /// Writes the item without its vector (the grain's <c>memory.embed</c> activity fills it in), so the loader does not load
+    /// the embedding model during start-up; the endpoint embeds first.
+    /// </summary>
+    public Task RememberAsync(long agentId, string kind, string content, CancellationToken cancellationToken) =>
+        RefusalsAsync(async () => (await grains.GetGrain<IAgentMemoryGrain>(agentId).RememberAsync(new RememberCommand
+        {
+            CompanyId = companyId,
+            Kind = Parse<MemoryKind>(kind, "kind") ?? MemoryKind.Fact,
+            Content = content,
+            SourceKind = MemorySourceKind.Person,
+        })).Id);
 
     public Task<long> StartMeetingAsync(ScenarioMeetingSpec meeting, CancellationToken cancellationToken) =>
         RefusalsAsync(async () =>

@@ -31,6 +31,12 @@ public interface IAgentMemoryGrain : IGrainWithStringKey
 
     Task<MemoryItemDto> RememberAsync(RememberCommand command);
 
+    /// <summary>
+    /// A person's feedback on one of the agent's tasks: asks the agent's model for a lesson in a <c>memory.lesson</c>
+    /// activity (never inside this turn); its outcome writes the lesson with the task as its source.
+    /// </summary>
+    Task ProposeLessonAsync(ProposeLessonCommand command);
+
     Task<MemoryItemDto> EditAsync(EditMemoryCommand command);
 
     Task<MemoryItemDto> ForgetAsync(ForgetMemoryCommand command);

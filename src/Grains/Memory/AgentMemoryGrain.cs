@@ -4,6 +4,13 @@ using FluidManager.Grains.Interfaces.Events;
 using FluidManager.Grains.Interfaces.Memory;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Organization;
+using FluidManager.Grains.Tasks;
+using FluidManager.Grains.Work;
+using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Grains.Interfaces.Work;
+using FluidManager.Models;
+using FluidManager.Runtime;
+using System.Text.Json;
 using FluidManager.Runtime.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -25,6 +32,9 @@ public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider serv
     protected override ITurnContext Turn => context;
 
     private long Id => context.KeyAsId("Agent");
+
+    /// <summary>The step of a lesson request's model call in the task's trace: 0, outside the loop's own steps (numbered from 1).</summary>
+    private const int LessonStep = 0;
 
     private MemoryOptions Options => services.GetService<IOptions<MemoryOptions>>()?.Value ?? new MemoryOptions();
 
@@ -97,6 +107,60 @@ public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider serv
             }
         }
 
+        return await WriteAsync(command, context.Actor ?? Actor.System);
+    }
+
+    public async Task ProposeLessonAsync(ProposeLessonCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        new Fields().Text("feedback", command.Feedback, 20_000).Text("fallbackLesson", command.FallbackLesson, 4000).Text("action", command.Action, 2000, required: false)
+            .Check(command.Kind is FeedbackLessons.Rejection or FeedbackLessons.Retry or FeedbackLessons.Comment, "kind", "must be rejection, retry or comment")
+            .ThrowIfAny();
+        await EnsureAgentAsync(command.CompanyId);
+        var task = await TaskRows.LoadAsync(context, command.CompanyId, command.TaskId);
+        var agent = await context.Sql(MemorySql.AgentForLesson).With("agent_id", Id).With("company_id", command.CompanyId)
+            .FirstOrDefaultAsync(r => new { Name = r.Get<string>("name"), Role = r.Get<string>("role"), Department = r.Get<string>("department"), Model = r.Get<string>("model") })
+            ?? throw new NotFoundException("Agent", Id);
+        var actor = context.Actor ?? Actor.System;
+        var work = services.GetService<AgentWork>();
+        var model = string.IsNullOrWhiteSpace(agent.Model) ? work?.Models.DefaultModel : agent.Model;
+        var problem = work is null || model is null ? "this process has no model to ask"
+            : !work.Models.IsAllowed(model) ? $"model '{model}' is not allowed"
+            : !work.Pricing.TryGet(model, out _) ? $"model '{model}' has no price, so the budget cannot be checked"
+            : null;
+        if (problem is not null)
+        {
+            await FallBackAsync(command.CompanyId, command.TaskId, command.FallbackLesson, command.Feedback, actor, problem);
+            return;
+        }
+
+        var request = LessonPrompt.Build(new LessonContext
+        {
+            Agent = new LessonAgentRef(Id, agent.Name, agent.Role, agent.Department),
+            Task = new LessonTaskRef(task.Id, task.Title, AgentBriefing.Clip(task.Description, 4000)),
+            Output = task.Result is { Length: > 0 } result ? AgentBriefing.Clip(result, 4000) : task.StatusReason is { Length: > 0 } reason ? AgentBriefing.Clip(reason, 2000) : null,
+            Feedback = new LessonFeedback(command.Kind, command.Feedback.Trim(), actor, command.Action),
+        });
+        var estimate = TokenEstimator.EstimateReservation(request);
+        var reserved = new Usage((int)Math.Ceiling(estimate.InputTokens * Math.Max(1.0, work!.Options.InputReserveFactor)), estimate.OutputTokens);
+        var activityId = Guid.CreateVersion7(context.Now);
+        var verdict = await Budget.ReserveAsync(context, command.CompanyId, Id, agent.Name, new Budget.ReservationOwner(task.Id, null), activityId,
+            reserved.TotalTokens, work.Pricing.Get(model!).Cost(reserved));
+        if (!verdict.Allowed)
+        {
+            await FallBackAsync(command.CompanyId, command.TaskId, command.FallbackLesson, command.Feedback, actor, $"the budget refused the call: {verdict.Reason}");
+            return;
+        }
+
+        await context.ScheduleActivityAsync(MemoryLessonActivity.ActivityKind,
+            new MemoryLessonInput(command.CompanyId, Id, task.Id, Math.Max(1, task.AttemptCount), model!, request, command.FallbackLesson, command.Feedback.Trim(), actor),
+            new ActivityOptions { MaxAttempts = Math.Max(1, work.Options.CallAttempts), Timeout = work.Options.CallTimeout, Backoff = TimeSpan.FromSeconds(1) },
+            activityId);
+    }
+
+    /// <summary>Writes an item as <paramref name="actor"/> (its source), superseding the older one it names, and starts its embedding when it has no vector.</summary>
+    private async Task<MemoryItemDto> WriteAsync(RememberCommand command, string actor)
+    {
         MemoryItemDto? older = null;
         if (command.Supersedes is { } supersedes)
         {
@@ -107,7 +171,6 @@ public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider serv
             }
         }
 
-        var actor = context.Actor ?? Actor.System;
         var id = await context.Sql(MemorySql.Insert)
             .With("company_id", command.CompanyId).With("agent_id", Id)
             .With("kind", command.Kind.ToDb()).With("content", command.Content.Trim())
@@ -241,6 +304,12 @@ public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider serv
     public async Task OnActivityCompletedAsync(ActivityOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Kind == MemoryLessonActivity.ActivityKind)
+        {
+            await ReceiveLessonAsync(outcome);
+            return;
+        }
+
         if (outcome.Kind != MemoryEmbedActivity.ActivityKind)
         {
             return;
@@ -264,6 +333,110 @@ public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider serv
         {
             await Playbook.ProposeIfRepeatedAsync(context, lesson, vector, FeedbackLessons.Reason(reason), FeedbackLessons.Instruction(reason));
         }
+    }
+
+    /// <summary>
+    /// A <c>memory.lesson</c> activity ended: the call goes into the task's trace (tokens, cost, duration), then the model's
+    /// lesson is written with the task as its source. A failed call or an answer that is not a lesson writes the feedback's
+    /// own lesson instead and says so (<c>memory.lesson_fallback</c>); a model that finds nothing to learn writes nothing
+    /// (<c>memory.lesson_declined</c>).
+    /// </summary>
+    private async Task ReceiveLessonAsync(ActivityOutcome outcome)
+    {
+        var reservation = await Budget.ReleaseAsync(context, outcome.Id);
+        var json = await context.Sql(MemorySql.ActivityInput).WithGuid("id", outcome.Id).With("grain_key", context.Key).With("kind", outcome.Kind)
+            .FirstOrDefaultAsync(r => r.Get<string>("input"));
+        if (json is null || JsonSerializer.Deserialize<MemoryLessonInput>(json, RuntimeJson.Options) is not { } input
+            || !await context.Sql(MemorySql.AgentExists).With("agent_id", Id).With("company_id", input.CompanyId).ScalarAsync<bool>()
+            || await TaskRows.FindAsync(context, input.CompanyId, input.TaskId) is null)
+        {
+            return; // the agent or the task is gone: nothing to learn for
+        }
+
+        var result = outcome.Succeeded ? outcome.ResultAs<MemoryLessonResult>() : null;
+        await RecordLessonCallAsync(outcome, input, result, reservation);
+        if (result is null)
+        {
+            await FallBackAsync(input.CompanyId, input.TaskId, input.FallbackLesson, input.Feedback, input.SourceActor,
+                $"the model call failed after {outcome.Attempts} attempt(s): {AgentBriefing.Clip(outcome.Error ?? "unknown error", 500)}");
+        }
+        else if (!LessonContext.TryParseAnswer(result.Response.Text, out var lesson))
+        {
+            await FallBackAsync(input.CompanyId, input.TaskId, input.FallbackLesson, input.Feedback, input.SourceActor,
+                $"the model's answer was not a lesson in the format asked ({LessonContext.AnswerSchema})");
+        }
+        else if (lesson is null)
+        {
+            var declined = new MemoryLessonEvent(Id, input.TaskId, null, "The model found nothing to learn in the feedback.");
+            await context.PublishAsync(Streams.Agent(Id), MemoryEventTypes.LessonDeclined, declined, input.CompanyId);
+            await context.PublishAsync(Streams.Task(input.TaskId), MemoryEventTypes.LessonDeclined, declined, input.CompanyId);
+        }
+        else
+        {
+            await LearnAsync(input.CompanyId, input.TaskId, lesson, input.Feedback, input.SourceActor);
+        }
+    }
+
+    /// <summary>Records a lesson request's model call in the task's trace and adds its tokens and cost to the task, as the agent loop does for its own calls.</summary>
+    private async Task RecordLessonCallAsync(ActivityOutcome outcome, MemoryLessonInput input, MemoryLessonResult? result, Budget.ReservationRow? reservation)
+    {
+        var work = services.GetService<AgentWork>();
+        var usage = result?.Response.TokenUsage ?? default;
+        var cost = result is not null && work is not null && work.Pricing.TryGet(input.Model, out var price) ? price.Cost(usage) : 0m;
+        var call = await context.Sql(WorkSql.InsertLlmCall)
+            .With("company_id", input.CompanyId).With("task_id", input.TaskId).With("agent_id", Id)
+            .With("attempt", input.Attempt).With("step", LessonStep).WithGuid("activity_id", outcome.Id)
+            .With("model", AgentBriefing.Clip(input.Model, 200))
+            .With("input_tokens", usage.InputTokens).With("output_tokens", usage.OutputTokens).With("cost", cost)
+            .With("duration_ms", (long)(result?.Duration.TotalMilliseconds ?? 0))
+            .With("finish_reason", result?.Response.FinishReasonText).With("tool_calls", 0)
+            .With("succeeded", result is not null)
+            .With("error", result is null ? AgentBriefing.Clip(outcome.Error ?? "failed", 2000) : null)
+            .With("reserved_tokens", reservation?.Tokens ?? 0).With("reserved_cost", reservation?.Cost ?? 0m)
+            .With("now", context.Now)
+            .FirstOrDefaultAsync(WorkRows.MapLlmCall);
+        if (call is null)
+        {
+            return; // recorded already
+        }
+
+        if (call.TotalTokens > 0 || call.Cost > 0)
+        {
+            await context.Grains.GetGrain<ITaskGrain>(input.TaskId).RecordUsageAsync(new RecordUsageCommand(input.CompanyId, call.TotalTokens, call.Cost));
+        }
+
+        await context.PublishAsync(Streams.Task(input.TaskId), WorkEventTypes.LlmCall, call, input.CompanyId);
+    }
+
+    /// <summary>Writes the feedback's own lesson because the model's could not be had, and says why in an event on the agent's and the task's streams.</summary>
+    private async Task FallBackAsync(long companyId, long taskId, string lesson, string feedback, string actor, string why)
+    {
+        Log.LessonFallback(logger, Id, taskId, why);
+        var item = await LearnAsync(companyId, taskId, lesson, feedback, actor);
+        var fallback = new MemoryLessonEvent(Id, taskId, item.Id, $"The lesson was written from the feedback alone: {why}.");
+        await context.PublishAsync(Streams.Agent(Id), MemoryEventTypes.LessonFallback, fallback, companyId);
+        await context.PublishAsync(Streams.Task(taskId), MemoryEventTypes.LessonFallback, fallback, companyId);
+    }
+
+    /// <summary>
+    /// Writes a lesson from a person's feedback (its vector later, by its memory.embed activity), and proposes the reason as a
+    /// playbook instruction when an earlier lesson of the agent carries the same reason word for word (a lesson the same in
+    /// meaning does so once the new one has its vector).
+    /// </summary>
+    private async Task<MemoryItemDto> LearnAsync(long companyId, long taskId, string lesson, string feedback, string actor)
+    {
+        var item = await WriteAsync(new RememberCommand
+        {
+            CompanyId = companyId,
+            Kind = MemoryKind.Lesson,
+            Content = lesson,
+            SourceKind = MemorySourceKind.Task,
+            SourceTaskId = taskId,
+            FromSystem = true,
+            FeedbackReason = feedback,
+        }, actor);
+        await Playbook.ProposeIfRepeatedAsync(context, item, embedding: null, FeedbackLessons.Reason(feedback), FeedbackLessons.Instruction(feedback));
+        return item;
     }
 
     /// <summary>Starts the embedding of an item's content outside the turn (retried; its outcome comes back to this grain).</summary>

@@ -7,13 +7,17 @@ namespace FluidManager.Grains.Memory;
 
 /// <summary>
 /// Lessons from a person's feedback: when the CEO rejects an agent's request with a reason, retries a failed task
-/// with a reason, or comments on a task, the agent's memory (the requesting agent, or the task's assignee) gets a
-/// lesson with the task as its source, in the same turn (so the two commit together). The lesson names the work and
-/// the reason in words a similar task's briefing finds again. Without a reason there is nothing to learn; an agent's
-/// own comments teach nothing.
+/// with a reason, or comments on a task, the agent's model (the requesting agent's, or the task's assignee's) is asked
+/// for a lesson in a <c>memory.lesson</c> activity started in the same turn (so the two commit together); the lesson
+/// gets the task as its source. The lessons built here from the feedback's words are what is written when the model
+/// cannot answer. Without a reason there is nothing to learn; an agent's own comments teach nothing.
 /// </summary>
 internal static class FeedbackLessons
 {
+    public const string Rejection = "rejection";
+    public const string Retry = "retry";
+    public const string Comment = "comment";
+
     /// <summary>The lesson a rejection teaches, or null when the rejection gives no reason to learn from.</summary>
     public static string? FromRejection(string taskTitle, string action, string? comment)
     {
@@ -57,43 +61,33 @@ internal static class FeedbackLessons
         return char.ToUpperInvariant(reason[0]) + reason[1..] + ".";
     }
 
-    /// <summary>
-    /// Writes the lesson of a rejected approval to the requesting agent's memory, and, when the agent already had
-    /// the same lesson word for word, proposes the reason as a standing instruction of its playbook (a lesson the same in
-    /// meaning does so once the lesson has its vector: see <see cref="AgentMemoryGrain"/>). The lesson, or null when there is nothing to learn.
-    /// </summary>
-    public static async Task<MemoryItemDto?> LearnFromRejectionAsync(ITurnContext context, ApprovalDto approval, string taskTitle) =>
+    /// <summary>Asks the requesting agent's model for the lesson of a rejected approval; false when the rejection gives no reason to learn from.</summary>
+    public static async Task<bool> LearnFromRejectionAsync(ITurnContext context, ApprovalDto approval, string taskTitle) =>
         FromRejection(taskTitle, approval.Action, approval.Comment) is { } lesson && approval.Comment is { } comment
-            ? await LearnAsync(context, approval.CompanyId, approval.AgentId, approval.TaskId, lesson, comment)
-            : null;
+        && await ProposeAsync(context, approval.CompanyId, approval.AgentId, approval.TaskId, Rejection, comment, lesson, Work.AgentBriefing.Clip(approval.Action, 2000));
 
-    /// <summary>The lesson of a person's retry of a failed task, for its assignee; null when there is nothing to learn.</summary>
-    public static async Task<MemoryItemDto?> LearnFromRetryAsync(ITurnContext context, TaskDto failed, string? comment) =>
+    /// <summary>Asks the assignee's model for the lesson of a person's retry of a failed task; false when there is nothing to learn.</summary>
+    public static async Task<bool> LearnFromRetryAsync(ITurnContext context, TaskDto failed, string? comment) =>
         failed.AssigneeAgentId is { } agentId && ByPerson(context.Actor) && FromRetry(failed.Title, failed.StatusReason, comment) is { } lesson
-            ? await LearnAsync(context, failed.CompanyId, agentId, failed.Id, lesson, comment!)
-            : null;
+        && await ProposeAsync(context, failed.CompanyId, agentId, failed.Id, Retry, comment!, lesson, action: null);
 
-    /// <summary>The lesson of a person's comment on a task, for its assignee; null when there is nothing to learn.</summary>
-    public static async Task<MemoryItemDto?> LearnFromCommentAsync(ITurnContext context, TaskDto task, string comment) =>
+    /// <summary>Asks the assignee's model for the lesson of a person's comment on a task; false when there is nothing to learn.</summary>
+    public static async Task<bool> LearnFromCommentAsync(ITurnContext context, TaskDto task, string comment) =>
         task.AssigneeAgentId is { } agentId && ByPerson(context.Actor) && FromComment(task.Title, comment) is { } lesson
-            ? await LearnAsync(context, task.CompanyId, agentId, task.Id, lesson, comment)
-            : null;
+        && await ProposeAsync(context, task.CompanyId, agentId, task.Id, Comment, comment, lesson, action: null);
 
-    /// <summary>Writes a lesson from feedback (vector later, by its memory.embed activity) and proposes a playbook change when it repeats an earlier one word for word.</summary>
-    private static async Task<MemoryItemDto> LearnAsync(ITurnContext context, long companyId, long agentId, long taskId, string lesson, string comment)
+    private static async Task<bool> ProposeAsync(ITurnContext context, long companyId, long agentId, long taskId, string kind, string feedback, string fallback, string? action)
     {
-        var item = await context.Grains.GetGrain<IAgentMemoryGrain>(agentId).RememberAsync(new RememberCommand
+        await context.Grains.GetGrain<IAgentMemoryGrain>(agentId).ProposeLessonAsync(new ProposeLessonCommand
         {
             CompanyId = companyId,
-            Kind = MemoryKind.Lesson,
-            Content = lesson,
-            SourceKind = MemorySourceKind.Task,
-            SourceTaskId = taskId,
-            FromSystem = true,
-            FeedbackReason = comment,
+            TaskId = taskId,
+            Kind = kind,
+            Feedback = feedback,
+            FallbackLesson = fallback,
+            Action = action,
         });
-        await Playbook.ProposeIfRepeatedAsync(context, item, embedding: null, Reason(comment), Instruction(comment));
-        return item;
+        return true;
     }
 
     private static string Flat(string text, int max)

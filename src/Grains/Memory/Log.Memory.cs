@@ -8,6 +8,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "Agent memory of agent {AgentId}: an item could not be embedded after {Attempts} attempt(s) ({Error}), so it is found by its words only until the next sweep")]
     public static partial void MemoryNotEmbedded(ILogger logger, long agentId, int attempts, string error);
 
+    [LoggerMessage(EventId = 2406, Level = LogLevel.Warning, Message = "Agent memory of agent {AgentId}: the lesson of task {TaskId} was written from the feedback alone, the model's could not be had: {Why}")]
+    public static partial void LessonFallback(ILogger logger, long agentId, long taskId, string why);
+
     [LoggerMessage(EventId = 2405, Level = LogLevel.Warning, Message = "Agent memory: the briefing of task {TaskId} searches memory by words only, its embedding failed")]
     public static partial void BriefingMemoryWordsOnly(ILogger logger, long taskId, Exception exception);
 

@@ -11,7 +11,7 @@ public static class MemoryHostingExtensions
     /// <summary>
     /// The <c>agent-memory</c> grain (known to every process that runs turns), its settings
     /// (<see cref="MemoryOptions"/>, section <c>Fluid:Memory</c>, checked at start-up) and the <c>recall</c> and
-    /// <c>remember</c> tools every agent is offered, the <c>memory.embed</c> and <c>memory.briefing</c> activities and the
+    /// <c>remember</c> tools every agent is offered, the <c>memory.embed</c>, <c>memory.briefing</c> and <c>memory.lesson</c> activities and the
     /// sweep that embeds, at start-up, items still waiting for their vector. Called by <c>AddGrains</c>. The grain type name is stored: never rename it.
     /// </summary>
     public static IServiceCollection AddAgentMemory(this IServiceCollection services)
@@ -25,6 +25,7 @@ public static class MemoryHostingExtensions
             .Validate(o => o.CandidatesPerHalf is >= 1 and <= 1000, $"{MemoryOptions.Section}:CandidatesPerHalf must be between 1 and 1000.")
             .Validate(o => o.VectorEfSearch is >= 1 and <= 1000, $"{MemoryOptions.Section}:VectorEfSearch must be between 1 and 1000.")
             .Validate(o => o.VectorMaxScanTuples >= 1, $"{MemoryOptions.Section}:VectorMaxScanTuples must be at least 1.")
+            .Validate(o => o.VectorExactMaxItems >= 0, $"{MemoryOptions.Section}:VectorExactMaxItems must be 0 or more.")
             .Validate(o => o.EmbedAttempts is >= 1 and <= 100, $"{MemoryOptions.Section}:EmbedAttempts must be between 1 and 100.")
             .Validate(o => o.RrfK >= 1, $"{MemoryOptions.Section}:RrfK must be at least 1.")
             .Validate(o => o.PinBonus >= 0 && o.RecencyBonus >= 0, $"{MemoryOptions.Section}:PinBonus and RecencyBonus must be 0 or more.")

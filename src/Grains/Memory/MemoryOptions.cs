@@ -23,6 +23,12 @@ public sealed class MemoryOptions
     /// </summary>
     public int VectorMaxScanTuples { get; set; } = 20000;
 
+    /// <summary>
+    /// Up to this many live items in the memories searched, the vector half measures every one of them (exact: found by
+    /// the agents' own index, no item missed); above it, it walks the HNSW index. Default 20000; 0 always walks the index.
+    /// </summary>
+    public int VectorExactMaxItems { get; set; } = 20000;
+
     /// <summary>Attempts of the <c>memory.embed</c> activity that computes a new item's vector. Default 5.</summary>
     public int EmbedAttempts { get; set; } = 5;
 

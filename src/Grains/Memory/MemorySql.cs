@@ -20,6 +20,16 @@ internal static class MemorySql
 
     public const string AgentExists = "SELECT EXISTS (SELECT 1 FROM agents WHERE id = @agent_id AND company_id = @company_id)";
 
+    /// <summary>Who the agent is and which model it works with (a lesson request is made to that model).</summary>
+    public const string AgentForLesson = """
+        SELECT first_name || ' ' || last_name AS name, role, department, model FROM agents WHERE id = @agent_id AND company_id = @company_id
+        """;
+
+    /// <summary>The input of one of this grain's activities (a failed outcome carries none).</summary>
+    public const string ActivityInput = """
+        SELECT input FROM runtime.activities WHERE id = @id AND grain_type = 'agent-memory' AND grain_key = @grain_key AND kind = @kind
+        """;
+
     public const string Insert = $"""
         INSERT INTO agent_memory (company_id, agent_id, kind, content, source_kind, source_task_id, source_meeting_id, source_actor,
                                   valid_from, supersedes_id, pinned, embedding, embedding_model, created_at, created_by, updated_at)
@@ -73,26 +83,41 @@ internal static class MemorySql
         """;
 
     /// <summary>
-    /// Hybrid retrieval over the live items of the agents: the vector top-k (cosine distance, by the HNSW index
-    /// filtered by company and agents, or by an exact scan of the agents' items when the planner finds that
-    /// cheaper; only with a query vector of the column's length) and the full-text top-k (ts_rank_cd over the
-    /// query's words, all of them required: websearch_to_tsquery), fused by reciprocal rank (Σ 1 / (k + rank)),
+    /// Hybrid retrieval over the live items of the agents: the vector top-k (cosine distance; only with a query vector
+    /// of the column's length) and the full-text top-k (ts_rank_cd over the query's words, all of them required:
+    /// websearch_to_tsquery), fused by reciprocal rank (Σ 1 / (k + rank)),
     /// plus a bonus for pinned items and a small one that fades with age (half of it after @half_life_days).
-    /// Forgotten, superseded and expired items never match.
+    /// Forgotten, superseded and expired items never match. The vector half is exact when the agents searched have at
+    /// most @exact_max live items (their rows, found by agent_memory_live_ix, each measured: a few milliseconds for
+    /// ten thousand, and every item found); above that it walks the HNSW index, filtered by company and agents
+    /// during the walk (iterative scan). Each branch is guarded by a one-time filter, so only one of them runs.
     /// </summary>
     public const string SearchQuery = $"""
-        WITH vector_hits AS MATERIALIZED (
+        WITH searched AS MATERIALIZED (
+          SELECT count(*) AS n FROM agent_memory m
+          WHERE @embedding::vector IS NOT NULL AND m.agent_id = ANY (@agent_ids) AND m.forgotten_at IS NULL),
+        vector_hits AS MATERIALIZED (
           SELECT v.id, row_number() OVER (ORDER BY v.distance, v.id)::int AS r
           FROM (
-            SELECT m.id, m.embedding <=> @embedding::vector AS distance
-            FROM agent_memory m
-            WHERE @embedding::vector IS NOT NULL
-              AND vector_dims(@embedding::vector) = {ColumnDimensions}
-              AND m.company_id = @company_id AND m.agent_id = ANY (@agent_ids) AND m.forgotten_at IS NULL
-              AND m.valid_from <= @now AND (m.valid_to IS NULL OR m.valid_to > @now)
-              AND (@kinds::text[] IS NULL OR m.kind = ANY (@kinds::text[]))
-            ORDER BY m.embedding <=> @embedding::vector
-            LIMIT @k) v),
+            (SELECT m.id, m.embedding <=> @embedding::vector AS distance
+             FROM agent_memory m
+             WHERE (SELECT n FROM searched) <= @exact_max
+               AND vector_dims(@embedding::vector) = {ColumnDimensions} AND m.embedding IS NOT NULL
+               AND m.company_id = @company_id AND m.agent_id = ANY (@agent_ids) AND m.forgotten_at IS NULL
+               AND m.valid_from <= @now AND (m.valid_to IS NULL OR m.valid_to > @now)
+               AND (@kinds::text[] IS NULL OR m.kind = ANY (@kinds::text[]))
+             ORDER BY (m.embedding <=> @embedding::vector) + 0
+             LIMIT @k)
+            UNION ALL
+            (SELECT m.id, m.embedding <=> @embedding::vector AS distance
+             FROM agent_memory m
+             WHERE (SELECT n FROM searched) > @exact_max
+               AND vector_dims(@embedding::vector) = {ColumnDimensions}
+               AND m.company_id = @company_id AND m.agent_id = ANY (@agent_ids) AND m.forgotten_at IS NULL
+               AND m.valid_from <= @now AND (m.valid_to IS NULL OR m.valid_to > @now)
+               AND (@kinds::text[] IS NULL OR m.kind = ANY (@kinds::text[]))
+             ORDER BY m.embedding <=> @embedding::vector
+             LIMIT @k)) v),
         text_hits AS MATERIALIZED (
           SELECT t.id, row_number() OVER (ORDER BY t.rank DESC, t.id)::int AS r
           FROM (

@@ -38,7 +38,7 @@ internal static class MemoryStore
             await using var command = new NpgsqlCommand(MemorySql.Search, connection, transaction)
                 .With("ef_search", options.VectorEfSearch.ToString(CultureInfo.InvariantCulture))
                 .With("max_tuples", options.VectorMaxScanTuples.ToString(CultureInfo.InvariantCulture))
-                .With("company_id", companyId).With("agent_ids", ids).WithKinds(kinds)
+                .With("company_id", companyId).With("agent_ids", ids).WithKinds(kinds).With("exact_max", (long)options.VectorExactMaxItems)
                 .WithVector("embedding", embedding).With("text", text.Trim()).With("k", Math.Max(limit, options.CandidatesPerHalf))
                 .With("rrf_k", (double)options.RrfK).With("pin_bonus", options.PinBonus).With("recency_bonus", options.RecencyBonus)
                 .With("half_life_days", Math.Max(0.001, options.RecencyHalfLifeDays)).With("now", now).With("limit", limit);

@@ -51,6 +51,8 @@ public static class WorkHostingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AgentWork>();
         builder.Services.AddActivityHandler<ModelCallActivity>();
+        // The lesson an agent's memory asks its model for, run where the models are.
+        builder.Services.AddActivityHandler<Memory.MemoryLessonActivity>();
         builder.Services.AddActivityHandler<Meetings.MeetingCallActivity>();
         return builder;
     }

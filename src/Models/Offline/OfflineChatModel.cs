@@ -18,6 +18,10 @@ namespace FluidManager.Models.Offline;
 /// <c>minutes</c> mode, it answers with valid minutes JSON (see <c>OfflineMinutes</c>).
 /// </para>
 /// <para>
+/// <b>Lessons</b>: when the system message carries a <see cref="LessonContext"/> block, it answers with one short
+/// lesson drawn from the person's feedback and the task, as <see cref="LessonContext.AnswerSchema"/> asks (see <c>OfflineLesson</c>).
+/// </para>
+/// <para>
 /// <b>With tools</b> it works a task like an agent, one tool call per answer, reading the
 /// <see cref="AgentContext"/> block (agent, task, subordinates, done_steps) and the tool calls already in
 /// the conversation to decide which steps are done:
@@ -73,7 +77,9 @@ public sealed class OfflineChatModel : IChatClient
         cancellationToken.ThrowIfCancellationRequested();
         var decision = MeetingContext.Find(request.Messages) is { Mode: MeetingContext.MinutesMode } meeting
             ? new OfflineAgent.Decision(OfflineMinutes.Write(meeting), [])
-            : OfflineAgent.Decide(request);
+            : LessonContext.Find(request.Messages) is { } lesson
+                ? new OfflineAgent.Decision(OfflineLesson.Write(lesson), [])
+                : OfflineAgent.Decide(request);
         var text = decision.Text;
         var finish = decision.ToolCalls.Count > 0 ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop;
         if (decision.ToolCalls.Count == 0 && request.MaxOutputTokens > 0 && TokenEstimator.Count(text) > request.MaxOutputTokens)
