@@ -171,6 +171,8 @@ public sealed class CompanyTransferTests(ApiFixture fixture) : IClassFixture<Api
             var file = new ByteArrayContent(bytes);
             file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain");
             form.Add(file, "file", "refunds.txt");
+            form.Add(new StringContent("policy,refunds"), "tags");
+            form.Add(new StringContent("{\"owner\":\"finance\"}"), "metadata");
             (await src.PostAsync($"/api/knowledge/spaces/{space}/documents", form)).StatusCode.Should().Be(HttpStatusCode.Accepted);
         }
 
@@ -191,6 +193,8 @@ public sealed class CompanyTransferTests(ApiFixture fixture) : IClassFixture<Api
         var stored = (await (await dst.GetAsync($"/api/knowledge/spaces/{copy.GetProperty("id").GetInt64()}/documents")).ReadJsonAsync()).EnumerateArray().Single();
         stored.GetProperty("name").GetString().Should().Be("refunds.txt");
         stored.GetProperty("sha256").GetString().Should().Be(document["sha256"]!.GetValue<string>());
+        stored.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).Should().BeEquivalentTo(["policy", "refunds"], "tags travel with the document");
+        stored.GetProperty("metadata").GetProperty("owner").GetString().Should().Be("finance");
     }
 
     private static JsonObject Agent(string reference, string firstName, string reportsTo) => new()

@@ -190,56 +190,49 @@ public sealed class McpToolsTests(McpFixture fixture) : IClassFixture<McpFixture
     public async Task Send_email_to_a_local_smtp_server_delivers_exactly_one_message_after_approval_and_none_before_and_keeps_it_on_the_task()
     {
         using var ceo = await fixture.CeoAsync();
-        var mailbox = Directory.CreateTempSubdirectory("fluid-smtp-").FullName;
-        using var smtp = await SmtpSinkAsync(mailbox);
-        try
+        using var smtp = await SmtpSink.StartAsync();
+        var mailbox = smtp.Mailbox;
+        var password = "smtp-" + Guid.NewGuid().ToString("N");
+        var saved = await PutAsync(ceo, "/api/email/settings", new
         {
-            var password = "smtp-" + Guid.NewGuid().ToString("N");
-            var saved = await PutAsync(ceo, "/api/email/settings", new
-            {
-                host = "127.0.0.1", port = smtp.Port, security = "none", username = "mailer", password, fromAddress = "agents@acme.test", fromName = "Acme agents",
-            }, HttpStatusCode.OK);
-            saved.GetProperty("passwordSet").GetBoolean().Should().BeTrue();
-            saved.ToString().Should().NotContain(password);
+            host = "127.0.0.1", port = smtp.Port, security = "none", username = "mailer", password, fromAddress = "agents@acme.test", fromName = "Acme agents",
+        }, HttpStatusCode.OK);
+        saved.GetProperty("passwordSet").GetBoolean().Should().BeTrue();
+        saved.ToString().Should().NotContain(password);
 
-            var scenario = "mail-" + Guid.NewGuid().ToString("N");
-            fixture.Scenarios.Add(Scenario.Parse("""
-                { "turns": [
-                  { "lastMessage": "Email the supplier about order 42",
-                    "toolCalls": [ { "name": "send_email", "arguments": { "to": "supplier@example.test", "subject": "Order 42", "body": "Please ship order 42 by Friday." } } ] },
-                  { "lastMessage": "sent to",
-                    "toolCalls": [ { "name": "complete_task", "arguments": { "result": "The supplier has been asked to ship order 42." } } ] } ] }
-                """, scenario));
-            var agent = (await PostAsync(ceo, "/api/agents", new
-            {
-                profile = new { firstName = "Mia", lastName = "Test", role = "Buyer", department = "Purchasing", model = "scripted:" + scenario, allowedTools = new[] { "email" } },
-            }, HttpStatusCode.Created)).GetProperty("id").GetInt64();
-
-            var task = await CreateTaskAsync(ceo, agent, "Email the supplier about order 42");
-            var approval = await PendingApprovalAsync(ceo, task);
-            approval.GetProperty("kind").GetString().Should().Be("external");
-            approval.GetProperty("tool").GetProperty("tool").GetString().Should().Be("send_email");
-            approval.GetProperty("tool").GetProperty("arguments").GetProperty("to").GetString().Should().Be("supplier@example.test");
-            Directory.GetFiles(mailbox).Should().BeEmpty("nothing is sent before the CEO approves");
-
-            await PostAsync(ceo, $"/api/approvals/{approval.GetProperty("id").GetInt64()}/approve", new { comment = "Send it." }, HttpStatusCode.OK);
-            var done = await FinishedAsync(ceo, task);
-            done.GetProperty("status").GetString().Should().Be("done", done.ToString());
-            var sent = Directory.GetFiles(mailbox).Should().ContainSingle().Subject;
-            var raw = await File.ReadAllTextAsync(sent);
-            raw.Should().Contain("Subject: Order 42").And.Contain("Please ship order 42 by Friday.").And.Contain("supplier@example.test").And.Contain("agents@acme.test");
-            var artifacts = await GetAsync(ceo, $"/api/tasks/{task}/artifacts");
-            artifacts.EnumerateArray().Should().ContainSingle(a => a.GetProperty("name").GetString() == "E-mail Order 42.eml");
-            var call = (await TraceAsync(ceo, done)).Should().ContainSingle(c => c.GetProperty("tool").GetString() == "send_email").Subject;
-            call.GetProperty("outcome").GetString().Should().Be("ok");
-            fixture.Responses.Should().NotContain(r => r.Contains(password, StringComparison.Ordinal));
-            fixture.Logs.Should().NotContain(l => l.Contains(password, StringComparison.Ordinal));
-            (await fixture.ScalarAsync<long>("SELECT count(*) FROM runtime.events WHERE payload::text LIKE '%' || @s || '%'", ("s", password))).Should().Be(0);
-        }
-        finally
+        var scenario = "mail-" + Guid.NewGuid().ToString("N");
+        fixture.Scenarios.Add(Scenario.Parse("""
+            { "turns": [
+              { "lastMessage": "Email the supplier about order 42",
+                "toolCalls": [ { "name": "send_email", "arguments": { "to": "supplier@example.test", "subject": "Order 42", "body": "Please ship order 42 by Friday." } } ] },
+              { "lastMessage": "sent to",
+                "toolCalls": [ { "name": "complete_task", "arguments": { "result": "The supplier has been asked to ship order 42." } } ] } ] }
+            """, scenario));
+        var agent = (await PostAsync(ceo, "/api/agents", new
         {
-            Directory.Delete(mailbox, recursive: true);
-        }
+            profile = new { firstName = "Mia", lastName = "Test", role = "Buyer", department = "Purchasing", model = "scripted:" + scenario, allowedTools = new[] { "email" } },
+        }, HttpStatusCode.Created)).GetProperty("id").GetInt64();
+
+        var task = await CreateTaskAsync(ceo, agent, "Email the supplier about order 42");
+        var approval = await PendingApprovalAsync(ceo, task);
+        approval.GetProperty("kind").GetString().Should().Be("external");
+        approval.GetProperty("tool").GetProperty("tool").GetString().Should().Be("send_email");
+        approval.GetProperty("tool").GetProperty("arguments").GetProperty("to").GetString().Should().Be("supplier@example.test");
+        Directory.GetFiles(mailbox).Should().BeEmpty("nothing is sent before the CEO approves");
+
+        await PostAsync(ceo, $"/api/approvals/{approval.GetProperty("id").GetInt64()}/approve", new { comment = "Send it." }, HttpStatusCode.OK);
+        var done = await FinishedAsync(ceo, task);
+        done.GetProperty("status").GetString().Should().Be("done", done.ToString());
+        var sent = Directory.GetFiles(mailbox).Should().ContainSingle().Subject;
+        var raw = await File.ReadAllTextAsync(sent);
+        raw.Should().Contain("Subject: Order 42").And.Contain("Please ship order 42 by Friday.").And.Contain("supplier@example.test").And.Contain("agents@acme.test");
+        var artifacts = await GetAsync(ceo, $"/api/tasks/{task}/artifacts");
+        artifacts.EnumerateArray().Should().ContainSingle(a => a.GetProperty("name").GetString() == "E-mail Order 42.eml");
+        var call = (await TraceAsync(ceo, done)).Should().ContainSingle(c => c.GetProperty("tool").GetString() == "send_email").Subject;
+        call.GetProperty("outcome").GetString().Should().Be("ok");
+        fixture.Responses.Should().NotContain(r => r.Contains(password, StringComparison.Ordinal));
+        fixture.Logs.Should().NotContain(l => l.Contains(password, StringComparison.Ordinal));
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM runtime.events WHERE payload::text LIKE '%' || @s || '%'", ("s", password))).Should().Be(0);
     }
 
     [Fact]
@@ -319,32 +312,6 @@ public sealed class McpToolsTests(McpFixture fixture) : IClassFixture<McpFixture
         var classify = await ceo.PutAsJsonAsync("/api/mcp/tools/999999/classification", new { classification = "dangerous" });
         classify.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await ceo.PutAsJsonAsync("/api/mcp/tools/999999/classification", new { classification = "read" })).StatusCode.Should().Be(HttpStatusCode.NotFound);
-    }
-
-    /// <summary>The local SMTP server of test/tools (smtp-server), writing each message it accepts into <paramref name="mailbox"/>.</summary>
-    private static async Task<SmtpSink> SmtpSinkAsync(string mailbox)
-    {
-        var script = await NodeTestTools.PathAsync("..", "smtp-sink.mjs");
-        await NodeTestTools.PathAsync("smtp-server", "package.json");
-        var process = new System.Diagnostics.Process
-        {
-            StartInfo = new System.Diagnostics.ProcessStartInfo("node") { ArgumentList = { script, mailbox }, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false },
-        };
-        process.Start();
-        process.BeginErrorReadLine();
-        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        line.Should().StartWith("listening on ");
-        return new SmtpSink(process, int.Parse(line!["listening on ".Length..], System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    private sealed record SmtpSink(System.Diagnostics.Process Process, int Port) : IDisposable
-    {
-        public void Dispose()
-        {
-            Process.Kill(entireProcessTree: true);
-            Process.WaitForExit();
-            Process.Dispose();
-        }
     }
 
     /// <summary>A journal row as a call leaves it when its silo dies during the call.</summary>

@@ -76,7 +76,10 @@ public sealed class CompanyDocuments(ITurnGrainFactory grains, IObjectStore stor
                 var contentType = item["contentType"]?.ToString() ?? "application/octet-stream";
                 using var stream = new MemoryStream(bytes);
                 var stored = await store.PutAsync(key, stream, contentType, cancellationToken);
-                var added = await grains.GetGrain<IKnowledgeSpaceGrain>(target.Id).AddDocumentAsync(new AddDocumentCommand(companyId, item["name"]?.ToString() ?? "document", stored));
+                var tags = item["tags"] is JsonArray labels ? labels.Select(t => t?.ToString()).ToList() : null;
+                var metadata = item["metadata"] is JsonObject fields ? fields.ToDictionary(f => f.Key, f => f.Value?.ToString()) : null;
+                var added = await grains.GetGrain<IKnowledgeSpaceGrain>(target.Id).AddDocumentAsync(
+                    new AddDocumentCommand(companyId, item["name"]?.ToString() ?? "document", stored, tags, metadata));
                 if (added.ReplacedStorageKey is { } replaced)
                 {
                     await store.DeleteAsync(replaced, CancellationToken.None);

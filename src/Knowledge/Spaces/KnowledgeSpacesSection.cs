@@ -6,13 +6,14 @@ namespace FluidManager.Knowledge.Spaces;
 
 /// <summary>
 /// The knowledge spaces of a company document: name, description, scope and ACL (agents by reference). The
-/// documents' bytes stay in object storage: <c>GET /api/company/export?documents=true</c> adds them.
+/// documents' bytes stay in object storage: <c>GET /api/company/export?documents=true</c> adds them, with their
+/// tags and metadata.
 /// </summary>
 public sealed class KnowledgeSpacesSection : ICompanySection
 {
     /// <summary>A space's documents for an export with documents: the API replaces each storage key by the bytes.</summary>
     private const string DocumentsOfSpace = """
-        SELECT name, content_type, size_bytes, sha256, storage_key FROM knowledge_documents
+        SELECT name, content_type, size_bytes, sha256, storage_key, tags, metadata::text FROM knowledge_documents
         WHERE company_id = @company_id AND space_id = @space_id ORDER BY id
         """;
 
@@ -51,6 +52,8 @@ public sealed class KnowledgeSpacesSection : ICompanySection
                     ["sizeBytes"] = r.GetInt64(2),
                     ["sha256"] = r.GetString(3),
                     ["storageKey"] = r.GetString(4),
+                    ["tags"] = new JsonArray([.. r.GetFieldValue<string[]>(5).Select(t => JsonValue.Create(t))]),
+                    ["metadata"] = JsonNode.Parse(r.GetString(6)),
                 })]);
             }
 

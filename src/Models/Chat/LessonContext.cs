@@ -40,34 +40,10 @@ public sealed record LessonContext
 
     public required LessonFeedback Feedback { get; init; }
 
-    public string ToPromptBlock() => $"{StartTag}\n{JsonSerializer.Serialize(this, Json)}\n{EndTag}";
+    public string ToPromptBlock() => PromptBlock.Write(this, StartTag, EndTag, Json);
 
     /// <summary>The block in the system messages; null when there is none or it is not valid.</summary>
-    public static LessonContext? Find(IReadOnlyList<ChatMessage> messages)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        foreach (var message in messages.Where(m => m.Role == ChatRole.System))
-        {
-            var text = message.Content;
-            var start = text.IndexOf(StartTag, StringComparison.Ordinal);
-            var end = start < 0 ? -1 : text.IndexOf(EndTag, start, StringComparison.Ordinal);
-            if (end < 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                return JsonSerializer.Deserialize<LessonContext>(text.AsSpan(start + StartTag.Length, end - start - StartTag.Length), Json);
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-        }
-
-        return null;
-    }
+    public static LessonContext? Find(IReadOnlyList<ChatMessage> messages) => PromptBlock.Find<LessonContext>(messages, StartTag, EndTag, Json);
 
     /// <summary>The answer of the offline model (or any writer): <c>{"lesson": …}</c>.</summary>
     public static string Answer(string? lesson) => new JsonObject { ["lesson"] = lesson }.ToJsonString();

@@ -48,34 +48,10 @@ public sealed record MeetingContext
     /// <summary>Today's date (YYYY-MM-DD), so due dates are in the future.</summary>
     public string Today { get; init; } = "";
 
-    public string ToPromptBlock() => $"{StartTag}\n{JsonSerializer.Serialize(this, Json)}\n{EndTag}";
+    public string ToPromptBlock() => PromptBlock.Write(this, StartTag, EndTag, Json);
 
     /// <summary>The block in the system messages; null when there is none or it is not valid.</summary>
-    public static MeetingContext? Find(IReadOnlyList<ChatMessage> messages)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        foreach (var message in messages.Where(m => m.Role == ChatRole.System))
-        {
-            var text = message.Content;
-            var start = text.IndexOf(StartTag, StringComparison.Ordinal);
-            var end = start < 0 ? -1 : text.IndexOf(EndTag, start, StringComparison.Ordinal);
-            if (end < 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                return JsonSerializer.Deserialize<MeetingContext>(text.AsSpan(start + StartTag.Length, end - start - StartTag.Length), Json);
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-        }
-
-        return null;
-    }
+    public static MeetingContext? Find(IReadOnlyList<ChatMessage> messages) => PromptBlock.Find<MeetingContext>(messages, StartTag, EndTag, Json);
 }
 
 /// <summary>The meeting in a <see cref="MeetingContext"/>.</summary>
