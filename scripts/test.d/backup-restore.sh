@@ -98,7 +98,9 @@ CFO="$(jq -r '[.[] | select(.profile.role != "CTO")][0].id' <<<"$AGENTS")"
 TASK="$(api POST /api/tasks -H 'Content-Type: application/json' \
   -d "{\"title\":\"Task $MARK\",\"description\":\"Kept across a backup\",\"assigneeAgentId\":$CTO,\"priority\":\"high\"}" | jq -r .id)"
 api POST "/api/tasks/$TASK/comments" -H 'Content-Type: application/json' -d "{\"body\":\"Comment $MARK\"}" >/dev/null
-TASKS_BEFORE="$(api GET '/api/tasks?limit=500' | jq '.items | length')"
+# The demo's agents keep working while the script runs: every task listed now must be in the backup.
+TASK_IDS_BEFORE="$(api GET '/api/tasks?limit=500' | jq -c '[.items[].id]')"
+TASKS_BEFORE="$(jq length <<<"$TASK_IDS_BEFORE")"
 head -c 300000 /dev/urandom >"$WORK/artifact.bin"
 ARTIFACT="$(api POST "/api/tasks/$TASK/artifacts" -F "file=@$WORK/artifact.bin;type=application/octet-stream" -F "name=report-$MARK.bin" | jq -r .id)"
 MEETING="$(api POST /api/meetings -H 'Content-Type: application/json' \
@@ -150,7 +152,8 @@ task="$(api GET "/api/tasks/$TASK")"
 [ "$(jq -r .title <<<"$task")" = "Task $MARK" ] || fail "the restored task is not the one backed up: $task"
 api GET "/api/tasks/$TASK/comments" | jq -e --arg body "Comment $MARK" 'map(select(.body == $body)) | length == 1' >/dev/null \
   || fail "the task's comment is missing after the restore"
-[ "$(api GET '/api/tasks?limit=500' | jq '.items | length')" = "$TASKS_BEFORE" ] || fail "the restore does not hold the $TASKS_BEFORE tasks of the backup"
+MISSING="$(api GET '/api/tasks?limit=500' | jq -c --argjson before "$TASK_IDS_BEFORE" '$before - [.items[].id]')"
+[ "$MISSING" = "[]" ] || fail "the restore lacks tasks listed before the backup: $MISSING"
 api GET "/api/tasks/$TASK/artifacts" | jq -e --arg name "report-$MARK.bin" 'map(select(.name == $name)) | length == 1' >/dev/null \
   || fail "the artifact is missing from the restored task"
 curl -sS -f -b "$WORK/cookies" -o "$WORK/artifact.restored" "$URL/api/tasks/$TASK/artifacts/$ARTIFACT" || fail "downloading the restored artifact failed"
