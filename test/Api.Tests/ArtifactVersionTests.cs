@@ -38,7 +38,7 @@ public sealed class ArtifactVersionTests(ApiFixture fixture) : IClassFixture<Api
         left.Should().Equal(2);
         var v3 = await UploadAsync(ceo, task, "plan.md", "# Plan, final", null);
         v3.GetProperty("version").GetInt32().Should().Be(3, "a deleted version's number is not given again");
-        (await ceo.EventsAsync($"task:{task}")).Count(e => e.GetProperty("type").GetString() == "task.artifact_deleted").Should().Be(1);
+        (await ceo.EventsUntilAsync($"task:{task}", e => e.Has("task.artifact_deleted"))).Count(e => e.GetProperty("type").GetString() == "task.artifact_deleted").Should().Be(1);
     }
 
     [Fact]

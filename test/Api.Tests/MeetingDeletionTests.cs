@@ -27,7 +27,7 @@ public sealed class MeetingDeletionTests(ApiFixture fixture) : IClassFixture<Api
         (await ceo.GetAsync($"/api/meetings/{draft}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await ceo.DeleteAsync($"/api/meetings/{draft}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await (await ceo.GetAsync("/api/meetings")).Content.ReadAsStringAsync()).Should().NotContain($"Offsite {tag}").And.Contain($"Budget {tag}");
-        var tombstone = (await ceo.EventsAsync($"meeting:{draft}")).Single(e => e.GetProperty("type").GetString() == "meeting.deleted");
+        var tombstone = (await ceo.EventsUntilAsync($"meeting:{draft}", e => e.Has("meeting.deleted"))).Single(e => e.GetProperty("type").GetString() == "meeting.deleted");
         tombstone.GetProperty("payload").GetProperty("title").GetString().Should().Be($"Offsite {tag}");
     }
 }
