@@ -254,6 +254,9 @@ public sealed class PolicyTests(GrainsFixture fixture) : IClassFixture<GrainsFix
         var lead = await fixture.HireAsync(company, "Linus", "Tech Lead", "Engineering", cto.Id);
         var dev = await fixture.HireAsync(company, "Ada", "Developer", "Engineering", lead.Id);
         var policy = fixture.Policy(company);
+        // The hires' commits notify the policy grain to drop its memory; the notifications come over PostgreSQL's
+        // LISTEN a moment later. Let them land, so that the memory loaded next is the one the check below relies on.
+        await Task.Delay(TimeSpan.FromSeconds(2));
         (await policy.GetEscalationTargetAsync(company, dev.Id)).ManagerAgentId.Should().Be(lead.Id);
 
         // A row changed behind the grains' back is not seen: the policy grain answers from what it holds.
