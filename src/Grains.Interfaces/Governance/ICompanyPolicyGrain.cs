@@ -11,4 +11,7 @@ public interface ICompanyPolicyGrain : IGrainWithStringKey
     Task<CompanyPolicyDto> GetAsync(long companyId);
 
     Task<CompanyPolicyDto> SetAsync(SetCompanyPolicyCommand command);
+
+    /// <summary>Raises the monthly token limit to <paramref name="limit"/> when it is set and lower (an approved budget raise); the rest of the policy stays.</summary>
+    Task<CompanyPolicyDto> RaiseTokenLimitAsync(long companyId, long limit);
 }

@@ -88,6 +88,21 @@ public sealed class CompanyPolicyGrain(ITurnContext context, IOptions<ModelsOpti
         return policy;
     }
 
+    public async Task<CompanyPolicyDto> RaiseTokenLimitAsync(long companyId, long limit)
+    {
+        companyId = await context.EnsureCompanyAsync(companyId);
+        var raised = await context.Sql(CompanyPolicySql.RaiseTokenLimit)
+            .With("company_id", companyId).With("limit", limit).With("now", context.Now).With("actor", context.Actor)
+            .ListAsync(r => r.GetInt64(0));
+        var policy = await GetAsync(companyId);
+        if (raised.Count > 0)
+        {
+            await context.PublishAsync(Streams.Company(companyId), GovernanceEventTypes.PolicyChanged, policy, companyId);
+        }
+
+        return policy;
+    }
+
     private async Task<IReadOnlyList<FlaggedAgentDto>> FlaggedAsync(long companyId, IReadOnlyList<string> companyAllowed)
     {
         var agents = await context.Sql(CompanyPolicySql.AgentModels).With("company_id", companyId)

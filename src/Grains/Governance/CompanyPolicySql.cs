@@ -23,6 +23,13 @@ internal static class CompanyPolicySql
     /// <summary>Locks the row so that two changes cannot interleave; returns its version.</summary>
     public const string Lock = "SELECT version FROM company_policies WHERE company_id = @company_id FOR NO KEY UPDATE";
 
+    /// <summary>Raises a set monthly token limit, never lowers it; no row when there was nothing to raise.</summary>
+    public const string RaiseTokenLimit = """
+        UPDATE company_policies SET monthly_token_limit = @limit, version = version + 1, updated_at = @now, updated_by = @actor
+        WHERE company_id = @company_id AND monthly_token_limit < @limit
+        RETURNING version
+        """;
+
     public const string Update = """
         UPDATE company_policies
         SET allowed_models = @allowed_models, monthly_token_limit = @monthly_token_limit,

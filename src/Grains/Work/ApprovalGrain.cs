@@ -181,24 +181,7 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
 
         if (approval.Limit == BudgetLimit.CompanyMonthlyTokens)
         {
-            var policies = context.Grains.GetGrain<ICompanyPolicyGrain>(approval.CompanyId);
-            var policy = await policies.GetAsync(approval.CompanyId);
-            var raised = (long)Math.Ceiling(proposed);
-            if (policy.MonthlyTokenLimit is { } tokenLimit && tokenLimit < raised)
-            {
-                await policies.SetAsync(new SetCompanyPolicyCommand
-                {
-                    CompanyId = approval.CompanyId,
-                    AllowedModels = policy.AllowedModels,
-                    MonthlyBudgetUsd = policy.MonthlyBudgetUsd,
-                    MonthlyTokenLimit = raised,
-                    DefaultAgentLimits = policy.DefaultAgentLimits,
-                    WebDailyQuota = policy.WebDailyQuota,
-                    CeoAssignment = policy.CeoAssignment,
-                    ExpectedVersion = policy.Version,
-                });
-            }
-
+            await context.Grains.GetGrain<ICompanyPolicyGrain>(approval.CompanyId).RaiseTokenLimitAsync(approval.CompanyId, (long)Math.Ceiling(proposed));
             return;
         }
 
