@@ -13,7 +13,7 @@ usage() {
   cat <<USAGE
 Usage: scripts/bench.sh runtime [--clients N] [--seconds S]
        scripts/bench.sh rag [--chunks N] [--queries N]
-       scripts/bench.sh agents [--tasks N] [--agents N] [--slots N]
+       scripts/bench.sh agents [--tasks N] [--agents N] [--slots N] [--embeddings MODEL]
        scripts/bench.sh memory [--memory-agents N] [--items N] [--queries N]
   runtime     pgbench TPC-B-like vs grain turns, one-grain turns vs commit rate, warm read-only
               calls, posted messages and no-op activities through one silo (activities_per_s: a
@@ -29,7 +29,10 @@ Usage: scripts/bench.sh runtime [--clients N] [--seconds S]
               on a fresh database: tasks per second from creation to done, and the scaling ratio; then
               0 ms with 1 silo process at 1,000 agents and 5,000 tasks, and the managed heap per warm
               agent activation. The driver is an Orleans silo of the same cluster (grains, no pumps):
-              activations may be placed on it, but messages and model calls run in the silo processes
+              activations may be placed on it, but messages and model calls run in the silo processes.
+              Embeddings (each task's memory briefing and episode) use the hashing model, the embedder's
+              own 0 ms: MiniLM costs tens of ms of CPU a sentence, which the cores the silos and
+              PostgreSQL share would spend on it instead of the runtime (--embeddings offline for MiniLM)
   memory      synthetic memory items (384 dims, clustered, written with binary COPY) for 100 agents:
               p50/p95 of the product's retrieval statement searching one agent's items (as a briefing
               does); then 30 lessons and 30 unrelated facts embedded with MiniLM, and 30 task briefs that
@@ -45,11 +48,12 @@ Usage: scripts/bench.sh runtime [--clients N] [--seconds S]
   --agents    developers the tasks are spread over (default 48)
   --slots     model calls each silo runs at once (default 4: with 200 ms calls one silo is then
               bound by its own capacity, not by the cores the silos and PostgreSQL share)
+  --embeddings  embedding model of the agents runs (default offline:hashing)
 USAGE
 }
 [ $# -ge 1 ] || { usage >&2; exit 2; }
 SUITE="$1"; shift
-CLIENTS=8 SECONDS_PER=20 CHUNKS=100000 QUERIES=300 TASKS=240 AGENTS=48 SLOTS=4 MEMORY_AGENTS=100 ITEMS=10000
+CLIENTS=8 SECONDS_PER=20 CHUNKS=100000 QUERIES=300 TASKS=240 AGENTS=48 SLOTS=4 MEMORY_AGENTS=100 ITEMS=10000 EMBEDDINGS=offline:hashing
 while [ $# -gt 0 ]; do
   case "$1" in
     --clients) CLIENTS="$2"; shift 2 ;;
@@ -59,6 +63,7 @@ while [ $# -gt 0 ]; do
     --tasks) TASKS="$2"; shift 2 ;;
     --agents) AGENTS="$2"; shift 2 ;;
     --slots) SLOTS="$2"; shift 2 ;;
+    --embeddings) EMBEDDINGS="$2"; shift 2 ;;
     --memory-agents) MEMORY_AGENTS="$2"; shift 2 ;;
     --items) ITEMS="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -89,8 +94,10 @@ MAX_CONNECTIONS=200
 [ "$SUITE" = "agents" ] && MAX_CONNECTIONS=400
 fm_pg_start "$WORK/db" "$PG_PORT" max_connections="$MAX_CONNECTIONS" shared_buffers=256MB
 fm_pg_createdb "$WORK/db" "$PG_PORT" bench
+fm_pg_setup "$WORK/db" "$PG_PORT" bench
+# The product's own role, not a superuser, as scripts/run.sh runs it.
 export ConnectionStrings__Fluid
-ConnectionStrings__Fluid="$(fm_pg_connstr "$WORK/db" "$PG_PORT" bench)"
+ConnectionStrings__Fluid="$(fm_pg_app_connstr "$WORK/db" "$PG_PORT" bench)"
 export DOTNET_ENVIRONMENT=Production
 value() { sed -nE "s/^$1=([0-9.]+).*/\1/p" <<<"$2" | tail -1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
@@ -109,6 +116,7 @@ if [ "$SUITE" = "memory" ]; then
   exit 0
 fi
 if [ "$SUITE" = "agents" ]; then
+  export Fluid__Models__Embeddings__Model="$EMBEDDINGS"
   (cd "$FM_ROOT" && dotnet build test/Work.Harness -c Release -nologo -clp:ErrorsOnly -warnaserror >/dev/null) || fm_die "work harness build failed"
   WORK_HARNESS=(dotnet "$FM_ROOT/test/Work.Harness/bin/Release/net10.0/FluidManager.Work.Harness.dll")
   # One run: a fresh database, N silo processes with the given model latency, then the timed tasks
@@ -117,8 +125,9 @@ if [ "$SUITE" = "agents" ]; then
     local latency="$1" silos="$2" tasks="${3:-$TASKS}" agents="${4:-$AGENTS}" timeout="${5:-600}" out i
     local db="agents_${1}ms_${2}silos_${tasks}tasks_${agents}agents"
     fm_pg_createdb "$WORK/db" "$PG_PORT" "$db"
+    fm_pg_setup "$WORK/db" "$PG_PORT" "$db"
     local connection
-    connection="$(fm_pg_connstr "$WORK/db" "$PG_PORT" "$db")"
+    connection="$(fm_pg_app_connstr "$WORK/db" "$PG_PORT" "$db")"
     ConnectionStrings__Fluid="$connection" "${WORK_HARNESS[@]}" migrate >/dev/null
     SILO_PIDS=()
     # This runs in a subshell: stop its own silos however it ends.
@@ -129,7 +138,7 @@ if [ "$SUITE" = "agents" ]; then
       SILO_PIDS+=($!)
     done
     for _ in $(seq 1 120); do
-      [ "$(fm_psql "$WORK/db" "$PG_PORT" "$db" -tAc "SELECT count(*) FROM runtime.silos WHERE stopped_at IS NULL" 2>/dev/null || echo 0)" -ge "$silos" ] && break
+      [ "$(fm_psql "$WORK/db" "$PG_PORT" "$db" -tAc "SELECT count(*) FROM orleansmembershiptable WHERE status = 3" 2>/dev/null || echo 0)" -ge "$silos" ] && break
       sleep 0.5
     done
     out="$(ConnectionStrings__Fluid="$connection" Fluid__Models__Offline__LatencyMs="$latency" "${WORK_HARNESS[@]}" bench-agents "$tasks" "$agents" "$timeout")" || { echo "$out" >&2; fm_die "the agents run at ${latency} ms with $silos silo(s) did not finish; logs in $WORK"; }
@@ -141,7 +150,8 @@ if [ "$SUITE" = "agents" ]; then
   }
   fm_log "agents: managed heap per warm agent activation (1000 agents, the driver as the only silo of a fresh database)"
   fm_pg_createdb "$WORK/db" "$PG_PORT" agents_memory
-  MEMORY_DB="$(fm_pg_connstr "$WORK/db" "$PG_PORT" agents_memory)"
+  fm_pg_setup "$WORK/db" "$PG_PORT" agents_memory
+  MEMORY_DB="$(fm_pg_app_connstr "$WORK/db" "$PG_PORT" agents_memory)"
   ConnectionStrings__Fluid="$MEMORY_DB" "${WORK_HARNESS[@]}" migrate >/dev/null
   MEMORY="$(ConnectionStrings__Fluid="$MEMORY_DB" "${WORK_HARNESS[@]}" bench-memory 1000)" || { echo "$MEMORY" >&2; fm_die "the memory run failed"; }
   echo "$MEMORY" | sed "s/^/  /" >&2
@@ -156,7 +166,7 @@ if [ "$SUITE" = "agents" ]; then
   # Not fatal: when this run fails (it has: the driver silo's pool of 100 connections ran dry at 1,000
   # agents), the figures above are still printed.
   RESULT["0-1-1000"]="$(agents_run 0 1 5000 1000 1800)" || RESULT["0-1-1000"]="unfinished"
-  echo "tasks=$TASKS agents=$AGENTS slots_per_silo=$SLOTS cores=$(nproc)"
+  echo "tasks=$TASKS agents=$AGENTS slots_per_silo=$SLOTS embeddings=$EMBEDDINGS cores=$(nproc)"
   for latency in 0 200; do
     for silos in 1 2; do echo "tasks_per_s_${latency}ms_${silos}silo=${RESULT[$latency-$silos]}"; done
   done

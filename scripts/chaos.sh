@@ -38,8 +38,10 @@ trap cleanup EXIT
 
 fm_pg_start "$WORK/db" "$PG_PORT" fsync=off synchronous_commit=off full_page_writes=off max_connections=300
 fm_pg_createdb "$WORK/db" "$PG_PORT" chaos
+fm_pg_setup "$WORK/db" "$PG_PORT" chaos
+# The product's own role, not a superuser, as scripts/run.sh runs it.
 export ConnectionStrings__Fluid
-ConnectionStrings__Fluid="$(fm_pg_connstr "$WORK/db" "$PG_PORT" chaos)"
+ConnectionStrings__Fluid="$(fm_pg_app_connstr "$WORK/db" "$PG_PORT" chaos)"
 # Short leases so that work held by a killed silo comes back quickly.
 export Fluid__Silo__ActivityLease=00:00:03 Fluid__Silo__InboxLease=00:00:03 Fluid__Silo__PollInterval=00:00:00.100
 export Fluid__Runtime__MaxMessageAttempts=50 DOTNET_ENVIRONMENT=Production

@@ -42,7 +42,7 @@ public sealed class SiloOptions
 {
     public const string Section = "Fluid:Silo";
 
-    /// <summary>Name shown to operators. Default: host name and process id.</summary>
+    /// <summary>The Orleans silo's name, shown to operators. Default: host name and process id.</summary>
     public string? Name { get; set; }
 
     /// <summary>Concurrent message-pump loops, and as many activity-completion loops. Default 4.</summary>
@@ -65,9 +65,6 @@ public sealed class SiloOptions
 
     /// <summary>How often pumps look for work when no notification arrives. Default 250 ms.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>How often the silo records that it is alive. Default 5 s.</summary>
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>On SIGTERM, how long in-flight work may finish before it is handed back. Default 20 s.</summary>
     public TimeSpan DrainGrace { get; set; } = TimeSpan.FromSeconds(20);

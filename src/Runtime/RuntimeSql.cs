@@ -227,23 +227,15 @@ internal static class RuntimeSql
         FROM runtime.events
         """;
 
-    // ---- silos ----
+    // ---- leases by silo ----
 
-    public const string RegisterSilo = """
-        INSERT INTO runtime.silos (id, name, host, pid, role, started_at, heartbeat_at, status)
-        VALUES (@id, @name, @host, @pid, @role, @now, @now, 'active')
-        ON CONFLICT (id) DO UPDATE SET heartbeat_at = @now, status = 'active'
-        """;
-
-    public const string HeartbeatSilo = "UPDATE runtime.silos SET heartbeat_at = @now WHERE id = @id";
-
-    public const string ListSilos = """
-        SELECT s.id, s.name, s.host, s.pid, s.role, s.started_at, s.heartbeat_at, s.status,
-               (SELECT count(*) FROM runtime.activities a WHERE a.lease_owner = s.id AND a.status = 'running') AS activities,
-               (SELECT count(*) FROM runtime.inbox i WHERE i.lease_owner = s.id) AS inboxes
-        FROM runtime.silos s
-        WHERE s.status <> 'stopped' OR s.stopped_at > @now - interval '1 hour'
-        ORDER BY s.started_at
+    /// <summary>Per lease owner (see <see cref="Silos.SiloIdentity"/>): the activities it runs and the inboxes it holds.</summary>
+    public const string LeasesByOwner = """
+        SELECT owner, sum(activities)::bigint, sum(inboxes)::bigint FROM (
+          SELECT lease_owner AS owner, count(*) AS activities, 0 AS inboxes FROM runtime.activities WHERE status = 'running' AND lease_owner IS NOT NULL GROUP BY lease_owner
+          UNION ALL
+          SELECT lease_owner, 0, count(*) FROM runtime.inbox WHERE lease_owner IS NOT NULL GROUP BY lease_owner) leases
+        GROUP BY owner
         """;
 
     public const string ListDeadLetters = """
@@ -264,6 +256,4 @@ internal static class RuntimeSql
         {{MarkInboxDue}}
         RETURNING 1
         """;
-
-    public const string SetSiloStatus = "UPDATE runtime.silos SET status = @status, stopped_at = CASE WHEN @status = 'stopped' THEN @now END WHERE id = @id";
 }

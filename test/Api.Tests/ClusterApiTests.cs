@@ -37,47 +37,43 @@ public sealed class ClusterApiTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         started.Should().BeBefore(DateTimeOffset.UtcNow).And.BeAfter(DateTimeOffset.UtcNow.AddHours(-1));
         own.GetProperty("lastAliveAt").GetDateTimeOffset().Should().BeOnOrAfter(started);
         own.GetProperty("activationCount").GetInt32().Should().BeGreaterThanOrEqualTo(1);
-        // The Api runs no pumps, so the product's silo table has no row of its name.
-        own.GetProperty("runningActivities").ValueKind.Should().Be(JsonValueKind.Null);
-        own.GetProperty("leasedInboxes").ValueKind.Should().Be(JsonValueKind.Null);
+        // The Api runs no pumps, so it holds no lease.
+        own.GetProperty("runningActivities").GetInt64().Should().Be(0);
+        own.GetProperty("leasedInboxes").GetInt64().Should().Be(0);
     }
 
     [Fact]
-    public async Task Silos_joins_the_running_activities_and_leased_inboxes_of_the_live_silo_row_with_the_same_name()
+    public async Task Silos_shows_the_running_activities_and_leased_inboxes_that_each_silo_address_and_generation_holds()
     {
-        var live = Guid.NewGuid();
-        var stopped = Guid.NewGuid();
+        var address = Local.SiloAddress;
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        // Leases as the pumps of this silo write them (the owner derived in SQL from the membership row's
+        // columns, as an operator's query would), and one of an earlier generation at the same address.
         await fixture.ExecuteAsync(
             """
-            INSERT INTO runtime.silos (id, name, host, pid, role, started_at, heartbeat_at, status, stopped_at) VALUES
-              (@stopped, @name, 'old-host', 1, 'silo', now() - interval '10 minutes', now() - interval '5 minutes', 'stopped', now() - interval '5 minutes'),
-              (@live, @name, 'test-host', 2, 'silo', now(), now(), 'active', NULL);
             INSERT INTO runtime.activities (id, grain_type, grain_key, kind, input, status, max_attempts, timeout_ms, backoff_ms, due_at, lease_owner, lease_until, created_at, started_at)
-            SELECT gen_random_uuid(), 'task', g::text, 'test.kind', '{}', 'running', 1, 60000, 1000, now(), @live, now() + interval '1 hour', now(), now()
-            FROM generate_series(1, 2) g;
+            SELECT gen_random_uuid(), 'cluster-test', @tag || g, 'test.kind', '{}', 'running', 1, 60000, 1000, now(),
+                   runtime.silo_lease_owner(@ip, @port, @generation - g + 1), now() + interval '1 hour', now(), now()
+            FROM generate_series(1, 3) g;
             INSERT INTO runtime.activities (id, grain_type, grain_key, kind, input, status, max_attempts, timeout_ms, backoff_ms, due_at, lease_owner, lease_until, created_at, started_at)
-            VALUES (gen_random_uuid(), 'task', '9', 'test.kind', '{}', 'running', 1, 60000, 1000, now(), @stopped, now() + interval '1 hour', now(), now());
+            VALUES (gen_random_uuid(), 'cluster-test', @tag || '0', 'test.kind', '{}', 'running', 1, 60000, 1000, now(), runtime.silo_lease_owner(@ip, @port, @generation), now() + interval '1 hour', now(), now());
             INSERT INTO runtime.inbox (grain_type, grain_key, due_at, lease_owner, lease_until)
-            VALUES ('cluster-test', '1', now(), @live, now() + interval '1 hour');
+            VALUES ('cluster-test', @tag, now(), runtime.silo_lease_owner(@ip, @port, @generation), now() + interval '1 hour');
             """,
-            ("live", live), ("stopped", stopped), ("name", Local.Name));
+            ("tag", tag), ("ip", address.Endpoint.Address.ToString()), ("port", address.Endpoint.Port), ("generation", address.Generation));
         try
         {
             using var operatorClient = await fixture.CeoAsync();
             var own = OwnSilo(await (await operatorClient.GetAsync("/api/cluster/silos")).ReadJsonAsync());
 
-            own.GetProperty("runningActivities").GetInt64().Should().Be(2, "only the live row's running activities count");
+            own.GetProperty("runningActivities").GetInt64().Should().Be(2, "the activities of this generation count, not those of earlier ones");
             own.GetProperty("leasedInboxes").GetInt64().Should().Be(1);
         }
         finally
         {
             await fixture.ExecuteAsync(
-                """
-                DELETE FROM runtime.activities WHERE lease_owner IN (@live, @stopped);
-                DELETE FROM runtime.inbox WHERE grain_type = 'cluster-test';
-                DELETE FROM runtime.silos WHERE id IN (@live, @stopped);
-                """,
-                ("live", live), ("stopped", stopped));
+                "DELETE FROM runtime.activities WHERE grain_type = 'cluster-test' AND grain_key LIKE @tag || '%'; DELETE FROM runtime.inbox WHERE grain_type = 'cluster-test' AND grain_key = @tag",
+                ("tag", tag));
         }
     }
 
@@ -216,25 +212,26 @@ public sealed class ClusterApiTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     }
 
     [Fact]
-    public void Join_gives_the_live_silo_row_to_the_newest_living_silo_of_its_name_and_keeps_dead_silos_last()
+    public void Join_gives_each_silo_the_leases_of_its_own_address_and_generation_and_keeps_dead_silos_last()
     {
         var now = DateTime.UtcNow;
         var restarted = Entry("silo-1", "10.0.0.1", 2, SiloStatus.Active, now.AddMinutes(-1));
         var previous = Entry("silo-1", "10.0.0.1", 1, SiloStatus.Dead, now.AddHours(-1));
         var other = Entry("silo-2", "10.0.0.2", 1, SiloStatus.Joining, now);
-        var rows = new[]
+        var leases = new[]
         {
-            Row("silo-1", alive: true, activities: 3, inboxes: 4),
-            Row("silo-2", alive: false, activities: 7, inboxes: 7),
-        };
+            Leases(restarted, activities: 3, inboxes: 4),
+            Leases(previous, activities: 1, inboxes: 0),
+            new SiloLeases(Guid.NewGuid(), 9, 9), // a silo the membership table no longer lists
+        }.ToDictionary(l => l.Owner);
 
-        var silos = ClusterMembership.Join([previous, other, restarted], new Dictionary<SiloAddress, int?> { [restarted.SiloAddress] = 12 }, rows);
+        var silos = ClusterMembership.Join([previous, other, restarted], new Dictionary<SiloAddress, int?> { [restarted.SiloAddress] = 12 }, leases);
 
         silos.Select(s => (s.Name, s.Generation, s.Status)).Should().Equal(
             ("silo-1", 2, SiloStatus.Active), ("silo-2", 1, SiloStatus.Joining), ("silo-1", 1, SiloStatus.Dead));
         silos[0].Should().Match<ClusterSilo>(s => s.ActivationCount == 12 && s.RunningActivities == 3 && s.LeasedInboxes == 4 && s.Address == "10.0.0.1:11111");
-        silos[1].Should().Match<ClusterSilo>(s => s.ActivationCount == null && s.RunningActivities == null, "silo-2's row stopped heart-beating");
-        silos[2].Should().Match<ClusterSilo>(s => s.ActivationCount == null && s.RunningActivities == null, "the dead silo's work belongs to its successor");
+        silos[1].Should().Match<ClusterSilo>(s => s.ActivationCount == null && s.RunningActivities == 0 && s.LeasedInboxes == 0, "silo-2 holds no lease");
+        silos[2].Should().Match<ClusterSilo>(s => s.ActivationCount == null && s.RunningActivities == 1 && s.LeasedInboxes == 0, "a dead silo's lease shows until it expires");
         silos[0].StartedAt.Offset.Should().Be(TimeSpan.Zero);
     }
 
@@ -256,6 +253,6 @@ public sealed class ClusterApiTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         IAmAliveTime = started,
     };
 
-    private static SiloInfo Row(string name, bool alive, long activities, long inboxes) =>
-        new(Guid.NewGuid(), name, "host", 1, "silo", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "active", activities, inboxes, alive);
+    private static SiloLeases Leases(MembershipEntry silo, long activities, long inboxes) =>
+        new(SiloIdentity.LeaseOwnerOf(silo.SiloAddress), activities, inboxes);
 }

@@ -46,18 +46,20 @@ public sealed class RuntimeAlertTests(ApiFixture fixture) : IClassFixture<ApiFix
         var tag = Guid.NewGuid().ToString("N")[..8];
         var crashed = "crashed-" + tag;
         var stopped = "stopped-" + tag;
-        // Two silos that ran the pumps: one crashed (its row still says active), one stopped (it drained first).
-        // Orleans declared both dead in this cluster's membership table.
+        // Two silos Orleans lists as dead in this cluster's membership table, as it writes them: whoever writes the
+        // Dead status appends itself to SuspectTimes. The crashed one was declared dead by another silo; the stopped
+        // one, suspected by that silo earlier, then wrote its own status.
+        static string Vote(string silo, int minutesAgo) =>
+            $"{silo},{DateTime.UtcNow.AddMinutes(-minutesAgo).ToString("yyyy-MM-dd HH:mm:ss.fff 'GMT'", System.Globalization.CultureInfo.InvariantCulture)}";
+        var killer = Vote("10.255.254.3:11111@9", 5);
+        var itself = Vote("10.255.254.3:11111@9", 6) + "|" + Vote("10.255.254.2:11111@8", 4);
         await fixture.ExecuteAsync(
             """
-            INSERT INTO runtime.silos (id, name, host, pid, role, started_at, heartbeat_at, status, stopped_at) VALUES
-              (gen_random_uuid(), @crashed, 'host-a', 101, 'silo', now() - interval '1 hour', now() - interval '5 minutes', 'active', NULL),
-              (gen_random_uuid(), @stopped, 'host-b', 102, 'silo', now() - interval '1 hour', now() - interval '4 minutes', 'stopped', now() - interval '4 minutes');
             INSERT INTO orleansmembershiptable (deploymentid, address, port, generation, siloname, hostname, status, proxyport, suspecttimes, starttime, iamalivetime) VALUES
-              ('fluid', '10.255.254.1', 11111, 7, @crashed, 'host-a', 6, 30000, NULL, now() - interval '1 hour', now() - interval '5 minutes'),
-              ('fluid', '10.255.254.2', 11111, 8, @stopped, 'host-b', 6, 30000, NULL, now() - interval '1 hour', now() - interval '4 minutes');
+              ('fluid', '10.255.254.1', 11111, 7, @crashed, 'host-a', 6, 30000, @killer, now() - interval '1 hour', now() - interval '5 minutes'),
+              ('fluid', '10.255.254.2', 11111, 8, @stopped, 'host-b', 6, 30000, @itself, now() - interval '1 hour', now() - interval '4 minutes');
             UPDATE orleansmembershipversiontable SET version = version + 1, timestamp = now() WHERE deploymentid = 'fluid';
-            """, ("crashed", crashed), ("stopped", stopped));
+            """, ("crashed", crashed), ("stopped", stopped), ("killer", killer), ("itself", itself));
 
         var alert = (await AlertsAsync(ceo, a => a.Count == 1, "silo_lost", crashed)).Single();
         alert.GetProperty("subject").GetString().Should().Be("Silo lost: " + crashed);

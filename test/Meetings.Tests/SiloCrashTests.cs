@@ -33,8 +33,8 @@ public sealed class SiloCrashTests(ApiOnlyFixture fixture) : IClassFixture<ApiOn
             // The doomed silo holds Cleo's call (4 s) when it dies.
             await Eventually.WaitAsync(
                 () => fixture.ScalarAsync<long>("""
-                    SELECT count(*) FROM runtime.activities a JOIN runtime.silos s ON s.id = a.lease_owner
-                    WHERE a.kind = 'meeting.model_call' AND a.status = 'running' AND s.name = 'doomed' AND a.input->>'agentId' = @agent
+                    SELECT count(*) FROM runtime.activities a JOIN orleansmembershiptable s ON a.lease_owner = runtime.silo_lease_owner(s.address, s.port, s.generation)
+                    WHERE a.kind = 'meeting.model_call' AND a.status = 'running' AND s.siloname = 'doomed' AND a.input->>'agentId' = @agent
                     """, ("agent", cmo.ToString(System.Globalization.CultureInfo.InvariantCulture))),
                 n => n == 1, TimeSpan.FromSeconds(60), "the doomed silo to run Cleo's turn");
             var during = await fixture.GetAsync($"/api/meetings/{id}");

@@ -16,7 +16,7 @@ public sealed class SiloProcessKillTests(RuntimeDatabase database) : IClassFixtu
         await using var api = await RuntimeHost.StartAsync(database, pumps: false);
         var id = await api.Grains.GetGrain<IWorkerGrain>("crash").StartAsync(new SleepInput(3000), maxAttempts: 3);
         await Eventually.WaitAsync(
-            () => database.ScalarAsync("SELECT count(*) FROM runtime.activities a JOIN runtime.silos s ON s.id = a.lease_owner WHERE a.id = @id AND a.status = 'running' AND s.name = @name", ("id", id), ("name", doomed.Name)),
+            () => database.ScalarAsync("SELECT count(*) FROM runtime.activities a JOIN orleansmembershiptable s ON a.lease_owner = runtime.silo_lease_owner(s.address, s.port, s.generation) WHERE a.id = @id AND a.status = 'running' AND s.siloname = @name", ("id", id), ("name", doomed.Name)),
             n => n == 1, TimeSpan.FromSeconds(30), "the doomed silo to claim the activity");
 
         await doomed.KillAsync();
@@ -29,6 +29,15 @@ public sealed class SiloProcessKillTests(RuntimeDatabase database) : IClassFixtu
         (await database.ScalarAsync("SELECT count(*) FROM runtime.messages WHERE sender = @sender", ("sender", $"activity:{id}"))).Should().Be(0, "the outcome was taken by the turn that applied it");
         (await OutcomesOf(id)).Should().Be(1);
         (await api.Grains.GetGrain<IWorkerGrain>("crash").CancelAsync(id)).Should().BeFalse("the owner answers, and its activity is already finished");
+
+        // Evicted, not stopped: the Dead status was written by another silo, which named itself last (the silo_lost alert relies on it).
+        await Eventually.WaitAsync(
+            () => database.ScalarAsync(
+                """
+                SELECT count(*) FROM orleansmembershiptable
+                WHERE siloname = @name AND status = 6 AND split_part(split_part(suspecttimes, '|', -1), ',', 1) NOT IN ('', address || ':' || port || '@' || generation)
+                """, ("name", doomed.Name)),
+            n => n == 1, TimeSpan.FromSeconds(30), "the killed silo declared dead by another silo");
     }
 
     [Fact]

@@ -22,12 +22,12 @@ public sealed class CrashTests(ProcessWorkFixture fixture) : IClassFixture<Proce
             await Eventually.WaitAsync(
                 () => fixture.ScalarAsync<long>("""
                     SELECT CASE WHEN (SELECT count(*) FROM llm_calls WHERE company_id = @c) >= 4 THEN
-                      (SELECT count(*) FROM runtime.activities a JOIN runtime.silos s ON s.id = a.lease_owner
-                       WHERE a.kind = 'agent.model_call' AND a.status = 'running' AND s.name = 'doomed') ELSE 0 END
+                      (SELECT count(*) FROM runtime.activities a JOIN orleansmembershiptable s ON a.lease_owner = runtime.silo_lease_owner(s.address, s.port, s.generation)
+                       WHERE a.kind = 'agent.model_call' AND a.status = 'running' AND s.siloname = 'doomed') ELSE 0 END
                     """, ("c", company)),
                 n => n > 0, TimeSpan.FromSeconds(60), "the doomed silo to be mid-call after a few recorded steps");
             var interrupted = await fixture.ListAsync(
-                "SELECT a.id FROM runtime.activities a JOIN runtime.silos s ON s.id = a.lease_owner WHERE a.kind = 'agent.model_call' AND a.status = 'running' AND s.name = 'doomed'",
+                "SELECT a.id FROM runtime.activities a JOIN orleansmembershiptable s ON a.lease_owner = runtime.silo_lease_owner(s.address, s.port, s.generation) WHERE a.kind = 'agent.model_call' AND a.status = 'running' AND s.siloname = 'doomed'",
                 r => r.GetGuid(0));
             var recordedBefore = await fixture.ScalarAsync<long>("SELECT count(*) FROM llm_calls WHERE company_id = @c", ("c", company));
             doomed.Kill(); // SIGKILL: no drain, no release

@@ -152,9 +152,9 @@ public sealed class WorkflowCrashTests(ProcessWorkFixture fixture, ITestOutputHe
     private Task<List<Guid>> RunningCallsAsync(long runId, string[] steps) =>
         fixture.ListAsync("""
             SELECT a.id FROM runtime.activities a
-            JOIN runtime.silos s ON s.id = a.lease_owner
+            JOIN orleansmembershiptable s ON a.lease_owner = runtime.silo_lease_owner(s.address, s.port, s.generation)
             JOIN workflow_step_tasks w ON w.task_id = (a.input->>'taskId')::bigint
-            WHERE a.kind = 'agent.model_call' AND a.status = 'running' AND s.name = 'doomed'
+            WHERE a.kind = 'agent.model_call' AND a.status = 'running' AND s.siloname = 'doomed'
               AND w.run_id = @r AND w.step_key = ANY(@steps)
             """, r => r.GetGuid(0), ("r", runId), ("steps", steps));
 

@@ -5,7 +5,7 @@ namespace FluidManager.Api.Operators;
 /// <summary>
 /// A silo of the Orleans cluster as its membership table records it (dead ones included, until
 /// Orleans cleans them up), with its activation count while it is active, and the in-flight work
-/// of the product's silo row of the same name (Fluid:Silo:Name is also the Orleans silo name).
+/// it leases: the activities it runs and the grain inboxes it delivers (a dead silo's leases until they expire).
 /// </summary>
 /// <param name="Name">Orleans silo name.</param>
 /// <param name="Address">Silo-to-silo endpoint, <c>ip:port</c>.</param>
@@ -16,8 +16,8 @@ namespace FluidManager.Api.Operators;
 /// <param name="StartedAt">When the silo started.</param>
 /// <param name="LastAliveAt">The silo's last "I am alive" write to the membership table.</param>
 /// <param name="ActivationCount">Activations the silo holds (grains and system targets); null when it is not active or did not answer.</param>
-/// <param name="RunningActivities">Leased activities running on it; null when no live silo row has its name.</param>
-/// <param name="LeasedInboxes">Grain inboxes leased to it; null when no live silo row has its name.</param>
+/// <param name="RunningActivities">Leased activities running on it.</param>
+/// <param name="LeasedInboxes">Grain inboxes leased to it.</param>
 public sealed record ClusterSilo(
     string Name,
     string Address,
@@ -28,10 +28,10 @@ public sealed record ClusterSilo(
     DateTimeOffset StartedAt,
     DateTimeOffset LastAliveAt,
     int? ActivationCount,
-    long? RunningActivities,
-    long? LeasedInboxes);
+    long RunningActivities,
+    long LeasedInboxes);
 
-/// <summary>Reads the Orleans membership through the management grain and joins the product's silo rows to it.</summary>
+/// <summary>Reads the Orleans membership through the management grain and joins each silo's leases to it.</summary>
 public sealed class ClusterMembership(IGrainFactory grains, ClusterAdmin admin, ILogger<ClusterMembership> logger)
 {
     /// <summary>How long an active silo may take to report its statistics before it is shown without them.</summary>
@@ -43,33 +43,19 @@ public sealed class ClusterMembership(IGrainFactory grains, ClusterAdmin admin, 
         var entries = await management.GetDetailedHosts(false, cancellationToken);
         var active = entries.Where(e => e.Status == SiloStatus.Active).Select(e => e.SiloAddress).ToList();
         var counts = await Task.WhenAll(active.Select(address => ActivationCountAsync(management, address, cancellationToken)));
-        var rows = await admin.ListSilosAsync(cancellationToken);
-        return Join(entries, active.Zip(counts).ToDictionary(p => p.First, p => p.Second), rows);
+        var leases = await admin.LeasesBySiloAsync(cancellationToken);
+        return Join(entries, active.Zip(counts).ToDictionary(p => p.First, p => p.Second), leases);
     }
 
-    /// <summary>
-    /// One entry per membership row. A live product row goes to the newest silo of its name that is
-    /// not dead: a restarted silo keeps its name, and its dead predecessor has no work any more.
-    /// Dead silos come last, then by name and newest first.
-    /// </summary>
+    /// <summary>One entry per membership row, with the leases its address holds. Dead silos come last, then by name and newest first.</summary>
     public static IReadOnlyList<ClusterSilo> Join(
         IEnumerable<MembershipEntry> entries,
         IReadOnlyDictionary<SiloAddress, int?> activationCounts,
-        IEnumerable<SiloInfo> productSilos)
-    {
-        var members = entries.ToList();
-        var live = productSilos.Where(s => s.Alive)
-            .GroupBy(s => s.Name, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.MaxBy(s => s.HeartbeatAt)!, StringComparer.Ordinal);
-        var owners = members.Where(e => e.Status != SiloStatus.Dead)
-            .GroupBy(e => e.SiloName, StringComparer.Ordinal)
-            .Select(g => g.MaxBy(e => e.StartTime)!.SiloAddress)
-            .ToHashSet();
-
-        return members
+        IReadOnlyDictionary<Guid, SiloLeases> leases) =>
+        entries
             .Select(e =>
             {
-                var row = owners.Contains(e.SiloAddress) && live.TryGetValue(e.SiloName, out var found) ? found : null;
+                var held = leases.GetValueOrDefault(SiloIdentity.LeaseOwnerOf(e.SiloAddress));
                 return new ClusterSilo(
                     e.SiloName,
                     e.SiloAddress.Endpoint.ToString(),
@@ -80,14 +66,13 @@ public sealed class ClusterMembership(IGrainFactory grains, ClusterAdmin admin, 
                     Utc(e.StartTime),
                     Utc(e.IAmAliveTime),
                     activationCounts.GetValueOrDefault(e.SiloAddress),
-                    row?.RunningActivities,
-                    row?.LeasedInboxes);
+                    held?.RunningActivities ?? 0,
+                    held?.LeasedInboxes ?? 0);
             })
             .OrderBy(s => s.Status == SiloStatus.Dead)
             .ThenBy(s => s.Name, StringComparer.Ordinal)
             .ThenByDescending(s => s.StartedAt)
             .ToList();
-    }
 
     private async Task<int?> ActivationCountAsync(IManagementGrain management, SiloAddress silo, CancellationToken cancellationToken)
     {

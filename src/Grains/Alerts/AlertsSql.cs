@@ -79,9 +79,10 @@ internal static class AlertsSql
         """;
 
     /// <summary>
-    /// Silos of this cluster that Orleans declared dead (status 6) without their process stopping (a silo that stops
-    /// marks itself draining first), and that no later generation of the same silo replaced. A silo that never ran
-    /// the work pumps has no row in runtime.silos and is not watched. Clears when the silo is back or its row expires.
+    /// Silos of this cluster that Orleans declared dead (status 6) on another silo's word. Whoever writes a silo's
+    /// Dead status appends itself to the row's SuspectTimes ("address:port@generation,date|…"): a silo that stops
+    /// names itself last, one the cluster evicted names its killer. A silo replaced by a later generation of the
+    /// same name (a restart) is not lost. Clears when Orleans deletes the defunct row.
     /// </summary>
     public const string LostSilos = """
         SELECT 'silo_lost:silo:' || m.siloname || '@' || m.address || ':' || m.port || ':' || m.generation AS key, NULL::bigint AS task_id,
@@ -90,8 +91,7 @@ internal static class AlertsSql
                  || ' UTC and last said it was alive at ' || to_char(m.iamalivetime AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC.' AS detail
         FROM orleansmembershiptable m
         WHERE m.deploymentid = @cluster AND m.status = 6
-          AND EXISTS (SELECT 1 FROM runtime.silos s WHERE s.name = m.siloname)
-          AND NOT EXISTS (SELECT 1 FROM runtime.silos s WHERE s.name = m.siloname AND s.status IN ('draining', 'stopped') AND s.heartbeat_at >= m.starttime)
+          AND split_part(split_part(COALESCE(m.suspecttimes, ''), '|', -1), ',', 1) NOT IN ('', m.address || ':' || m.port || '@' || m.generation)
           AND NOT EXISTS (SELECT 1 FROM orleansmembershiptable n
                           WHERE n.deploymentid = m.deploymentid AND n.siloname = m.siloname AND n.status = 3 AND n.starttime > m.starttime)
         """;

@@ -67,8 +67,11 @@ public static class FluidRuntimeHostingExtensions
         return builder;
     }
 
-    /// <summary>Adds the silo: membership with heartbeats and, unless disabled, the message and activity pumps (Orleans reminders wake the grains).</summary>
-    public static IHostApplicationBuilder AddSiloPumps(this IHostApplicationBuilder builder, string role = "silo")
+    /// <summary>
+    /// Adds the work of a silo (after <see cref="SiloHostingExtensions.AddFluidSilo"/>): unless disabled, the
+    /// message and activity pumps, and the purge of finished activities. Orleans reminders wake the grains.
+    /// </summary>
+    public static IHostApplicationBuilder AddSiloPumps(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<SiloOptions>()
             .BindConfiguration(SiloOptions.Section)
@@ -78,12 +81,10 @@ public static class FluidRuntimeHostingExtensions
 
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.DrainGrace + TimeSpan.FromSeconds(10));
-        builder.Services.TryAddSingleton(new SiloIdentity(silo.Name ?? $"{Environment.MachineName}-{Environment.ProcessId}", role));
+        builder.Services.TryAddSingleton(sp => new SiloIdentity(sp.GetRequiredService<ILocalSiloDetails>()));
         builder.Services.TryAddSingleton<WorkSignal>();
-        builder.Services.AddSingleton<SiloShutdownRecorder>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloShutdownRecorder>());
-        builder.Services.AddSingleton<SiloMembership>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloMembership>());
+        builder.Services.AddHostedService<InboxLeaseRelease>();
+        builder.Services.AddHostedService<FinishedActivityPurge>();
         if (silo.RunPumps)
         {
             builder.Services.AddHostedService<WorkListener>();

@@ -48,11 +48,17 @@ public sealed class MessagePump(
 
             var claimed = await ClaimAsync(cancellationToken);
             unfinished.AddRange(claimed);
-            foreach (var grain in claimed)
+
+            // Order is per grain, so the claimed grains are delivered side by side; a grain whose
+            // delivery fails stays in the list and is handed back on the next round.
+            await Task.WhenAll(claimed.Select(async grain =>
             {
                 await ProcessGrainAsync(grain, cancellationToken);
-                unfinished.Remove(grain);
-            }
+                lock (unfinished)
+                {
+                    unfinished.Remove(grain);
+                }
+            }));
 
             if (claimed.Count == 0)
             {

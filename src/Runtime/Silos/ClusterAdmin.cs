@@ -3,33 +3,27 @@ using Npgsql;
 
 namespace FluidManager.Runtime.Silos;
 
-public sealed record SiloInfo(Guid Id, string Name, string Host, int Pid, string Role, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt, string Status, long RunningActivities, long LeasedInboxes, bool Alive);
+/// <summary>The leased work of one silo, by its lease owner id (<see cref="SiloIdentity.LeaseOwnerOf"/>).</summary>
+public sealed record SiloLeases(Guid Owner, long RunningActivities, long LeasedInboxes);
 
 public sealed record DeadLetter(long Id, long MessageId, string GrainType, string GrainKey, string MessageType, JsonElement Payload, string? Sender, DateTimeOffset EnqueuedAt, int Attempts, string Error, DateTimeOffset DeadAt);
 
-/// <summary>What operators see and do: silos with their in-flight work, dead letters and their replay.</summary>
+/// <summary>What operators see and do: the silos' leased work, dead letters and their replay.</summary>
 public sealed class ClusterAdmin(NpgsqlDataSource dataSource, TimeProvider time)
 {
-    /// <summary>A silo that has not heartbeated for this many intervals is shown as not alive.</summary>
-    private static readonly TimeSpan DeadAfter = TimeSpan.FromSeconds(30);
-
-    public async Task<IReadOnlyList<SiloInfo>> ListSilosAsync(CancellationToken cancellationToken = default)
+    /// <summary>The activities each silo runs and the inboxes it holds, by lease owner; silos holding none are absent.</summary>
+    public async Task<IReadOnlyDictionary<Guid, SiloLeases>> LeasesBySiloAsync(CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
-        await using var command = dataSource.CreateCommand(RuntimeSql.ListSilos);
-        command.Parameters.AddWithValue("now", now);
-        var silos = new List<SiloInfo>();
+        await using var command = dataSource.CreateCommand(RuntimeSql.LeasesByOwner);
+        var leases = new Dictionary<Guid, SiloLeases>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var heartbeat = reader.GetFieldValue<DateTimeOffset>(6);
-            var status = reader.GetString(7);
-            silos.Add(new SiloInfo(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4),
-                reader.GetFieldValue<DateTimeOffset>(5), heartbeat, status, reader.GetInt64(8), reader.GetInt64(9),
-                status != "stopped" && now - heartbeat < DeadAfter));
+            var owner = reader.GetGuid(0);
+            leases[owner] = new SiloLeases(owner, reader.GetInt64(1), reader.GetInt64(2));
         }
 
-        return silos;
+        return leases;
     }
 
     public async Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int limit = 100, CancellationToken cancellationToken = default)

@@ -1,13 +1,27 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace FluidManager.Runtime.Silos;
 
-/// <summary>Who this process is in the silo directory; leases carry its id.</summary>
-public sealed class SiloIdentity(string name, string role)
+/// <summary>
+/// Who holds a lease: the Orleans silo this process is, by its address and generation. The id every
+/// activity and inbox lease carries is derived from that address, so that the Cluster page and any
+/// SQL (<c>runtime.silo_lease_owner(address, port, generation)</c> over Orleans' membership table) can
+/// say which silo holds what, and a restarted silo (a new generation) never inherits its
+/// predecessor's leases.
+/// </summary>
+public sealed class SiloIdentity(ILocalSiloDetails silo)
 {
-    public Guid Id { get; } = Guid.CreateVersion7();
+    public Guid Id { get; } = LeaseOwnerOf(silo.SiloAddress);
 
-    public string Name { get; } = name;
+    public string Name { get; } = silo.Name;
 
-    public string Role { get; } = role;
+    /// <summary>The lease owner id of a silo: the first 16 bytes of the SHA-256 of its parsable address (<c>ip:port@generation</c>).</summary>
+    public static Guid LeaseOwnerOf(SiloAddress address)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(address.ToParsableString()));
+        return Guid.ParseExact(Convert.ToHexStringLower(hash.AsSpan(0, 16)), "N");
+    }
 }
 
 /// <summary>Jittered exponential backoff for pumps that lost the database.</summary>
