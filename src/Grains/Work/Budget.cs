@@ -72,8 +72,10 @@ internal static class Budget
             }
         }
 
-        var companyLimit = await context.Sql(WorkSql.CompanyLimit).With("company_id", companyId).ScalarAsync<decimal?>();
-        if (companyLimit is not null)
+        // Each limit that is set is read again under its row's lock, so that concurrent calls reserve one after another.
+        var limitsSet = await context.Sql(WorkSql.CompanyLimits).With("company_id", companyId)
+            .FirstOrDefaultAsync(r => new CompanyLimitsSet(r.GetOrNull<decimal>("monthly_limit") is not null, r.GetOrNull<long>("monthly_token_limit") is not null));
+        if (limitsSet!.Usd)
         {
             var monthly = await context.Sql(WorkSql.LockCompanyLimit).With("company_id", companyId).ScalarAsync<decimal?>();
             if (monthly is { } limit)
@@ -87,7 +89,7 @@ internal static class Budget
             }
         }
 
-        if (await context.Sql(WorkSql.CompanyTokenLimit).With("company_id", companyId).ScalarAsync<long?>() is not null
+        if (limitsSet.Tokens
             && await context.Sql(WorkSql.LockCompanyTokenLimit).With("company_id", companyId).ScalarAsync<long?>() is { } tokenLimit)
         {
             var use = await context.Sql(WorkSql.CompanyTokenUse).With("company_id", companyId).With("month_start", monthStart)
@@ -140,6 +142,8 @@ internal static class Budget
     private sealed record CompanyUseRow(decimal Spent, decimal Reserved);
 
     private sealed record TokenUseRow(long Used, long Reserved);
+
+    private sealed record CompanyLimitsSet(bool Usd, bool Tokens);
 
     public sealed record ReservationRow(long Tokens, decimal Cost);
 

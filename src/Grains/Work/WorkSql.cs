@@ -134,8 +134,14 @@ internal static class WorkSql
         ON CONFLICT (company_id) DO NOTHING
         """;
 
-    /// <summary>The company's monthly limit, read without a lock (most companies have none).</summary>
+    /// <summary>The company's monthly limit, read without a lock.</summary>
     public const string CompanyLimit = "SELECT monthly_limit FROM company_budgets WHERE company_id = @company_id";
+
+    /// <summary>The company's monthly limits in USD and in tokens, read in one round trip without a lock (most companies have neither).</summary>
+    public const string CompanyLimits = """
+        SELECT (SELECT monthly_limit FROM company_budgets WHERE company_id = @company_id) AS monthly_limit,
+               (SELECT monthly_token_limit FROM company_policies WHERE company_id = @company_id) AS monthly_token_limit
+        """;
 
     /// <summary>Takes the company's budget lock (its row) and reads the limit again under it.</summary>
     public const string LockCompanyLimit = "SELECT monthly_limit FROM company_budgets WHERE company_id = @company_id FOR NO KEY UPDATE";
@@ -145,7 +151,7 @@ internal static class WorkSql
                COALESCE((SELECT sum(cost) FROM budget_reservations WHERE company_id = @company_id), 0)::numeric AS reserved
         """;
 
-    /// <summary>The company's monthly token limit (its governance policy), read without a lock.</summary>
+    /// <summary>The company's monthly token limit (its governance policy).</summary>
     public const string CompanyTokenLimit = "SELECT monthly_token_limit FROM company_policies WHERE company_id = @company_id";
 
     /// <summary>Takes the company's token lock (its policy row) and reads the limit again under it.</summary>
