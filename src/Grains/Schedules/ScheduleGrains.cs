@@ -169,7 +169,7 @@ public sealed class ScheduleGrain(ITurnContext context, IOptions<MailboxCheckOpt
             description += "\n\nNo mailbox is configured for this company (PUT /api/email/imap), so this check has no mail to read.";
         }
 
-        var task = await CreateTaskAsync(schedule, description);
+        var task = await CreateTaskAsync(schedule, description, schedule.AgentId);
         await RecordRunAsync(schedule, tick, task.Id, "created", null);
         await context.PublishAsync(ScheduleEvents.Stream(Id), ScheduleEvents.Fired, new { schedule.Id, TaskId = task.Id, tick.DueAt, tick.FiredAt }, schedule.CompanyId);
     }
@@ -205,10 +205,17 @@ public sealed class ScheduleGrain(ITurnContext context, IOptions<MailboxCheckOpt
             return;
         }
 
+        // The mail is taken: the task is created even when the agent can no longer take it (it then waits unassigned).
         var template = schedule.Template;
         var description = (string.IsNullOrWhiteSpace(template.Description) ? $"Created by the schedule \"{schedule.Name}\"." : template.Description)
             + "\n\n" + MailboxDigest.Describe(result);
-        var task = await CreateTaskAsync(schedule, description);
+        var agentStatus = await context.Sql(ScheduleSql.AgentStatus).With("agent_id", schedule.AgentId).With("company_id", schedule.CompanyId).ScalarAsync<string>();
+        if (agentStatus != "active")
+        {
+            description += $"\n\nThe schedule's agent {schedule.AgentId} is {agentStatus ?? "gone"}, so this task waits unassigned.";
+        }
+
+        var task = await CreateTaskAsync(schedule, description, agentStatus == "active" ? schedule.AgentId : null);
         await FinishMailboxRunAsync(run.Id, task.Id, "created", null);
         await context.PublishAsync(stream, ScheduleEvents.Fired, new { schedule.Id, TaskId = task.Id, Messages = result.Messages.Count }, schedule.CompanyId);
     }
@@ -232,7 +239,7 @@ public sealed class ScheduleGrain(ITurnContext context, IOptions<MailboxCheckOpt
     private async Task FinishMailboxRunAsync(long runId, long? taskId, string outcome, string? reason) =>
         await context.Sql(ScheduleSql.FinishMailboxRun).With("id", runId).With("task_id", taskId).With("outcome", outcome).With("reason", reason).ExecuteAsync();
 
-    private async Task<TaskDto> CreateTaskAsync(ScheduleDto schedule, string description)
+    private async Task<TaskDto> CreateTaskAsync(ScheduleDto schedule, string description, long? assignee)
     {
         var template = schedule.Template;
         return await context.Grains.GetGrain<ICompanyGrain>(schedule.CompanyId).CreateTaskAsync(new CreateTaskCommand
@@ -241,7 +248,7 @@ public sealed class ScheduleGrain(ITurnContext context, IOptions<MailboxCheckOpt
             Title = template.Title,
             Description = description,
             Project = template.Project,
-            AssigneeAgentId = schedule.AgentId,
+            AssigneeAgentId = assignee,
             Priority = template.Priority,
             MaxAttempts = template.MaxAttempts,
             DeadlineAt = template.DeadlineAfterMinutes is { } minutes ? context.Now.AddMinutes(minutes) : null,
