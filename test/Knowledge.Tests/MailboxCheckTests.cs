@@ -45,10 +45,10 @@ public sealed class MailboxCheckTests(KnowledgeApiFixture fixture) : IClassFixtu
         task.GetProperty("title").GetString().Should().Be("Check the mailbox");
         (await dovecot.SeenAsync()).Should().Equal(before, first, second);
 
-        // Nothing new: no task, the firing says why.
+        // Nothing new: no task, the firing says why (and it is no failure: the schedule-failing alert stays quiet).
         await FireAsync(schedule);
         var quiet = await RunAsync(ceo, schedule, 2);
-        quiet.GetProperty("outcome").GetString().Should().Be("skipped");
+        quiet.GetProperty("outcome").GetString().Should().Be("checked");
         quiet.GetProperty("reason").GetString().Should().Contain("no new mail in INBOX");
         quiet.GetProperty("taskId").ValueKind.Should().Be(JsonValueKind.Null);
 
@@ -65,6 +65,11 @@ public sealed class MailboxCheckTests(KnowledgeApiFixture fixture) : IClassFixtu
             .Should().Be(3, "each message was taken once");
         var events = await EventsUntilAsync(ceo, $"schedule:{schedule}", e => e.Count(x => x.GetProperty("type").GetString() == "schedule.checking_mailbox") == 3);
         events.Should().Contain(e => e.GetProperty("type").GetString() == "schedule.fired");
+        events.Should().Contain(e => e.GetProperty("type").GetString() == "schedule.mailbox_checked");
+
+        // The quiet firing was no failure: the alert sweep (every half second here) never saw this schedule as failing.
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM alerts WHERE condition_key = 'schedule_failing:schedule:' || @id", ("id", schedule.ToString(CultureInfo.InvariantCulture))))
+            .Should().Be(0);
     }
 
     [SkippableFact]

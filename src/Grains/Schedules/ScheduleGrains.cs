@@ -200,8 +200,8 @@ public sealed class ScheduleGrain(ITurnContext context, IOptions<MailboxCheckOpt
 
         if (result.Messages.Count == 0)
         {
-            await FinishMailboxRunAsync(run.Id, null, "skipped", $"no new mail in {result.Folder} of {result.Mailbox}");
-            await context.PublishAsync(stream, ScheduleEvents.Skipped, new { schedule.Id, Reason = "no new mail" }, schedule.CompanyId);
+            await FinishMailboxRunAsync(run.Id, null, "checked", $"no new mail in {result.Folder} of {result.Mailbox}");
+            await context.PublishAsync(stream, ScheduleEvents.MailboxChecked, new { schedule.Id, Messages = 0 }, schedule.CompanyId);
             return;
         }
 
