@@ -125,7 +125,7 @@ internal sealed class Dovecot : IAsyncDisposable
         }
     }
 
-    /// <summary>An IMAP session of the test user, logged in.</summary>
+    /// <summary>An IMAP connection of the test user, logged in.</summary>
     public async Task<ImapClient> ConnectAsync()
     {
         var imap = new ImapClient();
