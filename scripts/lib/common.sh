@@ -45,6 +45,8 @@ fm_apt_install() {
 fm_ensure_tools() {
   command -v dotnet >/dev/null || fm_die "the .NET 10 SDK is required (dotnet not found on PATH)"
   fm_apt_install "postgresql-${FM_PG_MAJOR}" "postgresql-client-${FM_PG_MAJOR}" curl ca-certificates
+  # The mailbox tests start their own IMAP server; the package's system service is never used.
+  fm_apt_install dovecot-imapd
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then fm_apt_install nodejs npm; fi
   # The dashboard's toolchain (Vite 8) needs Node.js 20.19 or later; Debian 12's own nodejs is 18.
   node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \

@@ -58,6 +58,7 @@ public sealed class HttpScenarioActions(FluidClient client) : IScenarioActions, 
                 project = schedule.Task.Project,
                 priority = schedule.Task.Priority ?? "normal",
                 deadlineAfterMinutes = schedule.Task.DeadlineAfterMinutes,
+                checkMailbox = schedule.Task.CheckMailbox ?? false,
             },
         }, cancellationToken);
         return created.GetProperty("id").GetInt64();

@@ -24,6 +24,7 @@ using FluidManager.Grains.Triggers;
 using FluidManager.Grains.Work;
 using FluidManager.Grains.Workflows;
 using FluidManager.Runtime.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace FluidManager.Grains;
@@ -47,6 +48,14 @@ public static class GrainsHostingExtensions
         builder.Services.AddAgentMemory();
         builder.Services.AddGrain<ISchedulesGrain, SchedulesGrain>("schedules");
         builder.Services.AddGrain<IScheduleGrain, ScheduleGrain>("schedule");
+        builder.Services.AddOptions<MailboxCheckOptions>()
+            .BindConfiguration(MailboxCheckOptions.Section)
+            .Validate(o => o.Attempts is >= 1 and <= 20, $"{MailboxCheckOptions.Section}:Attempts must be between 1 and 20.")
+            .Validate(o => o.Backoff >= TimeSpan.FromMilliseconds(100), $"{MailboxCheckOptions.Section}:Backoff must be at least 00:00:00.100.")
+            .Validate(o => o.Timeout >= TimeSpan.FromSeconds(1), $"{MailboxCheckOptions.Section}:Timeout must be at least 00:00:01.")
+            .Validate(o => o.MaxMessages is >= 1 and <= 50, $"{MailboxCheckOptions.Section}:MaxMessages must be between 1 and 50.")
+            .Validate(o => o.ExcerptChars is >= 100 and <= 5000, $"{MailboxCheckOptions.Section}:ExcerptChars must be between 100 and 5000.")
+            .ValidateOnStart();
         builder.Services.AddGrain<IMeetingsGrain, MeetingsGrain>("meetings");
         builder.Services.AddGrain<IMeetingGrain, MeetingGrain>("meeting");
         builder.Services.AddGrain<ICompanyPolicyGrain, CompanyPolicyGrain>("company-policy");

@@ -89,6 +89,9 @@ public static class KnowledgeHostingExtensions
         services.AddHostedService<McpHealthMonitor>();
         services.AddSingleton<EmailSettings>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgentToolSource, EmailToolSource>());
+        services.AddSingleton<ImapSettings>();
+        services.AddActivityHandler<MailboxCheckActivity>();
+        services.PostConfigure<Grains.Schedules.MailboxCheckOptions>(o => o.Activity ??= MailboxCheckActivity.ActivityKind);
 
         // Fired alerts leave the server: signed webhook deliveries and e-mails, each a leased activity.
         services.AddSingleton<Webhooks.Webhooks>();

@@ -73,4 +73,10 @@ internal static partial class Log
 
     [LoggerMessage(5601, LogLevel.Information, "Company {CompanyId}: agent {AgentId} sent e-mail {MessageId} to {Recipients} recipients")]
     public static partial void EmailSent(ILogger logger, long companyId, long agentId, string messageId, int recipients);
+
+    [LoggerMessage(5611, LogLevel.Information, "Company {CompanyId}: the mailbox check of schedule {ScheduleId} took {Messages} new message(s) from {Folder} ({Left} left for the next check)")]
+    public static partial void MailboxChecked(ILogger logger, long companyId, long scheduleId, string folder, int messages, int left);
+
+    [LoggerMessage(5612, LogLevel.Warning, "Company {CompanyId}: the messages a mailbox check took could not be marked as read: {Error}")]
+    public static partial void MailboxSeenNotMarked(ILogger logger, long companyId, string error);
 }

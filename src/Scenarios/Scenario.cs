@@ -138,6 +138,9 @@ public sealed record ScenarioScheduledTask
 
     /// <summary>Each created task is due this many minutes after it was created.</summary>
     public int? DeadlineAfterMinutes { get; init; }
+
+    /// <summary>A mailbox check: each firing lists the new mail of the company's mailbox in the task, when one is configured.</summary>
+    public bool? CheckMailbox { get; init; }
 }
 
 /// <summary>

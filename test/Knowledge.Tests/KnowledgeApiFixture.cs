@@ -38,6 +38,8 @@ public sealed class KnowledgeApiFixture : DatabaseFixture
         cluster["Fluid:Knowledge:Ingestion:MaxDocumentBytes"] = MaxDocumentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
         cluster["Fluid:Alerts:Interval"] = "00:00:00.500";
         cluster["Fluid:Alerts:DeliveryBackoff"] = "00:00:01";
+        cluster["Fluid:Mailbox:Attempts"] = "2";
+        cluster["Fluid:Mailbox:Backoff"] = "00:00:00.200";
         var settings = KnowledgeFixture.SiloSettings(ConnectionString, _storage, cluster);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
@@ -72,6 +74,18 @@ public sealed class KnowledgeApiFixture : DatabaseFixture
         _tokenLock.Dispose();
         Directory.Delete(_storage, recursive: true);
         await base.DisposeAsync();
+    }
+
+    /// <summary>The Api host's services (an Orleans client of the cluster).</summary>
+    public IServiceProvider ApiServices => (_factory ?? throw new InvalidOperationException("not initialised")).Services;
+
+    /// <summary>A client logged in as the owner with a session cookie, which can create companies and switch to them.</summary>
+    public async Task<HttpClient> OwnerAsync()
+    {
+        var factory = _factory ?? throw new InvalidOperationException("not initialised");
+        var owner = factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+        (await owner.PostAsJsonAsync("/api/auth/login", new { email = OwnerEmail, password = OwnerPassword })).StatusCode.Should().Be(HttpStatusCode.OK);
+        return owner;
     }
 
     /// <summary>A client acting as the ceo of the bootstrap company, with an API token made once.</summary>

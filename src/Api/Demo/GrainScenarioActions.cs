@@ -53,6 +53,7 @@ public sealed class GrainScenarioActions(ITurnGrainFactory grains, long companyI
                 Project = schedule.Task.Project,
                 Priority = Parse<TaskPriority>(schedule.Task.Priority, "priority") ?? TaskPriority.Normal,
                 DeadlineAfterMinutes = schedule.Task.DeadlineAfterMinutes,
+                CheckMailbox = schedule.Task.CheckMailbox ?? false,
             };
             var timing = new ScheduleTiming { IntervalMinutes = schedule.IntervalMinutes, Cron = schedule.Cron, TimeZone = schedule.TimeZone ?? "UTC" };
             return (await grains.GetGrain<ISchedulesGrain>(companyId).CreateAsync(new CreateScheduleCommand

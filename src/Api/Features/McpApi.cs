@@ -107,7 +107,36 @@ public static class McpApi
             .WithName("DeleteEmailSettings")
             .WithSummary("Removes the company's SMTP account: send_email is offered to no agent any more.");
 
+        email.MapGet("/imap", GetImapSettingsAsync)
+            .RequireAuthorization(AccessPolicies.Read)
+            .WithName("GetImapSettings")
+            .WithSummary("The company's mailbox (IMAP) that the mailbox checks of its schedules read; the password only as passwordSet. 404 when none is set.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        email.MapPut("/imap", SaveImapSettingsAsync)
+            .RequireAuthorization(AccessPolicies.Command)
+            .WithName("SaveImapSettings")
+            .WithSummary("Sets the company's mailbox: host, port, security (none, starttls, tls: the default), username, password (write-only: required the first time, null keeps it, stored encrypted), folder (default INBOX).")
+            .ProducesValidationProblem();
+
+        email.MapDelete("/imap", DeleteImapSettingsAsync)
+            .RequireAuthorization(AccessPolicies.Command)
+            .WithName("DeleteImapSettings")
+            .WithSummary("Removes the company's mailbox: mailbox checks create their task without mail again.");
+
         return app;
+    }
+
+    private static async Task<Ok<ImapSettingsDto>> GetImapSettingsAsync(ICompanyContext caller, ImapSettings settings, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.GetAsync(caller.CompanyId, cancellationToken));
+
+    private static async Task<Ok<ImapSettingsDto>> SaveImapSettingsAsync(ImapSettingsInput request, ICompanyContext caller, ImapSettings settings, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.SaveAsync(caller.CompanyId, request, caller.Actor, cancellationToken));
+
+    private static async Task<NoContent> DeleteImapSettingsAsync(ICompanyContext caller, ImapSettings settings, CancellationToken cancellationToken)
+    {
+        await settings.DeleteAsync(caller.CompanyId, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<EmailSettingsDto>> GetEmailSettingsAsync(ICompanyContext caller, EmailSettings settings, CancellationToken cancellationToken) =>

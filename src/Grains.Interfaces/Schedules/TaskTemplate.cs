@@ -25,4 +25,11 @@ public sealed record TaskTemplate
     /// <summary>When set, each created task is due this many minutes after it was created.</summary>
     [Id(5)]
     public int? DeadlineAfterMinutes { get; init; }
+
+    /// <summary>
+    /// A mailbox check: each firing first reads the new mail of the company's mailbox (IMAP, when one is set) and
+    /// the task lists the messages; without a mailbox the task is created as it is, saying that none is set.
+    /// </summary>
+    [Id(6)]
+    public bool CheckMailbox { get; init; }
 }

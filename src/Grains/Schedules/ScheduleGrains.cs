@@ -7,6 +7,7 @@ using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Workflows;
 using FluidManager.Runtime;
 using FluidManager.Runtime.Grains;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace FluidManager.Grains.Schedules;
@@ -49,9 +50,12 @@ public sealed class SchedulesGrain(ITurnContext context) : DurableGrain, ISchedu
     }
 }
 
-/// <summary>One schedule (key = schedule id): its reminder named "fire" creates a task per firing.</summary>
+/// <summary>
+/// One schedule (key = schedule id): its reminder named "fire" creates a task per firing. A mailbox check first reads
+/// the company's new mail in a leased activity, and the task is created from its outcome.
+/// </summary>
 [GrainType("schedule")]
-public sealed class ScheduleGrain(ITurnContext context) : DurableGrain, IScheduleGrain, IReminderTarget
+public sealed class ScheduleGrain(ITurnContext context, IOptions<MailboxCheckOptions> mailbox) : DurableGrain, IScheduleGrain, IReminderTarget, IActivityOwner
 {
     protected override ITurnContext Turn => context;
 
@@ -153,21 +157,102 @@ public sealed class ScheduleGrain(ITurnContext context) : DurableGrain, ISchedul
         }
 
         var template = schedule.Template;
-        var task = await context.Grains.GetGrain<ICompanyGrain>(schedule.CompanyId).CreateTaskAsync(new CreateTaskCommand
+        var description = string.IsNullOrWhiteSpace(template.Description) ? $"Created by the schedule \"{schedule.Name}\"." : template.Description;
+        if (template.CheckMailbox)
+        {
+            if (mailbox.Value.Activity is { } kind && await context.Sql(ScheduleSql.HasMailbox).With("company_id", schedule.CompanyId).ScalarAsync<bool>())
+            {
+                await StartMailboxCheckAsync(schedule, kind, tick);
+                return;
+            }
+
+            description += "\n\nNo mailbox is configured for this company (PUT /api/email/imap), so this check has no mail to read.";
+        }
+
+        var task = await CreateTaskAsync(schedule, description, schedule.AgentId);
+        await RecordRunAsync(schedule, tick, task.Id, "created", null);
+        await context.PublishAsync(ScheduleEvents.Stream(Id), ScheduleEvents.Fired, new { schedule.Id, TaskId = task.Id, tick.DueAt, tick.FiredAt }, schedule.CompanyId);
+    }
+
+    /// <summary>
+    /// The outcome of a mailbox check, exactly once: a task listing the new messages, a skip when there were none, or
+    /// a failed firing with the check's last error (retries and backoff are the activity's).
+    /// </summary>
+    public async Task OnActivityCompletedAsync(ActivityOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var runs = await context.Sql(ScheduleSql.MailboxRun).With("activity_id", outcome.Id).With("schedule_id", Id)
+            .ListAsync(r => (Id: r.Get<long>("id"), CompanyId: r.Get<long>("company_id")));
+        if (runs is not [var run])
+        {
+            return; // the schedule was deleted meanwhile, and its runs with it
+        }
+
+        var schedule = await LoadAsync(run.CompanyId);
+        var stream = ScheduleEvents.Stream(Id);
+        if (!outcome.Succeeded || outcome.ResultAs<MailboxCheckResult>() is not { } result)
+        {
+            var reason = $"the mailbox check failed after {outcome.Attempts} attempt(s): {outcome.Error}";
+            await FinishMailboxRunAsync(run.Id, null, "failed", reason);
+            await context.PublishAsync(stream, ScheduleEvents.MailboxCheckFailed, new { schedule.Id, ActivityId = outcome.Id, Reason = reason }, schedule.CompanyId);
+            return;
+        }
+
+        if (result.Messages.Count == 0)
+        {
+            await FinishMailboxRunAsync(run.Id, null, "checked", $"no new mail in {result.Folder} of {result.Mailbox}");
+            await context.PublishAsync(stream, ScheduleEvents.MailboxChecked, new { schedule.Id, Messages = 0 }, schedule.CompanyId);
+            return;
+        }
+
+        // The mail is taken: the task is created even when the agent can no longer take it (it then waits unassigned).
+        var template = schedule.Template;
+        var description = (string.IsNullOrWhiteSpace(template.Description) ? $"Created by the schedule \"{schedule.Name}\"." : template.Description)
+            + "\n\n" + MailboxDigest.Describe(result);
+        var agentStatus = await context.Sql(ScheduleSql.AgentStatus).With("agent_id", schedule.AgentId).With("company_id", schedule.CompanyId).ScalarAsync<string>();
+        if (agentStatus != "active")
+        {
+            description += $"\n\nThe schedule's agent {schedule.AgentId} is {agentStatus ?? "gone"}, so this task waits unassigned.";
+        }
+
+        var task = await CreateTaskAsync(schedule, description, agentStatus == "active" ? schedule.AgentId : null);
+        await FinishMailboxRunAsync(run.Id, task.Id, "created", null);
+        await context.PublishAsync(stream, ScheduleEvents.Fired, new { schedule.Id, TaskId = task.Id, Messages = result.Messages.Count }, schedule.CompanyId);
+    }
+
+    /// <summary>Schedules the check (never read in this turn) and records the firing as started until its outcome comes back.</summary>
+    private async Task StartMailboxCheckAsync(ScheduleDto schedule, string kind, ReminderTick tick)
+    {
+        var options = mailbox.Value;
+        var activityId = await context.ScheduleActivityAsync(kind, new MailboxCheckInput(schedule.CompanyId, schedule.Id, tick.DueAt, tick.FiredAt),
+            new ActivityOptions { MaxAttempts = options.Attempts, Backoff = options.Backoff, Timeout = options.Timeout });
+        await context.Sql(ScheduleSql.InsertMailboxRun)
+            .With("company_id", schedule.CompanyId)
+            .With("schedule_id", schedule.Id)
+            .With("due_at", tick.DueAt)
+            .With("fired_at", tick.FiredAt)
+            .With("activity_id", activityId)
+            .ExecuteAsync();
+        await context.PublishAsync(ScheduleEvents.Stream(Id), ScheduleEvents.CheckingMailbox, new { schedule.Id, ActivityId = activityId, tick.DueAt, tick.FiredAt }, schedule.CompanyId);
+    }
+
+    private async Task FinishMailboxRunAsync(long runId, long? taskId, string outcome, string? reason) =>
+        await context.Sql(ScheduleSql.FinishMailboxRun).With("id", runId).With("task_id", taskId).With("outcome", outcome).With("reason", reason).ExecuteAsync();
+
+    private async Task<TaskDto> CreateTaskAsync(ScheduleDto schedule, string description, long? assignee)
+    {
+        var template = schedule.Template;
+        return await context.Grains.GetGrain<ICompanyGrain>(schedule.CompanyId).CreateTaskAsync(new CreateTaskCommand
         {
             CompanyId = schedule.CompanyId,
             Title = template.Title,
-            Description = string.IsNullOrWhiteSpace(template.Description)
-                ? $"Created by the schedule \"{schedule.Name}\"."
-                : template.Description,
+            Description = description,
             Project = template.Project,
-            AssigneeAgentId = schedule.AgentId,
+            AssigneeAgentId = assignee,
             Priority = template.Priority,
             MaxAttempts = template.MaxAttempts,
             DeadlineAt = template.DeadlineAfterMinutes is { } minutes ? context.Now.AddMinutes(minutes) : null,
         });
-        await RecordRunAsync(schedule, tick, task.Id, "created", null);
-        await context.PublishAsync(ScheduleEvents.Stream(Id), ScheduleEvents.Fired, new { schedule.Id, TaskId = task.Id, tick.DueAt, tick.FiredAt }, schedule.CompanyId);
     }
 
     /// <summary>

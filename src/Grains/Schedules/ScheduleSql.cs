@@ -51,4 +51,16 @@ internal static class ScheduleSql
         WHERE r.schedule_id = @id AND r.company_id = @company_id
         ORDER BY r.id DESC LIMIT @limit
         """;
+
+    /// <summary>Whether the company has a mailbox; asked only when the mail library (which owns the table) set <see cref="MailboxCheckOptions.Activity"/>.</summary>
+    public const string HasMailbox = "SELECT EXISTS (SELECT FROM company_imap_settings WHERE company_id = @company_id)";
+
+    public const string InsertMailboxRun = """
+        INSERT INTO schedule_runs (company_id, schedule_id, due_at, fired_at, outcome, reason, activity_id)
+        VALUES (@company_id, @schedule_id, @due_at, @fired_at, 'started', 'checking the mailbox', @activity_id)
+        """;
+
+    public const string MailboxRun = "SELECT id, company_id FROM schedule_runs WHERE activity_id = @activity_id AND schedule_id = @schedule_id AND outcome = 'started'";
+
+    public const string FinishMailboxRun = "UPDATE schedule_runs SET outcome = @outcome, task_id = @task_id, reason = @reason WHERE id = @id";
 }
