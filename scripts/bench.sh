@@ -35,9 +35,11 @@ Usage: scripts/bench.sh runtime [--clients N] [--seconds S]
               PostgreSQL share would spend on it instead of the runtime (--embeddings offline for MiniLM)
   memory      synthetic memory items (384 dims, clustered, written with binary COPY) for 100 agents:
               p50/p95 of the product's retrieval statement searching one agent's items (as a briefing
-              does); then 30 lessons and 30 unrelated facts embedded with MiniLM, and 30 task briefs that
-              each paraphrase one lesson: hit@5 of the right lesson, and the tokens of each brief's
-              memory section within Fluid:Memory:BriefingMaxTokens
+              does) and one search's plan; then 30 lessons as the product writes them from the CEO's
+              comment on an earlier task, and 30 unrelated facts, embedded with MiniLM, and 30 later task
+              briefs of the same kinds in other words: hit@5 of the right lesson (and with the comments
+              stored bare), and the tokens of each brief's memory section within
+              Fluid:Memory:BriefingMaxTokens
   --clients   concurrent clients for pgbench and turns (default 8)
   --seconds   duration of each timed batch (default 20)
   --chunks    chunks loaded for rag (default 100000)

@@ -26,6 +26,7 @@ public static class MemoryHostingExtensions
             .Validate(o => o.VectorEfSearch is >= 1 and <= 1000, $"{MemoryOptions.Section}:VectorEfSearch must be between 1 and 1000.")
             .Validate(o => o.VectorMaxScanTuples >= 1, $"{MemoryOptions.Section}:VectorMaxScanTuples must be at least 1.")
             .Validate(o => o.VectorExactMaxItems >= 0, $"{MemoryOptions.Section}:VectorExactMaxItems must be 0 or more.")
+            .Validate(o => o.VectorSketchCandidates >= 1, $"{MemoryOptions.Section}:VectorSketchCandidates must be at least 1.")
             .Validate(o => o.EmbedAttempts is >= 1 and <= 100, $"{MemoryOptions.Section}:EmbedAttempts must be between 1 and 100.")
             .Validate(o => o.RrfK >= 1, $"{MemoryOptions.Section}:RrfK must be at least 1.")
             .Validate(o => o.PinBonus >= 0 && o.RecencyBonus >= 0, $"{MemoryOptions.Section}:PinBonus and RecencyBonus must be 0 or more.")

@@ -24,10 +24,17 @@ public sealed class MemoryOptions
     public int VectorMaxScanTuples { get; set; } = 20000;
 
     /// <summary>
-    /// Up to this many live items in the memories searched, the vector half measures every one of them (exact: found by
-    /// the agents' own index, no item missed); above it, it walks the HNSW index. Default 20000; 0 always walks the index.
+    /// Up to this many live items in the memories searched, the vector half ranks every one of them by its binary sketch
+    /// (from the agents' own index) and measures the best <see cref="VectorSketchCandidates"/> exactly; above it, it walks
+    /// the HNSW index. Default 20000; 0 always walks the index.
     /// </summary>
     public int VectorExactMaxItems { get; set; } = 20000;
+
+    /// <summary>
+    /// Below <see cref="VectorExactMaxItems"/>, the candidates the binary sketches of the vectors (one bit per dimension) pick among
+    /// the memories searched, each then measured exactly; at least the candidates of the vector half. Default 400.
+    /// </summary>
+    public int VectorSketchCandidates { get; set; } = 400;
 
     /// <summary>Attempts of the <c>memory.embed</c> activity that computes a new item's vector. Default 5.</summary>
     public int EmbedAttempts { get; set; } = 5;

@@ -87,25 +87,33 @@ internal static class MemorySql
     /// of the column's length) and the full-text top-k (ts_rank_cd over the query's words, all of them required:
     /// websearch_to_tsquery), fused by reciprocal rank (Σ 1 / (k + rank)),
     /// plus a bonus for pinned items and a small one that fades with age (half of it after @half_life_days).
-    /// Forgotten, superseded and expired items never match. The vector half is exact when the agents searched have at
-    /// most @exact_max live items (their rows, found by agent_memory_live_ix, each measured: a few milliseconds for
-    /// ten thousand, and every item found); above that it walks the HNSW index, filtered by company and agents
-    /// during the walk (iterative scan). Each branch is guarded by a one-time filter, so only one of them runs.
+    /// Forgotten, superseded and expired items never match. When the agents searched have at most @exact_max live items,
+    /// the vector half ranks all of them by the Hamming distance of their vector's binary sketch (read from
+    /// agent_memory_agent_sketch_ix alone: no heap row), then measures the best @sketch_k of them exactly (all of them
+    /// when there are no more); above that it walks the HNSW index, filtered by company and agents during the walk
+    /// (iterative scan). Each branch is guarded by a one-time filter, so only one of them runs. The full-text half reads
+    /// the agents' matching items only (agent_memory_agent_tsv_ix holds the agent and the words).
     /// </summary>
     public const string SearchQuery = $"""
         WITH searched AS MATERIALIZED (
           SELECT count(*) AS n FROM agent_memory m
           WHERE @embedding::vector IS NOT NULL AND m.agent_id = ANY (@agent_ids) AND m.forgotten_at IS NULL),
+        sketched AS MATERIALIZED (
+          SELECT m.id
+          FROM agent_memory m
+          WHERE (SELECT n FROM searched) <= @exact_max
+            AND vector_dims(@embedding::vector) = {ColumnDimensions} AND m.embedding_bits IS NOT NULL
+            AND m.company_id = @company_id AND m.agent_id = ANY (@agent_ids) AND m.forgotten_at IS NULL
+            AND m.valid_from <= @now AND (m.valid_to IS NULL OR m.valid_to > @now)
+            AND (@kinds::text[] IS NULL OR m.kind = ANY (@kinds::text[]))
+          ORDER BY m.embedding_bits <~> binary_quantize(@embedding::vector)
+          LIMIT @sketch_k),
         vector_hits AS MATERIALIZED (
           SELECT v.id, row_number() OVER (ORDER BY v.distance, v.id)::int AS r
           FROM (
             (SELECT m.id, m.embedding <=> @embedding::vector AS distance
-             FROM agent_memory m
-             WHERE (SELECT n FROM searched) <= @exact_max
-               AND vector_dims(@embedding::vector) = {ColumnDimensions} AND m.embedding IS NOT NULL
-               AND m.company_id = @company_id AND m.agent_id = ANY (@agent_ids) AND m.forgotten_at IS NULL
-               AND m.valid_from <= @now AND (m.valid_to IS NULL OR m.valid_to > @now)
-               AND (@kinds::text[] IS NULL OR m.kind = ANY (@kinds::text[]))
+             FROM sketched s
+             JOIN agent_memory m ON m.id = s.id
              ORDER BY (m.embedding <=> @embedding::vector) + 0
              LIMIT @k)
             UNION ALL

@@ -40,6 +40,7 @@ internal static class MemoryStore
                 .With("max_tuples", options.VectorMaxScanTuples.ToString(CultureInfo.InvariantCulture))
                 .With("company_id", companyId).With("agent_ids", ids).WithKinds(kinds).With("exact_max", (long)options.VectorExactMaxItems)
                 .WithVector("embedding", embedding).With("text", text.Trim()).With("k", Math.Max(limit, options.CandidatesPerHalf))
+                .With("sketch_k", (long)Math.Max(Math.Max(limit, options.CandidatesPerHalf), options.VectorSketchCandidates))
                 .With("rrf_k", (double)options.RrfK).With("pin_bonus", options.PinBonus).With("recency_bonus", options.RecencyBonus)
                 .With("half_life_days", Math.Max(0.001, options.RecencyHalfLifeDays)).With("now", now).With("limit", limit);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -85,8 +85,10 @@ BEGIN
 END
 $$;
 
--- Extensions need a superuser to be created; the migrations then find them.
+-- Extensions need a superuser to be created; the migrations then find them (btree_gin is trusted, so the
+-- migrations could make it themselves; it is made here with the others).
 CREATE EXTENSION IF NOT EXISTS vector;
+CREATE EXTENSION IF NOT EXISTS btree_gin;
 
 -- A database whose objects were made by another role (an installation that ran the product as the
 -- superuser) hands them to fluid_app. Extension members and the sequences of identity and serial

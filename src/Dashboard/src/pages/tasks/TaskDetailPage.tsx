@@ -39,6 +39,7 @@ import {
 } from './parts';
 import { Calls } from './Calls';
 import { TaskControls } from './TaskControls';
+import { describeRun } from './run';
 import { describeTaskEvent } from './timeline';
 import { TextAreaField } from '../../components/Field';
 
@@ -261,13 +262,6 @@ function Progress({ task }: { task: Task }) {
   );
 }
 
-const runText: Record<TaskRun['status'], string> = {
-  idle: 'Ready for its next step',
-  calling: 'Thinking: a model call is under way',
-  waiting: 'Waiting',
-  stopped: 'Stopped',
-};
-
 function RunLine({ run }: { run: TaskRun }) {
   const detail =
     run.status === 'waiting' ? run.waitingFor : run.status === 'stopped' ? run.stopReason : null;
@@ -284,7 +278,7 @@ function RunLine({ run }: { run: TaskRun }) {
         aria-hidden="true"
       />
       <span>
-        Agent loop · step {run.step} of attempt {run.attempt} · {runText[run.status]}
+        Agent loop · step {run.step} of attempt {run.attempt} · {describeRun(run)}
         {detail ? `: ${detail}` : ''}
       </span>
       <span className="muted mono">{run.model}</span>
