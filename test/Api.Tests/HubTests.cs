@@ -91,6 +91,30 @@ public sealed class HubTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task A_member_change_is_pushed_live_to_its_company_and_never_to_another()
+    {
+        var world = await fixture.WorldAsync();
+        await using var acme = await ConnectAsync(ApiFixture.OwnerEmail, ApiFixture.OwnerPassword);
+        await using var beta = await ConnectAsync(World.BetaCeoEmail, ApiFixture.Password);
+        using var owner = await fixture.OwnerAsync();
+        using var betaCeo = await fixture.SignInAsync(World.BetaCeoEmail, ApiFixture.Password);
+
+        var acmeMember = await ApiFixture.AddUserAsync(owner, "live.member@acme.test", "viewer");
+        var acmePushed = await acme.ReceiveEventsUntilAsync(e => IsMemberAdded(e, acmeMember), max: 50);
+        acmePushed[^1].GetProperty("stream").GetString().Should().Be($"company:{world.Acme}");
+
+        // Beta's own change arrives live; Acme's never reached Beta's connection before it.
+        var betaMember = await ApiFixture.AddUserAsync(betaCeo, "live.member@beta.test", "viewer");
+        var betaPushed = await beta.ReceiveEventsUntilAsync(e => IsMemberAdded(e, betaMember), max: 50);
+        betaPushed.Where(e => e.GetProperty("type").GetString()!.StartsWith("member.", StringComparison.Ordinal))
+            .Should().OnlyContain(e => e.GetProperty("stream").GetString() == $"company:{world.Beta}");
+        betaPushed.Should().NotContain(e => IsMemberAdded(e, acmeMember));
+    }
+
+    private static bool IsMemberAdded(JsonElement e, long userId) =>
+        e.GetProperty("type").GetString() == "member.added" && e.GetProperty("payload").GetProperty("userId").GetInt64() == userId;
+
+    [Fact]
     public async Task A_connection_without_credentials_is_refused()
     {
         // Through negotiation, as the client starts by default.

@@ -1,5 +1,6 @@
 using Dapper;
 using FluidManager.Grains.Interfaces.Errors;
+using FluidManager.Runtime.Events;
 using Microsoft.AspNetCore.Identity;
 using Npgsql;
 using static FluidManager.Grains.Access.AccessRows;
@@ -14,7 +15,7 @@ public sealed class UserAccount;
 /// management of one company. Every member query is scoped by company, so a user id of another
 /// company answers "not found".
 /// </summary>
-public sealed class UserDirectory(NpgsqlDataSource dataSource, IPasswordHasher<UserAccount> hasher, TimeProvider time)
+public sealed class UserDirectory(NpgsqlDataSource dataSource, IPasswordHasher<UserAccount> hasher, EventWriter events, TimeProvider time)
 {
     private static readonly UserAccount Account = new();
     private readonly Lazy<string> _decoyHash = new(() => hasher.HashPassword(Account, AccessInput.GeneratePassword()));
@@ -150,6 +151,7 @@ public sealed class UserDirectory(NpgsqlDataSource dataSource, IPasswordHasher<U
         }
 
         var member = await GetMemberAsync(connection, transaction, actor.CompanyId, userId!.Value, cancellationToken);
+        await events.PublishAsync(transaction, [MemberEvents.Of(actor, MemberEvents.Added, new MemberEvent(member.Id, member.Role), now)], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new AddedMember(member, existing, generated);
     }
@@ -213,7 +215,9 @@ public sealed class UserDirectory(NpgsqlDataSource dataSource, IPasswordHasher<U
                 transaction, cancellationToken: cancellationToken));
         }
 
+        var before = member;
         member = await GetMemberAsync(connection, transaction, actor.CompanyId, userId, cancellationToken);
+        await events.PublishAsync(transaction, ChangeEvents(actor, before, member, password is not null, time.GetUtcNow()), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return member;
     }
@@ -232,7 +236,41 @@ public sealed class UserDirectory(NpgsqlDataSource dataSource, IPasswordHasher<U
         }
 
         await connection.ExecuteAsync(new CommandDefinition(AccessSql.DeleteMembership, new { user_id = userId, company_id = actor.CompanyId }, transaction, cancellationToken: cancellationToken));
+        await events.PublishAsync(transaction, [MemberEvents.Of(actor, MemberEvents.Removed, new MemberEvent(member.Id, member.Role), time.GetUtcNow())], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The events of one member update: its role, its account fields, its password (that it was set, never what to).</summary>
+    private static List<NewEvent> ChangeEvents(AccessIdentity actor, Member before, Member after, bool passwordSet, DateTimeOffset at)
+    {
+        var changes = new List<NewEvent>();
+        if (after.Role != before.Role)
+        {
+            changes.Add(MemberEvents.Of(actor, MemberEvents.RoleChanged, new MemberEvent(after.Id, after.Role, PreviousRole: before.Role), at));
+        }
+
+        var changed = new List<string>();
+        if (after.DisplayName != before.DisplayName)
+        {
+            changed.Add("displayName");
+        }
+
+        if (after.Disabled != before.Disabled)
+        {
+            changed.Add("disabled");
+        }
+
+        if (changed.Count > 0)
+        {
+            changes.Add(MemberEvents.Of(actor, MemberEvents.Updated, new MemberEvent(after.Id, after.Role, Disabled: after.Disabled, Changed: changed), at));
+        }
+
+        if (passwordSet)
+        {
+            changes.Add(MemberEvents.Of(actor, MemberEvents.PasswordReset, new MemberEvent(after.Id, after.Role), at));
+        }
+
+        return changes;
     }
 
     internal string HashPassword(string password) => hasher.HashPassword(Account, password);

@@ -53,6 +53,7 @@ public static class FluidRuntimeHostingExtensions
         builder.Services.TryAddSingleton<TurnGrainFactory>();
         builder.Services.TryAddSingleton<ITurnGrainFactory, RoutingGrainFactory>();
         builder.Services.TryAddSingleton<EventLog>();
+        builder.Services.TryAddSingleton<EventWriter>();
         builder.Services.TryAddSingleton<ClusterAdmin>();
         builder.Services.TryAddSingleton<MigrationRunner>();
         builder.Services.AddSingleton(new MigrationAssembly(typeof(FluidRuntimeHostingExtensions).Assembly));

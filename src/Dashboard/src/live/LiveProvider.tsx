@@ -9,9 +9,10 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { readEvents, type LiveEvent } from '../services/events';
 import { sessionQueryKey } from '../services/session';
-import { cacheActionsForAll } from './cacheActions';
+import { cacheActionsForAll, REPORT_MAX_WAIT_MS, REPORT_SETTLE_MS } from './cacheActions';
 import { EventCursor } from './EventCursor';
 import { LiveContext, type LiveListener, type LiveStatus } from './liveContext';
+import { Settler } from './settle';
 
 export const HUB_PATH = '/hubs/events';
 /** Events are applied in small batches, so a burst refetches each list once. */
@@ -50,6 +51,7 @@ export function LiveProvider({ companyId, children }: { companyId: number; child
     let startTimer: ReturnType<typeof setTimeout> | undefined;
     let everConnected = false;
     let attempts = 0;
+    const reports = new Settler((queryKey) => void queryClient.invalidateQueries({ queryKey }));
 
     const flush = () => {
       flushTimer = undefined;
@@ -57,6 +59,8 @@ export function LiveProvider({ companyId, children }: { companyId: number; child
       pending = [];
       for (const action of cacheActionsForAll(events)) {
         if (action.kind === 'remove') queryClient.removeQueries({ queryKey: action.queryKey });
+        else if (action.settle)
+          reports.request(action.queryKey, REPORT_SETTLE_MS, REPORT_MAX_WAIT_MS);
         else void queryClient.invalidateQueries({ queryKey: action.queryKey });
       }
     };
@@ -139,6 +143,7 @@ export function LiveProvider({ companyId, children }: { companyId: number; child
       disposed = true;
       clearTimeout(flushTimer);
       clearTimeout(startTimer);
+      reports.dispose();
       void connection.stop();
     };
   }, [companyId, queryClient]);

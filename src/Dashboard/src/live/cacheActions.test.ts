@@ -10,7 +10,9 @@ import { notificationKeys } from '../services/notifications';
 import { missionKeys } from '../services/missions';
 import { policyRuleKeys } from '../services/policies';
 import { knowledgeKeys } from '../services/knowledge';
+import { sessionQueryKey } from '../services/session';
 import { taskKeys } from '../services/tasks';
+import { userKeys } from '../services/users';
 import { cacheActionsFor, cacheActionsForAll, parseStream } from './cacheActions';
 
 function event(stream: string, type: string, position = 1): LiveEvent {
@@ -85,7 +87,7 @@ describe('cacheActionsFor', () => {
       { kind: 'invalidate', queryKey: ['approvals'] },
       { kind: 'invalidate', queryKey: ['tasks'] },
       { kind: 'invalidate', queryKey: ['audit'] },
-      { kind: 'invalidate', queryKey: ['analytics'] },
+      { kind: 'invalidate', queryKey: ['analytics'], settle: true },
     ]);
     expect(
       cacheActionsFor(event('task:4', 'clarification.answered')).map((a) => a.queryKey),
@@ -93,7 +95,7 @@ describe('cacheActionsFor', () => {
     expect(cacheActionsFor(event('task:4', 'llm.call'))).toEqual([
       { kind: 'invalidate', queryKey: ['tasks'] },
       { kind: 'invalidate', queryKey: ['costs'] },
-      { kind: 'invalidate', queryKey: ['analytics'] },
+      { kind: 'invalidate', queryKey: ['analytics'], settle: true },
     ]);
     expect(cacheActionsFor(event('schedule:2', 'schedule.fired'))).toEqual([
       { kind: 'invalidate', queryKey: ['schedules'] },
@@ -188,6 +190,22 @@ describe('cacheActionsFor', () => {
         analyticsKeys.report('agent', '', ''),
       ),
     ).toBe(true);
+  });
+
+  it('refreshes the members on a membership event, and the session when a member’s role or membership changed', () => {
+    for (const type of [
+      'member.added',
+      'member.role_changed',
+      'member.updated',
+      'member.password_reset',
+      'member.removed',
+    ]) {
+      const actions = cacheActionsFor(event('company:1', type));
+      expect(staled(actions, userKeys.list())).toBe(true);
+      expect(staled(actions, sessionQueryKey)).toBe(
+        ['member.role_changed', 'member.updated', 'member.removed'].includes(type),
+      );
+    }
   });
 
   it('ignores what it does not know', () => {

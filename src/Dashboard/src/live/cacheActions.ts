@@ -1,9 +1,19 @@
 import type { QueryKey } from '@tanstack/react-query';
 import type { LiveEvent } from '../services/events';
+import { sessionQueryKey } from '../services/session';
 
-/** What one event does to the query cache. */
+/**
+ * What one event does to the query cache. An invalidation with `settle` waits for the events to
+ * settle (see `Settler`): for reports that aggregate many rows, which a busy company would
+ * otherwise ask for again on every batch of events.
+ */
 export type CacheAction =
-  { kind: 'invalidate'; queryKey: QueryKey } | { kind: 'remove'; queryKey: QueryKey };
+  | { kind: 'invalidate'; queryKey: QueryKey; settle?: true }
+  | { kind: 'remove'; queryKey: QueryKey };
+
+/** How long a report's events must be quiet before it is read again, and the longest wait. */
+export const REPORT_SETTLE_MS = 1000;
+export const REPORT_MAX_WAIT_MS = 5000;
 
 /** The stream's kind and id: "task:42" → ["task", "42"]; "company" → ["company", ""]. */
 export function parseStream(stream: string): [kind: string, id: string] {
@@ -13,6 +23,10 @@ export function parseStream(stream: string): [kind: string, id: string] {
 
 function invalidate(...queryKey: QueryKey): CacheAction {
   return { kind: 'invalidate', queryKey };
+}
+
+function report(...queryKey: QueryKey): CacheAction {
+  return { kind: 'invalidate', queryKey, settle: true };
 }
 
 /**
@@ -25,12 +39,7 @@ export function cacheActionsFor(event: LiveEvent): CacheAction[] {
   const type = event.type;
   // Approvals, questions and budgets travel on several streams; they mean the same everywhere.
   if (type.startsWith('approval.')) {
-    return [
-      invalidate('approvals'),
-      invalidate('tasks'),
-      invalidate('audit'),
-      invalidate('analytics'),
-    ];
+    return [invalidate('approvals'), invalidate('tasks'), invalidate('audit'), report('analytics')];
   }
   // The notification centre: alerts fire, resolve and are read on the company stream.
   if (type.startsWith('alert.')) return [invalidate('notifications')];
@@ -41,7 +50,7 @@ export function cacheActionsFor(event: LiveEvent): CacheAction[] {
   switch (kind) {
     case 'task': {
       if (type === 'llm.call')
-        return [invalidate('tasks'), invalidate('costs'), invalidate('analytics')];
+        return [invalidate('tasks'), invalidate('costs'), report('analytics')];
       if (type === 'tool.call') return [invalidate('tasks'), invalidate('audit')];
       if (type.startsWith('task.run_') || type === 'task.step_started') {
         return [invalidate('tasks')];
@@ -51,7 +60,7 @@ export function cacheActionsFor(event: LiveEvent): CacheAction[] {
       if (type === 'task.created' || type === 'task.assigned')
         actions.push(invalidate('org-chart'));
       if (type === 'task.completed' || type === 'task.failed' || type === 'task.retried')
-        actions.push(invalidate('analytics'));
+        actions.push(report('analytics'));
       return actions;
     }
     case 'agent': {
@@ -75,6 +84,13 @@ export function cacheActionsFor(event: LiveEvent): CacheAction[] {
         return [invalidate('company-policy'), invalidate('agents')];
       }
       if (type.startsWith('inbox.')) return [invalidate('inbox')];
+      // Membership: the Members list; a member whose role, account or membership changed reads
+      // their own session again (a removed member is signed out, a demoted one loses commands).
+      if (type.startsWith('member.')) {
+        return type === 'member.added' || type === 'member.password_reset'
+          ? [invalidate('users')]
+          : [invalidate('users'), invalidate(...sessionQueryKey)];
+      }
       return [];
     }
     // Spaces, their access rules and documents (created, renamed, deleted, tagged, read).

@@ -38,8 +38,6 @@ export function MembersPage() {
     queryKey: userKeys.list(),
     queryFn: ({ signal }) => fetchMembers(signal),
     enabled: reason === undefined,
-    // Membership changes carry no live event: the list is read again every few seconds.
-    refetchInterval: 5_000,
   });
   return (
     <div className="page">
