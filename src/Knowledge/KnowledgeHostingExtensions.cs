@@ -91,12 +91,23 @@ public static class KnowledgeHostingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgentToolSource, EmailToolSource>());
 
         // Fired alerts leave the server: signed webhook deliveries and e-mails, each a leased activity.
+        // Deliveries connect only to addresses the webhook policy allows (Fluid:Webhooks), checked after DNS resolution.
+        services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section);
         services.AddSingleton<Webhooks.Webhooks>();
         services.AddSingleton<Triggers.WorkflowTriggers>();
         services.AddHttpClient(Webhooks.WebhookDeliveryActivity.HttpClientName, (sp, client) =>
         {
             client.Timeout = sp.GetRequiredService<IOptions<AlertOptions>>().Value.DeliveryTimeout;
-        });
+        })
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var policy = sp.GetRequiredService<IOptions<Webhooks.WebhookOptions>>().Value.Policy();
+                return new SocketsHttpHandler
+                {
+                    UseProxy = false,
+                    ConnectCallback = (context, cancellationToken) => policy.ConnectAsync(context.DnsEndPoint, cancellationToken),
+                };
+            });
         services.AddActivityHandler<Webhooks.WebhookDeliveryActivity>();
         services.AddActivityHandler<Webhooks.AlertEmailActivity>();
         services.PostConfigure<AlertOptions>(o => o.EmailActivity ??= Webhooks.AlertEmailActivity.ActivityKind);

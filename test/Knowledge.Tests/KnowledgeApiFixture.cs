@@ -15,8 +15,9 @@ namespace FluidManager.Knowledge.Tests;
 /// <summary>
 /// The real Api host on its own database, next to a silo host on the same database and object storage,
 /// together one Orleans cluster (the Api never runs activities: the silo ingests the uploaded documents).
+/// Its webhooks may deliver to the tests' receivers on the loopback network.
 /// </summary>
-public sealed class KnowledgeApiFixture : DatabaseFixture
+public class KnowledgeApiFixture : DatabaseFixture
 {
     public const string OwnerEmail = "owner@fluid.local";
     public const string OwnerPassword = "owner-password-for-knowledge-tests";
@@ -28,6 +29,9 @@ public sealed class KnowledgeApiFixture : DatabaseFixture
     private IHost? _silo;
     private string? _token;
 
+    /// <summary>Fluid:Webhooks:AllowPrivateNetworks of both hosts.</summary>
+    protected virtual bool WebhooksToPrivateNetworks => true;
+
     protected override Assembly[] MigrationAssemblies =>
         [typeof(FluidRuntimeHostingExtensions).Assembly, typeof(GrainsHostingExtensions).Assembly, typeof(KnowledgeHostingExtensions).Assembly];
 
@@ -38,6 +42,7 @@ public sealed class KnowledgeApiFixture : DatabaseFixture
         cluster["Fluid:Knowledge:Ingestion:MaxDocumentBytes"] = MaxDocumentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
         cluster["Fluid:Alerts:Interval"] = "00:00:00.500";
         cluster["Fluid:Alerts:DeliveryBackoff"] = "00:00:01";
+        cluster["Fluid:Webhooks:AllowPrivateNetworks"] = WebhooksToPrivateNetworks ? "true" : "false";
         var settings = KnowledgeFixture.SiloSettings(ConnectionString, _storage, cluster);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
