@@ -99,15 +99,7 @@ public static class KnowledgeHostingExtensions
         {
             client.Timeout = sp.GetRequiredService<IOptions<AlertOptions>>().Value.DeliveryTimeout;
         })
-            .ConfigurePrimaryHttpMessageHandler(sp =>
-            {
-                var policy = sp.GetRequiredService<IOptions<Webhooks.WebhookOptions>>().Value.Policy();
-                return new SocketsHttpHandler
-                {
-                    UseProxy = false,
-                    ConnectCallback = (context, cancellationToken) => policy.ConnectAsync(context.DnsEndPoint, cancellationToken),
-                };
-            });
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<IOptions<Webhooks.WebhookOptions>>().Value.Policy().Handler());
         services.AddActivityHandler<Webhooks.WebhookDeliveryActivity>();
         services.AddActivityHandler<Webhooks.AlertEmailActivity>();
         services.PostConfigure<AlertOptions>(o => o.EmailActivity ??= Webhooks.AlertEmailActivity.ActivityKind);

@@ -25,7 +25,7 @@ public sealed class WebhookAddressTests(PublicWebhooksApiFixture fixture) : ICla
     {
         using var ceo = await fixture.CeoAsync();
 
-        var created = await ceo.PostAsJsonAsync("/api/webhooks", new { url, events = new[] { "*" }, secret = Secret });
+        var created = await ceo.PostAsJsonAsync("/api/webhooks", new { url, events = new[] { "*" }, secret = Secret, enabled = false });
 
         created.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var problem = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("url")[0].GetString();

@@ -159,6 +159,27 @@ public sealed class WebhookTests(KnowledgeApiFixture fixture) : IClassFixture<Kn
         (await ceo.DeleteAsync($"/api/webhooks/{id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
     }
 
+    [Fact]
+    public async Task A_mail_server_at_a_link_local_address_is_refused_naming_the_host()
+    {
+        using var ceo = await fixture.CeoAsync();
+        try
+        {
+            var refused = await ceo.PutAsJsonAsync("/api/email/settings", new
+            {
+                host = "169.254.169.254", port = 25, security = "none", fromAddress = "alerts@acme.test",
+            });
+            refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("host")[0].GetString()
+                .Should().Contain("169.254.169.254").And.Contain("link-local");
+            (await ceo.GetAsync("/api/email/settings")).StatusCode.Should().Be(HttpStatusCode.NotFound, "nothing was saved");
+        }
+        finally
+        {
+            await ceo.DeleteAsync("/api/email/settings");
+        }
+    }
+
     private static async Task<long> CreateTaskAsync(HttpClient client, string title)
     {
         var response = await client.PostAsJsonAsync("/api/tasks", new { title });

@@ -38,16 +38,18 @@ public sealed class WebAddressPolicy
     private static readonly IPNetwork SixToFour = IPNetwork.Parse("2002::/16");
 
     private readonly IReadOnlyList<IPNetwork> _allowed;
-    private readonly string _howToAllow;
 
     /// <param name="allowedNetworks">Networks (CIDR or bare addresses) reachable although not public.</param>
-    /// <param name="howToAllow">The end of a refusal's message: how an operator would allow such an address.</param>
-    public WebAddressPolicy(IEnumerable<string> allowedNetworks, string howToAllow = "unless allowlisted")
+    /// <param name="refusal">What a refusal says after the host and its addresses: which addresses are refused, and how an operator would allow them.</param>
+    public WebAddressPolicy(IEnumerable<string> allowedNetworks, string refusal = "private, loopback, link-local and reserved addresses are refused unless allowlisted")
     {
         ArgumentNullException.ThrowIfNull(allowedNetworks);
         _allowed = allowedNetworks.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => Parse(n.Trim())).ToList();
-        _howToAllow = howToAllow;
+        Refusal = refusal;
     }
+
+    /// <summary>Which addresses this policy refuses, in words, and how an operator would allow them.</summary>
+    public string Refusal { get; }
 
     /// <summary>Parses a CIDR (a bare address is a /32 or /128); throws <see cref="FormatException"/> naming it.</summary>
     public static IPNetwork Parse(string network)
@@ -77,20 +79,29 @@ public sealed class WebAddressPolicy
     public async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        var host = endpoint.Host.Trim('[', ']');
-        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        return new NetworkStream(await ConnectSocketAsync(endpoint.Host, endpoint.Port, cancellationToken), ownsSocket: true);
+    }
+
+    /// <summary>
+    /// A TCP connection to <paramref name="host"/> (a name or an address) made only to an address this policy allows,
+    /// for clients that take a connected socket (SMTP); throws <see cref="WebAccessDeniedException"/> when none is.
+    /// </summary>
+    public async Task<Socket> ConnectSocketAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var name = host.Trim('[', ']');
+        var addresses = IPAddress.TryParse(name, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(name, cancellationToken);
         var allowed = addresses.Where(Allows).ToArray();
         if (allowed.Length == 0)
         {
-            throw new WebAccessDeniedException(
-                $"{endpoint.Host} resolves to {string.Join(", ", addresses.Select(a => a.ToString()))}: private, loopback, link-local and reserved addresses are refused {_howToAllow}");
+            throw new WebAccessDeniedException($"{host} resolves to {string.Join(", ", addresses.Select(a => a.ToString()))}: {Refusal}");
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(allowed, endpoint.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
+            await socket.ConnectAsync(allowed, port, cancellationToken);
+            return socket;
         }
         catch
         {
@@ -113,11 +124,24 @@ public sealed class WebAddressPolicy
         return null;
     }
 
+    /// <summary>
+    /// A handler whose every connection goes through <see cref="ConnectAsync"/>, without a proxy (which would connect
+    /// on the client's behalf, unchecked).
+    /// </summary>
+    public SocketsHttpHandler Handler() => new() { UseProxy = false, ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, cancellationToken) };
+
     /// <summary>The literal IP address of a URL's host when it is one this policy refuses; null for a name or an allowed address.</summary>
     public IPAddress? RefusedLiteral(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        return IPAddress.TryParse(url.Host.Trim('[', ']'), out var address) && !Allows(address) ? address : null;
+        return RefusedLiteral(url.Host);
+    }
+
+    /// <summary>The host when it is an IP address this policy refuses; null for a name or an allowed address.</summary>
+    public IPAddress? RefusedLiteral(string host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return IPAddress.TryParse(host.Trim('[', ']'), out var address) && !Allows(address) ? address : null;
     }
 
     public static bool IsPublic(IPAddress address)

@@ -10,6 +10,10 @@ public sealed class WebhookOptions
     /// <summary>What a refusal tells the operator to set.</summary>
     internal const string HowToAllow = "unless the operator sets " + Section + ":AllowPrivateNetworks";
 
+    private const string Refused = "private, loopback, link-local and reserved addresses are refused " + HowToAllow;
+
+    private const string RefusedThoughPrivateAllowed = "link-local (cloud metadata) and reserved addresses are refused, even with " + Section + ":AllowPrivateNetworks";
+
     /// <summary>
     /// Whether webhooks may deliver to loopback and private networks (127.0.0.0/8, 10/8, 172.16/12, 192.168/16,
     /// 100.64/10, ::1, fc00::/7), for receivers on the installation's own machine or LAN. Default false: a webhook
@@ -19,5 +23,5 @@ public sealed class WebhookOptions
     public bool AllowPrivateNetworks { get; set; }
 
     /// <summary>The address policy of deliveries and of the URLs a webhook is saved with.</summary>
-    internal WebAddressPolicy Policy() => new(AllowPrivateNetworks ? WebAddressPolicy.PrivateNetworks : [], HowToAllow);
+    internal WebAddressPolicy Policy() => AllowPrivateNetworks ? new(WebAddressPolicy.PrivateNetworks, RefusedThoughPrivateAllowed) : new([], Refused);
 }

@@ -124,7 +124,7 @@ public sealed class Webhooks(NpgsqlDataSource dataSource, IDataProtectionProvide
         else if (_policy.RefusedLiteral(parsed) is { } refused)
         {
             // Names are checked when a delivery connects, after DNS resolution; an address is refused at once.
-            errors["url"] = [$"{refused} is a private, loopback, link-local or reserved address: webhooks deliver to public addresses only, {WebhookOptions.HowToAllow} (link-local stays refused)"];
+            errors["url"] = [$"{refused} is not an address webhooks deliver to: {_policy.Refusal}"];
         }
 
         var events = (input.Events ?? []).Select(e => e.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToArray();
