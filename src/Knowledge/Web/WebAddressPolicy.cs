@@ -4,8 +4,8 @@ using System.Net.Sockets;
 namespace FluidManager.Knowledge.Web;
 
 /// <summary>
-/// Which IP addresses the server's outbound connections (the web tool, webhook deliveries) may reach: public
-/// unicast addresses, plus addresses inside the networks explicitly allowed in configuration. Loopback, private
+/// Which IP addresses the server's outbound connections (the web tool, webhook deliveries, MCP servers, SMTP) may
+/// reach: public unicast addresses, plus addresses inside the networks explicitly allowed. Loopback, private
 /// (RFC 1918, unique local), link-local (cloud metadata endpoints live there), carrier-grade NAT, multicast,
 /// reserved and documentation ranges are refused, as are IPv6 forms that embed one of them (mapped, NAT64, 6to4).
 /// <see cref="ConnectAsync"/> is the guard itself: a <see cref="SocketsHttpHandler.ConnectCallback"/> that resolves
