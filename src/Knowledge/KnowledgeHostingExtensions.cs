@@ -94,12 +94,15 @@ public static class KnowledgeHostingExtensions
         services.PostConfigure<Grains.Schedules.MailboxCheckOptions>(o => o.Activity ??= MailboxCheckActivity.ActivityKind);
 
         // Fired alerts leave the server: signed webhook deliveries and e-mails, each a leased activity.
+        // Deliveries connect only to addresses the webhook policy allows (Fluid:Webhooks), checked after DNS resolution.
+        services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section);
         services.AddSingleton<Webhooks.Webhooks>();
         services.AddSingleton<Triggers.WorkflowTriggers>();
         services.AddHttpClient(Webhooks.WebhookDeliveryActivity.HttpClientName, (sp, client) =>
         {
             client.Timeout = sp.GetRequiredService<IOptions<AlertOptions>>().Value.DeliveryTimeout;
-        });
+        })
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<IOptions<Webhooks.WebhookOptions>>().Value.Policy().Handler());
         services.AddActivityHandler<Webhooks.WebhookDeliveryActivity>();
         services.AddActivityHandler<Webhooks.AlertEmailActivity>();
         services.PostConfigure<AlertOptions>(o => o.EmailActivity ??= Webhooks.AlertEmailActivity.ActivityKind);

@@ -324,7 +324,7 @@ public sealed class ContractSerializationTests
     {
         using var progress = JsonDocument.Parse("""{"stage":"embedding","done":3,"total":10}""");
         var document = new DocumentDto(4, 7, 2, "handbook.md", "text/markdown", 2048, "abc", DocumentStatus.Ingesting, null, "markdown", 2, 1, 10, 9000, 1,
-            progress.RootElement, "human:3", Now, Now, null, ["handbook", "onboarding"], new Dictionary<string, string> { ["owner"] = "Ada" });
+            progress.RootElement, "human:3", Now, Now, null, ["handbook", "onboarding"], new Dictionary<string, string> { ["owner"] = "Ada" }, 5);
         var space = new KnowledgeSpaceDto(2, 7, "Handbook", "", SpaceScope.Department, "Engineering", null,
             [new AclRule(AclPrincipalKind.Department, "Engineering"), new AclRule(AclPrincipalKind.Agent, AgentId: 12, CanWrite: true)], 1, 0, 10, 3, "human:3", Now, Now);
         var create = new CreateSpaceCommand(7, "Handbook", Scope: SpaceScope.Project, ScopeRef: "launch", Acl: [new AclRule(AclPrincipalKind.Everyone)]);

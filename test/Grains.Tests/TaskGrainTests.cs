@@ -70,7 +70,7 @@ public sealed class TaskGrainTests(GrainsFixture fixture) : IClassFixture<Grains
         var done = await grain.CompleteAsync(new CompleteTaskCommand(company, "Spec written."));
 
         done.Status.Should().Be(TaskState.Done);
-        done.AttemptCount.Should().Be(2);
+        done.AttemptCount.Should().Be(1, "a pause and resume goes on with the same attempt");
         done.TokensUsed.Should().Be(1200);
         done.CostEstimate.Should().Be(0.42m);
         done.Result.Should().Be("Spec written.");
@@ -80,6 +80,40 @@ public sealed class TaskGrainTests(GrainsFixture fixture) : IClassFixture<Grains
         var types = (await fixture.StreamAsync(company, Streams.Task(task.Id))).Select(e => e.Type);
         types.Should().ContainInOrder(EventTypes.TaskCreated, EventTypes.TaskAssigned, EventTypes.TaskStarted, EventTypes.TaskPaused,
             EventTypes.TaskResumed, EventTypes.TaskStarted, EventTypes.TaskUsageRecorded, EventTypes.TaskCompleted);
+    }
+
+    [Fact]
+    public async Task Approvals_in_a_row_leave_the_task_on_its_first_attempt_and_a_retry_after_failure_is_the_second()
+    {
+        var company = await fixture.CreateCompanyAsync();
+        var ada = await fixture.HireAsync(company, "Ada", "Developer", "Engineering");
+        using var ceo = As.Ceo();
+        var task = await fixture.CreateTaskAsync(company, "Wire the payment", assignee: ada.Id);
+        var grain = fixture.Task(task.Id);
+
+        (await grain.StartAsync(new TaskTransitionCommand(company))).AttemptCount.Should().Be(1, "the first start begins attempt 1");
+        foreach (var action in new[] { "payments.send", "payments.refund" })
+        {
+            await grain.RequestApprovalAsync(new RequestApprovalCommand(company, action, "It moves money."));
+            await grain.ApproveAsync(new TaskTransitionCommand(company));
+            (await grain.StartAsync(new TaskTransitionCommand(company))).AttemptCount.Should().Be(1, $"resuming after the approval of {action} goes on with attempt 1");
+        }
+
+        await grain.BlockAsync(new TaskTransitionCommand(company, Reason: "Waiting for an answer from the CEO."));
+        await grain.UnblockAsync(new TaskTransitionCommand(company, Reason: "Answered."));
+        (await grain.StartAsync(new TaskTransitionCommand(company))).AttemptCount.Should().Be(1, "an answered question goes on with attempt 1");
+
+        await grain.FailAsync(new TaskTransitionCommand(company, Reason: "The bank refused."));
+        (await grain.RetryAsync(new TaskTransitionCommand(company))).AttemptCount.Should().Be(2, "a retry after a failure queues attempt 2");
+        (await grain.StartAsync(new TaskTransitionCommand(company))).AttemptCount.Should().Be(2);
+        await grain.RequestApprovalAsync(new RequestApprovalCommand(company, "payments.send", null));
+        await grain.ApproveAsync(new TaskTransitionCommand(company));
+        await grain.StartAsync(new TaskTransitionCommand(company));
+        var done = await grain.CompleteAsync(new CompleteTaskCommand(company, "Paid."));
+
+        done.AttemptCount.Should().Be(2);
+        var retries = await fixture.ScalarAsync<long>("SELECT retries FROM task_outcomes WHERE task_id = @id", ("id", done.Id));
+        retries.Should().Be(1, "the analytics count the one retry, not the approvals");
     }
 
     [Fact]

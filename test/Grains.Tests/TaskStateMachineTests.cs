@@ -86,4 +86,22 @@ public sealed class TaskStateMachineTests
             TaskStateMachine.EventType(action).Should().StartWith("task.");
         }
     }
+
+    [Fact]
+    public void Only_the_first_start_and_a_retry_begin_an_attempt()
+    {
+        foreach (var from in Enum.GetValues<TaskState>())
+        {
+            foreach (var action in Enum.GetValues<TaskAction>())
+            {
+                if (!TaskStateMachine.CanApply(from, action))
+                {
+                    continue;
+                }
+
+                TaskStateMachine.BeginsAttempt(action, attemptCount: 0).Should().Be(action is TaskAction.Start or TaskAction.Retry, $"{from} → {action} of a task that never ran");
+                TaskStateMachine.BeginsAttempt(action, attemptCount: 1).Should().Be(action == TaskAction.Retry, $"{from} → {action} of a task on its first attempt");
+            }
+        }
+    }
 }

@@ -15,8 +15,9 @@ namespace FluidManager.Knowledge.Tests;
 /// <summary>
 /// The real Api host on its own database, next to a silo host on the same database and object storage,
 /// together one Orleans cluster (the Api never runs activities: the silo ingests the uploaded documents).
+/// Its webhooks may deliver to the tests' receivers on the loopback network.
 /// </summary>
-public sealed class KnowledgeApiFixture : DatabaseFixture
+public class KnowledgeApiFixture : DatabaseFixture
 {
     public const string OwnerEmail = "owner@fluid.local";
     public const string OwnerPassword = "owner-password-for-knowledge-tests";
@@ -27,6 +28,9 @@ public sealed class KnowledgeApiFixture : DatabaseFixture
     private WebApplicationFactory<Program>? _factory;
     private IHost? _silo;
     private string? _token;
+
+    /// <summary>Fluid:Webhooks:AllowPrivateNetworks of both hosts.</summary>
+    protected virtual bool WebhooksToPrivateNetworks => true;
 
     protected override Assembly[] MigrationAssemblies =>
         [typeof(FluidRuntimeHostingExtensions).Assembly, typeof(GrainsHostingExtensions).Assembly, typeof(KnowledgeHostingExtensions).Assembly];
@@ -40,6 +44,7 @@ public sealed class KnowledgeApiFixture : DatabaseFixture
         cluster["Fluid:Alerts:DeliveryBackoff"] = "00:00:01";
         cluster["Fluid:Mailbox:Attempts"] = "2";
         cluster["Fluid:Mailbox:Backoff"] = "00:00:00.200";
+        cluster["Fluid:Webhooks:AllowPrivateNetworks"] = WebhooksToPrivateNetworks ? "true" : "false";
         var settings = KnowledgeFixture.SiloSettings(ConnectionString, _storage, cluster);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {

@@ -192,6 +192,70 @@ public sealed class KnowledgeApiTests(KnowledgeApiFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Two_editors_of_one_document_the_second_with_a_stale_version_gets_412_and_overwrites_nothing()
+    {
+        using var ceo = await fixture.CeoAsync();
+        var space = await PostAsync(ceo, "/api/knowledge/spaces", new { name = $"Edited {Guid.NewGuid():N}" }, HttpStatusCode.Created);
+        var spaceId = space.GetProperty("id").GetInt64();
+        var documentId = await UploadAsync(ceo, spaceId, "travel.md", "# Travel\n\nTrains under four hours.\n");
+        await SettledAsync(ceo, spaceId, documentId);
+        var path = $"/api/knowledge/spaces/{spaceId}/documents/{documentId}";
+
+        // Both editors read the same version: the ETag header and the version field say it.
+        using var read = await ceo.GetAsync(path);
+        var seen = await read.Content.ReadFromJsonAsync<JsonElement>();
+        var version = seen.GetProperty("version").GetInt64();
+        read.Headers.ETag!.Tag.Should().Be($"\"{version}\"");
+        using (var unchanged = new HttpRequestMessage(HttpMethod.Get, path))
+        {
+            unchanged.Headers.IfNoneMatch.Add(read.Headers.ETag);
+            (await ceo.SendAsync(unchanged)).StatusCode.Should().Be(HttpStatusCode.NotModified);
+        }
+
+        // The first saves with If-Match and gets the next version.
+        using var first = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent.Create(new { tags = new[] { "travel" } }) };
+        first.Headers.IfMatch.Add(read.Headers.ETag);
+        using var saved = await ceo.SendAsync(first);
+        saved.StatusCode.Should().Be(HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
+        var afterFirst = await saved.Content.ReadFromJsonAsync<JsonElement>();
+        afterFirst.GetProperty("version").GetInt64().Should().Be(version + 1);
+        saved.Headers.ETag!.Tag.Should().Be($"\"{version + 1}\"");
+
+        // The second still holds the old version, by header or in the body: 412, naming both versions, and nothing written.
+        using var second = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent.Create(new { tags = new[] { "expenses" } }) };
+        second.Headers.IfMatch.Add(read.Headers.ETag);
+        using var refused = await ceo.SendAsync(second);
+        refused.StatusCode.Should().Be(HttpStatusCode.PreconditionFailed);
+        refused.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("detail").GetString().Should().Contain($"Document {documentId}").And.Contain("reload it");
+        problem.GetProperty("expectedVersion").GetInt64().Should().Be(version);
+        problem.GetProperty("actualVersion").GetInt64().Should().Be(version + 1);
+        var inBody = await ceo.PatchAsJsonAsync(path, new { metadata = new { owner = "Bo" }, expectedVersion = version });
+        inBody.StatusCode.Should().Be(HttpStatusCode.PreconditionFailed);
+        var current = await (await ceo.GetAsync(path)).Content.ReadFromJsonAsync<JsonElement>();
+        current.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).Should().Equal("travel");
+        current.GetProperty("metadata").EnumerateObject().Should().BeEmpty();
+        current.GetProperty("version").GetInt64().Should().Be(version + 1);
+
+        // An ETag that is not one of this API's, or two versions that disagree: 400 naming the problem.
+        using var garbled = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonContent.Create(new { tags = new[] { "x" } }) };
+        garbled.Headers.TryAddWithoutValidation("If-Match", "\"seven\"");
+        using var garbledAnswer = await ceo.SendAsync(garbled);
+        garbledAnswer.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await garbledAnswer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("If-Match", out _).Should().BeTrue();
+
+        // Reloaded, the second editor saves at the current version; without a precondition an edit is made whatever the version.
+        var retried = await ceo.PatchAsJsonAsync(path, new { tags = new[] { "travel", "expenses" }, expectedVersion = version + 1 });
+        retried.StatusCode.Should().Be(HttpStatusCode.OK);
+        var blind = await ceo.PatchAsJsonAsync(path, new { metadata = new { owner = "Bo" } });
+        blind.StatusCode.Should().Be(HttpStatusCode.OK);
+        var last = await blind.Content.ReadFromJsonAsync<JsonElement>();
+        last.GetProperty("version").GetInt64().Should().Be(version + 3);
+        last.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).Should().Equal("expenses", "travel");
+    }
+
+    [Fact]
     public async Task A_failed_document_shows_its_error_and_is_retried_and_deleted_through_the_api()
     {
         using var ceo = await fixture.CeoAsync();

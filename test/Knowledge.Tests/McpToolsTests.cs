@@ -299,6 +299,14 @@ public sealed class McpToolsTests(McpFixture fixture) : IClassFixture<McpFixture
 
         var noUrl = await ceo.PostAsJsonAsync("/api/mcp/servers", new { name = "remote", transport = "http", url = "ftp://example.test/mcp" });
         (await noUrl.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("url")[0].GetString().Should().Contain("not an absolute http or https address");
+        foreach (var (url, address) in new[] { ("http://169.254.169.254/latest/meta-data/", "169.254.169.254"), ("http://[fe80::1]:8080/mcp", "fe80::1") })
+        {
+            var metadata = await ceo.PostAsJsonAsync("/api/mcp/servers", new { name = "metadata", transport = "http", url, enabled = false });
+            metadata.StatusCode.Should().Be(HttpStatusCode.BadRequest, "a link-local address (cloud metadata) is never an MCP server's");
+            (await metadata.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("url")[0].GetString()
+                .Should().Contain(address).And.Contain("link-local");
+        }
+
 
         var shell = await ceo.PostAsJsonAsync("/api/mcp/servers", new { name = "shell", transport = "stdio", command = "bash", arguments = new[] { "-c", "id" } });
         shell.StatusCode.Should().Be(HttpStatusCode.BadRequest, "this installation allows node only");

@@ -138,6 +138,48 @@ public sealed class WebhookTests(KnowledgeApiFixture fixture) : IClassFixture<Kn
         (await ceo.GetAsync($"/api/webhooks/{id}/deliveries")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Cloud_metadata_and_link_local_addresses_are_refused_even_where_private_networks_are_allowed()
+    {
+        using var ceo = await fixture.CeoAsync();
+        foreach (var url in new[] { "http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/hook" })
+        {
+            var refused = await ceo.PostAsJsonAsync("/api/webhooks", new { url, events = new[] { "*" }, secret = Secret });
+            refused.StatusCode.Should().Be(HttpStatusCode.BadRequest, url);
+            (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("url")[0].GetString()
+                .Should().Contain("link-local").And.Contain(url.Contains("169", StringComparison.Ordinal) ? "169.254.169.254" : "fe80::1");
+        }
+
+        var created = await ceo.PostAsJsonAsync("/api/webhooks", new { url = "http://127.0.0.1:9/hook", events = new[] { "*" }, secret = Secret, enabled = false });
+        created.StatusCode.Should().Be(HttpStatusCode.Created, "this installation allows private networks (Fluid:Webhooks:AllowPrivateNetworks)");
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var moved = await ceo.PutAsJsonAsync($"/api/webhooks/{id}", new { url = "http://169.254.169.254/", events = new[] { "*" }, enabled = false });
+        moved.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await ceo.GetFromJsonAsync<JsonElement>($"/api/webhooks/{id}")).GetProperty("url").GetString().Should().Be("http://127.0.0.1:9/hook");
+        (await ceo.DeleteAsync($"/api/webhooks/{id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task A_mail_server_at_a_link_local_address_is_refused_naming_the_host()
+    {
+        using var ceo = await fixture.CeoAsync();
+        try
+        {
+            var refused = await ceo.PutAsJsonAsync("/api/email/settings", new
+            {
+                host = "169.254.169.254", port = 25, security = "none", fromAddress = "alerts@acme.test",
+            });
+            refused.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("host")[0].GetString()
+                .Should().Contain("169.254.169.254").And.Contain("link-local");
+            (await ceo.GetAsync("/api/email/settings")).StatusCode.Should().Be(HttpStatusCode.NotFound, "nothing was saved");
+        }
+        finally
+        {
+            await ceo.DeleteAsync("/api/email/settings");
+        }
+    }
+
     private static async Task<long> CreateTaskAsync(HttpClient client, string title)
     {
         var response = await client.PostAsJsonAsync("/api/tasks", new { title });

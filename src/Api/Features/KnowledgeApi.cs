@@ -20,8 +20,11 @@ public sealed record CreateKnowledgeSpaceRequest(string? Name, string? Descripti
 
 public sealed record UpdateKnowledgeSpaceRequest(string? Name, string? Description, long? ExpectedVersion);
 
-/// <summary>The document's new tags and/or metadata; an absent one is left as it is, an empty one clears it.</summary>
-public sealed record UpdateKnowledgeDocumentRequest(IReadOnlyList<string?>? Tags, IReadOnlyDictionary<string, string?>? Metadata);
+/// <summary>
+/// The document's new tags and/or metadata; an absent one is left as it is, an empty one clears it. <c>expectedVersion</c>
+/// (or <c>If-Match</c>): the version the change was made on; without either, the change is made whatever the version.
+/// </summary>
+public sealed record UpdateKnowledgeDocumentRequest(IReadOnlyList<string?>? Tags, IReadOnlyDictionary<string, string?>? Metadata, long? ExpectedVersion = null);
 
 public sealed record SetKnowledgeAclRequest(IReadOnlyList<AclRule>? Rules, long? ExpectedVersion);
 
@@ -123,16 +126,17 @@ public static class KnowledgeApi
         group.MapGet("/spaces/{id:long}/documents/{documentId:long}", GetDocumentAsync)
             .RequireAuthorization(AccessPolicies.Read)
             .WithName("GetKnowledgeDocument")
-            .WithSummary("One document with its ingestion status and progress.")
+            .WithSummary("One document with its ingestion status and progress; the ETag header is its version.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPatch("/spaces/{id:long}/documents/{documentId:long}", UpdateDocumentAsync)
             .RequireAuthorization(AccessPolicies.Command)
             .WithName("UpdateKnowledgeDocument")
-            .WithSummary("Replaces the document's tags (lower-cased, at most 20) and/or metadata (a flat object of strings, at most 30 entries); an absent field is left as it is.")
+            .WithSummary("Replaces the document's tags (lower-cased, at most 20) and/or metadata (a flat object of strings, at most 30 entries); an absent field is left as it is. If-Match or expectedVersion: 412 when the document changed meanwhile (without either, the change is made whatever the version).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         group.MapPost("/spaces/{id:long}/documents/{documentId:long}/retry", RetryDocumentAsync)
             .RequireAuthorization(AccessPolicies.Command)
@@ -268,8 +272,13 @@ public static class KnowledgeApi
     private static async Task<Ok<IReadOnlyList<DocumentDto>>> ListDocumentsAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, string? tag = null) =>
         TypedResults.Ok(await grains.GetGrain<IKnowledgeSpaceGrain>(id).ListDocumentsAsync(caller.CompanyId, tag));
 
-    private static async Task<Ok<DocumentDto>> UpdateDocumentAsync(long id, long documentId, UpdateKnowledgeDocumentRequest request, ICompanyContext caller, ITurnGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IKnowledgeSpaceGrain>(id).UpdateDocumentAsync(new UpdateDocumentCommand(caller.CompanyId, documentId, request.Tags, request.Metadata)));
+    private static async Task<Ok<DocumentDto>> UpdateDocumentAsync(
+        long id, long documentId, UpdateKnowledgeDocumentRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    {
+        var document = await grains.GetGrain<IKnowledgeSpaceGrain>(id).UpdateDocumentAsync(
+            new UpdateDocumentCommand(caller.CompanyId, documentId, request.Tags, request.Metadata, Versions.Expected(http, request.ExpectedVersion)));
+        return http.WithETag(TypedResults.Ok(document), document.Version);
+    }
 
     private static async Task<Accepted<DocumentDto>> UploadDocumentAsync(
         long id,
@@ -335,8 +344,11 @@ public static class KnowledgeApi
         }
     }
 
-    private static async Task<Ok<DocumentDto>> GetDocumentAsync(long id, long documentId, ICompanyContext caller, ITurnGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IKnowledgeSpaceGrain>(id).GetDocumentAsync(caller.CompanyId, documentId));
+    private static async Task<Results<Ok<DocumentDto>, StatusCodeHttpResult>> GetDocumentAsync(long id, long documentId, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    {
+        var document = await grains.GetGrain<IKnowledgeSpaceGrain>(id).GetDocumentAsync(caller.CompanyId, documentId);
+        return http.OkOrNotModified(document, document.Version);
+    }
 
     private static async Task<Accepted<DocumentDto>> RetryDocumentAsync(long id, long documentId, ICompanyContext caller, ITurnGrainFactory grains)
     {

@@ -46,6 +46,7 @@ public sealed record TaskDto
     [Id(12)]
     public DateTimeOffset? DeadlineAt { get; init; }
 
+    /// <summary>Attempts begun: the first start and each retry; going on after an approval, an answer, a pause or a block is the same attempt.</summary>
     [Id(13)]
     public required int AttemptCount { get; init; }
 

@@ -114,12 +114,15 @@ internal static class AlertsSql
         RETURNING id
         """;
 
-    /// <summary>The outcome of a delivery's last attempt; attempts, response code and duration were logged by the attempts themselves.</summary>
+    /// <summary>
+    /// The outcome of a delivery's last attempt; attempts, response code and duration were logged by the attempts
+    /// themselves. A delivery its attempt already failed for good (a refused target) stays failed with its error.
+    /// </summary>
     public const string FinishDelivery = """
         UPDATE webhook_deliveries
-        SET status = CASE WHEN @succeeded THEN 'delivered' ELSE 'failed' END,
-            error = CASE WHEN @succeeded THEN NULL ELSE COALESCE(@error, error) END,
-            attempts = GREATEST(attempts, @attempts), finished_at = @now
+        SET status = CASE WHEN status = 'failed' THEN status WHEN @succeeded THEN 'delivered' ELSE 'failed' END,
+            error = CASE WHEN status = 'failed' THEN error WHEN @succeeded THEN NULL ELSE COALESCE(@error, error) END,
+            attempts = GREATEST(attempts, @attempts), finished_at = COALESCE(finished_at, @now)
         WHERE activity_id = @activity_id
         """;
 

@@ -409,6 +409,7 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
         await context.Sql(TaskSql.Transition)
             .With("id", Id)
             .With<TaskState>("to", to)
+            .With("begins_attempt", TaskStateMachine.BeginsAttempt(action, task.AttemptCount))
             .With("assignee", assignee)
             .With("reason", reason)
             .With("result", result)

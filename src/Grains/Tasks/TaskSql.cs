@@ -77,7 +77,8 @@ internal static class TaskSql
 
     /// <summary>
     /// Moves a task to a new status: running time is added up when it leaves "running", the attempt
-    /// count rises on start, finish time is set on failed/done/cancelled and cleared when it is queued again.
+    /// count rises when a new attempt begins (<see cref="TaskStateMachine.BeginsAttempt"/>: the first start or a
+    /// retry), finish time is set on failed/done/cancelled and cleared when it is queued again.
     /// </summary>
     public const string Transition = """
         UPDATE tasks SET
@@ -85,7 +86,7 @@ internal static class TaskSql
           assignee_agent_id = COALESCE(@assignee, assignee_agent_id),
           status_reason = @reason,
           result = COALESCE(@result, result),
-          attempt_count = attempt_count + CASE WHEN @to = 'running' AND status <> 'running' THEN 1 ELSE 0 END,
+          attempt_count = attempt_count + CASE WHEN @begins_attempt THEN 1 ELSE 0 END,
           duration_ms = duration_ms + CASE WHEN running_since IS NOT NULL AND @to <> 'running'
                                            THEN GREATEST(0, (extract(epoch FROM (@now - running_since)) * 1000)::bigint) ELSE 0 END,
           running_since = CASE WHEN @to = 'running' THEN COALESCE(running_since, @now) END,

@@ -30,6 +30,14 @@ public static class TaskStateMachine
     public static IReadOnlyList<TaskAction> AllowedActions(TaskState status, bool assigned, bool attemptsLeft) =>
         Allowed[(status, assigned, attemptsLeft)];
 
+    /// <summary>
+    /// Whether a transition begins a new attempt (counted in the task's attempt count): the first start of a task
+    /// that never ran, or the retry of a failed one (which queues the next attempt). Going back to running after an
+    /// approval, an answered question, an unblock, a pause or a reassignment goes on with the same attempt.
+    /// </summary>
+    public static bool BeginsAttempt(TaskAction action, int attemptCount) =>
+        action == TaskAction.Retry || (action == TaskAction.Start && attemptCount == 0);
+
     /// <summary>The status after <paramref name="action"/>, or a <see cref="ConflictException"/> (409) naming both.</summary>
     public static TaskState Apply(TaskState from, TaskAction action) => TryApply(from, action, out var to)
         ? to

@@ -38,6 +38,10 @@ public sealed class EmailSettings(NpgsqlDataSource dataSource, IDataProtectionPr
         {
             errors["host"] = [host is null ? "is required" : $"'{host}' is not a host name or address"];
         }
+        else if (SmtpSender.AddressPolicy.RefusedLiteral(host) is { } refused)
+        {
+            errors["host"] = [$"{refused} is not an address a mail server may have: {SmtpSender.AddressPolicy.Refusal}"];
+        }
 
         var security = input.Security?.Trim().ToLowerInvariant() ?? current?.Dto.Security ?? "starttls";
         if (!Securities.Contains(security))

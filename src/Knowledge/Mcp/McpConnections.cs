@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using FluidManager.Knowledge.Web;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Microsoft.Extensions.Logging;
@@ -41,6 +42,14 @@ internal sealed record McpServerConnection(
 /// </summary>
 public sealed class McpConnections(IOptions<KnowledgeOptions> options, ILoggerFactory loggers) : IAsyncDisposable
 {
+    /// <summary>
+    /// Where an http server may be: MCP servers often run on the installation's own machine or LAN, so loopback and
+    /// private networks are reached; link-local (cloud metadata) and reserved addresses never, checked on every
+    /// connection after DNS resolution.
+    /// </summary>
+    internal static readonly WebAddressPolicy AddressPolicy =
+        new(WebAddressPolicy.PrivateNetworks, "link-local (cloud metadata) and reserved addresses are never reached by an MCP server connection");
+
     private readonly ConcurrentDictionary<long, Lazy<Task<Entry>>> _clients = new();
 
     private McpToolOptions Options => options.Value.Mcp;
@@ -142,15 +151,19 @@ public sealed class McpConnections(IOptions<KnowledgeOptions> options, ILoggerFa
                 InheritEnvironmentVariables = false,
                 EnvironmentVariables = Merge(StdioClientTransportOptions.GetDefaultEnvironmentVariables(), server.Environment, server.Secrets),
             }, loggers)
-            : new HttpClientTransport(new HttpClientTransportOptions
-            {
-                Name = server.Name,
-                Endpoint = new Uri(server.Url!),
-                TransportMode = HttpTransportMode.StreamableHttp,
-                ConnectionTimeout = Options.ConnectTimeout,
-                AdditionalHeaders = Merge(new Dictionary<string, string?>(), server.Headers, server.Secrets)
-                    .ToDictionary(h => h.Key, h => h.Value ?? "", StringComparer.OrdinalIgnoreCase),
-            }, loggers);
+            : new HttpClientTransport(
+                new HttpClientTransportOptions
+                {
+                    Name = server.Name,
+                    Endpoint = new Uri(server.Url!),
+                    TransportMode = HttpTransportMode.StreamableHttp,
+                    ConnectionTimeout = Options.ConnectTimeout,
+                    AdditionalHeaders = Merge(new Dictionary<string, string?>(), server.Headers, server.Secrets)
+                        .ToDictionary(h => h.Key, h => h.Value ?? "", StringComparer.OrdinalIgnoreCase),
+                },
+                new HttpClient(AddressPolicy.Handler()),
+                loggers,
+                ownsHttpClient: true);
         using var timeout = new CancellationTokenSource(Options.ConnectTimeout);
         var client = await McpClient.CreateAsync(
             transport,

@@ -278,6 +278,10 @@ public sealed class McpServers(
             {
                 errors["url"] = [url is null ? "is required for an http server" : $"'{url}' is not an absolute http or https address"];
             }
+            else if (McpConnections.AddressPolicy.RefusedLiteral(uri) is { } refused)
+            {
+                errors["url"] = [$"{refused} is not an address an MCP server may have: {McpConnections.AddressPolicy.Refusal}"];
+            }
         }
         else
         {

@@ -6,7 +6,9 @@ namespace FluidManager.Knowledge.Spaces;
 /// A document of a space. <see cref="Generation"/> counts its uploads and retries; <see cref="ActiveGeneration"/>
 /// is the one whose chunks are searchable (null before the first successful ingestion). <see cref="Progress"/>
 /// is the running ingestion's last report (stage, done, total). <see cref="Tags"/> (lower case, sorted) and
-/// <see cref="Metadata"/> (string values) describe it; a space's documents are filtered by tag.
+/// <see cref="Metadata"/> (string values) describe it; a space's documents are filtered by tag. <see cref="Version"/>
+/// rises with every change of the document (its labels, a new upload, an ingestion's start and end): the Api's ETag
+/// for it, which an edit sends back (<c>If-Match</c> or <c>expectedVersion</c>) so as not to overwrite another's change.
 /// </summary>
 [GenerateSerializer]
 [Alias("fm.knowledge.DocumentDto")]
@@ -32,4 +34,5 @@ public sealed record DocumentDto(
     [property: Id(18)] DateTimeOffset UpdatedAt,
     [property: Id(19)] DateTimeOffset? IngestedAt,
     [property: Id(20)] IReadOnlyList<string> Tags,
-    [property: Id(21)] IReadOnlyDictionary<string, string> Metadata);
+    [property: Id(21)] IReadOnlyDictionary<string, string> Metadata,
+    [property: Id(22)] long Version);

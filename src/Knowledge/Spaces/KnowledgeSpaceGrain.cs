@@ -140,16 +140,29 @@ public sealed class KnowledgeSpaceGrain(ITurnContext context, IOptions<Knowledge
         ArgumentNullException.ThrowIfNull(command);
         var space = await SpaceRows.LoadAsync(context, command.CompanyId, Id);
         await RequireWriterAsync(space);
-        await LoadDocumentAsync(command.CompanyId, command.DocumentId);
+        var before = (await LoadDocumentAsync(command.CompanyId, command.DocumentId)).Document;
+        if (command.ExpectedVersion is { } expected && expected != before.Version)
+        {
+            throw new VersionMismatchException($"Document {command.DocumentId}", expected, before.Version);
+        }
+
         if (command.Tags is null && command.Metadata is null)
         {
             throw new ValidationException("tags", "tags or metadata is required: the change to make");
         }
 
         var (tags, metadata) = Labels(command.Tags, command.Metadata);
-        await context.Sql(SpaceSql.UpdateDocumentLabels)
-            .With("id", command.DocumentId).With("space_id", space.Id).With("now", context.Now).WithTags(tags).WithMetadata(metadata)
+        var changed = await context.Sql(SpaceSql.UpdateDocumentLabels)
+            .With("id", command.DocumentId).With("space_id", space.Id).With("now", context.Now).With("expected_version", command.ExpectedVersion)
+            .WithTags(tags).WithMetadata(metadata)
             .ExecuteAsync();
+        if (changed == 0)
+        {
+            // Written by another activation since the read: the row is the judge.
+            var current = (await LoadDocumentAsync(command.CompanyId, command.DocumentId)).Document;
+            throw new VersionMismatchException($"Document {command.DocumentId}", command.ExpectedVersion ?? before.Version, current.Version);
+        }
+
         var document = (await LoadDocumentAsync(command.CompanyId, command.DocumentId)).Document;
         await context.PublishAsync(KnowledgeEvents.Stream(space.Id), KnowledgeEvents.DocumentUpdated, document, command.CompanyId);
         return document;

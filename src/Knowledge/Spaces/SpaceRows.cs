@@ -175,7 +175,8 @@ internal static class SpaceRows
             r.GetStringOrNull("format"), r.Get<int>("generation"), r.GetOrNull<int>("active_generation"), r.Get<int>("chunk_count"), r.Get<long>("char_count"),
             r.Get<int>("attempts"), r.GetStringOrNull("progress") is { } progress ? JsonDocument.Parse(progress).RootElement.Clone() : null,
             r.GetStringOrNull("uploaded_by"), r.Get<DateTimeOffset>("created_at"), r.Get<DateTimeOffset>("updated_at"), r.GetOrNull<DateTimeOffset>("ingested_at"),
-            r.Get<string[]>("tags"), JsonSerializer.Deserialize<Dictionary<string, string>>(r.Get<string>("metadata")) ?? new Dictionary<string, string>()),
+            r.Get<string[]>("tags"), JsonSerializer.Deserialize<Dictionary<string, string>>(r.Get<string>("metadata")) ?? new Dictionary<string, string>(),
+            r.Get<long>("version")),
         r.Get<string>("storage_key"),
         r.GetOrNull<Guid>("activity_id"));
 

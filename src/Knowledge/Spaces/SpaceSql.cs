@@ -68,7 +68,7 @@ internal static class SpaceSql
     private const string SelectDocument = """
         SELECT d.id, d.company_id, d.space_id, d.name, d.content_type, d.size_bytes, d.sha256, d.storage_key, d.status, d.error, d.format,
                d.generation, d.active_generation, d.chunk_count, d.char_count, d.attempts, d.activity_id, d.uploaded_by,
-               d.created_at, d.updated_at, d.ingested_at, d.tags, d.metadata::text AS metadata,
+               d.created_at, d.updated_at, d.ingested_at, d.tags, d.metadata::text AS metadata, d.version,
                CASE WHEN d.status IN ('pending', 'ingesting') THEN a.progress::text END AS progress
         FROM knowledge_documents d
         LEFT JOIN runtime.activities a ON a.id = d.activity_id
@@ -137,10 +137,10 @@ internal static class SpaceSql
           AND (d.status NOT IN ('pending', 'ingesting') OR c.generation <> d.generation)
         """;
 
-    /// <summary>Replaces the tags and/or the metadata (a null parameter keeps the column).</summary>
+    /// <summary>Replaces the tags and/or the metadata (a null parameter keeps the column), only at the expected version when one is given.</summary>
     public const string UpdateDocumentLabels = """
         UPDATE knowledge_documents SET tags = coalesce(@tags, tags), metadata = coalesce(@metadata, metadata), version = version + 1, updated_at = @now
-        WHERE id = @id AND space_id = @space_id
+        WHERE id = @id AND space_id = @space_id AND (@expected_version::bigint IS NULL OR version = @expected_version)
         """;
 
     public const string DeleteDocument = "DELETE FROM knowledge_documents WHERE id = @id AND space_id = @space_id";

@@ -1,4 +1,4 @@
 namespace FluidManager.Knowledge.Web;
 
-/// <summary>Raised while connecting when a host resolves only to addresses the web tool may not reach.</summary>
+/// <summary>Raised while connecting when a host resolves only to addresses the <see cref="WebAddressPolicy"/> refuses.</summary>
 public sealed class WebAccessDeniedException(string message) : Exception(message);

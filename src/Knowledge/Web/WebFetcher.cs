@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using FluidManager.Grains.Data;
 using FluidManager.Knowledge.Audit;
 using FluidManager.Knowledge.Ingestion;
@@ -82,7 +81,7 @@ public sealed class WebFetcher : IDisposable
             ConnectTimeout = _options.ConnectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             MaxResponseHeadersLength = 64,
-            ConnectCallback = (context, cancellationToken) => ConnectAsync(policy, context.DnsEndPoint, cancellationToken),
+            ConnectCallback = (context, cancellationToken) => policy.ConnectAsync(context.DnsEndPoint, cancellationToken),
         };
         // Transient failures (5xx, 408, 429, a dropped connection) are tried again twice, within the
         // request's own timeout; a refused address is not transient and is never tried again.
@@ -169,30 +168,6 @@ public sealed class WebFetcher : IDisposable
         return false;
     }
 
-    private static async ValueTask<Stream> ConnectAsync(WebAddressPolicy policy, DnsEndPoint endpoint, CancellationToken cancellationToken)
-    {
-        var host = endpoint.Host.Trim('[', ']');
-        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
-        var allowed = addresses.Where(policy.Allows).ToArray();
-        if (allowed.Length == 0)
-        {
-            throw new WebAccessDeniedException(
-                $"{endpoint.Host} resolves to {string.Join(", ", addresses.Select(a => a.ToString()))}: private, loopback, link-local and reserved addresses are refused unless allowlisted");
-        }
-
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(allowed, endpoint.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
     private async Task<WebFetchResult> RunAsync(long companyId, long agentId, string url, CancellationToken cancellationToken)
     {
         WebFetchResult Refuse(WebOutcome outcome, string reason, string? finalUrl = null, int redirects = 0, int? status = null) =>
@@ -268,7 +243,7 @@ public sealed class WebFetcher : IDisposable
                     : new WebFetchResult(WebOutcome.Ok, null, url, target.ToString(), status, contentType?.ToString(), title, text, bytes.Length, truncated, redirects, 0, 0);
             }
         }
-        catch (HttpRequestException ex) when (FindDenied(ex) is { } denied)
+        catch (HttpRequestException ex) when (WebAddressPolicy.FindDenied(ex) is { } denied)
         {
             return Refuse(WebOutcome.Denied, denied.Message, target.ToString(), redirects);
         }
@@ -302,19 +277,6 @@ public sealed class WebFetcher : IDisposable
 
         var host = url.HostNameType == UriHostNameType.IPv6 ? url.Host.Trim('[', ']') : url.IdnHost;
         return HostAllowed(host, allowlist) ? null : $"{host} is not among the agent's allowlisted domains";
-    }
-
-    private static WebAccessDeniedException? FindDenied(Exception? exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is WebAccessDeniedException denied)
-            {
-                return denied;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>The body, read up to the size limit (after decompression); the rest is not read.</summary>

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using FluidManager.Grains.Alerts;
 using FluidManager.Grains.Data;
+using FluidManager.Knowledge.Web;
 using FluidManager.Runtime.Activities;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -17,6 +18,8 @@ public sealed record WebhookDeliveryResult(string Outcome, int? ResponseCode);
 /// One attempt at a webhook delivery, outside any grain turn: posts the signed body, logs the attempt (response
 /// code, duration) on the delivery row, and throws on anything but a 2xx so that the activity is retried with
 /// exponential backoff. Receivers tell attempts of one delivery apart from new deliveries by <c>X-Fluid-Delivery</c>.
+/// A target whose addresses the webhook policy refuses (<see cref="WebhookOptions"/>, checked when the connection
+/// is made) fails the delivery at once: trying again would be refused again.
 /// </summary>
 internal sealed class WebhookDeliveryActivity(
     IHttpClientFactory http, Webhooks webhooks, NpgsqlDataSource dataSource, TimeProvider time, ILogger<WebhookDeliveryActivity> logger)
@@ -50,6 +53,7 @@ internal sealed class WebhookDeliveryActivity(
         var watch = Stopwatch.StartNew();
         int? code = null;
         string? error = null;
+        var refused = false;
         try
         {
             using var response = await http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -58,6 +62,11 @@ internal sealed class WebhookDeliveryActivity(
             {
                 error = $"the receiver answered {code} {response.ReasonPhrase}";
             }
+        }
+        catch (HttpRequestException ex) when (WebAddressPolicy.FindDenied(ex) is { } denied)
+        {
+            error = $"the target address is refused, not sent and not tried again: {denied.Message}";
+            refused = true;
         }
         catch (HttpRequestException ex)
         {
@@ -69,7 +78,13 @@ internal sealed class WebhookDeliveryActivity(
         }
 
         var ms = (int)Math.Min(int.MaxValue, watch.ElapsedMilliseconds);
-        await LogAttemptAsync(input, execution.Attempt, code, ms, error, error is null, cancellationToken);
+        await LogAttemptAsync(input, execution.Attempt, code, ms, error, error is null, cancellationToken, final: refused);
+        if (refused)
+        {
+            Log.WebhookTargetRefused(logger, input.CompanyId, input.WebhookId, input.DeliveryId, error!);
+            return new WebhookDeliveryResult("refused", null);
+        }
+
         if (error is not null)
         {
             Log.WebhookAttemptFailed(logger, input.CompanyId, input.WebhookId, input.DeliveryId, execution.Attempt, execution.MaxAttempts, error);
@@ -79,12 +94,13 @@ internal sealed class WebhookDeliveryActivity(
         return new WebhookDeliveryResult("delivered", code);
     }
 
-    private async Task LogAttemptAsync(WebhookDeliveryInput input, int attempt, int? code, int? ms, string? error, bool succeeded, CancellationToken cancellationToken)
+    /// <summary>Logs an attempt; <paramref name="final"/> fails the delivery for good (no retry follows).</summary>
+    private async Task LogAttemptAsync(WebhookDeliveryInput input, int attempt, int? code, int? ms, string? error, bool succeeded, CancellationToken cancellationToken, bool final = false)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await new NpgsqlCommand(WebhooksSql.LogAttempt, connection)
             .With("company_id", input.CompanyId).With("id", input.DeliveryId).With("attempt", attempt).With("response_code", code).With("duration_ms", ms)
-            .With("error", error).With("succeeded", succeeded).With("now", time.GetUtcNow())
+            .With("error", error).With("succeeded", succeeded).With("final", final).With("now", time.GetUtcNow())
             .ExecuteAsync(cancellationToken);
     }
 }

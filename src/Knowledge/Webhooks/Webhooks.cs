@@ -2,7 +2,9 @@ using System.Globalization;
 using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Alerts;
 using FluidManager.Grains.Interfaces.Errors;
+using FluidManager.Knowledge.Web;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace FluidManager.Knowledge.Webhooks;
@@ -23,8 +25,10 @@ public sealed record WebhookDeliveryDto(
     int? ResponseCode, int? DurationMs, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt, DateTimeOffset? FinishedAt);
 
 /// <summary>The company's outbound webhooks; each secret encrypted with ASP.NET Core Data Protection (a purpose per company).</summary>
-public sealed class Webhooks(NpgsqlDataSource dataSource, IDataProtectionProvider protection, TimeProvider time)
+public sealed class Webhooks(NpgsqlDataSource dataSource, IDataProtectionProvider protection, TimeProvider time, IOptions<WebhookOptions> options)
 {
+    private readonly WebAddressPolicy _policy = options.Value.Policy();
+
     public const int MinSecretLength = 16;
     private const string Purpose = "FluidManager.Webhooks.Secret.v1";
 
@@ -101,7 +105,7 @@ public sealed class Webhooks(NpgsqlDataSource dataSource, IDataProtectionProvide
         return row is { Enabled: true } ? (new Uri(row.Url), Protector(companyId).Unprotect(row.Secret)) : null;
     }
 
-    private static (string Url, string[] Events) Validate(WebhookInput input, bool secretRequired)
+    private (string Url, string[] Events) Validate(WebhookInput input, bool secretRequired)
     {
         var errors = new Dictionary<string, string[]>();
         var url = input.Url?.Trim();
@@ -112,6 +116,15 @@ public sealed class Webhooks(NpgsqlDataSource dataSource, IDataProtectionProvide
         else if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https") || url.Length > 2000)
         {
             errors["url"] = [$"'{url}' is not an absolute http or https address of at most 2000 characters"];
+        }
+        else if (parsed.UserInfo.Length > 0)
+        {
+            errors["url"] = ["must not carry a user name or password: the secret signs each delivery"];
+        }
+        else if (_policy.RefusedLiteral(parsed) is { } refused)
+        {
+            // Names are checked when a delivery connects, after DNS resolution; an address is refused at once.
+            errors["url"] = [$"{refused} is not an address webhooks deliver to: {_policy.Refusal}"];
         }
 
         var events = (input.Events ?? []).Select(e => e.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToArray();

@@ -33,12 +33,16 @@ internal static class WebhooksSql
         ORDER BY id DESC LIMIT @limit
         """;
 
-    /// <summary>Logs one attempt; the final status comes with the activity's outcome.</summary>
+    /// <summary>
+    /// Logs one attempt; the final status comes with the activity's outcome, except for an attempt that ends the delivery
+    /// by itself (<c>@final</c>: a refused target), which fails it here.
+    /// </summary>
     public const string LogAttempt = """
         UPDATE webhook_deliveries
         SET attempts = GREATEST(attempts, @attempt), response_code = @response_code, duration_ms = @duration_ms, error = @error,
             last_attempt_at = @now,
-            status = CASE WHEN status IN ('delivered', 'failed') THEN status WHEN @succeeded THEN 'delivered' ELSE 'retrying' END
+            status = CASE WHEN status IN ('delivered', 'failed') THEN status WHEN @succeeded THEN 'delivered' WHEN @final THEN 'failed' ELSE 'retrying' END,
+            finished_at = CASE WHEN @final AND finished_at IS NULL THEN @now ELSE finished_at END
         WHERE company_id = @company_id AND id = @id
         """;
 
