@@ -160,6 +160,10 @@ public sealed class MailboxCheckTests(KnowledgeApiFixture fixture) : IClassFixtu
         errors.GetProperty("username")[0].GetString().Should().Be("is required");
         errors.GetProperty("password")[0].GetString().Should().Be("is required");
         errors.GetProperty("folder")[0].GetString().Should().Contain("without control characters");
+        var metadata = await ceo.PutAsJsonAsync("/api/email/imap", new { host = "169.254.169.254", username = "agents@acme.test", password = "x" });
+        metadata.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await metadata.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("host")[0].GetString()
+            .Should().Contain("169.254.169.254 is not an address a mail server may have", "the mail connections' guard refuses link-local (cloud metadata) hosts");
 
         var password = "imap-secret-" + Guid.NewGuid().ToString("N");
         var saved = await ceo.PutAsJsonAsync("/api/email/imap", new { host = "imap.acme.test", username = "agents@acme.test", password });

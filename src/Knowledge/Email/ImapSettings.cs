@@ -44,6 +44,10 @@ public sealed class ImapSettings(NpgsqlDataSource dataSource, IDataProtectionPro
         {
             errors["host"] = [string.IsNullOrEmpty(host) ? "is required" : $"'{host}' is not a host name or address"];
         }
+        else if (SmtpSender.AddressPolicy.RefusedLiteral(host) is { } refused)
+        {
+            errors["host"] = [$"{refused} is not an address a mail server may have: {SmtpSender.AddressPolicy.Refusal}"];
+        }
 
         var security = input.Security?.Trim().ToLowerInvariant() ?? current?.Dto.Security ?? "tls";
         if (!Securities.Contains(security))

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using FluidManager.Grains.Data;
 using FluidManager.Grains.Schedules;
+using FluidManager.Knowledge.Web;
 using FluidManager.Runtime.Activities;
 using MailKit;
 using MailKit.Net.Imap;
@@ -88,14 +89,24 @@ internal sealed partial class MailboxCheckActivity(
         var server = string.Create(CultureInfo.InvariantCulture, $"{account.Host}:{account.Port}");
         try
         {
-            await imap.ConnectAsync(account.Host, account.Port, account.Security switch
+            // Through the mail connections' address guard, as SMTP: never a link-local or reserved address.
+            var socket = await SmtpSender.AddressPolicy.ConnectSocketAsync(account.Host, account.Port, cancellationToken);
+            try
             {
-                "tls" => SecureSocketOptions.SslOnConnect,
-                "starttls" => SecureSocketOptions.StartTls,
-                _ => SecureSocketOptions.None,
-            }, cancellationToken);
+                await imap.ConnectAsync(socket, account.Host, account.Port, account.Security switch
+                {
+                    "tls" => SecureSocketOptions.SslOnConnect,
+                    "starttls" => SecureSocketOptions.StartTls,
+                    _ => SecureSocketOptions.None,
+                }, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose(); // the client owns it only once connected
+                throw;
+            }
         }
-        catch (Exception ex) when (ex is SocketException or IOException or SslHandshakeException or ImapProtocolException or NotSupportedException)
+        catch (Exception ex) when (ex is SocketException or IOException or SslHandshakeException or ImapProtocolException or NotSupportedException or WebAccessDeniedException)
         {
             throw new MailboxCheckException($"Could not connect to the IMAP server {server} ({account.Security}): {ex.Message}", ex);
         }
