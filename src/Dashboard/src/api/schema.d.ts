@@ -867,6 +867,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/email/imap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's mailbox (IMAP) that the mailbox checks of its schedules read; the password only as passwordSet. 404 when none is set. */
+        get: operations["GetImapSettings"];
+        /**
+         * Sets the company's mailbox: host, port, security (none, starttls, tls: the default), username, password (write-only: required the first time, null keeps it, stored encrypted), folder (default INBOX).
+         * @description Requires: the CEO role.
+         */
+        put: operations["SaveImapSettings"];
+        post?: never;
+        /**
+         * Removes the company's mailbox: mailbox checks create their task without mail again.
+         * @description Requires: the CEO role.
+         */
+        delete: operations["DeleteImapSettings"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/email/settings": {
         parameters: {
             query?: never;
@@ -1112,7 +1137,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One document with its ingestion status and progress. */
+        /** One document with its ingestion status and progress; the ETag header is its version. */
         get: operations["GetKnowledgeDocument"];
         put?: never;
         post?: never;
@@ -1124,7 +1149,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Replaces the document's tags (lower-cased, at most 20) and/or metadata (a flat object of strings, at most 30 entries); an absent field is left as it is.
+         * Replaces the document's tags (lower-cased, at most 20) and/or metadata (a flat object of strings, at most 30 entries); an absent field is left as it is. If-Match or expectedVersion: 412 when the document changed meanwhile (without either, the change is made whatever the version).
          * @description Requires: the CEO role.
          */
         patch: operations["UpdateKnowledgeDocument"];
@@ -3675,7 +3700,7 @@ export interface components {
         /**
          * @description A silo of the Orleans cluster as its membership table records it (dead ones included, until
          *     Orleans cleans them up), with its activation count while it is active, and the in-flight work
-         *     of the product's silo row of the same name (Fluid:Silo:Name is also the Orleans silo name).
+         *     it leases: the activities it runs and the grain inboxes it delivers (a dead silo's leases until they expire).
          */
         ClusterSilo: {
             /**
@@ -3704,16 +3729,16 @@ export interface components {
             lastAliveAt: string;
             /**
              * Format: int64
-             * @description Grain inboxes leased to it; null when no live silo row has its name.
+             * @description Grain inboxes leased to it.
              */
-            leasedInboxes: null | number;
+            leasedInboxes: number;
             /** @description Orleans silo name. */
             name: string;
             /**
              * Format: int64
-             * @description Leased activities running on it; null when no live silo row has its name.
+             * @description Leased activities running on it.
              */
-            runningActivities: null | number;
+            runningActivities: number;
             /**
              * Format: date-time
              * @description When the silo started.
@@ -4046,7 +4071,9 @@ export interface components {
          * @description A document of a space. int DocumentDto.Generation counts its uploads and retries; int? DocumentDto.ActiveGeneration
          *     is the one whose chunks are searchable (null before the first successful ingestion). JsonElement? DocumentDto.Progress
          *     is the running ingestion's last report (stage, done, total). IReadOnlyList&lt;string&gt; DocumentDto.Tags (lower case, sorted) and
-         *     IReadOnlyDictionary&lt;string, string&gt; DocumentDto.Metadata (string values) describe it; a space's documents are filtered by tag.
+         *     IReadOnlyDictionary&lt;string, string&gt; DocumentDto.Metadata (string values) describe it; a space's documents are filtered by tag. long DocumentDto.Version
+         *     rises with every change of the document (its labels, a new upload, an ingestion's start and end): the Api's ETag
+         *     for it, which an edit sends back (`If-Match` or `expectedVersion`) so as not to overwrite another's change.
          */
         DocumentDto: {
             /** Format: int32 */
@@ -4085,6 +4112,8 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             uploadedBy: null | string;
+            /** Format: int64 */
+            version: number;
         };
         /**
          * @description Where a document's ingestion stands.
@@ -4240,6 +4269,31 @@ export interface components {
         };
         /** Format: binary */
         IFormFile: string;
+        /** @description The company's IMAP account as the API shows it: the password only as whether it is set. */
+        ImapSettingsDto: {
+            folder: string;
+            host: string;
+            passwordSet: boolean;
+            /** Format: int32 */
+            port: number;
+            security: string;
+            /** Format: date-time */
+            updatedAt: string;
+            username: string;
+        };
+        /**
+         * @description The IMAP account to save. string? ImapSettingsInput.Password is write-only: null keeps the stored one. string? ImapSettingsInput.Security:
+         *     none, starttls or tls (the default); string? ImapSettingsInput.Folder defaults to INBOX.
+         */
+        ImapSettingsInput: {
+            folder: null | string;
+            host: null | string;
+            password: null | string;
+            /** Format: int32 */
+            port: null | number;
+            security: null | string;
+            username: null | string;
+        };
         /**
          * @description What an import changed (or, in a dry run, would change), section by section; after an import,
          *     IReadOnlyDictionary&lt;string, long&gt; ImportReportDto.Agents maps each agent reference of the document to the new agent's id.
@@ -5142,7 +5196,10 @@ export interface components {
             allowedActions?: components["schemas"]["TaskAction"][];
             /** Format: int64 */
             assigneeAgentId?: null | number;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description Attempts begun: the first start and each retry; going on after an approval, an answer, a pause or a block is the same attempt.
+             */
             attemptCount: number;
             /** Format: int64 */
             companyId: number;
@@ -5243,6 +5300,11 @@ export interface components {
         /** @description The task each firing of a schedule creates for the schedule's agent. */
         TaskTemplate: {
             /**
+             * @description A mailbox check: each firing first reads the new mail of the company's mailbox (IMAP, when one is set) and
+             *     the task lists the messages; without a mailbox the task is created as it is, saying that none is set.
+             */
+            checkMailbox?: boolean;
+            /**
              * Format: int32
              * @description When set, each created task is due this many minutes after it was created.
              */
@@ -5313,8 +5375,13 @@ export interface components {
             priority: null | components["schemas"]["TaskPriority"];
             title: null | string;
         };
-        /** @description The document's new tags and/or metadata; an absent one is left as it is, an empty one clears it. */
+        /**
+         * @description The document's new tags and/or metadata; an absent one is left as it is, an empty one clears it. `expectedVersion`
+         *     (or `If-Match`): the version the change was made on; without either, the change is made whatever the version.
+         */
         UpdateKnowledgeDocumentRequest: {
+            /** Format: int64 */
+            expectedVersion?: null | number;
             metadata: null | {
                 [key: string]: string;
             };
@@ -8521,6 +8588,131 @@ export interface operations {
             };
         };
     };
+    GetImapSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImapSettingsDto"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SaveImapSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImapSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImapSettingsDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteImapSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is unknown, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role in the company does not allow this operation. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     GetEmailSettings: {
         parameters: {
             query?: never;
@@ -9601,6 +9793,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

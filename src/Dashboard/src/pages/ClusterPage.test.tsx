@@ -67,8 +67,8 @@ describe('ClusterPage silos', () => {
           address: '10.0.0.8:11111',
           status: 'shutting_down',
           activationCount: null,
-          runningActivities: null,
-          leasedInboxes: null,
+          runningActivities: 0,
+          leasedInboxes: 0,
         }),
       ],
     );
@@ -86,7 +86,7 @@ describe('ClusterPage silos', () => {
     const leaving = within(screen.getByRole('article', { name: 'Silo api' }));
     expect(leaving.getByText('Shutting down')).toBeInTheDocument();
     expect(leaving.getByText('Activations').nextElementSibling).toHaveTextContent('–');
-    expect(leaving.getByText('Activities running').nextElementSibling).toHaveTextContent('–');
+    expect(leaving.getByText('Activities running').nextElementSibling).toHaveTextContent('0');
 
     expect(screen.getByText('Silos active').nextElementSibling).toHaveTextContent('1');
     expect(screen.getByText('of 2 in the membership')).toBeInTheDocument();
@@ -100,8 +100,8 @@ describe('ClusterPage silos', () => {
         silo('silo-1', {
           status: 'dead',
           activationCount: null,
-          runningActivities: null,
-          leasedInboxes: null,
+          runningActivities: 0,
+          leasedInboxes: 0,
         }),
       ],
     );

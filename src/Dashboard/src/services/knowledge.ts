@@ -99,17 +99,21 @@ export function setAcl(
   );
 }
 
-/** Replaces a document's tags and metadata. */
+/**
+ * Replaces a document's tags and metadata, if the document is still at `version` (the one the
+ * editor was shown): otherwise the Api refuses with 412 and nothing is overwritten.
+ */
 export function updateDocument(
   spaceId: number,
   documentId: number,
+  version: number,
   tags: string[],
   metadata: Record<string, string>,
 ): Promise<KnowledgeDocument> {
   return unwrap(
     api.PATCH('/api/knowledge/spaces/{id}/documents/{documentId}', {
       params: { path: { id: spaceId, documentId } },
-      body: { tags, metadata },
+      body: { tags, metadata, expectedVersion: version },
     }),
   );
 }

@@ -47,6 +47,7 @@ export function DocumentLabelsDialog({
       updateDocument(
         spaceId,
         document.id,
+        document.version,
         parseTags(tags),
         Object.fromEntries(
           entries.filter((e) => e.key.trim() !== '').map((e) => [e.key.trim(), e.value]),
