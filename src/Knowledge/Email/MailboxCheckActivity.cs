@@ -90,21 +90,7 @@ internal sealed partial class MailboxCheckActivity(
         try
         {
             // Through the mail connections' address guard, as SMTP: never a link-local or reserved address.
-            var socket = await SmtpSender.AddressPolicy.ConnectSocketAsync(account.Host, account.Port, cancellationToken);
-            try
-            {
-                await imap.ConnectAsync(socket, account.Host, account.Port, account.Security switch
-                {
-                    "tls" => SecureSocketOptions.SslOnConnect,
-                    "starttls" => SecureSocketOptions.StartTls,
-                    _ => SecureSocketOptions.None,
-                }, cancellationToken);
-            }
-            catch
-            {
-                socket.Dispose(); // the client owns it only once connected
-                throw;
-            }
+            await SmtpSender.ConnectAsync(imap, account.Host, account.Port, account.Security, cancellationToken);
         }
         catch (Exception ex) when (ex is SocketException or IOException or SslHandshakeException or ImapProtocolException or NotSupportedException or WebAccessDeniedException)
         {
