@@ -32,13 +32,7 @@ public sealed class EventWriter(IOptions<FluidRuntimeOptions> options)
         {
             var e = events[i];
             await using var command = new NpgsqlCommand(RuntimeSql.PublishEvent, connection, transaction);
-            command.Parameters.AddWithValue("seq", (long)(i + 1));
-            command.Parameters.AddWithValue("company_id", e.CompanyId);
-            command.Parameters.AddWithValue("stream", e.Stream);
-            command.Parameters.AddWithValue("type", e.Type);
-            command.Parameters.AddWithValue("payload", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(e.Payload, e.Payload.GetType(), RuntimeJson.Options));
-            command.Parameters.AddWithValue("actor", NpgsqlTypes.NpgsqlDbType.Text, (object?)e.Actor ?? DBNull.Value);
-            command.Parameters.AddWithValue("now", e.At);
+            EventRow.AddParameters(command.Parameters, i + 1, e.CompanyId, e.Stream, e.Type, e.Payload, e.Actor, e.At);
             last = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
 
@@ -46,5 +40,21 @@ public sealed class EventWriter(IOptions<FluidRuntimeOptions> options)
         notify.Parameters.AddWithValue("channel", options.Value.EventsChannel);
         notify.Parameters.AddWithValue("payload", last.ToString(CultureInfo.InvariantCulture));
         await notify.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+/// <summary>The parameters of <see cref="RuntimeSql.PublishEvent"/>, for a turn's events and for <see cref="EventWriter"/>'s.</summary>
+internal static class EventRow
+{
+    /// <summary>Adds the event's parameters; <paramref name="sequence"/> is its number within its transaction, from 1 (the low bits of its position).</summary>
+    public static void AddParameters(NpgsqlParameterCollection parameters, long sequence, long? companyId, string stream, string type, object payload, string? actor, DateTimeOffset at)
+    {
+        parameters.AddWithValue("seq", sequence);
+        parameters.AddWithValue("company_id", NpgsqlTypes.NpgsqlDbType.Bigint, (object?)companyId ?? DBNull.Value);
+        parameters.AddWithValue("stream", stream);
+        parameters.AddWithValue("type", type);
+        parameters.AddWithValue("payload", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(payload, payload.GetType(), RuntimeJson.Options));
+        parameters.AddWithValue("actor", NpgsqlTypes.NpgsqlDbType.Text, (object?)actor ?? DBNull.Value);
+        parameters.AddWithValue("now", at);
     }
 }

@@ -325,13 +325,7 @@ internal sealed class TurnContext(GrainKey id, TurnState state, ITurnGrainFactor
     {
         EnsureWritable();
         await using var command = Command(RuntimeSql.PublishEvent);
-        command.Parameters.AddWithValue("seq", (long)state.NextEventSequence());
-        command.Parameters.AddWithValue("company_id", NpgsqlTypes.NpgsqlDbType.Bigint, (object?)companyId ?? DBNull.Value);
-        command.Parameters.AddWithValue("stream", stream);
-        command.Parameters.AddWithValue("type", type);
-        command.Parameters.AddWithValue("payload", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(payload, payload.GetType(), RuntimeJson.Options));
-        command.Parameters.AddWithValue("actor", NpgsqlTypes.NpgsqlDbType.Text, (object?)state.Actor ?? DBNull.Value);
-        command.Parameters.AddWithValue("now", Now);
+        Events.EventRow.AddParameters(command.Parameters, state.NextEventSequence(), companyId, stream, type, payload, state.Actor, Now);
         var position = (long)(await command.ExecuteScalarAsync())!;
         state.LastEventPosition = position;
         return position;
