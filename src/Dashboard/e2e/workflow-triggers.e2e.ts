@@ -172,13 +172,17 @@ describe('workflow triggers', () => {
     const item = page.getByRole('listitem', { name: 'Trigger Nightly' });
     await item.getByRole('checkbox', { name: 'Enabled' }).uncheck();
     await item.getByText('disabled', { exact: true }).waitFor();
-    expect(
-      (
-        (await (await page.request.get(`/api/triggers/${trigger.id}`)).json()) as {
-          enabled: boolean;
-        }
-      ).enabled,
-    ).toBe(false);
+    // The switch shows what was asked before the Api answers: wait for the server's state.
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (await page.request.get(`/api/triggers/${trigger.id}`)).json()) as {
+              enabled: boolean;
+            }
+          ).enabled,
+      )
+      .toBe(false);
     expect((await deliver(url, secret, 'n-1', '{"topic":"Off"}')).status).toBe(401);
 
     // A new secret: the old one signs nothing from then on.
