@@ -236,6 +236,12 @@ public sealed class KnowledgeApiTests(KnowledgeApiFixture fixture) : IClassFixtu
         problem.GetProperty("actualVersion").GetInt64().Should().Be(version + 1);
         var inBody = await ceo.PatchAsJsonAsync(path, new { metadata = new { owner = "Bo" }, expectedVersion = version });
         inBody.StatusCode.Should().Be(HttpStatusCode.PreconditionFailed);
+
+        // A bad tag on a stale version is refused for the tag first: the caller has that to fix whatever the version.
+        var badTag = await ceo.PatchAsJsonAsync(path, new { tags = new[] { "#urgent" }, expectedVersion = version });
+        badTag.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await badTag.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject()
+            .Should().Contain(e => e.Name.StartsWith("tags", StringComparison.Ordinal));
         var current = await (await ceo.GetAsync(path)).Content.ReadFromJsonAsync<JsonElement>();
         current.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).Should().Equal("travel");
         current.GetProperty("metadata").EnumerateObject().Should().BeEmpty();

@@ -140,7 +140,13 @@ describe('knowledge', () => {
     });
     expect(uploaded.status()).toBe(202);
     const document = (await uploaded.json()) as Document;
-    await renamedDetail.getByText('pager.md').waitFor();
+    // Ingestion moves the document's version on; labels are edited on the version the list shows
+    // once it is ready, as a user would see it (an edit on an older one is refused as stale).
+    await renamedDetail
+      .getByRole('listitem')
+      .filter({ hasText: 'pager.md' })
+      .getByText('Ready', { exact: true })
+      .waitFor();
     await renamedDetail.getByRole('button', { name: 'Tags and metadata of pager.md' }).click();
     const labels = page.getByRole('dialog', { name: 'Labels of “pager.md”' });
     await labels.getByLabel('Tags').fill('on-call, #urgent');

@@ -140,18 +140,19 @@ public sealed class KnowledgeSpaceGrain(ITurnContext context, IOptions<Knowledge
         ArgumentNullException.ThrowIfNull(command);
         var space = await SpaceRows.LoadAsync(context, command.CompanyId, Id);
         await RequireWriterAsync(space);
+        if (command.Tags is null && command.Metadata is null)
+        {
+            throw new ValidationException("tags", "tags or metadata is required: the change to make");
+        }
+
+        // A bad label is refused by name whatever the version: the caller fixes it before anything else.
+        var (tags, metadata) = Labels(command.Tags, command.Metadata);
         var before = (await LoadDocumentAsync(command.CompanyId, command.DocumentId)).Document;
         if (command.ExpectedVersion is { } expected && expected != before.Version)
         {
             throw new VersionMismatchException($"Document {command.DocumentId}", expected, before.Version);
         }
 
-        if (command.Tags is null && command.Metadata is null)
-        {
-            throw new ValidationException("tags", "tags or metadata is required: the change to make");
-        }
-
-        var (tags, metadata) = Labels(command.Tags, command.Metadata);
         var changed = await context.Sql(SpaceSql.UpdateDocumentLabels)
             .With("id", command.DocumentId).With("space_id", space.Id).With("now", context.Now).With("expected_version", command.ExpectedVersion)
             .WithTags(tags).WithMetadata(metadata)
