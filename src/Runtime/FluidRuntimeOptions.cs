@@ -45,11 +45,14 @@ public sealed class SiloOptions
     /// <summary>The Orleans silo's name, shown to operators. Default: host name and process id.</summary>
     public string? Name { get; set; }
 
-    /// <summary>Concurrent message-pump loops, and as many activity-completion loops. Default 4.</summary>
-    public int MessageWorkers { get; set; } = 4;
+    /// <summary>Grains whose messages this silo delivers at once; a slot that frees is filled at once. Default 32.</summary>
+    public int MessageDeliveries { get; set; } = 32;
 
-    /// <summary>Grains leased per claim by one message loop. Default 8.</summary>
+    /// <summary>Grains leased per look at the inboxes (never more than the free delivery slots). Default 8.</summary>
     public int InboxClaimBatch { get; set; } = 8;
+
+    /// <summary>Loops writing finished activities and posting their outcomes. Default 4.</summary>
+    public int CompletionWorkers { get; set; } = 4;
 
     /// <summary>Messages applied for one grain in one transaction (a failing one rolls them all back; those before it are applied again). Default 16.</summary>
     public int MessagesPerTransaction { get; set; } = 16;

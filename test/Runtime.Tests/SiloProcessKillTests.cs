@@ -50,8 +50,8 @@ public sealed class SiloProcessKillTests(RuntimeDatabase database) : IClassFixtu
             await api.Grains.GetGrain<ICounterGrain>("queued-sender").SendAsync(counter, 25, firstSeq: 1);
         }
 
-        // One message loop, so that the doomed silo is still busy with the queue when it dies.
-        await using var doomed = await HarnessSilo.StartAsync(database, "doomed-queue", new Dictionary<string, string> { ["Fluid__Silo__MessageWorkers"] = "1" });
+        // One grain delivered at a time, so that the doomed silo is still busy with the queue when it dies.
+        await using var doomed = await HarnessSilo.StartAsync(database, "doomed-queue", new Dictionary<string, string> { ["Fluid__Silo__MessageDeliveries"] = "1" });
         await Eventually.WaitAsync(Applied, n => n >= 100, TimeSpan.FromSeconds(30), "the doomed silo to deliver a first hundred messages");
         var management = api.Get<IGrainFactory>().GetGrain<IManagementGrain>(0);
         var doomedAddress = (await management.GetDetailedHosts(onlyActive: true)).Single(h => h.SiloName == doomed.Name).SiloAddress;

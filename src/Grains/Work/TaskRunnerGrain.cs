@@ -413,8 +413,13 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
                 await context.UnregisterReminderAsync(StartReminder);
             }
 
-            task = await TaskOf(task).StartAsync(new TaskTransitionCommand(task.CompanyId));
+            await TaskOf(task).StartAsync(new TaskTransitionCommand(task.CompanyId));
             await StartAttemptClockAsync(run);
+
+            // The start ends the turn, so that the agent's start gate is held no longer than the start
+            // itself: the task's own signal that it is running continues the loop in the next turn.
+            await run.SaveAsync(context);
+            return;
         }
 
         if (run.Status == TaskRunStatus.Calling)

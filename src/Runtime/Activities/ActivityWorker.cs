@@ -50,8 +50,7 @@ public sealed class ActivityWorker(
     {
         await Task.Yield();
         _slots = new SemaphoreSlim(_options.ActivitySlots, _options.ActivitySlots);
-        // As many completion loops as message loops: an outcome applied at once is a turn of its owner.
-        var flushers = Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.MessageWorkers)).Select(_ => FlushLoopAsync()));
+        var flushers = Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.CompletionWorkers)).Select(_ => FlushLoopAsync()));
         var heartbeat = HeartbeatLoopAsync(_abandon.Token);
         try
         {

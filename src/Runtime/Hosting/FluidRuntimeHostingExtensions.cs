@@ -76,7 +76,8 @@ public static class FluidRuntimeHostingExtensions
     {
         builder.Services.AddOptions<SiloOptions>()
             .BindConfiguration(SiloOptions.Section)
-            .Validate(o => o.MessageWorkers >= 1 && o.ActivitySlots >= 1, $"{SiloOptions.Section}: MessageWorkers and ActivitySlots must be at least 1.")
+            .Validate(o => o.MessageDeliveries >= 1 && o.InboxClaimBatch >= 1 && o.CompletionWorkers >= 1 && o.ActivitySlots >= 1,
+                $"{SiloOptions.Section}: MessageDeliveries, InboxClaimBatch, CompletionWorkers and ActivitySlots must be at least 1.")
             .Validate(o => o.ActivityLease >= TimeSpan.FromSeconds(1), $"{SiloOptions.Section}:ActivityLease must be at least one second.")
             .ValidateOnStart();
 

@@ -8,10 +8,10 @@ using Npgsql;
 namespace FluidManager.Runtime.Messaging;
 
 /// <summary>
-/// Delivers posted messages. Each loop leases a batch of due inboxes, then for each grain opens one
-/// transaction, takes the grain's lock, and applies its queue head in FIFO order, each message in a
-/// savepoint that also deletes it: the effect happens exactly once. A failing message is retried
-/// with exponential backoff (holding back the messages behind it), then dead-lettered.
+/// Delivers posted messages. It leases due inboxes up to its free delivery slots and delivers each
+/// grain's queue head in FIFO order on its own (in a silo, one Orleans call per message, the receiver
+/// deleting the message in the transaction of its effect): the effect happens exactly once. A failing
+/// message is retried with exponential backoff (holding back the messages behind it), then dead-lettered.
 /// </summary>
 public sealed class MessagePump(
     NpgsqlDataSource dataSource,
@@ -31,40 +31,88 @@ public sealed class MessagePump(
     private readonly SiloOptions _options = siloOptions.Value;
     private readonly FluidRuntimeOptions _runtime = runtimeOptions.Value;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.MessageWorkers)).Select(_ => LoopAsync(stoppingToken)));
+    /// <summary>Given when a delivery ends: a slot is free, and its grain may have become due again meanwhile.</summary>
+    private readonly Pulse _deliveryEnded = new();
 
-    private Task LoopAsync(CancellationToken stoppingToken)
+    private SemaphoreSlim _slots = null!;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var unfinished = new List<GrainKey>();
-        return PumpLoop.RunAsync("message", async cancellationToken =>
+        await Task.Yield();
+        var capacity = Math.Max(1, _options.MessageDeliveries);
+        _slots = new SemaphoreSlim(capacity, capacity);
+        try
         {
-            if (unfinished.Count > 0)
+            await PumpLoop.RunAsync("message", ClaimAndDeliverAsync, time, logger, stoppingToken);
+        }
+        finally
+        {
+            // The deliveries under way end (each is one grain call per message); leases left are handed back on stop.
+            while (_slots.CurrentCount < capacity)
             {
-                // A failed batch keeps its leases; hand them back so the grains are not stuck until expiry.
-                await ReleaseAsync(unfinished, cancellationToken);
-                unfinished.Clear();
+                await _deliveryEnded.WaitAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None);
             }
+        }
+    }
 
-            var claimed = await ClaimAsync(cancellationToken);
-            unfinished.AddRange(claimed);
+    /// <summary>
+    /// Leases as many due inboxes as there are free delivery slots and starts delivering each at once,
+    /// without waiting for the others: a slow grain never holds back the rest. It looks again when a
+    /// message is posted, when a delivery ends (a slot frees, and a message posted to a grain while it
+    /// was leased is due once its lease is released), or at the latest after the poll interval.
+    /// </summary>
+    private async Task ClaimAndDeliverAsync(CancellationToken cancellationToken)
+    {
+        // Waits are taken before looking, so that a signal given while looking still wakes the loop.
+        var posted = signal.Messages.WaitAsync(_options.PollInterval, cancellationToken);
+        var ended = _deliveryEnded.WaitAsync(_options.PollInterval, cancellationToken);
+        var limit = Math.Min(_slots.CurrentCount, _options.InboxClaimBatch);
+        var claimed = limit > 0 ? await ClaimAsync(limit, cancellationToken) : [];
+        foreach (var grain in claimed)
+        {
+            await _slots.WaitAsync(cancellationToken);
+            _ = DeliverAsync(grain, cancellationToken);
+        }
 
-            // Order is per grain, so the claimed grains are delivered side by side; a grain whose
-            // delivery fails stays in the list and is handed back on the next round.
-            await Task.WhenAll(claimed.Select(async grain =>
+        if (_slots.CurrentCount == 0)
+        {
+            await ended;
+        }
+        else if (claimed.Count < limit)
+        {
+            await Task.WhenAny(posted, ended);
+        }
+    }
+
+    private async Task DeliverAsync(GrainKey grain, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await ProcessGrainAsync(grain, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the silo hands its leases back.
+        }
+        catch (Exception ex)
+        {
+            Log.PumpFailed(logger, "message", 1, $"{grain}: {ex.Message}");
+            try
             {
-                await ProcessGrainAsync(grain, cancellationToken);
-                lock (unfinished)
-                {
-                    unfinished.Remove(grain);
-                }
-            }));
-
-            if (claimed.Count == 0)
-            {
-                await signal.Messages.WaitAsync(_options.PollInterval, cancellationToken);
+                // Handed back, so that the grain is not stuck until its lease expires.
+                await ReleaseAsync([grain], CancellationToken.None);
             }
-        }, time, logger, stoppingToken);
+            catch (Exception release) when (release is NpgsqlException or TimeoutException)
+            {
+                // The lease expires and another look delivers it.
+            }
+        }
+        finally
+        {
+            _slots.Release();
+            _deliveryEnded.Set();
+        }
     }
 
     private async Task ReleaseAsync(List<GrainKey> grains, CancellationToken cancellationToken)
@@ -76,14 +124,14 @@ public sealed class MessagePump(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<List<GrainKey>> ClaimAsync(CancellationToken cancellationToken)
+    private async Task<List<GrainKey>> ClaimAsync(int limit, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var command = dataSource.CreateCommand(RuntimeSql.ClaimInboxes);
         command.Parameters.AddWithValue("silo", silo.Id);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("lease_until", now + _options.InboxLease);
-        command.Parameters.AddWithValue("limit", _options.InboxClaimBatch);
+        command.Parameters.AddWithValue("limit", limit);
         var grains = new List<GrainKey>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
