@@ -33,12 +33,7 @@ public sealed class WarmTaskAndAgentTests(GrainsFixture fixture) : IClassFixture
         await using (var connection = new NpgsqlConnection(fixture.ConnectionString))
         {
             await connection.OpenAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            await using (var lockTables = new NpgsqlCommand("LOCK TABLE agents, tasks, org_edges IN ACCESS EXCLUSIVE MODE", connection, transaction))
-            {
-                await lockTables.ExecuteNonQueryAsync();
-            }
-
+            await using var transaction = await LockAgentsAndTasksAsync(connection);
             (await fixture.Agent(agent.Id).GetAsync(company).WaitAsync(Wait)).Should().BeEquivalentTo(agent);
             (await fixture.Task(task.Id).GetAsync(company).WaitAsync(Wait)).Should().BeEquivalentTo(task);
             var otherCompanysAgent = () => fixture.Agent(agent.Id).GetAsync(company + 1_000_000).WaitAsync(Wait);
@@ -57,6 +52,32 @@ public sealed class WarmTaskAndAgentTests(GrainsFixture fixture) : IClassFixture
         await fixture.ForgetWarmStateAsync("task", task.Id);
         (await fixture.Task(task.Id).GetAsync(company)).Title.Should().Be("Changed behind its back");
     }
+
+    /// <summary>
+    /// Takes locks that keep every other statement off agents, tasks and org_edges, in a transaction the caller
+    /// ends. Other test classes share the database: NOWAIT, tried again until it succeeds, never waits behind
+    /// their transactions, so it neither queues their statements behind a waiting lock nor deadlocks with them.
+    /// </summary>
+    private static async Task<NpgsqlTransaction> LockAgentsAndTasksAsync(NpgsqlConnection connection) =>
+        await Eventually.WaitAsync(
+            async () =>
+            {
+                var transaction = await connection.BeginTransactionAsync();
+                try
+                {
+                    await using var lockTables = new NpgsqlCommand("LOCK TABLE agents, tasks, org_edges IN ACCESS EXCLUSIVE MODE NOWAIT", connection, transaction);
+                    await lockTables.ExecuteNonQueryAsync();
+                    return transaction;
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+                {
+                    await transaction.DisposeAsync();
+                    return null;
+                }
+            },
+            transaction => transaction is not null,
+            Wait,
+            "locks on agents, tasks and org_edges") ?? throw new InvalidOperationException("No transaction.");
 
     [Fact]
     public async Task The_grains_own_writes_are_read_at_once()
