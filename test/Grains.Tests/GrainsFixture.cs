@@ -34,6 +34,9 @@ public sealed class GrainsCluster : DatabaseFixture
     /// <summary>The first silo: the tests' grain factory and services come from it.</summary>
     public IHost Host => _silos.Count > 0 ? _silos[0] : throw new InvalidOperationException("The cluster is not started.");
 
+    /// <summary>Both silos.</summary>
+    public IReadOnlyList<IHost> Silos => _silos;
+
     /// <summary>Every event the silos' listeners push.</summary>
     public RecordingSink Events { get; } = new();
 
@@ -87,6 +90,21 @@ public sealed class GrainsFixture : DatabaseFixture
     public IHost Host => Cluster.Host;
 
     public ITurnGrainFactory Grains => Host.Services.GetRequiredService<ITurnGrainFactory>();
+
+    /// <summary>
+    /// A grain factory of silo <paramref name="silo"/> (0 or 1) whose calls run as turns in that process on fresh
+    /// grain instances, not on the grains' activations: a write made outside the activation, in either silo.
+    /// </summary>
+    public ITurnGrainFactory OutsideActivations(int silo) => Cluster.Silos[silo].Services.GetRequiredService<TurnGrainFactory>();
+
+    /// <summary>
+    /// Tells a grain's activation, wherever it is, to drop what it keeps in memory: for a test that changed the
+    /// grain's rows behind its back (no turn of the runtime wrote them, so nothing else tells it).
+    /// </summary>
+    public Task ForgetWarmStateAsync(string grainType, long key) =>
+        Host.Services.GetRequiredService<IGrainFactory>()
+            .GetGrain<IWarmStateTarget>(GrainId.Create(grainType, key.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .DropWarmStateAsync();
 
     /// <summary>
     /// Wakes a grain's reminder the way Orleans does when it ticks, or a starting silo does for a row

@@ -60,6 +60,24 @@ public sealed class WarmStateTests(RuntimeDatabase database) : IClassFixture<Run
     }
 
     [Fact]
+    public async Task A_turn_that_writes_many_warm_grains_directly_tells_every_one_and_reads_its_own_write()
+    {
+        await using var first = await RuntimeHost.StartAsync(database, pumps: false, name: "first");
+        await using var second = await RuntimeHost.StartAsync(database, pumps: false, name: "second");
+        const int count = 700; // their names fill more than one notification (PostgreSQL takes at most 8000 bytes)
+        var firstTouched = first.Grains.GetGrain<ICounterGrain>("touched-0");
+        var lastTouched = second.Grains.GetGrain<ICounterGrain>($"touched-{count - 1}");
+        (await firstTouched.GetRememberedAsync()).Should().Be(0);
+        (await lastTouched.GetRememberedAsync()).Should().Be(0);
+
+        var readInTurn = await second.Grains.GetGrain<ICounterGrain>("toucher").SetOthersDirectlyAsync("touched-", count, 42);
+
+        readInTurn.Should().Be(42, "a grain the turn touched is read in the turn, not from its activation");
+        (await firstTouched.GetRememberedAsync()).Should().Be(42, "the writer's caller reads its write");
+        (await lastTouched.GetRememberedAsync()).Should().Be(42);
+    }
+
+    [Fact]
     public async Task A_failed_write_turn_leaves_no_memory_behind()
     {
         await using var silo = await RuntimeHost.StartAsync(database, pumps: false);

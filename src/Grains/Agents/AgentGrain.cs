@@ -22,10 +22,18 @@ using Microsoft.Extensions.Options;
 
 namespace FluidManager.Grains.Agents;
 
-/// <summary>One agent (key = agent id): its profile and status, its delegations and escalations.</summary>
+/// <summary>
+/// One agent (key = agent id): its profile and status, its delegations and escalations. Its read-only
+/// calls take the agent (<see cref="AgentDto"/>: the agents row and its current reporting line) from
+/// memory once warm. Besides this grain's own write turns, the only writers of those rows are the
+/// hierarchy policy's edge changes, which touch the agent (<see cref="WarmTurnExtensions.TouchWarm{TGrain}(ITurnContext, long)"/>).
+/// </summary>
 [GrainType("agent")]
+[WarmReads]
 public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger, IOptions<ModelsOptions> models, IServiceProvider services) : DurableGrain, IAgentGrain, IHandle<EscalationReceived>
 {
+    private WarmState<AgentDto>? _agent;
+
     protected override ITurnContext Turn => context;
 
     /// <summary>Largest avatar image accepted.</summary>
@@ -33,7 +41,13 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
 
     private long Id => context.KeyAsId("Agent");
 
-    public Task<AgentDto> GetAsync(long companyId) => AgentRows.LoadAsync(context, companyId, Id);
+    private WarmState<AgentDto> Remembered => _agent ??= Warm(LoadAgentAsync);
+
+    public async Task<AgentDto> GetAsync(long companyId)
+    {
+        var agent = await Remembered.GetAsync();
+        return agent.CompanyId == companyId ? agent : throw new NotFoundException("Agent", Id);
+    }
 
     public async Task<AgentDto> UpdateAsync(UpdateAgentCommand command)
     {
@@ -111,6 +125,11 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
         }
 
         await Policy(command.CompanyId).RemoveAgentAsync(command.CompanyId, Id);
+        foreach (var taskId in await context.Sql(AgentSql.AssignedTaskIds).With("id", Id).With("company_id", command.CompanyId).ListAsync(r => r.GetInt64(0)))
+        {
+            context.TouchWarm<ITaskGrain>(taskId); // the delete clears their assignee
+        }
+
         await context.Sql(AgentSql.DeleteOwnArtifacts).With("id", Id).ExecuteAsync();
         await context.Sql(AgentSql.DeleteOwnWorklog).With("id", Id).ExecuteAsync();
         await context.Sql(AgentSql.Delete).With("id", Id).ExecuteAsync();
@@ -246,7 +265,7 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
 
     public async Task<IReadOnlyList<ArtifactDto>> ListArtifactsAsync(long companyId)
     {
-        await AgentRows.LoadAsync(context, companyId, Id);
+        await GetAsync(companyId);
         return await ArtifactRows.ForAgentAsync(context, companyId, Id);
     }
 
@@ -272,13 +291,13 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
 
     public async Task<IReadOnlyList<TaskDto>> ListOpenTasksAsync(long companyId)
     {
-        await AgentRows.LoadAsync(context, companyId, Id);
+        await GetAsync(companyId);
         return await context.Sql(TaskSql.OpenForAgent).With("agent_id", Id).With("company_id", companyId).ListAsync(TaskRows.Map);
     }
 
     public async Task<AgentCapabilitiesDto> GetCapabilitiesAsync(long companyId)
     {
-        var agent = await AgentRows.LoadAsync(context, companyId, Id);
+        var agent = await GetAsync(companyId);
         var load = await context.Sql(AgentCapabilities.LoadSql).With("agent_id", Id).With("company_id", companyId).With("now", context.Now)
             .FirstOrDefaultAsync(r => new AgentLoadDto(r.Get<int>("queued"), r.Get<int>("running"), r.Get<int>("waiting"), r.Get<long>("tokens_today"), r.Get<decimal>("cost_today")));
         var reports = await context.Sql(AgentCapabilities.DirectReportsSql).With("agent_id", Id).With("company_id", companyId).ScalarAsync<long>();
@@ -287,9 +306,13 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
 
     public async Task<IReadOnlyList<EscalationDto>> ListInboxAsync(long companyId)
     {
-        await AgentRows.LoadAsync(context, companyId, Id);
+        await GetAsync(companyId);
         return await context.Sql(AgentSql.ManagerInbox).With("agent_id", Id).With("company_id", companyId).ListAsync(AgentRows.MapEscalation);
     }
+
+    /// <summary>What the activation keeps in memory: the agent as its reads return it.</summary>
+    private async Task<AgentDto> LoadAgentAsync() =>
+        await context.Sql(AgentSql.ByKey).With("id", Id).FirstOrDefaultAsync(AgentRows.Map) ?? throw new NotFoundException("Agent", Id);
 
     private IHierarchyPolicyGrain Policy(long companyId) => context.Grains.GetGrain<IHierarchyPolicyGrain>(companyId);
 

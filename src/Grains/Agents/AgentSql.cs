@@ -15,6 +15,12 @@ internal static class AgentSql
 
     public const string ById = Select + " WHERE a.id = @id AND a.company_id = @company_id";
 
+    /// <summary>The agent whatever its company: what its grain keeps in memory, checked against the caller's company on every read.</summary>
+    public const string ByKey = Select + " WHERE a.id = @id";
+
+    /// <summary>The tasks whose assignee the deletion of the agent clears (tasks_assignee_fk ON DELETE SET NULL).</summary>
+    public const string AssignedTaskIds = "SELECT id FROM tasks WHERE assignee_agent_id = @id AND company_id = @company_id AND deleted_at IS NULL ORDER BY id";
+
     public const string List = Select + " WHERE a.company_id = @company_id AND (@status::text IS NULL OR a.status = @status) ORDER BY a.id";
 
     public const string Insert = """

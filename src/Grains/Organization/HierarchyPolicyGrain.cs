@@ -291,21 +291,35 @@ public sealed class HierarchyPolicyGrain(ITurnContext context, ILogger<Hierarchy
     private async Task<long> VersionAsync(long companyId) =>
         await context.Sql(OrgSql.Version).With("company_id", companyId).ScalarAsync<long>();
 
-    private async Task<OrgEdgeDto> InsertEdgeAsync(long companyId, long? managerId, long subordinateId) =>
-        (await context.Sql(OrgSql.InsertEdge)
+    /// <summary>Starts a reporting line; the subordinate's grain keeps its manager in memory, so it is touched.</summary>
+    private async Task<OrgEdgeDto> InsertEdgeAsync(long companyId, long? managerId, long subordinateId)
+    {
+        var edge = (await context.Sql(OrgSql.InsertEdge)
             .With("company_id", companyId)
             .With("manager_agent_id", managerId)
             .With("subordinate_agent_id", subordinateId)
             .With("now", context.Now)
             .With("created_by", context.Actor)
             .FirstOrDefaultAsync(MapEdge))!;
+        context.TouchWarm<IAgentGrain>(subordinateId);
+        return edge;
+    }
 
-    private Task<OrgEdgeDto?> EndEdgeAsync(long companyId, long subordinateId) =>
-        context.Sql(OrgSql.EndEdge)
+    /// <summary>Ends a reporting line; the subordinate's grain keeps its manager in memory, so it is touched.</summary>
+    private async Task<OrgEdgeDto?> EndEdgeAsync(long companyId, long subordinateId)
+    {
+        var ended = await context.Sql(OrgSql.EndEdge)
             .With("company_id", companyId)
             .With("subordinate_agent_id", subordinateId)
             .With("now", context.Now)
             .FirstOrDefaultAsync(MapEdge);
+        if (ended is not null)
+        {
+            context.TouchWarm<IAgentGrain>(subordinateId);
+        }
+
+        return ended;
+    }
 
     private async Task<PolicyRuleDto> LoadRuleAsync(long companyId, long ruleId) =>
         await context.Sql(OrgSql.RuleById).With("company_id", companyId).With("id", ruleId).FirstOrDefaultAsync(PolicyRuleStore.Map)

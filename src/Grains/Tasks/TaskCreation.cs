@@ -57,6 +57,7 @@ internal static class TaskCreation
 
         if (command.ParentTaskId is { } parentTaskId)
         {
+            context.TouchWarm<ITaskGrain>(parentTaskId); // its subtasks' progress counts the new row
             await context.Grains.GetGrain<ITaskGrain>(parentTaskId).OnSubtaskChangedAsync(new SubtaskChanged(command.CompanyId, id, null, TaskState.Queued));
         }
 

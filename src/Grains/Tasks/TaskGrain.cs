@@ -21,21 +21,33 @@ namespace FluidManager.Grains.Tasks;
 
 /// <summary>
 /// One task (key = task id). Status changes go through <see cref="TaskStateMachine"/>; each one bumps
-/// the version, publishes its event and tells the parent task, all in the same turn.
+/// the version, publishes its event and tells the parent task, all in the same turn. Its read-only calls
+/// take the task (<see cref="TaskDto"/>, with its subtasks' progress) from memory once warm. Besides this
+/// grain's own write turns, the writers of those rows touch it (<see cref="WarmTurnExtensions.TouchWarm{TGrain}(ITurnContext, long)"/>):
+/// a subtask's creation or status change (the parent's progress), an assignee's deletion (the assignee).
 /// </summary>
 [GrainType("task")]
 [TraceGroup("task")]
+[WarmReads]
 public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) : DurableGrain, ITaskGrain
 {
+    private WarmState<TaskDto>? _task;
+
     protected override ITurnContext Turn => context;
 
     private long Id => context.KeyAsId("Task");
 
-    public Task<TaskDto> GetAsync(long companyId) => TaskRows.LoadAsync(context, companyId, Id);
+    private WarmState<TaskDto> Remembered => _task ??= Warm(LoadTaskAsync);
+
+    public async Task<TaskDto> GetAsync(long companyId)
+    {
+        var task = await Remembered.GetAsync();
+        return task.CompanyId == companyId ? task : throw new NotFoundException("Task", Id);
+    }
 
     public async Task<IReadOnlyList<TaskDto>> ListSubtasksAsync(long companyId)
     {
-        await TaskRows.LoadAsync(context, companyId, Id);
+        await GetAsync(companyId);
         return await context.Sql(TaskSql.Subtasks).With("id", Id).With("company_id", companyId).ListAsync(TaskRows.Map);
     }
 
@@ -245,7 +257,7 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
 
     public async Task<IReadOnlyList<CommentDto>> ListCommentsAsync(long companyId)
     {
-        await TaskRows.LoadAsync(context, companyId, Id);
+        await GetAsync(companyId);
         return await context.Sql(TaskSql.Comments).With("task_id", Id).ListAsync(TaskRows.MapComment);
     }
 
@@ -292,7 +304,7 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
     public async Task<IReadOnlyList<WorklogEntryDto>> ListWorklogAsync(ListWorklogQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await TaskRows.LoadAsync(context, query.CompanyId, Id);
+        await GetAsync(query.CompanyId);
         var entries = await context.Sql(TaskSql.Worklog).With("task_id", Id).ListAsync(TaskRows.MapWorklog);
         if (query.ViewerAgentId is not { } viewer)
         {
@@ -334,7 +346,7 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
 
     public async Task<IReadOnlyList<ArtifactDto>> ListArtifactsAsync(long companyId)
     {
-        await TaskRows.LoadAsync(context, companyId, Id);
+        await GetAsync(companyId);
         return await ArtifactRows.ForTaskAsync(context, companyId, Id);
     }
 
@@ -396,6 +408,10 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
         return await ChangeStatusAsync(task, action, to, command.Reason);
     }
 
+    /// <summary>What the activation keeps in memory: the task as its reads return it.</summary>
+    private async Task<TaskDto> LoadTaskAsync() =>
+        await context.Sql(TaskSql.ByKey).With("id", Id).FirstOrDefaultAsync(TaskRows.Map) ?? throw new NotFoundException("Task", Id);
+
     private async Task<TaskDto> LoadForChangeAsync(long companyId, long? expectedVersion)
     {
         var task = await TaskRows.LoadAsync(context, companyId, Id);
@@ -415,6 +431,11 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
             .With("result", result)
             .With("now", context.Now)
             .ExecuteAsync();
+        if (to != task.Status && task.ParentTaskId is { } parent)
+        {
+            context.TouchWarm<ITaskGrain>(parent); // its subtasks' progress changed with this row
+        }
+
         var changed = await TaskRows.LoadAsync(context, task.CompanyId, Id);
         var payload = new TaskChangedEvent(changed, task.Status, reason, action == TaskAction.Assign ? task.AssigneeAgentId : null);
         await context.PublishAsync(Streams.Task(Id), TaskStateMachine.EventType(action), payload, task.CompanyId);

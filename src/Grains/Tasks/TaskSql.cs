@@ -28,6 +28,9 @@ internal static class TaskSql
 
     public const string ById = Select + " WHERE t.id = @id AND t.company_id = @company_id AND t.deleted_at IS NULL";
 
+    /// <summary>The task whatever its company: what its grain keeps in memory, checked against the caller's company on every read.</summary>
+    public const string ByKey = Select + " WHERE t.id = @id AND t.deleted_at IS NULL";
+
     public const string Subtasks = Select + " WHERE t.parent_task_id = @id AND t.company_id = @company_id AND t.deleted_at IS NULL ORDER BY t.id";
 
     public const string SetText = """

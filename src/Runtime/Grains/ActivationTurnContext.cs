@@ -28,6 +28,9 @@ internal sealed class ActivationTurnContext(IGrainContext activation, GrainRegis
 
     public ITurnGrainFactory Grains => Current.Grains;
 
+    /// <summary>The turn the current call runs in.</summary>
+    internal TurnContext CurrentTurn => Current;
+
     private TurnContext Current => _turn
         ?? throw new InvalidOperationException($"{activation.GrainId} has no turn in progress: grain state is only reachable from inside a grain call.");
 

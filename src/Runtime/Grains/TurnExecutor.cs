@@ -22,6 +22,7 @@ public sealed class TurnExecutor(
 {
     private static readonly AsyncLocal<TurnState?> Ambient = new();
     private static readonly TimeSpan WarmDropTimeout = TimeSpan.FromSeconds(2);
+    private const int WarmDropParallelism = 8;
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ObjectFactory> Factories = new();
     private readonly Orleans.Timers.IReminderRegistry? _reminders = services.GetService<Orleans.Timers.IReminderRegistry>();
     private readonly SemaphoreSlim _turnSlots = new(options.Value.MaxConcurrentTurns);
@@ -41,11 +42,12 @@ public sealed class TurnExecutor(
     /// <summary>
     /// Whether a read-only call on <paramref name="id"/> made inside a turn goes to the grain's
     /// activation (answered from its memory) instead of joining the turn: true for grains marked
-    /// <see cref="WarmReadsAttribute"/> that the turn has not written, since only then is the
-    /// committed state the one the caller should see.
+    /// <see cref="WarmReadsAttribute"/> that the turn has not written (nested or touched), since only
+    /// then is the committed state the one the caller should see.
     /// </summary>
     internal bool AnswersFromActivation(GrainKey id) =>
-        Ambient.Value is { } turn && Orleans is not null && _registry.Value.WarmTypes.Contains(id.Type) && !turn.HasLocked(id) && !turn.CallChain.Contains(id);
+        Ambient.Value is { } turn && Orleans is not null && _registry.Value.WarmTypes.Contains(id.Type)
+        && !turn.HasLocked(id) && !turn.HasTouched(id) && !turn.CallChain.Contains(id);
 
     /// <summary>Runs <paramref name="body"/> on a fresh instance of the grain, in the ambient turn or a new one.</summary>
     public async Task<T> RunAsync<T>(GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body)
@@ -239,17 +241,20 @@ public sealed class TurnExecutor(
             return;
         }
 
-        foreach (var grain in state.WrittenWarmGrains.Where(g => g != self))
+        // Usually one or two grains; a turn that touched many (an agent's deletion clears the assignee of its
+        // finished tasks) tells them a few at a time.
+        var grains = state.WrittenWarmGrains.Where(g => g != self).ToList();
+        await Parallel.ForEachAsync(grains, new ParallelOptions { MaxDegreeOfParallelism = WarmDropParallelism }, async (grain, cancellationToken) =>
         {
             try
             {
-                await orleans.GetGrain<IWarmStateTarget>(GrainId.Create(grain.Type, grain.Key)).DropWarmStateAsync().WaitAsync(WarmDropTimeout);
+                await orleans.GetGrain<IWarmStateTarget>(GrainId.Create(grain.Type, grain.Key)).DropWarmStateAsync().WaitAsync(WarmDropTimeout, cancellationToken);
             }
             catch (Exception ex)
             {
                 Log.WarmDropFailed(logger, grain.ToString(), ex.Message);
             }
-        }
+        });
     }
 
     private async Task<T> InvokeAsync<T>(TurnState state, GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body, CancellationToken cancellationToken)
@@ -319,6 +324,14 @@ internal sealed class TurnContext(GrainKey id, TurnState state, ITurnGrainFactor
         Messaging.PostedMessage.AddParameters(command.Parameters, target.TypeName, key, message, state.Actor ?? id.ToString(), Now, Now + (delay ?? TimeSpan.Zero));
         await command.ExecuteNonQueryAsync();
         state.MessagesPosted = true;
+    }
+
+    /// <summary>See <see cref="WarmTurnExtensions.TouchWarm{TGrain}(ITurnContext, string)"/>.</summary>
+    internal void TouchWarm<TGrain>(string key) where TGrain : class
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        EnsureWritable();
+        state.Touch(new GrainKey(registry.Resolve<TGrain>().TypeName, key));
     }
 
     public async Task<long> PublishAsync(string stream, string type, object payload, long? companyId = null)

@@ -11,7 +11,11 @@ internal sealed class TurnState : IAsyncDisposable
     /// <summary>How long a turn waits for a second grain's lock before giving up and retrying whole.</summary>
     private const string NestedLockTimeout = "100ms";
 
+    /// <summary>Bytes of one NOTIFY payload, below PostgreSQL's limit of 8000.</summary>
+    private const int MaxNotifyBytes = 7900;
+
     private readonly HashSet<long> _locked = [];
+    private readonly HashSet<GrainKey> _touched = [];
     private readonly Func<(NpgsqlConnection, NpgsqlTransaction)>? _open;
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
@@ -119,8 +123,18 @@ internal sealed class TurnState : IAsyncDisposable
     /// <summary>Whether this turn holds <paramref name="id"/>'s lock (it wrote, or may still write, that grain).</summary>
     public bool HasLocked(GrainKey id) => _locked.Contains(id.LockKey);
 
-    /// <summary>The grains with state in memory that this turn wrote.</summary>
-    public IEnumerable<GrainKey> WrittenWarmGrains => Written.Where(g => WarmTypes.Contains(g.Type));
+    /// <summary>
+    /// Marks rows behind a grain's memory as written by this turn without running that grain (nor taking its
+    /// lock): its activations are told at commit as for a grain written nested, and the turn's own reads of
+    /// it join the turn instead of going to its activation.
+    /// </summary>
+    public void Touch(GrainKey id) => _touched.Add(id);
+
+    /// <summary>Whether this turn wrote rows behind <paramref name="id"/>'s memory without running it (see <see cref="Touch"/>).</summary>
+    public bool HasTouched(GrainKey id) => _touched.Contains(id);
+
+    /// <summary>The grains with state in memory that this turn wrote, nested or touched.</summary>
+    public IEnumerable<GrainKey> WrittenWarmGrains => Written.Concat(_touched).Where(g => WarmTypes.Contains(g.Type)).Distinct();
 
     /// <summary>Queues the NOTIFY hints for what this turn wrote; delivered by PostgreSQL at commit.</summary>
     public async Task NotifyAsync(FluidRuntimeOptions options, CancellationToken cancellationToken)
@@ -150,8 +164,7 @@ internal sealed class TurnState : IAsyncDisposable
         }
 
         // Activations that keep these grains in memory, wherever they are, drop it when the commit is delivered.
-        var warm = string.Join('\n', WrittenWarmGrains.Select(g => g.ToString()));
-        if (warm.Length > 0)
+        foreach (var warm in WarmPayloads(WrittenWarmGrains))
         {
             batch.BatchCommands.Add(Notify(options.WarmChannel, warm));
         }
@@ -187,6 +200,31 @@ internal sealed class TurnState : IAsyncDisposable
         }
 
         return (_connection!, _transaction);
+    }
+
+    /// <summary>One grain per line, in payloads under PostgreSQL's 8000-byte NOTIFY limit.</summary>
+    private static IEnumerable<string> WarmPayloads(IEnumerable<GrainKey> grains)
+    {
+        var lines = new List<string>();
+        var bytes = 0;
+        foreach (var line in grains.Select(g => g.ToString()))
+        {
+            var size = System.Text.Encoding.UTF8.GetByteCount(line) + 1;
+            if (lines.Count > 0 && bytes + size > MaxNotifyBytes)
+            {
+                yield return string.Join('\n', lines);
+                lines.Clear();
+                bytes = 0;
+            }
+
+            lines.Add(line);
+            bytes += size;
+        }
+
+        if (lines.Count > 0)
+        {
+            yield return string.Join('\n', lines);
+        }
     }
 
     private static NpgsqlBatchCommand Notify(string channel, string payload)

@@ -78,6 +78,32 @@ public sealed class WarmState<T> : IDroppableState where T : class
     }
 }
 
+/// <summary>What a turn tells the runtime about warm grains whose rows it wrote without running them.</summary>
+public static class WarmTurnExtensions
+{
+    /// <summary>
+    /// Declares that this turn wrote rows that grain <paramref name="key"/> of <typeparamref name="TGrain"/>
+    /// keeps in memory (<see cref="WarmReadsAttribute"/>) without calling that grain: a parent task's subtask
+    /// counts, an agent's reporting line. After the commit its activation drops its memory, as for a grain
+    /// written nested, and until then the turn's own reads of it join the turn. Nothing happens if the turn
+    /// rolls back. Grains that keep nothing in memory ignore it.
+    /// </summary>
+    public static void TouchWarm<TGrain>(this ITurnContext context, string key) where TGrain : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var turn = context switch
+        {
+            TurnContext own => own,
+            ActivationTurnContext activation => activation.CurrentTurn,
+            _ => throw new ArgumentException($"{context.GetType().Name} is not a turn of the runtime.", nameof(context)),
+        };
+        turn.TouchWarm<TGrain>(key);
+    }
+
+    public static void TouchWarm<TGrain>(this ITurnContext context, long key) where TGrain : class =>
+        context.TouchWarm<TGrain>(key.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+
 /// <summary>State an activation can be told to forget.</summary>
 public interface IDroppableState
 {
