@@ -1,3 +1,4 @@
+using System.Globalization;
 using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Companies;
 using FluidManager.Grains.Interfaces.Errors;
@@ -57,7 +58,8 @@ internal static class TaskCreation
 
         if (command.ParentTaskId is { } parentTaskId)
         {
-            await context.Grains.GetGrain<ITaskGrain>(parentTaskId).OnSubtaskChangedAsync(new SubtaskChanged(command.CompanyId, id, null, TaskState.Queued));
+            // The parent learns of its new subtask in a turn of its own.
+            await context.PostAsync<ITaskGrain>(parentTaskId.ToString(CultureInfo.InvariantCulture), new SubtaskChanged(command.CompanyId, id, null, TaskState.Queued));
         }
 
         if (command.AssigneeAgentId is { } agentId)
