@@ -149,7 +149,9 @@ public sealed class TasksApiTests(ApiFixture fixture) : IClassFixture<ApiFixture
         var cancelled = await (await ceo.PostAsJsonAsync($"/api/tasks/{parent}/cancel", new { cascade = true, reason = "Out of scope" })).ReadJsonAsync();
         cancelled.GetProperty("status").GetString().Should().Be("cancelled");
         cancelled.GetProperty("allowedActions").Strings().Should().Equal("comment");
-        (await ceo.GetTaskAsync(grandchild)).GetProperty("status").GetString().Should().Be("cancelled");
+        var cancelledGrandchild = await Eventually.WaitAsync(() => ceo.GetTaskAsync(grandchild), t => t.GetProperty("status").GetString() != "queued",
+            TimeSpan.FromSeconds(60), "the cascade reaching the grandchild");
+        cancelledGrandchild.GetProperty("status").GetString().Should().Be("cancelled");
     }
 
     [Fact]
