@@ -135,24 +135,6 @@ public sealed class TasksApiTests(ApiFixture fixture) : IClassFixture<ApiFixture
     }
 
     [Fact]
-    public async Task Cancel_with_cascade_cancels_open_subtasks_and_the_subtask_tree_shows_them()
-    {
-        using var ceo = await fixture.CeoAsync();
-        var parent = (await ceo.CreateTaskAsync("Parent")).GetProperty("id").GetInt64();
-        var child = (await ceo.CreateTaskAsync(new { title = "Child", parentTaskId = parent })).GetProperty("id").GetInt64();
-        var grandchild = (await ceo.CreateTaskAsync(new { title = "Grandchild", parentTaskId = child })).GetProperty("id").GetInt64();
-
-        var tree = await (await ceo.GetAsync($"/api/tasks/{parent}/subtasks")).ReadJsonAsync();
-        tree[0].GetProperty("task").GetProperty("id").GetInt64().Should().Be(child);
-        tree[0].GetProperty("subtasks")[0].GetProperty("task").GetProperty("id").GetInt64().Should().Be(grandchild);
-
-        var cancelled = await (await ceo.PostAsJsonAsync($"/api/tasks/{parent}/cancel", new { cascade = true, reason = "Out of scope" })).ReadJsonAsync();
-        cancelled.GetProperty("status").GetString().Should().Be("cancelled");
-        cancelled.GetProperty("allowedActions").Strings().Should().Equal("comment");
-        (await ceo.GetTaskAsync(grandchild)).GetProperty("status").GetString().Should().Be("cancelled");
-    }
-
-    [Fact]
     public async Task Deadline_comments_and_the_timeline_follow_the_task()
     {
         using var ceo = await fixture.CeoAsync();

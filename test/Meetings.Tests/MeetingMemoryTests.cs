@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using FluidManager.TestSupport;
 
 namespace FluidManager.Meetings.Tests;
 
@@ -30,17 +31,25 @@ public sealed class MeetingMemoryTests(MeetingsFixture fixture) : IClassFixture<
         var decisions = minutes.GetProperty("decisions").EnumerateArray().Select(d => d.ValueKind == JsonValueKind.String ? d.GetString()! : d.GetProperty("text").GetString()!).ToList();
         var ownedByDeveloper = minutes.GetProperty("callsToAction").EnumerateArray().Where(c => c.GetProperty("ownerAgentId").GetInt64() == developer).ToList();
 
+        // The facts reach each agent's memory as messages, applied in the memory grain's turns after the minutes commit.
+        static bool Decided(JsonElement fact) => fact.GetProperty("content").GetString()!.Contains(" decided: ", StringComparison.Ordinal);
         foreach (var participant in new[] { cto, cmo, sales })
         {
-            var facts = (await fixture.GetAsync($"/api/agents/{participant}/memory?kind=fact&limit=200")).EnumerateArray().Select(h => h.GetProperty("item")).ToList();
+            var facts = await Eventually.WaitAsync(
+                async () => (await fixture.GetAsync($"/api/agents/{participant}/memory?kind=fact&limit=200")).EnumerateArray().Select(h => h.GetProperty("item")).ToList(),
+                f => f.Count(Decided) >= decisions.Count, Patience, $"the decisions as facts of agent {participant}");
             facts.Should().OnlyContain(f => f.GetProperty("sourceKind").GetString() == "meeting" && f.GetProperty("sourceMeetingId").GetInt64() == id);
-            facts.Where(f => f.GetProperty("content").GetString()!.Contains(" decided: ", StringComparison.Ordinal)).Should().HaveCount(decisions.Count);
+            facts.Where(Decided).Should().HaveCount(decisions.Count);
         }
 
         ownedByDeveloper.Should().NotBeEmpty();
-        var developerFacts = (await fixture.GetAsync($"/api/agents/{developer}/memory?kind=fact")).EnumerateArray().Select(h => h.GetProperty("item").GetProperty("content").GetString()!).ToList();
+        var developerFacts = await Eventually.WaitAsync(
+            async () => (await fixture.GetAsync($"/api/agents/{developer}/memory?kind=fact")).EnumerateArray().Select(h => h.GetProperty("item").GetProperty("content").GetString()!).ToList(),
+            f => f.Count >= ownedByDeveloper.Count, Patience, "the calls to action as facts of the developer");
         developerFacts.Should().HaveCount(ownedByDeveloper.Count, "the developer did not take part: it only owns calls to action");
         developerFacts.Should().OnlyContain(f => f.Contains("you own the call to action", StringComparison.Ordinal));
         developerFacts.Should().Contain(f => f.Contains(ownedByDeveloper[0].GetProperty("title").GetString()!, StringComparison.Ordinal));
     }
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 }

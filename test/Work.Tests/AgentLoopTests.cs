@@ -57,6 +57,8 @@ public sealed class AgentLoopTests(WorkFixture fixture) : IClassFixture<WorkFixt
         tools.Should().Contain(["write_worklog", "delegate_task", "create_artifact", "request_approval", "complete_task"]);
 
         // Costs: each call priced from its tokens; per task, the task's counters equal the sum of its calls and the view's roll-up.
+        // The tasks add their calls' usage up in their own turns, from the messages the calls' turns post.
+        await fixture.WaitForTaskMessagesAsync(company);
         var mismatched = await fixture.ScalarAsync<long>("""
             SELECT count(*) FROM llm_calls
             WHERE company_id = @c AND cost <> round((input_tokens * @in + output_tokens * @out) / 1000000.0, 6)

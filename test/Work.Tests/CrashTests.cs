@@ -67,6 +67,7 @@ public sealed class CrashTests(ProcessWorkFixture fixture) : IClassFixture<Proce
             (await fixture.ScalarAsync<long>("SELECT count(*) FROM tasks WHERE company_id = @c AND parent_task_id IS NOT NULL", ("c", company)))
                 .Should().Be(await fixture.ScalarAsync<long>("SELECT count(*) FROM tool_calls WHERE company_id = @c AND tool = 'delegate_task' AND outcome = 'ok'", ("c", company)));
             (await fixture.ScalarAsync<long>("SELECT count(*) FROM (SELECT task_id, body FROM worklog WHERE company_id = @c GROUP BY 1, 2 HAVING count(*) > 1) d", ("c", company))).Should().Be(0);
+            await fixture.WaitForTaskMessagesAsync(company);
             var settled = await fixture.ScalarAsync<long>("SELECT sum(input_tokens + output_tokens) FROM llm_calls WHERE company_id = @c", ("c", company));
             (await fixture.ScalarAsync<long>("SELECT sum(tokens_used) FROM tasks WHERE company_id = @c", ("c", company))).Should().Be(settled);
             (await fixture.ScalarAsync<long>("SELECT count(*) FROM budget_reservations WHERE company_id = @c", ("c", company))).Should().Be(0);

@@ -202,7 +202,9 @@ public sealed class MemoryTests(WorkFixture fixture) : IClassFixture<WorkFixture
         var done = await fixture.MissionAsync(company, agent.Id, "Publish the summer sale announcement");
         (await fixture.WaitForAsync(company, done.Id, Finished, approve: true)).Status.Should().Be(TaskState.Done);
 
-        var progress = await Memory(agent.Id).GetProgressAsync(company, 7);
+        // A finished attempt's episode reaches the agent's memory as a message, applied in the memory grain's turn.
+        var progress = await Eventually.WaitAsync(() => Memory(agent.Id).GetProgressAsync(company, 7), p => p.Memory.GetValueOrDefault("episode") >= 2,
+            TimeSpan.FromSeconds(60), "the episodes of both finished tasks");
         progress.TasksDone.Should().Be(1);
         progress.TasksFailed.Should().Be(1);
         progress.TasksOpen.Should().Be(0);

@@ -218,6 +218,39 @@ public sealed class WorkApiTests(WorkApiFixture fixture) : IClassFixture<WorkApi
         done.Result.Should().Be("Name: Atlas.");
     }
 
+    /// <summary>
+    /// Here rather than with the Api's own tests, which run the Api alone: the open subtasks cancel themselves in
+    /// their own turns, from the messages the parent's cancel posts, and a silo's pump delivers them.
+    /// </summary>
+    [Fact]
+    public async Task Cancel_with_cascade_cancels_open_subtasks_and_the_subtask_tree_shows_them()
+    {
+        var (ceo, _) = await fixture.CeoAsync();
+        async Task<long> CreateAsync(object request) =>
+            (await (await ceo.PostAsJsonAsync("/api/tasks", request)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        async Task<JsonElement> TaskAsync(long id) => await ceo.GetFromJsonAsync<JsonElement>($"/api/tasks/{id}");
+        var parent = await CreateAsync(new { title = "Parent" });
+        var child = await CreateAsync(new { title = "Child", parentTaskId = parent });
+        var grandchild = await CreateAsync(new { title = "Grandchild", parentTaskId = child });
+
+        var tree = await ceo.GetFromJsonAsync<JsonElement>($"/api/tasks/{parent}/subtasks");
+        tree[0].GetProperty("task").GetProperty("id").GetInt64().Should().Be(child);
+        tree[0].GetProperty("subtasks")[0].GetProperty("task").GetProperty("id").GetInt64().Should().Be(grandchild);
+
+        var response = await ceo.PostAsJsonAsync($"/api/tasks/{parent}/cancel", new { cascade = true, reason = "Out of scope" });
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var cancelled = await response.Content.ReadFromJsonAsync<JsonElement>();
+        cancelled.GetProperty("status").GetString().Should().Be("cancelled");
+        cancelled.GetProperty("allowedActions").EnumerateArray().Select(a => a.GetString()).Should().Equal("comment");
+        var cancelledGrandchild = await Eventually.WaitAsync(() => TaskAsync(grandchild), t => t.GetProperty("status").GetString() != "queued",
+            TimeSpan.FromSeconds(60), "the cascade reaching the grandchild");
+        cancelledGrandchild.GetProperty("status").GetString().Should().Be("cancelled");
+        (await TaskAsync(child)).GetProperty("status").GetString().Should().Be("cancelled");
+        tree = await ceo.GetFromJsonAsync<JsonElement>($"/api/tasks/{parent}/subtasks");
+        tree[0].GetProperty("task").GetProperty("status").GetString().Should().Be("cancelled");
+        tree[0].GetProperty("subtasks")[0].GetProperty("task").GetProperty("status").GetString().Should().Be("cancelled");
+    }
+
     private async Task<AgentDto> HireAsync(long company, string name, string role, string department, string model)
     {
         using (CallerContext.As("human:1"))

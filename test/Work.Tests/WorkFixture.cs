@@ -269,6 +269,15 @@ public class WorkFixture : DatabaseFixture
         throw new TimeoutException($"Task {taskId} is {task.Status} ({task.StatusReason}), not {string.Join("/", states)}.\n{await DescribeAsync(companyId)}");
     }
 
+    /// <summary>
+    /// Waits until every message posted to the company's task grains (a model call's usage, a subtask's change) is
+    /// applied: they are applied in the tasks' own turns, some time after the turns that posted them committed.
+    /// </summary>
+    public async Task WaitForTaskMessagesAsync(long companyId, TimeSpan? timeout = null) =>
+        await Eventually.WaitAsync(
+            () => ScalarAsync<long>("SELECT count(*) FROM runtime.messages WHERE grain_type = 'task' AND (payload->>'companyId')::bigint = @c", ("c", companyId)),
+            n => n == 0, timeout ?? TimeSpan.FromSeconds(60), $"the messages to the tasks of company {companyId}");
+
     /// <summary>The company's tasks with their runs, and the dead letters: what a failing wait prints.</summary>
     public async Task<string> DescribeAsync(long companyId)
     {

@@ -57,12 +57,6 @@ public interface IHierarchyPolicyGrain : IGrainWithStringKey
     /// </summary>
     Task CheckRoleChangeAsync(long companyId, long agentId, string role, string department);
 
-    /// <summary>
-    /// Grain-to-grain: an agent's name, role, department or status changes (or it is hired) in the
-    /// caller's transaction. Serialises the change with org changes; the chart is read anew after it.
-    /// </summary>
-    Task NoteAgentChangedAsync(long companyId, long agentId);
-
     /// <summary>Grain-to-grain: takes a deleted agent out of the chart; refused while it has direct reports.</summary>
     Task RemoveAgentAsync(long companyId, long agentId);
 }

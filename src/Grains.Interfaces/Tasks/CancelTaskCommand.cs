@@ -1,6 +1,6 @@
 namespace FluidManager.Grains.Interfaces.Tasks;
 
-/// <summary>Cancels a task; with <see cref="Cascade"/>, its open subtasks (and theirs) are cancelled in the same turn.</summary>
+/// <summary>Cancels a task; with <see cref="Cascade"/>, its open subtasks (and theirs) are cancelled too, each in a turn of its own right after.</summary>
 [GenerateSerializer]
 [Alias("fm.tasks.CancelTaskCommand")]
 public sealed record CancelTaskCommand(

@@ -86,10 +86,4 @@ public interface ITaskGrain : IGrainWithStringKey
 
     /// <summary>Deletes one version of the task's artifact; the other versions stay.</summary>
     Task<ArtifactDto> DeleteArtifactAsync(long companyId, long artifactId);
-
-    /// <summary>Grain-to-grain: a subtask reports a status change (fan-in). Not for the Api.</summary>
-    Task OnSubtaskChangedAsync(SubtaskChanged notice);
-
-    /// <summary>Grain-to-grain: the parent cancels this subtask in a cascade. Not for the Api.</summary>
-    Task CancelByParentAsync(CancelByParentCommand command);
 }

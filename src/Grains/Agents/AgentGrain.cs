@@ -66,7 +66,7 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
             await Policy(command.CompanyId).CheckRoleChangeAsync(command.CompanyId, Id, profile.Role, profile.Department);
         }
 
-        await Policy(command.CompanyId).NoteAgentChangedAsync(command.CompanyId, Id);
+        await NoteChangeToPolicyAsync(command.CompanyId);
         await context.Sql(AgentSql.UpdateProfile).WithProfile(profile).With("id", Id).With("now", context.Now).ExecuteAsync();
         if (profile.Limits.MaxConcurrentTasks > agent.Profile.Limits.MaxConcurrentTasks)
         {
@@ -91,7 +91,7 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
             throw new ConflictException($"{agent.DisplayName} is archived: restore it (active) before pausing it.", "agent.illegal_status");
         }
 
-        await Policy(command.CompanyId).NoteAgentChangedAsync(command.CompanyId, Id);
+        await NoteChangeToPolicyAsync(command.CompanyId);
         await context.Sql(AgentSql.SetStatus).With("id", Id).With<AgentStatus>("status", command.Status).With("now", context.Now).ExecuteAsync();
         if (command.Status == AgentStatus.Active)
         {
@@ -315,6 +315,10 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
         await context.Sql(AgentSql.ByKey).With("id", Id).FirstOrDefaultAsync(AgentRows.Map) ?? throw new NotFoundException("Agent", Id);
 
     private IHierarchyPolicyGrain Policy(long companyId) => context.Grains.GetGrain<IHierarchyPolicyGrain>(companyId);
+
+    /// <summary>The hierarchy policy keeps the chart in memory: it reads it anew once it applies this message.</summary>
+    private Task NoteChangeToPolicyAsync(long companyId) =>
+        context.PostAsync<IHierarchyPolicyGrain>(companyId.ToString(CultureInfo.InvariantCulture), new AgentChanged(companyId, Id));
 
     private async Task<AgentDto> LoadForChangeAsync(long companyId, long? expectedVersion)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FluidManager.Grains.Agents;
 using FluidManager.Grains.Artifacts;
 using FluidManager.Grains.Data;
@@ -9,6 +10,7 @@ using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Events;
 using FluidManager.Grains.Interfaces.Organization;
 using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Grains.Organization;
 using FluidManager.Grains.Tasks;
 using FluidManager.Models;
 using FluidManager.Runtime.Grains;
@@ -46,7 +48,7 @@ public sealed class CompanyGrain(ITurnContext context, IOptions<ModelsOptions> m
         await context.PublishAsync(Streams.Agent(id), EventTypes.AgentCreated, agent, companyId);
         if (!command.PlaceInOrgChart)
         {
-            await context.Grains.GetGrain<IHierarchyPolicyGrain>(companyId).NoteAgentChangedAsync(companyId, id);
+            await context.PostAsync<IHierarchyPolicyGrain>(companyId.ToString(CultureInfo.InvariantCulture), new AgentChanged(companyId, id));
             return agent;
         }
 

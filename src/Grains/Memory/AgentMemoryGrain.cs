@@ -1,3 +1,4 @@
+using System.Globalization;
 using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Events;
@@ -27,7 +28,8 @@ namespace FluidManager.Grains.Memory;
 /// activity (no embedding inside a turn); its outcome comes back here and fills the vector in.
 /// </summary>
 [GrainType("agent-memory")]
-public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider services, ILogger<AgentMemoryGrain> logger) : DurableGrain, IAgentMemoryGrain, IActivityOwner
+public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider services, ILogger<AgentMemoryGrain> logger)
+    : DurableGrain, IAgentMemoryGrain, IActivityOwner, IHandle<MemoryNote>, IHandle<LessonRequest>
 {
     protected override ITurnContext Turn => context;
 
@@ -88,7 +90,16 @@ public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider serv
         return Progress.Summarise(Id, days, daily, open, worklog, memory, pending);
     }
 
-    public async Task<MemoryItemDto> RememberAsync(RememberCommand command)
+    public Task<MemoryItemDto> RememberAsync(RememberCommand command) => RememberAsync(command, context.Actor ?? Actor.System);
+
+    /// <summary>An item posted by a turn that feeds this memory (an episode, a meeting's fact), written as that turn's actor.</summary>
+    public async Task HandleAsync(MemoryNote message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await RememberAsync(message.Item, message.Actor);
+    }
+
+    private async Task<MemoryItemDto> RememberAsync(RememberCommand command, string actor)
     {
         ArgumentNullException.ThrowIfNull(command);
         new Fields().Text("content", command.Content, 4000)
@@ -107,10 +118,19 @@ public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider serv
             }
         }
 
-        return await WriteAsync(command, context.Actor ?? Actor.System);
+        return await WriteAsync(command, actor);
     }
 
-    public async Task ProposeLessonAsync(ProposeLessonCommand command)
+    public Task ProposeLessonAsync(ProposeLessonCommand command) => ProposeLessonAsync(command, context.Actor ?? Actor.System);
+
+    /// <summary>A person's feedback, posted by the turn that received it, asked about as that person.</summary>
+    public async Task HandleAsync(LessonRequest message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await ProposeLessonAsync(message.Command, message.Actor);
+    }
+
+    private async Task ProposeLessonAsync(ProposeLessonCommand command, string actor)
     {
         ArgumentNullException.ThrowIfNull(command);
         new Fields().Text("feedback", command.Feedback, 20_000).Text("fallbackLesson", command.FallbackLesson, 4000).Text("action", command.Action, 2000, required: false)
@@ -121,7 +141,6 @@ public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider serv
         var agent = await context.Sql(MemorySql.AgentForLesson).With("agent_id", Id).With("company_id", command.CompanyId)
             .FirstOrDefaultAsync(r => new { Name = r.Get<string>("name"), Role = r.Get<string>("role"), Department = r.Get<string>("department"), Model = r.Get<string>("model") })
             ?? throw new NotFoundException("Agent", Id);
-        var actor = context.Actor ?? Actor.System;
         var work = services.GetService<AgentWork>();
         var model = string.IsNullOrWhiteSpace(agent.Model) ? work?.Models.DefaultModel : agent.Model;
         var problem = work is null || model is null ? "this process has no model to ask"
@@ -402,7 +421,7 @@ public sealed class AgentMemoryGrain(ITurnContext context, IServiceProvider serv
 
         if (call.TotalTokens > 0 || call.Cost > 0)
         {
-            await context.Grains.GetGrain<ITaskGrain>(input.TaskId).RecordUsageAsync(new RecordUsageCommand(input.CompanyId, call.TotalTokens, call.Cost));
+            await context.PostAsync<ITaskGrain>(input.TaskId.ToString(CultureInfo.InvariantCulture), new RecordUsageCommand(input.CompanyId, call.TotalTokens, call.Cost));
         }
 
         await context.PublishAsync(Streams.Task(input.TaskId), WorkEventTypes.LlmCall, call, input.CompanyId);

@@ -8,8 +8,9 @@ namespace FluidManager.Grains.Memory;
 
 /// <summary>
 /// The episode a finished attempt leaves in its agent's memory: what the task asked, how it ended (the result or
-/// the reason, which carries the feedback of a rejection), and what it cost. Written in the turn that stops the
-/// run, so it commits with it; its vector comes later, from the <c>memory.embed</c> activity the write starts.
+/// the reason, which carries the feedback of a rejection), and what it cost. Posted to the agent's memory grain
+/// (a <see cref="MemoryNote"/>) in the turn that stops the run, so it is sent if and only if that turn commits; the
+/// memory grain writes it in its own turn. Its vector comes later, from the <c>memory.embed</c> activity the write starts.
 /// </summary>
 internal static class Episodes
 {
@@ -33,7 +34,7 @@ internal static class Episodes
         var (tokens, cost, calls) = await context.Sql(MemorySql.AttemptCost).With("task_id", task.Id).With("company_id", task.CompanyId).With("attempt", attempt)
             .FirstOrDefaultAsync(r => new Tuple<long, decimal, int>(r.Get<long>("tokens"), r.Get<decimal>("cost"), r.Get<int>("calls"))) ?? new(0, 0m, 0);
         var text = Describe(task, attempt, tokens, cost, calls);
-        await context.Grains.GetGrain<IAgentMemoryGrain>(agentId).RememberAsync(new RememberCommand
+        await context.PostAsync<IAgentMemoryGrain>(agentId.ToString(CultureInfo.InvariantCulture), new MemoryNote(new RememberCommand
         {
             CompanyId = task.CompanyId,
             Kind = MemoryKind.Episode,
@@ -41,7 +42,7 @@ internal static class Episodes
             SourceKind = MemorySourceKind.Task,
             SourceTaskId = task.Id,
             FromSystem = true,
-        });
+        }, context.Actor ?? Actor.System));
     }
 
     private static string Clip(string text, int max)

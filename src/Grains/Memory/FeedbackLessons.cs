@@ -1,3 +1,4 @@
+using System.Globalization;
 using FluidManager.Grains.Interfaces.Memory;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
@@ -8,7 +9,8 @@ namespace FluidManager.Grains.Memory;
 /// <summary>
 /// Lessons from a person's feedback: when the CEO rejects an agent's request with a reason, retries a failed task
 /// with a reason, or comments on a task, the agent's model (the requesting agent's, or the task's assignee's) is asked
-/// for a lesson in a <c>memory.lesson</c> activity started in the same turn (so the two commit together); the lesson
+/// for a lesson in a <c>memory.lesson</c> activity, which the agent's memory grain starts in its own turn on the
+/// <see cref="LessonRequest"/> message the feedback's turn posts (sent if and only if that turn commits); the lesson
 /// gets the task as its source. The lessons built here from the feedback's words are what is written when the model
 /// cannot answer. Without a reason there is nothing to learn; an agent's own comments teach nothing.
 /// </summary>
@@ -78,7 +80,7 @@ internal static class FeedbackLessons
 
     private static async Task<bool> ProposeAsync(ITurnContext context, long companyId, long agentId, long taskId, string kind, string feedback, string fallback, string? action)
     {
-        await context.Grains.GetGrain<IAgentMemoryGrain>(agentId).ProposeLessonAsync(new ProposeLessonCommand
+        await context.PostAsync<IAgentMemoryGrain>(agentId.ToString(CultureInfo.InvariantCulture), new LessonRequest(new ProposeLessonCommand
         {
             CompanyId = companyId,
             TaskId = taskId,
@@ -86,7 +88,7 @@ internal static class FeedbackLessons
             Feedback = feedback,
             FallbackLesson = fallback,
             Action = action,
-        });
+        }, context.Actor ?? Data.Actor.System));
         return true;
     }
 

@@ -6,8 +6,9 @@ namespace FluidManager.Grains.Memory;
 
 /// <summary>
 /// Meetings feed memory: when the minutes are stored, every decision becomes a fact of each agent that took part,
-/// and every call to action a fact of the agent that owns it, with the meeting as their source. Written in the
-/// turn that stores the minutes, so they commit together; their vectors come from <c>memory.embed</c> activities.
+/// and every call to action a fact of the agent that owns it, with the meeting as their source. Posted to each
+/// agent's memory grain (a <see cref="MemoryNote"/>) in the turn that stores the minutes, so they are sent if and
+/// only if the minutes commit; each memory grain writes them in its own turn. Their vectors come from <c>memory.embed</c> activities.
 /// </summary>
 internal static class MeetingMemory
 {
@@ -41,7 +42,7 @@ internal static class MeetingMemory
     {
         foreach (var (agentId, text) in facts)
         {
-            await context.Grains.GetGrain<IAgentMemoryGrain>(agentId).RememberAsync(new RememberCommand
+            await context.PostAsync<IAgentMemoryGrain>(agentId.ToString(CultureInfo.InvariantCulture), new MemoryNote(new RememberCommand
             {
                 CompanyId = companyId,
                 Kind = MemoryKind.Fact,
@@ -49,7 +50,7 @@ internal static class MeetingMemory
                 SourceKind = MemorySourceKind.Meeting,
                 SourceMeetingId = meetingId,
                 FromSystem = true,
-            });
+            }, context.Actor ?? Data.Actor.System));
         }
     }
 

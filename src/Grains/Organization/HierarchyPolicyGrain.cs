@@ -13,12 +13,12 @@ namespace FluidManager.Grains.Organization;
 /// One per company (key = company id): the only writer of the org chart, the keeper of the rules,
 /// and the judge of delegation questions. Questions are read-only turns answered from the chart and
 /// rules the activation keeps in memory; every change to them (here, or an agent's name, role,
-/// department or status written by its own grain, which calls <see cref="NoteAgentChangedAsync"/>)
+/// department or status written by its own grain, which posts an <see cref="AgentChanged"/> message)
 /// is a write turn of this grain, after which the memory is read again.
 /// </summary>
 [GrainType("hierarchy-policy")]
 [WarmReads]
-public sealed class HierarchyPolicyGrain(ITurnContext context, ILogger<HierarchyPolicyGrain> logger) : DurableGrain, IHierarchyPolicyGrain
+public sealed class HierarchyPolicyGrain(ITurnContext context, ILogger<HierarchyPolicyGrain> logger) : DurableGrain, IHierarchyPolicyGrain, IHandle<AgentChanged>
 {
     private WarmState<OrgMemory>? _memory;
 
@@ -209,7 +209,12 @@ public sealed class HierarchyPolicyGrain(ITurnContext context, ILogger<Hierarchy
         await CommitChangeAsync(companyId, EventTypes.OrgAgentRemoved, agent.Id, ended, started: null);
     }
 
-    public async Task NoteAgentChangedAsync(long companyId, long agentId) => await context.EnsureCompanyAsync(companyId);
+    /// <summary>An agent was hired or changed: applying the message is a write turn, after which the chart in memory is read anew.</summary>
+    public async Task HandleAsync(AgentChanged message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await context.EnsureCompanyAsync(message.CompanyId);
+    }
 
     /// <summary>The chart and rules from memory, after checking the question is about this grain's company.</summary>
     private async Task<OrgMemory> RememberAsync(long companyId)

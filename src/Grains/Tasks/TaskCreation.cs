@@ -1,3 +1,4 @@
+using System.Globalization;
 using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Companies;
 using FluidManager.Grains.Interfaces.Errors;
@@ -58,7 +59,8 @@ internal static class TaskCreation
         if (command.ParentTaskId is { } parentTaskId)
         {
             context.TouchWarm<ITaskGrain>(parentTaskId); // its subtasks' progress counts the new row
-            await context.Grains.GetGrain<ITaskGrain>(parentTaskId).OnSubtaskChangedAsync(new SubtaskChanged(command.CompanyId, id, null, TaskState.Queued));
+            // The parent learns of its new subtask in a turn of its own.
+            await context.PostAsync<ITaskGrain>(parentTaskId.ToString(CultureInfo.InvariantCulture), new SubtaskChanged(command.CompanyId, id, null, TaskState.Queued));
         }
 
         if (command.AssigneeAgentId is { } agentId)

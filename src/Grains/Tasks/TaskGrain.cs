@@ -1,3 +1,4 @@
+using System.Globalization;
 using FluidManager.Grains.Agents;
 using FluidManager.Grains.Artifacts;
 using FluidManager.Grains.Data;
@@ -21,15 +22,18 @@ namespace FluidManager.Grains.Tasks;
 
 /// <summary>
 /// One task (key = task id). Status changes go through <see cref="TaskStateMachine"/>; each one bumps
-/// the version, publishes its event and tells the parent task, all in the same turn. Its read-only calls
-/// take the task (<see cref="TaskDto"/>, with its subtasks' progress) from memory once warm. Besides this
-/// grain's own write turns, the writers of those rows touch it (<see cref="WarmTurnExtensions.TouchWarm{TGrain}(ITurnContext, long)"/>):
-/// a subtask's creation or status change (the parent's progress), an assignee's deletion (the assignee).
+/// the version and publishes its event in one turn, and posts the parent task a <see cref="SubtaskChanged"/>
+/// message that the parent applies in a turn of its own (no grain runs another task's code in its transaction).
+/// Its read-only calls take the task (<see cref="TaskDto"/>, with its subtasks' progress) from memory once
+/// warm. Besides this grain's own write turns, the writers of those rows touch it
+/// (<see cref="WarmTurnExtensions.TouchWarm{TGrain}(ITurnContext, long)"/>): a subtask's creation or status
+/// change (the parent's progress), an assignee's deletion (the assignee).
 /// </summary>
 [GrainType("task")]
 [TraceGroup("task")]
 [WarmReads]
-public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) : DurableGrain, ITaskGrain
+public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger)
+    : DurableGrain, ITaskGrain, IHandle<SubtaskChanged>, IHandle<ParentCancelled>, IHandle<RecordUsageCommand>
 {
     private WarmState<TaskDto>? _task;
 
@@ -140,13 +144,13 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
         var task = await LoadForChangeAsync(command.CompanyId, command.ExpectedVersion);
         var to = TaskStateMachine.Apply(task.Status, TaskAction.Cancel);
         var cancelled = await ChangeStatusAsync(task, TaskAction.Cancel, to, command.Reason);
-        if (!command.Cascade)
+        if (command.Cascade)
         {
-            return cancelled;
+            // The open subtasks cancel themselves in their own turns, from the messages this turn posts.
+            await CascadeCancelAsync(command.CompanyId, command.Reason);
         }
 
-        await CascadeCancelAsync(command.CompanyId, command.Reason);
-        return await TaskRows.LoadAsync(context, command.CompanyId, Id);
+        return cancelled;
     }
 
     public async Task<TaskDto> RetryAsync(TaskTransitionCommand command)
@@ -233,8 +237,24 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
         ArgumentNullException.ThrowIfNull(command);
         new Fields().Check(command.Tokens >= 0, "tokens", "must not be negative").Check(command.Cost >= 0, "cost", "must not be negative").ThrowIfAny();
         var task = await TaskRows.LoadAsync(context, command.CompanyId, Id);
-        await context.Sql(TaskSql.AddUsage).With("id", Id).With("tokens", command.Tokens).With("cost", command.Cost).With("now", context.Now).ExecuteAsync();
+        await AddUsageAsync(command);
         return await PublishChangeAsync(task, EventTypes.TaskUsageRecorded, null);
+    }
+
+    /// <summary>
+    /// A model call's usage, posted by the turn that recorded the call (the task's runner, a lesson request). A
+    /// deleted task's row still counts its costs, so the usage is added to it without an event.
+    /// </summary>
+    public async Task HandleAsync(RecordUsageCommand message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (await TaskRows.FindAsync(context, message.CompanyId, Id) is null)
+        {
+            await AddUsageAsync(message);
+            return;
+        }
+
+        await RecordUsageAsync(message);
     }
 
     public async Task<CommentDto> CommentAsync(AddCommentCommand command)
@@ -360,10 +380,19 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
         return deleted;
     }
 
-    public async Task OnSubtaskChangedAsync(SubtaskChanged notice)
+    /// <summary>
+    /// A subtask's status changed (fan-in): the progress event, then the failure policy's reaction to a failed
+    /// subtask, or the announcement that every subtask is finished. Several messages may find every subtask
+    /// finished (they are applied after the changes committed); the announcement is made once per subtask count.
+    /// </summary>
+    public async Task HandleAsync(SubtaskChanged notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
-        var task = await TaskRows.LoadAsync(context, notice.CompanyId, Id);
+        if (await TaskRows.FindAsync(context, notice.CompanyId, Id) is not { } task)
+        {
+            return; // deleted since: nothing is told about it any more
+        }
+
         var progress = new SubtaskProgressEvent(Id, notice.SubtaskId, notice.From, notice.To, task.Subtasks);
         await context.PublishAsync(Streams.Task(Id), EventTypes.TaskSubtaskProgress, progress, notice.CompanyId);
 
@@ -381,23 +410,29 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
                 await ChangeStatusAsync(task, action, to, reason);
             }
         }
-        else if (notice.To is TaskState.Done or TaskState.Cancelled && task.Subtasks.AllFinished)
+        else if (notice.To is TaskState.Done or TaskState.Cancelled && task.Subtasks.AllFinished
+            && await context.Sql(TaskSql.AnnounceSubtasksFinished).With("id", Id).With("total", task.Subtasks.Total).ExecuteAsync() == 1)
         {
             await context.PublishAsync(Streams.Task(Id), EventTypes.TaskSubtasksFinished, progress, notice.CompanyId);
         }
     }
 
-    public async Task CancelByParentAsync(CancelByParentCommand command)
+    /// <summary>The parent was cancelled with its subtasks: this one is cancelled too (if still open), and so are its own.</summary>
+    public async Task HandleAsync(ParentCancelled message)
     {
-        ArgumentNullException.ThrowIfNull(command);
-        var task = await TaskRows.LoadAsync(context, command.CompanyId, Id);
+        ArgumentNullException.ThrowIfNull(message);
+        if (await TaskRows.FindAsync(context, message.CompanyId, Id) is not { } task)
+        {
+            return;
+        }
+
         if (TaskStateMachine.TryApply(task.Status, TaskAction.Cancel, out var to))
         {
-            var reason = command.Reason ?? $"Cancelled with its parent task {command.ParentTaskId}.";
+            var reason = message.Reason ?? $"Cancelled with its parent task {message.ParentTaskId}.";
             await ChangeStatusAsync(task, TaskAction.Cancel, to, reason, notifyParent: false);
         }
 
-        await CascadeCancelAsync(command.CompanyId, command.Reason);
+        await CascadeCancelAsync(message.CompanyId, message.Reason);
     }
 
     private async Task<TaskDto> TransitionAsync(TaskTransitionCommand command, TaskAction action)
@@ -419,7 +454,7 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
         return task;
     }
 
-    /// <summary>Writes the new status, publishes the action's event and tells the parent; one turn.</summary>
+    /// <summary>Writes the new status and publishes the action's event; the parent learns of it from a message posted in this turn.</summary>
     private async Task<TaskDto> ChangeStatusAsync(TaskDto task, TaskAction action, TaskState to, string? reason, string? result = null, long? assignee = null, bool notifyParent = true)
     {
         await context.Sql(TaskSql.Transition)
@@ -453,11 +488,14 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
 
         if (notifyParent && to != task.Status && changed.ParentTaskId is { } parentId)
         {
-            await context.Grains.GetGrain<ITaskGrain>(parentId).OnSubtaskChangedAsync(new SubtaskChanged(task.CompanyId, Id, task.Status, to));
+            await context.PostAsync<ITaskGrain>(parentId.ToString(CultureInfo.InvariantCulture), new SubtaskChanged(task.CompanyId, Id, task.Status, to));
         }
 
         return changed;
     }
+
+    private Task AddUsageAsync(RecordUsageCommand usage) => context.Sql(TaskSql.AddUsage)
+        .With("id", Id).With("company_id", usage.CompanyId).With("tokens", usage.Tokens).With("cost", usage.Cost).With("now", context.Now).ExecuteAsync();
 
     private async Task<TaskDto> PublishChangeAsync(TaskDto before, string eventType, string? reason)
     {
@@ -466,12 +504,13 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger) :
         return changed;
     }
 
+    /// <summary>Posts each open subtask a <see cref="ParentCancelled"/> message: they cancel themselves in their own turns.</summary>
     private async Task CascadeCancelAsync(long companyId, string? reason)
     {
         var open = await context.Sql(TaskSql.OpenSubtaskIds).With("id", Id).ListAsync(r => r.GetInt64(0));
         foreach (var subtaskId in open)
         {
-            await context.Grains.GetGrain<ITaskGrain>(subtaskId).CancelByParentAsync(new CancelByParentCommand(companyId, Id, reason));
+            await context.PostAsync<ITaskGrain>(subtaskId.ToString(CultureInfo.InvariantCulture), new ParentCancelled(companyId, Id, reason));
         }
     }
 

@@ -108,7 +108,13 @@ internal static class TaskSql
     /// <summary>Usage counters only add up, so they do not bump the version (no lost update is possible).</summary>
     public const string AddUsage = """
         UPDATE tasks SET tokens_used = tokens_used + @tokens, cost_estimate = cost_estimate + @cost, updated_at = @now
-        WHERE id = @id
+        WHERE id = @id AND company_id = @company_id
+        """;
+
+    /// <summary>Notes that the task announced all of its <c>@total</c> subtasks finished; no row when it already did at that count.</summary>
+    public const string AnnounceSubtasksFinished = """
+        UPDATE tasks SET subtasks_finished_announced = @total
+        WHERE id = @id AND subtasks_finished_announced IS DISTINCT FROM @total
         """;
 
     public const string InsertComment = """

@@ -829,7 +829,8 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
         if (call.TotalTokens > 0 || call.Cost > 0)
         {
-            await context.Grains.GetGrain<ITaskGrain>(Id).RecordUsageAsync(new RecordUsageCommand(companyId, call.TotalTokens, call.Cost));
+            // The task adds it up in a turn of its own.
+            await context.PostAsync<ITaskGrain>(context.Key, new RecordUsageCommand(companyId, call.TotalTokens, call.Cost));
         }
 
         await context.PublishAsync(Streams.Task(Id), WorkEventTypes.LlmCall, call, companyId);
