@@ -213,5 +213,6 @@ describe('workflow runs', () => {
 
     await second.context.close();
     await ceo.context.close();
-  });
+    // Three model steps, each allowed STEP_MS: a loaded machine takes more than the default minute.
+  }, 240_000);
 });
