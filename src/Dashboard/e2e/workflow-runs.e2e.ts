@@ -204,10 +204,15 @@ describe('workflow runs', () => {
       .last()
       .click();
     const runs = page.getByRole('table', { name: 'Runs' });
-    await runs.getByRole('link', { name: `Run #${runId}` }).waitFor();
-    expect(await runs.textContent()).toContain('completed');
+    const run = runs
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: `Run #${runId}`, exact: true }) });
+    await run.waitFor();
+    // The list may have been read while the run was still going: it shows the end once told of it.
+    await expect.poll(() => run.textContent()).toContain('completed');
 
     await second.context.close();
     await ceo.context.close();
-  });
+    // Three model steps, each allowed STEP_MS: a loaded machine takes more than the default minute.
+  }, 240_000);
 });

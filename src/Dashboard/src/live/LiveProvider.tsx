@@ -5,13 +5,14 @@ import {
   type HubConnection,
   type IRetryPolicy,
 } from '@microsoft/signalr';
-import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { readEvents, type LiveEvent } from '../services/events';
 import { sessionQueryKey } from '../services/session';
 import { cacheActionsForAll, REPORT_MAX_WAIT_MS, REPORT_SETTLE_MS } from './cacheActions';
 import { EventCursor } from './EventCursor';
 import { LiveContext, type LiveListener, type LiveStatus } from './liveContext';
+import { Refresher } from './refresh';
 import { Settler } from './settle';
 
 export const HUB_PATH = '/hubs/events';
@@ -29,14 +30,15 @@ function isCompanyQuery(key: readonly unknown[]): boolean {
   return key[0] !== sessionQueryKey[0];
 }
 
-function refetchEverything(queryClient: QueryClient): Promise<void> {
-  return queryClient.invalidateQueries({ predicate: (q) => isCompanyQuery(q.queryKey) });
+function refetchEverything(refresher: Refresher): Promise<void> {
+  return refresher.invalidate({ predicate: (q) => isCompanyQuery(q.queryKey) });
 }
 
 /**
  * One SignalR connection per tab, for the signed-in company. Every event invalidates the queries
  * it concerns; after a drop the connection comes back by itself and the cursor catches up from
- * the event log (GET /api/events?after=last), so no committed event is missed.
+ * the event log (GET /api/events?after=last), so no committed event is missed. Invalidations never
+ * cancel a fetch on its way (see `Refresher`), so a steady stream of events cannot starve a list.
  */
 export function LiveProvider({ companyId, children }: { companyId: number; children: ReactNode }) {
   const queryClient = useQueryClient();
@@ -51,7 +53,8 @@ export function LiveProvider({ companyId, children }: { companyId: number; child
     let startTimer: ReturnType<typeof setTimeout> | undefined;
     let everConnected = false;
     let attempts = 0;
-    const reports = new Settler((queryKey) => void queryClient.invalidateQueries({ queryKey }));
+    const refresher = new Refresher(queryClient);
+    const reports = new Settler((queryKey) => void refresher.invalidate({ queryKey }));
 
     const flush = () => {
       flushTimer = undefined;
@@ -61,7 +64,7 @@ export function LiveProvider({ companyId, children }: { companyId: number; child
         if (action.kind === 'remove') queryClient.removeQueries({ queryKey: action.queryKey });
         else if (action.settle)
           reports.request(action.queryKey, REPORT_SETTLE_MS, REPORT_MAX_WAIT_MS);
-        else void queryClient.invalidateQueries({ queryKey: action.queryKey });
+        else void refresher.invalidate({ queryKey: action.queryKey });
       }
     };
 
@@ -83,9 +86,9 @@ export function LiveProvider({ companyId, children }: { companyId: number; child
       setStatus('catching-up');
       try {
         const result = await cursor.catchUp((after) => readEvents(after));
-        if (result.kind === 'reset') await refetchEverything(queryClient);
+        if (result.kind === 'reset') await refetchEverything(refresher);
       } catch {
-        await refetchEverything(queryClient);
+        await refetchEverything(refresher);
       }
       if (disposed) return;
       setStatus('live');
@@ -100,7 +103,7 @@ export function LiveProvider({ companyId, children }: { companyId: number; child
         if (disposed) return;
         if (error instanceof HttpError && (error.statusCode === 401 || error.statusCode === 403)) {
           // The session ended: asking again sends the tab to the sign-in page.
-          void queryClient.invalidateQueries({ queryKey: sessionQueryKey });
+          void refresher.invalidate({ queryKey: sessionQueryKey });
         }
         setStatus(everConnected ? 'reconnecting' : 'connecting');
         const delay = RETRY_DELAYS_MS[Math.min(++attempts, RETRY_DELAYS_MS.length - 1)] ?? 10000;
@@ -115,9 +118,10 @@ export function LiveProvider({ companyId, children }: { companyId: number; child
       }
       everConnected = true;
       setStatus('live');
-      // What was read before the connection opened may have missed an event: read it again.
+      // What was read before the connection opened may have missed an event: read it again (a
+      // fetch on its way is read once more when it ends, its answer may predate the connection).
       const connectedAt = Date.now();
-      void queryClient.invalidateQueries({
+      void refresher.invalidate({
         predicate: (q) =>
           isCompanyQuery(q.queryKey) &&
           (q.state.fetchStatus === 'fetching' ||
@@ -144,6 +148,7 @@ export function LiveProvider({ companyId, children }: { companyId: number; child
       clearTimeout(flushTimer);
       clearTimeout(startTimer);
       reports.dispose();
+      refresher.dispose();
       void connection.stop();
     };
   }, [companyId, queryClient]);
