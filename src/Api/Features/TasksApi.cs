@@ -54,7 +54,7 @@ public sealed record TaskTransitionRequest(string? Reason, long? ExpectedVersion
 
 public sealed record CompleteTaskRequest(string? Result, long? ExpectedVersion);
 
-/// <summary>With <c>cascade</c>, the task's open subtasks (and theirs) are cancelled in the same change.</summary>
+/// <summary>With <c>cascade</c>, the task's open subtasks (and theirs) are cancelled too, each by a message the cancel commits with (durable, applied right after).</summary>
 public sealed record CancelTaskRequest(bool? Cascade, string? Reason, long? ExpectedVersion);
 
 public sealed record ChangePriorityRequest(TaskPriority? Priority, long? ExpectedVersion);
@@ -140,7 +140,7 @@ public static class TasksApi
         group.MapPost("/{id:long}/cancel", CancelAsync)
             .RequireAuthorization(AccessPolicies.Command)
             .WithName("CancelTask")
-            .WithSummary("Cancels the task; with cascade, its open subtasks (and theirs) too, in the same change.")
+            .WithSummary("Cancels the task; with cascade, its open subtasks (and theirs) too, each by a durable message committed with the cancel and applied right after it.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)

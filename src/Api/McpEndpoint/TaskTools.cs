@@ -141,7 +141,7 @@ public sealed class TaskTools(ICompanyContext caller, ITurnGrainFactory grains, 
         calls.RunAsync(() => grains.GetGrain<ITaskGrain>(taskId).RetryAsync(new TaskTransitionCommand(caller.CompanyId, null, reason)));
 
     [McpServerTool(Name = "cancel_task", Title = "Cancel a task", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false)]
-    [Description("Cancels the task; with cascade, its open subtasks (and theirs) too, in the same change.")]
+    [Description("Cancels the task; with cascade, its open subtasks (and theirs) too, each by a durable message committed with the cancel and applied right after it.")]
     public Task<string> CancelTaskAsync(
         [Description("The task's id.")] long taskId,
         [Description("Also cancel its open subtasks, recursively (default false).")] bool cascade = false,

@@ -2219,7 +2219,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Cancels the task; with cascade, its open subtasks (and theirs) too, in the same change.
+         * Cancels the task; with cascade, its open subtasks (and theirs) too, each by a durable message committed with the cancel and applied right after it.
          * @description Requires: the CEO role.
          */
         post: operations["CancelTask"];
@@ -3613,7 +3613,7 @@ export interface components {
         };
         /** @enum {unknown} */
         BudgetLimit: "agent_tokens_per_day" | "agent_tokens_per_month" | "agent_max_cost" | "company_monthly_budget" | "company_monthly_tokens" | null;
-        /** @description With `cascade`, the task's open subtasks (and theirs) are cancelled in the same change. */
+        /** @description With `cascade`, the task's open subtasks (and theirs) are cancelled too, each by a message the cancel commits with (durable, applied right after). */
         CancelTaskRequest: {
             cascade: null | boolean;
             /** Format: int64 */
