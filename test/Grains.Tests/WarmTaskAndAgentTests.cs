@@ -104,7 +104,7 @@ public sealed class WarmTaskAndAgentTests(GrainsFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task A_task_written_nested_in_another_grains_turn_and_a_parent_whose_subtasks_changed_are_read_fresh()
+    public async Task A_task_cancelled_by_its_parents_cascade_and_a_parent_whose_subtasks_changed_are_read_fresh()
     {
         var company = await fixture.CreateCompanyAsync();
         var parent = await fixture.CreateTaskAsync(company, "Parent");
@@ -125,11 +125,14 @@ public sealed class WarmTaskAndAgentTests(GrainsFixture fixture) : IClassFixture
         progress.Cancelled.Should().Be(1);
         progress.Queued.Should().Be(1);
 
-        // The parent's turn cancels the warm second subtask nested in its own transaction.
+        // The parent's cancel posts the warm second subtask a message; the subtask's own turn cancels it.
         (await fixture.Task(second.Id).GetAsync(company)).Status.Should().Be(TaskState.Queued);
         await fixture.Task(parent.Id).CancelAsync(new CancelTaskCommand(company, Cascade: true, Reason: "Dropped"));
-        (await fixture.Task(second.Id).GetAsync(company)).Status.Should().Be(TaskState.Cancelled, "the cascade wrote it nested");
-        var parentRead = await fixture.Task(parent.Id).GetAsync(company);
+        var secondRead = await Eventually.WaitAsync(
+            () => fixture.Task(second.Id).GetAsync(company), t => t.Status == TaskState.Cancelled, TimeSpan.FromSeconds(30), "the cascade to reach the warm subtask");
+        secondRead.Status.Should().Be(TaskState.Cancelled);
+        var parentRead = await Eventually.WaitAsync(
+            () => fixture.Task(parent.Id).GetAsync(company), t => t.Subtasks.Cancelled == 2, TimeSpan.FromSeconds(30), "the parent to count both cancelled subtasks");
         parentRead.Status.Should().Be(TaskState.Cancelled);
         parentRead.Subtasks.Cancelled.Should().Be(2);
     }
