@@ -34,12 +34,14 @@ describe('tasks', () => {
     if (!project) throw new Error('The demo company has no project.');
     await page.getByLabel('Project').selectOption(project);
     await page.waitForURL(/project=/);
+    // The rows themselves are what is polled, so that a failure shows what the table held.
     await expect
-      .poll(async () => {
-        const subs = await page.locator('tbody tr td:first-child .cell-sub').allTextContents();
-        return subs.length > 0 && subs.every((s) => s.includes(project));
+      .poll(() => page.locator('tbody tr td:first-child .cell-sub').allTextContents(), {
+        timeout: 30_000,
       })
-      .toBe(true);
+      .toSatisfy(
+        (subs: string[]) => subs.length > 0 && subs.every((s) => s.includes(` · ${project}`)),
+      );
     await screenshot(page, 'tasks-table');
     await context.close();
   });
