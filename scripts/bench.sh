@@ -173,7 +173,7 @@ if [ "$SUITE" = "agents" ]; then
     for silos in 1 2; do echo "tasks_per_s_${latency}ms_${silos}silo=${RESULT[$latency-$silos]}"; done
   done
   echo "scaling_0ms=$(ratio "${RESULT[0-2]}" "${RESULT[0-1]}")"
-  echo "scaling_200ms=$(ratio "${RESULT[200-2]}" "${RESULT[200-1]}") (target >= 1.70)"
+  echo "scaling_200ms=$(ratio "${RESULT[200-2]}" "${RESULT[200-1]}") (target >= 1.80)"
   echo "tasks_per_s_0ms_1silo_1000agents=${RESULT[0-1-1000]} (5000 tasks)"
   echo "bytes_per_activation=$(value bytes_per_activation "$MEMORY") (live managed heap of the silo after full GCs, grown by waking 1000 agent grains, per activation added)"
   exit 0
