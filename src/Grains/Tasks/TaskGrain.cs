@@ -235,10 +235,8 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger)
     public async Task<TaskDto> RecordUsageAsync(RecordUsageCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        new Fields().Check(command.Tokens >= 0, "tokens", "must not be negative").Check(command.Cost >= 0, "cost", "must not be negative").ThrowIfAny();
-        var task = await TaskRows.LoadAsync(context, command.CompanyId, Id);
-        await AddUsageAsync(command);
-        return await PublishChangeAsync(task, EventTypes.TaskUsageRecorded, null);
+        CheckUsage(command);
+        return await AddUsageAsync(await TaskRows.LoadAsync(context, command.CompanyId, Id), command);
     }
 
     /// <summary>
@@ -248,13 +246,14 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger)
     public async Task HandleAsync(RecordUsageCommand message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (await TaskRows.FindAsync(context, message.CompanyId, Id) is null)
+        if (await TaskRows.FindAsync(context, message.CompanyId, Id) is not { } task)
         {
             await AddUsageAsync(message);
             return;
         }
 
-        await RecordUsageAsync(message);
+        CheckUsage(message);
+        await AddUsageAsync(task, message);
     }
 
     public async Task<CommentDto> CommentAsync(AddCommentCommand command)
@@ -492,6 +491,16 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger)
         }
 
         return changed;
+    }
+
+    private static void CheckUsage(RecordUsageCommand usage) =>
+        new Fields().Check(usage.Tokens >= 0, "tokens", "must not be negative").Check(usage.Cost >= 0, "cost", "must not be negative").ThrowIfAny();
+
+    /// <summary>Adds the usage to the task read in this turn, and publishes the change.</summary>
+    private async Task<TaskDto> AddUsageAsync(TaskDto task, RecordUsageCommand usage)
+    {
+        await AddUsageAsync(usage);
+        return await PublishChangeAsync(task, EventTypes.TaskUsageRecorded, null);
     }
 
     private Task AddUsageAsync(RecordUsageCommand usage) => context.Sql(TaskSql.AddUsage)
