@@ -55,10 +55,10 @@ public static class AlertsApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<AlertRuleDto>>> ListRulesAsync(ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<AlertRuleDto>>> ListRulesAsync(ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await Alerts(grains, caller).ListRulesAsync(caller.CompanyId));
 
-    private static async Task<Ok<AlertRuleDto>> SetRuleAsync(string kind, AlertRuleRequest request, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<Ok<AlertRuleDto>> SetRuleAsync(string kind, AlertRuleRequest request, ICompanyContext caller, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         var parsed = QueryValues.Enum<AlertKind>(kind, "kind", errors);
@@ -76,17 +76,17 @@ public static class AlertsApi
         return TypedResults.Ok(await Alerts(grains, caller).SetRuleAsync(new SetAlertRuleCommand(caller.CompanyId, parsed!.Value, request.Enabled!.Value, request.ThresholdMinutes!.Value)));
     }
 
-    private static async Task<Ok<IReadOnlyList<AlertDto>>> ListAsync(ICompanyContext caller, ITurnGrainFactory grains, bool unread = false, long? taskId = null, int limit = 100) =>
+    private static async Task<Ok<IReadOnlyList<AlertDto>>> ListAsync(ICompanyContext caller, IGrainFactory grains, bool unread = false, long? taskId = null, int limit = 100) =>
         TypedResults.Ok(await Alerts(grains, caller).ListAsync(new ListAlertsQuery(caller.CompanyId, unread, taskId, limit)));
 
-    private static async Task<Ok<NotificationCountDto>> CountAsync(ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<NotificationCountDto>> CountAsync(ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await Alerts(grains, caller).CountAsync(caller.CompanyId));
 
-    private static async Task<Ok<NotificationCountDto>> MarkReadAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<NotificationCountDto>> MarkReadAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await Alerts(grains, caller).MarkReadAsync(caller.CompanyId, id));
 
-    private static async Task<Ok<NotificationCountDto>> MarkAllReadAsync(ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<NotificationCountDto>> MarkAllReadAsync(ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await Alerts(grains, caller).MarkReadAsync(caller.CompanyId, null));
 
-    private static IAlertsGrain Alerts(ITurnGrainFactory grains, ICompanyContext caller) => grains.GetGrain<IAlertsGrain>(caller.CompanyId);
+    private static IAlertsGrain Alerts(IGrainFactory grains, ICompanyContext caller) => grains.GetGrain<IAlertsGrain>(caller.CompanyId);
 }

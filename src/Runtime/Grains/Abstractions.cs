@@ -34,6 +34,9 @@ public interface ITurnContext
 
     ITurnGrainFactory Grains { get; }
 
+    /// <summary>Another grain, whose commands commit with this turn and whose reads see it (see <see cref="IJoinedGrain{TGrain}"/>).</summary>
+    IJoinedGrain<TGrain> Join<TGrain>(string key) where TGrain : class;
+
     /// <summary>Sends a durable one-way message, delivered after this turn commits, exactly once, FIFO per target.</summary>
     Task PostAsync<TGrain>(string key, object message, TimeSpan? delay = null) where TGrain : class;
 

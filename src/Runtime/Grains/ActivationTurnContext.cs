@@ -28,6 +28,8 @@ internal sealed class ActivationTurnContext(IGrainContext activation, GrainRegis
 
     public ITurnGrainFactory Grains => Current.Grains;
 
+    public IJoinedGrain<TGrain> Join<TGrain>(string key) where TGrain : class => Current.Join<TGrain>(key);
+
     /// <summary>The turn the current call runs in.</summary>
     internal TurnContext CurrentTurn => Current;
 

@@ -45,9 +45,16 @@ public sealed class TurnExecutor(
     /// <see cref="WarmReadsAttribute"/> that the turn has not written (nested or touched), since only
     /// then is the committed state the one the caller should see.
     /// </summary>
-    internal bool AnswersFromActivation(GrainKey id) =>
-        Ambient.Value is { } turn && Orleans is not null && _registry.Value.WarmTypes.Contains(id.Type)
+    internal bool AnswersFromActivation(GrainKey id) => Ambient.Value is { } turn && AnswersFromActivation(turn, id);
+
+    /// <inheritdoc cref="AnswersFromActivation(GrainKey)"/>
+    internal bool AnswersFromActivation(TurnState turn, GrainKey id) =>
+        Orleans is not null && _registry.Value.WarmTypes.Contains(id.Type)
         && !turn.HasLocked(id) && !turn.HasTouched(id) && !turn.CallChain.Contains(id);
+
+    /// <summary>Runs <paramref name="body"/> on a fresh instance of the grain, in <paramref name="state"/>'s transaction (see <see cref="IJoinedGrain{TGrain}"/>).</summary>
+    internal Task<T> JoinAsync<T>(TurnState state, GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body) =>
+        InvokeAsync(state, id, registration, readOnly, body, CancellationToken.None);
 
     /// <summary>Runs <paramref name="body"/> on a fresh instance of the grain, in the ambient turn or a new one.</summary>
     public async Task<T> RunAsync<T>(GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body)
@@ -145,7 +152,7 @@ public sealed class TurnExecutor(
                     try
                     {
                         var grains = services.GetRequiredService<TurnGrainFactory>();
-                        await body(new TurnContext(id, state, grains, services.GetRequiredService<GrainRegistry>()));
+                        await body(new TurnContext(id, state, grains, _registry.Value, this));
                     }
                     finally
                     {
@@ -279,7 +286,7 @@ public sealed class TurnExecutor(
         try
         {
             await using var scope = services.CreateAsyncScope();
-            var context = new TurnContext(id, state, scope.ServiceProvider.GetRequiredService<TurnGrainFactory>(), scope.ServiceProvider.GetRequiredService<GrainRegistry>());
+            var context = new TurnContext(id, state, scope.ServiceProvider.GetRequiredService<TurnGrainFactory>(), _registry.Value, this);
             var factory = Factories.GetOrAdd(registration.Implementation, static type => ActivatorUtilities.CreateFactory(type, [typeof(ITurnContext)]));
             var grain = factory(scope.ServiceProvider, [context]);
             return await body(grain);
@@ -297,7 +304,7 @@ public sealed class TurnExecutor(
 }
 
 /// <summary>The <see cref="ITurnContext"/> handed to a grain for one call.</summary>
-internal sealed class TurnContext(GrainKey id, TurnState state, ITurnGrainFactory grains, GrainRegistry registry) : ITurnContext
+internal sealed class TurnContext(GrainKey id, TurnState state, ITurnGrainFactory grains, GrainRegistry registry, TurnExecutor executor) : ITurnContext
 {
     internal TurnState State => state;
 
@@ -314,6 +321,13 @@ internal sealed class TurnContext(GrainKey id, TurnState state, ITurnGrainFactor
     public NpgsqlTransaction Transaction => state.Transaction;
 
     public ITurnGrainFactory Grains => grains;
+
+    public IJoinedGrain<TGrain> Join<TGrain>(string key) where TGrain : class
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        var registration = registry.Resolve<TGrain>();
+        return new JoinedGrain<TGrain>(executor, state, new GrainKey(registration.TypeName, key), registration);
+    }
 
     public async Task PostAsync<TGrain>(string key, object message, TimeSpan? delay = null) where TGrain : class
     {

@@ -371,7 +371,7 @@ public sealed class MessagePump(
             dead.Parameters.AddWithValue("error", text);
             dead.Parameters.AddWithValue("now", state.Now);
             var deadId = (long)(await dead.ExecuteScalarAsync(cancellationToken))!;
-            var context = new TurnContext(grain, state, null!, registry);
+            var context = new TurnContext(grain, state, null!, registry, null!);
             await context.PublishAsync("runtime", "runtime.dead_lettered", new { DeadLetterId = deadId, Grain = grain.ToString(), message.Type, Attempts = attempts, Error = text });
             Log.MessageDeadLettered(logger, message.Id, grain.ToString(), attempts, text);
             return;
