@@ -172,19 +172,6 @@ internal static class RuntimeSql
         WHERE id = @id AND status = 'running' AND lease_owner = @silo AND attempts = @attempt
         """;
 
-    /// <summary>
-    /// Takes the lock of each grain that is free and has nothing queued: an outcome can then be applied
-    /// at once without overtaking a message. The lock is tried before the queue is looked at, and a
-    /// grain whose lock is taken is left to its queue.
-    /// </summary>
-    public const string TakeIdleGrains = """
-        SELECT g.n
-        FROM unnest(@types::text[], @keys::text[], @locks::bigint[]) WITH ORDINALITY AS g(grain_type, grain_key, lock_key, n)
-        WHERE CASE WHEN pg_try_advisory_xact_lock(g.lock_key)
-                   THEN NOT EXISTS (SELECT 1 FROM runtime.messages m WHERE m.grain_type = g.grain_type AND m.grain_key = g.grain_key)
-                   ELSE false END
-        """;
-
     public const string RetryActivity = """
         UPDATE runtime.activities SET status = 'pending', error = @error, due_at = @due_at, lease_owner = NULL, lease_until = NULL
         WHERE id = @id AND status = 'running' AND lease_owner = @silo AND attempts = @attempt

@@ -139,9 +139,9 @@ public sealed class CounterGrain(ITurnContext context, TestSiloName silo) : Dura
 
     public async Task<long> GetRememberedAsync() => (await Remembered.GetAsync()).Value;
 
-    public Task IncrementOtherAsync(string target) => context.Grains.GetGrain<ICounterGrain>(target).IncrementAsync();
+    public Task IncrementOtherAsync(string target) => context.Join<ICounterGrain>(target).CallAsync(g => g.IncrementAsync());
 
-    public Task<long> ReadOtherAsync(string target) => context.Grains.GetGrain<ICounterGrain>(target).GetRememberedAsync();
+    public Task<long> ReadOtherAsync(string target) => context.Join<ICounterGrain>(target).ReadAsync(g => g.GetRememberedAsync());
 
     public async Task<long> SetOthersDirectlyAsync(string prefix, int count, long value)
     {
@@ -158,7 +158,7 @@ public sealed class CounterGrain(ITurnContext context, TestSiloName silo) : Dura
             context.TouchWarm<ICounterGrain>(key);
         }
 
-        return await context.Grains.GetGrain<ICounterGrain>(keys[0]).GetRememberedAsync();
+        return await context.Join<ICounterGrain>(keys[0]).ReadAsync(g => g.GetRememberedAsync());
     }
 
     public async Task<long> IncrementAsync()
@@ -199,7 +199,7 @@ public sealed class CounterGrain(ITurnContext context, TestSiloName silo) : Dura
         await WriteAsync(await ReadAsync() + 100);
         await context.PostAsync<ICounterGrain>(target, new Add(Guid.NewGuid(), 1, 1));
         await context.PublishAsync($"counter:{context.Key}", "counter.bumped", new { By = 100 });
-        await context.Grains.GetGrain<IAccountGrain>(context.Key).OpenAsync(5);
+        await context.Join<IAccountGrain>(context.Key).CallAsync(g => g.OpenAsync(5));
         throw new InvalidOperationException("boom after writing");
     }
 
@@ -294,7 +294,7 @@ public sealed class AccountGrain(ITurnContext context) : DurableGrain, IAccountG
         }
 
         await SetAsync(balance - amount);
-        await context.Grains.GetGrain<IAccountGrain>(to).CreditAsync(amount);
+        await context.Join<IAccountGrain>(to).CallAsync(g => g.CreditAsync(amount));
     }
 
     public async Task CreditAsync(long amount) => await SetAsync(await BalanceAsync() + amount);

@@ -63,7 +63,7 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
         if (!Same(profile.Role, agent.Profile.Role) || !Same(profile.Department, agent.Profile.Department))
         {
             // Under the org lock, so that no org change slips in between the check and this write.
-            await Policy(command.CompanyId).CheckRoleChangeAsync(command.CompanyId, Id, profile.Role, profile.Department);
+            await Policy(command.CompanyId).CallAsync(g => g.CheckRoleChangeAsync(command.CompanyId, Id, profile.Role, profile.Department));
         }
 
         await NoteChangeToPolicyAsync(command.CompanyId);
@@ -124,7 +124,7 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
                 "agent.has_open_work");
         }
 
-        await Policy(command.CompanyId).RemoveAgentAsync(command.CompanyId, Id);
+        await Policy(command.CompanyId).CallAsync(g => g.RemoveAgentAsync(command.CompanyId, Id));
         foreach (var taskId in await context.Sql(AgentSql.AssignedTaskIds).With("id", Id).With("company_id", command.CompanyId).ListAsync(r => r.GetInt64(0)))
         {
             context.TouchWarm<ITaskGrain>(taskId); // the delete clears their assignee
@@ -175,7 +175,7 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
             }
         }
 
-        var decision = await Policy(command.CompanyId).CanAssignAsync(new CanAssignQuestion(command.CompanyId, Id, command.ToAgentId));
+        var decision = await Policy(command.CompanyId).ReadAsync(g => g.CanAssignAsync(new CanAssignQuestion(command.CompanyId, Id, command.ToAgentId)));
         if (!decision.Allowed)
         {
             throw await PolicyDenials.RecordAsync(context, logger, new PolicyDenial
@@ -215,7 +215,7 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
             await TaskRows.LoadAsync(context, command.CompanyId, taskId);
         }
 
-        var target = await Policy(command.CompanyId).GetEscalationTargetAsync(command.CompanyId, Id);
+        var target = await Policy(command.CompanyId).ReadAsync(g => g.GetEscalationTargetAsync(command.CompanyId, Id));
         var escalation = (await context.Sql(AgentSql.InsertEscalation)
             .With("company_id", command.CompanyId)
             .With("from_agent_id", Id)
@@ -314,7 +314,7 @@ public sealed class AgentGrain(ITurnContext context, ILogger<AgentGrain> logger,
     private async Task<AgentDto> LoadAgentAsync() =>
         await context.Sql(AgentSql.ByKey).With("id", Id).FirstOrDefaultAsync(AgentRows.Map) ?? throw new NotFoundException("Agent", Id);
 
-    private IHierarchyPolicyGrain Policy(long companyId) => context.Grains.GetGrain<IHierarchyPolicyGrain>(companyId);
+    private IJoinedGrain<IHierarchyPolicyGrain> Policy(long companyId) => context.Join<IHierarchyPolicyGrain>(companyId);
 
     /// <summary>The hierarchy policy keeps the chart in memory: it reads it anew once it applies this message.</summary>
     private Task NoteChangeToPolicyAsync(long companyId) =>

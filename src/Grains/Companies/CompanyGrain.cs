@@ -52,7 +52,7 @@ public sealed class CompanyGrain(ITurnContext context, IOptions<ModelsOptions> m
             return agent;
         }
 
-        await context.Grains.GetGrain<IHierarchyPolicyGrain>(companyId).AddEdgeAsync(new AddOrgEdgeCommand(companyId, command.ManagerAgentId, id));
+        await context.Join<IHierarchyPolicyGrain>(companyId).CallAsync(g => g.AddEdgeAsync(new AddOrgEdgeCommand(companyId, command.ManagerAgentId, id)));
         return await AgentRows.LoadAsync(context, companyId, id);
     }
 

@@ -80,7 +80,7 @@ public sealed class CompanyPolicyGrain(ITurnContext context, IOptions<ModelsOpti
         var budget = await context.Sql(WorkSql.CompanyLimit).With("company_id", companyId).ScalarAsync<decimal?>();
         if (budget != command.MonthlyBudgetUsd)
         {
-            await context.Grains.GetGrain<ICompanyWorkGrain>(companyId).SetBudgetAsync(new SetCompanyBudgetCommand(companyId, command.MonthlyBudgetUsd));
+            await context.Join<ICompanyWorkGrain>(companyId).CallAsync(g => g.SetBudgetAsync(new SetCompanyBudgetCommand(companyId, command.MonthlyBudgetUsd)));
         }
 
         var policy = await GetAsync(companyId);

@@ -68,7 +68,7 @@ public sealed class MeetingsGrain(ITurnContext context) : DurableGrain, IMeeting
                 .ExecuteAsync();
         }
 
-        var meeting = await context.Grains.GetGrain<IMeetingGrain>(meetingId).GetAsync(companyId);
+        var meeting = await context.Join<IMeetingGrain>(meetingId).ReadAsync(g => g.GetAsync(companyId));
         await context.PublishAsync(Streams.Meeting(meetingId), MeetingEventTypes.Created, meeting, companyId);
         return meeting;
     }

@@ -18,7 +18,7 @@ internal static class PolicyDenials
     {
         denial = denial with { Actor = denial.Actor ?? context.Actor };
         Log.PolicyDenied(logger, denial.CompanyId, denial.Action, denial.Rule, denial.Reason);
-        var grains = context.Grains;
+        var grains = context.Cluster;
         Task recording;
         using (ExecutionContext.SuppressFlow())
         {

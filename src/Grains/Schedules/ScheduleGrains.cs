@@ -38,9 +38,9 @@ public sealed class SchedulesGrain(ITurnContext context) : DurableGrain, ISchedu
             .With("workflow_inputs", workflowInputs)
             .With("now", context.Now)
             .ScalarAsync<long>();
-        var schedule = context.Grains.GetGrain<IScheduleGrain>(id);
-        await schedule.ActivateAsync(companyId);
-        return await schedule.GetAsync(companyId);
+        var schedule = context.Join<IScheduleGrain>(id);
+        await schedule.CallAsync(g => g.ActivateAsync(companyId));
+        return await schedule.ReadAsync(g => g.GetAsync(companyId));
     }
 
     public async Task<IReadOnlyList<ScheduleDto>> ListAsync(long companyId)
@@ -242,7 +242,7 @@ public sealed class ScheduleGrain(ITurnContext context, IOptions<MailboxCheckOpt
     private async Task<TaskDto> CreateTaskAsync(ScheduleDto schedule, string description, long? assignee)
     {
         var template = schedule.Template;
-        return await context.Grains.GetGrain<ICompanyGrain>(schedule.CompanyId).CreateTaskAsync(new CreateTaskCommand
+        return await context.Join<ICompanyGrain>(schedule.CompanyId).CallAsync(g => g.CreateTaskAsync(new CreateTaskCommand
         {
             CompanyId = schedule.CompanyId,
             Title = template.Title,
@@ -252,7 +252,7 @@ public sealed class ScheduleGrain(ITurnContext context, IOptions<MailboxCheckOpt
             Priority = template.Priority,
             MaxAttempts = template.MaxAttempts,
             DeadlineAt = template.DeadlineAfterMinutes is { } minutes ? context.Now.AddMinutes(minutes) : null,
-        });
+        }));
     }
 
     /// <summary>
@@ -264,8 +264,8 @@ public sealed class ScheduleGrain(ITurnContext context, IOptions<MailboxCheckOpt
         WorkflowRunDto run;
         try
         {
-            run = await context.Grains.GetGrain<IWorkflowGrain>(workflowId)
-                .StartRunAsAsync(schedule.CompanyId, schedule.WorkflowInputs, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"schedule:{Id}"));
+            run = await context.Join<IWorkflowGrain>(workflowId)
+                .CallAsync(g => g.StartRunAsAsync(schedule.CompanyId, schedule.WorkflowInputs, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"schedule:{Id}")));
         }
         catch (Exception ex) when (ex is ValidationException or NotFoundException)
         {

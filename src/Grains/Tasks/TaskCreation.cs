@@ -65,7 +65,7 @@ internal static class TaskCreation
 
         if (command.AssigneeAgentId is { } agentId)
         {
-            task = await context.Grains.GetGrain<ITaskGrain>(id).AssignAsync(new AssignTaskCommand(command.CompanyId, agentId));
+            task = await context.Join<ITaskGrain>(id).CallAsync(g => g.AssignAsync(new AssignTaskCommand(command.CompanyId, agentId)));
         }
 
         return task;

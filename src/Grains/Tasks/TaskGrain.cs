@@ -533,8 +533,8 @@ public sealed class TaskGrain(ITurnContext context, ILogger<TaskGrain> logger)
         }
 
         var fromAgentId = actor.Id!.Value;
-        var decision = await context.Grains.GetGrain<IHierarchyPolicyGrain>(task.CompanyId)
-            .CanAssignAsync(new CanAssignQuestion(task.CompanyId, fromAgentId, toAgentId));
+        var decision = await context.Join<IHierarchyPolicyGrain>(task.CompanyId)
+            .ReadAsync(g => g.CanAssignAsync(new CanAssignQuestion(task.CompanyId, fromAgentId, toAgentId)));
         if (!decision.Allowed)
         {
             throw await PolicyDenials.RecordAsync(context, logger, new PolicyDenial

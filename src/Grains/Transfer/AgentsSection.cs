@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FluidManager.Grains.Interfaces.Agents;
 using FluidManager.Grains.Interfaces.Companies;
+using FluidManager.Runtime.Grains;
 
 namespace FluidManager.Grains.Transfer;
 
@@ -58,7 +59,7 @@ public sealed class AgentsSection : ICompanySection
 
     public async Task ImportAsync(TransferScope scope, JsonNode section)
     {
-        var company = scope.Turn.Grains.GetGrain<ICompanyGrain>(scope.CompanyId);
+        var company = scope.Turn.Join<ICompanyGrain>(scope.CompanyId);
         var i = 0;
         foreach (var item in Array(section))
         {
@@ -67,14 +68,14 @@ public sealed class AgentsSection : ICompanySection
             var reportsTo = item!["reportsTo"];
             var toCeo = reportsTo?.GetValueKind() == System.Text.Json.JsonValueKind.String && reportsTo.GetValue<string>() == Ceo;
             long? manager = reportsTo is null || toCeo ? null : scope.IdOf(reportsTo, $"{field}.reportsTo");
-            var agent = await company.CreateAgentAsync(new CreateAgentCommand
+            var agent = await company.CallAsync(g => g.CreateAgentAsync(new CreateAgentCommand
             {
                 CompanyId = scope.CompanyId,
                 Profile = TransferScope.FromNode<AgentProfile>(item["profile"], $"{field}.profile"),
                 Status = TransferScope.FromNode<AgentStatus>(item["status"], $"{field}.status"),
                 PlaceInOrgChart = reportsTo is not null,
                 ManagerAgentId = manager,
-            });
+            }));
             scope.MapAgent(reference, agent.Id);
         }
     }
@@ -85,5 +86,5 @@ public sealed class AgentsSection : ICompanySection
         section as JsonArray ?? throw new Interfaces.Errors.ValidationException("sections", "each list section must be a JSON array");
 
     private static Task<IReadOnlyList<AgentDto>> ListAsync(TransferScope scope) =>
-        scope.Turn.Grains.GetGrain<ICompanyGrain>(scope.CompanyId).ListAgentsAsync(new ListAgentsQuery(scope.CompanyId));
+        scope.Turn.Join<ICompanyGrain>(scope.CompanyId).ReadAsync(g => g.ListAgentsAsync(new ListAgentsQuery(scope.CompanyId)));
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FluidManager.Grains.Interfaces.Governance;
 using FluidManager.Grains.Interfaces.Organization;
+using FluidManager.Runtime.Grains;
 
 namespace FluidManager.Grains.Transfer;
 
@@ -13,7 +14,7 @@ public sealed class CompanyPolicySection : ICompanySection
 
     public async Task<JsonNode> ExportAsync(TransferScope scope)
     {
-        var policy = await scope.Turn.Grains.GetGrain<ICompanyPolicyGrain>(scope.CompanyId).GetAsync(scope.CompanyId);
+        var policy = await scope.Turn.Join<ICompanyPolicyGrain>(scope.CompanyId).ReadAsync(g => g.GetAsync(scope.CompanyId));
         return TransferScope.ToNode(new Settings(policy.AllowedModels, policy.MonthlyBudgetUsd, policy.MonthlyTokenLimit,
             policy.DefaultAgentLimits, policy.WebDailyQuota, policy.CeoAssignment));
     }
@@ -23,7 +24,7 @@ public sealed class CompanyPolicySection : ICompanySection
     public async Task ImportAsync(TransferScope scope, JsonNode section)
     {
         var settings = TransferScope.FromNode<Settings>(section, "sections.companyPolicy");
-        await scope.Turn.Grains.GetGrain<ICompanyPolicyGrain>(scope.CompanyId).SetAsync(new SetCompanyPolicyCommand
+        await scope.Turn.Join<ICompanyPolicyGrain>(scope.CompanyId).CallAsync(g => g.SetAsync(new SetCompanyPolicyCommand
         {
             CompanyId = scope.CompanyId,
             AllowedModels = settings.AllowedModels ?? [],
@@ -32,7 +33,7 @@ public sealed class CompanyPolicySection : ICompanySection
             DefaultAgentLimits = settings.DefaultAgentLimits ?? new DefaultAgentLimits(),
             WebDailyQuota = settings.WebDailyQuota,
             CeoAssignment = settings.CeoAssignment,
-        });
+        }));
     }
 
     public string KeyOf(JsonNode item) => Name;
@@ -58,7 +59,7 @@ public sealed class PolicyRulesSection : ICompanySection
 
     public async Task<JsonNode> ExportAsync(TransferScope scope)
     {
-        var rules = await Grain(scope).ListRulesAsync(scope.CompanyId);
+        var rules = await Grain(scope).ReadAsync(g => g.ListRulesAsync(scope.CompanyId));
         return new JsonArray([.. rules.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => TransferScope.ToNode(
             new Rule(r.Name, r.Kind, r.Description, r.Enabled, r.DelegationScope, r.RoleSeparation, r.Approval)))]);
     }
@@ -67,14 +68,14 @@ public sealed class PolicyRulesSection : ICompanySection
 
     public async Task ImportAsync(TransferScope scope, JsonNode section)
     {
-        var existing = (await Grain(scope).ListRulesAsync(scope.CompanyId)).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var existing = (await Grain(scope).ReadAsync(g => g.ListRulesAsync(scope.CompanyId))).ToDictionary(r => r.Name, StringComparer.Ordinal);
         var i = 0;
         foreach (var item in AgentsSection.Array(section))
         {
             var rule = TransferScope.FromNode<Rule>(item, $"sections.policyRules[{i++}]");
             if (existing.TryGetValue(rule.Name ?? "", out var current))
             {
-                await Grain(scope).UpdateRuleAsync(new UpdatePolicyRuleCommand
+                await Grain(scope).CallAsync(g => g.UpdateRuleAsync(new UpdatePolicyRuleCommand
                 {
                     CompanyId = scope.CompanyId,
                     RuleId = current.Id,
@@ -83,11 +84,11 @@ public sealed class PolicyRulesSection : ICompanySection
                     DelegationScope = rule.DelegationScope,
                     RoleSeparation = rule.RoleSeparation,
                     Approval = rule.Approval,
-                });
+                }));
             }
             else
             {
-                await Grain(scope).AddRuleAsync(new AddPolicyRuleCommand
+                await Grain(scope).CallAsync(g => g.AddRuleAsync(new AddPolicyRuleCommand
                 {
                     CompanyId = scope.CompanyId,
                     Name = rule.Name!,
@@ -97,14 +98,14 @@ public sealed class PolicyRulesSection : ICompanySection
                     DelegationScope = rule.DelegationScope,
                     RoleSeparation = rule.RoleSeparation,
                     Approval = rule.Approval,
-                });
+                }));
             }
         }
     }
 
     public string KeyOf(JsonNode item) => item["name"]?.ToString() ?? "";
 
-    private static IHierarchyPolicyGrain Grain(TransferScope scope) => scope.Turn.Grains.GetGrain<IHierarchyPolicyGrain>(scope.CompanyId);
+    private static IJoinedGrain<IHierarchyPolicyGrain> Grain(TransferScope scope) => scope.Turn.Join<IHierarchyPolicyGrain>(scope.CompanyId);
 
     private sealed record Rule(
         string? Name,

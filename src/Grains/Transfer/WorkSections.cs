@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Schedules;
 using FluidManager.Grains.Interfaces.Workflows;
+using FluidManager.Runtime.Grains;
 
 namespace FluidManager.Grains.Transfer;
 
@@ -19,7 +20,7 @@ public sealed class SchedulesSection : ICompanySection
 
     public async Task<JsonNode> ExportAsync(TransferScope scope)
     {
-        var schedules = await Grain(scope).ListAsync(scope.CompanyId);
+        var schedules = await Grain(scope).ReadAsync(g => g.ListAsync(scope.CompanyId));
         var items = new JsonArray();
         foreach (var s in schedules.OrderBy(s => s.Id))
         {
@@ -43,7 +44,7 @@ public sealed class SchedulesSection : ICompanySection
         return items;
     }
 
-    public async Task<int> CountAsync(TransferScope scope) => (await Grain(scope).ListAsync(scope.CompanyId)).Count;
+    public async Task<int> CountAsync(TransferScope scope) => (await Grain(scope).ReadAsync(g => g.ListAsync(scope.CompanyId))).Count;
 
     public async Task ImportAsync(TransferScope scope, JsonNode section)
     {
@@ -58,7 +59,7 @@ public sealed class SchedulesSection : ICompanySection
                 workflowId = id != 0 ? id : throw new Interfaces.Errors.ValidationException($"{field}.workflow", $"must name a workflow of the workflows section ('{workflow}')");
             }
 
-            await Grain(scope).CreateAsync(new CreateScheduleCommand
+            await Grain(scope).CallAsync(g => g.CreateAsync(new CreateScheduleCommand
             {
                 CompanyId = scope.CompanyId,
                 Name = item?["name"]?.ToString() ?? "",
@@ -68,13 +69,13 @@ public sealed class SchedulesSection : ICompanySection
                 Paused = TransferScope.FromNode<ScheduleStatus>(item?["status"], $"{field}.status") == ScheduleStatus.Paused,
                 WorkflowId = workflowId,
                 WorkflowInputs = item?["workflowInputs"] is { } inputs ? JsonSerializer.SerializeToElement(inputs) : null,
-            });
+            }));
         }
     }
 
     public string KeyOf(JsonNode item) => item["name"]?.ToString() ?? "";
 
-    private static ISchedulesGrain Grain(TransferScope scope) => scope.Turn.Grains.GetGrain<ISchedulesGrain>(scope.CompanyId);
+    private static IJoinedGrain<ISchedulesGrain> Grain(TransferScope scope) => scope.Turn.Join<ISchedulesGrain>(scope.CompanyId);
 }
 
 /// <summary>
@@ -90,7 +91,7 @@ public sealed class WorkflowsSection : ICompanySection
 
     public async Task<JsonNode> ExportAsync(TransferScope scope)
     {
-        var workflows = await Grain(scope).ListAsync(scope.CompanyId);
+        var workflows = await Grain(scope).ReadAsync(g => g.ListAsync(scope.CompanyId));
         return new JsonArray([.. workflows.OrderBy(w => w.Id).Select(w => new JsonObject
         {
             ["name"] = w.Name,
@@ -99,7 +100,7 @@ public sealed class WorkflowsSection : ICompanySection
         })]);
     }
 
-    public async Task<int> CountAsync(TransferScope scope) => (await Grain(scope).ListAsync(scope.CompanyId)).Count;
+    public async Task<int> CountAsync(TransferScope scope) => (await Grain(scope).ReadAsync(g => g.ListAsync(scope.CompanyId))).Count;
 
     public async Task ImportAsync(TransferScope scope, JsonNode section)
     {
@@ -110,12 +111,12 @@ public sealed class WorkflowsSection : ICompanySection
             var definition = item?["definition"]?.DeepClone() ?? throw new Interfaces.Errors.ValidationException($"{field}.definition", "is required");
             definition = MapAgents(definition, $"{field}.definition", (agent, path) =>
                 agent["ref"] is { } reference ? ("id", (JsonNode)JsonValue.Create(scope.IdOf(reference, path + ".ref"))) : null);
-            await Grain(scope).CreateAsync(new SaveWorkflowCommand
+            await Grain(scope).CallAsync(g => g.CreateAsync(new SaveWorkflowCommand
             {
                 CompanyId = scope.CompanyId,
                 Name = item!["name"]?.ToString() ?? "",
                 Definition = JsonSerializer.SerializeToElement(definition),
-            });
+            }));
         }
     }
 
@@ -142,5 +143,5 @@ public sealed class WorkflowsSection : ICompanySection
         return definition;
     }
 
-    private static IWorkflowsGrain Grain(TransferScope scope) => scope.Turn.Grains.GetGrain<IWorkflowsGrain>(scope.CompanyId);
+    private static IJoinedGrain<IWorkflowsGrain> Grain(TransferScope scope) => scope.Turn.Join<IWorkflowsGrain>(scope.CompanyId);
 }

@@ -82,7 +82,7 @@ public sealed class EventTriggerGrain(ITurnContext context, IOptions<TriggerOpti
         else
         {
             var inputs = TriggerRules.Render(trigger.Inputs is { } template ? JsonNode.Parse(template) : null, seen);
-            var run = await context.Grains.GetGrain<IWorkflowGrain>(trigger.WorkflowId!.Value).StartTriggeredRunAsync(new TriggeredRunCommand
+            var run = await context.Join<IWorkflowGrain>(trigger.WorkflowId!.Value).CallAsync(g => g.StartTriggeredRunAsync(new TriggeredRunCommand
             {
                 CompanyId = trigger.CompanyId,
                 TriggerId = Id,
@@ -91,7 +91,7 @@ public sealed class EventTriggerGrain(ITurnContext context, IOptions<TriggerOpti
                 EventPosition = command.Position,
                 EventType = command.Type,
                 Depth = depth,
-            });
+            }));
             runId = run.RunId;
         }
 

@@ -149,7 +149,7 @@ internal static class AgentBriefing
     /// <summary>Active direct reports the hierarchy policy lets the agent assign work to.</summary>
     public static async Task<IReadOnlyList<AgentRef>> SubordinatesAsync(ITurnContext context, OrgSnapshot org, long companyId, long agentId)
     {
-        var policy = context.Grains.GetGrain<IHierarchyPolicyGrain>(companyId);
+        var policy = context.Join<IHierarchyPolicyGrain>(companyId);
         var allowed = new List<AgentRef>();
         foreach (var id in org.DirectReports(agentId).Order())
         {
@@ -158,7 +158,7 @@ internal static class AgentBriefing
                 continue;
             }
 
-            var decision = await policy.CanAssignAsync(new CanAssignQuestion(companyId, agentId, id));
+            var decision = await policy.ReadAsync(g => g.CanAssignAsync(new CanAssignQuestion(companyId, agentId, id)));
             if (decision.Allowed)
             {
                 allowed.Add(new AgentRef(id, $"{report.FirstName} {report.LastName}", report.Role, report.Department));

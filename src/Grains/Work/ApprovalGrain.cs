@@ -60,7 +60,7 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
             if (task.Status == TaskState.Blocked)
             {
                 var reason = $"Budget raise approved (approval #{approval.Id}): {approval.Action}.{comment}";
-                await TaskOf(approval).UnblockAsync(new TaskTransitionCommand(approval.CompanyId, Reason: AgentBriefing.Clip(reason, 2000)));
+                await TaskOf(approval).CallAsync(g => g.UnblockAsync(new TaskTransitionCommand(approval.CompanyId, Reason: AgentBriefing.Clip(reason, 2000))));
             }
         }
         else if (approval.Tool is not null)
@@ -69,7 +69,7 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
         }
         else if (task.Status == TaskState.AwaitingApproval)
         {
-            await TaskOf(approval).ApproveAsync(new TaskTransitionCommand(approval.CompanyId, Reason: AgentBriefing.Clip($"Approved (approval #{approval.Id}).{comment}", 2000)));
+            await TaskOf(approval).CallAsync(g => g.ApproveAsync(new TaskTransitionCommand(approval.CompanyId, Reason: AgentBriefing.Clip($"Approved (approval #{approval.Id}).{comment}", 2000))));
         }
 
         return approval;
@@ -88,7 +88,7 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
         else if (approval.Kind != ApprovalKind.BudgetRaise && task.Status == TaskState.AwaitingApproval)
         {
             var comment = string.IsNullOrWhiteSpace(command.Comment) ? "" : $": {command.Comment.Trim()}";
-            await TaskOf(approval).RejectAsync(new TaskTransitionCommand(approval.CompanyId, Reason: AgentBriefing.Clip($"The CEO rejected {approval.Action} (approval #{approval.Id}){comment}", 2000)));
+            await TaskOf(approval).CallAsync(g => g.RejectAsync(new TaskTransitionCommand(approval.CompanyId, Reason: AgentBriefing.Clip($"The CEO rejected {approval.Action} (approval #{approval.Id}){comment}", 2000))));
         }
 
         if (approval.Kind != ApprovalKind.BudgetRaise)
@@ -138,7 +138,7 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
         }
         else if (approval.Kind != ApprovalKind.BudgetRaise && task.Status == TaskState.AwaitingApproval)
         {
-            await TaskOf(approval).RejectAsync(new TaskTransitionCommand(companyId, Reason: $"Approval #{Id} ({approval.Action}) expired unanswered."));
+            await TaskOf(approval).CallAsync(g => g.RejectAsync(new TaskTransitionCommand(companyId, Reason: $"Approval #{Id} ({approval.Action}) expired unanswered.")));
         }
     }
 
@@ -170,10 +170,10 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
         var proposed = approval.ProposedLimit ?? 0m;
         if (approval.Limit == BudgetLimit.CompanyMonthlyBudget)
         {
-            var budget = await context.Grains.GetGrain<ICompanyWorkGrain>(approval.CompanyId).GetBudgetAsync(approval.CompanyId);
+            var budget = await context.Join<ICompanyWorkGrain>(approval.CompanyId).ReadAsync(g => g.GetBudgetAsync(approval.CompanyId));
             if (budget.MonthlyLimit is { } current && current < proposed)
             {
-                await context.Grains.GetGrain<ICompanyWorkGrain>(approval.CompanyId).SetBudgetAsync(new SetCompanyBudgetCommand(approval.CompanyId, proposed));
+                await context.Join<ICompanyWorkGrain>(approval.CompanyId).CallAsync(g => g.SetBudgetAsync(new SetCompanyBudgetCommand(approval.CompanyId, proposed)));
             }
 
             return;
@@ -181,7 +181,7 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
 
         if (approval.Limit == BudgetLimit.CompanyMonthlyTokens)
         {
-            await context.Grains.GetGrain<ICompanyPolicyGrain>(approval.CompanyId).RaiseTokenLimitAsync(approval.CompanyId, (long)Math.Ceiling(proposed));
+            await context.Join<ICompanyPolicyGrain>(approval.CompanyId).CallAsync(g => g.RaiseTokenLimitAsync(approval.CompanyId, (long)Math.Ceiling(proposed)));
             return;
         }
 
@@ -197,8 +197,8 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
         };
         if (!ReferenceEquals(limits, agent.Profile.Limits))
         {
-            await context.Grains.GetGrain<IAgentGrain>(approval.AgentId)
-                .UpdateAsync(new UpdateAgentCommand(approval.CompanyId, agent.Profile with { Limits = limits }));
+            await context.Join<IAgentGrain>(approval.AgentId)
+                .CallAsync(g => g.UpdateAsync(new UpdateAgentCommand(approval.CompanyId, agent.Profile with { Limits = limits })));
         }
     }
 
@@ -210,9 +210,9 @@ public sealed class ApprovalGrain(ITurnContext context, ILogger<ApprovalGrain> l
     {
         if (task.Status == TaskState.Blocked)
         {
-            await TaskOf(approval).UnblockAsync(new TaskTransitionCommand(approval.CompanyId, Reason: AgentBriefing.Clip(reason, 2000)));
+            await TaskOf(approval).CallAsync(g => g.UnblockAsync(new TaskTransitionCommand(approval.CompanyId, Reason: AgentBriefing.Clip(reason, 2000))));
         }
     }
 
-    private ITaskGrain TaskOf(ApprovalDto approval) => context.Grains.GetGrain<ITaskGrain>(approval.TaskId.ToString(CultureInfo.InvariantCulture));
+    private IJoinedGrain<ITaskGrain> TaskOf(ApprovalDto approval) => context.Join<ITaskGrain>(approval.TaskId.ToString(CultureInfo.InvariantCulture));
 }

@@ -51,7 +51,7 @@ internal static class ApprovalRows
             .With("expires_at", context.Now + timeToLive)
             .With("now", context.Now)
             .FirstOrDefaultAsync(WorkRows.MapApproval))!;
-        await context.Grains.GetGrain<IApprovalGrain>(approval.Id).OpenAsync(draft.CompanyId);
+        await context.Join<IApprovalGrain>(approval.Id).CallAsync(g => g.OpenAsync(draft.CompanyId));
         return approval;
     }
 

@@ -39,8 +39,8 @@ public sealed class ClarificationGrain(ITurnContext context) : DurableGrain, ICl
         var task = await TaskRows.LoadAsync(context, command.CompanyId, clarification.TaskId);
         if (task.Status == TaskState.Blocked)
         {
-            await context.Grains.GetGrain<ITaskGrain>(task.Id)
-                .UnblockAsync(new TaskTransitionCommand(command.CompanyId, Reason: $"Question #{Id} answered."));
+            await context.Join<ITaskGrain>(task.Id)
+                .CallAsync(g => g.UnblockAsync(new TaskTransitionCommand(command.CompanyId, Reason: $"Question #{Id} answered.")));
         }
 
         return clarification;

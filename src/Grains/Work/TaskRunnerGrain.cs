@@ -413,7 +413,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
                 await context.UnregisterReminderAsync(StartReminder);
             }
 
-            await TaskOf(task).StartAsync(new TaskTransitionCommand(task.CompanyId));
+            await TaskOf(task).CallAsync(g => g.StartAsync(new TaskTransitionCommand(task.CompanyId)));
             await StartAttemptClockAsync(run);
 
             // The start ends the turn, so that the agent's start gate is held no longer than the start
@@ -712,7 +712,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         var approval = await context.Sql(WorkSql.ApprovalByStep).With("task_id", task.Id).With("step_key", stepKey).FirstOrDefaultAsync(WorkRows.MapApproval);
         if (approval is null)
         {
-            var rule = await context.Grains.GetGrain<IHierarchyPolicyGrain>(task.CompanyId).RequiresApprovalAsync(new ApprovalQuestion(task.CompanyId, action.Value));
+            var rule = await context.Join<IHierarchyPolicyGrain>(task.CompanyId).ReadAsync(g => g.RequiresApprovalAsync(new ApprovalQuestion(task.CompanyId, action.Value)));
             if (!rule.Required)
             {
                 return new GateOutcome(null, false);
@@ -732,8 +732,8 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
             case ApprovalStatus.Approved:
                 return new GateOutcome(null, false);
             case ApprovalStatus.Pending:
-                await TaskOf(task).BlockAsync(new TaskTransitionCommand(task.CompanyId, Reason: AgentBriefing.Clip(
-                    $"Waiting for the CEO's decision on approval #{approval.Id}: {approval.Action}.", 2000)));
+                await TaskOf(task).CallAsync(g => g.BlockAsync(new TaskTransitionCommand(task.CompanyId, Reason: AgentBriefing.Clip(
+                    $"Waiting for the CEO's decision on approval #{approval.Id}: {approval.Action}.", 2000))));
                 run.WaitingFor = RunWaits.Approval;
                 return new GateOutcome(null, true);
             default:
@@ -860,10 +860,10 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         await context.PublishAsync(Streams.Task(task.Id), WorkEventTypes.BudgetExceeded, exceeded, task.CompanyId);
         await context.PublishAsync(Streams.Agent(agent.Id), WorkEventTypes.BudgetExceeded, exceeded, task.CompanyId);
         var reason = $"{verdict.Reason} Approval #{approval.Id} asks the CEO to raise the limit to {Figure(verdict.ProposedLimit)}.";
-        await TaskOf(task).BlockAsync(new TaskTransitionCommand(task.CompanyId, Reason: AgentBriefing.Clip(reason, 2000)));
+        await TaskOf(task).CallAsync(g => g.BlockAsync(new TaskTransitionCommand(task.CompanyId, Reason: AgentBriefing.Clip(reason, 2000))));
         // A blocker goes up the hierarchy: to the manager's inbox, or the CEO's at the top.
-        await context.Grains.GetGrain<IAgentGrain>(agent.Id).EscalateAsync(new EscalateCommand(
-            task.CompanyId, AgentBriefing.Clip($"Blocked by budget: task #{task.Id} '{task.Title}'", 300), reason, task.Id));
+        await context.Join<IAgentGrain>(agent.Id).CallAsync(g => g.EscalateAsync(new EscalateCommand(
+            task.CompanyId, AgentBriefing.Clip($"Blocked by budget: task #{task.Id} '{task.Title}'", 300), reason, task.Id)));
         Log.BudgetBlocked(logger, task.Id, agent.Id, limit.ToDb());
         run.WaitingFor = RunWaits.Budget;
         await WaitAsync(run, RunWaits.Budget);
@@ -885,7 +885,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
         run.PendingResult = null;
         run.WaitingFor = null;
-        var done = await TaskOf(task).CompleteAsync(new CompleteTaskCommand(task.CompanyId, AgentBriefing.Clip(result.ToString(), 20_000)));
+        var done = await TaskOf(task).CallAsync(g => g.CompleteAsync(new CompleteTaskCommand(task.CompanyId, AgentBriefing.Clip(result.ToString(), 20_000))));
         await StopAsync(run, StopReasonOf(done));
     }
 
@@ -1019,7 +1019,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
     {
         if (TaskStateMachine.CanApply(task.Status, TaskAction.Fail))
         {
-            task = await TaskOf(task).FailAsync(new TaskTransitionCommand(task.CompanyId, Reason: AgentBriefing.Clip(reason, 2000)));
+            task = await TaskOf(task).CallAsync(g => g.FailAsync(new TaskTransitionCommand(task.CompanyId, Reason: AgentBriefing.Clip(reason, 2000))));
         }
 
         await StopAsync(run, reason);
@@ -1040,7 +1040,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         var pending = await context.Sql(WorkSql.PendingApprovalOfTask).With("task_id", task.Id).FirstOrDefaultAsync(WorkRows.MapApproval);
         if (pending is not null)
         {
-            await context.Grains.GetGrain<IApprovalGrain>(pending.Id).SettleAsync(new SettleApprovalCommand(task.CompanyId, approved, comment));
+            await context.Join<IApprovalGrain>(pending.Id).CallAsync(g => g.SettleAsync(new SettleApprovalCommand(task.CompanyId, approved, comment)));
         }
     }
 
@@ -1062,7 +1062,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         }
     }
 
-    private ITaskGrain TaskOf(TaskDto task) => context.Grains.GetGrain<ITaskGrain>(task.Id);
+    private IJoinedGrain<ITaskGrain> TaskOf(TaskDto task) => context.Join<ITaskGrain>(task.Id);
 
     private static string StopReasonOf(TaskDto task) => task.StatusReason is { Length: > 0 } reason
         ? $"The task is {task.Status.ToDb()}: {reason}"

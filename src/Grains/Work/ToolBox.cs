@@ -64,7 +64,7 @@ internal sealed partial class ToolBox(ITurnContext context, ILogger logger)
         };
     }
 
-    private ITaskGrain TaskOf(ToolScope scope) => context.Grains.GetGrain<ITaskGrain>(scope.Task.Id);
+    private IJoinedGrain<ITaskGrain> TaskOf(ToolScope scope) => context.Join<ITaskGrain>(scope.Task.Id);
 
     private async Task<ToolResult> WriteWorklogAsync(ToolScope scope, ToolArgs args)
     {
@@ -74,7 +74,7 @@ internal sealed partial class ToolBox(ITurnContext context, ILogger logger)
         }
 
         var visibility = args.Text("visibility") is { } v && Enum.TryParse<WorklogVisibility>(v, ignoreCase: true, out var parsed) ? parsed : WorklogVisibility.Project;
-        var entry = await TaskOf(scope).AddWorklogAsync(new AddWorklogCommand(scope.Task.CompanyId, scope.Agent.Id, AgentBriefing.Clip(body, 20_000), visibility, scope.StepKey));
+        var entry = await TaskOf(scope).CallAsync(t => t.AddWorklogAsync(new AddWorklogCommand(scope.Task.CompanyId, scope.Agent.Id, AgentBriefing.Clip(body, 20_000), visibility, scope.StepKey)));
         return ToolResult.Ok($"worklog entry #{entry.Id} written.", new { worklogId = entry.Id });
     }
 
@@ -98,7 +98,7 @@ internal sealed partial class ToolBox(ITurnContext context, ILogger logger)
             "post" => ArtifactKind.Post,
             _ => ArtifactKind.File,
         };
-        var artifact = await TaskOf(scope).AttachArtifactAsync(new AttachArtifactCommand
+        var artifact = await TaskOf(scope).CallAsync(t => t.AttachArtifactAsync(new AttachArtifactCommand
         {
             CompanyId = scope.Task.CompanyId,
             Kind = kind,
@@ -106,7 +106,7 @@ internal sealed partial class ToolBox(ITurnContext context, ILogger logger)
             Object = stored,
             AgentId = scope.Agent.Id,
             StepKey = scope.StepKey,
-        });
+        }));
         return ToolResult.Ok($"artifact #{artifact.Id} '{artifact.Name}' stored ({stored.Size.ToString("#,0", CultureInfo.InvariantCulture)} bytes).", new { artifactId = artifact.Id });
     }
 
@@ -138,7 +138,7 @@ internal sealed partial class ToolBox(ITurnContext context, ILogger logger)
             return ToolResult.Denied($"{target.FirstName} {target.LastName} is {target.Status.ToDb()} and cannot take work.", hint);
         }
 
-        var decision = await context.Grains.GetGrain<IHierarchyPolicyGrain>(companyId).CanAssignAsync(new CanAssignQuestion(companyId, scope.Agent.Id, toAgentId));
+        var decision = await context.Join<IHierarchyPolicyGrain>(companyId).ReadAsync(g => g.CanAssignAsync(new CanAssignQuestion(companyId, scope.Agent.Id, toAgentId)));
         if (!decision.Allowed)
         {
             // The denial is written in a turn of its own (policy.denied on the company's stream), like every refusal.
@@ -156,7 +156,7 @@ internal sealed partial class ToolBox(ITurnContext context, ILogger logger)
             return ToolResult.Denied($"{decision.Reason} (rule {decision.Rule}).", hint) with { Refs = new { rule = decision.Rule, toAgentId } };
         }
 
-        var subtask = await context.Grains.GetGrain<IAgentGrain>(scope.Agent.Id).DelegateAsync(new DelegateCommand
+        var subtask = await context.Join<IAgentGrain>(scope.Agent.Id).CallAsync(g => g.DelegateAsync(new DelegateCommand
         {
             CompanyId = companyId,
             ToAgentId = toAgentId,
@@ -165,7 +165,7 @@ internal sealed partial class ToolBox(ITurnContext context, ILogger logger)
             ParentTaskId = scope.Task.Id,
             Priority = args.Text("priority") is { } p && Enum.TryParse<TaskPriority>(p, ignoreCase: true, out var priority) ? priority : scope.Task.Priority,
             DeadlineAt = scope.Task.DeadlineAt,
-        });
+        }));
         return ToolResult.Ok($"delegated as task #{subtask.Id} to {target.FirstName} {target.LastName}.", new { taskId = subtask.Id, toAgentId });
     }
 
@@ -177,8 +177,8 @@ internal sealed partial class ToolBox(ITurnContext context, ILogger logger)
         }
 
         var body = args.Text("body", "details", "description", "message", "text") ?? "";
-        var escalation = await context.Grains.GetGrain<IAgentGrain>(scope.Agent.Id)
-            .EscalateAsync(new EscalateCommand(scope.Task.CompanyId, AgentBriefing.Clip(subject, 300), body, scope.Task.Id));
+        var escalation = await context.Join<IAgentGrain>(scope.Agent.Id)
+            .CallAsync(g => g.EscalateAsync(new EscalateCommand(scope.Task.CompanyId, AgentBriefing.Clip(subject, 300), body, scope.Task.Id)));
         var to = escalation.ToAgentId is { } managerId && await WorkingAgent.FindAsync(context, scope.Task.CompanyId, managerId) is { } manager
             ? $"{manager.Name} ({manager.Role})"
             : "the CEO";
@@ -212,7 +212,7 @@ internal sealed partial class ToolBox(ITurnContext context, ILogger logger)
         await context.PublishAsync(Streams.Task(scope.Task.Id), WorkEventTypes.ClarificationRequested, clarification, companyId);
         await context.PublishAsync(asked.IsAgent ? Streams.Agent(asked.Id!.Value) : Streams.Company(companyId), WorkEventTypes.ClarificationRequested, clarification, companyId);
         var who = asked.IsAgent && await WorkingAgent.FindAsync(context, companyId, asked.Id!.Value) is { } creator ? creator.Name : "the CEO";
-        await TaskOf(scope).BlockAsync(new TaskTransitionCommand(companyId, Reason: $"Waiting for an answer from {who} (question #{clarification.Id}): {AgentBriefing.Clip(question, 500)}"));
+        await TaskOf(scope).CallAsync(t => t.BlockAsync(new TaskTransitionCommand(companyId, Reason: $"Waiting for an answer from {who} (question #{clarification.Id}): {AgentBriefing.Clip(question, 500)}")));
         return ToolResult.Waiting($"waiting: question #{clarification.Id} sent to {who}; the task is blocked until it is answered.", new { clarificationId = clarification.Id });
     }
 
@@ -229,7 +229,7 @@ internal sealed partial class ToolBox(ITurnContext context, ILogger logger)
         var kind = KindOf(args.Text("kind", "type", "category"), $"{action} {reason}");
         if (ToPolicyAction(kind) is { } policyAction)
         {
-            var rule = await context.Grains.GetGrain<IHierarchyPolicyGrain>(companyId).RequiresApprovalAsync(new ApprovalQuestion(companyId, policyAction, amount));
+            var rule = await context.Join<IHierarchyPolicyGrain>(companyId).ReadAsync(g => g.RequiresApprovalAsync(new ApprovalQuestion(companyId, policyAction, amount)));
             if (!rule.Required)
             {
                 return ToolResult.Ok($"approved: the company's rules do not require the CEO's approval for this {ApprovalRows.Describe(kind)}; go ahead.", new { required = false });
@@ -237,14 +237,14 @@ internal sealed partial class ToolBox(ITurnContext context, ILogger logger)
         }
 
         var approval = await ApprovalRows.OpenAsync(context, new ApprovalDraft(companyId, scope.Task.Id, scope.Agent.Id, kind, action, reason, scope.StepKey, amount), scope.Options.ApprovalTimeToLive);
-        await TaskOf(scope).RequestApprovalAsync(new RequestApprovalCommand(companyId, AgentBriefing.Clip($"{action} (approval #{approval.Id})", 100), AgentBriefing.Clip(reason, 2000)));
+        await TaskOf(scope).CallAsync(t => t.RequestApprovalAsync(new RequestApprovalCommand(companyId, AgentBriefing.Clip($"{action} (approval #{approval.Id})", 100), AgentBriefing.Clip(reason, 2000))));
         return ToolResult.Waiting($"pending: approval #{approval.Id} requested from the CEO; the task waits for the decision.", new { approvalId = approval.Id });
     }
 
     private async Task<ToolResult> CompleteAsync(ToolScope scope, ToolArgs args)
     {
         var result = args.Text("result", "summary", "output", "outcome", "text", "report") ?? "Done.";
-        var task = await TaskOf(scope).GetAsync(scope.Task.CompanyId);
+        var task = await TaskOf(scope).ReadAsync(t => t.GetAsync(scope.Task.CompanyId));
         if (task.Subtasks.Open > 0)
         {
             scope.Run.PendingResult = result;
@@ -252,14 +252,14 @@ internal sealed partial class ToolBox(ITurnContext context, ILogger logger)
             return ToolResult.Waiting($"waiting: {task.Subtasks.Open} subtask(s) are still open; the task completes with this result when they are finished.", new { openSubtasks = task.Subtasks.Open });
         }
 
-        await TaskOf(scope).CompleteAsync(new CompleteTaskCommand(scope.Task.CompanyId, AgentBriefing.Clip(result, 20_000)));
+        await TaskOf(scope).CallAsync(t => t.CompleteAsync(new CompleteTaskCommand(scope.Task.CompanyId, AgentBriefing.Clip(result, 20_000))));
         return ToolResult.Ok("the task is complete.");
     }
 
     private async Task<ToolResult> FailAsync(ToolScope scope, ToolArgs args)
     {
         var reason = args.Text("reason", "error", "why", "message", "text") ?? "The agent gave up without a reason.";
-        await TaskOf(scope).FailAsync(new TaskTransitionCommand(scope.Task.CompanyId, Reason: AgentBriefing.Clip(reason, 2000)));
+        await TaskOf(scope).CallAsync(t => t.FailAsync(new TaskTransitionCommand(scope.Task.CompanyId, Reason: AgentBriefing.Clip(reason, 2000))));
         return ToolResult.Ok("the task is failed.");
     }
 

@@ -184,7 +184,7 @@ public sealed class WorkflowGrain(ITurnContext context) : DurableGrain, IWorkflo
 
         await context.PublishAsync(WorkflowRunEvents.Stream(runId), WorkflowRunEvents.RunStarted,
             new { RunId = runId, WorkflowId = Id, workflow.Name, workflow.Version, Inputs = bound }, companyId);
-        return await context.Grains.GetGrain<IWorkflowRunGrain>(runId).BeginAsync(companyId);
+        return await context.Join<IWorkflowRunGrain>(runId).CallAsync(g => g.BeginAsync(companyId));
     }
 
     public async Task<IReadOnlyList<WorkflowRunDto>> ListRunsAsync(long companyId)

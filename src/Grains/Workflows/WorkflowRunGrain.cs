@@ -71,10 +71,10 @@ public sealed class WorkflowRunGrain(ITurnContext context)
         await WorkflowRunRows.SaveAsync(context, run.Row);
         foreach (var step in run.Steps.Where(s => s.Status == RunStatus.Running && s.TaskId is not null))
         {
-            var task = context.Grains.GetGrain<ITaskGrain>(step.TaskId!.Value);
-            if (TaskStateMachine.CanApply((await task.GetAsync(companyId)).Status, TaskAction.Pause))
+            var task = context.Join<ITaskGrain>(step.TaskId!.Value);
+            if (TaskStateMachine.CanApply((await task.ReadAsync(g => g.GetAsync(companyId))).Status, TaskAction.Pause))
             {
-                await task.PauseAsync(new TaskTransitionCommand(companyId, Reason: $"Workflow run {Id} was paused."));
+                await task.CallAsync(g => g.PauseAsync(new TaskTransitionCommand(companyId, Reason: $"Workflow run {Id} was paused.")));
             }
         }
 
@@ -96,10 +96,10 @@ public sealed class WorkflowRunGrain(ITurnContext context)
         await PublishAsync(run, WorkflowRunEvents.RunResumed, new { RunId = Id });
         foreach (var step in run.Steps.Where(s => s.Status == RunStatus.Running && s.TaskId is not null))
         {
-            var task = context.Grains.GetGrain<ITaskGrain>(step.TaskId!.Value);
-            if ((await task.GetAsync(companyId)).Status == TaskState.Paused)
+            var task = context.Join<ITaskGrain>(step.TaskId!.Value);
+            if ((await task.ReadAsync(g => g.GetAsync(companyId))).Status == TaskState.Paused)
             {
-                await task.ResumeAsync(new TaskTransitionCommand(companyId, Reason: $"Workflow run {Id} was resumed."));
+                await task.CallAsync(g => g.ResumeAsync(new TaskTransitionCommand(companyId, Reason: $"Workflow run {Id} was resumed.")));
             }
         }
 
@@ -186,7 +186,7 @@ public sealed class WorkflowRunGrain(ITurnContext context)
             return; // an attempt the run has moved on from (timed out, skipped, cancelled)
         }
 
-        var task = await context.Grains.GetGrain<ITaskGrain>(message.TaskId).GetAsync(message.CompanyId);
+        var task = await context.Join<ITaskGrain>(message.TaskId).ReadAsync(g => g.GetAsync(message.CompanyId));
         var definition = run.Definition.Step(step.Key);
         if (message.Status != TaskState.Done)
         {
@@ -493,10 +493,10 @@ public sealed class WorkflowRunGrain(ITurnContext context)
             return;
         }
 
-        var task = context.Grains.GetGrain<ITaskGrain>(taskId);
-        if (TaskStateMachine.CanApply((await task.GetAsync(run.Row.CompanyId)).Status, TaskAction.Cancel))
+        var task = context.Join<ITaskGrain>(taskId);
+        if (TaskStateMachine.CanApply((await task.ReadAsync(g => g.GetAsync(run.Row.CompanyId))).Status, TaskAction.Cancel))
         {
-            await task.CancelAsync(new CancelTaskCommand(run.Row.CompanyId, Cascade: true, Reason: reason));
+            await task.CallAsync(g => g.CancelAsync(new CancelTaskCommand(run.Row.CompanyId, Cascade: true, Reason: reason)));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FluidManager.Grains.Data;
 using FluidManager.Grains.Transfer;
+using FluidManager.Runtime.Grains;
 
 namespace FluidManager.Knowledge.Spaces;
 
@@ -23,7 +24,7 @@ public sealed class KnowledgeSpacesSection : ICompanySection
 
     public async Task<JsonNode> ExportAsync(TransferScope scope)
     {
-        var spaces = await Grain(scope).ListSpacesAsync(scope.CompanyId);
+        var spaces = await Grain(scope).ReadAsync(g => g.ListSpacesAsync(scope.CompanyId));
         var items = new JsonArray();
         foreach (var s in spaces.OrderBy(s => s.Id))
         {
@@ -63,7 +64,7 @@ public sealed class KnowledgeSpacesSection : ICompanySection
         return items;
     }
 
-    public async Task<int> CountAsync(TransferScope scope) => (await Grain(scope).ListSpacesAsync(scope.CompanyId)).Count;
+    public async Task<int> CountAsync(TransferScope scope) => (await Grain(scope).ReadAsync(g => g.ListSpacesAsync(scope.CompanyId))).Count;
 
     public async Task ImportAsync(TransferScope scope, JsonNode section)
     {
@@ -91,18 +92,18 @@ public sealed class KnowledgeSpacesSection : ICompanySection
                 }
             }
 
-            await Grain(scope).CreateSpaceAsync(new CreateSpaceCommand(
+            await Grain(scope).CallAsync(g => g.CreateSpaceAsync(new CreateSpaceCommand(
                 scope.CompanyId,
                 item["name"]?.ToString() ?? "",
                 item["description"]?.ToString(),
                 TransferScope.FromNode<SpaceScope>(item["scope"], $"{field}.scope"),
                 item["scopeRef"]?.ToString(),
                 item["agent"] is { } owner ? scope.IdOf(owner, $"{field}.agent") : null,
-                acl));
+                acl)));
         }
     }
 
     public string KeyOf(JsonNode item) => item["name"]?.ToString() ?? "";
 
-    private static IKnowledgeGrain Grain(TransferScope scope) => scope.Turn.Grains.GetGrain<IKnowledgeGrain>(scope.CompanyId);
+    private static IJoinedGrain<IKnowledgeGrain> Grain(TransferScope scope) => scope.Turn.Join<IKnowledgeGrain>(scope.CompanyId);
 }

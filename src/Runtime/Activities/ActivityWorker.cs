@@ -16,25 +16,22 @@ namespace FluidManager.Runtime.Activities;
 /// <summary>
 /// Claims activities with a lease, runs them outside any transaction, renews the lease by heartbeat,
 /// and reports each outcome to the owner grain in the transaction that marks the activity done, only
-/// while it still holds the lease for that attempt (fencing): applied there and then when the owner is
-/// idle, posted to its queue otherwise. Cancellation and lost leases are seen
+/// while it still holds the lease for that attempt (fencing): posted to the owner's queue, which
+/// delivers it as an Orleans call. Cancellation and lost leases are seen
 /// at the next heartbeat; on drain, unfinished work is handed back.
 /// </summary>
 public sealed class ActivityWorker(
     NpgsqlDataSource dataSource,
     IEnumerable<IActivityHandler> handlers,
-    TurnExecutor executor,
     GrainRegistry registry,
     SiloIdentity silo,
     WorkSignal signal,
     TimeProvider time,
     IOptions<SiloOptions> siloOptions,
     IOptions<FluidRuntimeOptions> runtimeOptions,
-    IServiceProvider services,
     ILogger<ActivityWorker> logger) : BackgroundService
 {
     private const int FlushBatch = 256;
-    private readonly IGrainFactory? _orleans = services.GetService(typeof(IGrainFactory)) as IGrainFactory;
     private readonly SiloOptions _options = siloOptions.Value;
     private readonly Dictionary<string, IActivityHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(Guid Id, int Attempt), Running> _running = new();
@@ -296,30 +293,17 @@ public sealed class ActivityWorker(
     }
 
     /// <summary>
-    /// Ends a batch of runs in one transaction, each fenced by lease and attempt, and hands every outcome
-    /// to its owner there: applied at once when the owner's lock is free and nothing is queued for it
-    /// (no message, inbox or pump turn), posted to its queue otherwise. If an outcome applied at once
-    /// fails, the whole batch is rolled back and written again with every outcome posted, so the
-    /// owner's retries, backoff and dead letters apply as to any message.
+    /// Ends a batch of runs in one transaction, each fenced by lease and attempt, and posts every
+    /// outcome whose run still held its lease to its owner's queue, in the same transaction: the
+    /// owner applies it in a turn of its own, delivered as an Orleans call, exactly once, with the
+    /// retries, backoff and dead letters of any message.
     /// </summary>
     private async Task FlushAsync(List<Finished> items)
-    {
-        // In a silo every outcome goes through the owner's queue, delivered as an Orleans call.
-        if (!await FlushAsync(items, handOver: _orleans is null))
-        {
-            await FlushAsync(items, handOver: false);
-        }
-    }
-
-    /// <returns>False when an outcome applied at once failed and the transaction was rolled back.</returns>
-    private async Task<bool> FlushAsync(List<Finished> items, bool handOver)
     {
         var now = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var ends = new List<(Finished Item, NpgsqlBatchCommand Command)>();
-        var owners = handOver ? items.Where(i => i.Ends).Select(i => i.Owner).Distinct().Where(g => registry.AcceptsActivityOutcomes(g.Type)).ToList() : [];
-        var idle = new HashSet<GrainKey>();
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
             foreach (var item in items)
@@ -332,58 +316,12 @@ public sealed class ActivityWorker(
                 }
             }
 
-            if (owners.Count > 0)
-            {
-                var take = new NpgsqlBatchCommand(RuntimeSql.TakeIdleGrains);
-                take.Parameters.AddWithValue("types", owners.Select(g => g.Type).ToArray());
-                take.Parameters.AddWithValue("keys", owners.Select(g => g.Key).ToArray());
-                take.Parameters.AddWithValue("locks", owners.Select(g => g.LockKey).ToArray());
-                batch.BatchCommands.Add(take);
-            }
-
-            await using var reader = await batch.ExecuteReaderAsync();
-            do
-            {
-                while (await reader.ReadAsync())
-                {
-                    idle.Add(owners[(int)reader.GetInt64(0) - 1]);
-                }
-            }
-            while (await reader.NextResultAsync());
+            await batch.ExecuteNonQueryAsync();
         }
 
-        var state = new TurnState(connection, transaction, now, actor: null, readOnly: false);
-        foreach (var owner in idle)
-        {
-            state.MarkLocked(owner);
-        }
-
-        var posts = new List<Finished>();
-        using (TurnExecutor.Enter(state))
-        {
-            foreach (var (item, command) in ends.Where(e => e.Command.RecordsAffected == 1)) // the others lost their lease: not theirs to report
-            {
-                if (!idle.Contains(item.Owner))
-                {
-                    posts.Add(item);
-                    continue;
-                }
-
-                state.Now = time.GetUtcNow();
-                state.Actor = item.Sender;
-                try
-                {
-                    await executor.DeliverAsync(state, item.Owner, item.Outcome, CancellationToken.None);
-                }
-                catch (Exception ex)
-                {
-                    Log.ActivityHandOverFailed(logger, item.Activity.Id, item.Owner.ToString(), ex.Message);
-                    await transaction.RollbackAsync();
-                    return false;
-                }
-            }
-        }
-
+        // The others lost their lease: not theirs to report.
+        var posts = ends.Where(e => e.Command.RecordsAffected == 1).Select(e => e.Item).ToList();
+        var state = new TurnState(connection, transaction, now, actor: null, readOnly: false) { MessagesPosted = posts.Count > 0 };
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
             // In one order across all completion loops: each post upserts its owner's inbox row, and two
@@ -393,7 +331,6 @@ public sealed class ActivityWorker(
                 batch.BatchCommands.Add(PostCommand(item, now));
             }
 
-            state.MessagesPosted |= posts.Count > 0;
             state.AddNotifications(batch, runtimeOptions.Value);
             if (batch.BatchCommands.Count > 0)
             {
@@ -406,8 +343,6 @@ public sealed class ActivityWorker(
         {
             signal.Messages.Set();
         }
-
-        return true;
     }
 
     private NpgsqlBatchCommand FinishCommand(Finished item, DateTimeOffset now)

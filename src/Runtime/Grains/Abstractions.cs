@@ -32,7 +32,12 @@ public interface ITurnContext
 
     NpgsqlTransaction Transaction { get; }
 
-    ITurnGrainFactory Grains { get; }
+    /// <summary>
+    /// Orleans' grain factory, for a call that must not join this turn: it runs in the target's own
+    /// turn, whatever this one does (a refusal's record outlives the refused turn's rollback). Start it
+    /// with the turn's execution context suppressed, so that it does not wait on this turn's locks.
+    /// </summary>
+    IGrainFactory Cluster { get; }
 
     /// <summary>Another grain, whose commands commit with this turn and whose reads see it (see <see cref="IJoinedGrain{TGrain}"/>).</summary>
     IJoinedGrain<TGrain> Join<TGrain>(string key) where TGrain : class;

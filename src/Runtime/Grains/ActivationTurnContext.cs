@@ -26,7 +26,7 @@ internal sealed class ActivationTurnContext(IGrainContext activation, GrainRegis
 
     public NpgsqlTransaction Transaction => Current.Transaction;
 
-    public ITurnGrainFactory Grains => Current.Grains;
+    public IGrainFactory Cluster => Current.Cluster;
 
     public IJoinedGrain<TGrain> Join<TGrain>(string key) where TGrain : class => Current.Join<TGrain>(key);
 

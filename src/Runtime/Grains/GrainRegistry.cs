@@ -49,6 +49,9 @@ public sealed class GrainRegistry
 
     public GrainRegistration Resolve<TGrain>() => Resolve(typeof(TGrain));
 
+    /// <summary>Whether <paramref name="grainInterface"/> is the interface of a registered grain.</summary>
+    public bool IsRegistered(Type grainInterface) => _byInterface.ContainsKey(grainInterface);
+
     public GrainRegistration Resolve(Type grainInterface) => _byInterface.TryGetValue(grainInterface, out var registration)
         ? registration
         : throw new GrainRegistrationException($"No grain class is registered for {grainInterface.Name}; call services.AddGrain<{grainInterface.Name}, TImplementation>().");

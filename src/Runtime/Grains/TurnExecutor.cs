@@ -151,8 +151,7 @@ public sealed class TurnExecutor(
                     state.CallChain.Add(id);
                     try
                     {
-                        var grains = services.GetRequiredService<TurnGrainFactory>();
-                        await body(new TurnContext(id, state, grains, _registry.Value, this));
+                        await body(new TurnContext(id, state, _registry.Value, this));
                     }
                     finally
                     {
@@ -286,7 +285,7 @@ public sealed class TurnExecutor(
         try
         {
             await using var scope = services.CreateAsyncScope();
-            var context = new TurnContext(id, state, scope.ServiceProvider.GetRequiredService<TurnGrainFactory>(), _registry.Value, this);
+            var context = new TurnContext(id, state, _registry.Value, this);
             var factory = Factories.GetOrAdd(registration.Implementation, static type => ActivatorUtilities.CreateFactory(type, [typeof(ITurnContext)]));
             var grain = factory(scope.ServiceProvider, [context]);
             return await body(grain);
@@ -304,7 +303,7 @@ public sealed class TurnExecutor(
 }
 
 /// <summary>The <see cref="ITurnContext"/> handed to a grain for one call.</summary>
-internal sealed class TurnContext(GrainKey id, TurnState state, ITurnGrainFactory grains, GrainRegistry registry, TurnExecutor executor) : ITurnContext
+internal sealed class TurnContext(GrainKey id, TurnState state, GrainRegistry registry, TurnExecutor executor) : ITurnContext
 {
     internal TurnState State => state;
 
@@ -320,7 +319,7 @@ internal sealed class TurnContext(GrainKey id, TurnState state, ITurnGrainFactor
 
     public NpgsqlTransaction Transaction => state.Transaction;
 
-    public ITurnGrainFactory Grains => grains;
+    public IGrainFactory Cluster => executor.Orleans ?? throw new InvalidOperationException("This process is not an Orleans silo.");
 
     public IJoinedGrain<TGrain> Join<TGrain>(string key) where TGrain : class
     {
@@ -348,14 +347,10 @@ internal sealed class TurnContext(GrainKey id, TurnState state, ITurnGrainFactor
         state.Touch(new GrainKey(registry.Resolve<TGrain>().TypeName, key));
     }
 
-    public async Task<long> PublishAsync(string stream, string type, object payload, long? companyId = null)
+    public Task<long> PublishAsync(string stream, string type, object payload, long? companyId = null)
     {
         EnsureWritable();
-        await using var command = Command(RuntimeSql.PublishEvent);
-        Events.EventRow.AddParameters(command.Parameters, state.NextEventSequence(), companyId, stream, type, payload, state.Actor, Now);
-        var position = (long)(await command.ExecuteScalarAsync())!;
-        state.LastEventPosition = position;
-        return position;
+        return state.PublishAsync(stream, type, payload, companyId);
     }
 
     public async Task RegisterReminderAsync(string name, ReminderSchedule schedule)

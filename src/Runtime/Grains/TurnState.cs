@@ -90,6 +90,16 @@ internal sealed class TurnState : IAsyncDisposable
         return ++_eventSequence;
     }
 
+    /// <summary>Writes an event row in this transaction (see <see cref="ITurnContext.PublishAsync"/>).</summary>
+    public async Task<long> PublishAsync(string stream, string type, object payload, long? companyId)
+    {
+        await using var command = new NpgsqlCommand(RuntimeSql.PublishEvent, Connection, Transaction);
+        Events.EventRow.AddParameters(command.Parameters, NextEventSequence(), companyId, stream, type, payload, Actor, Now);
+        var position = (long)(await command.ExecuteScalarAsync())!;
+        LastEventPosition = position;
+        return position;
+    }
+
     public async Task LockAsync(GrainKey id, CancellationToken cancellationToken)
     {
         var key = id.LockKey;

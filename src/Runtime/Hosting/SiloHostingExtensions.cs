@@ -64,6 +64,7 @@ public static class SiloHostingExtensions
             }
 
             silo.AddIncomingGrainCallFilter<TurnCallFilter>();
+            silo.AddOutgoingGrainCallFilter<TurnCallGuard>();
             silo.AddOutgoingGrainCallFilter<UnsentCallRetryFilter>();
             silo.Services.AddScoped<ActivationTurnContext>();
             silo.Services.AddScoped<ITurnContext>(sp => sp.GetRequiredService<ActivationTurnContext>());

@@ -1,5 +1,6 @@
 using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.Silos;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,14 +10,12 @@ namespace FluidManager.Runtime.Messaging;
 
 /// <summary>
 /// Delivers posted messages. It leases due inboxes up to its free delivery slots and delivers each
-/// grain's queue head in FIFO order on its own (in a silo, one Orleans call per message, the receiver
+/// grain's queue head in FIFO order on its own (one Orleans call per message, the receiver
 /// deleting the message in the transaction of its effect): the effect happens exactly once. A failing
 /// message is retried with exponential backoff (holding back the messages behind it), then dead-lettered.
 /// </summary>
 public sealed class MessagePump(
     NpgsqlDataSource dataSource,
-    TurnExecutor executor,
-    GrainRegistry registry,
     SiloIdentity silo,
     WorkSignal signal,
     TimeProvider time,
@@ -25,8 +24,8 @@ public sealed class MessagePump(
     IServiceProvider services,
     ILogger<MessagePump> logger) : BackgroundService
 {
-    /// <summary>In a silo, messages reach their grains as Orleans calls; elsewhere the pump runs the turn itself.</summary>
-    private readonly IGrainFactory? _orleans = services.GetService(typeof(IGrainFactory)) as IGrainFactory;
+    /// <summary>Messages reach their grains as Orleans calls.</summary>
+    private readonly IGrainFactory _orleans = services.GetRequiredService<IGrainFactory>();
 
     private readonly SiloOptions _options = siloOptions.Value;
     private readonly FluidRuntimeOptions _runtime = runtimeOptions.Value;
@@ -149,15 +148,7 @@ public sealed class MessagePump(
         {
             try
             {
-                if (_orleans is null)
-                {
-                    await ProcessGrainOnceAsync(grain, cancellationToken);
-                }
-                else
-                {
-                    await DeliverThroughOrleansAsync(_orleans, grain, cancellationToken);
-                }
-
+                await DeliverHeadAsync(grain, cancellationToken);
                 return;
             }
             catch (Exception ex) when (attempt < _runtime.MaxTurnAttempts && TurnExecutor.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
@@ -169,84 +160,12 @@ public sealed class MessagePump(
     }
 
     /// <summary>
-    /// One transaction: lock the grain and read its queue head in one round trip, apply the due messages
-    /// in order, then delete them, release the inbox and queue notifications in one more. A failing
-    /// message rolls the whole transaction back (the messages before it are applied again next time),
-    /// and its failed attempt is recorded in a second, short transaction.
-    /// </summary>
-    private async Task ProcessGrainOnceAsync(GrainKey grain, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        (QueuedMessage Message, Exception Error)? failure = null;
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
-        {
-            var state = new TurnState(connection, transaction, time.GetUtcNow(), actor: null, readOnly: false);
-            var (version, head) = await LockAndReadHeadAsync(state, grain, cancellationToken);
-            var applied = new List<long>();
-            using (TurnExecutor.Enter(state))
-            {
-                foreach (var message in head)
-                {
-                    state.Now = time.GetUtcNow();
-                    if (message.DueAt > state.Now)
-                    {
-                        break; // the head is backing off: strict FIFO holds the rest back
-                    }
-
-                    try
-                    {
-                        state.Actor = message.Sender;
-                        await executor.DeliverAsync(state, grain, registry.DeserializeMessage(message.Type, message.Payload), cancellationToken);
-                        applied.Add(message.Id);
-                    }
-                    catch (Exception ex) when (!TurnExecutor.IsRetryable(ex) && ex is not OperationCanceledException && IsHandlerFailure(ex))
-                    {
-                        failure = (message, ex);
-                        break;
-                    }
-                }
-            }
-
-            if (failure is null)
-            {
-                await using var finish = new NpgsqlBatch(connection, transaction);
-                if (applied.Count > 0)
-                {
-                    var delete = new NpgsqlBatchCommand(RuntimeSql.DeleteMessages);
-                    delete.Parameters.AddWithValue("ids", applied.ToArray());
-                    finish.BatchCommands.Add(delete);
-                }
-
-                finish.BatchCommands.Add(ReleaseInbox(grain, version));
-                state.AddNotifications(finish, _runtime);
-                await finish.ExecuteNonQueryAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return;
-            }
-
-            await transaction.RollbackAsync(cancellationToken);
-        }
-
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
-        {
-            var state = new TurnState(connection, transaction, time.GetUtcNow(), actor: null, readOnly: false);
-            await state.LockAsync(grain, cancellationToken);
-            await RecordFailureAsync(state, grain, failure.Value.Message, failure.Value.Error, cancellationToken);
-            await using var finish = new NpgsqlBatch(connection, transaction);
-            finish.BatchCommands.Add(ReleaseInbox(grain, version: -1)); // due now: the messages before the failing one go first
-            state.AddNotifications(finish, _runtime);
-            await finish.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-    }
-
-    /// <summary>
     /// Hands the due head of one grain's queue to its activation, one Orleans call per message, in
     /// order. A message the grain refuses is deferred with backoff or dead-lettered, and holds the
     /// rest back. A delivery whose outcome is unknown (a timeout, a silo gone) is simply tried again:
     /// the receiver applies a message only while its row exists.
     /// </summary>
-    private async Task DeliverThroughOrleansAsync(IGrainFactory orleans, GrainKey grain, CancellationToken cancellationToken)
+    private async Task DeliverHeadAsync(GrainKey grain, CancellationToken cancellationToken)
     {
         long version;
         List<QueuedMessage> head;
@@ -255,7 +174,7 @@ public sealed class MessagePump(
             (version, head) = await ReadHeadAsync(connection, grain, cancellationToken);
         }
 
-        var target = orleans.GetGrain<IMessageTarget>(GrainId.Create(grain.Type, grain.Key));
+        var target = _orleans.GetGrain<IMessageTarget>(GrainId.Create(grain.Type, grain.Key));
         foreach (var message in head)
         {
             if (message.DueAt > time.GetUtcNow())
@@ -325,28 +244,6 @@ public sealed class MessagePump(
         return messages;
     }
 
-    private async Task<(long Version, List<QueuedMessage> Head)> LockAndReadHeadAsync(TurnState state, GrainKey grain, CancellationToken cancellationToken)
-    {
-        await using var batch = new NpgsqlBatch(state.Connection, state.Transaction);
-        var lockGrain = new NpgsqlBatchCommand(RuntimeSql.LockGrain);
-        lockGrain.Parameters.AddWithValue("key", grain.LockKey);
-        var version = new NpgsqlBatchCommand(RuntimeSql.InboxVersion);
-        AddGrain(version.Parameters, grain);
-        var head = new NpgsqlBatchCommand(RuntimeSql.ReadQueueHead);
-        AddGrain(head.Parameters, grain);
-        head.Parameters.AddWithValue("limit", _options.MessagesPerTransaction);
-        batch.BatchCommands.Add(lockGrain);
-        batch.BatchCommands.Add(version);
-        batch.BatchCommands.Add(head);
-        state.MarkLocked(grain);
-
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var inboxVersion = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : 0L;
-        await reader.NextResultAsync(cancellationToken);
-        return (inboxVersion, await ReadMessagesAsync(reader, cancellationToken));
-    }
-
     private NpgsqlBatchCommand ReleaseInbox(GrainKey grain, long version)
     {
         var release = new NpgsqlBatchCommand(RuntimeSql.ReleaseInbox);
@@ -371,8 +268,7 @@ public sealed class MessagePump(
             dead.Parameters.AddWithValue("error", text);
             dead.Parameters.AddWithValue("now", state.Now);
             var deadId = (long)(await dead.ExecuteScalarAsync(cancellationToken))!;
-            var context = new TurnContext(grain, state, null!, registry, null!);
-            await context.PublishAsync("runtime", "runtime.dead_lettered", new { DeadLetterId = deadId, Grain = grain.ToString(), message.Type, Attempts = attempts, Error = text });
+            await state.PublishAsync("runtime", "runtime.dead_lettered", new { DeadLetterId = deadId, Grain = grain.ToString(), message.Type, Attempts = attempts, Error = text }, companyId: null);
             Log.MessageDeadLettered(logger, message.Id, grain.ToString(), attempts, text);
             return;
         }
