@@ -55,7 +55,7 @@ public sealed class RuntimeHost : IAsyncDisposable
 
     public IHost Host { get; }
 
-    public ITurnGrainFactory Grains => Host.Services.GetRequiredService<ITurnGrainFactory>();
+    public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
 
     public T Get<T>() where T : notnull => Host.Services.GetRequiredService<T>();
 
