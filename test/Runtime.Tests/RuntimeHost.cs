@@ -1,5 +1,4 @@
 using System.Reflection;
-using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.Hosting;
 using FluidManager.Runtime.TestGrains;
 using FluidManager.TestSupport;
