@@ -132,7 +132,7 @@ public sealed class CompanyTransferTests(ApiFixture fixture) : IClassFixture<Api
 
             var target = await CreateCompanyAsync(owner, "Played " + tag);
             var me = await owner.GetFromJsonAsync<JsonElement>("/api/auth/me");
-            var grains = fixture.Factory.Services.GetRequiredService<ITurnGrainFactory>();
+            var grains = fixture.Factory.Services.GetRequiredService<IGrainFactory>();
             var json = fixture.Factory.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
             ScenarioRun run;
             using (CallerContext.As($"human:{me.GetProperty("user").GetProperty("id").GetInt64()}"))

@@ -58,7 +58,7 @@ public sealed class OrleansReminderTests(ApiFixture fixture) : IClassFixture<Api
             .Should().BeTrue("the firing moved the schedule past now: one catch-up tick, not ten");
     }
 
-    private ITurnGrainFactory Grains => fixture.Factory.Services.GetRequiredService<ITurnGrainFactory>();
+    private IGrainFactory Grains => fixture.Factory.Services.GetRequiredService<IGrainFactory>();
 
     private static string Key(long id) => id.ToString(CultureInfo.InvariantCulture);
 

@@ -89,7 +89,7 @@ public sealed class GrainsFixture : DatabaseFixture
 
     public IHost Host => Cluster.Host;
 
-    public ITurnGrainFactory Grains => Host.Services.GetRequiredService<ITurnGrainFactory>();
+    public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>
     /// A grain factory of silo <paramref name="silo"/> (0 or 1) whose calls run as turns in that process on fresh

@@ -1,6 +1,7 @@
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Grains.Interfaces.Schedules;
 using FluidManager.Grains.Interfaces.Tasks;
+using FluidManager.Runtime.Grains;
 using FluidManager.TestSupport;
 
 namespace FluidManager.Grains.Tests;

@@ -63,6 +63,12 @@ internal static class RagBench
             ["ConnectionStrings:Fluid"] = connectionString,
             ["Fluid:Runtime:MigrateOnStart"] = "false",
             ["Fluid:Storage:Path"] = storage,
+            // A silo of the database's cluster, so that the retriever's refusals reach the policy audit grain as in the
+            // product: on any free port, without a gateway or dashboard.
+            ["Fluid:Silo:Name"] = $"bench-rag-{Environment.ProcessId}",
+            ["Fluid:Cluster:SiloPort"] = "0",
+            ["Fluid:Cluster:GatewayPort"] = "0",
+            ["Fluid:Cluster:Dashboard"] = "false",
         };
         if (efSearch > 0)
         {
@@ -73,11 +79,13 @@ internal static class RagBench
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddFilter(_ => false);
         builder.AddFluidRuntime();
+        builder.AddFluidSilo();
         builder.AddGrains();
         builder.AddKnowledge();
         using var host = builder.Build();
         var services = host.Services;
         await services.GetRequiredService<MigrationRunner>().ApplyAsync(CancellationToken.None);
+        await host.StartAsync();
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         var retriever = services.GetRequiredService<KnowledgeRetriever>();
 
@@ -180,6 +188,7 @@ internal static class RagBench
             Console.WriteLine(line.ToString(CultureInfo.InvariantCulture));
         }
 
+        await host.StopAsync();
         Directory.Delete(storage, recursive: true);
         return 0;
     }

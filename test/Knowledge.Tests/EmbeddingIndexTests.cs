@@ -1,7 +1,6 @@
 using FluidManager.Grains.Interfaces.Errors;
 using FluidManager.Knowledge.Embeddings;
 using FluidManager.Knowledge.Spaces;
-using FluidManager.Runtime.Grains;
 using FluidManager.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -61,7 +60,7 @@ public sealed class EmbeddingIndexTests(OwnSiloFixture fixture) : IClassFixture<
             conflict.Message.Should().Contain("384-dimension vectors made by 'offline:hashing'").And.Contain("'openai:text-embedding-3-large' makes 1536").And.Contain("re-embed");
             (await fixture.ColumnDimensionsAsync()).Should().Be(384, "a filled index is never resized without a re-embed");
 
-            var index = silo.Services.GetRequiredService<ITurnGrainFactory>().GetGrain<IKnowledgeIndexGrain>(IKnowledgeIndexGrain.Key);
+            var index = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IKnowledgeIndexGrain>(IKnowledgeIndexGrain.Key);
             var started = await index.StartReembedAsync();
             started.Reembed.Should().NotBeNull();
             started.Reembed!.Model.Should().Be("openai:text-embedding-3-large");

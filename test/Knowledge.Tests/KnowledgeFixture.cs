@@ -118,7 +118,7 @@ public class KnowledgeFixture : DatabaseFixture
 
     public IServiceProvider Services => Host.Services;
 
-    public ITurnGrainFactory Grains => Services.GetRequiredService<ITurnGrainFactory>();
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     public IObjectStore Store => Services.GetRequiredService<IObjectStore>();
 

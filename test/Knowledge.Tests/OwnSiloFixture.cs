@@ -56,7 +56,7 @@ public class OwnSiloFixture : DatabaseFixture
     /// <summary>A company with an agent allowed the rag tool and a company-wide space: (company, agent, space).</summary>
     public async Task<(long Company, long Agent, long Space)> CompanyWithSpaceAsync(IHost silo)
     {
-        var grains = silo.Services.GetRequiredService<ITurnGrainFactory>();
+        var grains = silo.Services.GetRequiredService<IGrainFactory>();
         var company = await CreateCompanyAsync();
         var agent = await grains.GetGrain<ICompanyGrain>(company).CreateAgentAsync(new CreateAgentCommand
         {
@@ -70,7 +70,7 @@ public class OwnSiloFixture : DatabaseFixture
     /// <summary>Uploads a Markdown document through the silo and waits until its ingestion has ended.</summary>
     public static async Task<DocumentDto> IngestAsync(IHost silo, long company, long space, string name, string content)
     {
-        var grains = silo.Services.GetRequiredService<ITurnGrainFactory>();
+        var grains = silo.Services.GetRequiredService<IGrainFactory>();
         var store = silo.Services.GetRequiredService<IObjectStore>();
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(content));
         var stored = await store.PutAsync(ObjectKeys.CompanyPrefix(company) + "knowledge/" + Guid.NewGuid().ToString("N"), stream, "text/markdown");

@@ -3,6 +3,7 @@ using FluidManager.Grains.Interfaces.Companies;
 using FluidManager.Grains.Tools;
 using FluidManager.Knowledge.SqlTool;
 using FluidManager.Knowledge.Tools;
+using FluidManager.Runtime.Grains;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

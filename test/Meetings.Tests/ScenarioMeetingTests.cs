@@ -31,7 +31,7 @@ public sealed class ScenarioMeetingTests(MeetingsFixture fixture) : IClassFixtur
               ]
             }
             """);
-        var grains = fixture.Api.Services.GetRequiredService<ITurnGrainFactory>();
+        var grains = fixture.Api.Services.GetRequiredService<IGrainFactory>();
         var json = fixture.Api.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var player = new ScenarioPlayer(new GrainScenarioActions(grains, fixture.CompanyId, json));
 
@@ -91,7 +91,7 @@ public sealed class ScenarioMeetingTests(MeetingsFixture fixture) : IClassFixtur
               ]
             }
             """);
-        var grains = fixture.Api.Services.GetRequiredService<ITurnGrainFactory>();
+        var grains = fixture.Api.Services.GetRequiredService<IGrainFactory>();
         var json = fixture.Api.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
         ScenarioRun run;

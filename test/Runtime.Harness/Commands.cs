@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using FluidManager.Runtime.Events;
-using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.Hosting;
 using FluidManager.Runtime.Migrations;
 using FluidManager.Runtime.TestGrains;
@@ -46,24 +45,25 @@ internal static class Commands
     private static string ConnectionString => Environment.GetEnvironmentVariable("ConnectionStrings__Fluid")
         ?? throw new InvalidOperationException("set ConnectionStrings__Fluid");
 
-    /// <summary>A host with the test grains; with <paramref name="orleans"/>, an Orleans silo of the database's cluster, as the product's silos are.</summary>
-    private static IHost BuildHost(bool pumps, string name, Action<IServiceCollection>? services = null, bool orleans = false)
+    /// <summary>
+    /// A host with the test grains: an Orleans silo of the database's cluster, as the product's silos are, so that
+    /// its calls reach each grain's activation wherever the cluster placed it. Only with <paramref name="pumps"/>
+    /// does it deliver messages and run activities.
+    /// </summary>
+    private static IHost BuildHost(bool pumps, string name, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["Fluid:Runtime:MigrateOnStart"] = "false";
         builder.Configuration["Fluid:Silo:Name"] ??= name;
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddFluidRuntime();
-        if (orleans)
-        {
-            // Unless the environment says otherwise: any free port, no gateway, and a killed silo declared
-            // dead within seconds, since chaos runs and crash tests kill these processes.
-            builder.Configuration["Fluid:Cluster:SiloPort"] ??= "0";
-            builder.Configuration["Fluid:Cluster:GatewayPort"] ??= "0";
-            builder.Configuration["Fluid:Cluster:FastMembership"] ??= "true";
-            builder.Configuration["Fluid:Cluster:Dashboard"] ??= "false";
-            builder.AddFluidSilo();
-        }
+        // Unless the environment says otherwise: any free port, no gateway, and a killed silo declared
+        // dead within seconds, since chaos runs and crash tests kill these processes.
+        builder.Configuration["Fluid:Cluster:SiloPort"] ??= "0";
+        builder.Configuration["Fluid:Cluster:GatewayPort"] ??= "0";
+        builder.Configuration["Fluid:Cluster:FastMembership"] ??= "true";
+        builder.Configuration["Fluid:Cluster:Dashboard"] ??= "false";
+        builder.AddFluidSilo();
 
         builder.Services.AddTestGrains(name);
         if (pumps)
@@ -87,7 +87,7 @@ internal static class Commands
     private static async Task<int> SiloAsync(string[] args)
     {
         var name = args.Length > 0 ? args[0] : $"harness-{Environment.ProcessId}";
-        using var host = BuildHost(pumps: true, name, orleans: true);
+        using var host = BuildHost(pumps: true, name);
         await host.RunAsync();
         return 0;
     }
@@ -97,7 +97,7 @@ internal static class Commands
     {
         using var host = BuildHost(pumps: false, "seeder");
         await host.StartAsync();
-        var grains = host.Services.GetRequiredService<ITurnGrainFactory>();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
         const int Targets = 50;
         const int Batch = 25;
         var sent = 0;
@@ -212,9 +212,9 @@ internal static class Commands
 
     private static async Task<int> BenchTurnsAsync(int clients, double seconds)
     {
-        using var host = BuildHost(pumps: false, "bench", orleans: true);
+        using var host = BuildHost(pumps: false, "bench");
         await host.StartAsync();
-        var grains = host.Services.GetRequiredService<ITurnGrainFactory>();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
         await grains.GetGrain<ICounterGrain>("warm").IncrementAsync();
 
         var (distinct, latencies) = await RunClientsAsync(clients, seconds, i => grains.GetGrain<ICounterGrain>($"bench-{i}").BumpAsync());
@@ -285,9 +285,9 @@ internal static class Commands
     /// <summary>Posts N messages (one turn each posting 50), then times until the running silos applied them all.</summary>
     private static async Task<int> BenchMessagesAsync(int count)
     {
-        using var host = BuildHost(pumps: false, "bench", orleans: true);
+        using var host = BuildHost(pumps: false, "bench");
         await host.StartAsync();
-        var grains = host.Services.GetRequiredService<ITurnGrainFactory>();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
         await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
         var before = await CountAsync(dataSource, "SELECT count(*) FROM testgrains.applied");
         var clock = Stopwatch.StartNew();
@@ -312,9 +312,9 @@ internal static class Commands
 
     private static async Task<int> BenchActivitiesAsync(int count)
     {
-        using var host = BuildHost(pumps: false, "bench", orleans: true);
+        using var host = BuildHost(pumps: false, "bench");
         await host.StartAsync();
-        var grains = host.Services.GetRequiredService<ITurnGrainFactory>();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
         await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
         var before = await CountAsync(dataSource, "SELECT count(*) FROM testgrains.activity_outcomes");
         var clock = Stopwatch.StartNew();
@@ -335,9 +335,9 @@ internal static class Commands
     /// </summary>
     private static async Task<int> SeedActivitiesAsync(int count)
     {
-        using var host = BuildHost(pumps: false, "bench", orleans: true);
+        using var host = BuildHost(pumps: false, "bench");
         await host.StartAsync();
-        var grains = host.Services.GetRequiredService<ITurnGrainFactory>();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
         await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
         var before = await CountAsync(dataSource, "SELECT count(*) FROM testgrains.activity_outcomes");
         await ScheduleNoOpsAsync(grains, count);
@@ -383,7 +383,7 @@ internal static class Commands
             s.AddHostedService(sp => sp.GetRequiredService<EventListener>());
         });
         await host.StartAsync();
-        var grains = host.Services.GetRequiredService<ITurnGrainFactory>();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
         var listener = host.Services.GetRequiredService<EventListener>();
         while (listener.Cursor < 0)
         {
@@ -408,7 +408,7 @@ internal static class Commands
     }
 
     /// <summary>Schedules <paramref name="count"/> no-op activities on 400 worker grains from 8 clients, one per turn.</summary>
-    private static Task ScheduleNoOpsAsync(ITurnGrainFactory grains, int count) =>
+    private static Task ScheduleNoOpsAsync(IGrainFactory grains, int count) =>
         Task.WhenAll(Enumerable.Range(0, 8).Select(async client =>
         {
             for (var i = client; i < count; i += 8)

@@ -1,5 +1,4 @@
 using System.Reflection;
-using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.Hosting;
 using FluidManager.Runtime.TestGrains;
 using FluidManager.TestSupport;
@@ -55,7 +54,7 @@ public sealed class RuntimeHost : IAsyncDisposable
 
     public IHost Host { get; }
 
-    public ITurnGrainFactory Grains => Host.Services.GetRequiredService<ITurnGrainFactory>();
+    public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
 
     public T Get<T>() where T : notnull => Host.Services.GetRequiredService<T>();
 

@@ -126,7 +126,7 @@ public sealed class TurnTests(RuntimeDatabase database) : IClassFixture<RuntimeD
     public async Task Unregistered_grain_interface_is_reported_with_the_fix()
     {
         await using var runtime = await RuntimeHost.StartAsync(database, pumps: false);
-        var act = () => runtime.Grains.GetGrain<IDisposable>("x");
+        var act = () => runtime.Get<ITurnGrainFactory>().GetGrain<IDisposable>("x");
         act.Should().Throw<GrainRegistrationException>().WithMessage("*AddGrain<IDisposable*");
     }
 }

@@ -22,7 +22,7 @@ internal static class AgentBench
 
     public static async Task<int> RunAsync(IServiceProvider services, int taskCount, int agentCount, TimeSpan timeout)
     {
-        var grains = services.GetRequiredService<ITurnGrainFactory>();
+        var grains = services.GetRequiredService<IGrainFactory>();
         var data = services.GetRequiredService<NpgsqlDataSource>();
         var (companyId, agents) = await BenchCompany.HirePausedDevelopersAsync(services, "Bench", agentCount, "You are a developer. Do the task, record what you did, and finish it.");
         var company = grains.GetGrain<ICompanyGrain>(companyId);

@@ -11,7 +11,7 @@ internal static class BenchCompany
 {
     public static async Task<(long CompanyId, List<long> Agents)> HirePausedDevelopersAsync(IServiceProvider services, string name, int agentCount, string systemPrompt = "")
     {
-        var grains = services.GetRequiredService<ITurnGrainFactory>();
+        var grains = services.GetRequiredService<IGrainFactory>();
         var data = services.GetRequiredService<NpgsqlDataSource>();
         long companyId;
         await using (var insert = data.CreateCommand("INSERT INTO companies (name, slug) VALUES (@name, lower(@name) || '-' || gen_random_uuid()) RETURNING id"))

@@ -17,9 +17,8 @@ internal static class MemoryBench
 {
     public static async Task<int> RunAsync(IServiceProvider services, int agentCount)
     {
-        var grains = services.GetRequiredService<ITurnGrainFactory>();
-        var orleans = services.GetRequiredService<IGrainFactory>();
-        var management = orleans.GetGrain<IManagementGrain>(0);
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var management = grains.GetGrain<IManagementGrain>(0);
         var (companyId, agents) = await BenchCompany.HirePausedDevelopersAsync(services, "Memory", agentCount);
         var company = grains.GetGrain<ICompanyGrain>(companyId);
 

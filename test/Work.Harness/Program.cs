@@ -2,7 +2,9 @@ using FluidManager.Grains;
 using FluidManager.Grains.Work;
 using FluidManager.Models.Hosting;
 using FluidManager.Runtime.Hosting;
+using FluidManager.Runtime.Migrations;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -31,10 +33,9 @@ internal static class WorkHarness
                 await RunSiloAsync(args.Length > 1 ? args[1] : $"work-harness-{Environment.ProcessId}");
                 return 0;
             case "migrate":
-                using (var host = ClientHost(migrate: true))
+                using (var host = ClientHost())
                 {
-                    await host.StartAsync();
-                    await host.StopAsync();
+                    await host.Services.GetRequiredService<MigrationRunner>().ApplyAsync(CancellationToken.None);
                 }
 
                 return 0;
@@ -59,7 +60,7 @@ internal static class WorkHarness
                 }
 
             case "bench-recall" when args.Length >= 4:
-                using (var host = ClientHost(migrate: false, models: true))
+                using (var host = ClientHost(models: true))
                 {
                     var inv = System.Globalization.CultureInfo.InvariantCulture;
                     return await MemoryRecallBench.RunAsync(host.Services, Environment.GetEnvironmentVariable("ConnectionStrings__Fluid")
@@ -113,11 +114,14 @@ internal static class WorkHarness
         return builder.Build();
     }
 
-    /// <summary>A process that applies the migrations (or, with <paramref name="models"/>, embeds), without Orleans, pumps or agent work.</summary>
-    private static IHost ClientHost(bool migrate, bool models = false)
+    /// <summary>
+    /// The services that apply the migrations (or, with <paramref name="models"/>, embed), never started: no Orleans, pumps or
+    /// agent work, and so no grain calls.
+    /// </summary>
+    private static IHost ClientHost(bool models = false)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection([new("Fluid:Runtime:MigrateOnStart", migrate ? "true" : "false")]);
+        builder.Configuration.AddInMemoryCollection([new("Fluid:Runtime:MigrateOnStart", "false")]);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddFluidRuntime();
         builder.AddGrains();

@@ -6,6 +6,7 @@ using FluidManager.Grains.Interfaces.Events;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Grains.Work;
+using FluidManager.Runtime.Grains;
 using FluidManager.Runtime.Telemetry;
 using FluidManager.TestSupport;
 
@@ -180,7 +181,7 @@ public sealed class AgentLoopTests(WorkFixture fixture) : IClassFixture<WorkFixt
         question.AskedOf.Should().Be("human:1");
         (await fixture.Runner(task.Id).GetRunAsync(company))!.WaitingFor.Should().Be("clarification");
 
-        using (Runtime.Grains.CallerContext.As("human:1"))
+        using (CallerContext.As("human:1"))
         {
             await fixture.Grains.GetGrain<IClarificationGrain>(question.Id).AnswerAsync(new AnswerClarificationCommand(company, "Playful, please."));
         }
@@ -199,7 +200,7 @@ public sealed class AgentLoopTests(WorkFixture fixture) : IClassFixture<WorkFixt
         await fixture.WaitForAsync(company, task.Id, [TaskState.AwaitingApproval]);
         var approval = (await fixture.Work(company).ListApprovalsAsync(new ListApprovalsQuery(company))).Should().ContainSingle().Subject;
 
-        using (Runtime.Grains.CallerContext.As("human:1"))
+        using (CallerContext.As("human:1"))
         {
             await fixture.Grains.GetGrain<IApprovalGrain>(approval.Id).RejectAsync(new DecideApprovalCommand(company, "Not before the rebrand."));
         }
@@ -209,7 +210,7 @@ public sealed class AgentLoopTests(WorkFixture fixture) : IClassFixture<WorkFixt
         failed.StatusReason.Should().Contain("Not before the rebrand.");
         await Eventually.WaitAsync(() => fixture.Runner(task.Id).GetRunAsync(company), r => r?.Status == TaskRunStatus.Stopped, TimeSpan.FromSeconds(10), "the run to stop");
 
-        using (Runtime.Grains.CallerContext.As("human:1"))
+        using (CallerContext.As("human:1"))
         {
             await fixture.Task(task.Id).RetryAsync(new TaskTransitionCommand(company));
         }

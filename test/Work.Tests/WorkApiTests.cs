@@ -34,7 +34,7 @@ public class WorkApiFixture : DatabaseFixture
     /// <summary>Delay of each offline answer, so a test can act while a step's task is still at work.</summary>
     protected virtual int OfflineLatencyMs => 0;
 
-    public ITurnGrainFactory Grains => _silo!.Services.GetRequiredService<ITurnGrainFactory>();
+    public IGrainFactory Grains => _silo!.Services.GetRequiredService<IGrainFactory>();
 
     public IHost Silo => _silo!;
 

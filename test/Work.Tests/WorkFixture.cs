@@ -118,7 +118,7 @@ public class WorkFixture : DatabaseFixture
     /// <summary>The first silo of the cluster: the grain factory and the services come from it.</summary>
     public IHost Host => Cluster.Silos[0];
 
-    public ITurnGrainFactory Grains => Host.Services.GetRequiredService<ITurnGrainFactory>();
+    public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>The settings of the cluster's silos: silo processes get the same (as environment variables).</summary>
     public IReadOnlyDictionary<string, string?> SiloSettings => Cluster.SiloSettings;

@@ -20,7 +20,7 @@ public sealed class DemoCompanyLoader(
     IHostEnvironment environment,
     CompanyDirectory companies,
     UserDirectory users,
-    ITurnGrainFactory grains,
+    IGrainFactory grains,
     NpgsqlDataSource dataSource,
     IOptions<JsonOptions> json,
     ILogger<DemoCompanyLoader> logger) : IHostedService

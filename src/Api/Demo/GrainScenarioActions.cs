@@ -20,7 +20,7 @@ namespace FluidManager.Api.Demo;
 /// A meeting is created and started, not waited for: the loader runs before the Api takes requests
 /// and the conversation goes on in the silos after it.
 /// </summary>
-public sealed class GrainScenarioActions(ITurnGrainFactory grains, long companyId, JsonSerializerOptions json) : IScenarioActions
+public sealed class GrainScenarioActions(IGrainFactory grains, long companyId, JsonSerializerOptions json) : IScenarioActions
 {
     public Task<long> CreateAgentAsync(IReadOnlyDictionary<string, JsonElement> profile, string? status, bool placed, long? managerAgentId, CancellationToken cancellationToken) =>
         RefusalsAsync(async () =>

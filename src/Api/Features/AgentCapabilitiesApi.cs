@@ -19,6 +19,6 @@ public static class AgentCapabilitiesApi
         return app;
     }
 
-    private static async Task<Ok<AgentCapabilitiesDto>> GetAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<AgentCapabilitiesDto>> GetAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IAgentGrain>(id).GetCapabilitiesAsync(caller.CompanyId));
 }

@@ -192,7 +192,7 @@ public static class AgentsApi
     /// <summary>The actor of a turn run on behalf of an agent.</summary>
     public static string ActorOf(long agentId) => "agent:" + agentId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static async Task<Ok<IReadOnlyList<AgentDto>>> ListAsync(ICompanyContext caller, ITurnGrainFactory grains, string? status = null)
+    private static async Task<Ok<IReadOnlyList<AgentDto>>> ListAsync(ICompanyContext caller, IGrainFactory grains, string? status = null)
     {
         var errors = new FieldErrors();
         var wanted = QueryValues.Enum<AgentStatus>(status, "status", errors);
@@ -200,13 +200,13 @@ public static class AgentsApi
         return TypedResults.Ok(await grains.GetGrain<ICompanyGrain>(caller.CompanyId).ListAgentsAsync(new ListAgentsQuery(caller.CompanyId, wanted)));
     }
 
-    private static async Task<Results<Ok<AgentDto>, StatusCodeHttpResult>> GetAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Results<Ok<AgentDto>, StatusCodeHttpResult>> GetAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var agent = await grains.GetGrain<IAgentGrain>(id).GetAsync(caller.CompanyId);
         return http.OkOrNotModified(agent, agent.Version);
     }
 
-    private static async Task<Created<AgentDto>> CreateAsync(CreateAgentRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Created<AgentDto>> CreateAsync(CreateAgentRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var agent = await grains.GetGrain<ICompanyGrain>(caller.CompanyId).CreateAgentAsync(ToCommand(caller.CompanyId, request));
         return http.WithETag(TypedResults.Created($"/api/agents/{agent.Id}", agent), agent.Version);
@@ -226,27 +226,27 @@ public static class AgentsApi
         };
     }
 
-    private static async Task<Ok<AgentDto>> UpdateAsync(long id, UpdateAgentRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<AgentDto>> UpdateAsync(long id, UpdateAgentRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var profile = (request.Profile ?? throw new ValidationException("profile", "is required")).ToProfile();
         var agent = await grains.GetGrain<IAgentGrain>(id).UpdateAsync(new UpdateAgentCommand(caller.CompanyId, profile, Versions.Expected(http, request.ExpectedVersion)));
         return http.WithETag(TypedResults.Ok(agent), agent.Version);
     }
 
-    private static async Task<Ok<AgentDto>> SetStatusAsync(long id, SetAgentStatusRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<AgentDto>> SetStatusAsync(long id, SetAgentStatusRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var status = request.Status ?? throw new ValidationException("status", $"is required: one of {string.Join(", ", QueryValues.Names<AgentStatus>())}");
         var agent = await grains.GetGrain<IAgentGrain>(id).SetStatusAsync(new SetAgentStatusCommand(caller.CompanyId, status, Versions.Expected(http, request.ExpectedVersion)));
         return http.WithETag(TypedResults.Ok(agent), agent.Version);
     }
 
-    private static async Task<NoContent> DeleteAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<NoContent> DeleteAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         await grains.GetGrain<IAgentGrain>(id).DeleteAsync(new DeleteAgentCommand(caller.CompanyId, Versions.Expected(http)));
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<AgentDto>> SetAvatarAsync(long id, IFormFile? file, ICompanyContext caller, ITurnGrainFactory grains, IObjectStore store, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<Ok<AgentDto>> SetAvatarAsync(long id, IFormFile? file, ICompanyContext caller, IGrainFactory grains, IObjectStore store, HttpContext http, CancellationToken cancellationToken)
     {
         var image = Uploads.Require(file);
         var expected = Versions.Expected(http);
@@ -257,7 +257,7 @@ public static class AgentsApi
         return http.WithETag(TypedResults.Ok(agent), agent.Version);
     }
 
-    private static async Task<FileStreamHttpResult> GetAvatarAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, IObjectStore store, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<FileStreamHttpResult> GetAvatarAsync(long id, ICompanyContext caller, IGrainFactory grains, IObjectStore store, HttpContext http, CancellationToken cancellationToken)
     {
         var agent = await grains.GetGrain<IAgentGrain>(id).GetAsync(caller.CompanyId);
         var avatarId = agent.AvatarArtifactId ?? throw new NotFoundException("Avatar of agent", id);
@@ -265,30 +265,30 @@ public static class AgentsApi
         return await Uploads.DownloadAsync(http, store, avatar, cancellationToken);
     }
 
-    private static async Task<Ok<IReadOnlyList<TaskDto>>> ListOpenTasksAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<TaskDto>>> ListOpenTasksAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IAgentGrain>(id).ListOpenTasksAsync(caller.CompanyId));
 
-    private static async Task<Created<WorklogEntryDto>> AddWorklogAsync(long id, AddAgentWorklogRequest request, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<Created<WorklogEntryDto>> AddWorklogAsync(long id, AddAgentWorklogRequest request, ICompanyContext caller, IGrainFactory grains)
     {
         var entry = await grains.GetGrain<IAgentGrain>(id).AddWorklogAsync(
             new AddAgentWorklogCommand(caller.CompanyId, request.Body!, request.Visibility ?? WorklogVisibility.Manager));
         return TypedResults.Created($"/api/agents/{id}/progress", entry);
     }
 
-    private static async Task<Ok<IReadOnlyList<EscalationDto>>> ListInboxAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<EscalationDto>>> ListInboxAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IAgentGrain>(id).ListInboxAsync(caller.CompanyId));
 
-    private static async Task<Ok<IReadOnlyList<ArtifactDto>>> ListArtifactsAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<ArtifactDto>>> ListArtifactsAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IAgentGrain>(id).ListArtifactsAsync(caller.CompanyId));
 
-    private static async Task<Created<TaskDto>> DelegateAsync(long id, DelegateRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Created<TaskDto>> DelegateAsync(long id, DelegateRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var task = await DelegateAsAgentAsync(grains, caller.CompanyId, id, request);
         return http.WithETag(TypedResults.Created($"/api/tasks/{task.Id}", task), task.Version);
     }
 
     /// <summary>Runs <see cref="IAgentGrain.DelegateAsync"/> as <c>agent:{id}</c> (the demo loader delegates through it too).</summary>
-    public static async Task<TaskDto> DelegateAsAgentAsync(ITurnGrainFactory grains, long companyId, long agentId, DelegateRequest request)
+    public static async Task<TaskDto> DelegateAsAgentAsync(IGrainFactory grains, long companyId, long agentId, DelegateRequest request)
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(request);
@@ -309,14 +309,14 @@ public static class AgentsApi
         }
     }
 
-    private static async Task<Created<EscalationDto>> EscalateAsync(long id, EscalateRequest request, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<Created<EscalationDto>> EscalateAsync(long id, EscalateRequest request, ICompanyContext caller, IGrainFactory grains)
     {
         var escalation = await EscalateAsAgentAsync(grains, caller.CompanyId, id, request);
         return TypedResults.Created((string?)null, escalation);
     }
 
     /// <summary>Runs <see cref="IAgentGrain.EscalateAsync"/> as <c>agent:{id}</c>.</summary>
-    public static async Task<EscalationDto> EscalateAsAgentAsync(ITurnGrainFactory grains, long companyId, long agentId, EscalateRequest request)
+    public static async Task<EscalationDto> EscalateAsAgentAsync(IGrainFactory grains, long companyId, long agentId, EscalateRequest request)
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(request);

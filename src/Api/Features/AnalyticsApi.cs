@@ -20,7 +20,7 @@ public static class AnalyticsApi
         return app;
     }
 
-    private static async Task<Ok<AnalyticsReportDto>> GetAsync(ICompanyContext caller, ITurnGrainFactory grains, string? groupBy = null, DateOnly? from = null, DateOnly? to = null)
+    private static async Task<Ok<AnalyticsReportDto>> GetAsync(ICompanyContext caller, IGrainFactory grains, string? groupBy = null, DateOnly? from = null, DateOnly? to = null)
     {
         var errors = new FieldErrors();
         var grouping = QueryValues.Enum<AnalyticsGroupBy>(groupBy, "groupBy", errors) ?? AnalyticsGroupBy.Agent;

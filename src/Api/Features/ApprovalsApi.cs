@@ -69,7 +69,7 @@ public static class ApprovalsApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<ApprovalDto>>> ListApprovalsAsync(ICompanyContext caller, ITurnGrainFactory grains, string? status = null, long? taskId = null, int limit = 200)
+    private static async Task<Ok<IReadOnlyList<ApprovalDto>>> ListApprovalsAsync(ICompanyContext caller, IGrainFactory grains, string? status = null, long? taskId = null, int limit = 200)
     {
         var errors = new FieldErrors();
         var wanted = string.Equals(status, "all", StringComparison.OrdinalIgnoreCase) ? null : QueryValues.Enum<ApprovalStatus>(status, "status", errors) ?? (string.IsNullOrWhiteSpace(status) ? ApprovalStatus.Pending : null);
@@ -82,16 +82,16 @@ public static class ApprovalsApi
         return TypedResults.Ok(await grains.GetGrain<ICompanyWorkGrain>(caller.CompanyId).ListApprovalsAsync(new ListApprovalsQuery(caller.CompanyId, wanted, taskId, limit)));
     }
 
-    private static async Task<Ok<ApprovalDto>> GetApprovalAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<ApprovalDto>> GetApprovalAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IApprovalGrain>(id).GetAsync(caller.CompanyId));
 
-    private static async Task<Ok<ApprovalDto>> ApproveAsync(long id, DecideApprovalRequest? request, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<ApprovalDto>> ApproveAsync(long id, DecideApprovalRequest? request, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IApprovalGrain>(id).ApproveAsync(new DecideApprovalCommand(caller.CompanyId, request?.Comment)));
 
-    private static async Task<Ok<ApprovalDto>> RejectAsync(long id, DecideApprovalRequest? request, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<ApprovalDto>> RejectAsync(long id, DecideApprovalRequest? request, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IApprovalGrain>(id).RejectAsync(new DecideApprovalCommand(caller.CompanyId, request?.Comment)));
 
-    private static async Task<Ok<IReadOnlyList<ClarificationDto>>> ListClarificationsAsync(ICompanyContext caller, ITurnGrainFactory grains, string? status = null, long? taskId = null, int limit = 200)
+    private static async Task<Ok<IReadOnlyList<ClarificationDto>>> ListClarificationsAsync(ICompanyContext caller, IGrainFactory grains, string? status = null, long? taskId = null, int limit = 200)
     {
         var errors = new FieldErrors();
         var wanted = string.Equals(status, "all", StringComparison.OrdinalIgnoreCase) ? null : QueryValues.Enum<ClarificationStatus>(status, "status", errors) ?? (string.IsNullOrWhiteSpace(status) ? ClarificationStatus.Open : null);
@@ -104,6 +104,6 @@ public static class ApprovalsApi
         return TypedResults.Ok(await grains.GetGrain<ICompanyWorkGrain>(caller.CompanyId).ListClarificationsAsync(new ListClarificationsQuery(caller.CompanyId, wanted, taskId, limit)));
     }
 
-    private static async Task<Ok<ClarificationDto>> AnswerAsync(long id, AnswerClarificationRequest? request, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<ClarificationDto>> AnswerAsync(long id, AnswerClarificationRequest? request, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IClarificationGrain>(id).AnswerAsync(new AnswerClarificationCommand(caller.CompanyId, request?.Answer ?? "")));
 }

@@ -13,7 +13,7 @@ namespace FluidManager.Api.Features;
 /// once the rest of the company is committed, then each is ingested as an upload would be. Importing the
 /// same document again replaces a document of the same name, so a failed upload can simply be retried.
 /// </summary>
-public sealed class CompanyDocuments(ITurnGrainFactory grains, IObjectStore store)
+public sealed class CompanyDocuments(IGrainFactory grains, IObjectStore store)
 {
     /// <summary>Replaces each document's storage key by its bytes.</summary>
     public async Task<string> AddContentsAsync(string document, CancellationToken cancellationToken)

@@ -44,13 +44,13 @@ public static class CompanyPolicyApi
         return app;
     }
 
-    private static async Task<Results<Ok<CompanyPolicyDto>, StatusCodeHttpResult>> GetAsync(ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Results<Ok<CompanyPolicyDto>, StatusCodeHttpResult>> GetAsync(ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var policy = await grains.GetGrain<ICompanyPolicyGrain>(caller.CompanyId).GetAsync(caller.CompanyId);
         return http.OkOrNotModified(policy, policy.Version);
     }
 
-    private static async Task<Ok<CompanyPolicyDto>> SetAsync(CompanyPolicyRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<CompanyPolicyDto>> SetAsync(CompanyPolicyRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var policy = await grains.GetGrain<ICompanyPolicyGrain>(caller.CompanyId).SetAsync(new SetCompanyPolicyCommand
         {

@@ -34,7 +34,7 @@ public static class CompanyTransferApi
         return app;
     }
 
-    private static async Task<ContentHttpResult> ExportAsync(bool? documents, ICompanyContext caller, ITurnGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
+    private static async Task<ContentHttpResult> ExportAsync(bool? documents, ICompanyContext caller, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
     {
         var document = await grains.GetGrain<ICompanyTransferGrain>(caller.CompanyId).ExportAsync(new ExportCompanyQuery(caller.CompanyId, documents == true));
         if (documents == true)
@@ -46,7 +46,7 @@ public static class CompanyTransferApi
     }
 
     private static async Task<Ok<ImportReportDto>> ImportAsync(
-        JsonElement? body, bool? dryRun, ICompanyContext caller, ITurnGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
+        JsonElement? body, bool? dryRun, ICompanyContext caller, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
     {
         if (body is not { ValueKind: JsonValueKind.Object } document)
         {

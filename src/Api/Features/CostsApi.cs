@@ -67,7 +67,7 @@ public static class CostsApi
         return app;
     }
 
-    private static async Task<Ok<CostReportDto>> GetCostsAsync(ICompanyContext caller, ITurnGrainFactory grains, string? groupBy = null, DateOnly? from = null, DateOnly? to = null)
+    private static async Task<Ok<CostReportDto>> GetCostsAsync(ICompanyContext caller, IGrainFactory grains, string? groupBy = null, DateOnly? from = null, DateOnly? to = null)
     {
         var errors = new FieldErrors();
         var grouping = QueryValues.Enum<CostGroupBy>(groupBy, "groupBy", errors) ?? CostGroupBy.Agent;
@@ -75,21 +75,21 @@ public static class CostsApi
         return TypedResults.Ok(await grains.GetGrain<ICompanyWorkGrain>(caller.CompanyId).GetCostsAsync(new CostQuery(caller.CompanyId, grouping, from, to)));
     }
 
-    private static async Task<Ok<AgentSpendDto>> GetAgentSpendAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, bool subtree = true, DateOnly? from = null, DateOnly? to = null) =>
+    private static async Task<Ok<AgentSpendDto>> GetAgentSpendAsync(long id, ICompanyContext caller, IGrainFactory grains, bool subtree = true, DateOnly? from = null, DateOnly? to = null) =>
         TypedResults.Ok(await grains.GetGrain<ICompanyWorkGrain>(caller.CompanyId).GetAgentSpendAsync(new AgentSpendQuery(caller.CompanyId, id, subtree, from, to)));
 
-    private static async Task<Ok<CompanyBudgetDto>> GetBudgetAsync(ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<CompanyBudgetDto>> GetBudgetAsync(ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ICompanyWorkGrain>(caller.CompanyId).GetBudgetAsync(caller.CompanyId));
 
-    private static async Task<Ok<CompanyBudgetDto>> SetBudgetAsync(SetBudgetRequest request, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<CompanyBudgetDto>> SetBudgetAsync(SetBudgetRequest request, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ICompanyWorkGrain>(caller.CompanyId).SetBudgetAsync(new SetCompanyBudgetCommand(caller.CompanyId, request.MonthlyLimit)));
 
-    private static async Task<Results<Ok<TaskRunDto>, NoContent>> GetRunAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Results<Ok<TaskRunDto>, NoContent>> GetRunAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         await grains.GetGrain<ITaskRunnerGrain>(id).GetRunAsync(caller.CompanyId) is { } run ? TypedResults.Ok(run) : TypedResults.NoContent();
 
-    private static async Task<Ok<IReadOnlyList<LlmCallDto>>> ListLlmCallsAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<LlmCallDto>>> ListLlmCallsAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ITaskRunnerGrain>(id).ListLlmCallsAsync(caller.CompanyId));
 
-    private static async Task<Ok<IReadOnlyList<ToolCallDto>>> ListToolCallsAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<ToolCallDto>>> ListToolCallsAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ITaskRunnerGrain>(id).ListToolCallsAsync(caller.CompanyId));
 }

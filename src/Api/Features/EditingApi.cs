@@ -49,25 +49,25 @@ public static class EditingApi
         return app;
     }
 
-    private static async Task<NoContent> DeleteArtifactAsync(long id, long artifactId, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<NoContent> DeleteArtifactAsync(long id, long artifactId, ICompanyContext caller, IGrainFactory grains)
     {
         await grains.GetGrain<ITaskGrain>(id).DeleteArtifactAsync(caller.CompanyId, artifactId);
         return TypedResults.NoContent();
     }
 
-    private static async Task<NoContent> DeleteMeetingAsync(long id, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<NoContent> DeleteMeetingAsync(long id, ICompanyContext caller, IGrainFactory grains)
     {
         await grains.GetGrain<IMeetingGrain>(id).DeleteAsync(caller.CompanyId);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<TaskDto>> EditAsync(long id, EditTaskRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<TaskDto>> EditAsync(long id, EditTaskRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var task = await grains.GetGrain<ITaskGrain>(id).EditAsync(new EditTaskCommand(caller.CompanyId, request.Title, request.Description, Versions.Expected(http, request.ExpectedVersion)));
         return http.WithETag(TypedResults.Ok(task), task.Version);
     }
 
-    private static async Task<NoContent> DeleteAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<NoContent> DeleteAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         await grains.GetGrain<ITaskGrain>(id).DeleteAsync(new DeleteTaskCommand(caller.CompanyId, Versions.Expected(http, null)));
         return TypedResults.NoContent();

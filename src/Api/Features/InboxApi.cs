@@ -31,9 +31,9 @@ public static class InboxApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<EscalationDto>>> ListEscalationsAsync(ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<EscalationDto>>> ListEscalationsAsync(ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ICompanyGrain>(caller.CompanyId).ListCeoInboxAsync(caller.CompanyId));
 
-    private static async Task<Ok<EscalationDto>> ResolveAsync(long id, ResolveEscalationRequest? request, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<EscalationDto>> ResolveAsync(long id, ResolveEscalationRequest? request, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ICompanyGrain>(caller.CompanyId).ResolveEscalationAsync(new ResolveEscalationCommand(caller.CompanyId, id, request?.Resolution)));
 }

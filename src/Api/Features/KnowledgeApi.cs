@@ -225,30 +225,30 @@ public static class KnowledgeApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<KnowledgeSpaceDto>>> ListSpacesAsync(ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<KnowledgeSpaceDto>>> ListSpacesAsync(ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IKnowledgeGrain>(caller.CompanyId).ListSpacesAsync(caller.CompanyId));
 
-    private static async Task<Created<KnowledgeSpaceDto>> CreateSpaceAsync(CreateKnowledgeSpaceRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Created<KnowledgeSpaceDto>> CreateSpaceAsync(CreateKnowledgeSpaceRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var space = await grains.GetGrain<IKnowledgeGrain>(caller.CompanyId).CreateSpaceAsync(new CreateSpaceCommand(
             caller.CompanyId, request.Name!, request.Description, request.Scope ?? SpaceScope.Company, request.ScopeRef, request.AgentId, request.Acl));
         return http.WithETag(TypedResults.Created($"/api/knowledge/spaces/{space.Id}", space), space.Version);
     }
 
-    private static async Task<Results<Ok<KnowledgeSpaceDto>, StatusCodeHttpResult>> GetSpaceAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Results<Ok<KnowledgeSpaceDto>, StatusCodeHttpResult>> GetSpaceAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var space = await grains.GetGrain<IKnowledgeSpaceGrain>(id).GetAsync(caller.CompanyId);
         return http.OkOrNotModified(space, space.Version);
     }
 
-    private static async Task<Ok<KnowledgeSpaceDto>> UpdateSpaceAsync(long id, UpdateKnowledgeSpaceRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<KnowledgeSpaceDto>> UpdateSpaceAsync(long id, UpdateKnowledgeSpaceRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var space = await grains.GetGrain<IKnowledgeSpaceGrain>(id)
             .UpdateAsync(new UpdateSpaceCommand(caller.CompanyId, request.Name!, request.Description, Versions.Expected(http, request.ExpectedVersion)));
         return http.WithETag(TypedResults.Ok(space), space.Version);
     }
 
-    private static async Task<NoContent> DeleteSpaceAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, IObjectStore store, HttpContext http)
+    private static async Task<NoContent> DeleteSpaceAsync(long id, ICompanyContext caller, IGrainFactory grains, IObjectStore store, HttpContext http)
     {
         var keys = await grains.GetGrain<IKnowledgeSpaceGrain>(id).DeleteAsync(caller.CompanyId, Versions.Expected(http));
         foreach (var key in keys)
@@ -259,21 +259,21 @@ public static class KnowledgeApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<IReadOnlyList<AclRule>>> GetAclAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<AclRule>>> GetAclAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok((await grains.GetGrain<IKnowledgeSpaceGrain>(id).GetAsync(caller.CompanyId)).Acl);
 
-    private static async Task<Ok<KnowledgeSpaceDto>> SetAclAsync(long id, SetKnowledgeAclRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<KnowledgeSpaceDto>> SetAclAsync(long id, SetKnowledgeAclRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var rules = request.Rules ?? throw new ValidationException("rules", "is required (an empty list removes every rule)");
         var space = await grains.GetGrain<IKnowledgeSpaceGrain>(id).SetAclAsync(new SetAclCommand(caller.CompanyId, rules, Versions.Expected(http, request.ExpectedVersion)));
         return http.WithETag(TypedResults.Ok(space), space.Version);
     }
 
-    private static async Task<Ok<IReadOnlyList<DocumentDto>>> ListDocumentsAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, string? tag = null) =>
+    private static async Task<Ok<IReadOnlyList<DocumentDto>>> ListDocumentsAsync(long id, ICompanyContext caller, IGrainFactory grains, string? tag = null) =>
         TypedResults.Ok(await grains.GetGrain<IKnowledgeSpaceGrain>(id).ListDocumentsAsync(caller.CompanyId, tag));
 
     private static async Task<Ok<DocumentDto>> UpdateDocumentAsync(
-        long id, long documentId, UpdateKnowledgeDocumentRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+        long id, long documentId, UpdateKnowledgeDocumentRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var document = await grains.GetGrain<IKnowledgeSpaceGrain>(id).UpdateDocumentAsync(
             new UpdateDocumentCommand(caller.CompanyId, documentId, request.Tags, request.Metadata, Versions.Expected(http, request.ExpectedVersion)));
@@ -287,7 +287,7 @@ public static class KnowledgeApi
         [FromForm] string? tags,
         [FromForm] string? metadata,
         ICompanyContext caller,
-        ITurnGrainFactory grains,
+        IGrainFactory grains,
         IObjectStore store,
         CancellationToken cancellationToken)
     {
@@ -344,19 +344,19 @@ public static class KnowledgeApi
         }
     }
 
-    private static async Task<Results<Ok<DocumentDto>, StatusCodeHttpResult>> GetDocumentAsync(long id, long documentId, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Results<Ok<DocumentDto>, StatusCodeHttpResult>> GetDocumentAsync(long id, long documentId, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var document = await grains.GetGrain<IKnowledgeSpaceGrain>(id).GetDocumentAsync(caller.CompanyId, documentId);
         return http.OkOrNotModified(document, document.Version);
     }
 
-    private static async Task<Accepted<DocumentDto>> RetryDocumentAsync(long id, long documentId, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<Accepted<DocumentDto>> RetryDocumentAsync(long id, long documentId, ICompanyContext caller, IGrainFactory grains)
     {
         var document = await grains.GetGrain<IKnowledgeSpaceGrain>(id).RetryDocumentAsync(caller.CompanyId, documentId);
         return TypedResults.Accepted($"/api/knowledge/spaces/{id}/documents/{documentId}", document);
     }
 
-    private static async Task<NoContent> DeleteDocumentAsync(long id, long documentId, ICompanyContext caller, ITurnGrainFactory grains, IObjectStore store)
+    private static async Task<NoContent> DeleteDocumentAsync(long id, long documentId, ICompanyContext caller, IGrainFactory grains, IObjectStore store)
     {
         var key = await grains.GetGrain<IKnowledgeSpaceGrain>(id).DeleteDocumentAsync(caller.CompanyId, documentId);
         await store.DeleteAsync(key, CancellationToken.None);

@@ -131,10 +131,10 @@ public static class MeetingsApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<MeetingDto>>> ListAsync(ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<MeetingDto>>> ListAsync(ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IMeetingsGrain>(caller.CompanyId).ListAsync(caller.CompanyId));
 
-    private static async Task<Created<MeetingDto>> CreateAsync(CreateMeetingRequest request, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<Created<MeetingDto>> CreateAsync(CreateMeetingRequest request, ICompanyContext caller, IGrainFactory grains)
     {
         var meeting = await grains.GetGrain<IMeetingsGrain>(caller.CompanyId).CreateAsync(ToCommand(caller.CompanyId, request));
         return TypedResults.Created($"/api/meetings/{meeting.Id}", meeting);
@@ -159,10 +159,10 @@ public static class MeetingsApi
         };
     }
 
-    private static async Task<Ok<MeetingDto>> GetAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<MeetingDto>> GetAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IMeetingGrain>(id).GetAsync(caller.CompanyId));
 
-    private static async Task<Ok<MeetingDto>> UpdateAsync(long id, UpdateMeetingRequest request, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<Ok<MeetingDto>> UpdateAsync(long id, UpdateMeetingRequest request, ICompanyContext caller, IGrainFactory grains)
     {
         if (request.Budget is not null && request.RemoveBudget == true)
         {
@@ -174,25 +174,25 @@ public static class MeetingsApi
             new UpdateMeetingSettingsCommand(caller.CompanyId, setBudget, request.Budget, request.AutoDispatch)));
     }
 
-    private static async Task<Ok<MeetingDto>> StartAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<MeetingDto>> StartAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IMeetingGrain>(id).StartAsync(caller.CompanyId));
 
-    private static async Task<Ok<IReadOnlyList<MeetingMessageDto>>> ListMessagesAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, int? after = null) =>
+    private static async Task<Ok<IReadOnlyList<MeetingMessageDto>>> ListMessagesAsync(long id, ICompanyContext caller, IGrainFactory grains, int? after = null) =>
         TypedResults.Ok(await grains.GetGrain<IMeetingGrain>(id).ListMessagesAsync(caller.CompanyId, Math.Max(0, after ?? 0)));
 
-    private static async Task<Created<MeetingMessageDto>> SpeakAsync(long id, SpeakRequest request, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<Created<MeetingMessageDto>> SpeakAsync(long id, SpeakRequest request, ICompanyContext caller, IGrainFactory grains)
     {
         var message = await grains.GetGrain<IMeetingGrain>(id).SpeakAsync(new SpeakCommand(caller.CompanyId, request.Text ?? "", request.ToAgentId));
         return TypedResults.Created($"/api/meetings/{id}/messages?after={(message.Seq - 1).ToString(CultureInfo.InvariantCulture)}", message);
     }
 
-    private static async Task<Ok<MeetingDto>> EndAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<MeetingDto>> EndAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IMeetingGrain>(id).EndAsync(caller.CompanyId));
 
-    private static async Task<Ok<MinutesDto>> GetMinutesAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<MinutesDto>> GetMinutesAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IMeetingGrain>(id).GetMinutesAsync(caller.CompanyId) ?? throw new NotFoundException("Minutes of meeting", id));
 
-    private static async Task<Ok<CtaDto>> UpdateCtaAsync(long id, long ctaId, UpdateCtaRequest request, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<CtaDto>> UpdateCtaAsync(long id, long ctaId, UpdateCtaRequest request, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IMeetingGrain>(id).UpdateCtaAsync(new UpdateCtaCommand
         {
             CompanyId = caller.CompanyId,
@@ -205,13 +205,13 @@ public static class MeetingsApi
             Dropped = request.Dropped,
         }));
 
-    private static async Task<Ok<IReadOnlyList<CtaDto>>> DispatchAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, DispatchCtasRequest? request = null) =>
+    private static async Task<Ok<IReadOnlyList<CtaDto>>> DispatchAsync(long id, ICompanyContext caller, IGrainFactory grains, DispatchCtasRequest? request = null) =>
         TypedResults.Ok(await grains.GetGrain<IMeetingGrain>(id).DispatchAsync(new DispatchCtasCommand(caller.CompanyId, request?.CtaIds)));
 
-    private static async Task<ContentHttpResult> MarkdownAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<ContentHttpResult> MarkdownAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Text(await grains.GetGrain<IMeetingGrain>(id).ExportMarkdownAsync(caller.CompanyId), "text/markdown", Encoding.UTF8);
 
-    private static async Task<Created<ArtifactDto>> ExportAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
+    private static async Task<Created<ArtifactDto>> ExportAsync(long id, ICompanyContext caller, IGrainFactory grains, IObjectStore store, CancellationToken cancellationToken)
     {
         var meeting = grains.GetGrain<IMeetingGrain>(id);
         var markdown = await meeting.ExportMarkdownAsync(caller.CompanyId);

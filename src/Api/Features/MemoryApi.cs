@@ -91,7 +91,7 @@ public static class MemoryApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        playbook.MapPost("/changes/{changeId:long}/approve", (long id, long changeId, DecidePlaybookChangeRequest? request, ICompanyContext caller, ITurnGrainFactory grains) =>
+        playbook.MapPost("/changes/{changeId:long}/approve", (long id, long changeId, DecidePlaybookChangeRequest? request, ICompanyContext caller, IGrainFactory grains) =>
                 DecideAsync(id, changeId, approve: true, request, caller, grains))
             .RequireAuthorization(AccessPolicies.Command)
             .WithName("ApprovePlaybookChange")
@@ -100,7 +100,7 @@ public static class MemoryApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        playbook.MapPost("/changes/{changeId:long}/reject", (long id, long changeId, DecidePlaybookChangeRequest? request, ICompanyContext caller, ITurnGrainFactory grains) =>
+        playbook.MapPost("/changes/{changeId:long}/reject", (long id, long changeId, DecidePlaybookChangeRequest? request, ICompanyContext caller, IGrainFactory grains) =>
                 DecideAsync(id, changeId, approve: false, request, caller, grains))
             .RequireAuthorization(AccessPolicies.Command)
             .WithName("RejectPlaybookChange")
@@ -125,10 +125,10 @@ public static class MemoryApi
         return app;
     }
 
-    private static async Task<Ok<AgentProgressDto>> GetProgressAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, int? days = null) =>
+    private static async Task<Ok<AgentProgressDto>> GetProgressAsync(long id, ICompanyContext caller, IGrainFactory grains, int? days = null) =>
         TypedResults.Ok(await grains.GetGrain<IAgentMemoryGrain>(id).GetProgressAsync(caller.CompanyId, days ?? 30));
 
-    private static async Task<Ok<IReadOnlyList<PlaybookChangeDto>>> ListPlaybookChangesAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, string? status = null)
+    private static async Task<Ok<IReadOnlyList<PlaybookChangeDto>>> ListPlaybookChangesAsync(long id, ICompanyContext caller, IGrainFactory grains, string? status = null)
     {
         PlaybookChangeStatus? wanted = null;
         if (status is not null)
@@ -141,13 +141,13 @@ public static class MemoryApi
         return TypedResults.Ok(await grains.GetGrain<IAgentMemoryGrain>(id).ListPlaybookChangesAsync(caller.CompanyId, wanted));
     }
 
-    private static async Task<Ok<PlaybookChangeDto>> DecideAsync(long id, long changeId, bool approve, DecidePlaybookChangeRequest? request, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<PlaybookChangeDto>> DecideAsync(long id, long changeId, bool approve, DecidePlaybookChangeRequest? request, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IAgentMemoryGrain>(id).DecidePlaybookChangeAsync(new DecidePlaybookChangeCommand(caller.CompanyId, changeId, approve, request?.Comment)));
 
-    private static async Task<Ok<IReadOnlyList<PlaybookChangeDto>>> ListPendingPlaybookChangesAsync(ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<PlaybookChangeDto>>> ListPendingPlaybookChangesAsync(ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ICompanyMemoryGrain>(caller.CompanyId).ListPendingPlaybookChangesAsync(caller.CompanyId));
 
-    private static async Task<Ok<IReadOnlyList<MemoryHit>>> SearchAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, IServiceProvider services,
+    private static async Task<Ok<IReadOnlyList<MemoryHit>>> SearchAsync(long id, ICompanyContext caller, IGrainFactory grains, IServiceProvider services,
         string? q = null, string? kind = null, int? limit = null, bool? includeInactive = null, long? asAgentId = null, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<MemoryKind>? kinds = null;
@@ -175,7 +175,7 @@ public static class MemoryApi
         }
     }
 
-    private static async Task<Ok<MemoryItemDto>> GetAsync(long id, long itemId, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http, long? asAgentId = null)
+    private static async Task<Ok<MemoryItemDto>> GetAsync(long id, long itemId, ICompanyContext caller, IGrainFactory grains, HttpContext http, long? asAgentId = null)
     {
         using (As(asAgentId))
         {
@@ -184,7 +184,7 @@ public static class MemoryApi
         }
     }
 
-    private static async Task<Created<MemoryItemDto>> RememberAsync(long id, RememberRequest request, ICompanyContext caller, ITurnGrainFactory grains, IServiceProvider services,
+    private static async Task<Created<MemoryItemDto>> RememberAsync(long id, RememberRequest request, ICompanyContext caller, IGrainFactory grains, IServiceProvider services,
         HttpContext http, CancellationToken cancellationToken)
     {
         var content = request.Content ?? throw new ValidationException("content", "is required");
@@ -213,7 +213,7 @@ public static class MemoryApi
         }
     }
 
-    private static async Task<Ok<MemoryItemDto>> EditAsync(long id, long itemId, EditMemoryRequest request, ICompanyContext caller, ITurnGrainFactory grains, IServiceProvider services,
+    private static async Task<Ok<MemoryItemDto>> EditAsync(long id, long itemId, EditMemoryRequest request, ICompanyContext caller, IGrainFactory grains, IServiceProvider services,
         HttpContext http, CancellationToken cancellationToken)
     {
         var embedding = request.Content is { Length: > 0 and <= 4000 } content ? await EmbedAsync(services, content, cancellationToken) : null;
@@ -234,7 +234,7 @@ public static class MemoryApi
         }
     }
 
-    private static async Task<Ok<MemoryItemDto>> ForgetAsync(long id, long itemId, ForgetMemoryRequest? request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<MemoryItemDto>> ForgetAsync(long id, long itemId, ForgetMemoryRequest? request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         using (As(request?.AsAgentId))
         {
@@ -243,7 +243,7 @@ public static class MemoryApi
         }
     }
 
-    private static async Task<Ok<IReadOnlyList<MemoryRecallDto>>> ListRecallsAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, long? taskId = null, int? limit = null) =>
+    private static async Task<Ok<IReadOnlyList<MemoryRecallDto>>> ListRecallsAsync(long id, ICompanyContext caller, IGrainFactory grains, long? taskId = null, int? limit = null) =>
         TypedResults.Ok(await grains.GetGrain<IAgentMemoryGrain>(id).ListRecallsAsync(caller.CompanyId, taskId, limit ?? 50));
 
     /// <summary>Runs the grain call as the agent when one is named: the grain then judges the agent's rights.</summary>

@@ -47,11 +47,11 @@ public static class MissionsApi
         return app;
     }
 
-    private static async Task<Ok<MissionSuggestion>> SuggestAsync(ICompanyContext caller, ITurnGrainFactory grains, string? title = null, string? description = null) =>
+    private static async Task<Ok<MissionSuggestion>> SuggestAsync(ICompanyContext caller, IGrainFactory grains, string? title = null, string? description = null) =>
         TypedResults.Ok(await SuggestAssigneeAsync(grains, caller.CompanyId, title, description));
 
     /// <summary>The suggestion behind GET /api/missions/suggest-assignee (the MCP tool create_mission asks it too).</summary>
-    public static async Task<MissionSuggestion> SuggestAssigneeAsync(ITurnGrainFactory grains, long companyId, string? title, string? description)
+    public static async Task<MissionSuggestion> SuggestAssigneeAsync(IGrainFactory grains, long companyId, string? title, string? description)
     {
         ArgumentNullException.ThrowIfNull(grains);
         var errors = new FieldErrors();

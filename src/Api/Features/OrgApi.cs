@@ -85,20 +85,20 @@ public static class OrgApi
         return app;
     }
 
-    private static async Task<Results<Ok<OrgChartTree>, StatusCodeHttpResult>> GetChartAsync(ICompanyContext caller, ITurnGrainFactory grains, HttpContext http, DateTimeOffset? asOf = null)
+    private static async Task<Results<Ok<OrgChartTree>, StatusCodeHttpResult>> GetChartAsync(ICompanyContext caller, IGrainFactory grains, HttpContext http, DateTimeOffset? asOf = null)
     {
         var chart = await grains.GetGrain<IHierarchyPolicyGrain>(caller.CompanyId).GetOrgChartAsync(new GetOrgChartQuery(caller.CompanyId, asOf));
         var agents = await grains.GetGrain<ICompanyGrain>(caller.CompanyId).ListAgentsAsync(new ListAgentsQuery(caller.CompanyId));
         return http.OkOrNotModified(BuildTree(chart, agents), chart.Version);
     }
 
-    private static async Task<Results<Ok<OrgChartDto>, StatusCodeHttpResult>> GetEdgesAsync(ICompanyContext caller, ITurnGrainFactory grains, HttpContext http, DateTimeOffset? asOf = null)
+    private static async Task<Results<Ok<OrgChartDto>, StatusCodeHttpResult>> GetEdgesAsync(ICompanyContext caller, IGrainFactory grains, HttpContext http, DateTimeOffset? asOf = null)
     {
         var chart = await grains.GetGrain<IHierarchyPolicyGrain>(caller.CompanyId).GetOrgChartAsync(new GetOrgChartQuery(caller.CompanyId, asOf));
         return http.OkOrNotModified(chart, chart.Version);
     }
 
-    private static async Task<Ok<OrgChartDto>> AddEdgeAsync(AddOrgEdgeRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<OrgChartDto>> AddEdgeAsync(AddOrgEdgeRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var subordinate = request.SubordinateAgentId ?? throw new ValidationException("subordinateAgentId", "is required");
         var chart = await grains.GetGrain<IHierarchyPolicyGrain>(caller.CompanyId)
@@ -106,14 +106,14 @@ public static class OrgApi
         return http.WithETag(TypedResults.Ok(chart), chart.Version);
     }
 
-    private static async Task<Ok<OrgChartDto>> RemoveEdgeAsync(long subordinateAgentId, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<OrgChartDto>> RemoveEdgeAsync(long subordinateAgentId, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var chart = await grains.GetGrain<IHierarchyPolicyGrain>(caller.CompanyId)
             .RemoveEdgeAsync(new RemoveOrgEdgeCommand(caller.CompanyId, subordinateAgentId, Versions.Expected(http)));
         return http.WithETag(TypedResults.Ok(chart), chart.Version);
     }
 
-    private static async Task<Ok<OrgChartDto>> MoveSubtreeAsync(MoveSubtreeRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<OrgChartDto>> MoveSubtreeAsync(MoveSubtreeRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var agent = request.AgentId ?? throw new ValidationException("agentId", "is required");
         var chart = await grains.GetGrain<IHierarchyPolicyGrain>(caller.CompanyId)

@@ -99,17 +99,17 @@ public static class PoliciesApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<PolicyRuleDto>>> ListRulesAsync(ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<PolicyRuleDto>>> ListRulesAsync(ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await Policy(grains, caller).ListRulesAsync(caller.CompanyId));
 
-    private static async Task<Results<Ok<PolicyRuleDto>, StatusCodeHttpResult>> GetRuleAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Results<Ok<PolicyRuleDto>, StatusCodeHttpResult>> GetRuleAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var rules = await Policy(grains, caller).ListRulesAsync(caller.CompanyId);
         var rule = rules.FirstOrDefault(r => r.Id == id) ?? throw new NotFoundException("Rule", id);
         return http.OkOrNotModified(rule, rule.Version);
     }
 
-    private static async Task<Created<PolicyRuleDto>> AddRuleAsync(PolicyRuleRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Created<PolicyRuleDto>> AddRuleAsync(PolicyRuleRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var errors = new FieldErrors();
         if (request.Name is null)
@@ -138,7 +138,7 @@ public static class PoliciesApi
         return http.WithETag(TypedResults.Created($"/api/policies/rules/{rule.Id}", rule), rule.Version);
     }
 
-    private static async Task<Ok<PolicyRuleDto>> UpdateRuleAsync(long id, PolicyRuleRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<PolicyRuleDto>> UpdateRuleAsync(long id, PolicyRuleRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var errors = new FieldErrors();
         var (delegation, separation, approval) = Settings(request, errors);
@@ -157,13 +157,13 @@ public static class PoliciesApi
         return http.WithETag(TypedResults.Ok(rule), rule.Version);
     }
 
-    private static async Task<NoContent> DeleteRuleAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<NoContent> DeleteRuleAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         await Policy(grains, caller).DeleteRuleAsync(new DeletePolicyRuleCommand(caller.CompanyId, id, Versions.Expected(http)));
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<PolicyDecision>> CanAssignAsync(ICompanyContext caller, ITurnGrainFactory grains, long? from = null, long? to = null)
+    private static async Task<Ok<PolicyDecision>> CanAssignAsync(ICompanyContext caller, IGrainFactory grains, long? from = null, long? to = null)
     {
         var errors = new FieldErrors();
         if (from is null)
@@ -180,7 +180,7 @@ public static class PoliciesApi
         return TypedResults.Ok(await Policy(grains, caller).CanAssignAsync(new CanAssignQuestion(caller.CompanyId, from!.Value, to!.Value)));
     }
 
-    private static async Task<Ok<PolicyDecision>> CanManageAsync(ICompanyContext caller, ITurnGrainFactory grains, long? manager = null, long? subordinate = null)
+    private static async Task<Ok<PolicyDecision>> CanManageAsync(ICompanyContext caller, IGrainFactory grains, long? manager = null, long? subordinate = null)
     {
         if (subordinate is null)
         {
@@ -190,7 +190,7 @@ public static class PoliciesApi
         return TypedResults.Ok(await Policy(grains, caller).CanManageAsync(new CanManageQuestion(caller.CompanyId, manager, subordinate.Value)));
     }
 
-    private static async Task<Ok<ApprovalDecision>> RequiresApprovalAsync(ICompanyContext caller, ITurnGrainFactory grains, string? action = null, decimal? amount = null)
+    private static async Task<Ok<ApprovalDecision>> RequiresApprovalAsync(ICompanyContext caller, IGrainFactory grains, string? action = null, decimal? amount = null)
     {
         var errors = new FieldErrors();
         var wanted = QueryValues.Enum<ApprovalAction>(action, "action", errors);
@@ -203,7 +203,7 @@ public static class PoliciesApi
         return TypedResults.Ok(await Policy(grains, caller).RequiresApprovalAsync(new ApprovalQuestion(caller.CompanyId, wanted!.Value, amount)));
     }
 
-    private static IHierarchyPolicyGrain Policy(ITurnGrainFactory grains, ICompanyContext caller) => grains.GetGrain<IHierarchyPolicyGrain>(caller.CompanyId);
+    private static IHierarchyPolicyGrain Policy(IGrainFactory grains, ICompanyContext caller) => grains.GetGrain<IHierarchyPolicyGrain>(caller.CompanyId);
 
     /// <summary>The settings objects of a request; what is missing inside them is named here, the rest is checked by the policy grain.</summary>
     private static (DelegationScopeRule?, RoleSeparationRule?, ApprovalRule?) Settings(PolicyRuleRequest request, FieldErrors errors)

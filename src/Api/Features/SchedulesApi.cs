@@ -84,19 +84,19 @@ public static class SchedulesApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<ScheduleDto>>> ListAsync(ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<ScheduleDto>>> ListAsync(ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ISchedulesGrain>(caller.CompanyId).ListAsync(caller.CompanyId));
 
-    private static async Task<Results<Ok<ScheduleDto>, StatusCodeHttpResult>> GetAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Results<Ok<ScheduleDto>, StatusCodeHttpResult>> GetAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var schedule = await grains.GetGrain<IScheduleGrain>(id).GetAsync(caller.CompanyId);
         return http.OkOrNotModified(schedule, schedule.Version);
     }
 
-    private static async Task<Ok<IReadOnlyList<ScheduleRunDto>>> ListRunsAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, int? limit = null) =>
+    private static async Task<Ok<IReadOnlyList<ScheduleRunDto>>> ListRunsAsync(long id, ICompanyContext caller, IGrainFactory grains, int? limit = null) =>
         TypedResults.Ok(await grains.GetGrain<IScheduleGrain>(id).ListRunsAsync(caller.CompanyId, limit ?? 50));
 
-    private static async Task<Created<ScheduleDto>> CreateAsync(CreateScheduleRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Created<ScheduleDto>> CreateAsync(CreateScheduleRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var errors = new FieldErrors();
         Require(errors, request.Name, request.AgentId, request.Template ?? WorkflowTemplate(request.Name, request.WorkflowId), request.Timing);
@@ -115,7 +115,7 @@ public static class SchedulesApi
         return http.WithETag(TypedResults.Created($"/api/schedules/{schedule.Id}", schedule), schedule.Version);
     }
 
-    private static async Task<Ok<ScheduleDto>> UpdateAsync(long id, UpdateScheduleRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<ScheduleDto>> UpdateAsync(long id, UpdateScheduleRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var errors = new FieldErrors();
         Require(errors, request.Name, request.AgentId, request.Template ?? WorkflowTemplate(request.Name, request.WorkflowId), request.Timing);
@@ -134,19 +134,19 @@ public static class SchedulesApi
         return http.WithETag(TypedResults.Ok(schedule), schedule.Version);
     }
 
-    private static async Task<Ok<ScheduleDto>> PauseAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http, ScheduleVersionRequest? request = null)
+    private static async Task<Ok<ScheduleDto>> PauseAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http, ScheduleVersionRequest? request = null)
     {
         var schedule = await grains.GetGrain<IScheduleGrain>(id).PauseAsync(caller.CompanyId, Versions.Expected(http, request?.ExpectedVersion));
         return http.WithETag(TypedResults.Ok(schedule), schedule.Version);
     }
 
-    private static async Task<Ok<ScheduleDto>> ResumeAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http, ScheduleVersionRequest? request = null)
+    private static async Task<Ok<ScheduleDto>> ResumeAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http, ScheduleVersionRequest? request = null)
     {
         var schedule = await grains.GetGrain<IScheduleGrain>(id).ResumeAsync(caller.CompanyId, Versions.Expected(http, request?.ExpectedVersion));
         return http.WithETag(TypedResults.Ok(schedule), schedule.Version);
     }
 
-    private static async Task<NoContent> DeleteAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<NoContent> DeleteAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         await grains.GetGrain<IScheduleGrain>(id).DeleteAsync(caller.CompanyId, Versions.Expected(http));
         return TypedResults.NoContent();

@@ -248,7 +248,7 @@ public static class TasksApi
     }
 
     private static void MapTransition(RouteGroupBuilder group, string verb, string name, string summary, Func<ITaskGrain, TaskTransitionCommand, Task<TaskDto>> command) =>
-        group.MapPost("/{id:long}/" + verb, async Task<Ok<TaskDto>> (long id, TaskTransitionRequest? request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http) =>
+        group.MapPost("/{id:long}/" + verb, async Task<Ok<TaskDto>> (long id, TaskTransitionRequest? request, ICompanyContext caller, IGrainFactory grains, HttpContext http) =>
             {
                 var task = await command(grains.GetGrain<ITaskGrain>(id), new TaskTransitionCommand(caller.CompanyId, Versions.Expected(http, request?.ExpectedVersion), request?.Reason));
                 return http.WithETag(TypedResults.Ok(task), task.Version);
@@ -263,7 +263,7 @@ public static class TasksApi
 
     private static async Task<Ok<TaskPage>> ListAsync(
         ICompanyContext caller,
-        ITurnGrainFactory grains,
+        IGrainFactory grains,
         string? status = null,
         long? assignee = null,
         long? parent = null,
@@ -306,67 +306,67 @@ public static class TasksApi
         return TypedResults.Ok(new TaskPage(tasks, tasks.Count == limit ? tasks[^1].Id : null));
     }
 
-    private static async Task<Created<TaskDto>> CreateAsync(CreateTaskRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Created<TaskDto>> CreateAsync(CreateTaskRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var task = await grains.GetGrain<ICompanyGrain>(caller.CompanyId).CreateTaskAsync(request.ToCommand(caller.CompanyId));
         return http.WithETag(TypedResults.Created($"/api/tasks/{task.Id}", task), task.Version);
     }
 
-    private static async Task<Results<Ok<TaskDto>, StatusCodeHttpResult>> GetAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Results<Ok<TaskDto>, StatusCodeHttpResult>> GetAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var task = await grains.GetGrain<ITaskGrain>(id).GetAsync(caller.CompanyId);
         return http.OkOrNotModified(task, task.Version);
     }
 
-    private static async Task<Ok<TaskDto>> AssignAsync(long id, AssignTaskRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<TaskDto>> AssignAsync(long id, AssignTaskRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var agent = request.AgentId ?? throw new ValidationException("agentId", "is required");
         var task = await grains.GetGrain<ITaskGrain>(id).AssignAsync(new AssignTaskCommand(caller.CompanyId, agent, Versions.Expected(http, request.ExpectedVersion)));
         return http.WithETag(TypedResults.Ok(task), task.Version);
     }
 
-    private static async Task<Ok<TaskDto>> CompleteAsync(long id, CompleteTaskRequest? request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<TaskDto>> CompleteAsync(long id, CompleteTaskRequest? request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var task = await grains.GetGrain<ITaskGrain>(id).CompleteAsync(new CompleteTaskCommand(caller.CompanyId, request?.Result, Versions.Expected(http, request?.ExpectedVersion)));
         return http.WithETag(TypedResults.Ok(task), task.Version);
     }
 
-    private static async Task<Ok<TaskDto>> CancelAsync(long id, CancelTaskRequest? request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<TaskDto>> CancelAsync(long id, CancelTaskRequest? request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var task = await grains.GetGrain<ITaskGrain>(id).CancelAsync(
             new CancelTaskCommand(caller.CompanyId, request?.Cascade ?? false, Versions.Expected(http, request?.ExpectedVersion), request?.Reason));
         return http.WithETag(TypedResults.Ok(task), task.Version);
     }
 
-    private static async Task<Ok<TaskDto>> ChangePriorityAsync(long id, ChangePriorityRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<TaskDto>> ChangePriorityAsync(long id, ChangePriorityRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var priority = request.Priority ?? throw new ValidationException("priority", $"is required: one of {string.Join(", ", QueryValues.Names<TaskPriority>())}");
         var task = await grains.GetGrain<ITaskGrain>(id).ChangePriorityAsync(new ChangePriorityCommand(caller.CompanyId, priority, Versions.Expected(http, request.ExpectedVersion)));
         return http.WithETag(TypedResults.Ok(task), task.Version);
     }
 
-    private static async Task<Ok<TaskDto>> SetDeadlineAsync(long id, SetDeadlineRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<TaskDto>> SetDeadlineAsync(long id, SetDeadlineRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var task = await grains.GetGrain<ITaskGrain>(id).SetDeadlineAsync(new SetDeadlineCommand(caller.CompanyId, request.DeadlineAt, Versions.Expected(http, request.ExpectedVersion)));
         return http.WithETag(TypedResults.Ok(task), task.Version);
     }
 
-    private static async Task<Ok<TaskDto>> ClearDeadlineAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<TaskDto>> ClearDeadlineAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var task = await grains.GetGrain<ITaskGrain>(id).SetDeadlineAsync(new SetDeadlineCommand(caller.CompanyId, null, Versions.Expected(http)));
         return http.WithETag(TypedResults.Ok(task), task.Version);
     }
 
-    private static async Task<Ok<IReadOnlyList<CommentDto>>> ListCommentsAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<CommentDto>>> ListCommentsAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ITaskGrain>(id).ListCommentsAsync(caller.CompanyId));
 
-    private static async Task<Created<CommentDto>> CommentAsync(long id, AddCommentRequest request, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<Created<CommentDto>> CommentAsync(long id, AddCommentRequest request, ICompanyContext caller, IGrainFactory grains)
     {
         var comment = await grains.GetGrain<ITaskGrain>(id).CommentAsync(new AddCommentCommand(caller.CompanyId, request.Body!));
         return TypedResults.Created($"/api/tasks/{id}/comments", comment);
     }
 
-    private static async Task<Ok<EventPage>> TimelineAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, EventLog log, CancellationToken cancellationToken, long after = 0, int limit = EventsApi.DefaultLimit)
+    private static async Task<Ok<EventPage>> TimelineAsync(long id, ICompanyContext caller, IGrainFactory grains, EventLog log, CancellationToken cancellationToken, long after = 0, int limit = EventsApi.DefaultLimit)
     {
         var errors = new FieldErrors();
         if (after < 0)
@@ -385,7 +385,7 @@ public static class TasksApi
         return TypedResults.Ok(new EventPage(events.Select(EventMessage.From).ToList(), events.Count > 0 ? events[^1].Position : after));
     }
 
-    private static async Task<Ok<IReadOnlyList<TaskNode>>> SubtasksAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, int depth = MaxTreeDepth)
+    private static async Task<Ok<IReadOnlyList<TaskNode>>> SubtasksAsync(long id, ICompanyContext caller, IGrainFactory grains, int depth = MaxTreeDepth)
     {
         if (depth is < 1 or > MaxTreeDepth)
         {
@@ -395,7 +395,7 @@ public static class TasksApi
         return TypedResults.Ok(await SubtreeAsync(grains, caller.CompanyId, id, depth));
     }
 
-    private static async Task<IReadOnlyList<TaskNode>> SubtreeAsync(ITurnGrainFactory grains, long companyId, long taskId, int depth)
+    private static async Task<IReadOnlyList<TaskNode>> SubtreeAsync(IGrainFactory grains, long companyId, long taskId, int depth)
     {
         var subtasks = await grains.GetGrain<ITaskGrain>(taskId).ListSubtasksAsync(companyId);
         var nodes = new List<TaskNode>(subtasks.Count);
@@ -408,17 +408,17 @@ public static class TasksApi
         return nodes;
     }
 
-    private static async Task<Ok<IReadOnlyList<WorklogEntryDto>>> ListWorklogAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, long? viewerAgentId = null) =>
+    private static async Task<Ok<IReadOnlyList<WorklogEntryDto>>> ListWorklogAsync(long id, ICompanyContext caller, IGrainFactory grains, long? viewerAgentId = null) =>
         TypedResults.Ok(await grains.GetGrain<ITaskGrain>(id).ListWorklogAsync(new ListWorklogQuery(caller.CompanyId, viewerAgentId)));
 
-    private static async Task<Created<WorklogEntryDto>> AddWorklogAsync(long id, AddWorklogRequest request, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<Created<WorklogEntryDto>> AddWorklogAsync(long id, AddWorklogRequest request, ICompanyContext caller, IGrainFactory grains)
     {
         var entry = await grains.GetGrain<ITaskGrain>(id).AddWorklogAsync(
             new AddWorklogCommand(caller.CompanyId, request.AgentId, request.Body!, request.Visibility ?? WorklogVisibility.Project, request.StepKey));
         return TypedResults.Created($"/api/tasks/{id}/worklog", entry);
     }
 
-    private static async Task<Ok<IReadOnlyList<ArtifactDto>>> ListArtifactsAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<ArtifactDto>>> ListArtifactsAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ITaskGrain>(id).ListArtifactsAsync(caller.CompanyId));
 
     private static async Task<Created<ArtifactDto>> UploadArtifactAsync(
@@ -429,7 +429,7 @@ public static class TasksApi
         [FromForm] long? agentId,
         [FromForm] string? metadata,
         ICompanyContext caller,
-        ITurnGrainFactory grains,
+        IGrainFactory grains,
         IObjectStore store,
         CancellationToken cancellationToken)
     {
@@ -456,7 +456,7 @@ public static class TasksApi
         return TypedResults.Created($"/api/tasks/{id}/artifacts/{artifact.Id}", artifact);
     }
 
-    private static async Task<Created<ArtifactDto>> AddLinkAsync(long id, AddLinkRequest request, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<Created<ArtifactDto>> AddLinkAsync(long id, AddLinkRequest request, ICompanyContext caller, IGrainFactory grains)
     {
         var artifact = await grains.GetGrain<ITaskGrain>(id).AttachArtifactAsync(new AttachArtifactCommand
         {
@@ -469,7 +469,7 @@ public static class TasksApi
         return TypedResults.Created($"/api/tasks/{id}/artifacts/{artifact.Id}", artifact);
     }
 
-    private static async Task<FileStreamHttpResult> DownloadArtifactAsync(long id, long artifactId, ICompanyContext caller, ITurnGrainFactory grains, IObjectStore store, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<FileStreamHttpResult> DownloadArtifactAsync(long id, long artifactId, ICompanyContext caller, IGrainFactory grains, IObjectStore store, HttpContext http, CancellationToken cancellationToken)
     {
         var artifact = await grains.GetGrain<ICompanyGrain>(caller.CompanyId).GetArtifactAsync(caller.CompanyId, artifactId);
         if (artifact.TaskId != id)

@@ -83,25 +83,25 @@ public static class WorkflowRunsApi
         return app;
     }
 
-    private static async Task<Created<WorkflowRunDto>> StartAsync(long id, StartWorkflowRunRequest? request, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<Created<WorkflowRunDto>> StartAsync(long id, StartWorkflowRunRequest? request, ICompanyContext caller, IGrainFactory grains)
     {
         var run = await grains.GetGrain<IWorkflowGrain>(id).StartRunAsync(caller.CompanyId, request?.Inputs);
         return TypedResults.Created($"/api/workflow-runs/{run.Id}", run);
     }
 
-    private static async Task<Ok<IReadOnlyList<WorkflowRunDto>>> ListAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<WorkflowRunDto>>> ListAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IWorkflowGrain>(id).ListRunsAsync(caller.CompanyId));
 
-    private static async Task<Ok<WorkflowRunDto>> GetAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<WorkflowRunDto>> GetAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IWorkflowRunGrain>(id).GetAsync(caller.CompanyId));
 
-    private static async Task<Ok<WorkflowRunDto>> PauseAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<WorkflowRunDto>> PauseAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IWorkflowRunGrain>(id).PauseAsync(caller.CompanyId));
 
-    private static async Task<Ok<WorkflowRunDto>> ResumeAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<WorkflowRunDto>> ResumeAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IWorkflowRunGrain>(id).ResumeAsync(caller.CompanyId));
 
-    private static async Task<Ok<WorkflowRunDto>> CancelAsync(long id, CancelWorkflowRunRequest? request, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<Ok<WorkflowRunDto>> CancelAsync(long id, CancelWorkflowRunRequest? request, ICompanyContext caller, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         if (request?.Reason is { Length: > 2000 })
@@ -113,9 +113,9 @@ public static class WorkflowRunsApi
         return TypedResults.Ok(await grains.GetGrain<IWorkflowRunGrain>(id).CancelAsync(caller.CompanyId, request?.Reason));
     }
 
-    private static async Task<Ok<WorkflowRunDto>> RetryStepAsync(long id, string key, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<WorkflowRunDto>> RetryStepAsync(long id, string key, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IWorkflowRunGrain>(id).RetryStepAsync(caller.CompanyId, key));
 
-    private static async Task<Ok<WorkflowRunDto>> SkipStepAsync(long id, string key, SkipWorkflowStepRequest? request, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<WorkflowRunDto>> SkipStepAsync(long id, string key, SkipWorkflowStepRequest? request, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IWorkflowRunGrain>(id).SkipStepAsync(caller.CompanyId, key, request?.Result));
 }

@@ -134,7 +134,7 @@ public static class WorkflowTriggersApi
         TypedResults.Ok(await triggers.FiringsAsync(caller.CompanyId, id, limit, cancellationToken));
 
     private static async Task<Results<Accepted<HookDeliveryResult>, Ok<HookDeliveryResult>, ProblemHttpResult>> DeliverAsync(
-        long id, HttpContext http, WorkflowTriggers triggers, ITurnGrainFactory grains, CancellationToken cancellationToken)
+        long id, HttpContext http, WorkflowTriggers triggers, IGrainFactory grains, CancellationToken cancellationToken)
     {
         string body;
         using (var reader = new StreamReader(http.Request.Body))

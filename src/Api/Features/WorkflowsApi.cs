@@ -83,10 +83,10 @@ public static class WorkflowsApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<WorkflowDto>>> ListAsync(ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<WorkflowDto>>> ListAsync(ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IWorkflowsGrain>(caller.CompanyId).ListAsync(caller.CompanyId));
 
-    private static async Task<Ok<WorkflowCheckDto>> CheckAsync(CheckWorkflowRequest request, ICompanyContext caller, ITurnGrainFactory grains)
+    private static async Task<Ok<WorkflowCheckDto>> CheckAsync(CheckWorkflowRequest request, ICompanyContext caller, IGrainFactory grains)
     {
         var errors = new FieldErrors();
         if (request.Definition is null or { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined })
@@ -98,22 +98,22 @@ public static class WorkflowsApi
         return TypedResults.Ok(await grains.GetGrain<IWorkflowsGrain>(caller.CompanyId).CheckAsync(caller.CompanyId, request.Definition!.Value));
     }
 
-    private static async Task<Results<Ok<WorkflowDto>, StatusCodeHttpResult>> GetAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Results<Ok<WorkflowDto>, StatusCodeHttpResult>> GetAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         var workflow = await grains.GetGrain<IWorkflowGrain>(id).GetAsync(caller.CompanyId);
         return http.OkOrNotModified(workflow, workflow.Version);
     }
 
-    private static async Task<Ok<IReadOnlyList<WorkflowVersionDto>>> ListVersionsAsync(long id, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<IReadOnlyList<WorkflowVersionDto>>> ListVersionsAsync(long id, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IWorkflowGrain>(id).ListVersionsAsync(caller.CompanyId));
 
-    private static async Task<Ok<WorkflowVersionDto>> GetVersionAsync(long id, long version, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<WorkflowVersionDto>> GetVersionAsync(long id, long version, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IWorkflowGrain>(id).GetVersionAsync(caller.CompanyId, version));
 
-    private static async Task<Ok<WorkflowPreviewDto>> PreviewAsync(long id, PreviewWorkflowRequest request, ICompanyContext caller, ITurnGrainFactory grains) =>
+    private static async Task<Ok<WorkflowPreviewDto>> PreviewAsync(long id, PreviewWorkflowRequest request, ICompanyContext caller, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IWorkflowGrain>(id).PreviewAsync(caller.CompanyId, request.Inputs));
 
-    private static async Task<Created<WorkflowDto>> CreateAsync(SaveWorkflowRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Created<WorkflowDto>> CreateAsync(SaveWorkflowRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         Require(request);
         var workflow = await grains.GetGrain<IWorkflowsGrain>(caller.CompanyId).CreateAsync(new SaveWorkflowCommand
@@ -125,7 +125,7 @@ public static class WorkflowsApi
         return http.WithETag(TypedResults.Created($"/api/workflows/{workflow.Id}", workflow), workflow.Version);
     }
 
-    private static async Task<Ok<WorkflowDto>> UpdateAsync(long id, SaveWorkflowRequest request, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<Ok<WorkflowDto>> UpdateAsync(long id, SaveWorkflowRequest request, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         Require(request);
         var workflow = await grains.GetGrain<IWorkflowGrain>(id).UpdateAsync(new SaveWorkflowCommand
@@ -138,7 +138,7 @@ public static class WorkflowsApi
         return http.WithETag(TypedResults.Ok(workflow), workflow.Version);
     }
 
-    private static async Task<NoContent> DeleteAsync(long id, ICompanyContext caller, ITurnGrainFactory grains, HttpContext http)
+    private static async Task<NoContent> DeleteAsync(long id, ICompanyContext caller, IGrainFactory grains, HttpContext http)
     {
         await grains.GetGrain<IWorkflowGrain>(id).DeleteAsync(caller.CompanyId, Versions.Expected(http));
         return TypedResults.NoContent();

@@ -11,7 +11,7 @@ namespace FluidManager.Api.McpEndpoint;
 
 /// <summary>The org chart's agents, read-only: the same grains as GET /api/agents.</summary>
 [McpServerToolType]
-public sealed class AgentTools(ICompanyContext caller, ITurnGrainFactory grains, McpToolCalls calls)
+public sealed class AgentTools(ICompanyContext caller, IGrainFactory grains, McpToolCalls calls)
 {
     [McpServerTool(Name = "list_agents", Title = "List agents", ReadOnly = true, Idempotent = true, OpenWorld = false)]
     [Description("The company's AI agents by id: name, role, department, status, manager (managerAgentId; reportsToCeo when the CEO is the manager), profile and limits.")]

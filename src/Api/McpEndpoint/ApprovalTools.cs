@@ -10,7 +10,7 @@ namespace FluidManager.Api.McpEndpoint;
 
 /// <summary>The approvals inbox: read it (any member), approve or reject (the ceo). The same grains as /api/approvals.</summary>
 [McpServerToolType]
-public sealed class ApprovalTools(ICompanyContext caller, ITurnGrainFactory grains, McpToolCalls calls)
+public sealed class ApprovalTools(ICompanyContext caller, IGrainFactory grains, McpToolCalls calls)
 {
     private const int MaxLimit = 1000;
 

@@ -10,7 +10,7 @@ namespace FluidManager.Api.McpEndpoint;
 
 /// <summary>Meetings: read them, their transcript and minutes (any member); start one (the ceo). The same grains as /api/meetings.</summary>
 [McpServerToolType]
-public sealed class MeetingTools(ICompanyContext caller, ITurnGrainFactory grains, McpToolCalls calls)
+public sealed class MeetingTools(ICompanyContext caller, IGrainFactory grains, McpToolCalls calls)
 {
     [McpServerTool(Name = "list_meetings", Title = "List meetings", ReadOnly = true, Idempotent = true, OpenWorld = false)]
     [Description("The company's meetings, newest first: title, goal, status (draft, running, ended…), participants, rounds, tokens and cost.")]

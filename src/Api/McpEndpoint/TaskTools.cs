@@ -19,7 +19,7 @@ public sealed record MissionCreated(TaskDto Task, string Assignment);
 /// hierarchy rules and the company boundary judge an assistant exactly as they judge the dashboard.
 /// </summary>
 [McpServerToolType]
-public sealed class TaskTools(ICompanyContext caller, ITurnGrainFactory grains, McpToolCalls calls)
+public sealed class TaskTools(ICompanyContext caller, IGrainFactory grains, McpToolCalls calls)
 {
     [McpServerTool(Name = "list_tasks", Title = "List tasks", ReadOnly = true, Idempotent = true, OpenWorld = false)]
     [Description("The company's tasks by id, with filters. Each task has its status, assignee, priority, deadline, subtasks' progress and allowedActions (the commands its status allows). Page with after = the last id seen.")]

@@ -1,6 +1,5 @@
 using FluidManager.Api.Access;
 using FluidManager.Knowledge.Embeddings;
-using FluidManager.Runtime.Grains;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FluidManager.Api.Operators;
@@ -26,10 +25,10 @@ public static class KnowledgeIndexApi
         return app;
     }
 
-    private static IKnowledgeIndexGrain Index(ITurnGrainFactory grains) => grains.GetGrain<IKnowledgeIndexGrain>(IKnowledgeIndexGrain.Key);
+    private static IKnowledgeIndexGrain Index(IGrainFactory grains) => grains.GetGrain<IKnowledgeIndexGrain>(IKnowledgeIndexGrain.Key);
 
-    private static async Task<Ok<EmbeddingIndexState>> GetAsync(ITurnGrainFactory grains) => TypedResults.Ok(await Index(grains).GetAsync());
+    private static async Task<Ok<EmbeddingIndexState>> GetAsync(IGrainFactory grains) => TypedResults.Ok(await Index(grains).GetAsync());
 
-    private static async Task<Accepted<EmbeddingIndexState>> StartReembedAsync(ITurnGrainFactory grains) =>
+    private static async Task<Accepted<EmbeddingIndexState>> StartReembedAsync(IGrainFactory grains) =>
         TypedResults.Accepted("/api/operators/knowledge/index", await Index(grains).StartReembedAsync());
 }

@@ -13,7 +13,7 @@ namespace FluidManager.Grains.Alerts;
 /// open alerts. Several processes sweeping at once is harmless: the grain takes one turn at a time and an open
 /// alert is unique per condition.
 /// </summary>
-public sealed class AlertSweeper(NpgsqlDataSource dataSource, ITurnGrainFactory grains, IOptions<AlertOptions> options, TimeProvider time, ILogger<AlertSweeper> logger)
+public sealed class AlertSweeper(NpgsqlDataSource dataSource, IGrainFactory grains, IOptions<AlertOptions> options, TimeProvider time, ILogger<AlertSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

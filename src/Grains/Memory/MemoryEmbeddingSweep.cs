@@ -13,7 +13,7 @@ namespace FluidManager.Grains.Memory;
 /// starts a <c>memory.embed</c> activity for each one without an activity in flight. Several processes sweeping at
 /// once is harmless: the grain takes one turn at a time and a vector is written only over the content it was made of.
 /// </summary>
-internal sealed class MemoryEmbeddingSweep(NpgsqlDataSource dataSource, ITurnGrainFactory grains, IHostApplicationLifetime lifetime, TimeProvider time,
+internal sealed class MemoryEmbeddingSweep(NpgsqlDataSource dataSource, IGrainFactory grains, IHostApplicationLifetime lifetime, TimeProvider time,
     ILogger<MemoryEmbeddingSweep> logger) : BackgroundService
 {
     /// <summary>Time between two sweeps after the first.</summary>

@@ -17,7 +17,7 @@ namespace FluidManager.Grains.Memory;
 /// in the chart) mid-task. The answer lists the items as [M&lt;id&gt;]; the recall is recorded in the task's trace.
 /// Reading another agent's memory without the right is denied and the denial recorded.
 /// </summary>
-public sealed class RecallTool(ITurnGrainFactory grains, IServiceProvider services) : IAgentTool
+public sealed class RecallTool(IGrainFactory grains, IServiceProvider services) : IAgentTool
 {
     public const string ToolName = "recall";
 
@@ -141,7 +141,7 @@ public sealed class RecallTool(ITurnGrainFactory grains, IServiceProvider servic
 /// <c>remember</c>: writes a fact or a lesson to the calling agent's memory, with the task as its source;
 /// <c>supersedes</c> names an older item the new one contradicts, which then stops being valid.
 /// </summary>
-public sealed class RememberTool(ITurnGrainFactory grains, IServiceProvider services) : IAgentTool
+public sealed class RememberTool(IGrainFactory grains, IServiceProvider services) : IAgentTool
 {
     public const string ToolName = "remember";
 

@@ -16,7 +16,7 @@ namespace FluidManager.Grains.Triggers;
 /// <see cref="TriggerOptions.MaxCustomEventBytes"/>), which event triggers on that type pick up. Offered to agents
 /// allowed the <c>events</c> tool.
 /// </summary>
-public sealed class EmitEventTool(ITurnGrainFactory grains) : IAgentTool
+public sealed class EmitEventTool(IGrainFactory grains) : IAgentTool
 {
     public const string ToolName = "emit_event";
 

@@ -19,7 +19,7 @@ namespace FluidManager.Grains.Triggers;
 /// follow the log at once: each (trigger, event) pair fires at most once, and a restart re-reads from the cursor.
 /// </summary>
 public sealed class EventTriggerDispatcher(
-    NpgsqlDataSource dataSource, EventLog log, ITurnGrainFactory grains, IOptions<TriggerOptions> options, TimeProvider time, ILogger<EventTriggerDispatcher> logger)
+    NpgsqlDataSource dataSource, EventLog log, IGrainFactory grains, IOptions<TriggerOptions> options, TimeProvider time, ILogger<EventTriggerDispatcher> logger)
     : BackgroundService
 {
     private const int Page = 500;

@@ -11,7 +11,7 @@ namespace FluidManager.Knowledge.Audit;
 /// (knowledge_retrievals, sql_audit, web_fetch_log) is the record; the event is the signal, so a failure
 /// to publish is logged and does not change the answer.
 /// </summary>
-public sealed class DenialRecorder(ITurnGrainFactory grains, ILogger<DenialRecorder> logger)
+public sealed class DenialRecorder(IGrainFactory grains, ILogger<DenialRecorder> logger)
 {
     /// <summary>Records that <paramref name="action"/> (knowledge.search, sql.query, web.fetch…) was refused by <paramref name="rule"/>.</summary>
     public async Task RecordAsync(long companyId, long agentId, long? taskId, string action, string rule, string reason)

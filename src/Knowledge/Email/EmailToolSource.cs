@@ -25,7 +25,7 @@ namespace FluidManager.Knowledge.Email;
 /// message is kept as an artifact (.eml) of the task.
 /// </summary>
 public sealed class EmailToolSource(
-    NpgsqlDataSource dataSource, EmailSettings settings, IObjectStore store, ITurnGrainFactory grains, TimeProvider time, ILogger<EmailToolSource> logger)
+    NpgsqlDataSource dataSource, EmailSettings settings, IObjectStore store, IGrainFactory grains, TimeProvider time, ILogger<EmailToolSource> logger)
     : IAgentToolSource
 {
     public const string ToolName = "send_email";

@@ -29,7 +29,7 @@ internal sealed record IngestProgress(string Stage, int Done, int Total);
 /// embedding endpoint) throw and are retried by the runtime; unreadable documents end with an error result.
 /// </summary>
 internal sealed class IngestActivity(
-    ITurnGrainFactory grains,
+    IGrainFactory grains,
     IObjectStore store,
     IEmbeddingGenerator<string, Embedding<float>> embeddings,
     EmbeddingIndex index,

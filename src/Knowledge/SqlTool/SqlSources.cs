@@ -12,7 +12,7 @@ namespace FluidManager.Knowledge.SqlTool;
 /// like any profile edit: the views' gate reads that column, so what the dashboard shows is what
 /// PostgreSQL enforces.
 /// </summary>
-public sealed class SqlSources(NpgsqlDataSource dataSource, ITurnGrainFactory grains)
+public sealed class SqlSources(NpgsqlDataSource dataSource, IGrainFactory grains)
 {
     private const string Catalogue = """
         SELECT s.name, s.kind, s.description,
