@@ -92,12 +92,6 @@ public sealed class GrainsFixture : DatabaseFixture
     public IGrainFactory Grains => Host.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>
-    /// A grain factory of silo <paramref name="silo"/> (0 or 1) whose calls run as turns in that process on fresh
-    /// grain instances, not on the grains' activations: a write made outside the activation, in either silo.
-    /// </summary>
-    public ITurnGrainFactory OutsideActivations(int silo) => Cluster.Silos[silo].Services.GetRequiredService<TurnGrainFactory>();
-
-    /// <summary>
     /// Tells a grain's activation, wherever it is, to drop what it keeps in memory: for a test that changed the
     /// grain's rows behind its back (no turn of the runtime wrote them, so nothing else tells it).
     /// </summary>

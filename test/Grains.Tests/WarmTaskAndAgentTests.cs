@@ -11,8 +11,9 @@ namespace FluidManager.Grains.Tests;
 /// <summary>
 /// Agents and tasks answer their reads from memory once warm ([WarmReads]), and every writer of the rows
 /// behind that memory reaches it before its caller reads again: the grain's own write turns, a write made
-/// nested in another grain's turn, another grain's turn writing the rows directly (a subtask's status, a
-/// reporting line, an assignee's deletion), and a write made in either silo outside the activation.
+/// joined to another grain's turn, and another grain's turn writing the rows directly (a subtask's status, a
+/// reporting line, an assignee's deletion). Joined writes from grains on either silo are covered with the
+/// runtime's test grains (WarmStateTests).
 /// </summary>
 public sealed class WarmTaskAndAgentTests(GrainsFixture fixture) : IClassFixture<GrainsFixture>
 {
@@ -183,29 +184,6 @@ public sealed class WarmTaskAndAgentTests(GrainsFixture fixture) : IClassFixture
         (await fixture.Task(task.Id).GetAsync(company)).AssigneeAgentId.Should().BeNull();
         var gone = () => fixture.Agent(agent.Id).GetAsync(company);
         await gone.Should().ThrowAsync<NotFoundException>();
-    }
-
-    [Fact]
-    public async Task A_write_made_in_either_silo_outside_the_activation_is_read_at_once()
-    {
-        var company = await fixture.CreateCompanyAsync();
-        var agent = await fixture.HireAsync(company, "Ada", "Developer", "Engineering", place: false);
-        var task = await fixture.CreateTaskAsync(company, "Round one");
-        await fixture.Agent(agent.Id).GetAsync(company);
-        await fixture.Task(task.Id).GetAsync(company);
-
-        // The activation lives in one of the two silos: one of these writes runs in the other one.
-        for (var silo = 0; silo < 2; silo++)
-        {
-            var grains = fixture.OutsideActivations(silo);
-            var title = $"Edited in silo {silo}";
-            await grains.GetGrain<ITaskGrain>(task.Id).EditAsync(new EditTaskCommand(company, title, null));
-            (await fixture.Task(task.Id).GetAsync(company)).Title.Should().Be(title);
-
-            var status = silo == 0 ? AgentStatus.Paused : AgentStatus.Active;
-            await grains.GetGrain<IAgentGrain>(agent.Id).SetStatusAsync(new SetAgentStatusCommand(company, status));
-            (await fixture.Agent(agent.Id).GetAsync(company)).Status.Should().Be(status);
-        }
     }
 
     [Fact]

@@ -23,12 +23,18 @@ public interface ICounterGrain : IGrainWithStringKey
     [ReadOnly(true)]
     Task<long> GetRememberedAsync();
 
-    /// <summary>Increments another counter nested in this turn, then reads it (a read-only nested call) after the write.</summary>
+    /// <summary>Increments another counter joined to this turn (its command commits with this turn).</summary>
     Task IncrementOtherAsync(string target);
 
-    /// <summary>Reads another counter through a nested read-only call (answered by its activation).</summary>
+    /// <summary>Reads another counter joined to this turn (answered by its activation when current).</summary>
     [ReadOnly(true)]
     Task<long> ReadOtherAsync(string target);
+
+    /// <summary>Increments another counter through Orleans from inside this turn, which the runtime refuses.</summary>
+    Task IncrementOtherThroughOrleansAsync(string target);
+
+    /// <summary>Joins a grain interface that nothing registered.</summary>
+    Task JoinUnregisteredAsync();
 
     /// <summary>Posts <paramref name="count"/> numbered messages to another counter.</summary>
     Task SendAsync(string target, int count, long firstSeq);
@@ -142,6 +148,14 @@ public sealed class CounterGrain(ITurnContext context, TestSiloName silo) : Dura
     public Task IncrementOtherAsync(string target) => context.Join<ICounterGrain>(target).CallAsync(g => g.IncrementAsync());
 
     public Task<long> ReadOtherAsync(string target) => context.Join<ICounterGrain>(target).ReadAsync(g => g.GetRememberedAsync());
+
+    public async Task IncrementOtherThroughOrleansAsync(string target)
+    {
+        await WriteAsync(await ReadAsync() + 1);
+        await context.Cluster.GetGrain<ICounterGrain>(target).IncrementAsync();
+    }
+
+    public Task JoinUnregisteredAsync() => context.Join<IDisposable>("x").CallAsync(g => { g.Dispose(); return Task.CompletedTask; });
 
     public async Task<long> SetOthersDirectlyAsync(string prefix, int count, long value)
     {

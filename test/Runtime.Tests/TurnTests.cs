@@ -123,10 +123,28 @@ public sealed class TurnTests(RuntimeDatabase database) : IClassFixture<RuntimeD
     }
 
     [Fact]
-    public async Task Unregistered_grain_interface_is_reported_with_the_fix()
+    public async Task Joining_an_unregistered_grain_interface_is_reported_with_the_fix()
     {
         await using var runtime = await RuntimeHost.StartAsync(database, pumps: false);
-        var act = () => runtime.Get<ITurnGrainFactory>().GetGrain<IDisposable>("x");
-        act.Should().Throw<GrainRegistrationException>().WithMessage("*AddGrain<IDisposable*");
+        var act = () => runtime.Grains.GetGrain<ICounterGrain>("joins-nothing").JoinUnregisteredAsync();
+        await act.Should().ThrowAsync<GrainRegistrationException>().WithMessage("*AddGrain<IDisposable*");
+    }
+
+    [Fact]
+    public async Task A_command_sent_through_Orleans_from_inside_a_turn_is_refused_and_the_turn_rolls_back()
+    {
+        await using var runtime = await RuntimeHost.StartAsync(database, pumps: false);
+        var caller = runtime.Grains.GetGrain<ICounterGrain>("orleans-caller");
+        var target = runtime.Grains.GetGrain<ICounterGrain>("orleans-target");
+
+        var act = () => caller.IncrementOtherThroughOrleansAsync("orleans-target");
+        (await act.Should().ThrowAsync<InvalidOperationException>())
+            .WithMessage("*ICounterGrain.IncrementAsync*inside a turn*context.Join*context.PostAsync*");
+        (await target.GetAsync()).Should().Be(0, "the refused command never ran");
+        (await caller.GetAsync()).Should().Be(0, "the caller's turn rolled back with its error");
+
+        // Reads go through: they change nothing.
+        (await target.IncrementAsync()).Should().Be(1);
+        (await caller.ReadOtherAsync("orleans-target")).Should().Be(1);
     }
 }

@@ -3,17 +3,6 @@ using Npgsql;
 
 namespace FluidManager.Runtime.Grains;
 
-/// <summary>Addresses grains by interface and key from inside a turn: the calls join the caller's transaction.</summary>
-public interface ITurnGrainFactory
-{
-    /// <summary>A proxy whose calls run as turns of the grain <paramref name="key"/>.</summary>
-    TGrain GetGrain<TGrain>(string key) where TGrain : class;
-
-    TGrain GetGrain<TGrain>(long key) where TGrain : class;
-
-    TGrain GetGrain<TGrain>(Guid key) where TGrain : class;
-}
-
 /// <summary>What a grain sees of the turn it runs in.</summary>
 public interface ITurnContext
 {

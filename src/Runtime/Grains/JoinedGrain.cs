@@ -52,7 +52,7 @@ public static class GrainFactoryKeys
         grains.GetGrain<TGrain>(key.ToString("N"));
 }
 
-internal sealed class JoinedGrain<TGrain>(TurnExecutor executor, TurnState state, GrainKey id, GrainRegistration registration) : IJoinedGrain<TGrain>
+internal sealed class JoinedGrain<TGrain>(GrainTransactions executor, TurnState state, GrainKey id, GrainRegistration registration) : IJoinedGrain<TGrain>
     where TGrain : class
 {
     public Task<T> CallAsync<T>(Func<TGrain, Task<T>> command) =>

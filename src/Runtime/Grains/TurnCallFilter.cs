@@ -10,7 +10,7 @@ namespace FluidManager.Runtime.Grains;
 /// the call again in a new transaction. When the transaction fails for any other reason than the
 /// grain's own refusal, the activation is deactivated, so no state of the failed turn survives.
 /// </summary>
-internal sealed class TurnCallFilter(TurnExecutor executor, GrainRegistry registry, ILogger<TurnCallFilter> logger) : IIncomingGrainCallFilter
+internal sealed class TurnCallFilter(GrainTransactions executor, GrainRegistry registry, ILogger<TurnCallFilter> logger) : IIncomingGrainCallFilter
 {
     public async Task Invoke(IIncomingGrainCallContext call)
     {
@@ -41,7 +41,7 @@ internal sealed class TurnCallFilter(TurnExecutor executor, GrainRegistry regist
             });
             succeeded = true;
         }
-        catch (Exception ex) when (TurnExecutor.IsInfrastructureFailure(ex))
+        catch (Exception ex) when (GrainTransactions.IsInfrastructureFailure(ex))
         {
             Log.TurnFailed(logger, id.ToString(), ex.Message);
             call.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, ex, "The turn's transaction failed; no state of it may survive."));

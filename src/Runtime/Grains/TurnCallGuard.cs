@@ -12,7 +12,7 @@ internal sealed class TurnCallGuard(GrainRegistry registry) : IOutgoingGrainCall
 {
     public Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (TurnExecutor.InTurn
+        if (GrainTransactions.InTurn
             && context.InterfaceMethod is { DeclaringType: { } grainInterface } method
             && registry.IsRegistered(grainInterface)
             && !GrainMethods.IsReadOnly(method))

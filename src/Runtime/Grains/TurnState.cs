@@ -53,7 +53,7 @@ internal sealed class TurnState : IAsyncDisposable
     /// <summary>Whether the turn has a transaction (a lazily opened turn that only read memory has none).</summary>
     public bool IsOpen => _transaction is not null;
 
-    /// <summary>Grains whose rows this turn wrote (their locks, in order), whether it ran them itself or nested.</summary>
+    /// <summary>Grains whose rows this turn wrote (their locks, in order), whether it ran them itself or joined them.</summary>
     public List<GrainKey> Written { get; } = [];
 
     /// <summary>Type names of the grains that keep state in memory: their activations are told when another turn wrote them.</summary>
@@ -135,7 +135,7 @@ internal sealed class TurnState : IAsyncDisposable
 
     /// <summary>
     /// Marks rows behind a grain's memory as written by this turn without running that grain (nor taking its
-    /// lock): its activations are told at commit as for a grain written nested, and the turn's own reads of
+    /// lock): its activations are told at commit as for a joined grain, and the turn's own reads of
     /// it join the turn instead of going to its activation.
     /// </summary>
     public void Touch(GrainKey id) => _touched.Add(id);
@@ -143,7 +143,7 @@ internal sealed class TurnState : IAsyncDisposable
     /// <summary>Whether this turn wrote rows behind <paramref name="id"/>'s memory without running it (see <see cref="Touch"/>).</summary>
     public bool HasTouched(GrainKey id) => _touched.Contains(id);
 
-    /// <summary>The grains with state in memory that this turn wrote, nested or touched.</summary>
+    /// <summary>The grains with state in memory that this turn wrote, joined or touched.</summary>
     public IEnumerable<GrainKey> WrittenWarmGrains => Written.Concat(_touched).Where(g => WarmTypes.Contains(g.Type)).Distinct();
 
     /// <summary>Queues the NOTIFY hints for what this turn wrote; delivered by PostgreSQL at commit.</summary>

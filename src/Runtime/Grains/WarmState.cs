@@ -15,7 +15,7 @@ public sealed class WarmReadsAttribute : Attribute;
 /// first read after the activation starts or after anything wrote the grain, and dropped:
 /// <list type="bullet">
 /// <item>after every write turn of the activation, committed or not (so no unwritten state survives);</item>
-/// <item>when another grain's turn wrote this grain's rows nested in its own transaction (told after its commit);</item>
+/// <item>when another grain's turn joined this grain and wrote its rows in its own transaction (told after its commit);</item>
 /// <item>when a commit's notification names the grain (a duplicate activation, or a lost direct call);</item>
 /// <item>when the silo's notification connection was lost, since notifications may be missing.</item>
 /// </list>
@@ -85,7 +85,7 @@ public static class WarmTurnExtensions
     /// Declares that this turn wrote rows that grain <paramref name="key"/> of <typeparamref name="TGrain"/>
     /// keeps in memory (<see cref="WarmReadsAttribute"/>) without calling that grain: a parent task's subtask
     /// counts, an agent's reporting line. After the commit its activation drops its memory, as for a grain
-    /// written nested, and until then the turn's own reads of it join the turn. Nothing happens if the turn
+    /// joined and written, and until then the turn's own reads of it join the turn. Nothing happens if the turn
     /// rolls back. Grains that keep nothing in memory ignore it.
     /// </summary>
     public static void TouchWarm<TGrain>(this ITurnContext context, string key) where TGrain : class
@@ -110,7 +110,7 @@ public interface IDroppableState
     void Drop();
 }
 
-/// <summary>Lets a turn that wrote a warm grain nested tell the grain's activation to drop its memory.</summary>
+/// <summary>Lets a turn that joined and wrote a warm grain tell the grain's activation to drop its memory.</summary>
 [Alias("fm.runtime.IWarmStateTarget")]
 public interface IWarmStateTarget : IGrainWithStringKey
 {

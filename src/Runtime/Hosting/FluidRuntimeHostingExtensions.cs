@@ -49,9 +49,7 @@ public static class FluidRuntimeHostingExtensions
             return dataSource.Build();
         });
         builder.Services.TryAddSingleton<GrainRegistry>();
-        builder.Services.TryAddSingleton<TurnExecutor>();
-        builder.Services.TryAddSingleton<TurnGrainFactory>();
-        builder.Services.TryAddSingleton<ITurnGrainFactory, RoutingGrainFactory>();
+        builder.Services.TryAddSingleton<GrainTransactions>();
         builder.Services.TryAddSingleton<EventLog>();
         builder.Services.TryAddSingleton<EventWriter>();
         builder.Services.TryAddSingleton<ClusterAdmin>();

@@ -151,10 +151,10 @@ public sealed class MessagePump(
                 await DeliverHeadAsync(grain, cancellationToken);
                 return;
             }
-            catch (Exception ex) when (attempt < _runtime.MaxTurnAttempts && TurnExecutor.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (attempt < _runtime.MaxTurnAttempts && GrainTransactions.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
             {
                 Log.TurnRetried(logger, grain.ToString(), attempt, ex.Message);
-                await Task.Delay(TurnExecutor.Backoff(attempt), time, cancellationToken);
+                await Task.Delay(GrainTransactions.Backoff(attempt), time, cancellationToken);
             }
         }
     }

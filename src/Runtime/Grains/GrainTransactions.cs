@@ -9,16 +9,21 @@ using Npgsql;
 namespace FluidManager.Runtime.Grains;
 
 /// <summary>
-/// Runs grain calls as turns: one PostgreSQL transaction holding the grain's advisory lock, so at
-/// most one turn per grain runs at any instant across all processes. Calls made from inside a turn
-/// join its transaction; a call back into a grain already in the chain is refused.
+/// What Orleans lacks for grains whose state is rows of the product's own tables: each call on an
+/// activation runs as a turn, one PostgreSQL transaction that first takes the grain's
+/// transaction-scoped advisory lock, so that a second activation of the grain (possible while
+/// membership changes) waits instead of overwriting, and is run again whole on a deadlock or a
+/// serialisation failure. A grain joined to a turn (<see cref="IJoinedGrain{TGrain}"/>) runs its
+/// command in that transaction under its own lock; joining a grain already in the call chain is
+/// refused. After the commit, the activations of the warm grains the turn joined are told to drop
+/// their memory.
 /// </summary>
-public sealed class TurnExecutor(
+public sealed class GrainTransactions(
     NpgsqlDataSource dataSource,
     IServiceProvider services,
     TimeProvider time,
     IOptions<FluidRuntimeOptions> options,
-    ILogger<TurnExecutor> logger)
+    ILogger<GrainTransactions> logger)
 {
     private static readonly AsyncLocal<TurnState?> Ambient = new();
     private static readonly TimeSpan WarmDropTimeout = TimeSpan.FromSeconds(2);
@@ -31,23 +36,18 @@ public sealed class TurnExecutor(
 
     internal FluidRuntimeOptions Options => options.Value;
 
-    /// <summary>Whether the calling code runs inside a turn (its grain calls join that turn's transaction).</summary>
+    /// <summary>Whether the calling code runs inside a turn (see <see cref="TurnCallGuard"/>).</summary>
     internal static bool InTurn => Ambient.Value is not null;
-
-    internal TimeProvider Time => time;
 
     /// <summary>Orleans' grain factory, in a silo.</summary>
     internal IGrainFactory? Orleans => _orleans.Value;
 
     /// <summary>
-    /// Whether a read-only call on <paramref name="id"/> made inside a turn goes to the grain's
+    /// Whether a read of <paramref name="id"/> made inside <paramref name="turn"/> goes to the grain's
     /// activation (answered from its memory) instead of joining the turn: true for grains marked
-    /// <see cref="WarmReadsAttribute"/> that the turn has not written (nested or touched), since only
+    /// <see cref="WarmReadsAttribute"/> that the turn has not written (joined or touched), since only
     /// then is the committed state the one the caller should see.
     /// </summary>
-    internal bool AnswersFromActivation(GrainKey id) => Ambient.Value is { } turn && AnswersFromActivation(turn, id);
-
-    /// <inheritdoc cref="AnswersFromActivation(GrainKey)"/>
     internal bool AnswersFromActivation(TurnState turn, GrainKey id) =>
         Orleans is not null && _registry.Value.WarmTypes.Contains(id.Type)
         && !turn.HasLocked(id) && !turn.HasTouched(id) && !turn.CallChain.Contains(id);
@@ -55,48 +55,6 @@ public sealed class TurnExecutor(
     /// <summary>Runs <paramref name="body"/> on a fresh instance of the grain, in <paramref name="state"/>'s transaction (see <see cref="IJoinedGrain{TGrain}"/>).</summary>
     internal Task<T> JoinAsync<T>(TurnState state, GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body) =>
         InvokeAsync(state, id, registration, readOnly, body, CancellationToken.None);
-
-    /// <summary>Runs <paramref name="body"/> on a fresh instance of the grain, in the ambient turn or a new one.</summary>
-    public async Task<T> RunAsync<T>(GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body)
-    {
-        if (Ambient.Value is { } ambient)
-        {
-            return await InvokeAsync(ambient, id, registration, readOnly, body, CancellationToken.None);
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await RunRootAsync(id, registration, readOnly, body);
-            }
-            catch (Exception ex) when (attempt < options.Value.MaxTurnAttempts && IsRetryable(ex))
-            {
-                Log.TurnRetried(logger, id.ToString(), attempt, ex.Message);
-                await Task.Delay(Backoff(attempt), time);
-            }
-        }
-    }
-
-    /// <summary>Runs a delivery (message, reminder, activity outcome) inside a transaction the caller owns.</summary>
-    internal Task DeliverAsync(TurnState state, GrainKey id, object message, CancellationToken cancellationToken)
-    {
-        var registration = services.GetRequiredService<GrainRegistry>().Resolve(id.Type);
-        var registry = services.GetRequiredService<GrainRegistry>();
-        return InvokeAsync(state, id, registration, readOnly: false, async grain =>
-        {
-            await registry.DispatchAsync(grain, message);
-            return true;
-        }, cancellationToken);
-    }
-
-    /// <summary>Makes <paramref name="state"/> the ambient turn for code the caller runs (the pumps).</summary>
-    internal static IDisposable Enter(TurnState state)
-    {
-        var previous = Ambient.Value;
-        Ambient.Value = state;
-        return new AmbientScope(previous);
-    }
 
     internal static bool IsRetryable(Exception ex) => ex switch
     {
@@ -116,7 +74,7 @@ public sealed class TurnExecutor(
     internal async Task RunActivationTurnAsync(GrainKey id, bool readOnly, string? actor, Func<TurnContext, Task> body)
     {
         // Read-only turns take no slot: they hold no lock, most are answered from memory, and a write
-        // turn may wait on one (a nested read of a warm grain), which must not wait for its own slot.
+        // turn may wait on one (a joined read of a warm grain), which must not wait for its own slot.
         if (readOnly)
         {
             await RunActivationTurnWithSlotAsync(id, readOnly, actor, body);
@@ -172,9 +130,6 @@ public sealed class TurnExecutor(
 
     /// <summary>Whether a turn failed because of the database rather than the grain's own refusal.</summary>
     internal static bool IsInfrastructureFailure(Exception ex) => ex is NpgsqlException or InvalidOperationException { InnerException: NpgsqlException } or TimeoutException;
-
-    private Task<T> RunRootAsync<T>(GrainKey id, GrainRegistration registration, bool readOnly, Func<object, Task<T>> body) =>
-        RunInTransactionAsync(readOnly, CallerContext.Actor, self: null, state => InvokeAsync(state, id, registration, readOnly, body, CancellationToken.None));
 
     /// <summary>
     /// Runs <paramref name="body"/> in a new transaction and commits it. A read-only turn opens its
@@ -236,7 +191,7 @@ public sealed class TurnExecutor(
     }
 
     /// <summary>
-    /// After a commit, tells the activations of the warm grains this turn wrote nested (not the
+    /// After a commit, tells the activations of the warm grains this turn joined and wrote (not the
     /// turn's own activation, which drops its memory itself) to drop theirs, so that the caller reads
     /// its own writes. A lost call is covered by the commit's notification (see <see cref="TurnState.NotifyAsync"/>).
     /// </summary>
@@ -250,6 +205,11 @@ public sealed class TurnExecutor(
         // Usually one or two grains; a turn that touched many (an agent's deletion clears the assignee of its
         // finished tasks) tells them a few at a time.
         var grains = state.WrittenWarmGrains.Where(g => g != self).ToList();
+        if (grains.Count == 0)
+        {
+            return;
+        }
+
         await Parallel.ForEachAsync(grains, new ParallelOptions { MaxDegreeOfParallelism = WarmDropParallelism }, async (grain, cancellationToken) =>
         {
             try
@@ -296,6 +256,14 @@ public sealed class TurnExecutor(
         }
     }
 
+    /// <summary>Makes <paramref name="state"/> the ambient turn for the code run inside it.</summary>
+    private static AmbientScope Enter(TurnState state)
+    {
+        var previous = Ambient.Value;
+        Ambient.Value = state;
+        return new AmbientScope(previous);
+    }
+
     private sealed class AmbientScope(TurnState? previous) : IDisposable
     {
         public void Dispose() => Ambient.Value = previous;
@@ -303,7 +271,7 @@ public sealed class TurnExecutor(
 }
 
 /// <summary>The <see cref="ITurnContext"/> handed to a grain for one call.</summary>
-internal sealed class TurnContext(GrainKey id, TurnState state, GrainRegistry registry, TurnExecutor executor) : ITurnContext
+internal sealed class TurnContext(GrainKey id, TurnState state, GrainRegistry registry, GrainTransactions executor) : ITurnContext
 {
     internal TurnState State => state;
 
