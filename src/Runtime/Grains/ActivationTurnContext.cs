@@ -129,6 +129,31 @@ internal sealed class ActivationTurnContext(IGrainContext activation, GrainRegis
         await registry.DispatchAsync(grain, registry.DeserializeMessage(message.Type, message.Payload));
     }
 
+    /// <summary>
+    /// Applies several messages in the current turn, in order, each as <see cref="ReceiveAsync"/> does,
+    /// with its own sender as the turn's actor while it is handled.
+    /// </summary>
+    internal async Task ReceiveAllAsync(DurableGrain grain, DeliveredMessage[] messages)
+    {
+        var state = Current.State;
+        var actor = state.Actor;
+        try
+        {
+            foreach (var message in messages)
+            {
+                state.Actor = message.Sender ?? actor;
+                using (message.Sender is { } sender ? CallerContext.As(sender) : null)
+                {
+                    await ReceiveAsync(grain, message);
+                }
+            }
+        }
+        finally
+        {
+            state.Actor = actor;
+        }
+    }
+
     internal void Leave() => _turn = null;
 
     public Task PostAsync<TGrain>(string key, object message, TimeSpan? delay = null) where TGrain : class => Current.PostAsync<TGrain>(key, message, delay);

@@ -67,4 +67,6 @@ public abstract class DurableGrain : IGrainBase, IMessageTarget, IRemindable, IO
     Task IOverdueReminders.FireIfDueAsync(string name) => Activation.FireReminderAsync(this, name);
 
     Task IMessageTarget.ReceiveAsync(DeliveredMessage message) => Activation.ReceiveAsync(this, message);
+
+    Task IMessageTarget.ReceiveAllAsync(DeliveredMessage[] messages) => Activation.ReceiveAllAsync(this, messages);
 }

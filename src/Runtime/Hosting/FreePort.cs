@@ -7,6 +7,13 @@ namespace FluidManager.Runtime.Hosting;
 internal static class FreePort
 {
     /// <summary>
+    /// Ports this process handed out already: never handed out twice, so that two silos of one process
+    /// (tests run several clusters side by side) can neither pick the same port at once nor reuse a
+    /// stopped silo's port, to which another cluster's silos may still hold connections.
+    /// </summary>
+    private static readonly HashSet<int> Picked = [];
+
+    /// <summary>
     /// Outgoing connections take their local ports from the ephemeral range, so a port picked there
     /// could be taken between the pick and the bind; below it, only listeners compete.
     /// </summary>
@@ -16,9 +23,17 @@ internal static class FreePort
         for (var attempt = 0; attempt < 200; attempt++)
         {
             var port = Random.Shared.Next(20000, high);
-            if (port != except && IsFree(port))
+            if (port == except || !IsFree(port))
             {
-                return port;
+                continue;
+            }
+
+            lock (Picked)
+            {
+                if (Picked.Add(port))
+                {
+                    return port;
+                }
             }
         }
 

@@ -10,9 +10,16 @@ namespace FluidManager.Runtime.Messaging;
 public interface IMessageTarget : IGrainWithStringKey
 {
     Task ReceiveAsync(DeliveredMessage message);
+
+    /// <summary>
+    /// Applies the due head of the grain's queue, in order, in one turn: each message whose row still
+    /// exists is deleted and handled, with its sender as the actor. Should one fail, the turn rolls
+    /// back whole and the pump delivers them one at a time, so that the failing one alone is retried.
+    /// </summary>
+    Task ReceiveAllAsync(DeliveredMessage[] messages);
 }
 
-/// <summary>A posted message as the pump hands it over; its sender travels as the call's actor.</summary>
+/// <summary>A posted message as the pump hands it over; its sender travels as the call's actor, or with it in a batch.</summary>
 [GenerateSerializer]
 [Alias("fm.runtime.DeliveredMessage")]
-public sealed record DeliveredMessage([property: Id(0)] long Id, [property: Id(1)] string Type, [property: Id(2)] string Payload);
+public sealed record DeliveredMessage([property: Id(0)] long Id, [property: Id(1)] string Type, [property: Id(2)] string Payload, [property: Id(3)] string? Sender = null);

@@ -175,6 +175,8 @@ public sealed class MessagePump(
         }
 
         var target = _orleans.GetGrain<IMessageTarget>(GrainId.Create(grain.Type, grain.Key));
+        head = head[await DeliverTogetherAsync(target, head, cancellationToken)..];
+
         foreach (var message in head)
         {
             if (message.DueAt > time.GetUtcNow())
@@ -210,6 +212,32 @@ public sealed class MessagePump(
             await using var release = new NpgsqlBatch(connection);
             release.BatchCommands.Add(ReleaseInbox(grain, version));
             await release.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Hands the due messages at the head of the queue, when there are two or more, to the grain in one
+    /// call, applied in one turn, and returns how many it applied. None when there were fewer, or when one
+    /// of them failed: that turn rolled back whole, and the caller delivers them one at a time, so that
+    /// only the failing one is retried or dead-lettered.
+    /// </summary>
+    private async Task<int> DeliverTogetherAsync(IMessageTarget target, List<QueuedMessage> head, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var due = head.TakeWhile(m => m.DueAt <= now).Select(m => new DeliveredMessage(m.Id, m.Type, m.Payload, m.Sender)).ToArray();
+        if (due.Length < 2)
+        {
+            return 0;
+        }
+
+        try
+        {
+            await target.ReceiveAllAsync(due);
+            return due.Length;
+        }
+        catch (Exception ex) when (IsHandlerFailure(ex) && !IsDeliveryFailure(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            return 0;
         }
     }
 
