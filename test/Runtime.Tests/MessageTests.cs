@@ -51,6 +51,39 @@ public sealed class MessageTests(RuntimeDatabase database) : IClassFixture<Runti
     }
 
     [Fact]
+    public async Task Messages_due_together_are_applied_in_one_turn_and_a_failing_one_is_retried_alone()
+    {
+        await using var poster = await RuntimeHost.StartAsync(database, pumps: false, name: "batch-poster");
+        for (var seq = 1; seq <= 3; seq++)
+        {
+            await PostAsync(poster, "batched", new Add(Guid.NewGuid(), seq, 1));
+        }
+
+        await PostAsync(poster, "batched", new Poison("in the middle"));
+        for (var seq = 4; seq <= 6; seq++)
+        {
+            await PostAsync(poster, "batched", new Add(Guid.NewGuid(), seq, 1));
+        }
+
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true, name: "batch-pump");
+        await Eventually.WaitAsync(() => silo.Grains.GetGrain<ICounterGrain>("batched").GetAsync(), v => v == 6, TimeSpan.FromSeconds(30), "the six good messages");
+
+        (await database.ScalarAsync("SELECT count(DISTINCT message_id) FROM testgrains.applied WHERE grain = 'batched'")).Should().Be(6);
+        (await database.ScalarAsync("SELECT count(*) FROM testgrains.applied WHERE grain = 'batched'")).Should().Be(6, "each message is applied once");
+        (await database.ScalarAsync("""
+            SELECT count(*) FROM (SELECT seq, lag(seq) OVER (ORDER BY id) AS prev FROM testgrains.applied WHERE grain = 'batched') s
+            WHERE prev IS NOT NULL AND seq <> prev + 1
+            """)).Should().Be(0, "FIFO holds across a failed batch");
+        (await database.ScalarAsync("SELECT attempts FROM runtime.dead_letters WHERE grain_key = 'batched'")).Should().Be(3, "the poison alone is retried, then dead-lettered");
+
+        // Rows written by one transaction share its xmin.
+        (await database.ScalarAsync("SELECT count(DISTINCT xmin::text) FROM testgrains.applied WHERE grain = 'batched' AND seq <= 3")).Should().Be(3,
+            "the first batch held the poison: it rolled back whole, and its messages were then applied one at a time");
+        (await database.ScalarAsync("SELECT count(DISTINCT xmin::text) FROM testgrains.applied WHERE grain = 'batched' AND seq >= 4")).Should().Be(1,
+            "the three messages due together behind the dead-lettered poison were applied in one turn");
+    }
+
+    [Fact]
     public async Task Delayed_message_is_not_applied_before_its_time()
     {
         await using var silo = await RuntimeHost.StartAsync(database, pumps: true);
