@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { CalendarClock, KanbanSquare, Plus, Rows3, Search } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { isCeo, useSession } from '../../app/session';
 import { EmptyState } from '../../components/EmptyState';
@@ -85,16 +85,21 @@ export function TasksPage() {
     [allTasks.data],
   );
 
-  const setParam = (key: string, value: string | null) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
+  // React Router hands an updater the parameters of the last render, and renders a navigation later,
+  // in a transition: a second change made before that render (the table view, then a filter at once)
+  // would undo the first. Each change starts from the newest parameters, the router's or the last one
+  // set here, whichever came later.
+  const latest = useRef(params);
+  useEffect(() => {
+    latest.current = params;
+  }, [params]);
+  const setParam = (key: string, value: string | null) => {
+    const next = new URLSearchParams(latest.current);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    latest.current = next;
+    setParams(next, { replace: true });
+  };
 
   const filtered = Object.keys(filters).length > 0;
 
@@ -211,7 +216,9 @@ export function TasksPage() {
             className="button button--ghost button--small"
             onClick={() => {
               setSearchText('');
-              setParams(view === 'table' ? { view: 'table' } : {}, { replace: true });
+              const next = new URLSearchParams(view === 'table' ? { view: 'table' } : {});
+              latest.current = next;
+              setParams(next, { replace: true });
             }}
           >
             Clear filters
