@@ -84,8 +84,6 @@ internal static class RuntimeSql
     /// <summary>The receiver's half of a delivery: the message leaves the queue in the transaction of its effect.</summary>
     public const string TakeMessage = "DELETE FROM runtime.messages WHERE id = @id AND grain_type = @grain_type AND grain_key = @grain_key";
 
-    public const string DeleteMessages = "DELETE FROM runtime.messages WHERE id = ANY(@ids)";
-
     public const string DeferMessage = "UPDATE runtime.messages SET attempts = @attempts, last_error = @error, due_at = @due_at WHERE id = @id";
 
     public const string DeadLetterMessage = """

@@ -34,8 +34,6 @@ public sealed class GrainTransactions(
     private readonly Lazy<IGrainFactory?> _orleans = new(services.GetService<IGrainFactory>);
     private readonly Lazy<GrainRegistry> _registry = new(services.GetRequiredService<GrainRegistry>);
 
-    internal FluidRuntimeOptions Options => options.Value;
-
     /// <summary>Whether the calling code runs inside a turn (see <see cref="TurnCallGuard"/>).</summary>
     internal static bool InTurn => Ambient.Value is not null;
 
