@@ -73,6 +73,7 @@ for project in "$FM_ROOT"/test/*/*.csproj; do
 done
 
 TRX_COUNT=0
+FAILURES=()
 for trx in "$RESULTS"/dotnet/*/*.trx; do
   [ -f "$trx" ] || continue
   TRX_COUNT=$((TRX_COUNT + 1))
@@ -80,6 +81,8 @@ for trx in "$RESULTS"/dotnet/*/*.trx; do
   get() { sed -nE "s/.* $1=\"([0-9]+)\".*/\1/p" <<<"$counters"; }
   total=$(get total) executed=$(get executed) passed=$(get passed) failed=$(get failed) errors=$(get error)
   PASSED=$((PASSED + passed)) FAILED=$((FAILED + failed + errors)) SKIPPED=$((SKIPPED + total - executed))
+  while IFS= read -r test; do FAILURES+=("$(basename "$trx" .trx): $test"); done \
+    < <(grep -oE '<UnitTestResult [^>]*outcome="(Failed|Error)"' "$trx" | sed -nE 's/.* testName="([^"]*)".*/\1/p')
 done
 if [ "$TRX_COUNT" -eq 0 ]; then
   fm_log "no .NET test results were written"
@@ -100,8 +103,15 @@ for extra in "$FM_ROOT"/scripts/test.d/*.sh; do
   if [ -s "$counts" ] && read -r p f s <"$counts"; then
     PASSED=$((PASSED + p)) FAILED=$((FAILED + f)) SKIPPED=$((SKIPPED + s))
     [ "$ok" -eq 1 ] || [ "$f" -gt 0 ] || FAILED=$((FAILED + 1))
-  elif [ "$ok" -eq 1 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi
+    [ "$ok" -eq 1 ] || FAILURES+=("$name")
+  elif [ "$ok" -eq 1 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)) FAILURES+=("$name"); fi
 done
+
+# The names of what failed, next to the counts, so that the end of a long log says what to look at.
+if [ "${#FAILURES[@]}" -gt 0 ]; then
+  echo "failed:"
+  printf '  %s\n' "${FAILURES[@]}"
+fi
 
 [ "$FAILED" -gt 0 ] && STATUS=1
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
