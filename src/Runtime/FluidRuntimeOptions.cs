@@ -27,6 +27,12 @@ public sealed class FluidRuntimeOptions
     /// </summary>
     public int MaxConcurrentTurns { get; set; } = 64;
 
+    /// <summary>
+    /// How often each silo looks for reminders whose rows stayed overdue for longer than this (their Orleans
+    /// reminder was lost) and fires them. Default 1 minute.
+    /// </summary>
+    public TimeSpan ReminderSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Apply migrations when the process starts. Default true.</summary>
     public bool MigrateOnStart { get; set; } = true;
 

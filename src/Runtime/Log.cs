@@ -49,4 +49,13 @@ internal static partial class Log
 
     [LoggerMessage(502, LogLevel.Warning, "Could not tell {Grain}'s activation to drop its memory (the commit's notification will): {Error}")]
     public static partial void WarmDropFailed(ILogger logger, string grain, string error);
+
+    [LoggerMessage(503, LogLevel.Warning, "Could not change the Orleans reminder {Name} of {Grain} after its turn committed (its row still rules): {Error}")]
+    public static partial void ReminderChangeFailed(ILogger logger, string name, string grain, string error);
+
+    [LoggerMessage(504, LogLevel.Information, "Fired {Count} reminders left overdue")]
+    public static partial void OverdueRemindersFired(ILogger logger, int count);
+
+    [LoggerMessage(505, LogLevel.Warning, "Could not fire the overdue reminder {Name} of {Grain}: {Error}")]
+    public static partial void OverdueReminderFailed(ILogger logger, string name, string grain, string error);
 }

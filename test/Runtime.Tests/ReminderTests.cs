@@ -57,6 +57,28 @@ public sealed class ReminderTests(RuntimeDatabase database) : IClassFixture<Runt
     }
 
     [Fact]
+    public async Task A_reminder_row_left_overdue_without_its_Orleans_reminder_is_fired_by_the_sweep()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: false, settings: new Dictionary<string, string?>
+        {
+            ["Fluid:Runtime:ReminderSweepInterval"] = "00:00:01",
+        });
+
+        // As if the silo had died between a turn's commit and the Orleans reminder's registration: the row
+        // is there (written after the silo's start-up catch-up), Orleans knows nothing of it.
+        await database.ExecuteAsync("""
+            INSERT INTO runtime.reminders (grain_type, grain_key, name, due_at, period_ms, created_at)
+            VALUES ('ticker', 'orphan', 'tick', now() - interval '5 seconds', 3600000, now())
+            """);
+
+        await Eventually.WaitAsync(() => Ticks("orphan"), n => n >= 1, TimeSpan.FromSeconds(10), "the tick of the overdue row");
+        var nextDue = await database.ScalarAsync("SELECT (extract(epoch FROM due_at - now()))::bigint FROM runtime.reminders WHERE grain_key = 'orphan'");
+        nextDue.Should().BeGreaterThan(3000, "the firing moved the row to its next period, an hour away");
+        await Task.Delay(2500);
+        (await Ticks("orphan")).Should().Be(1, "a row that is no longer overdue is not fired again");
+    }
+
+    [Fact]
     public async Task Cron_reminder_is_registered_at_the_next_occurrence_in_its_time_zone()
     {
         await using var api = await RuntimeHost.StartAsync(database, pumps: false);

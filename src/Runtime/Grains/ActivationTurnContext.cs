@@ -78,7 +78,7 @@ internal sealed class ActivationTurnContext(IGrainContext activation, GrainRegis
             await using var reader = await select.ExecuteReaderAsync();
             if (!await reader.ReadAsync())
             {
-                turn.State.RemindersToRemove.Add((Id, name));
+                Reminders.OrleansReminders.Remove(turn.State, Id, name);
                 return;
             }
 
@@ -105,7 +105,7 @@ internal sealed class ActivationTurnContext(IGrainContext activation, GrainRegis
 
         if (cron is not null)
         {
-            await Reminders.OrleansReminders.ReaimAsync(turn.State, Id, name, next);
+            Reminders.OrleansReminders.Reaim(turn.State, Id, name, next);
         }
 
         await registry.DispatchAsync(grain, new ReminderTick(name, dueAt, Now));

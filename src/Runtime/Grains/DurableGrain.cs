@@ -46,6 +46,9 @@ public abstract class DurableGrain : IGrainBase, IMessageTarget, IRemindable, IO
 
     internal void RememberWarm() => Activation.RememberWarm(this);
 
+    /// <summary>Opens the current turn's transaction without blocking, if it is opened on first use (a read-only turn).</summary>
+    internal ValueTask OpenTurnAsync() => Activation.CurrentTurn.State.OpenAsync();
+
     Task IGrainBase.OnDeactivateAsync(DeactivationReason reason, CancellationToken token)
     {
         if (Turn is ActivationTurnContext activation)

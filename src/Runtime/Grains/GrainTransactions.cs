@@ -103,6 +103,11 @@ public sealed class GrainTransactions(
                     {
                         await state.LockAsync(id, CancellationToken.None);
                     }
+                    else if (!_registry.Value.WarmTypes.Contains(id.Type))
+                    {
+                        // A grain that keeps no memory reads the database: open without blocking a thread.
+                        await state.OpenAsync();
+                    }
 
                     state.CallChain.Add(id);
                     try
@@ -136,7 +141,7 @@ public sealed class GrainTransactions(
     private async Task<T> RunInTransactionAsync<T>(bool readOnly, string? actor, GrainKey? self, Func<TurnState, Task<T>> body)
     {
         await using var state = readOnly
-            ? TurnState.OpenedOnFirstUse(OpenReadOnly, time.GetUtcNow(), actor, readOnly: true)
+            ? TurnState.OpenedOnFirstUse(OpenReadOnly, OpenReadOnlyAsync, time.GetUtcNow(), actor, readOnly: true)
             : await OpenForWritingAsync(actor);
         state.Reminders = _reminders;
         state.WarmTypes = _registry.Value.WarmTypes;
@@ -152,7 +157,7 @@ public sealed class GrainTransactions(
             }
         }
 
-        await OrleansReminders.RemoveAsync(state);
+        await OrleansReminders.ApplyAsync(state, logger);
         await TellWarmActivationsAsync(state, self);
         return result;
     }
@@ -163,6 +168,23 @@ public sealed class GrainTransactions(
         try
         {
             return TurnState.Owning(connection, await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted), time.GetUtcNow(), actor);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<(NpgsqlConnection, NpgsqlTransaction)> OpenReadOnlyAsync()
+    {
+        var connection = await dataSource.OpenConnectionAsync();
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+            await using var setReadOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction);
+            await setReadOnly.ExecuteNonQueryAsync();
+            return (connection, transaction);
         }
         catch
         {
@@ -237,6 +259,11 @@ public sealed class GrainTransactions(
             }
 
             await state.LockAsync(id, cancellationToken);
+        }
+        else
+        {
+            // A joined instance keeps no memory: its read goes to the database, opened without blocking a thread.
+            await state.OpenAsync();
         }
 
         state.CallChain.Add(id);
@@ -324,7 +351,7 @@ internal sealed class TurnContext(GrainKey id, TurnState state, GrainRegistry re
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         EnsureWritable();
         var dueAt = schedule.Period is null ? schedule.NextAfter(Now) : Now + schedule.DueIn;
-        await OrleansReminders.RegisterAsync(state, id, name, dueAt, schedule);
+        OrleansReminders.Register(state, id, name, dueAt, schedule);
         await using var command = Command(RuntimeSql.UpsertReminder);
         AddGrain(command);
         command.Parameters.AddWithValue("name", name);
@@ -343,7 +370,7 @@ internal sealed class TurnContext(GrainKey id, TurnState state, GrainRegistry re
         AddGrain(command);
         command.Parameters.AddWithValue("name", name);
         await command.ExecuteNonQueryAsync();
-        state.RemindersToRemove.Add((id, name));
+        OrleansReminders.Remove(state, id, name);
     }
 
     public async Task<Guid> ScheduleActivityAsync(string kind, object input, ActivityOptions? options = null, Guid? activityId = null)

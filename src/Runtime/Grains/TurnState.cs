@@ -17,6 +17,7 @@ internal sealed class TurnState : IAsyncDisposable
     private readonly HashSet<long> _locked = [];
     private readonly HashSet<GrainKey> _touched = [];
     private readonly Func<(NpgsqlConnection, NpgsqlTransaction)>? _open;
+    private readonly Func<Task<(NpgsqlConnection, NpgsqlTransaction)>>? _openAsync;
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
     private int _eventSequence;
@@ -28,12 +29,15 @@ internal sealed class TurnState : IAsyncDisposable
         _transaction = transaction;
     }
 
-    private TurnState(DateTimeOffset now, string? actor, bool readOnly, Func<(NpgsqlConnection, NpgsqlTransaction)>? open = null)
+    private TurnState(
+        DateTimeOffset now, string? actor, bool readOnly,
+        Func<(NpgsqlConnection, NpgsqlTransaction)>? open = null, Func<Task<(NpgsqlConnection, NpgsqlTransaction)>>? openAsync = null)
     {
         Now = now;
         Actor = actor;
         ReadOnly = readOnly;
         _open = open;
+        _openAsync = openAsync;
     }
 
     private bool _owned;
@@ -43,8 +47,23 @@ internal sealed class TurnState : IAsyncDisposable
         new(connection, transaction, now, actor, readOnly: false) { _owned = true };
 
     /// <summary>A turn whose connection and transaction are opened by <paramref name="open"/> when a grain first needs them.</summary>
-    public static TurnState OpenedOnFirstUse(Func<(NpgsqlConnection, NpgsqlTransaction)> open, DateTimeOffset now, string? actor, bool readOnly) =>
-        new(now, actor, readOnly, open) { _owned = true };
+    /// <remarks>
+    /// Code that can wait opens it with <see cref="OpenAsync"/> first (a warm state about to load, a read of
+    /// a grain that keeps no memory): the first use from a synchronous property would block its thread
+    /// while the pool hands out a connection and the transaction is set read-only.
+    /// </remarks>
+    public static TurnState OpenedOnFirstUse(
+        Func<(NpgsqlConnection, NpgsqlTransaction)> open, Func<Task<(NpgsqlConnection, NpgsqlTransaction)>> openAsync, DateTimeOffset now, string? actor, bool readOnly) =>
+        new(now, actor, readOnly, open, openAsync) { _owned = true };
+
+    /// <summary>Opens the turn's transaction now, without blocking, if it is opened on first use and not open yet.</summary>
+    public async ValueTask OpenAsync()
+    {
+        if (_transaction is null && _openAsync is not null)
+        {
+            (_connection, _transaction) = await _openAsync();
+        }
+    }
 
     public NpgsqlConnection Connection => EnsureOpen().Connection;
 
@@ -77,8 +96,8 @@ internal sealed class TurnState : IAsyncDisposable
     /// <summary>Orleans' reminder service, in a silo: it wakes the grains whose reminders this turn registers.</summary>
     public Orleans.Timers.IReminderRegistry? Reminders { get; set; }
 
-    /// <summary>Orleans reminders to remove once the turn has committed (removing them before could lose a tick on rollback).</summary>
-    public List<(GrainKey Grain, string Name)> RemindersToRemove { get; } = [];
+    /// <summary>Changes to Orleans reminders, made once the turn has committed (see <see cref="Reminders.OrleansReminders"/>).</summary>
+    public List<Reminders.ReminderChange> ReminderChanges { get; } = [];
 
     public int NextEventSequence()
     {

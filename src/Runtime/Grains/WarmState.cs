@@ -54,6 +54,7 @@ public sealed class WarmState<T> : IDroppableState where T : class
             generation = _generation;
         }
 
+        await _grain.OpenTurnAsync();
         var loaded = await _load();
         lock (_gate)
         {

@@ -36,6 +36,7 @@ public static class FluidRuntimeHostingExtensions
             .Validate(o => o.MaxTurnAttempts >= 1, $"{FluidRuntimeOptions.Section}:MaxTurnAttempts must be at least 1.")
             .Validate(o => o.MaxMessageAttempts >= 1, $"{FluidRuntimeOptions.Section}:MaxMessageAttempts must be at least 1.")
             .Validate(o => o.MaxConcurrentTurns >= 1, $"{FluidRuntimeOptions.Section}:MaxConcurrentTurns must be at least 1.")
+            .Validate(o => o.ReminderSweepInterval >= TimeSpan.FromSeconds(1), $"{FluidRuntimeOptions.Section}:ReminderSweepInterval must be at least one second.")
             .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.ChannelPrefix, "^[a-z_][a-z0-9_]{0,40}$"), $"{FluidRuntimeOptions.Section}:ChannelPrefix must be lower-case letters, digits or '_'.")
             .ValidateOnStart();
 

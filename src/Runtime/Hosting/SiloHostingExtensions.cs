@@ -58,6 +58,7 @@ public static class SiloHostingExtensions
             }));
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = Reminders.OrleansReminders.MinimumPeriod);
             silo.AddStartupTask<Reminders.ReminderCatchUp>();
+            silo.Services.AddHostedService<Reminders.OverdueReminderSweep>();
             if (!string.IsNullOrWhiteSpace(builder.Configuration[TelemetryHostingExtensions.OtlpEndpointVariable]))
             {
                 silo.AddActivityPropagation(); // trace context crosses silos with each grain call
