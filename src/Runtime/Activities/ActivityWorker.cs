@@ -332,13 +332,9 @@ public sealed class ActivityWorker(
             }
 
             state.AddNotifications(batch, runtimeOptions.Value);
-            if (batch.BatchCommands.Count > 0)
-            {
-                await batch.ExecuteNonQueryAsync();
-            }
+            await TurnState.CommitWithAsync(batch, CancellationToken.None);
         }
 
-        await transaction.CommitAsync();
         if (posts.Count > 0)
         {
             signal.Messages.Set();

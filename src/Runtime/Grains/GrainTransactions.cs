@@ -152,8 +152,7 @@ public sealed class GrainTransactions(
             result = await body(state);
             if (state.IsOpen)
             {
-                await state.NotifyAsync(options.Value, CancellationToken.None);
-                await state.Transaction.CommitAsync();
+                await state.CommitAsync(options.Value, CancellationToken.None);
             }
         }
 
@@ -213,7 +212,7 @@ public sealed class GrainTransactions(
     /// <summary>
     /// After a commit, tells the activations of the warm grains this turn joined and wrote (not the
     /// turn's own activation, which drops its memory itself) to drop theirs, so that the caller reads
-    /// its own writes. A lost call is covered by the commit's notification (see <see cref="TurnState.NotifyAsync"/>).
+    /// its own writes. A lost call is covered by the commit's notification (see <see cref="TurnState.CommitAsync"/>).
     /// </summary>
     private async Task TellWarmActivationsAsync(TurnState state, GrainKey? self)
     {

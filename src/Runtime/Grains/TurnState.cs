@@ -165,16 +165,32 @@ internal sealed class TurnState : IAsyncDisposable
     /// <summary>The grains with state in memory that this turn wrote, joined or touched.</summary>
     public IEnumerable<GrainKey> WrittenWarmGrains => Written.Concat(_touched).Where(g => WarmTypes.Contains(g.Type)).Distinct();
 
-    /// <summary>Queues the NOTIFY hints for what this turn wrote; delivered by PostgreSQL at commit.</summary>
-    public async Task NotifyAsync(FluidRuntimeOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits the turn. The NOTIFY hints for what it wrote go in the commit's round trip: PostgreSQL
+    /// delivers them when the commit succeeds, never otherwise.
+    /// </summary>
+    public async Task CommitAsync(FluidRuntimeOptions options, CancellationToken cancellationToken)
     {
-        if (LastEventPosition == 0 && !MessagesPosted && !ActivitiesScheduled && !WrittenWarmGrains.Any())
+        await using var batch = new NpgsqlBatch(Connection, Transaction);
+        AddNotifications(batch, options);
+        await CommitWithAsync(batch, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="batch"/>, made in a transaction, then commits that transaction, in one round trip. A
+    /// failing statement leaves the commit unrun and the transaction to be rolled back, as an exception.
+    /// </summary>
+    public static async Task CommitWithAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        var transaction = batch.Transaction ?? throw new InvalidOperationException("The batch is not part of a transaction.");
+        if (batch.BatchCommands.Count == 0)
         {
+            await transaction.CommitAsync(cancellationToken);
             return;
         }
 
-        await using var batch = new NpgsqlBatch(Connection, Transaction);
-        AddNotifications(batch, options);
+        // Npgsql follows the server's transaction status: after this COMMIT the transaction is completed.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -201,8 +201,7 @@ public sealed class MessagePump(
                 await using var finish = new NpgsqlBatch(connection, transaction);
                 finish.BatchCommands.Add(ReleaseInbox(grain, version: -1));
                 state.AddNotifications(finish, _runtime);
-                await finish.ExecuteNonQueryAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                await TurnState.CommitWithAsync(finish, cancellationToken);
                 return;
             }
         }
