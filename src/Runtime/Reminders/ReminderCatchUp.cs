@@ -61,15 +61,17 @@ internal sealed class OverdueReminderSweep(
     {
         var interval = options.Value.ReminderSweepInterval;
         using var timer = new PeriodicTimer(interval, time);
+        var failures = 0;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await ReminderCatchUp.FireOverdueAsync(dataSource, grains, time.GetUtcNow() - interval, logger, stoppingToken);
+                failures = 0;
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
             {
-                Log.PumpFailed(logger, "overdue reminder", 1, ex.Message);
+                Log.PumpFailed(logger, "overdue reminder", ++failures, ex.Message);
             }
         }
     }
