@@ -41,6 +41,12 @@ public interface ICounterGrain : IGrainWithStringKey
 
     Task FailAfterWritingAsync(string target);
 
+    /// <summary>
+    /// Posts messages 1, 2 and 3 to another counter and publishes events "kept-1", "dropped-2" and "kept-3";
+    /// the second of each inside a savepoint that is rolled back.
+    /// </summary>
+    Task SendAroundARolledBackSavepointAsync(string target);
+
     /// <summary>Publishes one event in a turn of its own.</summary>
     Task AnnounceAsync(string stream, string type, long? companyId = null);
 
@@ -207,6 +213,19 @@ public sealed class CounterGrain(ITurnContext context, TestSiloName silo) : Dura
         context.PublishAsync(stream, type, new { Grain = context.Key }, companyId);
 
     public Task ForwardAsync(string target, object message, TimeSpan? delay = null) => context.PostAsync<ICounterGrain>(target, message, delay);
+
+    public async Task SendAroundARolledBackSavepointAsync(string target)
+    {
+        var stream = $"counter:{context.Key}";
+        await context.PostAsync<ICounterGrain>(target, new Add(Guid.NewGuid(), 1, 1));
+        await context.PublishAsync(stream, "kept-1", new { Seq = 1 });
+        await context.SavepointAsync("probe");
+        await context.PostAsync<ICounterGrain>(target, new Add(Guid.NewGuid(), 2, 10));
+        await context.PublishAsync(stream, "dropped-2", new { Seq = 2 });
+        await context.RollbackToSavepointAsync("probe");
+        await context.PostAsync<ICounterGrain>(target, new Add(Guid.NewGuid(), 3, 100));
+        await context.PublishAsync(stream, "kept-3", new { Seq = 3 });
+    }
 
     public async Task FailAfterWritingAsync(string target)
     {

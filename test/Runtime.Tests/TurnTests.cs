@@ -82,6 +82,22 @@ public sealed class TurnTests(RuntimeDatabase database) : IClassFixture<RuntimeD
     }
 
     [Fact]
+    public async Task A_rollback_to_a_savepoint_drops_the_messages_and_events_queued_since_and_keeps_the_others_in_order()
+    {
+        await using var runtime = await RuntimeHost.StartAsync(database, pumps: true);
+
+        await runtime.Grains.GetGrain<ICounterGrain>("savepoint").SendAroundARolledBackSavepointAsync("savepoint-target");
+
+        // Messages and events are written with the commit; the rolled-back one is never written at all.
+        (await database.ScalarAsync("SELECT count(*) FROM runtime.events WHERE stream = 'counter:savepoint' AND type = 'dropped-2'")).Should().Be(0);
+        var events = await database.ListAsync("SELECT type FROM runtime.events WHERE stream = 'counter:savepoint' ORDER BY position", r => r.GetString(0));
+        events.Should().Equal("kept-1", "kept-3");
+        await Eventually.WaitAsync(() => runtime.Grains.GetGrain<ICounterGrain>("savepoint-target").GetAsync(), v => v >= 101, TimeSpan.FromSeconds(30), "messages 1 and 3 applied");
+        (await database.ListAsync("SELECT seq FROM testgrains.applied WHERE grain = 'savepoint-target' ORDER BY id", r => r.GetInt64(0))).Should().Equal(1L, 3L);
+        (await runtime.Grains.GetGrain<ICounterGrain>("savepoint-target").GetAsync()).Should().Be(101, "message 2 was rolled back with its savepoint");
+    }
+
+    [Fact]
     public async Task Calling_back_into_a_grain_already_in_the_turn_is_a_clear_error_not_a_deadlock()
     {
         await using var runtime = await RuntimeHost.StartAsync(database, pumps: false);

@@ -626,7 +626,7 @@ public sealed class MeetingGrain(ITurnContext context, IServiceProvider services
                 $"Why: {cta.Rationale}",
                 route!.Description,
             }.Where(p => !string.IsNullOrWhiteSpace(p)));
-            await context.Transaction.SaveAsync(DispatchSavepoint);
+            await context.SavepointAsync(DispatchSavepoint);
             try
             {
                 var task = await TaskCreation.CreateAsync(context, new CreateTaskCommand
@@ -638,7 +638,7 @@ public sealed class MeetingGrain(ITurnContext context, IServiceProvider services
                     Priority = cta.Priority,
                     DeadlineAt = cta.DueDate is { } due ? new DateTimeOffset(due.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero) : null,
                 }, state.CreatedBy);
-                await context.Transaction.ReleaseAsync(DispatchSavepoint);
+                await context.ReleaseSavepointAsync(DispatchSavepoint);
                 var dispatched = await SaveCtaAsync(cta with
                 {
                     Status = CtaStatus.Dispatched,
@@ -652,7 +652,7 @@ public sealed class MeetingGrain(ITurnContext context, IServiceProvider services
             }
             catch (DomainException ex)
             {
-                await context.Transaction.RollbackAsync(DispatchSavepoint);
+                await context.RollbackToSavepointAsync(DispatchSavepoint);
                 await RefuseAsync(state, cta, ex is PolicyDeniedException denied ? denied.Rule : "task:refused", ex.Message, policy: ex is PolicyDeniedException);
             }
         }

@@ -56,7 +56,7 @@ public sealed class CustomEventsGrain(ITurnContext context, IOptions<TriggerOpti
         }
 
         var stream = command.TaskId is { } task ? Streams.Task(task) : Streams.Agent(command.AgentId);
-        return await context.PublishAsync(stream, TriggerEvents.CustomPrefix + name,
+        return await context.PublishNowAsync(stream, TriggerEvents.CustomPrefix + name,
             new { Name = name, Data = data, command.AgentId, command.TaskId }, companyId);
     }
 }

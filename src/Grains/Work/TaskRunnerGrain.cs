@@ -748,21 +748,21 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
     private async Task<ToolResult> RunInSavepointAsync(ToolBox toolBox, ToolScope scope)
     {
-        await context.Transaction.SaveAsync(ToolSavepoint);
+        await context.SavepointAsync(ToolSavepoint);
         try
         {
             var result = await toolBox.RunAsync(scope);
-            await context.Transaction.ReleaseAsync(ToolSavepoint);
+            await context.ReleaseSavepointAsync(ToolSavepoint);
             return result;
         }
         catch (DomainException ex)
         {
-            await context.Transaction.RollbackAsync(ToolSavepoint);
+            await context.RollbackToSavepointAsync(ToolSavepoint);
             return ex is PolicyDeniedException denied ? ToolResult.Denied($"{denied.Message} (rule {denied.Rule}).") : ToolResult.Error(ex.Message);
         }
         catch (PostgresException ex) when (!TransientFailure(ex))
         {
-            await context.Transaction.RollbackAsync(ToolSavepoint);
+            await context.RollbackToSavepointAsync(ToolSavepoint);
             Log.ToolFailed(logger, scope.Task.Id, scope.Call.Name, ex.Message);
             return ToolResult.Error($"the {scope.Call.Name} call could not be carried out ({ex.SqlState}).");
         }

@@ -357,7 +357,7 @@ public sealed class WorkflowRunGrain(ITurnContext context)
 
         long agentId;
         TaskDto task;
-        await context.Transaction.SaveAsync(CreateSavepoint);
+        await context.SavepointAsync(CreateSavepoint);
         try
         {
             agentId = await ResolveAgentAsync(run, definition.Agent);
@@ -373,11 +373,11 @@ public sealed class WorkflowRunGrain(ITurnContext context)
                 }, run.Row.StartedBy);
             }
 
-            await context.Transaction.ReleaseAsync(CreateSavepoint);
+            await context.ReleaseSavepointAsync(CreateSavepoint);
         }
         catch (DomainException ex)
         {
-            await context.Transaction.RollbackAsync(CreateSavepoint);
+            await context.RollbackToSavepointAsync(CreateSavepoint);
             step.TaskId = null;
             await WorkflowRunRows.SaveAsync(context, Id, step);
             await AttemptFailedAsync(run, step, $"Attempt {step.Attempt} could not start: {ex.Message}", schemaMismatch: false);
@@ -634,7 +634,7 @@ public sealed class WorkflowRunGrain(ITurnContext context)
 
     private Task<WorkflowRunDto> ShowAsync(Run run) => WorkflowRunRows.ShowAsync(context, run.Row, run.Steps, run.Definition);
 
-    private Task<long> PublishAsync(Run run, string type, object payload) =>
+    private Task PublishAsync(Run run, string type, object payload) =>
         context.PublishAsync(WorkflowRunEvents.Stream(Id), type, payload, run.Row.CompanyId);
 
     internal static string Key(long runId) => runId.ToString(CultureInfo.InvariantCulture);

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using FluidManager.Runtime.Grains;
-using FluidManager.Runtime.Messaging;
 using FluidManager.Runtime.Silos;
 using FluidManager.Runtime.Telemetry;
 using Microsoft.Extensions.Hosting;
@@ -321,17 +320,15 @@ public sealed class ActivityWorker(
 
         // The others lost their lease: not theirs to report.
         var posts = ends.Where(e => e.Command.RecordsAffected == 1).Select(e => e.Item).ToList();
-        var state = new TurnState(connection, transaction, now, actor: null, readOnly: false) { MessagesPosted = posts.Count > 0 };
+        var state = new TurnState(connection, transaction, now, actor: null, readOnly: false);
+        foreach (var item in posts)
+        {
+            state.Post(item.Owner, item.Outcome, item.Sender, now);
+        }
+
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            // In one order across all completion loops: each post upserts its owner's inbox row, and two
-            // batches locking the same rows in opposite orders would deadlock.
-            foreach (var item in posts.OrderBy(i => i.Owner.Type, StringComparer.Ordinal).ThenBy(i => i.Owner.Key, StringComparer.Ordinal))
-            {
-                batch.BatchCommands.Add(PostCommand(item, now));
-            }
-
-            state.AddNotifications(batch, runtimeOptions.Value);
+            state.AddCommitStatements(batch, runtimeOptions.Value);
             await TurnState.CommitWithAsync(batch, CancellationToken.None);
         }
 
@@ -365,13 +362,6 @@ public sealed class ActivityWorker(
         command.Parameters.AddWithValue("silo", silo.Id);
         command.Parameters.AddWithValue("attempt", item.Activity.Attempt);
         command.Parameters.AddWithValue("now", now);
-        return command;
-    }
-
-    private static NpgsqlBatchCommand PostCommand(Finished item, DateTimeOffset now)
-    {
-        var command = new NpgsqlBatchCommand(RuntimeSql.PostMessage);
-        PostedMessage.AddParameters(command.Parameters, item.Owner.Type, item.Owner.Key, item.Outcome, item.Sender, now, now);
         return command;
     }
 

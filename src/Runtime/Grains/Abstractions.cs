@@ -31,11 +31,36 @@ public interface ITurnContext
     /// <summary>Another grain, whose commands commit with this turn and whose reads see it (see <see cref="IJoinedGrain{TGrain}"/>).</summary>
     IJoinedGrain<TGrain> Join<TGrain>(string key) where TGrain : class;
 
-    /// <summary>Sends a durable one-way message, delivered after this turn commits, exactly once, FIFO per target.</summary>
+    /// <summary>
+    /// Sends a durable one-way message, delivered after this turn commits, exactly once, FIFO per target.
+    /// The message is serialised now and written with the commit.
+    /// </summary>
     Task PostAsync<TGrain>(string key, object message, TimeSpan? delay = null) where TGrain : class;
 
-    /// <summary>Writes an event row in this turn; it becomes visible (and is pushed live) when the turn commits.</summary>
-    Task<long> PublishAsync(string stream, string type, object payload, long? companyId = null);
+    /// <summary>
+    /// Writes an event row in this turn; it becomes visible (and is pushed live) when the turn commits.
+    /// The payload is serialised now and the row written with the commit.
+    /// </summary>
+    Task PublishAsync(string stream, string type, object payload, long? companyId = null);
+
+    /// <summary>
+    /// Writes an event row now, in this turn, and returns its position, for a caller that must give it
+    /// out; it too becomes visible when the turn commits. <see cref="PublishAsync"/> costs a round trip less.
+    /// </summary>
+    Task<long> PublishNowAsync(string stream, string type, object payload, long? companyId = null);
+
+    /// <summary>
+    /// Sets a savepoint in the turn's transaction. Use these three, not the transaction's own savepoint
+    /// methods: a rollback to the savepoint must also drop the events, messages and reminder changes
+    /// the turn queued since, which go to the database with the commit.
+    /// </summary>
+    Task SavepointAsync(string name);
+
+    /// <summary>Undoes what the turn did since the savepoint: its rows, and the events, messages and reminder changes it queued.</summary>
+    Task RollbackToSavepointAsync(string name);
+
+    /// <summary>Releases the savepoint: what the turn did since stays part of it.</summary>
+    Task ReleaseSavepointAsync(string name);
 
     Task RegisterReminderAsync(string name, ReminderSchedule schedule);
 

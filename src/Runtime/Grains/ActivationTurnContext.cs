@@ -158,7 +158,15 @@ internal sealed class ActivationTurnContext(IGrainContext activation, GrainRegis
 
     public Task PostAsync<TGrain>(string key, object message, TimeSpan? delay = null) where TGrain : class => Current.PostAsync<TGrain>(key, message, delay);
 
-    public Task<long> PublishAsync(string stream, string type, object payload, long? companyId = null) => Current.PublishAsync(stream, type, payload, companyId);
+    public Task PublishAsync(string stream, string type, object payload, long? companyId = null) => Current.PublishAsync(stream, type, payload, companyId);
+
+    public Task<long> PublishNowAsync(string stream, string type, object payload, long? companyId = null) => Current.PublishNowAsync(stream, type, payload, companyId);
+
+    public Task SavepointAsync(string name) => Current.SavepointAsync(name);
+
+    public Task RollbackToSavepointAsync(string name) => Current.RollbackToSavepointAsync(name);
+
+    public Task ReleaseSavepointAsync(string name) => Current.ReleaseSavepointAsync(name);
 
     public Task RegisterReminderAsync(string name, ReminderSchedule schedule) => Current.RegisterReminderAsync(name, schedule);
 

@@ -320,15 +320,13 @@ internal sealed class TurnContext(GrainKey id, TurnState state, GrainRegistry re
         return new JoinedGrain<TGrain>(executor, state, new GrainKey(registration.TypeName, key), registration);
     }
 
-    public async Task PostAsync<TGrain>(string key, object message, TimeSpan? delay = null) where TGrain : class
+    public Task PostAsync<TGrain>(string key, object message, TimeSpan? delay = null) where TGrain : class
     {
         ArgumentNullException.ThrowIfNull(message);
         EnsureWritable();
         var target = registry.Resolve<TGrain>();
-        await using var command = Command(RuntimeSql.PostMessage);
-        Messaging.PostedMessage.AddParameters(command.Parameters, target.TypeName, key, message, state.Actor ?? id.ToString(), Now, Now + (delay ?? TimeSpan.Zero));
-        await command.ExecuteNonQueryAsync();
-        state.MessagesPosted = true;
+        state.Post(new GrainKey(target.TypeName, key), message, state.Actor ?? id.ToString(), Now + (delay ?? TimeSpan.Zero));
+        return Task.CompletedTask;
     }
 
     /// <summary>See <see cref="WarmTurnExtensions.TouchWarm{TGrain}(ITurnContext, string)"/>.</summary>
@@ -339,11 +337,29 @@ internal sealed class TurnContext(GrainKey id, TurnState state, GrainRegistry re
         state.Touch(new GrainKey(registry.Resolve<TGrain>().TypeName, key));
     }
 
-    public Task<long> PublishAsync(string stream, string type, object payload, long? companyId = null)
+    public Task PublishAsync(string stream, string type, object payload, long? companyId = null)
     {
         EnsureWritable();
-        return state.PublishAsync(stream, type, payload, companyId);
+        state.Publish(stream, type, payload, companyId);
+        return Task.CompletedTask;
     }
+
+    public Task<long> PublishNowAsync(string stream, string type, object payload, long? companyId = null)
+    {
+        EnsureWritable();
+        return state.PublishNowAsync(stream, type, payload, companyId);
+    }
+
+    public Task SavepointAsync(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        EnsureWritable();
+        return state.SavepointAsync(name);
+    }
+
+    public Task RollbackToSavepointAsync(string name) => state.RollbackToSavepointAsync(name);
+
+    public Task ReleaseSavepointAsync(string name) => state.ReleaseSavepointAsync(name);
 
     public async Task RegisterReminderAsync(string name, ReminderSchedule schedule)
     {

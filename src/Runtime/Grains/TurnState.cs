@@ -16,6 +16,18 @@ internal sealed class TurnState : IAsyncDisposable
 
     private readonly HashSet<long> _locked = [];
     private readonly HashSet<GrainKey> _touched = [];
+
+    /// <summary>
+    /// The events published so far, with their numbers in the transaction: those with a command are
+    /// written with the commit, the others were written when published.
+    /// </summary>
+    private readonly List<(int Sequence, NpgsqlBatchCommand? Command)> _events = [];
+
+    /// <summary>The messages posted so far, with their targets: written with the commit.</summary>
+    private readonly List<(GrainKey Target, NpgsqlBatchCommand Command)> _posts = [];
+
+    /// <summary>What had been queued for the commit when each open savepoint was set.</summary>
+    private readonly Dictionary<string, (int Events, int Posts, int Reminders)> _savepoints = [];
     private readonly Func<(NpgsqlConnection, NpgsqlTransaction)>? _open;
     private readonly Func<Task<(NpgsqlConnection, NpgsqlTransaction)>>? _openAsync;
     private NpgsqlConnection? _connection;
@@ -87,8 +99,6 @@ internal sealed class TurnState : IAsyncDisposable
     /// <summary>Grains whose calls are in progress, outermost first: a call back into one is a cycle.</summary>
     public List<GrainKey> CallChain { get; } = [];
 
-    public long LastEventPosition { get; set; }
-
     public bool MessagesPosted { get; set; }
 
     public bool ActivitiesScheduled { get; set; }
@@ -109,14 +119,71 @@ internal sealed class TurnState : IAsyncDisposable
         return ++_eventSequence;
     }
 
-    /// <summary>Writes an event row in this transaction (see <see cref="ITurnContext.PublishAsync"/>).</summary>
-    public async Task<long> PublishAsync(string stream, string type, object payload, long? companyId)
+    /// <summary>
+    /// Queues an event row for the commit (see <see cref="ITurnContext.PublishAsync"/>). Its payload is
+    /// serialised now; its position comes from the transaction id and its number in the turn.
+    /// </summary>
+    public void Publish(string stream, string type, object payload, long? companyId)
     {
+        var sequence = NextEventSequence();
+        var command = new NpgsqlBatchCommand(RuntimeSql.PublishEvent);
+        Events.EventRow.AddParameters(command.Parameters, sequence, companyId, stream, type, payload, Actor, Now);
+        _events.Add((sequence, command));
+    }
+
+    /// <summary>Writes an event row now and returns its position, for a caller that must give it out (see <see cref="ITurnContext.PublishNowAsync"/>).</summary>
+    public async Task<long> PublishNowAsync(string stream, string type, object payload, long? companyId)
+    {
+        var sequence = NextEventSequence();
         await using var command = new NpgsqlCommand(RuntimeSql.PublishEvent, Connection, Transaction);
-        Events.EventRow.AddParameters(command.Parameters, NextEventSequence(), companyId, stream, type, payload, Actor, Now);
+        Events.EventRow.AddParameters(command.Parameters, sequence, companyId, stream, type, payload, Actor, Now);
         var position = (long)(await command.ExecuteScalarAsync())!;
-        LastEventPosition = position;
+        _events.Add((sequence, null));
         return position;
+    }
+
+    /// <summary>
+    /// Queues a message for the commit (see <see cref="ITurnContext.PostAsync{TGrain}"/>). Its payload
+    /// is serialised now; the row and its target's inbox are written with the commit, so that the
+    /// inbox row is locked only for the commit's round trip, not for the rest of the turn.
+    /// </summary>
+    public void Post(GrainKey target, object message, string sender, DateTimeOffset dueAt)
+    {
+        var command = new NpgsqlBatchCommand(RuntimeSql.PostMessage);
+        Messaging.PostedMessage.AddParameters(command.Parameters, target.Type, target.Key, message, sender, Now, dueAt);
+        _posts.Add((target, command));
+        MessagesPosted = true;
+    }
+
+    /// <summary>Sets a savepoint in the transaction, remembering what the turn had queued for its commit.</summary>
+    public async Task SavepointAsync(string name)
+    {
+        await Transaction.SaveAsync(name);
+        _savepoints[name] = (_events.Count, _posts.Count, ReminderChanges.Count);
+    }
+
+    /// <summary>
+    /// Rolls the transaction back to a savepoint, and drops the events, messages and reminder changes
+    /// queued since. The savepoint stays set, as in PostgreSQL.
+    /// </summary>
+    public async Task RollbackToSavepointAsync(string name)
+    {
+        if (!_savepoints.TryGetValue(name, out var mark))
+        {
+            throw new InvalidOperationException($"The turn has no savepoint '{name}'.");
+        }
+
+        await Transaction.RollbackAsync(name);
+        _events.RemoveRange(mark.Events, _events.Count - mark.Events);
+        _posts.RemoveRange(mark.Posts, _posts.Count - mark.Posts);
+        ReminderChanges.RemoveRange(mark.Reminders, ReminderChanges.Count - mark.Reminders);
+    }
+
+    /// <summary>Releases a savepoint: what was done since it stays part of the turn.</summary>
+    public async Task ReleaseSavepointAsync(string name)
+    {
+        await Transaction.ReleaseAsync(name);
+        _savepoints.Remove(name);
     }
 
     public async Task LockAsync(GrainKey id, CancellationToken cancellationToken)
@@ -166,13 +233,13 @@ internal sealed class TurnState : IAsyncDisposable
     public IEnumerable<GrainKey> WrittenWarmGrains => Written.Concat(_touched).Where(g => WarmTypes.Contains(g.Type)).Distinct();
 
     /// <summary>
-    /// Commits the turn. The NOTIFY hints for what it wrote go in the commit's round trip: PostgreSQL
-    /// delivers them when the commit succeeds, never otherwise.
+    /// Commits the turn. Its events and messages, and the NOTIFY hints for what it wrote, go in the
+    /// commit's round trip: PostgreSQL delivers the hints when the commit succeeds, never otherwise.
     /// </summary>
     public async Task CommitAsync(FluidRuntimeOptions options, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(Connection, Transaction);
-        AddNotifications(batch, options);
+        AddCommitStatements(batch, options);
         await CommitWithAsync(batch, cancellationToken);
     }
 
@@ -194,12 +261,34 @@ internal sealed class TurnState : IAsyncDisposable
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Appends the NOTIFY hints to a batch the caller is about to run in this transaction.</summary>
-    public void AddNotifications(NpgsqlBatch batch, FluidRuntimeOptions options)
+    /// <summary>
+    /// Appends the queued events and messages, then the NOTIFY hints, to a batch the caller is about to
+    /// run in this transaction and commit (see <see cref="CommitWithAsync"/>).
+    /// </summary>
+    public void AddCommitStatements(NpgsqlBatch batch, FluidRuntimeOptions options)
     {
-        if (LastEventPosition != 0)
+        foreach (var (_, command) in _events)
         {
-            batch.BatchCommands.Add(Notify(options.EventsChannel, LastEventPosition.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (command is not null)
+            {
+                batch.BatchCommands.Add(command);
+            }
+        }
+
+        // In one order across all turns: each post upserts its target's inbox row, and two commits
+        // locking the same rows in opposite orders would deadlock. The sort is stable, so each
+        // target's messages keep the order they were posted in.
+        foreach (var (_, command) in _posts.OrderBy(p => p.Target.Type, StringComparer.Ordinal).ThenBy(p => p.Target.Key, StringComparer.Ordinal))
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        if (_events.Count > 0)
+        {
+            var hint = new NpgsqlBatchCommand(RuntimeSql.NotifyEventPosition);
+            hint.Parameters.AddWithValue("channel", options.EventsChannel);
+            hint.Parameters.AddWithValue("seq", (long)_events[^1].Sequence);
+            batch.BatchCommands.Add(hint);
         }
 
         if (MessagesPosted || ActivitiesScheduled)
@@ -214,7 +303,8 @@ internal sealed class TurnState : IAsyncDisposable
             batch.BatchCommands.Add(Notify(options.WarmChannel, warm));
         }
 
-        LastEventPosition = 0;
+        _events.Clear();
+        _posts.Clear();
         MessagesPosted = false;
         ActivitiesScheduled = false;
     }

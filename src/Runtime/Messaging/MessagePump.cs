@@ -200,7 +200,7 @@ public sealed class MessagePump(
                 await RecordFailureAsync(state, grain, message, ex, cancellationToken);
                 await using var finish = new NpgsqlBatch(connection, transaction);
                 finish.BatchCommands.Add(ReleaseInbox(grain, version: -1));
-                state.AddNotifications(finish, _runtime);
+                state.AddCommitStatements(finish, _runtime);
                 await TurnState.CommitWithAsync(finish, cancellationToken);
                 return;
             }
@@ -295,7 +295,7 @@ public sealed class MessagePump(
             dead.Parameters.AddWithValue("error", text);
             dead.Parameters.AddWithValue("now", state.Now);
             var deadId = (long)(await dead.ExecuteScalarAsync(cancellationToken))!;
-            await state.PublishAsync("runtime", "runtime.dead_lettered", new { DeadLetterId = deadId, Grain = grain.ToString(), message.Type, Attempts = attempts, Error = text }, companyId: null);
+            state.Publish("runtime", "runtime.dead_lettered", new { DeadLetterId = deadId, Grain = grain.ToString(), message.Type, Attempts = attempts, Error = text }, companyId: null);
             Log.MessageDeadLettered(logger, message.Id, grain.ToString(), attempts, text);
             return;
         }
