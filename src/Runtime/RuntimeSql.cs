@@ -87,6 +87,9 @@ internal static class RuntimeSql
     /// <summary>The receiver's half of a delivery: the message leaves the queue in the transaction of its effect.</summary>
     public const string TakeMessage = "DELETE FROM runtime.messages WHERE id = @id AND grain_type = @grain_type AND grain_key = @grain_key";
 
+    /// <summary>Several messages' take, run with the receiver's lock: the ids it returns are the ones still queued.</summary>
+    public const string TakeMessages = "DELETE FROM runtime.messages WHERE grain_type = @grain_type AND grain_key = @grain_key AND id = ANY(@ids) RETURNING id";
+
     public const string DeferMessage = "UPDATE runtime.messages SET attempts = @attempts, last_error = @error, due_at = @due_at WHERE id = @id";
 
     public const string DeadLetterMessage = """

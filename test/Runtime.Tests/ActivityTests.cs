@@ -183,7 +183,8 @@ public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<Runt
     {
         await using var silo = await RuntimeHost.StartAsync(database, pumps: true);
         var worker = silo.Grains.GetGrain<IWorkerGrain>("w-queued");
-        var id = await worker.StartAsync(new SleepInput(300));
+        // Long enough for the message below to be queued first, even on a loaded machine.
+        var id = await worker.StartAsync(new SleepInput(3000));
         var grainType = await database.ScalarAsync<string>("SELECT grain_type FROM runtime.activities WHERE id = @id", ("id", id));
 
         // A message due in an hour heads the owner's queue: strict FIFO holds the outcome behind it.

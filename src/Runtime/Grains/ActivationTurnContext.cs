@@ -117,16 +117,32 @@ internal sealed class ActivationTurnContext(IGrainContext activation, GrainRegis
     /// </summary>
     internal async Task ReceiveAsync(DurableGrain grain, DeliveredMessage message)
     {
-        await using var delete = new NpgsqlCommand(RuntimeSql.TakeMessage, Connection, Transaction);
-        delete.Parameters.AddWithValue("id", message.Id);
-        delete.Parameters.AddWithValue("grain_type", Id.Type);
-        delete.Parameters.AddWithValue("grain_key", Id.Key);
-        if (await delete.ExecuteNonQueryAsync() == 0)
+        if (message.InboxVersion is { } version)
         {
-            return;
+            Current.State.ReleaseInboxOnCommit(Id, version);
+        }
+
+        if (!await TakeAsync(message.Id))
+        {
+            return; // applied already: a delivery that was repeated
         }
 
         await registry.DispatchAsync(grain, registry.DeserializeMessage(message.Type, message.Payload));
+    }
+
+    /// <summary>Whether the message was still queued: taken with the turn's lock when the call delivered it, else now.</summary>
+    private async Task<bool> TakeAsync(long messageId)
+    {
+        if (Current.State.TakenMessages is { } taken && taken.Remove(messageId))
+        {
+            return true;
+        }
+
+        await using var delete = new NpgsqlCommand(RuntimeSql.TakeMessage, Connection, Transaction);
+        delete.Parameters.AddWithValue("id", messageId);
+        delete.Parameters.AddWithValue("grain_type", Id.Type);
+        delete.Parameters.AddWithValue("grain_key", Id.Key);
+        return await delete.ExecuteNonQueryAsync() > 0;
     }
 
     /// <summary>

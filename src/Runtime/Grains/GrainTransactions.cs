@@ -69,13 +69,17 @@ public sealed class GrainTransactions(
     /// context and runs the call on the activation itself. Retried whole on a deadlock or a
     /// serialisation failure.
     /// </summary>
-    internal async Task RunActivationTurnAsync(GrainKey id, bool readOnly, string? actor, Func<TurnContext, Task> body)
+    /// <remarks>
+    /// A delivery of messages names them in <paramref name="messages"/>: the turn takes them off the
+    /// grain's queue in the round trip that takes its lock (see <see cref="TurnState.LockAndTakeAsync"/>).
+    /// </remarks>
+    internal async Task RunActivationTurnAsync(GrainKey id, bool readOnly, string? actor, long[]? messages, Func<TurnContext, Task> body)
     {
         // Read-only turns take no slot: they hold no lock, most are answered from memory, and a write
         // turn may wait on one (a joined read of a warm grain), which must not wait for its own slot.
         if (readOnly)
         {
-            await RunActivationTurnWithSlotAsync(id, readOnly, actor, body);
+            await RunActivationTurnWithSlotAsync(id, readOnly, actor, messages, body);
             return;
         }
 
@@ -83,7 +87,7 @@ public sealed class GrainTransactions(
         await _turnSlots.WaitAsync();
         try
         {
-            await RunActivationTurnWithSlotAsync(id, readOnly, actor, body);
+            await RunActivationTurnWithSlotAsync(id, readOnly, actor, messages, body);
         }
         finally
         {
@@ -91,7 +95,7 @@ public sealed class GrainTransactions(
         }
     }
 
-    private async Task RunActivationTurnWithSlotAsync(GrainKey id, bool readOnly, string? actor, Func<TurnContext, Task> body)
+    private async Task RunActivationTurnWithSlotAsync(GrainKey id, bool readOnly, string? actor, long[]? messages, Func<TurnContext, Task> body)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -99,7 +103,11 @@ public sealed class GrainTransactions(
             {
                 await RunInTransactionAsync(readOnly, actor, self: id, async state =>
                 {
-                    if (!readOnly)
+                    if (!readOnly && messages is { Length: > 0 })
+                    {
+                        await state.LockAndTakeAsync(id, messages, CancellationToken.None);
+                    }
+                    else if (!readOnly)
                     {
                         await state.LockAsync(id, CancellationToken.None);
                     }

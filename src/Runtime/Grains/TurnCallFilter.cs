@@ -27,7 +27,7 @@ internal sealed class TurnCallFilter(GrainTransactions executor, GrainRegistry r
         using var span = StartSpan(id, grain.GetType(), call.InterfaceMethod.Name, readOnly);
         try
         {
-            await executor.RunActivationTurnAsync(id, readOnly, CallerContext.Actor, async turn =>
+            await executor.RunActivationTurnAsync(id, readOnly, CallerContext.Actor, MessagesDelivered(call), async turn =>
             {
                 activation.Enter(turn);
                 try
@@ -60,6 +60,22 @@ internal sealed class TurnCallFilter(GrainTransactions executor, GrainRegistry r
                 grain.DropWarmState();
             }
         }
+    }
+
+    /// <summary>The ids of the messages a delivery call carries (taken from the queue with the grain's lock), or null for any other call.</summary>
+    private static long[]? MessagesDelivered(IIncomingGrainCallContext call)
+    {
+        if (call.InterfaceMethod.DeclaringType != typeof(Messaging.IMessageTarget))
+        {
+            return null;
+        }
+
+        return call.Request.GetArgument(0) switch
+        {
+            Messaging.DeliveredMessage one => [one.Id],
+            Messaging.DeliveredMessage[] many => [.. many.Select(m => m.Id)],
+            _ => null,
+        };
     }
 
     /// <summary>A span for the turn, linked to the trace of the grain's group (a task's trace) when it has one.</summary>

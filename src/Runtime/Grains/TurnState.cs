@@ -26,6 +26,9 @@ internal sealed class TurnState : IAsyncDisposable
     /// <summary>The messages posted so far, with their targets: written with the commit.</summary>
     private readonly List<(GrainKey Target, NpgsqlBatchCommand Command)> _posts = [];
 
+    /// <summary>The inbox this turn releases with its commit, and the version its pump read (see <see cref="ReleaseInboxOnCommit"/>).</summary>
+    private (GrainKey Grain, long Version)? _inboxRelease;
+
     /// <summary>What had been queued for the commit when each open savepoint was set.</summary>
     private readonly Dictionary<string, (int Events, int Posts, int Reminders)> _savepoints = [];
     private readonly Func<(NpgsqlConnection, NpgsqlTransaction)>? _open;
@@ -155,6 +158,23 @@ internal sealed class TurnState : IAsyncDisposable
         MessagesPosted = true;
     }
 
+    /// <summary>
+    /// Releases the grain's inbox lease with the commit, as its pump would after the turn (see
+    /// <see cref="RuntimeSql.ReleaseInbox"/>): the delivery of the last message the pump read.
+    /// </summary>
+    public void ReleaseInboxOnCommit(GrainKey grain, long version) => _inboxRelease = (grain, version);
+
+    /// <summary>The statement that releases an inbox lease, given the version its pump read (-1: due again now).</summary>
+    public static NpgsqlBatchCommand InboxRelease(GrainKey grain, long version, DateTimeOffset now)
+    {
+        var release = new NpgsqlBatchCommand(RuntimeSql.ReleaseInbox);
+        release.Parameters.AddWithValue("grain_type", grain.Type);
+        release.Parameters.AddWithValue("grain_key", grain.Key);
+        release.Parameters.AddWithValue("version", version);
+        release.Parameters.AddWithValue("now", now);
+        return release;
+    }
+
     /// <summary>Sets a savepoint in the transaction, remembering what the turn had queued for its commit.</summary>
     public async Task SavepointAsync(string name)
     {
@@ -205,6 +225,47 @@ internal sealed class TurnState : IAsyncDisposable
         }
 
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The messages this turn took off its grain's queue with its lock (see <see cref="LockAndTakeAsync"/>);
+    /// null when it took none that way.
+    /// </summary>
+    public HashSet<long>? TakenMessages { get; private set; }
+
+    /// <summary>
+    /// Takes the grain's lock and, in the same round trip, the delivered messages off its queue: the
+    /// ids still queued are the ones this turn applies (see <see cref="TakenMessages"/>); one another
+    /// turn took already is not applied again. The first turn's lock on a grain, so never nested.
+    /// </summary>
+    public async Task LockAndTakeAsync(GrainKey id, long[] messages, CancellationToken cancellationToken)
+    {
+        if (!_locked.Add(id.LockKey))
+        {
+            throw new InvalidOperationException($"{id} is locked already in this turn.");
+        }
+
+        Written.Add(id);
+        await using var batch = new NpgsqlBatch(Connection, Transaction);
+        var lockGrain = new NpgsqlBatchCommand(RuntimeSql.LockGrain);
+        lockGrain.Parameters.AddWithValue("key", id.LockKey);
+        var take = new NpgsqlBatchCommand(RuntimeSql.TakeMessages);
+        take.Parameters.AddWithValue("grain_type", id.Type);
+        take.Parameters.AddWithValue("grain_key", id.Key);
+        take.Parameters.AddWithValue("ids", messages);
+        batch.BatchCommands.Add(lockGrain);
+        batch.BatchCommands.Add(take);
+        var taken = new HashSet<long>();
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                taken.Add(reader.GetInt64(0));
+            }
+        }
+
+        TakenMessages = taken;
     }
 
     /// <summary>Marks a grain as locked by a statement the caller already ran.</summary>
@@ -275,10 +336,14 @@ internal sealed class TurnState : IAsyncDisposable
             }
         }
 
-        // In one order across all turns: each post upserts its target's inbox row, and two commits
-        // locking the same rows in opposite orders would deadlock. The sort is stable, so each
-        // target's messages keep the order they were posted in.
-        foreach (var (_, command) in _posts.OrderBy(p => p.Target.Type, StringComparer.Ordinal).ThenBy(p => p.Target.Key, StringComparer.Ordinal))
+        // In one order across all turns: each post upserts its target's inbox row, as does the release
+        // of the turn's own inbox, and two commits locking the same rows in opposite orders would
+        // deadlock. The sort is stable, so each target's messages keep the order they were posted in,
+        // and the release comes after the grain's posts to itself.
+        IEnumerable<(GrainKey Target, NpgsqlBatchCommand Command)> inboxes = _inboxRelease is { } release
+            ? _posts.Append((release.Grain, InboxRelease(release.Grain, release.Version, Now)))
+            : _posts;
+        foreach (var (_, command) in inboxes.OrderBy(p => p.Target.Type, StringComparer.Ordinal).ThenBy(p => p.Target.Key, StringComparer.Ordinal))
         {
             batch.BatchCommands.Add(command);
         }
@@ -305,6 +370,7 @@ internal sealed class TurnState : IAsyncDisposable
 
         _events.Clear();
         _posts.Clear();
+        _inboxRelease = null;
         MessagesPosted = false;
         ActivitiesScheduled = false;
     }

@@ -19,7 +19,14 @@ public interface IMessageTarget : IGrainWithStringKey
     Task ReceiveAllAsync(DeliveredMessage[] messages);
 }
 
-/// <summary>A posted message as the pump hands it over; its sender travels as the call's actor, or with it in a batch.</summary>
+/// <summary>
+/// A posted message as the pump hands it over; its sender travels as the call's actor, or with it in a
+/// batch. The last message of the queue head the pump read carries the inbox version it read with it
+/// (<paramref name="InboxVersion"/>): the receiver's turn releases the inbox with its commit, in the
+/// commit's round trip, instead of the pump releasing it afterwards.
+/// </summary>
 [GenerateSerializer]
 [Alias("fm.runtime.DeliveredMessage")]
-public sealed record DeliveredMessage([property: Id(0)] long Id, [property: Id(1)] string Type, [property: Id(2)] string Payload, [property: Id(3)] string? Sender = null);
+public sealed record DeliveredMessage(
+    [property: Id(0)] long Id, [property: Id(1)] string Type, [property: Id(2)] string Payload, [property: Id(3)] string? Sender = null,
+    [property: Id(4)] long? InboxVersion = null);

@@ -175,20 +175,32 @@ public sealed class MessagePump(
         }
 
         var target = _orleans.GetGrain<IMessageTarget>(GrainId.Create(grain.Type, grain.Key));
-        head = head[await DeliverTogetherAsync(target, head, cancellationToken)..];
-
-        foreach (var message in head)
+        var together = await DeliverTogetherAsync(target, head, version, cancellationToken);
+        if (together > 0 && together == head.Count)
         {
+            return; // the turn released the inbox with its commit
+        }
+
+        head = head[together..];
+        for (var i = 0; i < head.Count; i++)
+        {
+            var message = head[i];
             if (message.DueAt > time.GetUtcNow())
             {
                 break; // the head is backing off: strict FIFO holds the rest back
             }
 
+            var last = i == head.Count - 1;
             try
             {
                 using (message.Sender is { } sender ? CallerContext.As(sender) : null)
                 {
-                    await target.ReceiveAsync(new DeliveredMessage(message.Id, message.Type, message.Payload));
+                    await target.ReceiveAsync(new DeliveredMessage(message.Id, message.Type, message.Payload, InboxVersion: last ? version : null));
+                }
+
+                if (last)
+                {
+                    return; // the turn released the inbox with its commit
                 }
             }
             catch (Exception ex) when (IsHandlerFailure(ex) && !IsDeliveryFailure(ex) && !cancellationToken.IsCancellationRequested)
@@ -199,7 +211,7 @@ public sealed class MessagePump(
                 await state.LockAsync(grain, cancellationToken);
                 await RecordFailureAsync(state, grain, message, ex, cancellationToken);
                 await using var finish = new NpgsqlBatch(connection, transaction);
-                finish.BatchCommands.Add(ReleaseInbox(grain, version: -1));
+                finish.BatchCommands.Add(TurnState.InboxRelease(grain, version: -1, state.Now));
                 state.AddCommitStatements(finish, _runtime);
                 await TurnState.CommitWithAsync(finish, cancellationToken);
                 return;
@@ -209,24 +221,27 @@ public sealed class MessagePump(
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
             await using var release = new NpgsqlBatch(connection);
-            release.BatchCommands.Add(ReleaseInbox(grain, version));
+            release.BatchCommands.Add(TurnState.InboxRelease(grain, version, time.GetUtcNow()));
             await release.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
     /// <summary>
-    /// Hands the due messages at the head of the queue, when there are two or more, to the grain in one
-    /// call, applied in one turn, and returns how many it applied. None when there were fewer, or when one
-    /// of them failed: that turn rolled back whole, and the caller delivers them one at a time, so that
-    /// only the failing one is retried or dead-lettered.
+    /// Delivers the due head in one turn when it holds two messages or more; the last carries the inbox
+    /// version when the whole head is due. Returns how many were applied (none after a handler failure).
     /// </summary>
-    private async Task<int> DeliverTogetherAsync(IMessageTarget target, List<QueuedMessage> head, CancellationToken cancellationToken)
+    private async Task<int> DeliverTogetherAsync(IMessageTarget target, List<QueuedMessage> head, long version, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var due = head.TakeWhile(m => m.DueAt <= now).Select(m => new DeliveredMessage(m.Id, m.Type, m.Payload, m.Sender)).ToArray();
         if (due.Length < 2)
         {
             return 0;
+        }
+
+        if (due.Length == head.Count)
+        {
+            due[^1] = due[^1] with { InboxVersion = version };
         }
 
         try
@@ -240,7 +255,6 @@ public sealed class MessagePump(
         }
     }
 
-    /// <summary>Orleans could not say whether the call ran: the message is delivered again, not counted as failed.</summary>
     private static bool IsDeliveryFailure(Exception ex) =>
         ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or OperationCanceledException;
 
@@ -271,16 +285,6 @@ public sealed class MessagePump(
         return messages;
     }
 
-    private NpgsqlBatchCommand ReleaseInbox(GrainKey grain, long version)
-    {
-        var release = new NpgsqlBatchCommand(RuntimeSql.ReleaseInbox);
-        AddGrain(release.Parameters, grain);
-        release.Parameters.AddWithValue("version", version);
-        release.Parameters.AddWithValue("now", time.GetUtcNow());
-        return release;
-    }
-
-    /// <summary>A broken connection is the infrastructure's failure, not the message's: it must not count as an attempt.</summary>
     private static bool IsHandlerFailure(Exception ex) => ex is not NpgsqlException || ex is PostgresException;
 
     private async Task RecordFailureAsync(TurnState state, GrainKey grain, QueuedMessage message, Exception error, CancellationToken cancellationToken)
