@@ -227,8 +227,11 @@ public sealed class MessagePump(
     }
 
     /// <summary>
-    /// Delivers the due head in one turn when it holds two messages or more; the last carries the inbox
-    /// version when the whole head is due. Returns how many were applied (none after a handler failure).
+    /// Hands the due messages at the head of the queue, when there are two or more, to the grain in one
+    /// call, applied in one turn, and returns how many it applied. None when there were fewer, or when one
+    /// of them failed: that turn rolled back whole, and the caller delivers them one at a time, so that
+    /// only the failing one is retried or dead-lettered. When the whole head is due, the last message
+    /// carries the inbox version, and the turn releases the inbox with its commit.
     /// </summary>
     private async Task<int> DeliverTogetherAsync(IMessageTarget target, List<QueuedMessage> head, long version, CancellationToken cancellationToken)
     {
