@@ -130,12 +130,15 @@ internal sealed class ActivationTurnContext(IGrainContext activation, GrainRegis
         await registry.DispatchAsync(grain, registry.DeserializeMessage(message.Type, message.Payload));
     }
 
-    /// <summary>Whether the message was still queued: taken with the turn's lock when the call delivered it, else now.</summary>
+    /// <summary>
+    /// Whether the message was still queued. A delivery call's messages were taken with the turn's lock:
+    /// one missing from those was gone already, so no second look is needed.
+    /// </summary>
     private async Task<bool> TakeAsync(long messageId)
     {
-        if (Current.State.TakenMessages is { } taken && taken.Remove(messageId))
+        if (Current.State.TakenMessages is { } taken)
         {
-            return true;
+            return taken.Remove(messageId);
         }
 
         await using var delete = new NpgsqlCommand(RuntimeSql.TakeMessage, Connection, Transaction);

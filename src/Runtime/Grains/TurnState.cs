@@ -102,7 +102,7 @@ internal sealed class TurnState : IAsyncDisposable
     /// <summary>Grains whose calls are in progress, outermost first: a call back into one is a cycle.</summary>
     public List<GrainKey> CallChain { get; } = [];
 
-    public bool MessagesPosted { get; set; }
+    public bool MessagesPosted { get; private set; }
 
     public bool ActivitiesScheduled { get; set; }
 
@@ -112,7 +112,7 @@ internal sealed class TurnState : IAsyncDisposable
     /// <summary>Changes to Orleans reminders, made once the turn has committed (see <see cref="Reminders.OrleansReminders"/>).</summary>
     public List<Reminders.ReminderChange> ReminderChanges { get; } = [];
 
-    public int NextEventSequence()
+    private int NextEventSequence()
     {
         if (_eventSequence >= (1 << 20) - 1)
         {
