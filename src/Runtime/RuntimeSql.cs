@@ -153,11 +153,21 @@ internal static class RuntimeSql
         RETURNING a.id, a.grain_type, a.grain_key, a.kind, a.input, a.attempts, a.max_attempts, a.timeout_ms, a.backoff_ms
         """;
 
-    /// <summary>Renews the leases this silo still holds; ids missing from the answer were cancelled or lost.</summary>
+    /// <summary>
+    /// Renews the leases this silo still holds and answers which of the asked runs are still its own;
+    /// ids missing from the answer were cancelled or lost. A row locked by another transaction (the
+    /// flush that ends it, a turn that cancels it) is not waited for: waiting could deadlock with a
+    /// flush that locks the rows in another order, and the others' leases would lapse meanwhile. The
+    /// next heartbeat renews or drops it; a claim of lost leases skips locked rows as well.
+    /// </summary>
     public const string HeartbeatActivities = """
-        UPDATE runtime.activities SET lease_until = @lease_until, heartbeat_at = @now
-        WHERE id = ANY(@ids) AND status = 'running' AND lease_owner = @silo
-        RETURNING id
+        WITH renewed AS (
+          UPDATE runtime.activities a SET lease_until = @lease_until, heartbeat_at = @now
+          FROM (SELECT id FROM runtime.activities WHERE id = ANY(@ids) AND status = 'running' AND lease_owner = @silo
+                FOR UPDATE SKIP LOCKED) l
+          WHERE a.id = l.id
+          RETURNING a.id)
+        SELECT id FROM runtime.activities WHERE id = ANY(@ids) AND status = 'running' AND lease_owner = @silo
         """;
 
     public const string ReportActivityProgress = """

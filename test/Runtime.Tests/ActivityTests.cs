@@ -74,6 +74,46 @@ public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<Runt
     }
 
     [Fact]
+    public async Task A_run_that_ended_keeps_its_lease_while_its_outcome_waits_behind_a_slow_flush()
+    {
+        await using var silo = await RuntimeHost.StartAsync(database, pumps: true, settings: new Dictionary<string, string?>
+        {
+            ["Fluid:Silo:ActivityLease"] = "00:00:01",
+            ["Fluid:Silo:CompletionWorkers"] = "1",
+        });
+        var stuck = await silo.Grains.GetGrain<IWorkerGrain>("w-stuck-flush").StartAsync(new SleepInput(1000));
+        var grainType = await database.ScalarAsync<string>("SELECT grain_type FROM runtime.activities WHERE id = @id", ("id", stuck));
+
+        // The first outcome's flush waits on its owner's inbox row, held here; the second outcome queues behind it
+        // for several leases. Only its heartbeat keeps it from being taken for lost and run again.
+        await using var dataSource = database.CreateDataSource();
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        await using (var hold = await connection.BeginTransactionAsync())
+        {
+            await using (var upsert = new NpgsqlCommand(
+                "INSERT INTO runtime.inbox (grain_type, grain_key, due_at, version) VALUES (@type, 'w-stuck-flush', NULL, 1) ON CONFLICT (grain_type, grain_key) DO UPDATE SET version = runtime.inbox.version + 1",
+                connection, hold))
+            {
+                upsert.Parameters.AddWithValue("type", grainType);
+                await upsert.ExecuteNonQueryAsync();
+            }
+
+            var behind = await silo.Grains.GetGrain<IWorkerGrain>("w-behind-flush").StartAsync(new SleepInput(1300));
+            await Eventually.WaitAsync(
+                () => database.ScalarAsync("SELECT count(*) FROM testgrains.activity_runs WHERE activity_id = @id", ("id", behind)),
+                n => n == 1, TimeSpan.FromSeconds(30), "the second activity to end");
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await hold.CommitAsync();
+
+            await WaitForOutcome(stuck);
+            await WaitForOutcome(behind);
+            var runs = await database.ListAsync("SELECT activity_id::text || ' attempt ' || attempt || ' ' || outcome || ' at ' || to_char(at, 'HH24:MI:SS.MS') FROM testgrains.activity_runs WHERE activity_id = ANY(@ids) ORDER BY at", r => r.GetString(0), ("ids", new[] { stuck, behind }));
+            runs.Should().HaveCount(2, $"each ran once (stuck {stuck}, behind {behind}): {string.Join("; ", runs)}");
+            (await database.ScalarAsync("SELECT max(attempts) FROM runtime.activities WHERE id = ANY(@ids)", ("ids", new[] { stuck, behind }))).Should().Be(1);
+        }
+    }
+
+    [Fact]
     public async Task Failing_activity_is_retried_with_backoff_until_it_succeeds()
     {
         await using var silo = await RuntimeHost.StartAsync(database, pumps: true);

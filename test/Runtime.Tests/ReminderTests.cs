@@ -38,7 +38,9 @@ public sealed class ReminderTests(RuntimeDatabase database) : IClassFixture<Runt
 
         await Eventually.WaitAsync(() => Ticks("sleeper"), n => n >= 1, TimeSpan.FromSeconds(10), "the catch-up tick");
         var nextDue = await database.ScalarAsync("SELECT (extract(epoch FROM due_at - now()) * 1000)::bigint FROM runtime.reminders WHERE grain_key = 'sleeper'");
-        nextDue.Should().BeGreaterThan(-200, "the next due time moved past now instead of replaying every missed period");
+        // Replaying the missed periods would leave it about a minute behind; ticks that follow every second
+        // may leave it a little behind on a loaded machine.
+        nextDue.Should().BeGreaterThan(-5000, "the next due time moved past now instead of replaying every missed period");
         (await database.ScalarAsync("SELECT count(*) FROM testgrains.ticks WHERE grain = 'sleeper' AND due_at < now() - interval '30 seconds'")).Should().Be(1);
     }
 

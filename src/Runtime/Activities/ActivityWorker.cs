@@ -35,6 +35,9 @@ public sealed class ActivityWorker(
     private readonly Dictionary<string, IActivityHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(Guid Id, int Attempt), Running> _running = new();
     private readonly Channel<Finished> _finished = Channel.CreateUnbounded<Finished>();
+
+    /// <summary>Runs that ended but whose outcome is not committed yet: the heartbeat keeps their leases until it is.</summary>
+    private readonly ConcurrentDictionary<(Guid Id, int Attempt), byte> _unflushed = new();
     private readonly CancellationTokenSource _abandon = new();
     private SemaphoreSlim _slots = null!;
     private readonly Pulse _slotFreed = new();
@@ -134,13 +137,13 @@ public sealed class ActivityWorker(
         {
             if (activity.Attempt > activity.MaxAttempts)
             {
-                await _finished.Writer.WriteAsync(Finished.Fail(activity, $"gave up after {activity.MaxAttempts} attempts (last lease expired)", final: true));
+                await ReportAsync(Finished.Fail(activity, $"gave up after {activity.MaxAttempts} attempts (last lease expired)", final: true));
                 return;
             }
 
             if (!_handlers.TryGetValue(activity.Kind, out var handler))
             {
-                await _finished.Writer.WriteAsync(Finished.Fail(activity, $"no handler is registered for activity kind '{activity.Kind}'", final: activity.Attempt >= activity.MaxAttempts));
+                await ReportAsync(Finished.Fail(activity, $"no handler is registered for activity kind '{activity.Kind}'", final: activity.Attempt >= activity.MaxAttempts));
                 return;
             }
 
@@ -163,7 +166,7 @@ public sealed class ActivityWorker(
             }
 
             FluidTelemetry.ActivityDuration.Record(time.GetElapsedTime(started).TotalSeconds, new("fm.activity.kind", activity.Kind), new("outcome", "succeeded"));
-            await _finished.Writer.WriteAsync(Finished.Succeed(activity, result));
+            await ReportAsync(Finished.Succeed(activity, result));
             Log.ActivityCompleted(logger, activity.Id, activity.Kind, time.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (OperationCanceledException) when (running.Cancellation.IsCancellationRequested)
@@ -173,12 +176,12 @@ public sealed class ActivityWorker(
                 return; // cancelled by its owner, lease lost, or handed back on drain: nothing to report
             }
 
-            await _finished.Writer.WriteAsync(Finished.Fail(activity, $"timed out after {activity.Timeout.TotalSeconds:0.###} s", final: activity.Attempt >= activity.MaxAttempts));
+            await ReportAsync(Finished.Fail(activity, $"timed out after {activity.Timeout.TotalSeconds:0.###} s", final: activity.Attempt >= activity.MaxAttempts));
         }
         catch (Exception ex)
         {
             Log.ActivityFailed(logger, activity.Id, activity.Kind, activity.Attempt, ex.Message);
-            await _finished.Writer.WriteAsync(Finished.Fail(activity, $"{ex.GetType().Name}: {ex.Message}", final: activity.Attempt >= activity.MaxAttempts));
+            await ReportAsync(Finished.Fail(activity, $"{ex.GetType().Name}: {ex.Message}", final: activity.Attempt >= activity.MaxAttempts));
         }
         finally
         {
@@ -187,6 +190,13 @@ public sealed class ActivityWorker(
             _slots.Release();
             _slotFreed.Set();
         }
+    }
+
+    /// <summary>Hands an outcome to the flushers; its lease is renewed until the flush commits it.</summary>
+    private ValueTask ReportAsync(Finished finished)
+    {
+        _unflushed[(finished.Activity.Id, finished.Activity.Attempt)] = 0;
+        return _finished.Writer.WriteAsync(finished);
     }
 
     /// <summary>A span for one attempt, in the trace of its owner's group (a task's trace) when it has one.</summary>
@@ -219,7 +229,9 @@ public sealed class ActivityWorker(
         while (!cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(interval, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            var ids = _running.Keys.Select(k => k.Id).Distinct().ToArray();
+            // A run that ended keeps its lease until its outcome is written, or a slow flush would lose it to a rerun.
+            var running = _running.Keys.Select(k => k.Id).ToHashSet();
+            var ids = running.Concat(_unflushed.Keys.Select(k => k.Id)).Distinct().ToArray();
             if (ids.Length == 0)
             {
                 continue;
@@ -243,11 +255,10 @@ public sealed class ActivityWorker(
                 }
 
                 // Only the runs this heartbeat asked about: one claimed while it was on its way is not in its answer.
-                var asked = ids.ToHashSet();
-                foreach (var (key, running) in _running.Where(r => asked.Contains(r.Key.Id) && !alive.Contains(r.Key.Id)))
+                foreach (var (key, run) in _running.Where(r => running.Contains(r.Key.Id) && !alive.Contains(r.Key.Id)))
                 {
                     Log.ActivityStopped(logger, key.Id);
-                    running.Stop();
+                    run.Stop();
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -274,7 +285,7 @@ public sealed class ActivityWorker(
             try
             {
                 await FlushAsync(pending);
-                pending.Clear();
+                Forget(pending);
                 failures = 0;
             }
             catch (Exception ex)
@@ -283,12 +294,22 @@ public sealed class ActivityWorker(
                 Log.PumpFailed(logger, "activity completion", failures, ex.Message);
                 if (failures > 50)
                 {
-                    pending.Clear(); // leases expire and another silo reruns them: at-least-once holds
+                    Forget(pending); // leases expire and another silo reruns them: at-least-once holds
                 }
 
                 await SiloBackoff.DelayAsync(failures, time, CancellationToken.None);
             }
         }
+    }
+
+    private void Forget(List<Finished> flushed)
+    {
+        foreach (var item in flushed)
+        {
+            _unflushed.TryRemove((item.Activity.Id, item.Activity.Attempt), out _);
+        }
+
+        flushed.Clear();
     }
 
     /// <summary>
