@@ -65,21 +65,34 @@ internal static class RuntimeSql
 
     // ---- message pump ----
 
-    /// <summary>Leases a batch of grains whose inbox is due.</summary>
+    /// <summary>
+    /// Leases a batch of grains whose inbox is due and reads, in the same statement, each one's inbox
+    /// version and queue head (up to <c>@per_grain</c> messages; a grain with none has one row of nulls).
+    /// The version may be newer than the head's snapshot; the release that uses it looks at the queue
+    /// again, so a message the head missed keeps the inbox due.
+    /// </summary>
     public const string ClaimInboxes = """
-        UPDATE runtime.inbox i SET lease_owner = @silo, lease_until = @lease_until
-        FROM (SELECT grain_type, grain_key FROM runtime.inbox
-              WHERE due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
-              ORDER BY due_at LIMIT @limit
-              FOR UPDATE SKIP LOCKED) c
-        WHERE i.grain_type = c.grain_type AND i.grain_key = c.grain_key
-        RETURNING i.grain_type, i.grain_key
+        WITH claimed AS (
+          UPDATE runtime.inbox i SET lease_owner = @silo, lease_until = @lease_until
+          FROM (SELECT grain_type, grain_key FROM runtime.inbox
+                WHERE due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+                ORDER BY due_at LIMIT @limit
+                FOR UPDATE SKIP LOCKED) c
+          WHERE i.grain_type = c.grain_type AND i.grain_key = c.grain_key
+          RETURNING i.grain_type, i.grain_key, i.version)
+        SELECT c.grain_type, c.grain_key, c.version, m.id, m.message_type, m.payload, m.sender, m.due_at, m.attempts
+        FROM claimed c
+        LEFT JOIN LATERAL (
+          SELECT id, message_type, payload, sender, due_at, attempts FROM runtime.messages
+          WHERE grain_type = c.grain_type AND grain_key = c.grain_key
+          ORDER BY id LIMIT @per_grain) m ON true
+        ORDER BY c.grain_type, c.grain_key, m.id
         """;
 
     public const string InboxVersion = "SELECT version FROM runtime.inbox WHERE grain_type = @grain_type AND grain_key = @grain_key";
 
     public const string ReadQueueHead = """
-        SELECT id, message_type, payload, sender, enqueued_at, due_at, attempts
+        SELECT id, message_type, payload, sender, due_at, attempts
         FROM runtime.messages WHERE grain_type = @grain_type AND grain_key = @grain_key
         ORDER BY id LIMIT @limit
         """;

@@ -12,7 +12,7 @@ public sealed class CrashTests(ProcessWorkFixture fixture) : IClassFixture<Proce
     {
         var demo = await fixture.DemoCompanyAsync();
         var company = demo.CompanyId;
-        using var doomed = StartSilo("doomed");
+        using var doomed = fixture.StartSilo("doomed", TimeSpan.FromSeconds(2));
         Process? survivor = null;
         try
         {
@@ -35,7 +35,7 @@ public sealed class CrashTests(ProcessWorkFixture fixture) : IClassFixture<Proce
 
             // Orleans membership declares the killed silo dead; the grains it held come back on the live silos.
             await TestSilos.WaitForDeadSiloAsync(fixture.Host.Services, "doomed");
-            survivor = StartSilo("survivor");
+            survivor = fixture.StartSilo("survivor", TimeSpan.FromSeconds(6));
             var done = await fixture.WaitForAsync(company, mission.Id, [TaskState.Done, TaskState.Failed, TaskState.Cancelled], approve: true, timeout: TimeSpan.FromSeconds(120));
             done.Status.Should().Be(TaskState.Done, done.StatusReason);
 
@@ -86,23 +86,5 @@ public sealed class CrashTests(ProcessWorkFixture fixture) : IClassFixture<Proce
                 survivor.Dispose();
             }
         }
-    }
-
-    private Process StartSilo(string name)
-    {
-        var harness = Path.Combine(AppContext.BaseDirectory, "FluidManager.Work.Harness.dll");
-        File.Exists(harness).Should().BeTrue("the harness is built beside the tests");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = false, RedirectStandardError = false };
-        start.ArgumentList.Add(harness);
-        start.ArgumentList.Add("work-silo");
-        start.ArgumentList.Add(name);
-        foreach (var (key, value) in fixture.SiloSettings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        start.Environment["Fluid__Silo__Name"] = name;
-        start.Environment["Fluid__Silo__ActivityLease"] = "00:00:02";
-        return Process.Start(start)!;
     }
 }

@@ -35,7 +35,7 @@ public sealed class WorkflowCrashTests(ProcessWorkFixture fixture, ITestOutputHe
             ["inputs"] = new JsonObject { ["topic"] = new JsonObject { ["type"] = "string", ["default"] = "cold brew demand" } },
         };
 
-        using var doomed = StartSilo("doomed");
+        using var doomed = fixture.StartSilo("doomed", TimeSpan.FromSeconds(2));
         Process? survivor = null;
         try
         {
@@ -86,7 +86,7 @@ public sealed class WorkflowCrashTests(ProcessWorkFixture fixture, ITestOutputHe
             holders.Should().Equal(["doomed"], "the silo died holding the run's activation");
 
             await TestSilos.WaitForDeadSiloAsync(fixture.Host.Services, "doomed");
-            survivor = StartSilo("survivor");
+            survivor = fixture.StartSilo("survivor", TimeSpan.FromSeconds(6));
             var clock = Stopwatch.StartNew();
             var done = await Eventually.WaitAsync(
                 () => fixture.Grains.GetGrain<IWorkflowRunGrain>(runId).GetAsync(company),
@@ -169,22 +169,4 @@ public sealed class WorkflowCrashTests(ProcessWorkFixture fixture, ITestOutputHe
         ["brief"] = brief,
         ["requires"] = new JsonArray(requires.Select(r => (JsonNode)JsonValue.Create(r)!).ToArray()),
     };
-
-    private Process StartSilo(string name)
-    {
-        var harness = Path.Combine(AppContext.BaseDirectory, "FluidManager.Work.Harness.dll");
-        File.Exists(harness).Should().BeTrue("the harness is built beside the tests");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = false, RedirectStandardError = false };
-        start.ArgumentList.Add(harness);
-        start.ArgumentList.Add("work-silo");
-        start.ArgumentList.Add(name);
-        foreach (var (key, value) in fixture.SiloSettings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        start.Environment["Fluid__Silo__Name"] = name;
-        start.Environment["Fluid__Silo__ActivityLease"] = "00:00:02";
-        return Process.Start(start)!;
-    }
 }

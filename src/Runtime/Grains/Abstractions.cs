@@ -66,7 +66,10 @@ public interface ITurnContext
 
     Task UnregisterReminderAsync(string name);
 
-    /// <summary>Schedules slow work outside the turn; its outcome comes back as a message to this grain.</summary>
+    /// <summary>
+    /// Schedules slow work outside the turn; its outcome comes back as a message to this grain. The row
+    /// is written with the commit, so the turn's own queries of the activity queue do not see it.
+    /// </summary>
     Task<Guid> ScheduleActivityAsync(string kind, object input, ActivityOptions? options = null, Guid? id = null);
 
     /// <summary>Cancels one activity of this grain; a running worker stops at its next heartbeat.</summary>

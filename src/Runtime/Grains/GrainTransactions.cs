@@ -396,15 +396,16 @@ internal sealed class TurnContext(GrainKey id, TurnState state, GrainRegistry re
         OrleansReminders.Remove(state, id, name);
     }
 
-    public async Task<Guid> ScheduleActivityAsync(string kind, object input, ActivityOptions? options = null, Guid? activityId = null)
+    public Task<Guid> ScheduleActivityAsync(string kind, object input, ActivityOptions? options = null, Guid? activityId = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
         EnsureWritable();
         options ??= new ActivityOptions();
         var newId = activityId ?? Guid.CreateVersion7(Now);
-        await using var command = Command(RuntimeSql.ScheduleActivity);
+        var command = new NpgsqlBatchCommand(RuntimeSql.ScheduleActivity);
         command.Parameters.AddWithValue("id", newId);
-        AddGrain(command);
+        command.Parameters.AddWithValue("grain_type", id.Type);
+        command.Parameters.AddWithValue("grain_key", id.Key);
         command.Parameters.AddWithValue("kind", kind);
         command.Parameters.AddWithValue("input", NpgsqlTypes.NpgsqlDbType.Jsonb, JsonSerializer.Serialize(input, input.GetType(), RuntimeJson.Options));
         command.Parameters.AddWithValue("max_attempts", Math.Max(1, options.MaxAttempts));
@@ -412,19 +413,19 @@ internal sealed class TurnContext(GrainKey id, TurnState state, GrainRegistry re
         command.Parameters.AddWithValue("backoff_ms", (long)options.Backoff.TotalMilliseconds);
         command.Parameters.AddWithValue("due_at", Now + options.Delay);
         command.Parameters.AddWithValue("now", Now);
-        await command.ExecuteNonQueryAsync();
-        state.ActivitiesScheduled = true;
-        return newId;
+        state.ScheduleActivity(newId, command);
+        return Task.FromResult(newId);
     }
 
     public async Task<bool> CancelActivityAsync(Guid activityId)
     {
         EnsureWritable();
+        var unscheduled = state.UnscheduleActivity(activityId); // scheduled in this turn: it never reaches the queue
         await using var command = Command(RuntimeSql.CancelActivity);
         command.Parameters.AddWithValue("id", activityId);
         AddGrain(command);
         command.Parameters.AddWithValue("now", Now);
-        return await command.ExecuteNonQueryAsync() > 0;
+        return await command.ExecuteNonQueryAsync() > 0 || unscheduled;
     }
 
     private NpgsqlCommand Command(string sql) => new(sql, state.Connection, state.Transaction);

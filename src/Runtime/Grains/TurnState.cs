@@ -23,6 +23,9 @@ internal sealed class TurnState : IAsyncDisposable
     /// </summary>
     private readonly List<(int Sequence, NpgsqlBatchCommand? Command)> _events = [];
 
+    /// <summary>The activities scheduled so far, with their ids: written with the commit, before its events and messages.</summary>
+    private readonly List<(Guid Id, NpgsqlBatchCommand Command)> _activities = [];
+
     /// <summary>The messages posted so far, with their targets: written with the commit.</summary>
     private readonly List<(GrainKey Target, NpgsqlBatchCommand Command)> _posts = [];
 
@@ -30,7 +33,7 @@ internal sealed class TurnState : IAsyncDisposable
     private (GrainKey Grain, long Version)? _inboxRelease;
 
     /// <summary>What had been queued for the commit when each open savepoint was set.</summary>
-    private readonly Dictionary<string, (int Events, int Posts, int Reminders)> _savepoints = [];
+    private readonly Dictionary<string, (int Activities, int Events, int Posts, int Reminders)> _savepoints = [];
     private readonly Func<(NpgsqlConnection, NpgsqlTransaction)>? _open;
     private readonly Func<Task<(NpgsqlConnection, NpgsqlTransaction)>>? _openAsync;
     private NpgsqlConnection? _connection;
@@ -159,6 +162,19 @@ internal sealed class TurnState : IAsyncDisposable
     }
 
     /// <summary>
+    /// Queues an activity's row for the commit (see <see cref="ITurnContext.ScheduleActivityAsync"/>): no
+    /// worker can see it before the turn commits, so it costs the turn no round trip of its own.
+    /// </summary>
+    public void ScheduleActivity(Guid id, NpgsqlBatchCommand command)
+    {
+        _activities.Add((id, command));
+        ActivitiesScheduled = true;
+    }
+
+    /// <summary>Drops an activity this turn scheduled and has not written yet; whether there was one.</summary>
+    public bool UnscheduleActivity(Guid id) => _activities.RemoveAll(a => a.Id == id) > 0;
+
+    /// <summary>
     /// Releases the grain's inbox lease with the commit, as its pump would after the turn (see
     /// <see cref="RuntimeSql.ReleaseInbox"/>): the delivery of the last message the pump read.
     /// </summary>
@@ -179,12 +195,12 @@ internal sealed class TurnState : IAsyncDisposable
     public async Task SavepointAsync(string name)
     {
         await Transaction.SaveAsync(name);
-        _savepoints[name] = (_events.Count, _posts.Count, ReminderChanges.Count);
+        _savepoints[name] = (_activities.Count, _events.Count, _posts.Count, ReminderChanges.Count);
     }
 
     /// <summary>
-    /// Rolls the transaction back to a savepoint, and drops the events, messages and reminder changes
-    /// queued since. The savepoint stays set, as in PostgreSQL.
+    /// Rolls the transaction back to a savepoint, and drops the activities, events, messages and reminder
+    /// changes queued since. The savepoint stays set, as in PostgreSQL.
     /// </summary>
     public async Task RollbackToSavepointAsync(string name)
     {
@@ -194,6 +210,7 @@ internal sealed class TurnState : IAsyncDisposable
         }
 
         await Transaction.RollbackAsync(name);
+        _activities.RemoveRange(mark.Activities, _activities.Count - mark.Activities);
         _events.RemoveRange(mark.Events, _events.Count - mark.Events);
         _posts.RemoveRange(mark.Posts, _posts.Count - mark.Posts);
         ReminderChanges.RemoveRange(mark.Reminders, ReminderChanges.Count - mark.Reminders);
@@ -323,11 +340,16 @@ internal sealed class TurnState : IAsyncDisposable
     }
 
     /// <summary>
-    /// Appends the queued events and messages, then the NOTIFY hints, to a batch the caller is about to
+    /// Appends the queued activities, events and messages, then the NOTIFY hints, to a batch the caller is about to
     /// run in this transaction and commit (see <see cref="CommitWithAsync"/>).
     /// </summary>
     public void AddCommitStatements(NpgsqlBatch batch, FluidRuntimeOptions options)
     {
+        foreach (var (_, command) in _activities)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
         foreach (var (_, command) in _events)
         {
             if (command is not null)
@@ -368,6 +390,7 @@ internal sealed class TurnState : IAsyncDisposable
             batch.BatchCommands.Add(Notify(options.WarmChannel, warm));
         }
 
+        _activities.Clear();
         _events.Clear();
         _posts.Clear();
         _inboxRelease = null;

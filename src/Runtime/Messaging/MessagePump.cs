@@ -67,10 +67,10 @@ public sealed class MessagePump(
         var ended = _deliveryEnded.WaitAsync(_options.PollInterval, cancellationToken);
         var limit = Math.Min(_slots.CurrentCount, _options.InboxClaimBatch);
         var claimed = limit > 0 ? await ClaimAsync(limit, cancellationToken) : [];
-        foreach (var grain in claimed)
+        foreach (var inbox in claimed)
         {
             await _slots.WaitAsync(cancellationToken);
-            _ = DeliverAsync(grain, cancellationToken);
+            _ = DeliverAsync(inbox, cancellationToken);
         }
 
         if (_slots.CurrentCount == 0)
@@ -83,12 +83,13 @@ public sealed class MessagePump(
         }
     }
 
-    private async Task DeliverAsync(GrainKey grain, CancellationToken cancellationToken)
+    private async Task DeliverAsync(ClaimedInbox inbox, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        var grain = inbox.Grain;
         try
         {
-            await ProcessGrainAsync(grain, cancellationToken);
+            await ProcessGrainAsync(inbox, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -123,7 +124,8 @@ public sealed class MessagePump(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<List<GrainKey>> ClaimAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>Leases due inboxes, each with its version and queue head, in one round trip.</summary>
+    private async Task<List<ClaimedInbox>> ClaimAsync(int limit, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var command = dataSource.CreateCommand(RuntimeSql.ClaimInboxes);
@@ -131,30 +133,46 @@ public sealed class MessagePump(
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("lease_until", now + _options.InboxLease);
         command.Parameters.AddWithValue("limit", limit);
-        var grains = new List<GrainKey>();
+        command.Parameters.AddWithValue("per_grain", _options.MessagesPerTransaction);
+        var inboxes = new List<ClaimedInbox>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            grains.Add(new GrainKey(reader.GetString(0), reader.GetString(1)));
+            var grain = new GrainKey(reader.GetString(0), reader.GetString(1));
+            if (inboxes.Count == 0 || inboxes[^1].Grain != grain)
+            {
+                inboxes.Add(new ClaimedInbox(grain, reader.GetInt64(2), []));
+            }
+
+            if (!reader.IsDBNull(3))
+            {
+                inboxes[^1].Head.Add(ReadMessage(reader, first: 3));
+            }
         }
 
-        return grains;
+        return inboxes;
     }
 
-    /// <summary>Applies the due head of one grain's queue. Retries the whole transaction on deadlock.</summary>
-    internal async Task ProcessGrainAsync(GrainKey grain, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the due head of one grain's queue, as read with its lease. Retries the whole delivery on
+    /// deadlock, from a fresh read of the queue.
+    /// </summary>
+    private async Task ProcessGrainAsync(ClaimedInbox inbox, CancellationToken cancellationToken)
     {
+        var (version, head) = (inbox.Version, inbox.Head);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await DeliverHeadAsync(grain, cancellationToken);
+                await DeliverHeadAsync(inbox.Grain, version, head, cancellationToken);
                 return;
             }
             catch (Exception ex) when (attempt < _runtime.MaxTurnAttempts && GrainTransactions.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
             {
-                Log.TurnRetried(logger, grain.ToString(), attempt, ex.Message);
+                Log.TurnRetried(logger, inbox.Grain.ToString(), attempt, ex.Message);
                 await Task.Delay(GrainTransactions.Backoff(attempt), time, cancellationToken);
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                (version, head) = await ReadHeadAsync(connection, inbox.Grain, cancellationToken);
             }
         }
     }
@@ -165,15 +183,8 @@ public sealed class MessagePump(
     /// rest back. A delivery whose outcome is unknown (a timeout, a silo gone) is simply tried again:
     /// the receiver applies a message only while its row exists.
     /// </summary>
-    private async Task DeliverHeadAsync(GrainKey grain, CancellationToken cancellationToken)
+    private async Task DeliverHeadAsync(GrainKey grain, long version, List<QueuedMessage> head, CancellationToken cancellationToken)
     {
-        long version;
-        List<QueuedMessage> head;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        {
-            (version, head) = await ReadHeadAsync(connection, grain, cancellationToken);
-        }
-
         var target = _orleans.GetGrain<IMessageTarget>(GrainId.Create(grain.Type, grain.Key));
         var together = await DeliverTogetherAsync(target, head, version, cancellationToken);
         if (together > 0 && together == head.Count)
@@ -282,11 +293,16 @@ public sealed class MessagePump(
         var messages = new List<QueuedMessage>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            messages.Add(new QueuedMessage(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6)));
+            messages.Add(ReadMessage(reader, first: 0));
         }
 
         return messages;
     }
+
+    /// <summary>A queued message from the columns id, message_type, payload, sender, due_at and attempts, from <paramref name="first"/> on.</summary>
+    private static QueuedMessage ReadMessage(NpgsqlDataReader reader, int first) => new(
+        reader.GetInt64(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3),
+        reader.GetFieldValue<DateTimeOffset>(first + 4), reader.GetInt32(first + 5));
 
     private static bool IsHandlerFailure(Exception ex) => ex is not NpgsqlException || ex is PostgresException;
 
@@ -322,6 +338,9 @@ public sealed class MessagePump(
         parameters.AddWithValue("grain_type", grain.Type);
         parameters.AddWithValue("grain_key", grain.Key);
     }
+
+    /// <summary>A grain whose inbox this silo leased, with the inbox version and the queue head read with the lease.</summary>
+    private sealed record ClaimedInbox(GrainKey Grain, long Version, List<QueuedMessage> Head);
 
     private sealed record QueuedMessage(long Id, string Type, string Payload, string? Sender, DateTimeOffset DueAt, int Attempts);
 }
