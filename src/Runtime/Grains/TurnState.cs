@@ -105,9 +105,11 @@ internal sealed class TurnState : IAsyncDisposable
     /// <summary>Grains whose calls are in progress, outermost first: a call back into one is a cycle.</summary>
     public List<GrainKey> CallChain { get; } = [];
 
-    public bool MessagesPosted { get; private set; }
+    /// <summary>Whether the commit writes messages: a pump is told to look.</summary>
+    private bool MessagesPosted => _posts.Count > 0;
 
-    public bool ActivitiesScheduled { get; set; }
+    /// <summary>Whether the commit writes activities: a worker is told to look.</summary>
+    private bool ActivitiesScheduled => _activities.Count > 0;
 
     /// <summary>Orleans' reminder service, in a silo: it wakes the grains whose reminders this turn registers.</summary>
     public Orleans.Timers.IReminderRegistry? Reminders { get; set; }
@@ -158,18 +160,13 @@ internal sealed class TurnState : IAsyncDisposable
         var command = new NpgsqlBatchCommand(RuntimeSql.PostMessage);
         Messaging.PostedMessage.AddParameters(command.Parameters, target.Type, target.Key, message, sender, Now, dueAt);
         _posts.Add((target, command));
-        MessagesPosted = true;
     }
 
     /// <summary>
     /// Queues an activity's row for the commit (see <see cref="ITurnContext.ScheduleActivityAsync"/>): no
     /// worker can see it before the turn commits, so it costs the turn no round trip of its own.
     /// </summary>
-    public void ScheduleActivity(Guid id, NpgsqlBatchCommand command)
-    {
-        _activities.Add((id, command));
-        ActivitiesScheduled = true;
-    }
+    public void ScheduleActivity(Guid id, NpgsqlBatchCommand command) => _activities.Add((id, command));
 
     /// <summary>Drops an activity this turn scheduled and has not written yet; whether there was one.</summary>
     public bool UnscheduleActivity(Guid id) => _activities.RemoveAll(a => a.Id == id) > 0;
@@ -394,8 +391,6 @@ internal sealed class TurnState : IAsyncDisposable
         _events.Clear();
         _posts.Clear();
         _inboxRelease = null;
-        MessagesPosted = false;
-        ActivitiesScheduled = false;
     }
 
     public async ValueTask DisposeAsync()
