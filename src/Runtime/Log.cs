@@ -41,6 +41,12 @@ internal static partial class Log
     [LoggerMessage(402, LogLevel.Warning, "Listener on {Channel} lost its connection ({Failures} in a row), reconnecting: {Error}")]
     public static partial void ListenerLost(ILogger logger, string channel, int failures, string error);
 
+    [LoggerMessage(403, LogLevel.Warning, "Could not send the notifications of committed work ({Failures} in a row), keeping them for the next try: {Error}")]
+    public static partial void HintsNotSent(ILogger logger, int failures, string error);
+
+    [LoggerMessage(404, LogLevel.Information, "Cluster membership changed ({Changes}): this silo's activations drop what they keep in memory")]
+    public static partial void WarmDroppedOnMembership(ILogger logger, string changes);
+
     [LoggerMessage(500, LogLevel.Warning, "Turn of {Grain} failed, deactivating it: {Error}")]
     public static partial void TurnFailed(ILogger logger, string grain, string error);
 

@@ -40,8 +40,8 @@ internal static class RuntimeSql
 
     public const string Notify = "SELECT pg_notify(@channel, @payload)";
 
-    /// <summary>The events hint of a turn, run with its commit: the position of its last event, numbered <c>@seq</c>.</summary>
-    public const string NotifyEventPosition = "SELECT pg_notify(@channel, ((pg_current_xact_id()::text::bigint << 20) + @seq)::text)";
+    /// <summary>Run with a turn's commit: the position of its last event, numbered <c>@seq</c> in the transaction, for the events hint.</summary>
+    public const string EventPosition = "SELECT (pg_current_xact_id()::text::bigint << 20) + @seq AS event_position";
 
     public const string UpsertReminder = """
         INSERT INTO runtime.reminders (grain_type, grain_key, name, due_at, period_ms, cron, time_zone, created_at)

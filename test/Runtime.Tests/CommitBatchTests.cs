@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace FluidManager.Runtime.Tests;
 
-/// <summary>A turn's last statements (its NOTIFY hints) and its COMMIT go in one round trip.</summary>
+/// <summary>A turn's last statements and its COMMIT go in one round trip: all of them take effect, or none.</summary>
 public sealed class CommitBatchTests(RuntimeDatabase database) : IClassFixture<RuntimeDatabase>
 {
     [Fact]
@@ -30,7 +30,7 @@ public sealed class CommitBatchTests(RuntimeDatabase database) : IClassFixture<R
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("INSERT INTO commit_probe VALUES (1)"));
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify('commit_probe', 'one')"));
-                await TurnState.CommitWithAsync(batch, CancellationToken.None);
+                await TurnState.RunAndCommitAsync(batch, CancellationToken.None);
             }
 
             // The duplicate key fails before the COMMIT of the batch is reached: nothing of it stays, nothing is heard.
@@ -40,7 +40,7 @@ public sealed class CommitBatchTests(RuntimeDatabase database) : IClassFixture<R
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("INSERT INTO commit_probe VALUES (2)"));
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify('commit_probe', 'two')"));
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("INSERT INTO commit_probe VALUES (1)"));
-                var commit = () => TurnState.CommitWithAsync(batch, CancellationToken.None);
+                var commit = () => TurnState.RunAndCommitAsync(batch, CancellationToken.None);
                 await commit.Should().ThrowAsync<PostgresException>().Where(e => e.SqlState == PostgresErrorCodes.UniqueViolation);
             }
 

@@ -21,6 +21,19 @@ public sealed class PreparedStatementTests(RuntimeDatabase database) : IClassFix
         settings.AutoPrepareMinUsages.Should().Be(minUsages);
     }
 
+    [Theory]
+    [InlineData("Host=db", true)]
+    [InlineData("Host=db;No Reset On Close=false", false)]
+    [InlineData("Host=db;noresetonclose=true", true)]
+    public void A_connection_is_not_reset_on_return_unless_the_connection_string_asks(string connectionString, bool noReset)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+
+        FluidRuntimeHostingExtensions.KeepSessionsOnReturn(settings);
+
+        settings.NoResetOnClose.Should().Be(noReset);
+    }
+
     [Fact]
     public async Task A_statement_run_twice_on_a_runtime_connection_is_prepared_on_the_server()
     {

@@ -3,6 +3,7 @@ using FluidManager.Grains.Data;
 using FluidManager.Grains.Interfaces.Tasks;
 using FluidManager.Grains.Interfaces.Work;
 using FluidManager.Runtime.Grains;
+using Npgsql;
 
 namespace FluidManager.Grains.Work;
 
@@ -31,12 +32,17 @@ internal static class AgentSlots
     /// <summary>Rank of a priority: higher starts first.</summary>
     private const string Rank = "CASE {0}.priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END";
 
-    /// <summary>Queued tasks of the agent, due now, that start before the given task.</summary>
-    private static readonly string Ahead = string.Format(CultureInfo.InvariantCulture, """
-        SELECT count(*)::int FROM tasks t, tasks me
-        WHERE me.id = @task_id AND t.assignee_agent_id = @agent_id AND t.company_id = @company_id AND t.status = 'queued'
-          AND t.id <> me.id AND (t.scheduled_at IS NULL OR t.scheduled_at <= @now)
-          AND ({0} > {1} OR ({0} = {1} AND (t.created_at, t.id) < (me.created_at, me.id)))
+    /// <summary>The agent's limit, its tasks that hold a slot now, and its queued tasks due now that start before the given task.</summary>
+    private static readonly string Gate = string.Format(CultureInfo.InvariantCulture, """
+        SELECT a.max_concurrent_tasks,
+               (SELECT count(*)::int FROM tasks t LEFT JOIN task_runs r ON r.task_id = t.id
+                 WHERE t.assignee_agent_id = a.id AND t.status = 'running' AND t.id <> @task_id
+                   AND r.waiting_for IS DISTINCT FROM 'subtasks') AS busy,
+               (SELECT count(*)::int FROM tasks t, tasks me
+                 WHERE me.id = @task_id AND t.assignee_agent_id = a.id AND t.company_id = a.company_id AND t.status = 'queued'
+                   AND t.id <> me.id AND (t.scheduled_at IS NULL OR t.scheduled_at <= @now)
+                   AND ({0} > {1} OR ({0} = {1} AND (t.created_at, t.id) < (me.created_at, me.id)))) AS ahead
+        FROM agents a WHERE a.id = @agent_id AND a.company_id = @company_id
         """, string.Format(CultureInfo.InvariantCulture, Rank, "t"), string.Format(CultureInfo.InvariantCulture, Rank, "me"));
 
     /// <summary>The head of the agent's queue: queued tasks due now, in start order.</summary>
@@ -62,24 +68,52 @@ internal static class AgentSlots
     }
 
     /// <summary>
-    /// Whether <paramref name="taskId"/> may start now: a slot is free for it once the tasks ahead of it
-    /// in the queue have theirs. Takes the agent's lock for the rest of the turn.
+    /// Whether <paramref name="taskId"/> may start now: a slot is free for it once the tasks ahead of it in
+    /// the queue have theirs. Read without the agent's lock: a no stands (the turn that frees a slot wakes
+    /// the head of the queue after its commit), a yes is confirmed by <see cref="ConfirmStartAsync"/>.
     /// </summary>
-    public static async Task<bool> MayStartAsync(ITurnContext context, long companyId, long agentId, long taskId)
+    public static Task<bool> MayStartAsync(ITurnContext context, long companyId, long agentId, long taskId) =>
+        HasRoomAsync(context, companyId, agentId, taskId, locked: false);
+
+    /// <summary>
+    /// Confirms, under the agent's lock taken for the rest of the turn, that <paramref name="taskId"/>, which
+    /// the turn has just started, still has its slot: two runners never take the last one together. The lock
+    /// and the check go in one round trip, and the turn should commit right after, since the agent's other
+    /// runners wait for the lock.
+    /// </summary>
+    public static Task<bool> ConfirmStartAsync(ITurnContext context, long companyId, long agentId, long taskId) =>
+        HasRoomAsync(context, companyId, agentId, taskId, locked: true);
+
+    private static async Task<bool> HasRoomAsync(ITurnContext context, long companyId, long agentId, long taskId, bool locked)
     {
-        await context.Sql(Lock).With("agent_id", agentId).ExecuteAsync();
-        if (await LoadAsync(context, companyId, agentId, taskId) is not { } load)
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
+        if (locked)
+        {
+            // Its own statement, so that the check after it reads what the lock's previous holder committed.
+            var lockAgent = new NpgsqlBatchCommand(Lock);
+            lockAgent.Parameters.AddWithValue("agent_id", agentId);
+            batch.BatchCommands.Add(lockAgent);
+        }
+
+        var gate = new NpgsqlBatchCommand(Gate);
+        gate.Parameters.AddWithValue("task_id", taskId);
+        gate.Parameters.AddWithValue("agent_id", agentId);
+        gate.Parameters.AddWithValue("company_id", companyId);
+        gate.Parameters.AddWithValue("now", context.Now);
+        batch.BatchCommands.Add(gate);
+        await using var reader = await batch.ExecuteReaderAsync();
+        if (locked)
+        {
+            await reader.NextResultAsync();
+        }
+
+        if (!await reader.ReadAsync())
         {
             return false;
         }
 
-        if (load.Busy >= load.Limits.MaxConcurrent)
-        {
-            return false;
-        }
-
-        var ahead = await context.Sql(Ahead).With("task_id", taskId).With("agent_id", agentId).With("company_id", companyId).With("now", context.Now).ScalarAsync<int>();
-        return load.Busy + ahead < load.Limits.MaxConcurrent;
+        var (max, busy, ahead) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+        return busy + ahead < max;
     }
 
     /// <summary>Tells the runners at the head of the agent's queue that a slot may be free (each checks the gate itself).</summary>

@@ -43,6 +43,9 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
     private const string StartReminder = "start";
     private const string AttemptTimeoutReminder = "attempt-timeout";
+
+    /// <summary>The savepoint before a start, rolled back to when the agent's gate refuses it at the end.</summary>
+    private const string StartSavepoint = "start";
     private const string ToolSavepoint = "tool_call";
 
     private long Id => context.KeyAsId("Task");
@@ -402,12 +405,14 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
             if (!await AgentSlots.MayStartAsync(context, task.CompanyId, agent.Id, task.Id))
             {
-                // A slot freed by another task of the agent wakes this runner; the check every minute is a safety net.
-                await context.RegisterReminderAsync(StartReminder, ReminderSchedule.Every(TimeSpan.FromMinutes(1)));
-                await WaitAsync(run, AgentSlots.WaitingForSlot);
+                await WaitForSlotAsync(run);
                 return;
             }
 
+            // The start is made, then confirmed under the agent's start gate, and the turn ends: the gate's lock is
+            // held for the confirmation and the commit only, not for the start's own statements, while the agent's
+            // other runners wait for it. The task's own signal that it is running continues the loop in the next turn.
+            await context.SavepointAsync(StartSavepoint);
             if (run.Status == TaskRunStatus.Waiting)
             {
                 await context.UnregisterReminderAsync(StartReminder);
@@ -415,10 +420,14 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
 
             await TaskOf(task).CallAsync(g => g.StartAsync(new TaskTransitionCommand(task.CompanyId)));
             await StartAttemptClockAsync(run);
-
-            // The start ends the turn, so that the agent's start gate is held no longer than the start
-            // itself: the task's own signal that it is running continues the loop in the next turn.
             await run.SaveAsync(context);
+            if (!await AgentSlots.ConfirmStartAsync(context, task.CompanyId, agent.Id, task.Id))
+            {
+                // Another runner of the agent took the last slot meanwhile: the start is undone, and the run waits.
+                await context.RollbackToSavepointAsync(StartSavepoint);
+                await WaitForSlotAsync(await RunState.FindAsync(context, Id) ?? throw new InvalidOperationException($"The run of task {Id} is gone."));
+            }
+
             return;
         }
 
@@ -916,6 +925,13 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
         };
         await WaitAsync(run, waitingFor);
         await AgentSlots.WakeAsync(context, run.CompanyId, run.AgentId, $"task #{task.Id} is {task.Status.ToDb()}");
+    }
+
+    /// <summary>Waits for a slot of the agent: one freed by another of its tasks wakes this runner; the check every minute is a safety net.</summary>
+    private async Task WaitForSlotAsync(RunState run)
+    {
+        await context.RegisterReminderAsync(StartReminder, ReminderSchedule.Every(TimeSpan.FromMinutes(1)));
+        await WaitAsync(run, AgentSlots.WaitingForSlot);
     }
 
     private async Task WaitAsync(RunState run, string? waitingFor)

@@ -25,9 +25,9 @@ public sealed class ActivityWorker(
     GrainRegistry registry,
     SiloIdentity silo,
     WorkSignal signal,
+    CommitHints hints,
     TimeProvider time,
     IOptions<SiloOptions> siloOptions,
-    IOptions<FluidRuntimeOptions> runtimeOptions,
     ILogger<ActivityWorker> logger) : BackgroundService
 {
     private const int FlushBatch = 256;
@@ -70,6 +70,8 @@ public sealed class ActivityWorker(
         var lastExpiredScan = DateTimeOffset.MinValue;
         return PumpLoop.RunAsync("activity", async cancellationToken =>
         {
+            // Taken before looking, so that activities scheduled while it looks still wake it.
+            var scheduled = signal.Activities.Next;
             var claimed = 0;
             if (_slots.CurrentCount > 0)
             {
@@ -83,7 +85,7 @@ public sealed class ActivityWorker(
 
             if (claimed == 0)
             {
-                await signal.Activities.WaitAsync(_options.PollInterval, cancellationToken);
+                await Pulse.WaitAsync(scheduled, _options.PollInterval, cancellationToken);
             }
             else if (_slots.CurrentCount == 0)
             {
@@ -341,22 +343,14 @@ public sealed class ActivityWorker(
 
         // The others lost their lease: not theirs to report.
         var posts = ends.Where(e => e.Command.RecordsAffected == 1).Select(e => e.Item).ToList();
-        var state = new TurnState(connection, transaction, now, actor: null, readOnly: false);
+        var state = new TurnState(connection, transaction, now, actor: null, readOnly: false) { Hints = hints };
         foreach (var item in posts)
         {
             state.Post(item.Owner, item.Outcome, item.Sender, now);
         }
 
-        await using (var batch = new NpgsqlBatch(connection, transaction))
-        {
-            state.AddCommitStatements(batch, runtimeOptions.Value);
-            await TurnState.CommitWithAsync(batch, CancellationToken.None);
-        }
-
-        if (posts.Count > 0)
-        {
-            signal.Messages.Set();
-        }
+        // The commit wakes this silo's message pump for the outcomes it posted (see CommitHints).
+        await state.CommitAsync(CancellationToken.None);
     }
 
     private NpgsqlBatchCommand FinishCommand(Finished item, DateTimeOffset now)

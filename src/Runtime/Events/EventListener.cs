@@ -81,6 +81,8 @@ public sealed class EventListener(
         {
             try
             {
+                // Taken before reading, so that a notification that comes while it reads still wakes it.
+                var notified = _wake.Next;
                 var events = await log.ReadAsync(Cursor, limit: EventLog.MaxPage, cancellationToken: stoppingToken);
                 failures = 0;
                 if (events.Count > 0)
@@ -96,7 +98,7 @@ public sealed class EventListener(
 
                 // A notified event may sit behind an older transaction still running: look again soon.
                 var behind = Interlocked.Read(ref _highestNotified) > Cursor;
-                await _wake.WaitAsync(behind ? TimeSpan.FromMilliseconds(20) : TimeSpan.FromSeconds(1), stoppingToken);
+                await Pulse.WaitAsync(notified, behind ? TimeSpan.FromMilliseconds(20) : TimeSpan.FromSeconds(1), stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using FluidManager.Runtime.Reminders;
+using FluidManager.Runtime.Silos;
 using Npgsql;
 
 namespace FluidManager.Runtime.Grains;
@@ -33,6 +34,7 @@ public sealed class GrainTransactions(
     private readonly SemaphoreSlim _turnSlots = new(options.Value.MaxConcurrentTurns);
     private readonly Lazy<IGrainFactory?> _orleans = new(services.GetService<IGrainFactory>);
     private readonly Lazy<GrainRegistry> _registry = new(services.GetRequiredService<GrainRegistry>);
+    private readonly CommitHints? _hints = services.GetService<CommitHints>();
 
     /// <summary>Whether the calling code runs inside a turn (see <see cref="TurnCallGuard"/>).</summary>
     internal static bool InTurn => Ambient.Value is not null;
@@ -152,6 +154,7 @@ public sealed class GrainTransactions(
             ? TurnState.OpenedOnFirstUse(OpenReadOnly, OpenReadOnlyAsync, time.GetUtcNow(), actor, readOnly: true)
             : await OpenForWritingAsync(actor);
         state.Reminders = _reminders;
+        state.Hints = _hints;
         state.WarmTypes = _registry.Value.WarmTypes;
 
         T result;
@@ -160,7 +163,7 @@ public sealed class GrainTransactions(
             result = await body(state);
             if (state.IsOpen)
             {
-                await state.CommitAsync(options.Value, CancellationToken.None);
+                await state.CommitAsync(CancellationToken.None);
             }
         }
 
@@ -220,7 +223,7 @@ public sealed class GrainTransactions(
     /// <summary>
     /// After a commit, tells the activations of the warm grains this turn joined and wrote (not the
     /// turn's own activation, which drops its memory itself) to drop theirs, so that the caller reads
-    /// its own writes. A lost call is covered by the commit's notification (see <see cref="TurnState.CommitAsync"/>).
+    /// its own writes. A lost call is covered by the commit's notification (see <see cref="CommitHints"/>).
     /// </summary>
     private async Task TellWarmActivationsAsync(TurnState state, GrainKey? self)
     {

@@ -1,3 +1,4 @@
+using FluidManager.Runtime.Silos;
 using Npgsql;
 
 namespace FluidManager.Runtime.Grains;
@@ -11,8 +12,8 @@ internal sealed class TurnState : IAsyncDisposable
     /// <summary>How long a turn waits for a second grain's lock before giving up and retrying whole.</summary>
     private const string NestedLockTimeout = "100ms";
 
-    /// <summary>Bytes of one NOTIFY payload, below PostgreSQL's limit of 8000.</summary>
-    private const int MaxNotifyBytes = 7900;
+    /// <summary>The column of the commit's statement that answers the position of the turn's last event.</summary>
+    private const string EventPositionColumn = "event_position";
 
     private readonly HashSet<long> _locked = [];
     private readonly HashSet<GrainKey> _touched = [];
@@ -33,7 +34,7 @@ internal sealed class TurnState : IAsyncDisposable
     private (GrainKey Grain, long Version)? _inboxRelease;
 
     /// <summary>What had been queued for the commit when each open savepoint was set.</summary>
-    private readonly Dictionary<string, (int Activities, int Events, int Posts, int Reminders)> _savepoints = [];
+    private readonly Dictionary<string, (int Activities, int Events, int Posts, int Reminders, int Locks)> _savepoints = [];
     private readonly Func<(NpgsqlConnection, NpgsqlTransaction)>? _open;
     private readonly Func<Task<(NpgsqlConnection, NpgsqlTransaction)>>? _openAsync;
     private NpgsqlConnection? _connection;
@@ -110,6 +111,9 @@ internal sealed class TurnState : IAsyncDisposable
 
     /// <summary>Whether the commit writes activities: a worker is told to look.</summary>
     private bool ActivitiesScheduled => _activities.Count > 0;
+
+    /// <summary>Tells the listening processes what the turn wrote, once it has committed.</summary>
+    public CommitHints? Hints { get; set; }
 
     /// <summary>Orleans' reminder service, in a silo: it wakes the grains whose reminders this turn registers.</summary>
     public Orleans.Timers.IReminderRegistry? Reminders { get; set; }
@@ -192,12 +196,13 @@ internal sealed class TurnState : IAsyncDisposable
     public async Task SavepointAsync(string name)
     {
         await Transaction.SaveAsync(name);
-        _savepoints[name] = (_activities.Count, _events.Count, _posts.Count, ReminderChanges.Count);
+        _savepoints[name] = (_activities.Count, _events.Count, _posts.Count, ReminderChanges.Count, Written.Count);
     }
 
     /// <summary>
     /// Rolls the transaction back to a savepoint, and drops the activities, events, messages and reminder
-    /// changes queued since. The savepoint stays set, as in PostgreSQL.
+    /// changes queued since. The grains locked since are unlocked by PostgreSQL (a lock taken after a savepoint
+    /// goes with it) and no longer count as written. The savepoint stays set, as in PostgreSQL.
     /// </summary>
     public async Task RollbackToSavepointAsync(string name)
     {
@@ -211,6 +216,12 @@ internal sealed class TurnState : IAsyncDisposable
         _events.RemoveRange(mark.Events, _events.Count - mark.Events);
         _posts.RemoveRange(mark.Posts, _posts.Count - mark.Posts);
         ReminderChanges.RemoveRange(mark.Reminders, ReminderChanges.Count - mark.Reminders);
+        foreach (var grain in Written.Skip(mark.Locks))
+        {
+            _locked.Remove(grain.LockKey);
+        }
+
+        Written.RemoveRange(mark.Locks, Written.Count - mark.Locks);
     }
 
     /// <summary>Releases a savepoint: what was done since it stays part of the turn.</summary>
@@ -308,39 +319,64 @@ internal sealed class TurnState : IAsyncDisposable
     public IEnumerable<GrainKey> WrittenWarmGrains => Written.Concat(_touched).Where(g => WarmTypes.Contains(g.Type)).Distinct();
 
     /// <summary>
-    /// Commits the turn. Its events and messages, and the NOTIFY hints for what it wrote, go in the
-    /// commit's round trip: PostgreSQL delivers the hints when the commit succeeds, never otherwise.
+    /// Commits the turn, its queued activities, events and messages in the commit's round trip, then hands
+    /// what it wrote to <see cref="Hints"/>, which tells the listening processes.
     /// </summary>
-    public async Task CommitAsync(FluidRuntimeOptions options, CancellationToken cancellationToken)
+    public async Task CommitAsync(CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(Connection, Transaction);
-        AddCommitStatements(batch, options);
         await CommitWithAsync(batch, cancellationToken);
     }
 
     /// <summary>
-    /// Runs <paramref name="batch"/>, made in a transaction, then commits that transaction, in one round trip. A
-    /// failing statement leaves the commit unrun and the transaction to be rolled back, as an exception.
+    /// Appends the queued activities, events and messages to <paramref name="batch"/>, statements the caller
+    /// made in this transaction, runs it and commits in one round trip, then hands what the turn wrote to
+    /// <see cref="Hints"/>. A failing statement leaves the commit unrun and the transaction to be rolled
+    /// back, as an exception, and nothing is hinted.
     /// </summary>
-    public static async Task CommitWithAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    public async Task CommitWithAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        var work = AddCommitStatements(batch);
+        var position = await RunAndCommitAsync(batch, cancellationToken);
+        Hints?.Committed(work with { EventPosition = position });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="batch"/>, made in a transaction, then commits that transaction, in one round trip; the
+    /// value of its <c>event_position</c> column, if a statement returns one. A failing statement leaves the
+    /// commit unrun and the transaction to be rolled back, as an exception.
+    /// </summary>
+    public static async Task<long?> RunAndCommitAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
     {
         var transaction = batch.Transaction ?? throw new InvalidOperationException("The batch is not part of a transaction.");
         if (batch.BatchCommands.Count == 0)
         {
             await transaction.CommitAsync(cancellationToken);
-            return;
+            return null;
         }
 
         // Npgsql follows the server's transaction status: after this COMMIT the transaction is completed.
         batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        long? position = null;
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        do
+        {
+            if (reader.FieldCount == 1 && reader.GetName(0) == EventPositionColumn && await reader.ReadAsync(cancellationToken))
+            {
+                position = reader.GetInt64(0);
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+
+        return position;
     }
 
     /// <summary>
-    /// Appends the queued activities, events and messages, then the NOTIFY hints, to a batch the caller is about to
-    /// run in this transaction and commit (see <see cref="CommitWithAsync"/>).
+    /// Appends the queued activities, events and messages to a batch the caller is about to run in this transaction and
+    /// commit, and, when events were published, the statement that answers the last one's position; what the commit
+    /// will have written, for the hints.
     /// </summary>
-    public void AddCommitStatements(NpgsqlBatch batch, FluidRuntimeOptions options)
+    private CommittedWork AddCommitStatements(NpgsqlBatch batch)
     {
         foreach (var (_, command) in _activities)
         {
@@ -369,28 +405,17 @@ internal sealed class TurnState : IAsyncDisposable
 
         if (_events.Count > 0)
         {
-            var hint = new NpgsqlBatchCommand(RuntimeSql.NotifyEventPosition);
-            hint.Parameters.AddWithValue("channel", options.EventsChannel);
-            hint.Parameters.AddWithValue("seq", (long)_events[^1].Sequence);
-            batch.BatchCommands.Add(hint);
+            var position = new NpgsqlBatchCommand(RuntimeSql.EventPosition);
+            position.Parameters.AddWithValue("seq", (long)_events[^1].Sequence);
+            batch.BatchCommands.Add(position);
         }
 
-        if (MessagesPosted || ActivitiesScheduled)
-        {
-            var payload = (MessagesPosted ? $"{Silos.WorkSignal.MessagesFlag}" : "") + (ActivitiesScheduled ? $"{Silos.WorkSignal.ActivitiesFlag}" : "");
-            batch.BatchCommands.Add(Notify(options.WorkChannel, payload));
-        }
-
-        // Activations that keep these grains in memory, wherever they are, drop it when the commit is delivered.
-        foreach (var warm in WarmPayloads(WrittenWarmGrains))
-        {
-            batch.BatchCommands.Add(Notify(options.WarmChannel, warm));
-        }
-
+        var work = new CommittedWork(MessagesPosted, ActivitiesScheduled, EventPosition: null, WrittenWarmGrains.ToList());
         _activities.Clear();
         _events.Clear();
         _posts.Clear();
         _inboxRelease = null;
+        return work;
     }
 
     public async ValueTask DisposeAsync()
@@ -419,38 +444,5 @@ internal sealed class TurnState : IAsyncDisposable
         }
 
         return (_connection!, _transaction);
-    }
-
-    /// <summary>One grain per line, in payloads under PostgreSQL's 8000-byte NOTIFY limit.</summary>
-    private static IEnumerable<string> WarmPayloads(IEnumerable<GrainKey> grains)
-    {
-        var lines = new List<string>();
-        var bytes = 0;
-        foreach (var line in grains.Select(g => g.ToString()))
-        {
-            var size = System.Text.Encoding.UTF8.GetByteCount(line) + 1;
-            if (lines.Count > 0 && bytes + size > MaxNotifyBytes)
-            {
-                yield return string.Join('\n', lines);
-                lines.Clear();
-                bytes = 0;
-            }
-
-            lines.Add(line);
-            bytes += size;
-        }
-
-        if (lines.Count > 0)
-        {
-            yield return string.Join('\n', lines);
-        }
-    }
-
-    private static NpgsqlBatchCommand Notify(string channel, string payload)
-    {
-        var command = new NpgsqlBatchCommand(RuntimeSql.Notify);
-        command.Parameters.AddWithValue("channel", channel);
-        command.Parameters.AddWithValue("payload", payload);
-        return command;
     }
 }

@@ -17,7 +17,8 @@ public sealed class WarmReadsAttribute : Attribute;
 /// <item>after every write turn of the activation, committed or not (so no unwritten state survives);</item>
 /// <item>when another grain's turn joined this grain and wrote its rows in its own transaction (told after its commit);</item>
 /// <item>when a commit's notification names the grain (a duplicate activation, or a lost direct call);</item>
-/// <item>when the silo's notification connection was lost, since notifications may be missing.</item>
+/// <item>when the silo's notification connection was lost, since notifications may be missing;</item>
+/// <item>when a silo joins or leaves the cluster, since one that died may not have sent its commits' notifications.</item>
 /// </list>
 /// Write turns never read it: they read the rows under the grain's lock.
 /// </summary>

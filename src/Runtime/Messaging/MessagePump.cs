@@ -18,6 +18,7 @@ public sealed class MessagePump(
     NpgsqlDataSource dataSource,
     SiloIdentity silo,
     WorkSignal signal,
+    CommitHints hints,
     TimeProvider time,
     IOptions<SiloOptions> siloOptions,
     IOptions<FluidRuntimeOptions> runtimeOptions,
@@ -218,13 +219,12 @@ public sealed class MessagePump(
             {
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                var state = new TurnState(connection, transaction, time.GetUtcNow(), actor: null, readOnly: false);
+                var state = new TurnState(connection, transaction, time.GetUtcNow(), actor: null, readOnly: false) { Hints = hints };
                 await state.LockAsync(grain, cancellationToken);
                 await RecordFailureAsync(state, grain, message, ex, cancellationToken);
                 await using var finish = new NpgsqlBatch(connection, transaction);
                 finish.BatchCommands.Add(TurnState.InboxRelease(grain, version: -1, state.Now));
-                state.AddCommitStatements(finish, _runtime);
-                await TurnState.CommitWithAsync(finish, cancellationToken);
+                await state.CommitWithAsync(finish, cancellationToken);
                 return;
             }
         }

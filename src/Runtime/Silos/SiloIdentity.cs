@@ -85,14 +85,24 @@ public sealed class Pulse
         previous.TrySetResult();
     }
 
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Completes at the next <see cref="Set"/>: taken before a look, it cannot miss a set made after that look.</summary>
+    public Task Next
     {
-        Task next;
-        lock (_gate)
+        get
         {
-            next = _next.Task;
+            lock (_gate)
+            {
+                return _next.Task;
+            }
         }
+    }
 
+    /// <summary>Waits for the next <see cref="Set"/>, or the timeout.</summary>
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => WaitAsync(Next, timeout, cancellationToken);
+
+    /// <summary>Waits for <paramref name="next"/> (a <see cref="Next"/> taken earlier), or the timeout.</summary>
+    public static async Task WaitAsync(Task next, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         try
         {
             await next.WaitAsync(timeout, cancellationToken);
