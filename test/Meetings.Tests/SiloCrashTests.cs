@@ -77,19 +77,5 @@ public sealed class SiloCrashTests(ApiOnlyFixture fixture) : IClassFixture<ApiOn
         }
     }
 
-    private Process StartSiloProcess(string name)
-    {
-        var harness = Path.Combine(AppContext.BaseDirectory, "FluidManager.Work.Harness.dll");
-        File.Exists(harness).Should().BeTrue("the harness is built beside the tests");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = false, RedirectStandardError = false };
-        start.ArgumentList.Add(harness);
-        start.ArgumentList.Add("work-silo");
-        start.ArgumentList.Add(name);
-        foreach (var (key, value) in fixture.SiloSettings(name))
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        return Process.Start(start)!;
-    }
+    private Process StartSiloProcess(string name) => TestSilos.StartWorkHarnessSilo(name, fixture.SiloSettings(name));
 }

@@ -47,6 +47,12 @@ public interface ICounterGrain : IGrainWithStringKey
     /// </summary>
     Task SendAroundARolledBackSavepointAsync(string target);
 
+    /// <summary>
+    /// Increments another counter joined inside a savepoint that is rolled back, then joins and increments it
+    /// again; the advisory locks the turn holds at the end.
+    /// </summary>
+    Task<long> RejoinAfterARolledBackSavepointAsync(string target);
+
     /// <summary>Publishes one event in a turn of its own.</summary>
     Task AnnounceAsync(string stream, string type, long? companyId = null);
 
@@ -225,6 +231,16 @@ public sealed class CounterGrain(ITurnContext context, TestSiloName silo) : Dura
         await context.RollbackToSavepointAsync("probe");
         await context.PostAsync<ICounterGrain>(target, new Add(Guid.NewGuid(), 3, 100));
         await context.PublishAsync(stream, "kept-3", new { Seq = 3 });
+    }
+
+    public async Task<long> RejoinAfterARolledBackSavepointAsync(string target)
+    {
+        await context.SavepointAsync("rejoin");
+        await context.Join<ICounterGrain>(target).CallAsync(g => g.IncrementAsync());
+        await context.RollbackToSavepointAsync("rejoin");
+        await context.Join<ICounterGrain>(target).CallAsync(g => g.IncrementAsync());
+        await using var locks = Command("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted");
+        return (long)(await locks.ExecuteScalarAsync())!;
     }
 
     public async Task FailAfterWritingAsync(string target)

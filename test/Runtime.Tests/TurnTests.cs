@@ -98,6 +98,17 @@ public sealed class TurnTests(RuntimeDatabase database) : IClassFixture<RuntimeD
     }
 
     [Fact]
+    public async Task A_grain_joined_after_a_savepoint_that_was_rolled_back_is_locked_again_when_joined_again()
+    {
+        await using var runtime = await RuntimeHost.StartAsync(database, pumps: false);
+
+        // The rollback released the lock taken after the savepoint: the second join must take it again.
+        (await runtime.Grains.GetGrain<ICounterGrain>("rejoin").RejoinAfterARolledBackSavepointAsync("rejoin-target"))
+            .Should().Be(2, "the turn holds its own grain's lock and the target's, taken again after the rollback");
+        (await runtime.Grains.GetGrain<ICounterGrain>("rejoin-target").GetAsync()).Should().Be(1, "the increment inside the savepoint was rolled back");
+    }
+
+    [Fact]
     public async Task Calling_back_into_a_grain_already_in_the_turn_is_a_clear_error_not_a_deadlock()
     {
         await using var runtime = await RuntimeHost.StartAsync(database, pumps: false);

@@ -19,6 +19,31 @@ namespace FluidManager.TestSupport;
 /// </remarks>
 public static class TestSilos
 {
+    /// <summary>
+    /// Starts a silo process of the work harness (built beside the tests), named <paramref name="name"/>, with
+    /// <paramref name="settings"/> as its environment: for the tests that kill a silo the way an operator's
+    /// machine loses one.
+    /// </summary>
+    public static Process StartWorkHarnessSilo(string name, IEnumerable<KeyValuePair<string, string?>> settings)
+    {
+        var harness = Path.Combine(AppContext.BaseDirectory, "FluidManager.Work.Harness.dll");
+        if (!File.Exists(harness))
+        {
+            throw new FileNotFoundException("The work harness is built beside the tests.", harness);
+        }
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = false, RedirectStandardError = false };
+        start.ArgumentList.Add(harness);
+        start.ArgumentList.Add("work-silo");
+        start.ArgumentList.Add(name);
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException($"Could not start the silo process {name}.");
+    }
+
     /// <summary>The <c>Fluid:Cluster</c> settings of a test silo: the ids of one cluster, any free port, fast membership.</summary>
     public static Dictionary<string, string?> ClusterSettings(string clusterId) => new()
     {

@@ -330,23 +330,11 @@ public sealed class ProcessWorkFixture : WorkFixture
     /// <paramref name="lease"/>: the time another silo waits out after it is killed. A silo that takes over
     /// runs with a longer one, so that a heartbeat late while it starts up on a loaded machine loses none.
     /// </summary>
-    public Process StartSilo(string name, TimeSpan lease)
+    public Process StartSilo(string name, TimeSpan lease) => TestSilos.StartWorkHarnessSilo(name, new Dictionary<string, string?>(SiloSettings)
     {
-        var harness = Path.Combine(AppContext.BaseDirectory, "FluidManager.Work.Harness.dll");
-        File.Exists(harness).Should().BeTrue("the harness is built beside the tests");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = false, RedirectStandardError = false };
-        start.ArgumentList.Add(harness);
-        start.ArgumentList.Add("work-silo");
-        start.ArgumentList.Add(name);
-        foreach (var (key, value) in SiloSettings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        start.Environment["Fluid__Silo__Name"] = name;
-        start.Environment["Fluid__Silo__ActivityLease"] = lease.ToString("c", CultureInfo.InvariantCulture);
-        return Process.Start(start)!;
-    }
+        ["Fluid:Silo:Name"] = name,
+        ["Fluid:Silo:ActivityLease"] = lease.ToString("c", CultureInfo.InvariantCulture),
+    });
 }
 
 /// <summary>The ids of <see cref="WorkFixture.DemoCompanyAsync"/>.</summary>
