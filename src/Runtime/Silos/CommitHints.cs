@@ -26,8 +26,9 @@ internal sealed record CommittedWork(bool Messages, bool Activities, long? Event
 /// <para>
 /// Why not in each commit: PostgreSQL lets one transaction that notified commit at a time (it holds a lock
 /// on the database's notification queue until its commit is flushed), so a hint in every turn's commit made
-/// every turn wait for the commits of all the others, one flush after another. Sent from here, at most one
-/// such transaction per process is in flight, and a burst of commits costs one.
+/// every turn wait for the commits of all the others, one flush after another. Sent from here, one such
+/// transaction per process is in flight at a time, at most one every <see cref="SendInterval"/>, and the
+/// commits made meanwhile share it.
 /// </para>
 /// <para>
 /// Hints stay hints: a commit is never undone by its hint failing. A hint is sent only after its commit
@@ -45,6 +46,13 @@ public sealed class CommitHints(
 {
     /// <summary>Bytes of one NOTIFY payload, below PostgreSQL's limit of 8000.</summary>
     private const int MaxNotifyBytes = 7900;
+
+    /// <summary>
+    /// The shortest time between two sends. The first hint after a quiet spell goes at once; a stream of commits
+    /// is told in sends this far apart, so that a process never spends a notifying transaction on each commit
+    /// (it would cost PostgreSQL as much as the commit itself) and a listener hears of a commit at most this late.
+    /// </summary>
+    private static readonly TimeSpan SendInterval = TimeSpan.FromMilliseconds(10);
 
     private readonly Lock _gate = new();
     private readonly Pulse _pending = new();
@@ -93,7 +101,12 @@ public sealed class CommitHints(
         {
             // Taken before looking, so that a commit made between the look and the wait wakes it.
             var next = _pending.Next;
-            if (!await SendPendingAsync(stoppingToken))
+            if (await SendPendingAsync(stoppingToken))
+            {
+                // What comes meanwhile goes in the next send: a steady stream of commits costs a send per interval.
+                await Task.Delay(SendInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            else
             {
                 await next.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
@@ -142,7 +155,11 @@ public sealed class CommitHints(
     private async Task SendAsync(CommittedWork work, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection); // one implicit transaction: notified together
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        // A hint is worth no flush of its own: its commit does not wait for the disk, so it never holds the
+        // notification lock, nor a turn's commit behind it, for that long. A crash may lose it, as it may any hint.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
         var runtime = options.Value;
         if (work.EventPosition is { } position)
         {
@@ -159,7 +176,7 @@ public sealed class CommitHints(
             batch.BatchCommands.Add(Notify(runtime.WarmChannel, payload));
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await TurnState.RunAndCommitAsync(batch, cancellationToken);
     }
 
     private static string WorkPayload(bool messages, bool activities) =>
