@@ -30,8 +30,9 @@ public sealed class SiloTests(RuntimeDatabase database) : IClassFixture<RuntimeD
     public async Task Stopping_a_silo_lets_short_work_finish_and_hands_long_work_back()
     {
         var silo = await RuntimeHost.StartAsync(database, pumps: true, name: "draining", settings: new Dictionary<string, string?> { ["Fluid:Silo:DrainGrace"] = "00:00:01.500" });
-        var shortId = await silo.Grains.GetGrain<IWorkerGrain>("drain-short").StartAsync(new SleepInput(500));
+        // The long one first: the short one then runs its 500 ms beside it, however long the second start takes on a loaded machine.
         var longId = await silo.Grains.GetGrain<IWorkerGrain>("drain-long").StartAsync(new SleepInput(60_000));
+        var shortId = await silo.Grains.GetGrain<IWorkerGrain>("drain-short").StartAsync(new SleepInput(500));
         await Eventually.WaitAsync(() => database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE status = 'running' AND id IN (@a, @b)", ("a", shortId), ("b", longId)), n => n == 2, TimeSpan.FromSeconds(10), "both activities running");
 
         await silo.DisposeAsync();
