@@ -81,9 +81,11 @@ for trx in "$RESULTS"/dotnet/*/*.trx; do
   get() { sed -nE "s/.* $1=\"([0-9]+)\".*/\1/p" <<<"$counters"; }
   total=$(get total) executed=$(get executed) passed=$(get passed) failed=$(get failed) errors=$(get error)
   PASSED=$((PASSED + passed)) FAILED=$((FAILED + failed + errors)) SKIPPED=$((SKIPPED + total - executed))
-  while IFS= read -r test; do FAILURES+=("$(basename "$trx" .trx): $test"); done \
-    < <(grep -oE '<UnitTestResult [^>]*outcome="(Failed|Error)"' "$trx" | sed -nE 's/.* testName="([^"]*)".*/\1/p')
 done
+# Each failed test with the first lines of its message, so that the reason is in the log.
+if [ "$TRX_COUNT" -gt 0 ]; then
+  while IFS= read -r line; do FAILURES+=("$line"); done < <(node "$FM_ROOT/scripts/lib/trx-failures.js" "$RESULTS"/dotnet/*/*.trx)
+fi
 if [ "$TRX_COUNT" -eq 0 ]; then
   fm_log "no .NET test results were written"
   FAILED=$((FAILED + 1))

@@ -60,12 +60,13 @@ public sealed class ActivityTests(RuntimeDatabase database) : IClassFixture<Runt
             }));
         }
 
-        // Heartbeats every third of a second while a backlog is claimed as slots free up: a run claimed
-        // while a heartbeat is on its way must not be taken for a lost one (and stopped).
+        // Heartbeats every two thirds of a second while a backlog of four seconds is claimed as slots free
+        // up: a run claimed while a heartbeat is on its way must not be taken for a lost one (and stopped).
+        // The lease leaves a heartbeat 1.3 s to be late on a loaded machine before a run is taken for lost.
         await using var silo = await RuntimeHost.StartAsync(database, pumps: true, settings: new Dictionary<string, string?>
         {
             ["Fluid:Silo:ActivitySlots"] = "8",
-            ["Fluid:Silo:ActivityLease"] = "00:00:01",
+            ["Fluid:Silo:ActivityLease"] = "00:00:02",
         });
         await Eventually.WaitAsync(
             () => database.ScalarAsync("SELECT count(*) FROM runtime.activities WHERE id = ANY(@ids) AND status = 'completed'", ("ids", ids.ToArray())),

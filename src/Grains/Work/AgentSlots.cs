@@ -11,8 +11,8 @@ namespace FluidManager.Grains.Work;
 /// The start gate of an agent's queue. An agent runs at most <c>max_concurrent_tasks</c> of its tasks at
 /// once (a task waiting for its subtasks holds no slot); its queued tasks start in priority order
 /// (urgent, high, normal, low), then oldest first. A runner asks <see cref="MayStartAsync"/> before it
-/// starts a queued task, under a transaction-scoped lock per agent so that two runners never take the
-/// last slot together; when a slot frees (a run stops, parks or waits for subtasks, or the limit rises),
+/// starts a queued task, and confirms the start with <see cref="ConfirmStartAsync"/> under a
+/// transaction-scoped lock per agent, so that two runners never take the last slot together; when a slot frees (a run stops, parks or waits for subtasks, or the limit rises),
 /// <see cref="WakeAsync"/> tells the runners at the head of the queue.
 /// </summary>
 internal static class AgentSlots
@@ -32,9 +32,12 @@ internal static class AgentSlots
     /// <summary>Rank of a priority: higher starts first.</summary>
     private const string Rank = "CASE {0}.priority WHEN 'urgent' THEN 3 WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END";
 
-    /// <summary>The agent's limit, its tasks that hold a slot now, and its queued tasks due now that start before the given task.</summary>
+    /// <summary>The agent's scheduling limits alone.</summary>
+    private const string LimitsOf = "SELECT max_concurrent_tasks, attempt_timeout_seconds FROM agents WHERE id = @agent_id AND company_id = @company_id";
+
+    /// <summary>The agent's limits, its tasks that hold a slot now, and its queued tasks due now that start before the given task.</summary>
     private static readonly string Gate = string.Format(CultureInfo.InvariantCulture, """
-        SELECT a.max_concurrent_tasks,
+        SELECT a.max_concurrent_tasks, a.attempt_timeout_seconds,
                (SELECT count(*)::int FROM tasks t LEFT JOIN task_runs r ON r.task_id = t.id
                  WHERE t.assignee_agent_id = a.id AND t.status = 'running' AND t.id <> @task_id
                    AND r.waiting_for IS DISTINCT FROM 'subtasks') AS busy,
@@ -61,19 +64,16 @@ internal static class AgentSlots
     public sealed record Limits(int MaxConcurrent, TimeSpan? AttemptTimeout);
 
     /// <summary>The agent's scheduling limits, or null when it does not exist in the company.</summary>
-    public static async Task<Limits?> LimitsAsync(ITurnContext context, long companyId, long agentId)
-    {
-        var row = await LoadAsync(context, companyId, agentId, taskId: 0);
-        return row?.Limits;
-    }
+    public static async Task<Limits?> LimitsAsync(ITurnContext context, long companyId, long agentId) =>
+        await context.Sql(LimitsOf).With("agent_id", agentId).With("company_id", companyId).FirstOrDefaultAsync(ReadLimits);
 
     /// <summary>
-    /// Whether <paramref name="taskId"/> may start now: a slot is free for it once the tasks ahead of it in
-    /// the queue have theirs. Read without the agent's lock: a no stands (the turn that frees a slot wakes
-    /// the head of the queue after its commit), a yes is confirmed by <see cref="ConfirmStartAsync"/>.
+    /// The agent's limits if <paramref name="taskId"/> may start now, or null: a slot is free for it once the
+    /// tasks ahead of it in the queue have theirs. Read without the agent's lock: a no stands (the turn that
+    /// frees a slot wakes the head of the queue after its commit), a yes is confirmed by <see cref="ConfirmStartAsync"/>.
     /// </summary>
-    public static Task<bool> MayStartAsync(ITurnContext context, long companyId, long agentId, long taskId) =>
-        HasRoomAsync(context, companyId, agentId, taskId, locked: false);
+    public static async Task<Limits?> MayStartAsync(ITurnContext context, long companyId, long agentId, long taskId) =>
+        await CheckGateAsync(context, companyId, agentId, taskId, locked: false);
 
     /// <summary>
     /// Confirms, under the agent's lock taken for the rest of the turn, that <paramref name="taskId"/>, which
@@ -81,10 +81,11 @@ internal static class AgentSlots
     /// and the check go in one round trip, and the turn should commit right after, since the agent's other
     /// runners wait for the lock.
     /// </summary>
-    public static Task<bool> ConfirmStartAsync(ITurnContext context, long companyId, long agentId, long taskId) =>
-        HasRoomAsync(context, companyId, agentId, taskId, locked: true);
+    public static async Task<bool> ConfirmStartAsync(ITurnContext context, long companyId, long agentId, long taskId) =>
+        await CheckGateAsync(context, companyId, agentId, taskId, locked: true) is not null;
 
-    private static async Task<bool> HasRoomAsync(ITurnContext context, long companyId, long agentId, long taskId, bool locked)
+    /// <summary>The agent's limits when a slot is free for the task, or null.</summary>
+    private static async Task<Limits?> CheckGateAsync(ITurnContext context, long companyId, long agentId, long taskId, bool locked)
     {
         await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
         if (locked)
@@ -109,11 +110,12 @@ internal static class AgentSlots
 
         if (!await reader.ReadAsync())
         {
-            return false;
+            return null;
         }
 
-        var (max, busy, ahead) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
-        return busy + ahead < max;
+        var limits = new Limits(reader.GetInt32(0), reader.IsDBNull(1) ? null : TimeSpan.FromSeconds(reader.GetInt32(1)));
+        var (busy, ahead) = (reader.GetInt32(2), reader.GetInt32(3));
+        return busy + ahead < limits.MaxConcurrent ? limits : null;
     }
 
     /// <summary>Tells the runners at the head of the agent's queue that a slot may be free (each checks the gate itself).</summary>
@@ -143,6 +145,8 @@ internal static class AgentSlots
 
     private static async Task<LoadRow?> LoadAsync(ITurnContext context, long companyId, long agentId, long taskId) =>
         await context.Sql(Load).With("agent_id", agentId).With("company_id", companyId).With("task_id", taskId).FirstOrDefaultAsync(r => new LoadRow(
-            new Limits(r.Get<int>("max_concurrent_tasks"), r.GetOrNull<int>("attempt_timeout_seconds") is { } s ? TimeSpan.FromSeconds(s) : null),
-            r.Get<int>("busy")));
+            ReadLimits(r), r.Get<int>("busy")));
+
+    private static Limits ReadLimits(NpgsqlDataReader row) =>
+        new(row.Get<int>("max_concurrent_tasks"), row.GetOrNull<int>("attempt_timeout_seconds") is { } s ? TimeSpan.FromSeconds(s) : null);
 }

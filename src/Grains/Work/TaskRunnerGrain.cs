@@ -403,7 +403,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
                 return;
             }
 
-            if (!await AgentSlots.MayStartAsync(context, task.CompanyId, agent.Id, task.Id))
+            if (await AgentSlots.MayStartAsync(context, task.CompanyId, agent.Id, task.Id) is not { } limits)
             {
                 await WaitForSlotAsync(run);
                 return;
@@ -419,7 +419,7 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
             }
 
             await TaskOf(task).CallAsync(g => g.StartAsync(new TaskTransitionCommand(task.CompanyId)));
-            await StartAttemptClockAsync(run);
+            await StartAttemptClockAsync(run, limits.AttemptTimeout);
             await run.SaveAsync(context);
             if (!await AgentSlots.ConfirmStartAsync(context, task.CompanyId, agent.Id, task.Id))
             {
@@ -979,11 +979,10 @@ public sealed class TaskRunnerGrain(ITurnContext context, IServiceProvider servi
     /// The task just started (or started again after a pause, a block or an approval): the attempt's clock
     /// starts now, and with the agent's attempt timeout set, a reminder fails a run that outlasts it.
     /// </summary>
-    private async Task StartAttemptClockAsync(RunState run)
+    private async Task StartAttemptClockAsync(RunState run, TimeSpan? attemptTimeout)
     {
         run.StartedAt = context.Now;
-        var limits = await AgentSlots.LimitsAsync(context, run.CompanyId, run.AgentId);
-        if (limits?.AttemptTimeout is { } timeout)
+        if (attemptTimeout is { } timeout)
         {
             await context.RegisterReminderAsync(AttemptTimeoutReminder, ReminderSchedule.Every(TimeSpan.FromMinutes(1), timeout));
         }

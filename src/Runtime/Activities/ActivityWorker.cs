@@ -228,6 +228,7 @@ public sealed class ActivityWorker(
     private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
     {
         var interval = _options.ActivityLease / 3;
+        long? lastBeat = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(interval, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -236,8 +237,18 @@ public sealed class ActivityWorker(
             var ids = running.Concat(_unflushed.Keys.Select(k => k.Id)).Distinct().ToArray();
             if (ids.Length == 0)
             {
+                lastBeat = null;
                 continue;
             }
+
+            // Two thirds of a lease between renewals leaves a third for the renewal itself: later than
+            // that, leases lapse and their activities are claimed again, and the operator should know why.
+            if (lastBeat is { } last && time.GetElapsedTime(last) is var gap && gap > _options.ActivityLease * 2 / 3)
+            {
+                Log.HeartbeatLate(logger, (long)gap.TotalMilliseconds, (long)_options.ActivityLease.TotalMilliseconds);
+            }
+
+            lastBeat = time.GetTimestamp();
 
             try
             {

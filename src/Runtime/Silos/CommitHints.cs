@@ -70,10 +70,7 @@ public sealed class CommitHints(
             return;
         }
 
-        if (signal is not null && (work.Messages || work.Activities))
-        {
-            signal.Wake(WorkPayload(work.Messages, work.Activities));
-        }
+        signal?.Wake(work.Messages, work.Activities);
 
         Merge(work);
         _pending.Set();

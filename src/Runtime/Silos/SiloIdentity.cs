@@ -55,12 +55,18 @@ public sealed class WorkSignal
     {
         var messages = payload.Contains(MessagesFlag, StringComparison.Ordinal);
         var activities = payload.Contains(ActivitiesFlag, StringComparison.Ordinal);
-        if (messages || !activities)
+        Wake(messages || !activities, activities || !messages);
+    }
+
+    /// <summary>Wakes the message loops, the activity worker, or both.</summary>
+    public void Wake(bool messages, bool activities)
+    {
+        if (messages)
         {
             Messages.Set();
         }
 
-        if (activities || !messages)
+        if (activities)
         {
             Activities.Set();
         }
