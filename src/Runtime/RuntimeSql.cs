@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace FluidManager.Runtime;
 
 /// <summary>Every statement the runtime runs, in one place. Parameters are named; "now" is always a parameter.</summary>
@@ -15,6 +17,29 @@ internal static class RuntimeSql
         """;
 
     public const string LockGrain = "SELECT pg_advisory_xact_lock(@key)";
+
+    /// <summary>
+    /// Run before a queue's claim in the same implicit transaction (one batch): the claim takes the first
+    /// due rows by walking its partial index in order and stops at its limit. Without them, statistics that
+    /// lag a burst of new rows (autovacuum analyzes a table only so often) make the planner expect a few
+    /// rows, bitmap-scan every due row and sort them all, on every claim: 3 ms for a backlog of 5,000
+    /// activities, growing with the backlog.
+    /// </summary>
+    private static readonly string[] OrderedClaimPlan = ["SET LOCAL enable_bitmapscan = off", "SET LOCAL enable_sort = off"];
+
+    /// <summary>A queue's claim <paramref name="sql"/> in a batch after <see cref="OrderedClaimPlan"/>; its parameters go on <paramref name="claim"/>.</summary>
+    public static NpgsqlBatch OrderedClaim(NpgsqlDataSource dataSource, string sql, out NpgsqlBatchCommand claim)
+    {
+        var batch = dataSource.CreateBatch();
+        foreach (var setting in OrderedClaimPlan)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(setting));
+        }
+
+        claim = new NpgsqlBatchCommand(sql);
+        batch.BatchCommands.Add(claim);
+        return batch;
+    }
 
     /// <summary>
     /// Locks a further grain inside a turn that already holds one. A short lock_timeout turns a

@@ -103,13 +103,13 @@ public sealed class ActivityWorker(
     private async Task<int> ClaimAsync(string sql, int limit, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var command = dataSource.CreateCommand(sql);
+        await using var batch = RuntimeSql.OrderedClaim(dataSource, sql, out var command);
         command.Parameters.AddWithValue("silo", silo.Id);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("lease_until", now + _options.ActivityLease);
         command.Parameters.AddWithValue("limit", limit);
         var claimed = new List<Claimed>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
