@@ -35,9 +35,6 @@ internal static partial class Log
     [LoggerMessage(303, LogLevel.Information, "Draining: waiting up to {Seconds} s for {Count} activities")]
     public static partial void Draining(ILogger logger, int count, double seconds);
 
-    [LoggerMessage(304, LogLevel.Information, "Outcome of activity {ActivityId} failed when applied at once to {Grain}, posting it instead: {Error}")]
-    public static partial void ActivityHandOverFailed(ILogger logger, Guid activityId, string grain, string error);
-
     [LoggerMessage(401, LogLevel.Warning, "{Pump} pump failed ({Failures} in a row), backing off: {Error}")]
     public static partial void PumpFailed(ILogger logger, string pump, int failures, string error);
 

@@ -216,7 +216,7 @@ internal static class RuntimeSql
     /// <summary>
     /// Ends an activity (completed or failed for good), only if this worker still holds the lease for
     /// this attempt: the fence that makes delivery exactly once. Its outcome goes to the owner in the
-    /// same transaction, handed over directly or posted.
+    /// same transaction, posted to its queue.
     /// </summary>
     public const string FinishActivity = """
         UPDATE runtime.activities SET status = @status, result = @result, error = @error, finished_at = @now,
