@@ -29,11 +29,11 @@ internal static partial class Log
     [LoggerMessage(302, LogLevel.Information, "Activity {ActivityId} stopped: cancelled or its lease was lost")]
     public static partial void ActivityStopped(ILogger logger, Guid activityId);
 
-    [LoggerMessage(305, LogLevel.Warning, "Activity heartbeat came {Milliseconds} ms after the previous one, for leases of {LeaseMilliseconds} ms: leases may lapse and their activities run again; the silo or its database is overloaded")]
-    public static partial void HeartbeatLate(ILogger logger, long milliseconds, long leaseMilliseconds);
-
     [LoggerMessage(303, LogLevel.Information, "Draining: waiting up to {Seconds} s for {Count} activities")]
     public static partial void Draining(ILogger logger, int count, double seconds);
+
+    [LoggerMessage(305, LogLevel.Warning, "Activity heartbeat came {Milliseconds} ms after the previous one, for leases of {LeaseMilliseconds} ms: leases may lapse and their activities run again; the silo or its database is overloaded")]
+    public static partial void HeartbeatLate(ILogger logger, long milliseconds, long leaseMilliseconds);
 
     [LoggerMessage(401, LogLevel.Warning, "{Pump} pump failed ({Failures} in a row), backing off: {Error}")]
     public static partial void PumpFailed(ILogger logger, string pump, int failures, string error);

@@ -12,8 +12,9 @@ namespace FluidManager.Grains.Work;
 /// once (a task waiting for its subtasks holds no slot); its queued tasks start in priority order
 /// (urgent, high, normal, low), then oldest first. A runner asks <see cref="MayStartAsync"/> before it
 /// starts a queued task, and confirms the start with <see cref="ConfirmStartAsync"/> under a
-/// transaction-scoped lock per agent, so that two runners never take the last slot together; when a slot frees (a run stops, parks or waits for subtasks, or the limit rises),
-/// <see cref="WakeAsync"/> tells the runners at the head of the queue.
+/// transaction-scoped lock per agent, so that two runners never take the last slot together; when a
+/// slot frees (a run stops, parks or waits for subtasks, or the limit rises), <see cref="WakeAsync"/>
+/// tells the runners at the head of the queue.
 /// </summary>
 internal static class AgentSlots
 {
@@ -72,8 +73,8 @@ internal static class AgentSlots
     /// tasks ahead of it in the queue have theirs. Read without the agent's lock: a no stands (the turn that
     /// frees a slot wakes the head of the queue after its commit), a yes is confirmed by <see cref="ConfirmStartAsync"/>.
     /// </summary>
-    public static async Task<Limits?> MayStartAsync(ITurnContext context, long companyId, long agentId, long taskId) =>
-        await CheckGateAsync(context, companyId, agentId, taskId, locked: false);
+    public static Task<Limits?> MayStartAsync(ITurnContext context, long companyId, long agentId, long taskId) =>
+        CheckGateAsync(context, companyId, agentId, taskId, locked: false);
 
     /// <summary>
     /// Confirms, under the agent's lock taken for the rest of the turn, that <paramref name="taskId"/>, which
@@ -113,9 +114,8 @@ internal static class AgentSlots
             return null;
         }
 
-        var limits = new Limits(reader.GetInt32(0), reader.IsDBNull(1) ? null : TimeSpan.FromSeconds(reader.GetInt32(1)));
-        var (busy, ahead) = (reader.GetInt32(2), reader.GetInt32(3));
-        return busy + ahead < limits.MaxConcurrent ? limits : null;
+        var limits = ReadLimits(reader);
+        return reader.Get<int>("busy") + reader.Get<int>("ahead") < limits.MaxConcurrent ? limits : null;
     }
 
     /// <summary>Tells the runners at the head of the agent's queue that a slot may be free (each checks the gate itself).</summary>
